@@ -1,0 +1,253 @@
+#include "dsl/lexer.h"
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <cstdlib>
+
+namespace datablox::dsl {
+namespace {
+
+bool IsIdentStart(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+bool IsIdentChar(char c) { return IsIdentStart(c) || IsDigit(c); }
+bool IsClassNameChar(char c) { return IsIdentChar(c) || c == '.' || c == ':'; }
+bool IsNodeNameChar(char c) { return IsIdentChar(c) || c == '.' || c == '-'; }
+
+class Lexer {
+ public:
+  explicit Lexer(std::string_view text) : text_(text) {}
+
+  std::vector<Token> Run() {
+    std::vector<Token> tokens;
+    TokenKind previous = TokenKind::kNewline;
+    for (;;) {
+      Token token = Next(previous);
+      previous = token.kind;
+      tokens.push_back(std::move(token));
+      if (previous == TokenKind::kEnd) return tokens;
+    }
+  }
+
+ private:
+  char Peek(size_t ahead = 0) const {
+    return pos_ + ahead < text_.size() ? text_[pos_ + ahead] : '\0';
+  }
+  bool AtEnd() const { return pos_ >= text_.size(); }
+
+  void Advance() {
+    if (text_[pos_] == '\n') {
+      ++line_;
+      line_start_ = pos_ + 1;
+    }
+    ++pos_;
+  }
+
+  Token Make(TokenKind kind, size_t start, int line, int column) const {
+    Token token;
+    token.kind = kind;
+    token.text = std::string(text_.substr(start, pos_ - start));
+    token.line = line;
+    token.column = column;
+    return token;
+  }
+
+  Token Error(std::string message, int line, int column) const {
+    Token token;
+    token.kind = TokenKind::kError;
+    token.text = std::move(message);
+    token.line = line;
+    token.column = column;
+    return token;
+  }
+
+  void SkipSpacesAndComments() {
+    for (;;) {
+      char c = Peek();
+      if (c == ' ' || c == '\t' || c == '\r') {
+        Advance();
+      } else if (c == '#') {
+        // The newline stays: it still ends the statement the comment follows.
+        while (!AtEnd() && Peek() != '\n') Advance();
+      } else {
+        return;
+      }
+    }
+  }
+
+  Token Next(TokenKind previous) {
+    SkipSpacesAndComments();
+    const size_t start = pos_;
+    const int line = line_;
+    const int column = static_cast<int>(pos_ - line_start_) + 1;
+    if (AtEnd()) return Make(TokenKind::kEnd, start, line, column);
+
+    const char c = Peek();
+    if (previous == TokenKind::kColonColon && IsIdentStart(c)) {
+      while (IsClassNameChar(Peek())) Advance();
+      return Make(TokenKind::kClassName, start, line, column);
+    }
+    if (previous == TokenKind::kAt && IsNodeNameChar(c)) {
+      while (IsNodeNameChar(Peek())) Advance();
+      return Make(TokenKind::kIdent, start, line, column);
+    }
+    if (IsIdentStart(c)) {
+      while (IsIdentChar(Peek())) Advance();
+      return Make(TokenKind::kIdent, start, line, column);
+    }
+    if (IsDigit(c) || (c == '-' && IsDigit(Peek(1)))) return Number(start, line, column);
+    if (c == '"') return String(line, column);
+
+    Advance();
+    switch (c) {
+      case '\n': return Make(TokenKind::kNewline, start, line, column);
+      case ';': return Make(TokenKind::kSemicolon, start, line, column);
+      case ',': return Make(TokenKind::kComma, start, line, column);
+      case '.': return Make(TokenKind::kDot, start, line, column);
+      case '@': return Make(TokenKind::kAt, start, line, column);
+      case '(': return Make(TokenKind::kLParen, start, line, column);
+      case ')': return Make(TokenKind::kRParen, start, line, column);
+      case '[': return Make(TokenKind::kLBracket, start, line, column);
+      case ']': return Make(TokenKind::kRBracket, start, line, column);
+      case '{': return Make(TokenKind::kLBrace, start, line, column);
+      case '}': return Make(TokenKind::kRBrace, start, line, column);
+      case ':':
+        if (Peek() == ':') {
+          Advance();
+          return Make(TokenKind::kColonColon, start, line, column);
+        }
+        return Make(TokenKind::kColon, start, line, column);
+      case '-':
+        if (Peek() == '>') {
+          Advance();
+          return Make(TokenKind::kArrow, start, line, column);
+        }
+        break;
+      case '=':
+        if (Peek() == '>') {
+          Advance();
+          return Make(TokenKind::kDoubleArrow, start, line, column);
+        }
+        break;
+      default: break;
+    }
+    if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f) {
+      return Error(fmt::format("unexpected character 0x{:02x}", static_cast<unsigned char>(c)),
+                   line, column);
+    }
+    return Error(fmt::format("unexpected character '{}'", c), line, column);
+  }
+
+  // -12, 3.5, 1e6, -2.5e-3. A '.' only belongs to the number when a digit
+  // follows it.
+  Token Number(size_t start, int line, int column) {
+    if (Peek() == '-') Advance();
+    while (IsDigit(Peek())) Advance();
+    bool is_float = false;
+    if (Peek() == '.' && IsDigit(Peek(1))) {
+      is_float = true;
+      Advance();
+      while (IsDigit(Peek())) Advance();
+    }
+    if ((Peek() == 'e' || Peek() == 'E') &&
+        (IsDigit(Peek(1)) || ((Peek(1) == '+' || Peek(1) == '-') && IsDigit(Peek(2))))) {
+      is_float = true;
+      Advance();
+      if (Peek() == '+' || Peek() == '-') Advance();
+      while (IsDigit(Peek())) Advance();
+    }
+    if (IsIdentStart(Peek())) {
+      // "10ms" or "3x": neither a number nor a name; say so at the number.
+      while (IsIdentChar(Peek())) Advance();
+      return Error(fmt::format("invalid number '{}'", text_.substr(start, pos_ - start)), line,
+                   column);
+    }
+    Token token = Make(is_float ? TokenKind::kFloat : TokenKind::kInt, start, line, column);
+    errno = 0;
+    if (is_float) {
+      token.float_value = std::strtod(token.text.c_str(), nullptr);
+    } else {
+      token.int_value = std::strtoll(token.text.c_str(), nullptr, 10);
+    }
+    if (errno == ERANGE) {
+      return Error(fmt::format("number '{}' is out of range", token.text), line, column);
+    }
+    return token;
+  }
+
+  // A string ends on its line: a newline before the closing quote makes it
+  // unterminated, reported where it starts (the quote), which is where the
+  // writer has to look.
+  Token String(int line, int column) {
+    Advance();  // the opening quote
+    std::string value;
+    for (;;) {
+      if (AtEnd() || Peek() == '\n') return Error("unterminated string", line, column);
+      const char c = Peek();
+      if (c == '"') {
+        Advance();
+        break;
+      }
+      if (c != '\\') {
+        value.push_back(c);
+        Advance();
+        continue;
+      }
+      const int escape_column = static_cast<int>(pos_ - line_start_) + 1;
+      Advance();
+      const char escaped = Peek();
+      switch (escaped) {
+        case '"': value.push_back('"'); break;
+        case '\\': value.push_back('\\'); break;
+        case 'n': value.push_back('\n'); break;
+        case 't': value.push_back('\t'); break;
+        default: {
+          // Skip the rest of the string so that its tail is not lexed as code.
+          while (!AtEnd() && Peek() != '\n' && Peek() != '"') {
+            if (Peek() == '\\') Advance();
+            if (!AtEnd() && Peek() != '\n') Advance();
+          }
+          if (Peek() == '"') Advance();
+          if (escaped == '\n' || escaped == '\0') {
+            return Error("unterminated string", line, column);
+          }
+          return Error(
+              fmt::format("unknown escape '\\{}' in string (known: \\\" \\\\ \\n \\t)", escaped),
+              line, escape_column);
+        }
+      }
+      Advance();
+    }
+    Token token;
+    token.kind = TokenKind::kString;
+    token.text = std::move(value);
+    token.line = line;
+    token.column = column;
+    return token;
+  }
+
+  std::string_view text_;
+  size_t pos_ = 0;
+  int line_ = 1;
+  size_t line_start_ = 0;
+};
+
+}  // namespace
+
+std::vector<Token> Tokenize(std::string_view text) { return Lexer(text).Run(); }
+
+std::string DescribeToken(const Token& token) {
+  switch (token.kind) {
+    case TokenKind::kEnd: return "end of file";
+    case TokenKind::kNewline: return "end of line";
+    case TokenKind::kString: {
+      constexpr size_t kShown = 24;
+      if (token.text.size() <= kShown) return fmt::format("string \"{}\"", token.text);
+      return fmt::format("string \"{}...\"", token.text.substr(0, kShown));
+    }
+    case TokenKind::kError: return token.text;
+    default: return fmt::format("'{}'", token.text);
+  }
+}
+
+}  // namespace datablox::dsl

@@ -1,0 +1,59 @@
+// Tokens of the topology language. The lexer is private to dsl/: the parser
+// is its only reader.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace datablox::dsl {
+
+enum class TokenKind : uint8_t {
+  kEnd,        // end of the text
+  kNewline,    // ends a statement (outside brackets); a comment ends with it
+  kSemicolon,  // ends a statement too
+  kIdent,      // [A-Za-z_][A-Za-z0-9_]*, or a node name after '@'
+  kClassName,  // the word after '::', which may hold '.' and ':' (py:pkg.mod.Class)
+  kInt,
+  kFloat,
+  kString,       // `text` is the decoded value
+  kColonColon,   // ::
+  kColon,        // :
+  kComma,        // ,
+  kDot,          // .
+  kArrow,        // ->
+  kDoubleArrow,  // =>
+  kAt,           // @
+  kLParen,
+  kRParen,
+  kLBracket,
+  kRBracket,
+  kLBrace,
+  kRBrace,
+  kError,  // `text` is the message; the position is where the problem starts
+};
+
+struct Token {
+  TokenKind kind = TokenKind::kEnd;
+  std::string text;  // spelling; the decoded value of a string; the message of an error
+  int64_t int_value = 0;
+  double float_value = 0;
+  int line = 1;    // 1-based
+  int column = 1;  // 1-based, in bytes
+};
+
+// The whole text as tokens, always ending with one kEnd. Errors are tokens,
+// so that the parser reports them in order with its own and then recovers.
+//
+// Two words are lexed by context, because the parser alone could not glue
+// them back together: the word after '::' is a class name (py:pkg.mod.Class
+// is one token), and the word after '@' is a node name, which may hold '-'
+// and '.' like host names do.
+std::vector<Token> Tokenize(std::string_view text);
+
+// How a token is named in "expected X, found Y" messages: 'src', '->',
+// string "abc", end of line, end of file.
+std::string DescribeToken(const Token& token);
+
+}  // namespace datablox::dsl

@@ -1,0 +1,47 @@
+// Reading a topology: parse (syntax only, recovering after errors so that one
+// run reports them all), check against the element classes, or both at once.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "datablox/spec.h"
+#include "datablox/status.h"
+#include "dsl/topology.h"
+
+namespace datablox::dsl {
+
+// Syntax only. Appends every syntax error to `errors`; what could be parsed
+// is returned all the same, so the checker can go on with it.
+Topology Parse(std::string_view text, const std::string& file, std::vector<Diagnostic>* errors);
+
+struct CheckOptions {
+  // Looks an element class up; null when unknown.
+  std::function<const ClassSpec*(std::string_view class_name)> find_class;
+  // When non-empty, placement on any other node is an error.
+  std::vector<std::string> known_nodes;
+  // Optional: every known class name, so that an unknown class can be
+  // answered with "did you mean ...".
+  std::vector<std::string> class_names;
+};
+
+// Fills default ports, then appends every error of the topology to `errors`.
+void Check(Topology& topology, const CheckOptions& options, std::vector<Diagnostic>* errors);
+
+// Reads FILE, parses and checks it. A file that cannot be read is one
+// diagnostic at line 0.
+Topology LoadFile(const std::string& path, const CheckOptions& options,
+                  std::vector<Diagnostic>* errors);
+
+// Policy keys every element accepts, with their meaning (for `describe` and
+// the checker): queue (logs in flight per input link), batch (logs per message).
+struct PolicyKey {
+  const char* name;
+  ParamValue::Kind kind;
+  const char* doc;
+};
+const std::vector<PolicyKey>& PolicyKeys();
+
+}  // namespace datablox::dsl

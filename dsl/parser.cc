@@ -1,0 +1,454 @@
+// dsl::Parse: tokens to a Topology, syntax only.
+//
+// Every statement is parsed on its own and added to the topology only when
+// it parsed completely, so the checker never sees half a declaration. After
+// a syntax error the parser skips to the end of that statement and goes on:
+// one run reports every syntax error of the file.
+
+#include <fmt/format.h>
+
+#include <utility>
+
+#include "dsl/lexer.h"
+#include "dsl/loader.h"
+
+namespace datablox::dsl {
+namespace {
+
+constexpr const char* kValueKinds = "a value (number, string, true, false or list)";
+
+class Parser {
+ public:
+  Parser(std::vector<Token> tokens, const std::string& file, std::vector<Diagnostic>* errors)
+      : tokens_(std::move(tokens)), file_(file), errors_(errors) {}
+
+  Topology Run() {
+    topology_.file = file_;
+    for (;;) {
+      while (At(TokenKind::kNewline) || At(TokenKind::kSemicolon)) Take();
+      if (At(TokenKind::kEnd)) break;
+      const size_t statement_start = pos_;
+      if (!ParseStatement()) Recover(statement_start);
+    }
+    return std::move(topology_);
+  }
+
+ private:
+  // --- tokens ---------------------------------------------------------------
+
+  const Token& Peek(size_t ahead = 0) const {
+    const size_t index = pos_ + ahead;
+    return index < tokens_.size() ? tokens_[index] : tokens_.back();
+  }
+  bool At(TokenKind kind, size_t ahead = 0) const { return Peek(ahead).kind == kind; }
+  const Token& Take() {
+    const Token& token = tokens_[pos_];
+    if (pos_ + 1 < tokens_.size()) ++pos_;  // the final kEnd is never passed
+    return token;
+  }
+  // Inside (), [] and {} a newline does not end the statement. Returns
+  // whether one was skipped.
+  bool SkipNewlines() {
+    bool skipped = false;
+    while (At(TokenKind::kNewline)) {
+      Take();
+      skipped = true;
+    }
+    return skipped;
+  }
+  bool AtEndOfStatement() const {
+    return At(TokenKind::kNewline) || At(TokenKind::kSemicolon) || At(TokenKind::kEnd);
+  }
+
+  SourcePos Pos(const Token& token) const { return SourcePos{file_, token.line, token.column}; }
+
+  // Whether the tokens from `index` on begin a statement: `x ::`, `x ->`,
+  // `x =>`, `x.p ->`, `policy x {`. A `name: value` line inside brackets
+  // never looks like that, so this tells a bracket left open (the next
+  // statement follows) from one that goes on over several lines.
+  bool LooksLikeStatementStart(size_t index) const {
+    auto kind = [&](size_t i) { return i < tokens_.size() ? tokens_[i].kind : TokenKind::kEnd; };
+    if (kind(index) != TokenKind::kIdent) return false;
+    const TokenKind next = kind(index + 1);
+    if (next == TokenKind::kColonColon || next == TokenKind::kArrow ||
+        next == TokenKind::kDoubleArrow) {
+      return true;
+    }
+    if (next == TokenKind::kDot) {
+      return kind(index + 2) == TokenKind::kIdent &&
+             (kind(index + 3) == TokenKind::kArrow || kind(index + 3) == TokenKind::kDoubleArrow);
+    }
+    return tokens_[index].text == "policy" && next == TokenKind::kIdent &&
+           kind(index + 2) == TokenKind::kLBrace;
+  }
+  bool NewStatementFollowsNewline() const {
+    return pos_ > 0 && tokens_[pos_ - 1].kind == TokenKind::kNewline &&
+           LooksLikeStatementStart(pos_);
+  }
+  // Inside brackets: the text ends, or the next statement begins, before
+  // the closing bracket came.
+  bool BracketLeftOpen() const { return At(TokenKind::kEnd) || NewStatementFollowsNewline(); }
+
+  // --- errors ---------------------------------------------------------------
+
+  void Report(const Token& at, std::string message) {
+    errors_->push_back(Diagnostic{Pos(at), std::move(message)});
+  }
+  // Reports a syntax error at `at` and returns false, for `return Fail(...)`.
+  // A lexer error token carries a better message than "expected X" (it says
+  // why the text is no token at all), so it wins.
+  bool Fail(const Token& at, std::string message) {
+    if (at.kind == TokenKind::kError) message = at.text;
+    Report(at, std::move(message));
+    return false;
+  }
+  bool Expected(std::string_view what, const Token& found) {
+    return Fail(found, fmt::format("expected {}, found {}", what, DescribeToken(found)));
+  }
+
+  // Skips the rest of a statement that failed to parse. Brackets opened
+  // before the error keep newlines from ending it, unless the next line
+  // clearly starts a new statement (a bracket was left open). The names the
+  // statement mentioned are remembered for the checker.
+  void Recover(size_t statement_start) {
+    int depth = 0;
+    for (size_t i = statement_start; i < pos_; ++i) depth += BracketDelta(tokens_[i].kind);
+    if (!(depth > 0 && NewStatementFollowsNewline())) {
+      for (;;) {
+        const TokenKind kind = Peek().kind;
+        if (kind == TokenKind::kEnd) break;
+        if (kind == TokenKind::kSemicolon && depth <= 0) {
+          Take();
+          break;
+        }
+        if (kind == TokenKind::kNewline) {
+          Take();
+          if (depth <= 0) break;
+          SkipNewlines();
+          if (LooksLikeStatementStart(pos_)) break;
+          continue;
+        }
+        depth += BracketDelta(kind);
+        Take();
+      }
+    }
+    for (size_t i = statement_start; i < pos_; ++i) {
+      if (tokens_[i].kind == TokenKind::kIdent) {
+        topology_.names_in_broken_statements.insert(tokens_[i].text);
+      }
+    }
+  }
+  static int BracketDelta(TokenKind kind) {
+    switch (kind) {
+      case TokenKind::kLParen:
+      case TokenKind::kLBracket:
+      case TokenKind::kLBrace: return 1;
+      case TokenKind::kRParen:
+      case TokenKind::kRBracket:
+      case TokenKind::kRBrace: return -1;
+      default: return 0;
+    }
+  }
+
+  // Newline, ';' or end of file; the separator is consumed.
+  bool ExpectEndOfStatement(std::string_view what_may_follow, std::string_view after) {
+    if (At(TokenKind::kNewline) || At(TokenKind::kSemicolon)) {
+      Take();
+      return true;
+    }
+    if (At(TokenKind::kEnd)) return true;
+    return Fail(Peek(), fmt::format("expected {} after {}, found {}", what_may_follow, after,
+                                    DescribeToken(Peek())));
+  }
+
+  // --- statements -----------------------------------------------------------
+
+  bool ParseStatement() {
+    const Token& first = Peek();
+    if (first.kind != TokenKind::kIdent) {
+      return Expected("a declaration (name :: Class), a connection (a -> b) or a policy", first);
+    }
+    const TokenKind next = Peek(1).kind;
+    if (first.text == "policy" && (next == TokenKind::kIdent || next == TokenKind::kLBrace)) {
+      return ParsePolicy();
+    }
+    if (next == TokenKind::kColonColon) return ParseDeclaration();
+    if (next == TokenKind::kArrow || next == TokenKind::kDoubleArrow || next == TokenKind::kDot) {
+      return ParseConnections();
+    }
+    return Fail(Peek(1), fmt::format("expected '::', '->' or '=>' after '{}', found {}", first.text,
+                                     DescribeToken(Peek(1))));
+  }
+
+  // name :: Class(params) @ node
+  bool ParseDeclaration() {
+    ElementDecl decl;
+    const Token& name = Take();
+    decl.name = name.text;
+    decl.pos = Pos(name);
+    Take();  // ::
+    if (!At(TokenKind::kClassName)) return Expected("a class name after '::'", Peek());
+    const Token& class_name = Take();
+    decl.class_name = class_name.text;
+    decl.class_pos = Pos(class_name);
+
+    std::string after = fmt::format("class name '{}'", decl.class_name);
+    std::string may_follow = "'(', '@', ';' or end of line";
+    if (At(TokenKind::kLParen)) {
+      if (!ParseParams(&decl)) return false;
+      after = fmt::format("the parameters of '{}'", decl.name);
+      may_follow = "'@', ';' or end of line";
+    }
+    if (At(TokenKind::kAt)) {
+      Take();
+      if (!At(TokenKind::kIdent)) return Expected("a node name after '@'", Peek());
+      const Token& node = Take();
+      decl.node = node.text;
+      decl.node_pos = Pos(node);
+      after = fmt::format("the placement of '{}'", decl.name);
+      may_follow = "';' or end of line";
+    }
+    if (!ExpectEndOfStatement(may_follow, after)) return false;
+    topology_.elements.push_back(std::move(decl));
+    return true;
+  }
+
+  // (name: value, name: value), over several lines if need be.
+  bool ParseParams(ElementDecl* decl) {
+    Take();  // (
+    SkipNewlines();
+    if (At(TokenKind::kRParen)) {
+      Take();
+      return true;
+    }
+    for (;;) {
+      if (BracketLeftOpen()) return Expected("')' after parameters", Peek());
+      if (!At(TokenKind::kIdent)) return Expected("a parameter name", Peek());
+      const Token& name = Take();
+      if (!At(TokenKind::kColon)) {
+        return Fail(Peek(), fmt::format("expected ':' after parameter name '{}', found {}",
+                                        name.text, DescribeToken(Peek())));
+      }
+      Take();
+      const Token& value_token = Peek();
+      ParamValue value;
+      if (!ParseValue(&value)) return false;
+      if (auto first = decl->param_name_pos.find(name.text); first != decl->param_name_pos.end()) {
+        // Not fatal: the statement is otherwise sound, the first value stands.
+        Report(name, fmt::format("duplicate parameter '{}' (first given at line {}, column {})",
+                                 name.text, first->second.line, first->second.column));
+      } else {
+        decl->params.emplace(name.text, std::move(value));
+        decl->param_pos.emplace(name.text, Pos(value_token));
+        decl->param_name_pos.emplace(name.text, Pos(name));
+      }
+
+      SkipNewlines();
+      if (At(TokenKind::kComma)) {
+        Take();
+        SkipNewlines();
+        if (At(TokenKind::kRParen)) break;  // a trailing comma
+        continue;
+      }
+      if (At(TokenKind::kRParen)) break;
+      if (BracketLeftOpen()) return Expected("')' after parameters", Peek());
+      return Fail(Peek(), fmt::format("expected ',' or ')' after the value of parameter '{}', "
+                                      "found {}",
+                                      name.text, DescribeToken(Peek())));
+    }
+    Take();  // )
+    return true;
+  }
+
+  // 12, -1.5, "text", true, false, [value, ...]
+  bool ParseValue(ParamValue* out) {
+    const Token& token = Peek();
+    switch (token.kind) {
+      case TokenKind::kInt:
+        *out = ParamValue::Int(token.int_value);
+        Take();
+        return true;
+      case TokenKind::kFloat:
+        *out = ParamValue::Float(token.float_value);
+        Take();
+        return true;
+      case TokenKind::kString:
+        *out = ParamValue::String(token.text);
+        Take();
+        return true;
+      case TokenKind::kIdent:
+        if (token.text == "true" || token.text == "false") {
+          *out = ParamValue::Bool(token.text == "true");
+          Take();
+          return true;
+        }
+        return Fail(token, fmt::format("expected {}, found {} (strings are written in double "
+                                       "quotes)",
+                                       kValueKinds, DescribeToken(token)));
+      case TokenKind::kLBracket: return ParseList(out);
+      default: return Expected(kValueKinds, token);
+    }
+  }
+
+  bool ParseList(ParamValue* out) {
+    Take();  // [
+    std::vector<ParamValue> items;
+    SkipNewlines();
+    while (!At(TokenKind::kRBracket)) {
+      if (BracketLeftOpen()) return Expected("']' to close the list", Peek());
+      ParamValue item;
+      if (!ParseValue(&item)) return false;
+      items.push_back(std::move(item));
+      SkipNewlines();
+      if (At(TokenKind::kComma)) {
+        Take();
+        SkipNewlines();
+        continue;
+      }
+      if (At(TokenKind::kRBracket)) break;
+      if (BracketLeftOpen()) return Expected("']' to close the list", Peek());
+      return Expected("',' or ']' in list", Peek());
+    }
+    Take();  // ]
+    *out = ParamValue::List(std::move(items));
+    return true;
+  }
+
+  // a -> b.in -> c, d.out => e: one Connection per hop. The statement's
+  // connections are kept only when all of it parsed.
+  bool ParseConnections() {
+    std::vector<Connection> connections;
+    for (;;) {
+      PortRef from;
+      if (!ParsePortRef(&from)) return false;
+      if (!At(TokenKind::kArrow) && !At(TokenKind::kDoubleArrow)) {
+        return Fail(Peek(), fmt::format("expected '->' or '=>' after '{}', found {}", RefText(from),
+                                        DescribeToken(Peek())));
+      }
+      while (At(TokenKind::kArrow) || At(TokenKind::kDoubleArrow)) {
+        const Token& arrow = Take();
+        Connection connection;
+        connection.kind = arrow.kind == TokenKind::kArrow ? PortKind::kPush : PortKind::kQuery;
+        connection.pos = Pos(arrow);
+        if (!At(TokenKind::kIdent)) {
+          return Fail(Peek(), fmt::format("expected an element name after '{}', found {}",
+                                          arrow.text, DescribeToken(Peek())));
+        }
+        PortRef to;
+        if (!ParsePortRef(&to)) return false;
+        connection.from = from;
+        connection.to = to;
+        connections.push_back(std::move(connection));
+        from = std::move(to);
+      }
+      if (!At(TokenKind::kComma)) {
+        if (!ExpectEndOfStatement("'->', '=>', ',' or end of line",
+                                  fmt::format("'{}'", RefText(from)))) {
+          return false;
+        }
+        break;
+      }
+      Take();  // , another chain follows
+      if (!At(TokenKind::kIdent)) return Expected("an element name after ','", Peek());
+    }
+    for (Connection& connection : connections) {
+      topology_.connections.push_back(std::move(connection));
+    }
+    return true;
+  }
+
+  // elem or elem.port
+  bool ParsePortRef(PortRef* ref) {
+    const Token& element = Take();
+    ref->element = element.text;
+    ref->pos = Pos(element);
+    ref->port_pos = ref->pos;
+    if (!At(TokenKind::kDot)) return true;
+    Take();
+    if (!At(TokenKind::kIdent)) {
+      return Fail(Peek(), fmt::format("expected a port name after '{}.', found {}", element.text,
+                                      DescribeToken(Peek())));
+    }
+    const Token& port = Take();
+    ref->port = port.text;
+    ref->port_given = true;
+    ref->port_pos = Pos(port);
+    return true;
+  }
+
+  static std::string RefText(const PortRef& ref) {
+    return ref.port_given ? ref.element + "." + ref.port : ref.element;
+  }
+
+  // policy elem { key: value, key: value }; newlines separate keys as
+  // commas do.
+  bool ParsePolicy() {
+    Take();  // policy
+    if (!At(TokenKind::kIdent)) return Expected("an element name after 'policy'", Peek());
+    Policy policy;
+    const Token& element = Take();
+    policy.element = element.text;
+    policy.pos = Pos(element);
+    if (!At(TokenKind::kLBrace)) {
+      return Fail(Peek(), fmt::format("expected '{{' after 'policy {}', found {}", element.text,
+                                      DescribeToken(Peek())));
+    }
+    Take();
+    const std::string close_message = fmt::format("'}}' to close the policy of '{}'", element.text);
+    SkipNewlines();
+    for (;;) {
+      if (At(TokenKind::kRBrace)) break;
+      if (BracketLeftOpen()) return Expected(close_message, Peek());
+      if (!At(TokenKind::kIdent)) return Expected("a policy key or '}'", Peek());
+      const Token& key = Take();
+      if (!At(TokenKind::kColon)) {
+        return Fail(Peek(), fmt::format("expected ':' after policy key '{}', found {}", key.text,
+                                        DescribeToken(Peek())));
+      }
+      Take();
+      const Token& value_token = Peek();
+      ParamValue value;
+      if (!ParseValue(&value)) return false;
+      if (auto first = policy.key_pos.find(key.text); first != policy.key_pos.end()) {
+        Report(key, fmt::format("duplicate policy key '{}' (first given at line {}, column {})",
+                                key.text, first->second.line, first->second.column));
+      } else {
+        policy.values.emplace(key.text, std::move(value));
+        policy.value_pos.emplace(key.text, Pos(value_token));
+        policy.key_pos.emplace(key.text, Pos(key));
+      }
+
+      if (At(TokenKind::kComma)) {
+        Take();
+        SkipNewlines();
+        continue;
+      }
+      if (SkipNewlines()) continue;  // a newline separates keys as a comma does
+      if (At(TokenKind::kRBrace)) break;
+      return Fail(Peek(), fmt::format("expected ',', end of line or '}}' after the value of '{}', "
+                                      "found {}",
+                                      key.text, DescribeToken(Peek())));
+    }
+    Take();  // }
+    if (!ExpectEndOfStatement("';' or end of line",
+                              fmt::format("the policy of '{}'", policy.element))) {
+      return false;
+    }
+    topology_.policies.push_back(std::move(policy));
+    return true;
+  }
+
+  std::vector<Token> tokens_;
+  size_t pos_ = 0;
+  const std::string& file_;
+  std::vector<Diagnostic>* errors_;
+  Topology topology_;
+};
+
+}  // namespace
+
+Topology Parse(std::string_view text, const std::string& file, std::vector<Diagnostic>* errors) {
+  return Parser(Tokenize(text), file, errors).Run();
+}
+
+}  // namespace datablox::dsl

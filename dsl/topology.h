@@ -1,0 +1,79 @@
+// A topology as read from a .topo file: the parser's output, completed and
+// validated by the checker, and what the master places and runs.
+#pragma once
+
+#include <map>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "datablox/spec.h"
+
+namespace datablox::dsl {
+
+struct SourcePos {
+  std::string file;
+  int line = 0;  // 1-based
+  int column = 0;  // 1-based
+};
+
+// One checker or parser error: "FILE:LINE:COL: error: MESSAGE".
+struct Diagnostic {
+  SourcePos pos;
+  std::string message;
+  std::string ToString() const;
+};
+
+struct ElementDecl {
+  std::string name;
+  std::string class_name;
+  std::map<std::string, ParamValue, std::less<>> params;
+  std::map<std::string, SourcePos, std::less<>> param_pos;  // where each value was written
+  std::map<std::string, SourcePos, std::less<>> param_name_pos;  // where each name was written
+  std::string node;  // from `@ node`; empty: the master places it
+  SourcePos pos;        // of the name
+  SourcePos class_pos;  // of the class name
+  SourcePos node_pos;
+};
+
+// One side of a connection: `elem` or `elem.port`. The checker fills `port`
+// with the class's default port when it was left out.
+struct PortRef {
+  std::string element;
+  std::string port;
+  bool port_given = false;
+  SourcePos pos;       // of the element name
+  SourcePos port_pos;  // of the port name, when given (else the element's)
+};
+
+struct Connection {
+  PortKind kind = PortKind::kPush;  // `->` push, `=>` query
+  PortRef from;  // push: an out port; query: the requester's query-out port
+  PortRef to;    // push: an in port;  query: the responder's query-in port
+  SourcePos pos;  // of the arrow
+};
+
+// `policy elem { queue: 64, batch: 100 }`
+struct Policy {
+  std::string element;
+  std::map<std::string, ParamValue, std::less<>> values;
+  std::map<std::string, SourcePos, std::less<>> value_pos;
+  std::map<std::string, SourcePos, std::less<>> key_pos;
+  SourcePos pos;  // of the element name
+};
+
+struct Topology {
+  std::string file;
+  std::vector<ElementDecl> elements;
+  std::vector<Connection> connections;
+  std::vector<Policy> policies;
+  // Names met in statements that did not parse (and so are not above). The
+  // checker keeps quiet about them: "undeclared element" or "port not
+  // connected" there would only echo the syntax error already reported.
+  std::set<std::string, std::less<>> names_in_broken_statements;
+
+  const ElementDecl* find(std::string_view element) const;
+};
+
+}  // namespace datablox::dsl

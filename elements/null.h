@@ -1,0 +1,20 @@
+// =c Null
+// =s drops every log it receives, counting them
+// =h count: logs received
+#pragma once
+
+#include "datablox/element.h"
+
+namespace datablox {
+
+class Null : public Element {
+ public:
+  static ClassSpec spec();
+  Status configure(const Params& params) override;
+  void on_batch(int port, Batch logs) override { count_ += logs.size(); }
+
+ private:
+  uint64_t count_ = 0;
+};
+
+}  // namespace datablox

@@ -1,0 +1,31 @@
+// =c Sequence(count, start, rate, pad)
+// =s emits {"seq": i} for i in [start, start + count)
+// =d A source. With rate > 0 it paces itself to that many logs per second.
+//    With pad > 0 every log also carries a "pad" string of that many bytes
+//    (for benchmarks and tests of log size).
+// =h count: logs emitted so far
+#pragma once
+
+#include <chrono>
+
+#include "datablox/element.h"
+
+namespace datablox {
+
+class Sequence : public Element {
+ public:
+  static ClassSpec spec();
+  Status configure(const Params& params) override;
+  Status start() override;
+  Production produce() override;
+
+ private:
+  int64_t count_ = 0, start_ = 0, pad_ = 0;
+  double rate_ = 0;
+  int64_t emitted_ = 0;
+  std::string padding_;
+  std::chrono::steady_clock::time_point began_;
+  LogBuilder log_;
+};
+
+}  // namespace datablox

@@ -1,0 +1,27 @@
+// =c Throttle(rate)
+// =s passes logs on unchanged, at most RATE per second
+// =d Throttle waits rather than drops: while it waits its input queue fills
+//    and the upstream is held back (backpressure). A slow consumer for tests.
+// =h count: logs passed
+#pragma once
+
+#include <chrono>
+
+#include "datablox/element.h"
+
+namespace datablox {
+
+class Throttle : public Element {
+ public:
+  static ClassSpec spec();
+  Status configure(const Params& params) override;
+  Status start() override;
+  void on_batch(int port, Batch logs) override;
+
+ private:
+  double rate_ = 0;
+  uint64_t count_ = 0;
+  std::chrono::steady_clock::time_point began_;
+};
+
+}  // namespace datablox

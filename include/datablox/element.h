@@ -1,0 +1,178 @@
+// The base class of every element, and how a class registers itself.
+//
+// An element lives in its own process (the element host). The host calls the
+// hooks below from one thread, never concurrently; inside a hook the element
+// emits logs, asks queries, answers them, and sets timers through the
+// protected members. A minimal element:
+//
+//   class Null : public Element {
+//    public:
+//     static ClassSpec spec() { return ClassSpec("Null", "drops every log").push_in("in"); }
+//     void on_batch(int port, Batch logs) override { count_ += logs.size(); }
+//    private:
+//     uint64_t count_ = 0;
+//   };
+//   DATABLOX_ELEMENT(mylib::Null)
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "datablox/log.h"
+#include "datablox/params.h"
+#include "datablox/spec.h"
+#include "datablox/status.h"
+
+namespace datablox {
+
+namespace detail {
+class HostContext;  // what the element host gives an element to act through
+}
+
+using Milliseconds = std::chrono::milliseconds;
+
+// The answer to a query: a log, or an error (an error reply, a timeout, or the
+// responder going away).
+struct Reply {
+  Status status;  // ok() when `log` holds the answer
+  OwnedLog log;
+};
+using ReplyCallback = std::function<void(Reply reply)>;
+
+// Handed to on_query; answers exactly one request, now or later (it may be
+// copied and kept). Answering twice is ignored; never answering makes the
+// requester time out.
+class Responder {
+ public:
+  Responder() = default;
+  void reply(LogBuilder& log) const;
+  void error(std::string_view message) const;
+  bool valid() const { return context_ != nullptr; }
+
+ private:
+  friend class detail::HostContext;
+  detail::HostContext* context_ = nullptr;
+  int port_ = -1;
+  std::string peer_;  // routing id of the requester's link
+  uint64_t request_id_ = 0;
+};
+
+// What a source tells the host after produce().
+struct Production {
+  enum class Next : uint8_t { kMore, kDone, kLater };
+  Next next = Next::kDone;
+  Milliseconds delay{0};  // with kLater: call produce() again after this
+  static Production More() { return {Next::kMore, Milliseconds(0)}; }
+  static Production Done() { return {Next::kDone, Milliseconds(0)}; }
+  static Production Later(Milliseconds delay) { return {Next::kLater, delay}; }
+};
+
+class Element {
+ public:
+  virtual ~Element() = default;
+
+  // --- Lifecycle hooks, in the order the host calls them. -------------------
+
+  // Reads parameters (already type-checked against spec(), defaults filled).
+  // An error here fails the element before any port is bound.
+  virtual Status configure(const Params& params) { (void)params; return Status::OK(); }
+  // All ports are connected; queries and timers may be used from here on.
+  virtual Status start() { return Status::OK(); }
+  // Sources override this: emit a bounded amount of work and say what next.
+  // Called whenever the host is idle, until it returns Done.
+  virtual Production produce() { return Production::Done(); }
+  // One batch arrived on push input `port` (index among the push inputs).
+  // The default calls on_log for each log.
+  virtual void on_batch(int port, Batch logs);
+  virtual void on_log(int port, const Log& log) { (void)port; (void)log; }
+  // A request arrived on query input `port`. Answer it through `responder`.
+  virtual void on_query(int port, const Log& request, Responder responder);
+  virtual void on_timer(int timer_id) { (void)timer_id; }
+  // Every push input has ended (and production is done). Emit what remains;
+  // the host then flushes and sends END downstream once no query this
+  // element asked is still waiting for its reply.
+  virtual void on_inputs_ended() {}
+  // The element is going away (normal end or stop request).
+  virtual void stop() {}
+
+  const std::string& name() const { return name_; }
+
+ protected:
+  // --- What an element does, from inside a hook. ----------------------------
+
+  // Emits to push output `port` (index among push outputs; 0 is the default).
+  // Blocks while the downstream queue is full: that is the backpressure.
+  void emit(LogBuilder& log, int port = 0);
+  // Forwards a received log as is, without re-encoding.
+  void forward(const Log& log, int port = 0);
+  // Index of a declared port, by name and kind; -1 when there is none.
+  int push_out_port(std::string_view name) const;
+  int push_in_port(std::string_view name) const;
+  int query_out_port(std::string_view name) const;
+  // True when the push output has at least one downstream connection.
+  bool connected(int push_out) const;
+
+  // Sends a request on query output `port`; `done` runs later, in a hook of
+  // its own, with the reply or an error (Timeout when none came in time).
+  void ask(int port, LogBuilder& request, Milliseconds timeout, ReplyCallback done);
+
+  // Timers: on_timer(id) after `delay`, then every `period` if non-zero.
+  int set_timer(Milliseconds delay, Milliseconds period = Milliseconds(0));
+  void cancel_timer(int timer_id);
+  // Waits until `deadline` while still answering the control channel: for
+  // elements that pace themselves (Throttle). Input stays queued meanwhile.
+  void wait_until(std::chrono::steady_clock::time_point deadline);
+
+  // Click-style handlers: named values the CLI and the status read and write.
+  void add_read_handler(std::string handler, std::function<std::string()> read);
+  void add_write_handler(std::string handler, std::function<Status(std::string_view)> write);
+
+  // Ends the element with an error: the host reports it and exits non-zero.
+  void fail(const Status& why);
+
+  // Rejected input: counted, shown in the status, logged (rate-limited).
+  void reject(std::string_view why);
+
+ private:
+  friend class detail::HostContext;
+  detail::HostContext* context_ = nullptr;
+  std::string name_;
+};
+
+// The process-wide table of element classes (built-ins, plugins).
+class Registry {
+ public:
+  static Registry& Global();
+  void add(ClassSpec spec);
+  const ClassSpec* find(std::string_view class_name) const;
+  std::vector<const ClassSpec*> all() const;  // sorted by name
+
+ private:
+  std::map<std::string, ClassSpec, std::less<>> classes_;
+};
+
+namespace detail {
+template <class T>
+struct Registration {
+  Registration() {
+    ClassSpec spec = T::spec();
+    spec.factory = [] { return std::unique_ptr<Element>(new T()); };
+    Registry::Global().add(std::move(spec));
+  }
+};
+}  // namespace detail
+
+// Put on the last line of the element's .cc file, outside any namespace,
+// with the class's qualified name: DATABLOX_ELEMENT(mylib::Enrich)
+#define DATABLOX_CONCAT_INNER(a, b) a##b
+#define DATABLOX_CONCAT(a, b) DATABLOX_CONCAT_INNER(a, b)
+#define DATABLOX_ELEMENT(Class) \
+  static const ::datablox::detail::Registration<Class> DATABLOX_CONCAT(datablox_registration_, __LINE__);
+
+}  // namespace datablox

@@ -1,0 +1,70 @@
+// The control plane: JSON messages over their own ZeroMQ sockets (never a
+// data socket), between the CLI, the master, the caretakers and the element
+// hosts, and the element plan they hand each other. The control plane is not
+// a hot path; readable messages beat compact ones here.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+#include <zmq.hpp>
+
+#include "datablox/spec.h"
+#include "datablox/status.h"
+
+namespace datablox::control {
+
+using Json = nlohmann::json;
+
+// One frame of JSON on a DEALER (or REQ-less) socket.
+void Send(zmq::socket_t& socket, const Json& message);
+// [peer][JSON] on a ROUTER socket. False when the peer is gone.
+bool SendTo(zmq::socket_t& router, const std::string& peer, const Json& message);
+// Receives one message without waiting. Returns NotFound when nothing is
+// there, Invalid for a frame that is not a JSON object (counted by callers).
+Status TryReceive(zmq::socket_t& socket, Json* message);
+Status TryReceiveFrom(zmq::socket_t& router, std::string* peer, Json* message);
+
+// Waits up to `timeout` for a message on a DEALER socket.
+Status Receive(zmq::socket_t& socket, std::chrono::milliseconds timeout, Json* message);
+
+// The actual address a socket bound to `tcp://HOST:*` got.
+std::string LastEndpoint(zmq::socket_t& socket);
+
+Json ParamToJson(const ParamValue& value);
+ParamValue ParamFromJson(const Json& json);
+
+// ------------------------------------------------------------------ plan
+// What the master decides for one element, in two parts: what it needs to
+// bind its inputs (configure), and where its peers are (connect).
+
+struct LinkPlan {
+  std::string id;        // unique per receiving port: "src.out>keep.in"
+  std::string endpoint;  // the receiving port's address (filled at connect)
+  int window = 0;        // logs in flight on this link at most
+  int batch = 0;         // logs per message at most
+};
+
+struct PortPlan {
+  std::string port;
+  int window = 0;                  // push inputs: logs in flight per link
+  std::vector<LinkPlan> links;     // inputs: the links expected in; outputs: the links out
+};
+
+struct ElementPlan {
+  std::string topology;
+  std::string name;
+  std::string class_name;
+  std::string node;
+  std::map<std::string, ParamValue, std::less<>> params;
+  std::vector<PortPlan> push_in, push_out, query_in, query_out;
+  int query_timeout_ms = 5000;
+};
+
+Json ToJson(const ElementPlan& plan);
+ElementPlan PlanFromJson(const Json& json);
+
+}  // namespace datablox::control

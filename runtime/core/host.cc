@@ -1,0 +1,1028 @@
+#include "runtime/core/host.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <csignal>
+#include <map>
+#include <memory>
+#include <set>
+#include <vector>
+
+#include "datablox/element.h"
+#include "runtime/core/arena.h"
+#include "runtime/core/control.h"
+#include "runtime/core/wire.h"
+
+namespace datablox {
+namespace detail {
+
+using Clock = std::chrono::steady_clock;
+using control::Json;
+
+namespace {
+
+volatile std::sig_atomic_t g_stop_requested = 0;
+void OnStopSignal(int) { g_stop_requested = 1; }
+
+constexpr auto kStatsPeriod = Milliseconds(250);
+constexpr auto kPartialBatchAge = Milliseconds(5);  // the batching time limit
+constexpr int kDrainPerSocket = 64;  // messages read from one socket before looking at the others
+
+int64_t MonotonicMs() {
+  return std::chrono::duration_cast<Milliseconds>(Clock::now().time_since_epoch()).count();
+}
+
+double Ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
+
+// Frees a batch buffer once ZeroMQ has sent it: the batch is never copied.
+void FreeBatch(void*, void* hint) { delete static_cast<std::string*>(hint); }
+
+}  // namespace
+
+struct InLink {
+  bool ended = false;
+  uint32_t ungranted = 0;  // logs consumed since the last credit sent
+  uint64_t logs = 0;
+};
+
+struct InPort {
+  std::string name;
+  std::unique_ptr<zmq::socket_t> socket;
+  uint32_t grant_every = 1;
+  std::map<std::string, InLink, std::less<>> links;  // the upstream links the plan expects
+  size_t ended = 0;
+  bool done() const { return ended >= links.size(); }
+};
+
+struct OutLink {
+  std::string id;
+  std::unique_ptr<zmq::socket_t> socket;
+  wire::BatchWriter writer;
+  Clock::time_point first_pending;
+  int64_t credit = 0;  // logs this link may still send before the receiver consumes some
+  uint32_t window = 0;
+  uint32_t batch_max = 100;
+  uint64_t sent = 0;
+  uint64_t peak_in_flight = 0;
+  bool end_sent = false;
+  bool end_acked = false;
+};
+
+struct OutPort {
+  std::string name;
+  std::vector<std::unique_ptr<OutLink>> links;
+};
+
+struct QueryIn {
+  std::string name;
+  std::unique_ptr<zmq::socket_t> socket;
+  std::set<std::string, std::less<>> expected;  // requester links the plan expects
+  std::set<std::string, std::less<>> ended;
+  bool done() const { return ended.size() >= expected.size(); }
+};
+
+struct QueryOut {
+  std::string name;
+  std::unique_ptr<zmq::socket_t> socket;  // null when unconnected
+  bool end_sent = false;
+  bool end_acked = false;
+};
+
+struct PendingRequest {
+  int port = 0;
+  ReplyCallback done;
+  Clock::time_point deadline;
+};
+
+struct Timer {
+  int id = 0;
+  Clock::time_point due;
+  Milliseconds period{0};
+};
+
+struct Handler {
+  std::function<std::string()> read;
+  std::function<Status(std::string_view)> write;
+};
+
+class HostContext {
+ public:
+  explicit HostContext(const HostOptions& options) : options_(options) {}
+  int Run();
+
+  // --- Called from the element, through Element's protected members. ------
+  void Emit(int port, std::string_view log);
+  void Ask(int port, std::string_view request, Milliseconds timeout, ReplyCallback done);
+  int SetTimer(Milliseconds delay, Milliseconds period);
+  void CancelTimer(int id);
+  void WaitUntil(Clock::time_point deadline);
+  void AddHandler(std::string name, std::function<std::string()> read,
+                  std::function<Status(std::string_view)> write);
+  void Fail(const Status& why);
+  void Reject(std::string_view why);
+  void Answer(const Responder& responder, std::string_view frame);
+  int PortIndex(PortKind kind, PortDirection direction, std::string_view name) const;
+  bool Connected(int push_out) const;
+
+  static void Attach(Element* element, HostContext* context, const std::string& name) {
+    element->context_ = context;
+    element->name_ = name;
+  }
+  static Responder MakeResponder(HostContext* context, int port, std::string peer, uint64_t id) {
+    Responder r;
+    r.context_ = context;
+    r.port_ = port;
+    r.peer_ = std::move(peer);
+    r.request_id_ = id;
+    return r;
+  }
+  static HostContext* ContextOf(const Responder& r) { return r.context_; }
+
+ private:
+  enum class Phase { kRunning, kEnding, kDone };
+
+  Status Configure();
+  Status Connect(const Json& message);
+  void Loop();
+  void BuildPollSet();
+  bool DrainInput(InPort& port, int index);
+  bool DrainQueryIn(QueryIn& port, int index);
+  void DrainQueryOut(QueryOut& port, int index);
+  void DrainOutLink(OutLink& link);
+  void HandleControl();
+  void HandleControlMessage(const Json& message);
+  void SendBatch(OutLink& link);
+  void WaitForCredit(OutLink& link, int64_t needed);
+  void FlushPartials(bool all_of_them);
+  void FireTimers();
+  void ExpireRequests();
+  void AdvanceEnd();
+  bool InputsDone() const;
+  Clock::time_point NextWake() const;
+  void ReportStats(const char* op);
+  Json Stats() const;
+  void Malformed(std::string_view where, const Status& why);
+  [[noreturn]] void ExitNow(int code);
+  void CheckStop();
+
+  HostOptions options_;
+  zmq::context_t zmq_{1};
+  std::unique_ptr<zmq::socket_t> control_;
+  control::ElementPlan plan_;
+  const ClassSpec* spec_ = nullptr;
+  std::unique_ptr<Element> element_;
+
+  std::vector<InPort> inputs_;
+  std::vector<OutPort> outputs_;
+  std::vector<QueryIn> query_ins_;
+  std::vector<QueryOut> query_outs_;
+  std::vector<OutLink*> all_out_links_;
+
+  std::vector<zmq::pollitem_t> poll_items_;
+  Arena arena_;
+  std::vector<Log> batch_logs_;
+
+  std::map<uint64_t, PendingRequest> pending_;
+  uint64_t next_request_id_ = 1;
+  std::vector<Timer> timers_;
+  int next_timer_id_ = 1;
+  std::map<std::string, Handler, std::less<>> handlers_;
+
+  Phase phase_ = Phase::kRunning;
+  bool production_done_ = false;
+  Clock::time_point produce_at_;
+  bool inputs_ended_called_ = false;
+  Status failure_;
+  int in_hook_ = 0;
+
+  // Load, as the caretaker and the status show it.
+  uint64_t logs_in_ = 0, logs_out_ = 0, batches_in_ = 0, batches_out_ = 0;
+  uint64_t malformed_ = 0, rejected_ = 0, dropped_unconnected_ = 0;
+  uint64_t queries_in_ = 0, queries_out_ = 0, replies_late_ = 0, query_errors_ = 0;
+  Clock::duration blocked_{0}, busy_{0};
+  Clock::time_point started_ = Clock::now();
+  Clock::time_point next_stats_ = Clock::now();
+  Clock::time_point last_malformed_log_{};
+};
+
+// ------------------------------------------------------------ set-up
+
+Status HostContext::Configure() {
+  control_ = std::make_unique<zmq::socket_t>(zmq_, zmq::socket_type::dealer);
+  control_->set(zmq::sockopt::routing_id, options_.element);
+  control_->set(zmq::sockopt::linger, 1000);
+  control_->connect(options_.caretaker_endpoint);
+  control::Send(*control_, {{"op", "hello"}, {"element", options_.element}, {"pid", ::getpid()}});
+
+  Json message;
+  Status st = control::Receive(*control_, Milliseconds(10000), &message);
+  if (!st.ok()) return Status::Unavailable("no plan from the caretaker: " + st.message());
+  if (message.value("op", "") != "configure") return Status::Invalid("expected a plan, got " + message.dump());
+  plan_ = control::PlanFromJson(message["plan"]);
+
+  spec_ = Registry::Global().find(plan_.class_name);
+  if (!spec_ || !spec_->factory) return Status::NotFound(fmt::format("unknown element class '{}'", plan_.class_name));
+  Params params;
+  st = Params::Resolve(*spec_, plan_.params, &params);
+  if (!st.ok()) return st;
+
+  element_ = spec_->factory();
+  Attach(element_.get(), this, plan_.name);
+  st = element_->configure(params);
+  if (!st.ok()) return st;
+
+  // Bind every input, in the spec's port order so that indices match.
+  Json endpoints = Json::object();
+  auto find_plan = [](const std::vector<control::PortPlan>& plans, const std::string& port) -> const control::PortPlan* {
+    for (const auto& p : plans) if (p.port == port) return &p;
+    return nullptr;
+  };
+  for (const PortSpec* port : spec_->ports_of(PortKind::kPush, PortDirection::kIn)) {
+    InPort in;
+    in.name = port->name;
+    in.socket = std::make_unique<zmq::socket_t>(zmq_, zmq::socket_type::router);
+    in.socket->set(zmq::sockopt::rcvhwm, 100000);
+    in.socket->set(zmq::sockopt::linger, 0);
+    if (const auto* p = find_plan(plan_.push_in, port->name)) {
+      for (const auto& link : p->links) in.links[link.id] = InLink{};
+      in.grant_every = static_cast<uint32_t>(std::max(1, p->window / 4));
+    }
+    in.socket->bind(fmt::format("tcp://{}:*", options_.bind_host));
+    endpoints[port->name] = control::LastEndpoint(*in.socket);
+    inputs_.push_back(std::move(in));
+  }
+  for (const PortSpec* port : spec_->ports_of(PortKind::kQuery, PortDirection::kIn)) {
+    QueryIn in;
+    in.name = port->name;
+    in.socket = std::make_unique<zmq::socket_t>(zmq_, zmq::socket_type::router);
+    in.socket->set(zmq::sockopt::router_mandatory, 1);
+    in.socket->set(zmq::sockopt::linger, 0);
+    if (const auto* p = find_plan(plan_.query_in, port->name)) {
+      for (const auto& link : p->links) in.expected.insert(link.id);
+    }
+    in.socket->bind(fmt::format("tcp://{}:*", options_.bind_host));
+    endpoints[port->name] = control::LastEndpoint(*in.socket);
+    query_ins_.push_back(std::move(in));
+  }
+  control::Send(*control_, {{"op", "bound"}, {"element", options_.element}, {"endpoints", endpoints}});
+  return Status::OK();
+}
+
+Status HostContext::Connect(const Json& message) {
+  control::ElementPlan wiring = control::PlanFromJson(message["plan"]);
+  for (const PortSpec* port : spec_->ports_of(PortKind::kPush, PortDirection::kOut)) {
+    OutPort out;
+    out.name = port->name;
+    for (const auto& p : wiring.push_out) {
+      if (p.port != port->name) continue;
+      for (const auto& link_plan : p.links) {
+        auto link = std::make_unique<OutLink>();
+        link->id = link_plan.id;
+        link->window = static_cast<uint32_t>(std::max(1, link_plan.window));
+        link->credit = link->window;
+        // At least two batches fit in a window, so the sender never idles
+        // waiting for the credit of the one batch it just sent.
+        link->batch_max = static_cast<uint32_t>(std::clamp(link_plan.batch, 1, std::max(1, link_plan.window / 2)));
+        link->socket = std::make_unique<zmq::socket_t>(zmq_, zmq::socket_type::dealer);
+        link->socket->set(zmq::sockopt::routing_id, link->id);
+        // Credit bounds what is in flight; the HWM only has to hold it.
+        link->socket->set(zmq::sockopt::sndhwm, static_cast<int>(link->window / link->batch_max + 16));
+        link->socket->set(zmq::sockopt::linger, 0);
+        link->socket->connect(link_plan.endpoint);
+        all_out_links_.push_back(link.get());
+        out.links.push_back(std::move(link));
+      }
+    }
+    outputs_.push_back(std::move(out));
+  }
+  for (const PortSpec* port : spec_->ports_of(PortKind::kQuery, PortDirection::kOut)) {
+    QueryOut out;
+    out.name = port->name;
+    for (const auto& p : wiring.query_out) {
+      if (p.port != port->name || p.links.empty()) continue;
+      out.socket = std::make_unique<zmq::socket_t>(zmq_, zmq::socket_type::dealer);
+      out.socket->set(zmq::sockopt::routing_id, p.links[0].id);
+      out.socket->set(zmq::sockopt::linger, 0);
+      out.socket->connect(p.links[0].endpoint);
+    }
+    query_outs_.push_back(std::move(out));
+  }
+  BuildPollSet();
+  return Status::OK();
+}
+
+void HostContext::BuildPollSet() {
+  poll_items_.clear();
+  poll_items_.push_back({control_->handle(), 0, ZMQ_POLLIN, 0});
+  for (auto& in : inputs_) poll_items_.push_back({in.socket->handle(), 0, ZMQ_POLLIN, 0});
+  for (auto& q : query_ins_) poll_items_.push_back({q.socket->handle(), 0, ZMQ_POLLIN, 0});
+  for (auto& q : query_outs_) poll_items_.push_back({q.socket ? q.socket->handle() : nullptr, 0, q.socket ? ZMQ_POLLIN : 0, 0});
+  for (OutLink* link : all_out_links_) poll_items_.push_back({link->socket->handle(), 0, ZMQ_POLLIN, 0});
+}
+
+// ------------------------------------------------------------ the loop
+
+int HostContext::Run() {
+  std::signal(SIGTERM, OnStopSignal);
+  std::signal(SIGINT, OnStopSignal);
+  std::signal(SIGPIPE, SIG_IGN);
+  Status st;
+  try {
+    st = Configure();
+  } catch (const zmq::error_t& e) {
+    st = Status::IOError(fmt::format("binding the inputs: {}", e.what()));
+  }
+  if (!st.ok()) {
+    spdlog::error("[{}] {}", plan_.name.empty() ? options_.element : plan_.name, st.ToString());
+    if (control_) control::Send(*control_, {{"op", "failed"}, {"element", options_.element}, {"error", st.ToString()}});
+    return 1;
+  }
+  // Wait for the peers' addresses; nothing else but stop can come meanwhile.
+  Json wiring;
+  while (true) {
+    st = control::Receive(*control_, Milliseconds(200), &wiring);
+    CheckStop();
+    if (st.IsTimeout()) continue;
+    if (!st.ok()) return 2;
+    std::string op = wiring.value("op", "");
+    if (op == "connect") break;
+    if (op == "stop") ExitNow(0);
+  }
+  try {
+    st = Connect(wiring);
+  } catch (const zmq::error_t& e) {
+    st = Status::IOError(fmt::format("connecting the outputs: {}", e.what()));
+  }
+  if (st.ok()) {
+    ++in_hook_;
+    st = element_->start();
+    --in_hook_;
+  }
+  if (!st.ok()) {
+    failure_ = st;
+  } else {
+    control::Send(*control_, {{"op", "started"}, {"element", options_.element}});
+    started_ = Clock::now();
+    produce_at_ = started_;
+    Loop();
+  }
+  element_->stop();
+  if (!failure_.ok()) {
+    spdlog::error("[{}] failed: {}", plan_.name, failure_.message());
+    Json failed = {{"op", "failed"}, {"element", options_.element}, {"error", failure_.message()}, {"stats", Stats()}};
+    control::Send(*control_, failed);
+    return 1;
+  }
+  ReportStats("ended");
+  // Wait (briefly) for the caretaker to have read our last word.
+  Json bye;
+  (void)control::Receive(*control_, Milliseconds(2000), &bye);
+  return 0;
+}
+
+void HostContext::Loop() {
+  Clock::time_point last_flush = Clock::now();
+  while (phase_ != Phase::kDone && failure_.ok()) {
+    CheckStop();
+    Clock::time_point now = Clock::now();
+    bool can_produce = phase_ == Phase::kRunning && !production_done_ && InputsDone() && now >= produce_at_;
+    Milliseconds timeout(0);
+    if (!can_produce) {
+      // About to sleep: this is the idle point where partial batches go out.
+      FlushPartials(/*all_of_them=*/true);
+      last_flush = now;
+      auto wake = std::min(NextWake(), now + Milliseconds(200));
+      timeout = std::max(Milliseconds(0), std::chrono::duration_cast<Milliseconds>(wake - now));
+    }
+    try {
+      zmq::poll(poll_items_.data(), poll_items_.size(), timeout);
+    } catch (const zmq::error_t& e) {
+      if (e.num() != EINTR) throw;
+      continue;
+    }
+    size_t at = 0;
+    if (poll_items_[at++].revents & ZMQ_POLLIN) HandleControl();
+    for (size_t i = 0; i < inputs_.size(); ++i, ++at) {
+      if (poll_items_[at].revents & ZMQ_POLLIN) DrainInput(inputs_[i], static_cast<int>(i));
+    }
+    for (size_t i = 0; i < query_ins_.size(); ++i, ++at) {
+      if (poll_items_[at].revents & ZMQ_POLLIN) DrainQueryIn(query_ins_[i], static_cast<int>(i));
+    }
+    for (size_t i = 0; i < query_outs_.size(); ++i, ++at) {
+      if (poll_items_[at].revents & ZMQ_POLLIN) DrainQueryOut(query_outs_[i], static_cast<int>(i));
+    }
+    for (OutLink* link : all_out_links_) {
+      if (poll_items_[at++].revents & ZMQ_POLLIN) DrainOutLink(*link);
+    }
+    FireTimers();
+    ExpireRequests();
+    if (can_produce && failure_.ok()) {
+      auto t0 = Clock::now();
+      ++in_hook_;
+      Production next = element_->produce();
+      --in_hook_;
+      busy_ += Clock::now() - t0;
+      if (next.next == Production::Next::kDone) production_done_ = true;
+      if (next.next == Production::Next::kLater) produce_at_ = Clock::now() + next.delay;
+    }
+    now = Clock::now();
+    if (now - last_flush >= kPartialBatchAge) {
+      FlushPartials(/*all_of_them=*/false);
+      last_flush = now;
+    }
+    AdvanceEnd();
+    if (now >= next_stats_) ReportStats("stats");
+  }
+}
+
+Clock::time_point HostContext::NextWake() const {
+  Clock::time_point wake = next_stats_;
+  for (const Timer& t : timers_) wake = std::min(wake, t.due);
+  for (const auto& [id, request] : pending_) wake = std::min(wake, request.deadline);
+  if (phase_ == Phase::kRunning && !production_done_ && InputsDone()) wake = std::min(wake, produce_at_);
+  for (const OutLink* link : all_out_links_) {
+    if (link->writer.count() > 0) wake = std::min(wake, link->first_pending + kPartialBatchAge);
+  }
+  return wake;
+}
+
+// ------------------------------------------------------------ inputs
+
+bool HostContext::DrainInput(InPort& port, int index) {
+  for (int n = 0; n < kDrainPerSocket; ++n) {
+    zmq::message_t peer, frame;
+    if (!port.socket->recv(peer, zmq::recv_flags::dontwait)) return true;
+    if (!peer.more()) {
+      Malformed(port.name, Status::Invalid("message without a body"));
+      continue;
+    }
+    (void)port.socket->recv(frame, zmq::recv_flags::none);
+    while (frame.more()) {  // nothing we send has a third part: drop it
+      zmq::message_t extra;
+      (void)port.socket->recv(extra, zmq::recv_flags::none);
+      frame.swap(extra);
+      Malformed(port.name, Status::Invalid("message with extra parts"));
+    }
+    std::string_view link_id = peer.to_string_view();
+    auto link = port.links.find(link_id);
+    if (link == port.links.end()) {
+      Malformed(port.name, Status::Invalid(fmt::format("data from unknown link '{}'", link_id)));
+      continue;
+    }
+    wire::Kind kind;
+    std::string_view bytes = frame.to_string_view();
+    Status st = wire::ReadHeader(bytes, &kind);
+    if (st.ok() && kind == wire::Kind::kEnd) {
+      if (!link->second.ended) {
+        link->second.ended = true;
+        ++port.ended;
+      }
+      port.socket->send(zmq::buffer(link_id), zmq::send_flags::sndmore);
+      port.socket->send(zmq::buffer(wire::EndAck()), zmq::send_flags::dontwait);
+      continue;
+    }
+    if (st.ok() && kind != wire::Kind::kBatch) st = Status::Invalid("unexpected frame kind on a push input");
+    if (st.ok()) {
+      arena_.clear();
+      st = wire::ReadBatch(bytes, &arena_, &batch_logs_);
+    }
+    if (!st.ok()) {
+      Malformed(port.name, st);
+      continue;
+    }
+    const uint32_t count = static_cast<uint32_t>(batch_logs_.size());
+    logs_in_ += count;
+    ++batches_in_;
+    auto t0 = Clock::now();
+    ++in_hook_;
+    element_->on_batch(index, Batch(batch_logs_.data(), batch_logs_.size()));
+    --in_hook_;
+    busy_ += Clock::now() - t0;
+    // Credit goes back once the logs are consumed: what is in flight on a
+    // link never exceeds its window, whatever the socket buffers could hold.
+    InLink& in = link->second;
+    in.logs += count;
+    in.ungranted += count;
+    if (in.ungranted >= port.grant_every) {
+      port.socket->send(zmq::buffer(link_id), zmq::send_flags::sndmore);
+      port.socket->send(zmq::buffer(wire::Credit(in.ungranted)), zmq::send_flags::dontwait);
+      in.ungranted = 0;
+    }
+    if (!failure_.ok()) return false;
+  }
+  return true;
+}
+
+bool HostContext::InputsDone() const {
+  for (const InPort& in : inputs_) {
+    if (!in.done()) return false;
+  }
+  return true;
+}
+
+// ------------------------------------------------------------ queries
+
+bool HostContext::DrainQueryIn(QueryIn& port, int index) {
+  for (int n = 0; n < kDrainPerSocket; ++n) {
+    zmq::message_t peer, frame;
+    if (!port.socket->recv(peer, zmq::recv_flags::dontwait)) return true;
+    if (!peer.more()) {
+      Malformed(port.name, Status::Invalid("message without a body"));
+      continue;
+    }
+    (void)port.socket->recv(frame, zmq::recv_flags::none);
+    std::string peer_id = peer.to_string();
+    std::string_view bytes = frame.to_string_view();
+    wire::Kind kind;
+    Status st = wire::ReadHeader(bytes, &kind);
+    if (st.ok() && kind == wire::Kind::kEnd) {
+      port.ended.insert(peer_id);
+      try {
+        port.socket->send(zmq::buffer(peer_id), zmq::send_flags::sndmore);
+        port.socket->send(zmq::buffer(wire::EndAck()), zmq::send_flags::dontwait);
+      } catch (const zmq::error_t&) {
+      }
+      continue;
+    }
+    uint64_t id = 0;
+    std::string_view body;
+    if (st.ok() && kind != wire::Kind::kRequest) st = Status::Invalid("unexpected frame kind on a query input");
+    if (st.ok()) st = wire::ReadAddressed(bytes, &id, &body);
+    if (!st.ok()) {
+      Malformed(port.name, st);
+      continue;
+    }
+    ++queries_in_;
+    arena_.clear();
+    Log request(body.data(), body.size(), &arena_);
+    Responder responder = MakeResponder(this, index, peer_id, id);
+    if (!request.valid()) {
+      Malformed(port.name, Status::Invalid("request is not a msgpack map"));
+      responder.error("malformed request: not a msgpack map");
+      continue;
+    }
+    auto t0 = Clock::now();
+    ++in_hook_;
+    element_->on_query(index, request, responder);
+    --in_hook_;
+    busy_ += Clock::now() - t0;
+  }
+  return true;
+}
+
+void HostContext::Answer(const Responder& responder, std::string_view frame) {
+  QueryIn& port = query_ins_.at(responder.port_);
+  try {
+    port.socket->send(zmq::buffer(responder.peer_), zmq::send_flags::sndmore);
+    port.socket->send(zmq::buffer(frame), zmq::send_flags::none);
+  } catch (const zmq::error_t& e) {
+    ++query_errors_;
+    spdlog::warn("[{}] reply to '{}' undeliverable: {}", plan_.name, responder.peer_, e.what());
+  }
+}
+
+void HostContext::Ask(int port, std::string_view request, Milliseconds timeout, ReplyCallback done) {
+  if (port < 0 || port >= static_cast<int>(query_outs_.size()) || !query_outs_[port].socket) {
+    Reply reply;
+    reply.status = Status::Unavailable(fmt::format("query output {} is not connected", port));
+    done(std::move(reply));
+    return;
+  }
+  uint64_t id = next_request_id_++;
+  pending_[id] = PendingRequest{port, std::move(done), Clock::now() + timeout};
+  ++queries_out_;
+  query_outs_[port].socket->send(zmq::buffer(wire::Request(id, request)), zmq::send_flags::none);
+}
+
+void HostContext::DrainQueryOut(QueryOut& port, int index) {
+  (void)index;
+  for (int n = 0; n < kDrainPerSocket; ++n) {
+    zmq::message_t frame;
+    if (!port.socket->recv(frame, zmq::recv_flags::dontwait)) return;
+    std::string_view bytes = frame.to_string_view();
+    wire::Kind kind;
+    Status st = wire::ReadHeader(bytes, &kind);
+    if (st.ok() && kind == wire::Kind::kEndAck) {
+      port.end_acked = true;
+      continue;
+    }
+    uint64_t id = 0;
+    std::string_view body;
+    if (st.ok() && kind != wire::Kind::kReply && kind != wire::Kind::kError) st = Status::Invalid("unexpected frame kind on a query output");
+    if (st.ok()) st = wire::ReadAddressed(bytes, &id, &body);
+    if (!st.ok()) {
+      Malformed(port.name, st);
+      continue;
+    }
+    auto it = pending_.find(id);
+    if (it == pending_.end()) {
+      ++replies_late_;  // it timed out already: its callback has run
+      continue;
+    }
+    PendingRequest request = std::move(it->second);
+    pending_.erase(it);
+    Reply reply;
+    if (kind == wire::Kind::kReply) {
+      reply.log = OwnedLog(std::string(body));
+      if (!reply.log.log().valid()) reply.status = Status::Invalid("malformed reply: not a msgpack map");
+    } else {
+      ++query_errors_;
+      reply.status = Status::Invalid(std::string(body));
+    }
+    auto t0 = Clock::now();
+    ++in_hook_;
+    request.done(std::move(reply));
+    --in_hook_;
+    busy_ += Clock::now() - t0;
+  }
+}
+
+void HostContext::ExpireRequests() {
+  if (pending_.empty()) return;
+  Clock::time_point now = Clock::now();
+  for (auto it = pending_.begin(); it != pending_.end();) {
+    if (it->second.deadline > now) {
+      ++it;
+      continue;
+    }
+    PendingRequest request = std::move(it->second);
+    it = pending_.erase(it);
+    ++query_errors_;
+    Reply reply;
+    reply.status = Status::Timeout(fmt::format("no reply on '{}' in time", query_outs_[request.port].name));
+    ++in_hook_;
+    request.done(std::move(reply));
+    --in_hook_;
+  }
+}
+
+// ------------------------------------------------------------ outputs
+
+void HostContext::Emit(int port, std::string_view log) {
+  if (port < 0 || port >= static_cast<int>(outputs_.size())) {
+    Fail(Status::Invalid(fmt::format("emit on push output {}, which {} does not have", port, plan_.class_name)));
+    return;
+  }
+  OutPort& out = outputs_[port];
+  if (out.links.empty()) {
+    ++dropped_unconnected_;  // an optional output nobody listens to
+    return;
+  }
+  ++logs_out_;
+  for (auto& link : out.links) {
+    if (link->writer.count() == 0) link->first_pending = Clock::now();
+    link->writer.append(log);
+    if (link->writer.count() >= link->batch_max) SendBatch(*link);
+  }
+}
+
+void HostContext::SendBatch(OutLink& link) {
+  const int64_t count = link.writer.count();
+  if (count == 0) return;
+  if (link.credit < count) WaitForCredit(link, count);
+  auto* buffer = new std::string(link.writer.take());
+  zmq::message_t message(buffer->data(), buffer->size(), FreeBatch, buffer);
+  auto t0 = Clock::now();
+  link.socket->send(message, zmq::send_flags::none);  // blocks only past the HWM
+  blocked_ += Clock::now() - t0;
+  link.credit -= count;
+  link.sent += static_cast<uint64_t>(count);
+  ++batches_out_;
+  link.peak_in_flight = std::max<uint64_t>(link.peak_in_flight, link.window - link.credit);
+}
+
+void HostContext::WaitForCredit(OutLink& link, int64_t needed) {
+  // The downstream queue is full: wait here, reading only this link's
+  // credits and the control channel. This wait is the backpressure.
+  auto t0 = Clock::now();
+  zmq::pollitem_t items[2] = {{link.socket->handle(), 0, ZMQ_POLLIN, 0},
+                              {control_->handle(), 0, ZMQ_POLLIN, 0}};
+  while (link.credit < needed) {
+    CheckStop();
+    try {
+      zmq::poll(items, 2, Milliseconds(100));
+    } catch (const zmq::error_t& e) {
+      if (e.num() != EINTR) throw;
+    }
+    if (items[0].revents & ZMQ_POLLIN) DrainOutLink(link);
+    if (items[1].revents & ZMQ_POLLIN) HandleControl();
+    if (Clock::now() >= next_stats_) ReportStats("stats");
+  }
+  blocked_ += Clock::now() - t0;
+}
+
+void HostContext::DrainOutLink(OutLink& link) {
+  for (int n = 0; n < kDrainPerSocket; ++n) {
+    zmq::message_t frame;
+    if (!link.socket->recv(frame, zmq::recv_flags::dontwait)) return;
+    std::string_view bytes = frame.to_string_view();
+    wire::Kind kind;
+    Status st = wire::ReadHeader(bytes, &kind);
+    uint32_t granted = 0;
+    if (st.ok() && kind == wire::Kind::kCredit) {
+      st = wire::ReadCredit(bytes, &granted);
+      if (st.ok()) link.credit += granted;
+    } else if (st.ok() && kind == wire::Kind::kEndAck) {
+      link.end_acked = true;
+    } else if (st.ok()) {
+      st = Status::Invalid("unexpected frame kind on a push output");
+    }
+    if (!st.ok()) Malformed(link.id, st);
+  }
+}
+
+void HostContext::FlushPartials(bool all_of_them) {
+  Clock::time_point now = Clock::now();
+  for (OutLink* link : all_out_links_) {
+    if (link->writer.count() == 0) continue;
+    bool old = now - link->first_pending >= kPartialBatchAge;
+    // An idle flush never waits for credit; an old batch does.
+    if ((all_of_them && link->credit >= link->writer.count()) || old) SendBatch(*link);
+  }
+}
+
+// ------------------------------------------------------------ timers
+
+int HostContext::SetTimer(Milliseconds delay, Milliseconds period) {
+  int id = next_timer_id_++;
+  timers_.push_back({id, Clock::now() + delay, period});
+  return id;
+}
+
+void HostContext::CancelTimer(int id) {
+  std::erase_if(timers_, [id](const Timer& t) { return t.id == id; });
+}
+
+void HostContext::FireTimers() {
+  if (timers_.empty()) return;
+  Clock::time_point now = Clock::now();
+  std::vector<int> due;
+  for (Timer& t : timers_) {
+    if (t.due <= now) due.push_back(t.id);
+  }
+  for (int id : due) {
+    auto it = std::find_if(timers_.begin(), timers_.end(), [id](const Timer& t) { return t.id == id; });
+    if (it == timers_.end()) continue;  // cancelled by an earlier timer's hook
+    if (it->period.count() > 0) {
+      it->due += it->period;
+      if (it->due < now) it->due = now + it->period;
+    } else {
+      timers_.erase(it);
+    }
+    ++in_hook_;
+    element_->on_timer(id);
+    --in_hook_;
+  }
+}
+
+void HostContext::WaitUntil(Clock::time_point deadline) {
+  auto t0 = Clock::now();
+  zmq::pollitem_t item{control_->handle(), 0, ZMQ_POLLIN, 0};
+  while (Clock::now() < deadline) {
+    CheckStop();
+    auto left = std::chrono::duration_cast<Milliseconds>(deadline - Clock::now());
+    try {
+      zmq::poll(&item, 1, std::min(left, Milliseconds(100)));
+    } catch (const zmq::error_t& e) {
+      if (e.num() != EINTR) throw;
+    }
+    if (item.revents & ZMQ_POLLIN) HandleControl();
+    if (Clock::now() >= next_stats_) ReportStats("stats");
+  }
+  busy_ -= Clock::now() - t0;  // waiting on purpose is not work
+}
+
+// ------------------------------------------------------------ ending
+
+void HostContext::AdvanceEnd() {
+  if (phase_ == Phase::kRunning) {
+    if (!InputsDone() || !production_done_) return;
+    if (!inputs_ended_called_) {
+      inputs_ended_called_ = true;
+      ++in_hook_;
+      element_->on_inputs_ended();
+      --in_hook_;
+    }
+    if (!pending_.empty() || !failure_.ok()) return;  // replies may still emit
+    for (OutLink* link : all_out_links_) SendBatch(*link);
+    for (OutLink* link : all_out_links_) {
+      link->socket->send(zmq::buffer(wire::End()), zmq::send_flags::none);
+      link->end_sent = true;
+    }
+    for (QueryOut& q : query_outs_) {
+      if (!q.socket) continue;
+      q.socket->send(zmq::buffer(wire::End()), zmq::send_flags::none);
+      q.end_sent = true;
+    }
+    phase_ = Phase::kEnding;
+    ReportStats("stats");
+  }
+  if (phase_ == Phase::kEnding) {
+    // END is acknowledged before anything closes: closing a socket right
+    // after its last send can lose the tail of the stream.
+    for (OutLink* link : all_out_links_) {
+      if (!link->end_acked) return;
+    }
+    for (QueryOut& q : query_outs_) {
+      if (q.socket && !q.end_acked) return;
+    }
+    // A responder stays up while any requester may still ask.
+    for (QueryIn& q : query_ins_) {
+      if (!q.done()) return;
+    }
+    phase_ = Phase::kDone;
+  }
+}
+
+// ------------------------------------------------------------ control
+
+void HostContext::HandleControl() {
+  while (true) {
+    Json message;
+    Status st = control::TryReceive(*control_, &message);
+    if (st.IsNotFound()) return;
+    if (!st.ok()) {
+      Malformed("control", st);
+      continue;
+    }
+    HandleControlMessage(message);
+  }
+}
+
+void HostContext::HandleControlMessage(const Json& message) {
+  std::string op = message.value("op", "");
+  if (op == "stop") {
+    g_stop_requested = 1;
+    CheckStop();
+  } else if (op == "handler") {
+    std::string name = message.value("name", "");
+    Json answer = {{"op", "handler_reply"}, {"element", options_.element}, {"name", name},
+                   {"request", message.value("request", 0)}};
+    auto it = handlers_.find(name);
+    if (it == handlers_.end()) {
+      answer["error"] = fmt::format("{} has no handler '{}'", plan_.name, name);
+    } else if (message.contains("value")) {
+      if (!it->second.write) {
+        answer["error"] = fmt::format("handler '{}' is read-only", name);
+      } else {
+        Status st = it->second.write(message["value"].get<std::string>());
+        if (!st.ok()) answer["error"] = st.message();
+      }
+    } else if (it->second.read) {
+      answer["value"] = it->second.read();
+    } else {
+      answer["error"] = fmt::format("handler '{}' is write-only", name);
+    }
+    control::Send(*control_, answer);
+  }
+}
+
+void HostContext::CheckStop() {
+  if (!g_stop_requested) return;
+  // Stopping is not ending: nothing is flushed, no END goes downstream.
+  if (element_ && in_hook_ == 0) element_->stop();
+  if (control_) control::Send(*control_, {{"op", "stopped"}, {"element", options_.element}, {"stats", Stats()}});
+  ExitNow(0);
+}
+
+void HostContext::ExitNow(int code) {
+  // Straight out, without unwinding a hook that may be mid-way: what a stop
+  // means. Sockets are left to the kernel; nothing more will be sent.
+  std::fflush(nullptr);
+  ::_exit(code);
+}
+
+// ------------------------------------------------------------ load
+
+Json HostContext::Stats() const {
+  Json links = Json::array();
+  for (const OutLink* link : all_out_links_) {
+    links.push_back({{"id", link->id},
+                     {"sent", link->sent},
+                     {"in_flight", link->window - link->credit},
+                     {"peak_in_flight", link->peak_in_flight},
+                     {"window", link->window}});
+  }
+  Json handlers = Json::object();
+  for (const auto& [name, handler] : handlers_) {
+    if (handler.read) handlers[name] = handler.read();
+  }
+  return {{"time_ms", MonotonicMs()},
+          {"logs_in", logs_in_},
+          {"logs_out", logs_out_},
+          {"batches_in", batches_in_},
+          {"batches_out", batches_out_},
+          {"malformed", malformed_},
+          {"rejected", rejected_},
+          {"dropped_unconnected", dropped_unconnected_},
+          {"queries_in", queries_in_},
+          {"queries_out", queries_out_},
+          {"query_errors", query_errors_},
+          {"replies_late", replies_late_},
+          {"blocked_ms", Ms(blocked_)},
+          {"busy_ms", Ms(busy_)},
+          {"uptime_ms", Ms(Clock::now() - started_)},
+          {"out_links", links},
+          {"handlers", handlers}};
+}
+
+void HostContext::ReportStats(const char* op) {
+  next_stats_ = Clock::now() + kStatsPeriod;
+  control::Send(*control_, {{"op", op}, {"element", options_.element}, {"stats", Stats()}});
+}
+
+void HostContext::Malformed(std::string_view where, const Status& why) {
+  ++malformed_;
+  Clock::time_point now = Clock::now();
+  if (now - last_malformed_log_ > std::chrono::seconds(1)) {  // rate-limited: a flood must not flood the log
+    last_malformed_log_ = now;
+    spdlog::warn("[{}] dropped a malformed message on '{}': {} ({} so far)", plan_.name, where, why.message(), malformed_);
+  }
+}
+
+void HostContext::Reject(std::string_view why) {
+  ++rejected_;
+  Clock::time_point now = Clock::now();
+  if (now - last_malformed_log_ > std::chrono::seconds(1)) {
+    last_malformed_log_ = now;
+    spdlog::warn("[{}] rejected: {} ({} so far)", plan_.name, why, rejected_);
+  }
+}
+
+void HostContext::Fail(const Status& why) {
+  if (failure_.ok()) failure_ = why.ok() ? Status::Internal("failed without a reason") : why;
+}
+
+void HostContext::AddHandler(std::string name, std::function<std::string()> read,
+                             std::function<Status(std::string_view)> write) {
+  Handler& h = handlers_[name];
+  if (read) h.read = std::move(read);
+  if (write) h.write = std::move(write);
+}
+
+int HostContext::PortIndex(PortKind kind, PortDirection direction, std::string_view name) const {
+  auto ports = spec_->ports_of(kind, direction);
+  for (size_t i = 0; i < ports.size(); ++i) {
+    if (ports[i]->name == name) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+bool HostContext::Connected(int push_out) const {
+  return push_out >= 0 && push_out < static_cast<int>(outputs_.size()) && !outputs_[push_out].links.empty();
+}
+
+}  // namespace detail
+
+// ------------------------------------------------------------ Element
+
+void Element::on_batch(int port, Batch logs) {
+  for (const Log& log : logs) on_log(port, log);
+}
+
+void Element::on_query(int port, const Log& request, Responder responder) {
+  (void)port;
+  (void)request;
+  responder.error(fmt::format("{} answers no queries", name()));
+}
+
+void Element::emit(LogBuilder& log, int port) { context_->Emit(port, log.bytes()); }
+void Element::forward(const Log& log, int port) { context_->Emit(port, log.bytes()); }
+int Element::push_out_port(std::string_view n) const { return context_->PortIndex(PortKind::kPush, PortDirection::kOut, n); }
+int Element::push_in_port(std::string_view n) const { return context_->PortIndex(PortKind::kPush, PortDirection::kIn, n); }
+int Element::query_out_port(std::string_view n) const { return context_->PortIndex(PortKind::kQuery, PortDirection::kOut, n); }
+bool Element::connected(int push_out) const { return context_->Connected(push_out); }
+void Element::ask(int port, LogBuilder& request, Milliseconds timeout, ReplyCallback done) {
+  context_->Ask(port, request.bytes(), timeout, std::move(done));
+}
+int Element::set_timer(Milliseconds delay, Milliseconds period) { return context_->SetTimer(delay, period); }
+void Element::cancel_timer(int timer_id) { context_->CancelTimer(timer_id); }
+void Element::wait_until(std::chrono::steady_clock::time_point deadline) { context_->WaitUntil(deadline); }
+void Element::add_read_handler(std::string handler, std::function<std::string()> read) {
+  context_->AddHandler(std::move(handler), std::move(read), nullptr);
+}
+void Element::add_write_handler(std::string handler, std::function<Status(std::string_view)> write) {
+  context_->AddHandler(std::move(handler), nullptr, std::move(write));
+}
+void Element::fail(const Status& why) { context_->Fail(why); }
+void Element::reject(std::string_view why) { context_->Reject(why); }
+
+void Responder::reply(LogBuilder& log) const {
+  if (!context_) return;
+  context_->Answer(*this, wire::Reply(request_id_, log.bytes()));
+}
+
+void Responder::error(std::string_view message) const {
+  if (!context_) return;
+  context_->Answer(*this, wire::Error(request_id_, message));
+}
+
+int RunElementHost(const HostOptions& options) {
+  detail::HostContext context(options);
+  return context.Run();
+}
+
+}  // namespace datablox

@@ -1,0 +1,264 @@
+#include "datablox/log.h"
+
+#include <fmt/format.h>
+#include <simdjson.h>
+
+#include <cstring>
+#include <msgpack.hpp>
+
+#include "runtime/core/arena.h"
+
+namespace datablox {
+namespace {
+
+// Strings and binaries of a received log point into its message: no copies.
+bool ReferenceEverything(msgpack::type::object_type, std::size_t, void*) { return true; }
+
+// msgpack::packer's sink: appends to a std::string.
+struct StringSink {
+  std::string* out;
+  void write(const char* data, size_t size) { out->append(data, size); }
+};
+using Packer = msgpack::packer<StringSink>;
+
+Status PackJson(simdjson::dom::element element, Packer& pk) {
+  using simdjson::dom::element_type;
+  switch (element.type()) {
+    case element_type::ARRAY: {
+      simdjson::dom::array array = element.get_array().value_unsafe();
+      pk.pack_array(static_cast<uint32_t>(array.size()));
+      for (simdjson::dom::element item : array) {
+        Status st = PackJson(item, pk);
+        if (!st.ok()) return st;
+      }
+      return Status::OK();
+    }
+    case element_type::OBJECT: {
+      simdjson::dom::object object = element.get_object().value_unsafe();
+      pk.pack_map(static_cast<uint32_t>(object.size()));
+      for (simdjson::dom::key_value_pair field : object) {
+        pk.pack_str(static_cast<uint32_t>(field.key.size()));
+        pk.pack_str_body(field.key.data(), static_cast<uint32_t>(field.key.size()));
+        Status st = PackJson(field.value, pk);
+        if (!st.ok()) return st;
+      }
+      return Status::OK();
+    }
+    case element_type::INT64: pk.pack_int64(element.get_int64().value_unsafe()); return Status::OK();
+    case element_type::UINT64: pk.pack_uint64(element.get_uint64().value_unsafe()); return Status::OK();
+    case element_type::DOUBLE: pk.pack_double(element.get_double().value_unsafe()); return Status::OK();
+    case element_type::STRING: {
+      std::string_view s = element.get_string().value_unsafe();
+      pk.pack_str(static_cast<uint32_t>(s.size()));
+      pk.pack_str_body(s.data(), static_cast<uint32_t>(s.size()));
+      return Status::OK();
+    }
+    case element_type::BOOL: element.get_bool().value_unsafe() ? pk.pack_true() : pk.pack_false(); return Status::OK();
+    case element_type::NULL_VALUE: pk.pack_nil(); return Status::OK();
+  }
+  return Status::Invalid("unknown JSON element");
+}
+
+simdjson::dom::parser& JsonParser() {
+  thread_local simdjson::dom::parser parser;
+  return parser;
+}
+
+Status ParseJson(std::string_view json, simdjson::dom::element* out) {
+  auto result = JsonParser().parse(json.data(), json.size(), /*realloc_if_needed=*/true);
+  if (result.error()) return Status::Invalid(fmt::format("malformed JSON: {}", simdjson::error_message(result.error())));
+  *out = result.value_unsafe();
+  return Status::OK();
+}
+
+constexpr size_t kHeaderReserve = 5;  // room for a map32 header in front of the entries
+
+}  // namespace
+
+// ---------------------------------------------------------------- Log
+
+Value Log::root() const {
+  if (!parsed_) {
+    parsed_ = true;
+    try {
+      msgpack::zone& zone = arena_->zone();
+      auto* object = static_cast<msgpack::object*>(zone.allocate_align(sizeof(msgpack::object)));
+      size_t offset = 0;
+      *object = msgpack::unpack(zone, data_, size_, offset, ReferenceEverything);
+      if (offset == size_ && object->type == msgpack::type::MAP) root_ = object;
+    } catch (const std::exception&) {
+      root_ = nullptr;  // malformed bytes: the log reads as invalid, never crashes
+    }
+  }
+  return Value::FromRaw(root_);
+}
+
+// ---------------------------------------------------------------- OwnedLog
+
+OwnedLog::OwnedLog() : OwnedLog(std::string("\x80", 1)) {}  // the empty map
+
+OwnedLog::OwnedLog(std::string msgpack_bytes)
+    : bytes_(std::move(msgpack_bytes)),
+      arena_(std::make_unique<detail::Arena>()),
+      log_(std::make_unique<Log>(bytes_.data(), bytes_.size(), arena_.get())) {}
+
+OwnedLog::OwnedLog(OwnedLog&&) noexcept = default;
+OwnedLog& OwnedLog::operator=(OwnedLog&&) noexcept = default;
+OwnedLog::~OwnedLog() = default;
+
+Status OwnedLog::FromJson(std::string_view json, OwnedLog* out) {
+  LogBuilder builder;
+  Status st = builder.assign_json(json);
+  if (!st.ok()) return st;
+  *out = OwnedLog(std::string(builder.bytes()));
+  return Status::OK();
+}
+
+// ---------------------------------------------------------------- LogBuilder
+
+LogBuilder::LogBuilder() { clear(); }
+
+LogBuilder& LogBuilder::clear() {
+  buffer_.assign(kHeaderReserve, '\0');
+  fields_ = 0;
+  return *this;
+}
+
+void LogBuilder::key(std::string_view key) {
+  ++fields_;
+  StringSink sink{&buffer_};
+  Packer pk(sink);
+  pk.pack_str(static_cast<uint32_t>(key.size()));
+  pk.pack_str_body(key.data(), static_cast<uint32_t>(key.size()));
+}
+
+LogBuilder& LogBuilder::add_nil(std::string_view k) {
+  key(k);
+  buffer_.push_back(static_cast<char>(0xc0));
+  return *this;
+}
+
+LogBuilder& LogBuilder::add(std::string_view k, bool value) {
+  key(k);
+  buffer_.push_back(static_cast<char>(value ? 0xc3 : 0xc2));
+  return *this;
+}
+
+LogBuilder& LogBuilder::add(std::string_view k, double value) {
+  key(k);
+  StringSink sink{&buffer_};
+  Packer(sink).pack_double(value);
+  return *this;
+}
+
+LogBuilder& LogBuilder::add(std::string_view k, std::string_view value) {
+  key(k);
+  StringSink sink{&buffer_};
+  Packer pk(sink);
+  pk.pack_str(static_cast<uint32_t>(value.size()));
+  pk.pack_str_body(value.data(), static_cast<uint32_t>(value.size()));
+  return *this;
+}
+
+LogBuilder& LogBuilder::add_int(std::string_view k, int64_t value) {
+  key(k);
+  StringSink sink{&buffer_};
+  Packer(sink).pack_int64(value);
+  return *this;
+}
+
+LogBuilder& LogBuilder::add_bytes(std::string_view k, std::string_view value) {
+  key(k);
+  StringSink sink{&buffer_};
+  Packer pk(sink);
+  pk.pack_bin(static_cast<uint32_t>(value.size()));
+  pk.pack_bin_body(value.data(), static_cast<uint32_t>(value.size()));
+  return *this;
+}
+
+LogBuilder& LogBuilder::add(std::string_view k, const Value& value) {
+  key(k);
+  StringSink sink{&buffer_};
+  Packer pk(sink);
+  if (!value.exists()) {
+    pk.pack_nil();
+  } else {
+    pk.pack(*static_cast<const msgpack::object*>(value.raw()));
+  }
+  return *this;
+}
+
+LogBuilder& LogBuilder::add_raw(std::string_view k, std::string_view msgpack_value) {
+  key(k);
+  buffer_.append(msgpack_value);
+  return *this;
+}
+
+LogBuilder& LogBuilder::add_array(std::string_view k, std::span<const std::string> encoded_items) {
+  key(k);
+  StringSink sink{&buffer_};
+  Packer(sink).pack_array(static_cast<uint32_t>(encoded_items.size()));
+  for (const std::string& item : encoded_items) buffer_.append(item);
+  return *this;
+}
+
+Status LogBuilder::add_json(std::string_view k, std::string_view json) {
+  simdjson::dom::element element;
+  Status st = ParseJson(json, &element);
+  if (!st.ok()) return st;
+  key(k);
+  StringSink sink{&buffer_};
+  Packer pk(sink);
+  return PackJson(element, pk);
+}
+
+Status LogBuilder::assign_json(std::string_view json_object) {
+  clear();
+  simdjson::dom::element element;
+  Status st = ParseJson(json_object, &element);
+  if (!st.ok()) return st;
+  if (element.type() != simdjson::dom::element_type::OBJECT) {
+    return Status::Invalid("a log must be a JSON object");
+  }
+  StringSink sink{&buffer_};
+  Packer pk(sink);
+  for (simdjson::dom::key_value_pair field : element.get_object().value_unsafe()) {
+    ++fields_;
+    pk.pack_str(static_cast<uint32_t>(field.key.size()));
+    pk.pack_str_body(field.key.data(), static_cast<uint32_t>(field.key.size()));
+    st = PackJson(field.value, pk);
+    if (!st.ok()) return st;
+  }
+  return Status::OK();
+}
+
+LogBuilder& LogBuilder::add_fields(const Log& log, std::span<const std::string_view> except) {
+  Value root = log.root();
+  for (size_t i = 0; i < root.size(); ++i) {
+    std::string_view name = root.key_at(i);
+    bool skipped = false;
+    for (std::string_view e : except) skipped = skipped || e == name;
+    if (!skipped) add(name, root.at(i));
+  }
+  return *this;
+}
+
+std::string_view LogBuilder::bytes() {
+  // The header goes right before the entries, in the smallest form that fits:
+  // the reserve in front of the buffer avoids moving the entries.
+  if (fields_ <= 15) {
+    buffer_[4] = static_cast<char>(0x80 | fields_);
+    return std::string_view(buffer_).substr(4);
+  }
+  if (fields_ <= 0xffff) {
+    buffer_[2] = static_cast<char>(0xde);
+    buffer_[3] = static_cast<char>(fields_ >> 8);
+    buffer_[4] = static_cast<char>(fields_ & 0xff);
+    return std::string_view(buffer_).substr(2);
+  }
+  buffer_[0] = static_cast<char>(0xdf);
+  for (int i = 0; i < 4; ++i) buffer_[1 + i] = static_cast<char>(fields_ >> (24 - 8 * i));
+  return buffer_;
+}
+
+}  // namespace datablox

@@ -1,0 +1,168 @@
+#include "datablox/value.h"
+
+#include <msgpack.hpp>
+#include <nlohmann/json.hpp>
+
+namespace datablox {
+namespace {
+
+const msgpack::object* Obj(const void* raw) { return static_cast<const msgpack::object*>(raw); }
+
+nlohmann::json ToJson(const msgpack::object& o) {
+  switch (o.type) {
+    case msgpack::type::NIL: return nullptr;
+    case msgpack::type::BOOLEAN: return o.via.boolean;
+    case msgpack::type::POSITIVE_INTEGER: return o.via.u64;
+    case msgpack::type::NEGATIVE_INTEGER: return o.via.i64;
+    case msgpack::type::FLOAT32:
+    case msgpack::type::FLOAT64: return o.via.f64;
+    case msgpack::type::STR: return std::string(o.via.str.ptr, o.via.str.size);
+    case msgpack::type::BIN: return std::string(o.via.bin.ptr, o.via.bin.size);
+    case msgpack::type::ARRAY: {
+      nlohmann::json a = nlohmann::json::array();
+      for (uint32_t i = 0; i < o.via.array.size; ++i) a.push_back(ToJson(o.via.array.ptr[i]));
+      return a;
+    }
+    case msgpack::type::MAP: {
+      nlohmann::json m = nlohmann::json::object();
+      for (uint32_t i = 0; i < o.via.map.size; ++i) {
+        const auto& kv = o.via.map.ptr[i];
+        std::string key = kv.key.type == msgpack::type::STR
+                              ? std::string(kv.key.via.str.ptr, kv.key.via.str.size)
+                              : ToJson(kv.key).dump();
+        m[key] = ToJson(kv.val);
+      }
+      return m;
+    }
+    default: return nullptr;  // EXT: not part of the log model
+  }
+}
+
+}  // namespace
+
+const char* ValueTypeName(ValueType type) {
+  switch (type) {
+    case ValueType::kMissing: return "missing";
+    case ValueType::kNil: return "nil";
+    case ValueType::kBool: return "bool";
+    case ValueType::kInt: return "int";
+    case ValueType::kFloat: return "float";
+    case ValueType::kString: return "string";
+    case ValueType::kBytes: return "bytes";
+    case ValueType::kArray: return "array";
+    case ValueType::kMap: return "map";
+  }
+  return "?";
+}
+
+bool ParseValueTypeName(std::string_view name, ValueType* type) {
+  static constexpr ValueType kAll[] = {ValueType::kNil,    ValueType::kBool,  ValueType::kInt,
+                                       ValueType::kFloat,  ValueType::kString, ValueType::kBytes,
+                                       ValueType::kArray,  ValueType::kMap};
+  for (ValueType t : kAll) {
+    if (name == ValueTypeName(t)) {
+      *type = t;
+      return true;
+    }
+  }
+  return false;
+}
+
+ValueType Value::type() const {
+  if (!object_) return ValueType::kMissing;
+  switch (Obj(object_)->type) {
+    case msgpack::type::NIL: return ValueType::kNil;
+    case msgpack::type::BOOLEAN: return ValueType::kBool;
+    case msgpack::type::POSITIVE_INTEGER:
+    case msgpack::type::NEGATIVE_INTEGER: return ValueType::kInt;
+    case msgpack::type::FLOAT32:
+    case msgpack::type::FLOAT64: return ValueType::kFloat;
+    case msgpack::type::STR: return ValueType::kString;
+    case msgpack::type::BIN: return ValueType::kBytes;
+    case msgpack::type::ARRAY: return ValueType::kArray;
+    case msgpack::type::MAP: return ValueType::kMap;
+    default: return ValueType::kNil;
+  }
+}
+
+bool Value::as_bool(bool fallback) const {
+  if (!object_ || Obj(object_)->type != msgpack::type::BOOLEAN) return fallback;
+  return Obj(object_)->via.boolean;
+}
+
+int64_t Value::as_int(int64_t fallback) const {
+  if (!object_) return fallback;
+  const auto* o = Obj(object_);
+  if (o->type == msgpack::type::POSITIVE_INTEGER) return static_cast<int64_t>(o->via.u64);
+  if (o->type == msgpack::type::NEGATIVE_INTEGER) return o->via.i64;
+  return fallback;
+}
+
+double Value::as_float(double fallback) const {
+  if (!object_) return fallback;
+  const auto* o = Obj(object_);
+  switch (o->type) {
+    case msgpack::type::FLOAT32:
+    case msgpack::type::FLOAT64: return o->via.f64;
+    case msgpack::type::POSITIVE_INTEGER: return static_cast<double>(o->via.u64);
+    case msgpack::type::NEGATIVE_INTEGER: return static_cast<double>(o->via.i64);
+    default: return fallback;
+  }
+}
+
+std::string_view Value::as_string(std::string_view fallback) const {
+  if (!object_ || Obj(object_)->type != msgpack::type::STR) return fallback;
+  return {Obj(object_)->via.str.ptr, Obj(object_)->via.str.size};
+}
+
+std::string_view Value::as_bytes(std::string_view fallback) const {
+  if (!object_ || Obj(object_)->type != msgpack::type::BIN) return fallback;
+  return {Obj(object_)->via.bin.ptr, Obj(object_)->via.bin.size};
+}
+
+size_t Value::size() const {
+  if (!object_) return 0;
+  const auto* o = Obj(object_);
+  if (o->type == msgpack::type::ARRAY) return o->via.array.size;
+  if (o->type == msgpack::type::MAP) return o->via.map.size;
+  return 0;
+}
+
+Value Value::at(size_t i) const {
+  if (!object_) return {};
+  const auto* o = Obj(object_);
+  if (o->type == msgpack::type::ARRAY && i < o->via.array.size) return Value(&o->via.array.ptr[i]);
+  if (o->type == msgpack::type::MAP && i < o->via.map.size) return Value(&o->via.map.ptr[i].val);
+  return {};
+}
+
+std::string_view Value::key_at(size_t i) const {
+  if (!object_) return {};
+  const auto* o = Obj(object_);
+  if (o->type != msgpack::type::MAP || i >= o->via.map.size) return {};
+  const auto& key = o->via.map.ptr[i].key;
+  if (key.type != msgpack::type::STR) return {};
+  return {key.via.str.ptr, key.via.str.size};
+}
+
+Value Value::get(std::string_view key) const {
+  if (!object_) return {};
+  const auto* o = Obj(object_);
+  if (o->type != msgpack::type::MAP) return {};
+  // Logs have few fields: a linear scan beats any index we would build per log.
+  const msgpack::object_kv* kv = o->via.map.ptr;
+  for (uint32_t i = 0; i < o->via.map.size; ++i, ++kv) {
+    if (kv->key.type == msgpack::type::STR && kv->key.via.str.size == key.size() &&
+        std::memcmp(kv->key.via.str.ptr, key.data(), key.size()) == 0) {
+      return Value(&kv->val);
+    }
+  }
+  return {};
+}
+
+std::string Value::to_json() const {
+  if (!object_) return "null";
+  return ToJson(*Obj(object_)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace datablox

@@ -1,0 +1,82 @@
+#include "runtime/master/planner.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+
+namespace datablox {
+namespace {
+
+int PolicyInt(const dsl::Topology& topology, const std::string& element, const char* key, int fallback) {
+  for (const dsl::Policy& policy : topology.policies) {
+    if (policy.element != element) continue;
+    auto it = policy.values.find(key);
+    if (it != policy.values.end() && it->second.kind == ParamValue::Kind::kInt) return static_cast<int>(it->second.i);
+  }
+  return fallback;
+}
+
+control::PortPlan& PortOf(std::vector<control::PortPlan>& ports, const std::string& port) {
+  for (auto& p : ports) {
+    if (p.port == port) return p;
+  }
+  ports.push_back(control::PortPlan{port, 0, {}});
+  return ports.back();
+}
+
+}  // namespace
+
+Status PlanTopology(const dsl::Topology& topology, const std::string& name, std::vector<NodeInfo>& nodes,
+                    std::vector<control::ElementPlan>* plans) {
+  if (nodes.empty()) return Status::Unavailable("no caretaker has joined the master");
+  std::map<std::string, size_t> index;
+  plans->clear();
+  for (const dsl::ElementDecl& decl : topology.elements) {
+    control::ElementPlan plan;
+    plan.topology = name;
+    plan.name = decl.name;
+    plan.class_name = decl.class_name;
+    plan.params = decl.params;
+    NodeInfo* node = nullptr;
+    if (!decl.node.empty()) {
+      for (NodeInfo& n : nodes) {
+        if (n.name == decl.node) node = &n;
+      }
+      if (!node) return Status::NotFound(fmt::format("element '{}' is placed on node '{}', which has not joined", decl.name, decl.node));
+    } else {
+      // The node with the fewest elements per core: spreads a topology out.
+      node = &*std::min_element(nodes.begin(), nodes.end(), [](const NodeInfo& a, const NodeInfo& b) {
+        return a.assigned * b.cores < b.assigned * a.cores;
+      });
+    }
+    ++node->assigned;
+    plan.node = node->name;
+    index[decl.name] = plans->size();
+    plans->push_back(std::move(plan));
+  }
+  for (const dsl::Connection& c : topology.connections) {
+    control::ElementPlan& from = (*plans)[index.at(c.from.element)];
+    control::ElementPlan& to = (*plans)[index.at(c.to.element)];
+    control::LinkPlan link;
+    link.id = fmt::format("{}.{}>{}.{}", c.from.element, c.from.port, c.to.element, c.to.port);
+    if (c.kind == PortKind::kPush) {
+      link.window = PolicyInt(topology, c.to.element, "queue", kDefaultQueue);
+      link.batch = PolicyInt(topology, c.from.element, "batch", kDefaultBatch);
+      PortOf(from.push_out, c.from.port).links.push_back(link);
+      control::PortPlan& in = PortOf(to.push_in, c.to.port);
+      in.window = link.window;
+      in.links.push_back(link);
+    } else {
+      control::PortPlan& out = PortOf(from.query_out, c.from.port);
+      if (!out.links.empty()) {
+        return Status::Invalid(fmt::format("query output '{}.{}' is wired to more than one responder", c.from.element, c.from.port));
+      }
+      out.links.push_back(link);
+      PortOf(to.query_in, c.to.port).links.push_back(link);
+    }
+  }
+  return Status::OK();
+}
+
+}  // namespace datablox

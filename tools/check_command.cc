@@ -1,0 +1,115 @@
+// `datablox check FILE`, `datablox describe CLASS`, `datablox classes`.
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "datablox/element.h"
+#include "dsl/loader.h"
+#include "tools/commands.h"
+
+namespace datablox::cli {
+namespace {
+
+dsl::CheckOptions LocalCheckOptions() {
+  dsl::CheckOptions options;
+  options.find_class = [](std::string_view c) { return Registry::Global().find(c); };
+  return options;
+}
+
+const char* KindName(PortKind k) { return k == PortKind::kPush ? "push" : "query"; }
+const char* DirectionName(PortDirection d) { return d == PortDirection::kIn ? "in" : "out"; }
+
+std::string SchemaText(const PortSpec& port) {
+  std::string out;
+  for (const FieldSpec& f : port.schema) out += fmt::format("{}{}: {}", out.empty() ? "" : ", ", f.name, ValueTypeName(f.type));
+  return out.empty() ? "-" : "{" + out + "}";
+}
+
+}  // namespace
+
+int Check(const std::string& file, const OutputFormat& format) {
+  std::vector<dsl::Diagnostic> errors;
+  dsl::Topology topology = dsl::LoadFile(file, LocalCheckOptions(), &errors);
+  if (format.json) {
+    nlohmann::json out = {{"file", file}, {"ok", errors.empty()}, {"elements", topology.elements.size()},
+                          {"connections", topology.connections.size()}};
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& e : errors) {
+      list.push_back({{"line", e.pos.line}, {"column", e.pos.column}, {"message", e.message}});
+    }
+    out["errors"] = list;
+    std::printf("%s\n", out.dump(2).c_str());
+  } else {
+    for (const auto& e : errors) std::fprintf(stderr, "%s\n", e.ToString().c_str());
+    if (errors.empty()) {
+      std::printf("%s: ok: %zu elements, %zu connections, %zu policies\n", file.c_str(), topology.elements.size(),
+                  topology.connections.size(), topology.policies.size());
+    } else {
+      std::fprintf(stderr, "%s: %zu error%s\n", file.c_str(), errors.size(), errors.size() == 1 ? "" : "s");
+    }
+  }
+  return errors.empty() ? kExitOk : kExitDataErr;
+}
+
+int Describe(const std::string& class_name, const OutputFormat& format) {
+  const ClassSpec* spec = Registry::Global().find(class_name);
+  if (!spec) {
+    std::fprintf(stderr, "error: no element class '%s' (see `datablox classes`)\n", class_name.c_str());
+    return kExitUsage;
+  }
+  if (format.json) {
+    nlohmann::json ports = nlohmann::json::array(), params = nlohmann::json::array(), handlers = nlohmann::json::array();
+    for (const PortSpec& p : spec->ports) {
+      nlohmann::json schema = nlohmann::json::object();
+      for (const FieldSpec& f : p.schema) schema[f.name] = ValueTypeName(f.type);
+      ports.push_back({{"name", p.name}, {"kind", KindName(p.kind)}, {"direction", DirectionName(p.direction)},
+                       {"required", p.required}, {"schema", schema}, {"doc", p.doc}});
+    }
+    for (const ParamSpec& p : spec->params) {
+      params.push_back({{"name", p.name}, {"type", ParamTypeName(p.type)}, {"required", p.required},
+                        {"default", p.required ? "" : p.default_value.ToString()}, {"doc", p.doc}});
+    }
+    for (const auto& h : spec->handlers) handlers.push_back({{"name", h.name}, {"doc", h.doc}});
+    nlohmann::json out = {{"class", spec->name}, {"summary", spec->summary}, {"description", spec->description},
+                          {"ports", ports}, {"params", params}, {"handlers", handlers}};
+    std::printf("%s\n", out.dump(2).c_str());
+    return kExitOk;
+  }
+  std::string usage;
+  for (const ParamSpec& p : spec->params) usage += fmt::format("{}{}", usage.empty() ? "" : ", ", p.name);
+  std::printf("%s(%s)\n  %s\n", spec->name.c_str(), usage.c_str(), spec->summary.c_str());
+  if (!spec->description.empty()) std::printf("\n  %s\n", spec->description.c_str());
+  std::printf("\nPORT          KIND   DIR  REQUIRED  SCHEMA\n");
+  for (const PortSpec& p : spec->ports) {
+    std::printf("%-13s %-6s %-4s %-9s %s%s%s\n", p.name.c_str(), KindName(p.kind), DirectionName(p.direction),
+                p.required ? "yes" : "no", SchemaText(p).c_str(), p.doc.empty() ? "" : "  ", p.doc.c_str());
+  }
+  if (!spec->params.empty()) {
+    std::printf("\nPARAMETER     TYPE         DEFAULT     DESCRIPTION\n");
+    for (const ParamSpec& p : spec->params) {
+      std::printf("%-13s %-12s %-11s %s\n", p.name.c_str(), ParamTypeName(p.type),
+                  p.required ? "(required)" : p.default_value.ToString().c_str(), p.doc.c_str());
+    }
+  }
+  if (!spec->handlers.empty()) {
+    std::printf("\nHANDLER       DESCRIPTION\n");
+    for (const auto& h : spec->handlers) std::printf("%-13s %s\n", h.name.c_str(), h.doc.c_str());
+  }
+  return kExitOk;
+}
+
+int ListClasses(const OutputFormat& format) {
+  auto classes = Registry::Global().all();
+  if (format.json) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const ClassSpec* c : classes) out.push_back({{"class", c->name}, {"summary", c->summary}});
+    std::printf("%s\n", out.dump(2).c_str());
+    return kExitOk;
+  }
+  std::printf("%-18s %s\n", "CLASS", "SUMMARY");
+  for (const ClassSpec* c : classes) std::printf("%-18s %s\n", c->name.c_str(), c->summary.c_str());
+  return kExitOk;
+}
+
+}  // namespace datablox::cli

@@ -1,0 +1,37 @@
+// The `datablox` subcommands. Each returns its exit status (sysexits.h).
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace datablox::cli {
+
+// sysexits.h, by name, for the commands and their tests.
+constexpr int kExitOk = 0;
+constexpr int kExitFailed = 1;      // the topology ran and an element failed
+constexpr int kExitUsage = 64;      // EX_USAGE
+constexpr int kExitDataErr = 65;    // EX_DATAERR: the topology fails the check
+constexpr int kExitUnavailable = 69;  // EX_UNAVAILABLE: master unreachable
+constexpr int kExitSoftware = 70;   // EX_SOFTWARE: internal error
+constexpr int kExitInterrupted = 130;
+
+struct OutputFormat {
+  bool json = false;  // -o json
+};
+
+int Check(const std::string& file, const OutputFormat& format);
+int Describe(const std::string& class_name, const OutputFormat& format);
+int ListClasses(const OutputFormat& format);
+
+struct RunOptions {
+  std::string file;
+  std::string executable;   // this binary, to start the master and the caretaker
+  std::string stats_file;   // append a JSON line per status poll (tests, scripts)
+  bool progress = false;    // live progress line even when stderr is not a terminal
+  bool quiet = false;       // no progress, no summary
+  int timeout_s = 0;        // stop and fail after this long; 0: no limit
+  OutputFormat format;
+};
+int Run(const RunOptions& options);
+
+}  // namespace datablox::cli

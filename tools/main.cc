@@ -1,0 +1,112 @@
+// The `datablox` command-line program: the user's verbs (check, run,
+// describe, classes) and the daemons' entry points (master, caretaker, and
+// the element host the caretaker starts).
+#include <CLI/CLI.hpp>
+#include <spdlog/cfg/env.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <climits>
+#include <filesystem>
+
+#include "runtime/caretaker/caretaker.h"
+#include "runtime/core/host.h"
+#include "runtime/master/master.h"
+#include "tools/commands.h"
+
+namespace {
+
+std::string SelfExecutable(const char* argv0) {
+  char path[PATH_MAX];
+  ssize_t n = ::readlink("/proc/self/exe", path, sizeof path - 1);
+  if (n > 0) return std::string(path, static_cast<size_t>(n));
+  return std::filesystem::absolute(argv0).string();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace datablox;
+  // Diagnostics go to stderr; stdout is for what the user asked for.
+  spdlog::set_default_logger(spdlog::stderr_color_st("datablox"));
+  spdlog::set_pattern("%^%l%$: %v");
+  spdlog::cfg::load_env_levels();  // SPDLOG_LEVEL=debug for the control-plane story
+
+  CLI::App app{"datablox: dataflow elements wired through typed push and query ports"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "datablox 0.1.0");
+  cli::OutputFormat format;
+  std::string output = "table";
+  auto add_output = [&](CLI::App* command) {
+    command->add_option("-o,--output", output, "output format")->check(CLI::IsMember({"table", "json"}));
+  };
+
+  std::string file, class_name;
+  auto* check = app.add_subcommand("check", "check a topology file; report every error with its position");
+  check->add_option("FILE", file, "the .topo file")->required();
+  add_output(check);
+
+  cli::RunOptions run_options;
+  auto* run = app.add_subcommand("run", "run a topology on a local master and caretaker until it ends");
+  run->add_option("FILE", run_options.file, "the .topo file")->required();
+  run->add_option("--stats-file", run_options.stats_file, "append every status sample to this file as a JSON line");
+  run->add_flag("--progress", run_options.progress, "print progress even when stderr is not a terminal");
+  run->add_flag("-q,--quiet", run_options.quiet, "no progress line, no summary");
+  run->add_option("--timeout", run_options.timeout_s, "stop and fail after this many seconds (0: never)");
+  add_output(run);
+
+  auto* describe = app.add_subcommand("describe", "show an element class: ports, parameters, handlers");
+  describe->add_option("CLASS", class_name, "the class name")->required();
+  add_output(describe);
+
+  auto* classes = app.add_subcommand("classes", "list the element classes");
+  add_output(classes);
+
+  MasterOptions master_options;
+  auto* master = app.add_subcommand("master", "run the master daemon");
+  master->add_option("--listen", master_options.listen, "endpoint to bind")->capture_default_str();
+  master->add_option("--ready-fd", master_options.ready_fd, "write the bound endpoint to this fd")->group("");
+
+  CaretakerOptions caretaker_options;
+  auto* caretaker = app.add_subcommand("caretaker", "run a caretaker daemon for this node");
+  caretaker->add_option("--master", caretaker_options.master_endpoint, "the master's endpoint")->required();
+  caretaker->add_option("--node", caretaker_options.node, "this node's name")->capture_default_str();
+  caretaker->add_option("--bind", caretaker_options.bind_host, "address element inputs bind to")->capture_default_str();
+
+  HostOptions host_options;
+  auto* host = app.add_subcommand("host", "run one element (started by a caretaker)");
+  host->group("");  // internal: not in --help
+  host->add_option("--caretaker", host_options.caretaker_endpoint)->required();
+  host->add_option("--element", host_options.element)->required();
+  host->add_option("--bind", host_options.bind_host);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? 0 : cli::kExitUsage;
+  }
+  format.json = output == "json";
+  run_options.format = format;
+
+  try {
+    if (*check) return cli::Check(file, format);
+    if (*describe) return cli::Describe(class_name, format);
+    if (*classes) return cli::ListClasses(format);
+    if (*run) {
+      run_options.executable = SelfExecutable(argv[0]);
+      return cli::Run(run_options);
+    }
+    if (*master) return RunMaster(master_options);
+    if (*caretaker) {
+      caretaker_options.executable = SelfExecutable(argv[0]);
+      return RunCaretaker(caretaker_options);
+    }
+    if (*host) return RunElementHost(host_options);
+  } catch (const std::exception& e) {
+    spdlog::error("internal error: {}", e.what());
+    return cli::kExitSoftware;
+  }
+  return cli::kExitUsage;
+}

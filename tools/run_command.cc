@@ -1,0 +1,269 @@
+// `datablox run FILE`: the embedded default. Starts a master and one local
+// caretaker as separate processes on loopback, submits the topology, shows a
+// live progress line, and ends when the topology ends, fails, or is
+// interrupted, leaving no process behind.
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <poll.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "datablox/element.h"
+#include "dsl/loader.h"
+#include "runtime/core/control.h"
+#include "tools/commands.h"
+
+namespace datablox::cli {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using control::Json;
+
+volatile std::sig_atomic_t g_interrupted = 0;
+void OnInterrupt(int signal) { g_interrupted = signal; }
+
+// Starts `executable args...` with a death signal tied to this process.
+pid_t Start(const std::string& executable, std::vector<std::string> args, int keep_fd = -1) {
+  pid_t parent = ::getpid();
+  pid_t pid = ::fork();
+  if (pid != 0) return pid;
+  ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+  if (::getppid() != parent) ::_exit(3);
+  // Ctrl-C is for `run`, which stops everything in order.
+  ::signal(SIGINT, SIG_IGN);
+  (void)keep_fd;
+  args.insert(args.begin(), executable);
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  ::execv(executable.c_str(), argv.data());
+  std::fprintf(stderr, "error: cannot start %s: %s\n", executable.c_str(), std::strerror(errno));
+  ::_exit(127);
+}
+
+bool WaitExit(pid_t pid, std::chrono::milliseconds limit, int* status) {
+  auto deadline = Clock::now() + limit;
+  while (Clock::now() < deadline) {
+    pid_t r = ::waitpid(pid, status, WNOHANG);
+    if (r == pid || r < 0) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
+}
+
+// Stops a child we started, by the pid we hold: politely, then for sure.
+void Reap(pid_t pid, std::chrono::milliseconds grace) {
+  if (pid <= 0) return;
+  int status = 0;
+  if (WaitExit(pid, grace, &status)) return;
+  ::kill(pid, SIGTERM);
+  if (WaitExit(pid, std::chrono::milliseconds(3000), &status)) return;
+  ::kill(pid, SIGKILL);
+  ::waitpid(pid, &status, 0);
+}
+
+std::string Human(double n) {
+  if (n >= 1e9) return fmt::format("{:.2f}G", n / 1e9);
+  if (n >= 1e6) return fmt::format("{:.2f}M", n / 1e6);
+  if (n >= 1e4) return fmt::format("{:.1f}k", n / 1e3);
+  return fmt::format("{:.0f}", n);
+}
+
+class Client {
+ public:
+  Client(zmq::context_t& zmq, const std::string& endpoint) : socket_(zmq, zmq::socket_type::dealer) {
+    socket_.set(zmq::sockopt::routing_id, fmt::format("client:{}", ::getpid()));
+    socket_.set(zmq::sockopt::linger, 0);
+    socket_.connect(endpoint);
+  }
+  Status Ask(const Json& request, Json* reply, std::chrono::milliseconds timeout = std::chrono::milliseconds(5000)) {
+    control::Send(socket_, request);
+    return control::Receive(socket_, timeout, reply);
+  }
+
+ private:
+  zmq::socket_t socket_;
+};
+
+void PrintSummary(const Json& status, double seconds) {
+  std::fprintf(stderr, "\n%-14s %-16s %12s %12s %9s %9s %9s  %s\n", "ELEMENT", "CLASS", "IN", "OUT", "REJECTED",
+               "MALFORMED", "BLOCKED", "HANDLERS");
+  for (const Json& e : status["elements"]) {
+    const Json& s = e["stats"];
+    std::string handlers;
+    if (s.contains("handlers")) {
+      for (const auto& [name, value] : s["handlers"].items()) {
+        handlers += fmt::format("{}{}={}", handlers.empty() ? "" : " ", name, value.get<std::string>());
+      }
+    }
+    std::fprintf(stderr, "%-14s %-16s %12s %12s %9s %9s %8.0fms  %s\n", e.value("name", "").c_str(),
+                 e.value("class", "").c_str(), std::to_string(s.value("logs_in", uint64_t{0})).c_str(),
+                 std::to_string(s.value("logs_out", uint64_t{0})).c_str(),
+                 std::to_string(s.value("rejected", uint64_t{0})).c_str(),
+                 std::to_string(s.value("malformed", uint64_t{0})).c_str(), s.value("blocked_ms", 0.0), handlers.c_str());
+  }
+  std::fprintf(stderr, "%s: %s in %.2f s\n", status.value("name", "").c_str(), status.value("state", "").c_str(), seconds);
+}
+
+}  // namespace
+
+int Run(const RunOptions& options) {
+  // Check first: a topology that fails the check starts nothing.
+  std::vector<dsl::Diagnostic> errors;
+  dsl::CheckOptions check;
+  check.find_class = [](std::string_view c) { return Registry::Global().find(c); };
+  check.known_nodes = {"local"};
+  dsl::Topology topology = dsl::LoadFile(options.file, check, &errors);
+  if (!errors.empty()) {
+    for (const auto& e : errors) std::fprintf(stderr, "%s\n", e.ToString().c_str());
+    std::fprintf(stderr, "%s: %zu error%s; nothing was started\n", options.file.c_str(), errors.size(), errors.size() == 1 ? "" : "s");
+    return kExitDataErr;
+  }
+  std::ifstream in(options.file);
+  std::stringstream text;
+  text << in.rdbuf();
+
+  std::signal(SIGINT, OnInterrupt);
+  std::signal(SIGTERM, OnInterrupt);
+  std::signal(SIGPIPE, SIG_IGN);
+
+  int ready[2];
+  if (::pipe2(ready, O_CLOEXEC) != 0) return kExitSoftware;
+  // The write end must survive exec in the master: dup it without CLOEXEC.
+  int ready_child = ::dup(ready[1]);
+  ::close(ready[1]);
+  pid_t master = Start(options.executable, {"master", "--listen", "tcp://127.0.0.1:*", "--ready-fd", std::to_string(ready_child)});
+  ::close(ready_child);
+  std::string endpoint;
+  {
+    pollfd p{ready[0], POLLIN, 0};
+    char buffer[256];
+    auto deadline = Clock::now() + std::chrono::seconds(10);
+    while (endpoint.find('\n') == std::string::npos && Clock::now() < deadline) {
+      if (::poll(&p, 1, 100) > 0) {
+        ssize_t n = ::read(ready[0], buffer, sizeof buffer);
+        if (n <= 0) break;
+        endpoint.append(buffer, static_cast<size_t>(n));
+      }
+    }
+    ::close(ready[0]);
+  }
+  if (endpoint.find('\n') == std::string::npos) {
+    std::fprintf(stderr, "error: the master did not start\n");
+    Reap(master, std::chrono::milliseconds(0));
+    return kExitUnavailable;
+  }
+  endpoint.resize(endpoint.find('\n'));
+  pid_t caretaker = Start(options.executable, {"caretaker", "--master", endpoint, "--node", "local"});
+
+  int exit_code = kExitOk;
+  auto began = Clock::now();
+  {
+    zmq::context_t zmq(1);
+    Client client(zmq, endpoint);
+    auto shutdown = [&](int code) {
+      Json reply;
+      (void)client.Ask({{"op", "shutdown"}}, &reply, std::chrono::milliseconds(2000));
+      return code;
+    };
+    // Wait for the local caretaker to join.
+    Json reply;
+    bool joined = false;
+    while (!joined && Clock::now() - began < std::chrono::seconds(10) && !g_interrupted) {
+      if (client.Ask({{"op", "nodes"}}, &reply).ok() && !reply["nodes"].empty()) joined = true;
+      else std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    if (!joined) {
+      std::fprintf(stderr, "error: the local caretaker did not join the master\n");
+      exit_code = shutdown(kExitUnavailable);
+    } else {
+      Status st = client.Ask({{"op", "submit"}, {"file", options.file}, {"text", text.str()}}, &reply);
+      if (!st.ok() || !reply.value("ok", false)) {
+        if (reply.contains("errors")) {
+          for (const auto& e : reply["errors"]) std::fprintf(stderr, "%s\n", e.get<std::string>().c_str());
+        }
+        std::fprintf(stderr, "error: submit failed: %s\n", st.ok() ? reply.value("error", "check errors").c_str() : st.message().c_str());
+        exit_code = shutdown(st.ok() ? kExitDataErr : kExitUnavailable);
+      } else {
+        std::string name = reply["topology"];
+        bool tty = ::isatty(2) && !options.quiet;
+        bool show_progress = (tty || options.progress) && !options.quiet;
+        std::FILE* stats = options.stats_file.empty() ? nullptr : std::fopen(options.stats_file.c_str(), "a");
+        Json status;
+        auto last_progress = Clock::now() - std::chrono::seconds(10);
+        while (true) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(100));
+          if (g_interrupted) {
+            std::fprintf(stderr, "\n%s: interrupted; stopping every element\n", name.c_str());
+            Json ignored;
+            (void)client.Ask({{"op", "stop"}, {"topology", name}}, &ignored);
+            exit_code = kExitInterrupted;
+            break;
+          }
+          int child_status = 0;
+          if (::waitpid(caretaker, &child_status, WNOHANG) == caretaker || ::waitpid(master, &child_status, WNOHANG) == master) {
+            std::fprintf(stderr, "error: the %s exited unexpectedly\n", ::waitpid(master, &child_status, WNOHANG) == 0 ? "caretaker" : "master");
+            exit_code = kExitSoftware;
+            caretaker = -1;
+            break;
+          }
+          if (!client.Ask({{"op", "status"}, {"topology", name}}, &status).ok()) {
+            std::fprintf(stderr, "error: the master stopped answering\n");
+            exit_code = kExitUnavailable;
+            break;
+          }
+          if (stats) std::fprintf(stats, "%s\n", status.dump().c_str());
+          std::string state = status.value("state", "");
+          double seconds = std::chrono::duration<double>(Clock::now() - began).count();
+          if (show_progress && (tty || Clock::now() - last_progress > std::chrono::seconds(2))) {
+            last_progress = Clock::now();
+            double in_total = 0, in_rate = 0, rejected = 0;
+            int running = 0, total = 0;
+            for (const Json& e : status["elements"]) {
+              ++total;
+              running += e.value("state", "") == "running";
+              in_total += e["stats"].value("logs_in", 0.0) + (e["stats"].value("logs_in", 0.0) == 0 ? e["stats"].value("logs_out", 0.0) : 0);
+              in_rate += e.value("in_rate", 0.0);
+              rejected += e["stats"].value("rejected", 0.0) + e["stats"].value("malformed", 0.0);
+            }
+            std::fprintf(stderr, "%s[%6.1fs] %s  %d/%d running  %s logs moved  %s logs/s  %s rejected%s",
+                         tty ? "\r\033[K" : "", seconds, name.c_str(), running, total, Human(in_total).c_str(),
+                         Human(in_rate).c_str(), Human(rejected).c_str(), tty ? "" : "\n");
+          }
+          if (state == "done" || state == "failed" || state == "stopped") {
+            if (show_progress && tty) std::fprintf(stderr, "\n");
+            if (state != "done") {
+              std::fprintf(stderr, "error: %s\n", status.value("failure", "stopped").c_str());
+              exit_code = kExitFailed;
+            }
+            break;
+          }
+          if (options.timeout_s > 0 && seconds > options.timeout_s) {
+            std::fprintf(stderr, "\nerror: %s did not end within %d s; stopping it\n", name.c_str(), options.timeout_s);
+            Json ignored;
+            (void)client.Ask({{"op", "stop"}, {"topology", name}}, &ignored);
+            exit_code = kExitFailed;
+            break;
+          }
+        }
+        if (stats) std::fclose(stats);
+        double seconds = std::chrono::duration<double>(Clock::now() - began).count();
+        if (!options.quiet && status.contains("elements")) PrintSummary(status, seconds);
+        if (options.format.json && status.contains("elements")) std::printf("%s\n", status.dump(2).c_str());
+        shutdown(exit_code);
+      }
+    }
+  }
+  Reap(caretaker, std::chrono::milliseconds(6000));
+  Reap(master, std::chrono::milliseconds(6000));
+  return exit_code;
+}
+
+}  // namespace datablox::cli
