@@ -229,7 +229,7 @@ int Run(const RunOptions& options) {
             for (const Json& e : status["elements"]) {
               ++total;
               running += e.value("state", "") == "running";
-              in_total += e["stats"].value("logs_in", 0.0) + (e["stats"].value("logs_in", 0.0) == 0 ? e["stats"].value("logs_out", 0.0) : 0);
+              in_total += e["stats"].value("logs_in", 0.0);
               in_rate += e.value("in_rate", 0.0);
               rejected += e["stats"].value("rejected", 0.0) + e["stats"].value("malformed", 0.0);
             }

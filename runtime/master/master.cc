@@ -264,6 +264,7 @@ Json Master::StatusOf(const std::string& name) const {
                         {"in_rate", e.in_rate},
                         {"out_rate", e.out_rate},
                         {"error", e.error},
+                        {"endpoints", e.endpoints},
                         {"stats", e.stats}});
   }
   return {{"ok", true}, {"name", name}, {"state", StateName(t.state)}, {"failure", t.failure}, {"elements", elements}};
