@@ -62,11 +62,14 @@ class OwnedLog {
 
   const Log& log() const { return *log_; }
   Value get(std::string_view key) const { return log_->get(key); }
-  std::string_view bytes() const { return bytes_; }
+  std::string_view bytes() const { return *bytes_; }
   std::string to_json() const { return log_->to_json(); }
 
  private:
-  std::string bytes_;
+  // On the heap so that moving an OwnedLog never moves the bytes its Log
+  // (and the parsed fields in the arena) point into: a short std::string
+  // would carry its bytes along inline.
+  std::unique_ptr<std::string> bytes_;
   std::unique_ptr<detail::Arena> arena_;
   std::unique_ptr<Log> log_;
 };

@@ -21,14 +21,46 @@ struct StringSink {
 };
 using Packer = msgpack::packer<StringSink>;
 
-Status PackJson(simdjson::dom::element element, Packer& pk) {
+// msgpack-c 4.1's pack_double writes an integral double (3.0) as an int,
+// which would turn a float field into an int on the wire and break float
+// schemas. Floats are always written as float64 here.
+void PackFloat64(std::string& out, double value) {
+  uint64_t bits;
+  std::memcpy(&bits, &value, sizeof bits);
+  char bytes[9];
+  bytes[0] = static_cast<char>(0xcb);
+  for (int i = 0; i < 8; ++i) bytes[1 + i] = static_cast<char>(bits >> (56 - 8 * i));
+  out.append(bytes, 9);
+}
+
+// Copies a parsed value, keeping floats floats (see PackFloat64).
+void PackObject(const msgpack::object& o, Packer& pk, std::string& out) {
+  switch (o.type) {
+    case msgpack::type::FLOAT32:
+    case msgpack::type::FLOAT64: PackFloat64(out, o.via.f64); return;
+    case msgpack::type::ARRAY:
+      pk.pack_array(o.via.array.size);
+      for (uint32_t i = 0; i < o.via.array.size; ++i) PackObject(o.via.array.ptr[i], pk, out);
+      return;
+    case msgpack::type::MAP:
+      pk.pack_map(o.via.map.size);
+      for (uint32_t i = 0; i < o.via.map.size; ++i) {
+        PackObject(o.via.map.ptr[i].key, pk, out);
+        PackObject(o.via.map.ptr[i].val, pk, out);
+      }
+      return;
+    default: pk.pack(o); return;
+  }
+}
+
+Status PackJson(simdjson::dom::element element, Packer& pk, std::string& out) {
   using simdjson::dom::element_type;
   switch (element.type()) {
     case element_type::ARRAY: {
       simdjson::dom::array array = element.get_array().value_unsafe();
       pk.pack_array(static_cast<uint32_t>(array.size()));
       for (simdjson::dom::element item : array) {
-        Status st = PackJson(item, pk);
+        Status st = PackJson(item, pk, out);
         if (!st.ok()) return st;
       }
       return Status::OK();
@@ -39,14 +71,14 @@ Status PackJson(simdjson::dom::element element, Packer& pk) {
       for (simdjson::dom::key_value_pair field : object) {
         pk.pack_str(static_cast<uint32_t>(field.key.size()));
         pk.pack_str_body(field.key.data(), static_cast<uint32_t>(field.key.size()));
-        Status st = PackJson(field.value, pk);
+        Status st = PackJson(field.value, pk, out);
         if (!st.ok()) return st;
       }
       return Status::OK();
     }
     case element_type::INT64: pk.pack_int64(element.get_int64().value_unsafe()); return Status::OK();
     case element_type::UINT64: pk.pack_uint64(element.get_uint64().value_unsafe()); return Status::OK();
-    case element_type::DOUBLE: pk.pack_double(element.get_double().value_unsafe()); return Status::OK();
+    case element_type::DOUBLE: PackFloat64(out, element.get_double().value_unsafe()); return Status::OK();
     case element_type::STRING: {
       std::string_view s = element.get_string().value_unsafe();
       pk.pack_str(static_cast<uint32_t>(s.size()));
@@ -98,9 +130,9 @@ Value Log::root() const {
 OwnedLog::OwnedLog() : OwnedLog(std::string("\x80", 1)) {}  // the empty map
 
 OwnedLog::OwnedLog(std::string msgpack_bytes)
-    : bytes_(std::move(msgpack_bytes)),
+    : bytes_(std::make_unique<std::string>(std::move(msgpack_bytes))),
       arena_(std::make_unique<detail::Arena>()),
-      log_(std::make_unique<Log>(bytes_.data(), bytes_.size(), arena_.get())) {}
+      log_(std::make_unique<Log>(bytes_->data(), bytes_->size(), arena_.get())) {}
 
 OwnedLog::OwnedLog(OwnedLog&&) noexcept = default;
 OwnedLog& OwnedLog::operator=(OwnedLog&&) noexcept = default;
@@ -146,8 +178,7 @@ LogBuilder& LogBuilder::add(std::string_view k, bool value) {
 
 LogBuilder& LogBuilder::add(std::string_view k, double value) {
   key(k);
-  StringSink sink{&buffer_};
-  Packer(sink).pack_double(value);
+  PackFloat64(buffer_, value);
   return *this;
 }
 
@@ -183,7 +214,7 @@ LogBuilder& LogBuilder::add(std::string_view k, const Value& value) {
   if (!value.exists()) {
     pk.pack_nil();
   } else {
-    pk.pack(*static_cast<const msgpack::object*>(value.raw()));
+    PackObject(*static_cast<const msgpack::object*>(value.raw()), pk, buffer_);
   }
   return *this;
 }
@@ -209,7 +240,7 @@ Status LogBuilder::add_json(std::string_view k, std::string_view json) {
   key(k);
   StringSink sink{&buffer_};
   Packer pk(sink);
-  return PackJson(element, pk);
+  return PackJson(element, pk, buffer_);
 }
 
 Status LogBuilder::assign_json(std::string_view json_object) {
@@ -222,11 +253,14 @@ Status LogBuilder::assign_json(std::string_view json_object) {
   }
   StringSink sink{&buffer_};
   Packer pk(sink);
-  for (simdjson::dom::key_value_pair field : element.get_object().value_unsafe()) {
+  // A named object: a range-for straight over value_unsafe() of the
+  // temporary result would iterate a destroyed value.
+  simdjson::dom::object object = element.get_object().value_unsafe();
+  for (simdjson::dom::key_value_pair field : object) {
     ++fields_;
     pk.pack_str(static_cast<uint32_t>(field.key.size()));
     pk.pack_str_body(field.key.data(), static_cast<uint32_t>(field.key.size()));
-    st = PackJson(field.value, pk);
+    st = PackJson(field.value, pk, buffer_);
     if (!st.ok()) return st;
   }
   return Status::OK();
