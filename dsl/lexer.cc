@@ -96,7 +96,7 @@ class Lexer {
       return Make(TokenKind::kIdent, start, line, column);
     }
     if (IsDigit(c) || (c == '-' && IsDigit(Peek(1)))) return Number(start, line, column);
-    if (c == '"') return String(line, column);
+    if (c == '"' || c == '\'') return String(line, column);
 
     Advance();
     switch (c) {
@@ -177,14 +177,16 @@ class Lexer {
 
   // A string ends on its line: a newline before the closing quote makes it
   // unterminated, reported where it starts (the quote), which is where the
-  // writer has to look.
+  // writer has to look. Single or double quotes: single quotes let a JSON
+  // parameter keep its double quotes unescaped.
   Token String(int line, int column) {
+    const char quote = Peek();
     Advance();  // the opening quote
     std::string value;
     for (;;) {
       if (AtEnd() || Peek() == '\n') return Error("unterminated string", line, column);
       const char c = Peek();
-      if (c == '"') {
+      if (c == quote) {
         Advance();
         break;
       }
@@ -198,21 +200,22 @@ class Lexer {
       const char escaped = Peek();
       switch (escaped) {
         case '"': value.push_back('"'); break;
+        case '\'': value.push_back('\''); break;
         case '\\': value.push_back('\\'); break;
         case 'n': value.push_back('\n'); break;
         case 't': value.push_back('\t'); break;
         default: {
           // Skip the rest of the string so that its tail is not lexed as code.
-          while (!AtEnd() && Peek() != '\n' && Peek() != '"') {
+          while (!AtEnd() && Peek() != '\n' && Peek() != quote) {
             if (Peek() == '\\') Advance();
             if (!AtEnd() && Peek() != '\n') Advance();
           }
-          if (Peek() == '"') Advance();
+          if (Peek() == quote) Advance();
           if (escaped == '\n' || escaped == '\0') {
             return Error("unterminated string", line, column);
           }
           return Error(
-              fmt::format("unknown escape '\\{}' in string (known: \\\" \\\\ \\n \\t)", escaped),
+              fmt::format("unknown escape '\\{}' in string (known: \\\" \\' \\\\ \\n \\t)", escaped),
               line, escape_column);
         }
       }

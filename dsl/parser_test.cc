@@ -80,6 +80,17 @@ TEST(ParserTest, ParsesDeclarationWithEveryValueKind) {
   EXPECT_TRUE(decl.params.at("none").list.empty());
 }
 
+TEST(ParserTest, SingleQuotedStringsKeepDoubleQuotesAsIs) {
+  Topology topology = ParseOk("a :: Ask(request: '{\"sql\": \"SELECT 1\"}', note: 'it\\'s')\n");
+  ASSERT_EQ(topology.elements.size(), 1u);
+  EXPECT_EQ(topology.elements[0].params.at("request").s, "{\"sql\": \"SELECT 1\"}");
+  EXPECT_EQ(topology.elements[0].params.at("note").s, "it's");
+}
+
+TEST(ParserTest, UnterminatedSingleQuotedStringIsReportedAtItsQuote) {
+  EXPECT_TRUE(HasOneError("a :: Seq(p: 'abc)\n", 1, 13, "unterminated string"));
+}
+
 TEST(ParserTest, RecordsPositionsOfNamesClassesValuesAndNodes) {
   Topology topology = ParseOk("# header\nkeep :: Filter(expr: \"seq % 2 == 0\") @ local\n");
   ASSERT_EQ(topology.elements.size(), 1u);

@@ -59,6 +59,7 @@ ClassSpec SqliteStore::spec() {
                 "text. One transaction per received batch. A request {\"sql\": \"SELECT ...\", "
                 "\"params\": [...]} gets {\"rows\": [...], \"count\": N}; writing statements are refused.")
       .push_in("in")
+      .push_out("out", {}, /*required=*/false, "the logs stored, once their transaction has committed")
       .query_in("query", /*required=*/false, "read-only SQL")
       .param_string("path", "the database file (created when missing)")
       .param_string("table", "logs", "the table")
@@ -167,6 +168,12 @@ void SqliteStore::on_batch(int, Batch logs) {
   if (!st.ok()) {
     (void)Exec("ROLLBACK");
     fail(st);  // a store that cannot store must not pretend to
+    return;
+  }
+  // Downstream of the store, "input ended" means "everything is stored":
+  // what lets a query at the end see every row.
+  for (const Log& log : logs) {
+    if (log.valid()) forward(log);
   }
 }
 

@@ -3,7 +3,8 @@
 // =d A log's fields become columns (added as new fields appear); nested
 //    values are stored as JSON text. Each received batch is one transaction.
 //    A request {"sql": "SELECT ...", "params": [...]} gets {"rows": [...],
-//    "count": N}; statements that would write are refused.
+//    "count": N}; statements that would write are refused. The optional
+//    output passes every stored log on once its transaction has committed.
 // =h count: rows inserted
 #pragma once
 
