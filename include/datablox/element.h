@@ -61,6 +61,7 @@ class Responder {
   int port_ = -1;
   std::string peer_;  // routing id of the requester's link
   uint64_t request_id_ = 0;
+  std::shared_ptr<bool> answered_;  // shared by copies: one answer per request
 };
 
 // What a source tells the host after produce().

@@ -137,6 +137,7 @@ class HostContext {
     r.port_ = port;
     r.peer_ = std::move(peer);
     r.request_id_ = id;
+    r.answered_ = std::make_shared<bool>(false);
     return r;
   }
   static HostContext* ContextOf(const Responder& r) { return r.context_; }
@@ -1013,12 +1014,14 @@ void Element::fail(const Status& why) { context_->Fail(why); }
 void Element::reject(std::string_view why) { context_->Reject(why); }
 
 void Responder::reply(LogBuilder& log) const {
-  if (!context_) return;
+  if (!context_ || *answered_) return;
+  *answered_ = true;
   context_->Answer(*this, wire::Reply(request_id_, log.bytes()));
 }
 
 void Responder::error(std::string_view message) const {
-  if (!context_) return;
+  if (!context_ || *answered_) return;
+  *answered_ = true;
   context_->Answer(*this, wire::Error(request_id_, message));
 }
 
