@@ -33,6 +33,44 @@ void PackFloat64(std::string& out, double value) {
   out.append(bytes, 9);
 }
 
+// String headers and small ints written directly: the hot path of every
+// source, where a packer per call cost more than the bytes it writes.
+inline void PackStr(std::string& out, std::string_view text) {
+  const size_t n = text.size();
+  if (n < 32) {
+    out.push_back(static_cast<char>(0xa0 | n));
+  } else if (n <= 0xff) {
+    const char h[2] = {static_cast<char>(0xd9), static_cast<char>(n)};
+    out.append(h, 2);
+  } else if (n <= 0xffff) {
+    const char h[3] = {static_cast<char>(0xda), static_cast<char>(n >> 8), static_cast<char>(n)};
+    out.append(h, 3);
+  } else {
+    const char h[5] = {static_cast<char>(0xdb), static_cast<char>(n >> 24), static_cast<char>(n >> 16),
+                       static_cast<char>(n >> 8), static_cast<char>(n)};
+    out.append(h, 5);
+  }
+  out.append(text);
+}
+
+inline void PackInt(std::string& out, int64_t v) {
+  if (v >= 0 && v < 128) {
+    out.push_back(static_cast<char>(v));  // positive fixint
+  } else if (v >= 0 && v <= 0xffffffffll) {
+    if (v <= 0xffff) {
+      const char h[3] = {static_cast<char>(0xcd), static_cast<char>(v >> 8), static_cast<char>(v)};
+      out.append(h, 3);
+    } else {
+      const char h[5] = {static_cast<char>(0xce), static_cast<char>(v >> 24), static_cast<char>(v >> 16),
+                         static_cast<char>(v >> 8), static_cast<char>(v)};
+      out.append(h, 5);
+    }
+  } else {
+    StringSink sink{&out};
+    Packer(sink).pack_int64(v);
+  }
+}
+
 // Copies a parsed value, keeping floats floats (see PackFloat64).
 void PackObject(const msgpack::object& o, Packer& pk, std::string& out) {
   switch (o.type) {
@@ -158,10 +196,7 @@ LogBuilder& LogBuilder::clear() {
 
 void LogBuilder::key(std::string_view key) {
   ++fields_;
-  StringSink sink{&buffer_};
-  Packer pk(sink);
-  pk.pack_str(static_cast<uint32_t>(key.size()));
-  pk.pack_str_body(key.data(), static_cast<uint32_t>(key.size()));
+  PackStr(buffer_, key);
 }
 
 LogBuilder& LogBuilder::add_nil(std::string_view k) {
@@ -184,17 +219,13 @@ LogBuilder& LogBuilder::add(std::string_view k, double value) {
 
 LogBuilder& LogBuilder::add(std::string_view k, std::string_view value) {
   key(k);
-  StringSink sink{&buffer_};
-  Packer pk(sink);
-  pk.pack_str(static_cast<uint32_t>(value.size()));
-  pk.pack_str_body(value.data(), static_cast<uint32_t>(value.size()));
+  PackStr(buffer_, value);
   return *this;
 }
 
 LogBuilder& LogBuilder::add_int(std::string_view k, int64_t value) {
   key(k);
-  StringSink sink{&buffer_};
-  Packer(sink).pack_int64(value);
+  PackInt(buffer_, value);
   return *this;
 }
 
