@@ -2,6 +2,8 @@
 
 #include "dsl/loader.h"
 
+#include "datablox/element.h"
+
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <unistd.h>
@@ -74,6 +76,14 @@ Topology LoadFile(const std::string& path, const CheckOptions& options,
                      return std::tie(a.pos.line, a.pos.column) < std::tie(b.pos.line, b.pos.column);
                    });
   return topology;
+}
+
+CheckOptions RegistryCheckOptions(std::vector<std::string> known_nodes) {
+  CheckOptions options;
+  options.find_class = [](std::string_view c) { return Registry::Global().find(c); };
+  for (const ClassSpec* spec : Registry::Global().all()) options.class_names.push_back(spec->name);
+  options.known_nodes = std::move(known_nodes);
+  return options;
 }
 
 }  // namespace datablox::dsl

@@ -27,6 +27,10 @@ struct CheckOptions {
   std::vector<std::string> class_names;
 };
 
+// Options that look classes up in a registry (and suggest its names for a
+// misspelt one), with the given nodes known.
+CheckOptions RegistryCheckOptions(std::vector<std::string> known_nodes = {});
+
 // Fills default ports, then appends every error of the topology to `errors`.
 void Check(Topology& topology, const CheckOptions& options, std::vector<Diagnostic>* errors);
 

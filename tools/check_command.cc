@@ -11,12 +11,6 @@
 namespace datablox::cli {
 namespace {
 
-dsl::CheckOptions LocalCheckOptions() {
-  dsl::CheckOptions options;
-  options.find_class = [](std::string_view c) { return Registry::Global().find(c); };
-  return options;
-}
-
 const char* KindName(PortKind k) { return k == PortKind::kPush ? "push" : "query"; }
 const char* DirectionName(PortDirection d) { return d == PortDirection::kIn ? "in" : "out"; }
 
@@ -30,7 +24,7 @@ std::string SchemaText(const PortSpec& port) {
 
 int Check(const std::string& file, const OutputFormat& format) {
   std::vector<dsl::Diagnostic> errors;
-  dsl::Topology topology = dsl::LoadFile(file, LocalCheckOptions(), &errors);
+  dsl::Topology topology = dsl::LoadFile(file, dsl::RegistryCheckOptions(), &errors);
   if (format.json) {
     nlohmann::json out = {{"file", file}, {"ok", errors.empty()}, {"elements", topology.elements.size()},
                           {"connections", topology.connections.size()}};

@@ -117,10 +117,7 @@ void PrintSummary(const Json& status, double seconds) {
 int Run(const RunOptions& options) {
   // Check first: a topology that fails the check starts nothing.
   std::vector<dsl::Diagnostic> errors;
-  dsl::CheckOptions check;
-  check.find_class = [](std::string_view c) { return Registry::Global().find(c); };
-  check.known_nodes = {"local"};
-  dsl::Topology topology = dsl::LoadFile(options.file, check, &errors);
+  dsl::Topology topology = dsl::LoadFile(options.file, dsl::RegistryCheckOptions({"local"}), &errors);
   if (!errors.empty()) {
     for (const auto& e : errors) std::fprintf(stderr, "%s\n", e.ToString().c_str());
     std::fprintf(stderr, "%s: %zu error%s; nothing was started\n", options.file.c_str(), errors.size(), errors.size() == 1 ? "" : "s");

@@ -220,9 +220,9 @@ Json Master::Submit(const Json& message) {
   }
   std::vector<dsl::Diagnostic> errors;
   dsl::Topology topology = dsl::Parse(message.value("text", ""), file, &errors);
-  dsl::CheckOptions options;
-  options.find_class = [](std::string_view c) { return Registry::Global().find(c); };
-  for (const auto& [node_name, node] : nodes_) options.known_nodes.push_back(node_name);
+  std::vector<std::string> known_nodes;
+  for (const auto& [node_name, node] : nodes_) known_nodes.push_back(node_name);
+  dsl::CheckOptions options = dsl::RegistryCheckOptions(std::move(known_nodes));
   if (errors.empty()) dsl::Check(topology, options, &errors);
   if (!errors.empty()) {
     Json list = Json::array();
