@@ -1,7 +1,9 @@
 // `datablox check FILE`, `datablox describe CLASS`, `datablox classes`.
 #include <fmt/format.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <nlohmann/json.hpp>
 
 #include "datablox/element.h"
@@ -22,7 +24,18 @@ std::string SchemaText(const PortSpec& port) {
 
 }  // namespace
 
+int CheckReadable(const std::string& file) {
+  std::FILE* f = std::fopen(file.c_str(), "r");
+  if (f) {
+    std::fclose(f);
+    return kExitOk;
+  }
+  std::fprintf(stderr, "error: cannot read topology file '%s': %s\n", file.c_str(), std::strerror(errno));
+  return kExitNoInput;
+}
+
 int Check(const std::string& file, const OutputFormat& format) {
+  if (int code = CheckReadable(file); code != kExitOk) return code;
   std::vector<dsl::Diagnostic> errors;
   dsl::Topology topology = dsl::LoadFile(file, dsl::RegistryCheckOptions(), &errors);
   if (format.json) {

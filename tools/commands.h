@@ -11,9 +11,14 @@ constexpr int kExitOk = 0;
 constexpr int kExitFailed = 1;      // the topology ran and an element failed
 constexpr int kExitUsage = 64;      // EX_USAGE
 constexpr int kExitDataErr = 65;    // EX_DATAERR: the topology fails the check
+constexpr int kExitNoInput = 66;    // EX_NOINPUT: the topology file cannot be read
 constexpr int kExitUnavailable = 69;  // EX_UNAVAILABLE: master unreachable
 constexpr int kExitSoftware = 70;   // EX_SOFTWARE: internal error
 constexpr int kExitInterrupted = 130;
+constexpr int kExitTimedOut = -1;   // internal to run: stopped by --timeout, exits kExitFailed
+
+// kExitOk when FILE can be read; otherwise says why on stderr and returns kExitNoInput.
+int CheckReadable(const std::string& file);
 
 struct OutputFormat {
   bool json = false;  // -o json

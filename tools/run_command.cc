@@ -11,6 +11,7 @@
 
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -30,7 +31,9 @@ volatile std::sig_atomic_t g_interrupted = 0;
 void OnInterrupt(int signal) { g_interrupted = signal; }
 
 // Starts `executable args...` with a death signal tied to this process.
-pid_t Start(const std::string& executable, std::vector<std::string> args, int keep_fd = -1) {
+// `quiet_info`: the child logs warnings and errors only (unless the user set
+// SPDLOG_LEVEL), since `run` itself reports what the master would repeat.
+pid_t Start(const std::string& executable, std::vector<std::string> args, bool quiet_info = false) {
   pid_t parent = ::getpid();
   pid_t pid = ::fork();
   if (pid != 0) return pid;
@@ -38,7 +41,7 @@ pid_t Start(const std::string& executable, std::vector<std::string> args, int ke
   if (::getppid() != parent) ::_exit(3);
   // Ctrl-C is for `run`, which stops everything in order.
   ::signal(SIGINT, SIG_IGN);
-  (void)keep_fd;
+  if (quiet_info && !std::getenv("SPDLOG_LEVEL")) ::setenv("SPDLOG_LEVEL", "warn", 1);
   args.insert(args.begin(), executable);
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
@@ -115,6 +118,7 @@ void PrintSummary(const Json& status, double seconds) {
 }  // namespace
 
 int Run(const RunOptions& options) {
+  if (int code = CheckReadable(options.file); code != kExitOk) return code;
   // Check first: a topology that fails the check starts nothing.
   std::vector<dsl::Diagnostic> errors;
   dsl::Topology topology = dsl::LoadFile(options.file, dsl::RegistryCheckOptions({"local"}), &errors);
@@ -136,7 +140,8 @@ int Run(const RunOptions& options) {
   // The write end must survive exec in the master: dup it without CLOEXEC.
   int ready_child = ::dup(ready[1]);
   ::close(ready[1]);
-  pid_t master = Start(options.executable, {"master", "--listen", "tcp://127.0.0.1:*", "--ready-fd", std::to_string(ready_child)});
+  pid_t master = Start(options.executable, {"master", "--listen", "tcp://127.0.0.1:*", "--ready-fd", std::to_string(ready_child)},
+                       /*quiet_info=*/true);
   ::close(ready_child);
   std::string endpoint;
   {
@@ -216,7 +221,10 @@ int Run(const RunOptions& options) {
             exit_code = kExitUnavailable;
             break;
           }
-          if (stats) std::fprintf(stats, "%s\n", status.dump().c_str());
+          if (stats) {
+            std::fprintf(stats, "%s\n", status.dump().c_str());
+            std::fflush(stats);  // whole lines for whoever reads it while we run
+          }
           std::string state = status.value("state", "");
           double seconds = std::chrono::duration<double>(Clock::now() - began).count();
           if (show_progress && (tty || Clock::now() - last_progress > std::chrono::seconds(2))) {
@@ -246,8 +254,23 @@ int Run(const RunOptions& options) {
             std::fprintf(stderr, "\nerror: %s did not end within %d s; stopping it\n", name.c_str(), options.timeout_s);
             Json ignored;
             (void)client.Ask({{"op", "stop"}, {"topology", name}}, &ignored);
-            exit_code = kExitFailed;
+            exit_code = kExitTimedOut;
             break;
+          }
+        }
+        if (exit_code != kExitOk && exit_code != kExitFailed) {
+          // Stopped from here: wait for the elements to be gone so that the
+          // summary and -o json say what happened, not the last sample.
+          auto deadline = Clock::now() + std::chrono::seconds(6);
+          while (Clock::now() < deadline && client.Ask({{"op", "status"}, {"topology", name}}, &status).ok()) {
+            std::string state = status.value("state", "");
+            bool all_gone = true;
+            for (const Json& e : status["elements"]) {
+              std::string s = e.value("state", "");
+              all_gone = all_gone && (s == "ended" || s == "failed" || s == "stopped");
+            }
+            if (state != "running" && state != "starting" && all_gone) break;
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
           }
         }
         if (stats) std::fclose(stats);
@@ -255,6 +278,7 @@ int Run(const RunOptions& options) {
         if (!options.quiet && status.contains("elements")) PrintSummary(status, seconds);
         if (options.format.json && status.contains("elements")) std::printf("%s\n", status.dump(2).c_str());
         shutdown(exit_code);
+        if (exit_code == kExitTimedOut) exit_code = kExitFailed;
       }
     }
   }

@@ -89,11 +89,7 @@ int Caretaker::Run() {
       StopHosts("");
     }
     if (shutting_down_ && processes_.empty()) break;
-    try {
-      zmq::poll(items, 2, std::chrono::milliseconds(50));
-    } catch (const zmq::error_t& e) {
-      if (e.num() != EINTR) throw;
-    }
+    control::Poll(items, 2, std::chrono::milliseconds(50));
     if (items[0].revents & ZMQ_POLLIN) {
       Json message;
       Status st;

@@ -1,5 +1,7 @@
 #include "runtime/core/control.h"
 
+#include <algorithm>
+
 namespace datablox::control {
 
 void Send(zmq::socket_t& socket, const Json& message) {
@@ -59,10 +61,26 @@ Status Receive(zmq::socket_t& socket, std::chrono::milliseconds timeout, Json* m
   zmq::pollitem_t item{socket.handle(), 0, ZMQ_POLLIN, 0};
   auto deadline = std::chrono::steady_clock::now() + timeout;
   while (true) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-    if (left.count() < 0) return Status::Timeout("no answer in time");
-    zmq::poll(&item, 1, left);
+    if (std::chrono::steady_clock::now() >= deadline) return Status::Timeout("no answer in time");
+    if (!Poll(&item, 1, TimeoutUntil(deadline, timeout))) return Status::Unavailable("interrupted");
     if (item.revents & ZMQ_POLLIN) return TryReceive(socket, message);
+  }
+}
+
+std::chrono::milliseconds TimeoutUntil(std::chrono::steady_clock::time_point deadline,
+                                       std::chrono::milliseconds cap) {
+  auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+  return std::clamp(left, std::chrono::milliseconds(0), cap);
+}
+
+bool Poll(zmq::pollitem_t* items, size_t count, std::chrono::milliseconds timeout) {
+  try {
+    zmq::poll(items, count, timeout);
+    return true;
+  } catch (const zmq::error_t& e) {
+    if (e.num() != EINTR) throw;
+    for (size_t i = 0; i < count; ++i) items[i].revents = 0;
+    return false;
   }
 }
 

@@ -28,8 +28,19 @@ bool SendTo(zmq::socket_t& router, const std::string& peer, const Json& message)
 Status TryReceive(zmq::socket_t& socket, Json* message);
 Status TryReceiveFrom(zmq::socket_t& router, std::string* peer, Json* message);
 
-// Waits up to `timeout` for a message on a DEALER socket.
+// Waits up to `timeout` for a message on a DEALER socket. A signal that
+// interrupts the wait ends it with Unavailable("interrupted"): the caller
+// looks at its own stop flag.
 Status Receive(zmq::socket_t& socket, std::chrono::milliseconds timeout, Json* message);
+
+// A poll timeout that wakes no earlier than `deadline` and no later than
+// `cap` from now: rounded up (a truncated 0.6 ms would spin) and never
+// negative (a negative timeout means "wait forever" to zmq_poll).
+std::chrono::milliseconds TimeoutUntil(std::chrono::steady_clock::time_point deadline,
+                                       std::chrono::milliseconds cap);
+
+// zmq::poll that returns false instead of throwing when a signal interrupts it.
+bool Poll(zmq::pollitem_t* items, size_t count, std::chrono::milliseconds timeout);
 
 // The actual address a socket bound to `tcp://HOST:*` got.
 std::string LastEndpoint(zmq::socket_t& socket);

@@ -38,6 +38,19 @@ int64_t MonotonicMs() {
 
 double Ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
 
+// A peer-chosen id, quoted for a log line: control bytes and non-ASCII
+// shown as \xNN, and long ids cut, so garbage cannot garble the terminal.
+std::string Printable(std::string_view id) {
+  std::string out = "'";
+  for (size_t i = 0; i < id.size() && i < 64; ++i) {
+    unsigned char c = static_cast<unsigned char>(id[i]);
+    if (c >= 0x20 && c < 0x7f && c != '\\' && c != '\'') out.push_back(static_cast<char>(c));
+    else out += fmt::format("\\x{:02x}", c);
+  }
+  if (id.size() > 64) out += "...";
+  return out + "'";
+}
+
 // Frees a batch buffer once ZeroMQ has sent it: the batch is never copied.
 void FreeBatch(void*, void* hint) { delete static_cast<std::string*>(hint); }
 
@@ -339,6 +352,7 @@ int HostContext::Run() {
   } catch (const zmq::error_t& e) {
     st = Status::IOError(fmt::format("binding the inputs: {}", e.what()));
   }
+  CheckStop();  // a stop that interrupted the start-up is a stop, not a failure
   if (!st.ok()) {
     spdlog::error("[{}] {}", plan_.name.empty() ? options_.element : plan_.name, st.ToString());
     if (control_) control::Send(*control_, {{"op", "failed"}, {"element", options_.element}, {"error", st.ToString()}});
@@ -349,7 +363,7 @@ int HostContext::Run() {
   while (true) {
     st = control::Receive(*control_, Milliseconds(200), &wiring);
     CheckStop();
-    if (st.IsTimeout()) continue;
+    if (st.IsTimeout() || st.code() == Status::Code::kUnavailable) continue;
     if (!st.ok()) return 2;
     std::string op = wiring.value("op", "");
     if (op == "connect") break;
@@ -398,15 +412,9 @@ void HostContext::Loop() {
       // About to sleep: this is the idle point where partial batches go out.
       FlushPartials(/*all_of_them=*/true);
       last_flush = now;
-      auto wake = std::min(NextWake(), now + Milliseconds(200));
-      timeout = std::max(Milliseconds(0), std::chrono::duration_cast<Milliseconds>(wake - now));
+      timeout = control::TimeoutUntil(NextWake(), Milliseconds(200));
     }
-    try {
-      zmq::poll(poll_items_.data(), poll_items_.size(), timeout);
-    } catch (const zmq::error_t& e) {
-      if (e.num() != EINTR) throw;
-      continue;
-    }
+    if (!control::Poll(poll_items_.data(), poll_items_.size(), timeout)) continue;  // a signal: CheckStop
     size_t at = 0;
     if (poll_items_[at++].revents & ZMQ_POLLIN) HandleControl();
     for (size_t i = 0; i < inputs_.size(); ++i, ++at) {
@@ -473,7 +481,7 @@ bool HostContext::DrainInput(InPort& port, int index) {
     std::string_view link_id = peer.to_string_view();
     auto link = port.links.find(link_id);
     if (link == port.links.end()) {
-      Malformed(port.name, Status::Invalid(fmt::format("data from unknown link '{}'", link_id)));
+      Malformed(port.name, Status::Invalid(fmt::format("data from unknown link {}", Printable(link_id))));
       continue;
     }
     wire::Kind kind;
@@ -706,11 +714,7 @@ void HostContext::WaitForCredit(OutLink& link, int64_t needed) {
                               {control_->handle(), 0, ZMQ_POLLIN, 0}};
   while (link.credit < needed) {
     CheckStop();
-    try {
-      zmq::poll(items, 2, Milliseconds(100));
-    } catch (const zmq::error_t& e) {
-      if (e.num() != EINTR) throw;
-    }
+    control::Poll(items, 2, Milliseconds(100));
     if (items[0].revents & ZMQ_POLLIN) DrainOutLink(link);
     if (items[1].revents & ZMQ_POLLIN) HandleControl();
     if (Clock::now() >= next_stats_) ReportStats("stats");
@@ -787,12 +791,7 @@ void HostContext::WaitUntil(Clock::time_point deadline) {
   zmq::pollitem_t item{control_->handle(), 0, ZMQ_POLLIN, 0};
   while (Clock::now() < deadline) {
     CheckStop();
-    auto left = std::chrono::duration_cast<Milliseconds>(deadline - Clock::now());
-    try {
-      zmq::poll(&item, 1, std::min(left, Milliseconds(100)));
-    } catch (const zmq::error_t& e) {
-      if (e.num() != EINTR) throw;
-    }
+    control::Poll(&item, 1, control::TimeoutUntil(deadline, Milliseconds(100)));
     if (item.revents & ZMQ_POLLIN) HandleControl();
     if (Clock::now() >= next_stats_) ReportStats("stats");
   }

@@ -115,7 +115,11 @@ Status PackJson(simdjson::dom::element element, Packer& pk, std::string& out) {
       return Status::OK();
     }
     case element_type::INT64: pk.pack_int64(element.get_int64().value_unsafe()); return Status::OK();
-    case element_type::UINT64: pk.pack_uint64(element.get_uint64().value_unsafe()); return Status::OK();
+    case element_type::UINT64:
+      // Beyond int64 (the log model's int): refused rather than read back
+      // as a wrong, negative number somewhere downstream.
+      return Status::Invalid(fmt::format("integer {} is out of the 64-bit signed range",
+                                         element.get_uint64().value_unsafe()));
     case element_type::DOUBLE: PackFloat64(out, element.get_double().value_unsafe()); return Status::OK();
     case element_type::STRING: {
       std::string_view s = element.get_string().value_unsafe();

@@ -115,11 +115,28 @@ TEST(OwnedLogTest, FromJsonRejectsNonObjectsAndBrokenJson) {
 
 TEST(OwnedLogTest, FromJsonKeepsNumberKinds) {
   OwnedLog log;
-  ASSERT_TRUE(OwnedLog::FromJson(R"({"i": 3, "f": 3.0, "neg": -7, "u": 18446744073709551615})", &log).ok());
+  ASSERT_TRUE(OwnedLog::FromJson(R"({"i": 3, "f": 3.0, "neg": -7, "max": 9223372036854775807})", &log).ok());
   EXPECT_EQ(log.get("i").type(), ValueType::kInt);
   EXPECT_EQ(log.get("f").type(), ValueType::kFloat);
   EXPECT_EQ(log.get("neg").as_int(), -7);
-  EXPECT_EQ(log.get("u").type(), ValueType::kInt);
+  EXPECT_EQ(log.get("max").as_int(), INT64_MAX);
+}
+
+// An int is 64-bit signed: a bigger JSON number is refused, never wrapped.
+TEST(OwnedLogTest, FromJsonRefusesIntegersPastInt64) {
+  OwnedLog log;
+  Status st = OwnedLog::FromJson(R"({"u": 18446744073709551615})", &log);
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("out of the 64-bit signed range"), std::string::npos);
+  EXPECT_FALSE(OwnedLog::FromJson(R"({"u": 9223372036854775808})", &log).ok());
+}
+
+// A peer's msgpack uint64 past INT64_MAX reads as no int at all.
+TEST(ValueTest, HugeUnsignedIntReadsAsFallbackNotWrapped) {
+  std::string bytes("\x81\xa1u\xcf\xff\xff\xff\xff\xff\xff\xff\xff", 12);
+  OwnedLog log(bytes);
+  ASSERT_TRUE(log.log().valid());
+  EXPECT_EQ(log.get("u").as_int(42), 42);
 }
 
 TEST(LogTest, MalformedBytesReadAsInvalidNeverCrash) {

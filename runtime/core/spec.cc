@@ -7,7 +7,12 @@ namespace datablox {
 std::string ParamValue::ToString() const {
   switch (kind) {
     case Kind::kInt: return std::to_string(i);
-    case Kind::kFloat: return fmt::format("{}", f);
+    case Kind::kFloat: {
+      std::string text = fmt::format("{}", f);
+      // Written as the language reads a float: 0 would read back as an int.
+      if (text.find_first_of(".eEn") == std::string::npos) text += ".0";
+      return text;
+    }
     case Kind::kBool: return b ? "true" : "false";
     case Kind::kString: {
       std::string out = "\"";

@@ -93,7 +93,10 @@ bool Value::as_bool(bool fallback) const {
 int64_t Value::as_int(int64_t fallback) const {
   if (!object_) return fallback;
   const auto* o = Obj(object_);
-  if (o->type == msgpack::type::POSITIVE_INTEGER) return static_cast<int64_t>(o->via.u64);
+  if (o->type == msgpack::type::POSITIVE_INTEGER) {
+    // A peer's uint64 past INT64_MAX has no int64 value: never a wrapped one.
+    return o->via.u64 <= static_cast<uint64_t>(INT64_MAX) ? static_cast<int64_t>(o->via.u64) : fallback;
+  }
   if (o->type == msgpack::type::NEGATIVE_INTEGER) return o->via.i64;
   return fallback;
 }

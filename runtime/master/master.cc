@@ -135,11 +135,7 @@ int Master::Run() {
       for (auto& [name, node] : nodes_) control::SendTo(*socket_, node.peer, {{"op", "shutdown"}});
     }
     if (shutting_down && (nodes_.empty() || Clock::now() > shutdown_deadline)) break;
-    try {
-      zmq::poll(&item, 1, std::chrono::milliseconds(100));
-    } catch (const zmq::error_t& e) {
-      if (e.num() != EINTR) throw;
-    }
+    control::Poll(&item, 1, std::chrono::milliseconds(100));
     std::string peer;
     Json message;
     Status st;
@@ -402,7 +398,7 @@ void Master::ConnectAll(TopologyRecord& topology) {
 void Master::FailTopology(TopologyRecord& topology, const std::string& why) {
   if (topology.state == TopologyState::kFailed || topology.state == TopologyState::kStopped) return;
   if (topology.failure.empty()) topology.failure = why;
-  spdlog::error("{}: {}", topology.name, why);
+  spdlog::info("{}: {}", topology.name, why);  // the client reports it to the user
   StopTopology(topology, TopologyState::kFailed);
 }
 
