@@ -136,7 +136,11 @@ class Checker {
     for (const ElementDecl& decl : topology_.elements) {
       const ClassSpec* spec = nullptr;
       if (options_.find_class) spec = options_.find_class(decl.class_name);
-      if (!spec) {
+      std::string load_error;
+      if (!spec && options_.class_load_error) load_error = options_.class_load_error(decl.class_name);
+      if (!spec && !load_error.empty()) {
+        Error(decl.class_pos, fmt::format("cannot load class '{}': {}", decl.class_name, load_error));
+      } else if (!spec) {
         Error(decl.class_pos, fmt::format("unknown class '{}'{}", decl.class_name,
                                           Suggestion(decl.class_name, options_.class_names)));
       }

@@ -82,6 +82,7 @@ CheckOptions RegistryCheckOptions(std::vector<std::string> known_nodes) {
   CheckOptions options;
   options.find_class = [](std::string_view c) { return Registry::Global().find(c); };
   for (const ClassSpec* spec : Registry::Global().all()) options.class_names.push_back(spec->name);
+  options.class_load_error = [](std::string_view c) { return Registry::Global().load_error(c); };
   options.known_nodes = std::move(known_nodes);
   return options;
 }

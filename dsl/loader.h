@@ -25,6 +25,9 @@ struct CheckOptions {
   // Optional: every known class name, so that an unknown class can be
   // answered with "did you mean ...".
   std::vector<std::string> class_names;
+  // Why a class could not be loaded (a Python module with a syntax error, a
+  // missing module...); empty when it is just unknown.
+  std::function<std::string(std::string_view class_name)> class_load_error;
 };
 
 // Options that look classes up in a registry (and suggest its names for a

@@ -36,6 +36,7 @@ int CheckReadable(const std::string& file) {
 
 int Check(const std::string& file, const OutputFormat& format) {
   if (int code = CheckReadable(file); code != kExitOk) return code;
+  for (const std::string& folder : ClassSearchPath(file)) Registry::Global().add_search_path(folder);
   std::vector<dsl::Diagnostic> errors;
   dsl::Topology topology = dsl::LoadFile(file, dsl::RegistryCheckOptions(), &errors);
   if (format.json) {

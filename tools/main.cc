@@ -12,6 +12,7 @@
 
 #include "runtime/caretaker/caretaker.h"
 #include "runtime/core/host.h"
+#include "python/loader.h"
 #include "runtime/master/master.h"
 #include "tools/commands.h"
 
@@ -32,6 +33,7 @@ int main(int argc, char** argv) {
   spdlog::set_default_logger(spdlog::stderr_color_st("datablox"));
   spdlog::set_pattern("%^%l%$: %v");
   spdlog::cfg::load_env_levels();  // SPDLOG_LEVEL=debug for the control-plane story
+  python::InstallLoader(Registry::Global());  // py:module.Class names; starts nothing yet
 
   CLI::App app{"datablox: dataflow elements wired through typed push and query ports"};
   app.require_subcommand(1);

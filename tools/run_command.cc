@@ -119,6 +119,8 @@ void PrintSummary(const Json& status, double seconds) {
 
 int Run(const RunOptions& options) {
   if (int code = CheckReadable(options.file); code != kExitOk) return code;
+  const std::vector<std::string> search_path = ClassSearchPath(options.file);
+  for (const std::string& folder : search_path) Registry::Global().add_search_path(folder);
   // Check first: a topology that fails the check starts nothing.
   std::vector<dsl::Diagnostic> errors;
   dsl::Topology topology = dsl::LoadFile(options.file, dsl::RegistryCheckOptions({"local"}), &errors);
@@ -186,7 +188,7 @@ int Run(const RunOptions& options) {
       std::fprintf(stderr, "error: the local caretaker did not join the master\n");
       exit_code = shutdown(kExitUnavailable);
     } else {
-      Status st = client.Ask({{"op", "submit"}, {"file", options.file}, {"text", text.str()}}, &reply);
+      Status st = client.Ask({{"op", "submit"}, {"file", options.file}, {"text", text.str()}, {"search_path", search_path}}, &reply);
       if (!st.ok() || !reply.value("ok", false)) {
         if (reply.contains("errors")) {
           for (const auto& e : reply["errors"]) std::fprintf(stderr, "%s\n", e.get<std::string>().c_str());

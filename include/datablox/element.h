@@ -103,6 +103,8 @@ class Element {
   virtual void stop() {}
 
   const std::string& name() const { return name_; }
+  // True once a host runs this element: what it does from a hook works only then.
+  bool attached() const { return context_ != nullptr; }
 
  protected:
   // --- What an element does, from inside a hook. ----------------------------
@@ -140,30 +142,52 @@ class Element {
   // Rejected input: counted, shown in the status, logged (rate-limited).
   void reject(std::string_view why);
 
+  // The class's declaration (ports in index order); null outside a host.
+  const ClassSpec* class_spec() const;
+
  private:
   friend class detail::HostContext;
   detail::HostContext* context_ = nullptr;
   std::string name_;
 };
 
-// The process-wide table of element classes (built-ins, plugins).
+// Loads a class the registry does not hold yet, by name (Python classes,
+// "py:package.module.Class"). Errors say why, for the checker to report.
+using ClassLoader = std::function<Status(std::string_view class_name, ClassSpec* spec)>;
+
+// The process-wide table of element classes (built-ins, Python classes).
 class Registry {
  public:
   static Registry& Global();
   void add(ClassSpec spec);
+  // Unknown names with a loader's prefix are loaded on first use.
   const ClassSpec* find(std::string_view class_name) const;
-  std::vector<const ClassSpec*> all() const;  // sorted by name
+  // Why find() returned null for this name ("" when it simply is unknown).
+  std::string load_error(std::string_view class_name) const;
+  void set_loader(std::string prefix, ClassLoader loader);
+  // Folders loaders look in (for Python: sys.path), in order of preference.
+  void add_search_path(const std::string& folder);
+  const std::vector<std::string>& search_path() const { return search_path_; }
+  // Built-in classes and those loaded so far, sorted by name.
+  std::vector<const ClassSpec*> all() const;
 
  private:
-  std::map<std::string, ClassSpec, std::less<>> classes_;
+  mutable std::map<std::string, ClassSpec, std::less<>> classes_;
+  mutable std::map<std::string, std::string, std::less<>> load_errors_;
+  std::map<std::string, ClassLoader, std::less<>> loaders_;  // by prefix
+  std::vector<std::string> search_path_;
 };
+
+// The folders a topology's classes are looked up in: the topology file's
+// own folder, then those of DATABLOX_PYTHONPATH (':'-separated).
+std::vector<std::string> ClassSearchPath(const std::string& topology_file);
 
 namespace detail {
 template <class T>
 struct Registration {
   Registration() {
     ClassSpec spec = T::spec();
-    spec.factory = [] { return std::unique_ptr<Element>(new T()); };
+    spec.factory = [] { return std::shared_ptr<Element>(std::make_shared<T>()); };
     Registry::Global().add(std::move(spec));
   }
 };

@@ -71,7 +71,9 @@ struct ParamSpec {
   std::string doc;
 };
 
-using ElementFactory = std::function<std::unique_ptr<Element>()>;
+// Shared ownership: a Python element's C++ object is owned by its Python
+// instance, which the deleter releases.
+using ElementFactory = std::function<std::shared_ptr<Element>()>;
 
 // Built with chained calls, in the class's static spec():
 //

@@ -124,7 +124,7 @@ Json ToJson(const ElementPlan& plan) {
   return {{"topology", plan.topology}, {"name", plan.name},         {"class", plan.class_name},
           {"node", plan.node},         {"params", params},          {"push_in", plan.push_in},
           {"push_out", plan.push_out}, {"query_in", plan.query_in}, {"query_out", plan.query_out},
-          {"query_timeout_ms", plan.query_timeout_ms}};
+          {"query_timeout_ms", plan.query_timeout_ms}, {"search_path", plan.search_path}};
 }
 
 ElementPlan PlanFromJson(const Json& json) {
@@ -141,6 +141,7 @@ ElementPlan PlanFromJson(const Json& json) {
   if (json.contains("query_in")) plan.query_in = json["query_in"].get<std::vector<PortPlan>>();
   if (json.contains("query_out")) plan.query_out = json["query_out"].get<std::vector<PortPlan>>();
   plan.query_timeout_ms = json.value("query_timeout_ms", 5000);
+  if (json.contains("search_path")) plan.search_path = json["search_path"].get<std::vector<std::string>>();
   return plan;
 }
 

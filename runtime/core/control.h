@@ -73,6 +73,7 @@ struct ElementPlan {
   std::map<std::string, ParamValue, std::less<>> params;
   std::vector<PortPlan> push_in, push_out, query_in, query_out;
   int query_timeout_ms = 5000;
+  std::vector<std::string> search_path;  // where class loaders look (Python modules)
 };
 
 Json ToJson(const ElementPlan& plan);

@@ -140,6 +140,7 @@ class HostContext {
   void Answer(const Responder& responder, std::string_view frame);
   int PortIndex(PortKind kind, PortDirection direction, std::string_view name) const;
   bool Connected(int push_out) const;
+  const ClassSpec* spec() const { return spec_; }
 
   static void Attach(Element* element, HostContext* context, const std::string& name) {
     element->context_ = context;
@@ -188,7 +189,7 @@ class HostContext {
   std::unique_ptr<zmq::socket_t> control_;
   control::ElementPlan plan_;
   const ClassSpec* spec_ = nullptr;
-  std::unique_ptr<Element> element_;
+  std::shared_ptr<Element> element_;
 
   std::vector<InPort> inputs_;
   std::vector<OutPort> outputs_;
@@ -238,13 +239,19 @@ Status HostContext::Configure() {
   if (message.value("op", "") != "configure") return Status::Invalid("expected a plan, got " + message.dump());
   plan_ = control::PlanFromJson(message["plan"]);
 
+  for (const std::string& folder : plan_.search_path) Registry::Global().add_search_path(folder);
   spec_ = Registry::Global().find(plan_.class_name);
-  if (!spec_ || !spec_->factory) return Status::NotFound(fmt::format("unknown element class '{}'", plan_.class_name));
+  if (!spec_ || !spec_->factory) {
+    std::string why = Registry::Global().load_error(plan_.class_name);
+    return Status::NotFound(why.empty() ? fmt::format("unknown element class '{}'", plan_.class_name)
+                                        : fmt::format("cannot load class '{}': {}", plan_.class_name, why));
+  }
   Params params;
   st = Params::Resolve(*spec_, plan_.params, &params);
   if (!st.ok()) return st;
 
   element_ = spec_->factory();
+  if (!element_) return Status::Internal(fmt::format("could not create an element of class '{}'", plan_.class_name));
   Attach(element_.get(), this, plan_.name);
   st = element_->configure(params);
   if (!st.ok()) return st;
@@ -1012,6 +1019,7 @@ void Element::add_write_handler(std::string handler, std::function<Status(std::s
 }
 void Element::fail(const Status& why) { context_->Fail(why); }
 void Element::reject(std::string_view why) { context_->Reject(why); }
+const ClassSpec* Element::class_spec() const { return context_ ? context_->spec() : nullptr; }
 
 void Responder::reply(LogBuilder& log) const {
   if (!context_ || *answered_) return;

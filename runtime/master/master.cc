@@ -214,6 +214,9 @@ Json Master::Submit(const Json& message) {
     }
     topologies_.erase(existing);
   }
+  std::vector<std::string> search_path;
+  if (message.contains("search_path")) search_path = message["search_path"].get<std::vector<std::string>>();
+  for (const std::string& folder : search_path) Registry::Global().add_search_path(folder);
   std::vector<dsl::Diagnostic> errors;
   dsl::Topology topology = dsl::Parse(message.value("text", ""), file, &errors);
   std::vector<std::string> known_nodes;
@@ -235,6 +238,7 @@ Json Master::Submit(const Json& message) {
   record.name = name;
   record.file = file;
   for (auto& plan : plans) {
+    plan.search_path = search_path;
     ElementRecord& element = record.elements[plan.name];
     element.plan = std::move(plan);
   }

@@ -1,0 +1,57 @@
+// The trampoline behind datablox.Element: each hook calls the Python
+// override when there is one, under the GIL, turning a Python exception
+// into a failed element whose traceback is on stderr.
+#pragma once
+
+#include <pybind11/pybind11.h>
+
+#include <string>
+#include <vector>
+
+#include "datablox/element.h"
+
+namespace datablox::python {
+
+namespace py = pybind11;
+
+class PyElement : public Element {
+ public:
+  Status configure(const Params& params) override;
+  Status start() override;
+  Production produce() override;
+  void on_batch(int port, Batch logs) override;
+  void on_query(int port, const Log& request, Responder responder) override;
+  void on_timer(int timer_id) override;
+  void on_inputs_ended() override;
+  void stop() override;
+
+  // What the bindings call on behalf of Python (protected in Element).
+  using Element::add_read_handler;
+  using Element::add_write_handler;
+  using Element::ask;
+  using Element::cancel_timer;
+  using Element::emit;
+  using Element::fail;
+  using Element::forward;
+  using Element::push_out_port;
+  using Element::query_out_port;
+  using Element::reject;
+  using Element::set_timer;
+
+  void Failed(py::error_already_set& error, const char* hook);
+  LogBuilder& scratch() { return scratch_; }
+
+ private:
+  py::object Override(const char* hook);
+  void CacheOverrides();
+
+  bool cached_ = false;
+  // Bound methods hold the instance: a cycle that lives as long as the host.
+  py::object on_batch_, on_log_, on_query_;
+  std::vector<std::string> push_in_names_, query_in_names_;
+  LogBuilder scratch_;
+};
+
+void BindElement(py::module_& m);
+
+}  // namespace datablox::python

@@ -1,0 +1,14 @@
+#include "python/bindings/module.h"
+
+#include "python/bindings/convert.h"
+#include "python/bindings/element_python.h"
+
+namespace datablox::python {
+
+void DefineModule(pybind11::module_& m) {
+  m.doc() = "datablox elements in Python: the C++ side (see the datablox package)";
+  BindLog(m);
+  BindElement(m);
+}
+
+}  // namespace datablox::python

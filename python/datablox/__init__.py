@@ -1,0 +1,85 @@
+"""datablox elements in Python.
+
+A Python element subclasses datablox.Element, declares its ports and
+parameters as class attributes, and overrides the hooks it needs::
+
+    import datablox
+
+    class Enrich(datablox.Element):
+        \"\"\"adds seq * factor as "scaled\"\"\"\"
+
+        ports = [datablox.push_in("in", schema={"seq": "int"}),
+                 datablox.push_out("out", schema={"seq": "int", "scaled": "int"})]
+        params = [datablox.param("factor", "int", 2, "the multiplier")]
+
+        def configure(self, params):
+            self.factor = params["factor"]
+
+        def on_batch(self, port, logs):
+            self.emit([{"seq": log["seq"], "scaled": log["seq"] * self.factor} for log in logs])
+
+In a topology it is named by module and class, found next to the topology
+file or on DATABLOX_PYTHONPATH::
+
+    enrich :: py:enrich.Enrich(factor: 3)
+
+Received logs are read-only mappings (datablox.Log) valid while the hook
+that received them runs; emit() forwards them unchanged without re-encoding,
+and log.to_dict() / logs.to_list() keep copies.
+"""
+
+from ._datablox import Batch, Element, Log, Responder
+
+__all__ = ["Element", "Log", "Batch", "Responder", "push_in", "push_out", "query_in", "query_out", "param",
+           "REQUIRED"]
+
+_FIELD_TYPES = {"nil", "bool", "int", "float", "string", "bytes", "array", "map"}
+_PARAM_TYPES = {"int", "float", "string", "bool", "list", "expr", "assignments"}
+
+
+class _Required:
+    def __repr__(self):
+        return "datablox.REQUIRED"
+
+
+REQUIRED = _Required()
+"""The default of a parameter that must be given."""
+
+
+def _port(name, kind, direction, schema, required, doc):
+    if schema is not None:
+        for field, type_name in schema.items():
+            if type_name not in _FIELD_TYPES:
+                raise ValueError(f"port {name!r}: field {field!r} has unknown type {type_name!r}; "
+                                 f"use one of {sorted(_FIELD_TYPES)}")
+    return {"name": name, "kind": kind, "direction": direction, "schema": dict(schema or {}),
+            "required": bool(required), "doc": doc}
+
+
+def push_in(name="in", schema=None, required=True, doc=""):
+    """A push input. schema: {field: type} every incoming log must carry."""
+    return _port(name, "push", "in", schema, required, doc)
+
+
+def push_out(name="out", schema=None, required=True, doc=""):
+    """A push output. schema: {field: type} every emitted log carries."""
+    return _port(name, "push", "out", schema, required, doc)
+
+
+def query_in(name="query", required=False, doc=""):
+    """A query input: requests arrive in on_query(port, request, responder)."""
+    return _port(name, "query", "in", None, required, doc)
+
+
+def query_out(name="ask", required=True, doc=""):
+    """A query output: self.ask(port, request, callback) sends on it."""
+    return _port(name, "query", "out", None, required, doc)
+
+
+def param(name, type="string", default=REQUIRED, doc=""):
+    """A parameter: its type (int, float, string, bool, list, expr,
+    assignments), its default (REQUIRED when it must be given) and a line of doc."""
+    if type not in _PARAM_TYPES:
+        raise ValueError(f"param {name!r}: unknown type {type!r}; use one of {sorted(_PARAM_TYPES)}")
+    required = default is REQUIRED
+    return {"name": name, "type": type, "required": required, "default": None if required else default, "doc": doc}
