@@ -6,24 +6,14 @@
 #include <cstring>
 #include <msgpack.hpp>
 
+#include "runtime/core/msgpack_write.h"
+
 namespace datablox::python {
 namespace {
 
-struct Sink {
-  std::string* out;
-  void write(const char* data, size_t size) { out->append(data, size); }
-};
-using Packer = msgpack::packer<Sink>;
-
-// Always float64: msgpack-c would write 3.0 as the int 3.
-void PackFloat64(std::string& out, double value) {
-  uint64_t bits;
-  std::memcpy(&bits, &value, sizeof bits);
-  char bytes[9];
-  bytes[0] = static_cast<char>(0xcb);
-  for (int i = 0; i < 8; ++i) bytes[1 + i] = static_cast<char>(bits >> (56 - 8 * i));
-  out.append(bytes, 9);
-}
+using msgpack_write::PackFloat64;
+using Sink = msgpack_write::StringSink;
+using Packer = msgpack_write::Packer;
 
 Status Encode(py::handle object, std::string& out, int depth);
 

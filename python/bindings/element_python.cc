@@ -60,30 +60,29 @@ Status PyElement::configure(const Params& params) {
   if (!f) return Status::OK();
   py::dict values;
   for (const auto& [name, value] : params.values()) values[py::str(name)] = ParamToPython(value);
-  try {
-    f(values);
-  } catch (py::error_already_set& e) {
-    std::string what = e.what();
-    e.restore();
-    PyErr_Print();
-    return Status::Invalid(fmt::format("configure raised {}", FirstLine(what)));
-  }
-  return Status::OK();
+  return Call("configure", [&] { f(values); });
 }
 
 Status PyElement::start() {
   py::gil_scoped_acquire gil;
   py::object f = Override("start");
   if (!f) return Status::OK();
+  return Call("start", [&] { f(); });
+}
+
+// Set-up hooks report a Python exception as their Status (the element does
+// not start); its traceback goes to stderr.
+template <class Body>
+Status PyElement::Call(const char* hook, Body&& body) {
   try {
-    f();
+    body();
+    return Status::OK();
   } catch (py::error_already_set& e) {
     std::string what = e.what();
     e.restore();
     PyErr_Print();
-    return Status::Invalid(fmt::format("start raised {}", FirstLine(what)));
+    return Status::Invalid(fmt::format("{} raised {}", hook, FirstLine(what)));
   }
-  return Status::OK();
 }
 
 Production PyElement::produce() {

@@ -43,6 +43,8 @@ class PyElement : public Element {
 
  private:
   py::object Override(const char* hook);
+  template <class Body>
+  Status Call(const char* hook, Body&& body);
   void CacheOverrides();
 
   bool cached_ = false;

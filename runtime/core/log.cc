@@ -7,69 +7,19 @@
 #include <msgpack.hpp>
 
 #include "runtime/core/arena.h"
+#include "runtime/core/msgpack_write.h"
 
 namespace datablox {
 namespace {
 
+using msgpack_write::PackFloat64;
+using msgpack_write::PackInt;
+using msgpack_write::PackStr;
+using msgpack_write::Packer;
+using msgpack_write::StringSink;
+
 // Strings and binaries of a received log point into its message: no copies.
 bool ReferenceEverything(msgpack::type::object_type, std::size_t, void*) { return true; }
-
-// msgpack::packer's sink: appends to a std::string.
-struct StringSink {
-  std::string* out;
-  void write(const char* data, size_t size) { out->append(data, size); }
-};
-using Packer = msgpack::packer<StringSink>;
-
-// msgpack-c 4.1's pack_double writes an integral double (3.0) as an int,
-// which would turn a float field into an int on the wire and break float
-// schemas. Floats are always written as float64 here.
-void PackFloat64(std::string& out, double value) {
-  uint64_t bits;
-  std::memcpy(&bits, &value, sizeof bits);
-  char bytes[9];
-  bytes[0] = static_cast<char>(0xcb);
-  for (int i = 0; i < 8; ++i) bytes[1 + i] = static_cast<char>(bits >> (56 - 8 * i));
-  out.append(bytes, 9);
-}
-
-// String headers and small ints written directly: the hot path of every
-// source, where a packer per call cost more than the bytes it writes.
-inline void PackStr(std::string& out, std::string_view text) {
-  const size_t n = text.size();
-  if (n < 32) {
-    out.push_back(static_cast<char>(0xa0 | n));
-  } else if (n <= 0xff) {
-    const char h[2] = {static_cast<char>(0xd9), static_cast<char>(n)};
-    out.append(h, 2);
-  } else if (n <= 0xffff) {
-    const char h[3] = {static_cast<char>(0xda), static_cast<char>(n >> 8), static_cast<char>(n)};
-    out.append(h, 3);
-  } else {
-    const char h[5] = {static_cast<char>(0xdb), static_cast<char>(n >> 24), static_cast<char>(n >> 16),
-                       static_cast<char>(n >> 8), static_cast<char>(n)};
-    out.append(h, 5);
-  }
-  out.append(text);
-}
-
-inline void PackInt(std::string& out, int64_t v) {
-  if (v >= 0 && v < 128) {
-    out.push_back(static_cast<char>(v));  // positive fixint
-  } else if (v >= 0 && v <= 0xffffffffll) {
-    if (v <= 0xffff) {
-      const char h[3] = {static_cast<char>(0xcd), static_cast<char>(v >> 8), static_cast<char>(v)};
-      out.append(h, 3);
-    } else {
-      const char h[5] = {static_cast<char>(0xce), static_cast<char>(v >> 24), static_cast<char>(v >> 16),
-                         static_cast<char>(v >> 8), static_cast<char>(v)};
-      out.append(h, 5);
-    }
-  } else {
-    StringSink sink{&out};
-    Packer(sink).pack_int64(v);
-  }
-}
 
 // Copies a parsed value, keeping floats floats (see PackFloat64).
 void PackObject(const msgpack::object& o, Packer& pk, std::string& out) {
