@@ -14,7 +14,7 @@ class Ask : public Element {
  public:
   static ClassSpec spec();
   Status configure(const Params& params) override;
-  void on_batch(int port, Batch logs) override { count_ += logs.size(); }
+  void on_batch(int, Batch logs) override { count_ += logs.size(); }
   void on_inputs_ended() override;
 
  private:

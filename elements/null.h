@@ -11,7 +11,7 @@ class Null : public Element {
  public:
   static ClassSpec spec();
   Status configure(const Params& params) override;
-  void on_batch(int port, Batch logs) override { count_ += logs.size(); }
+  void on_batch(int, Batch logs) override { count_ += logs.size(); }
 
  private:
   uint64_t count_ = 0;
