@@ -1,6 +1,7 @@
 // The `datablox` subcommands. Each returns its exit status (sysexits.h).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,5 +39,14 @@ struct RunOptions {
   OutputFormat format;
 };
 int Run(const RunOptions& options);
+
+// Verbs that talk to a running master (--master, $DATABLOX_MASTER, or
+// tcp://127.0.0.1:7070).
+int Submit(const std::string& file, const std::string& name, const std::string& master, const OutputFormat& format);
+int List(const std::string& master, const OutputFormat& format);
+int StatusCommand(const std::string& topology, const std::string& master, const OutputFormat& format);
+int Kill(const std::string& topology, double wait_s, const std::string& master);
+int Handler(const std::string& target, const std::optional<std::string>& value, const std::string& master);
+int Call(const std::string& target, const std::string& json, int timeout_ms, const std::string& master);
 
 }  // namespace datablox::cli

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <climits>
+#include <optional>
 #include <filesystem>
 
 #include "runtime/caretaker/caretaker.h"
@@ -65,6 +66,39 @@ int main(int argc, char** argv) {
   auto* classes = app.add_subcommand("classes", "list the element classes");
   add_output(classes);
 
+  std::string master_address, topology_name, target, json_request;
+  std::optional<std::string> handler_value;
+  double wait_s = 0;
+  int call_timeout_ms = 5000;
+  auto add_master = [&](CLI::App* command) {
+    command->add_option("--master", master_address, "the master's endpoint (default: $DATABLOX_MASTER or tcp://127.0.0.1:7070)");
+  };
+  auto* submit = app.add_subcommand("submit", "run a topology on the cluster and return");
+  submit->add_option("FILE", file, "the .topo file")->required();
+  submit->add_option("--name", topology_name, "the topology's name (default: the file's name)");
+  add_master(submit);
+  add_output(submit);
+  auto* list = app.add_subcommand("list", "list the topologies the master knows");
+  add_master(list);
+  add_output(list);
+  auto* status = app.add_subcommand("status", "show every element of a topology (all when none is named)");
+  status->add_option("TOPOLOGY", topology_name, "the topology");
+  add_master(status);
+  add_output(status);
+  auto* kill = app.add_subcommand("kill", "stop a topology; with -w, drain it first");
+  kill->add_option("NAME", topology_name, "the topology")->required();
+  kill->add_option("-w,--wait", wait_s, "stop the sources, let END flow for up to this many seconds, then stop");
+  add_master(kill);
+  auto* handler = app.add_subcommand("handler", "read (or write) an element's handler: ELEMENT.NAME [VALUE]");
+  handler->add_option("TARGET", target, "[TOPOLOGY/]ELEMENT.HANDLER")->required();
+  handler->add_option("VALUE", handler_value, "a value to write");
+  add_master(handler);
+  auto* call = app.add_subcommand("call", "send a query to an element's query port and print the reply");
+  call->add_option("TARGET", target, "[TOPOLOGY/]ELEMENT.PORT")->required();
+  call->add_option("JSON", json_request, "the request, a JSON object")->required();
+  call->add_option("--timeout-ms", call_timeout_ms, "how long to wait for the reply")->capture_default_str();
+  add_master(call);
+
   MasterOptions master_options;
   auto* master = app.add_subcommand("master", "run the master daemon");
   master->add_option("--listen", master_options.listen, "endpoint to bind")->capture_default_str();
@@ -100,6 +134,12 @@ int main(int argc, char** argv) {
       run_options.executable = SelfExecutable(argv[0]);
       return cli::Run(run_options);
     }
+    if (*submit) return cli::Submit(file, topology_name, master_address, format);
+    if (*list) return cli::List(master_address, format);
+    if (*status) return cli::StatusCommand(topology_name, master_address, format);
+    if (*kill) return cli::Kill(topology_name, wait_s, master_address);
+    if (*handler) return cli::Handler(target, handler_value, master_address);
+    if (*call) return cli::Call(target, json_request, call_timeout_ms, master_address);
     if (*master) return RunMaster(master_options);
     if (*caretaker) {
       caretaker_options.executable = SelfExecutable(argv[0]);

@@ -20,6 +20,7 @@
 #include "dsl/loader.h"
 #include "runtime/core/control.h"
 #include "tools/commands.h"
+#include "tools/master_client.h"
 
 namespace datablox::cli {
 namespace {
@@ -78,22 +79,6 @@ std::string Human(double n) {
   if (n >= 1e4) return fmt::format("{:.1f}k", n / 1e3);
   return fmt::format("{:.0f}", n);
 }
-
-class Client {
- public:
-  Client(zmq::context_t& zmq, const std::string& endpoint) : socket_(zmq, zmq::socket_type::dealer) {
-    socket_.set(zmq::sockopt::routing_id, fmt::format("client:{}", ::getpid()));
-    socket_.set(zmq::sockopt::linger, 0);
-    socket_.connect(endpoint);
-  }
-  Status Ask(const Json& request, Json* reply, std::chrono::milliseconds timeout = std::chrono::milliseconds(5000)) {
-    control::Send(socket_, request);
-    return control::Receive(socket_, timeout, reply);
-  }
-
- private:
-  zmq::socket_t socket_;
-};
 
 void PrintSummary(const Json& status, double seconds) {
   std::fprintf(stderr, "\n%-14s %-16s %12s %12s %9s %9s %9s  %s\n", "ELEMENT", "CLASS", "IN", "OUT", "REJECTED",
@@ -171,7 +156,7 @@ int Run(const RunOptions& options) {
   auto began = Clock::now();
   {
     zmq::context_t zmq(1);
-    Client client(zmq, endpoint);
+    MasterClient client(zmq, endpoint);
     auto shutdown = [&](int code) {
       Json reply;
       (void)client.Ask({{"op", "shutdown"}}, &reply, std::chrono::milliseconds(2000));

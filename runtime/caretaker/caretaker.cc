@@ -130,6 +130,11 @@ void Caretaker::FromMaster(const Json& message) {
       control::Send(*master_, {{"op", "handler_reply"}, {"element", id}, {"request", message.value("request", 0)},
                                {"error", "element not running"}});
     }
+  } else if (op == "drain") {
+    std::string topology = message.value("topology", "");
+    for (const auto& [id, p] : processes_) {
+      if (p.topology == topology) control::SendTo(*hosts_, id, message);
+    }
   } else if (op == "stop") {
     StopHosts(message.value("topology", ""));
   } else if (op == "shutdown") {

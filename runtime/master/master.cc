@@ -4,9 +4,11 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
 #include <filesystem>
 #include <map>
+#include <set>
 
 #include "datablox/element.h"
 #include "dsl/loader.h"
@@ -44,6 +46,7 @@ struct ElementRecord {
   Json endpoints = Json::object();
   Json stats = Json::object();
   double in_rate = 0, out_rate = 0;  // logs per second, between the last two samples
+  double blocked_share = 0;          // of the time between the last two samples
   std::string error;
   Clock::time_point started = Clock::now();
 };
@@ -66,6 +69,7 @@ struct TopologyRecord {
   std::string file;
   TopologyState state = TopologyState::kStarting;
   std::string failure;
+  Clock::time_point drain_deadline{};  // kill -w: stopped for good at this time
   std::map<std::string, ElementRecord> elements;  // by element name
   Clock::time_point submitted = Clock::now();
 };
@@ -135,6 +139,9 @@ int Master::Run() {
       for (auto& [name, node] : nodes_) control::SendTo(*socket_, node.peer, {{"op", "shutdown"}});
     }
     if (shutting_down && (nodes_.empty() || Clock::now() > shutdown_deadline)) break;
+    for (auto& [name, t] : topologies_) {
+      if (t.state == TopologyState::kStopping && Clock::now() >= t.drain_deadline) StopTopology(t, TopologyState::kStopped);
+    }
     control::Poll(&item, 1, std::chrono::milliseconds(100));
     std::string peer;
     Json message;
@@ -171,10 +178,20 @@ void Master::FromClient(const std::string& peer, const Json& message) {
       list.push_back({{"name", name}, {"state", StateName(t.state)}, {"elements", t.elements.size()}, {"file", t.file}});
     }
     reply = {{"ok", true}, {"topologies", list}};
-  } else if (op == "stop") {
+  } else if (op == "stop" || op == "kill") {
     auto it = topologies_.find(message.value("topology", ""));
+    double wait_s = message.value("wait_s", 0.0);
     if (it == topologies_.end()) {
-      reply = {{"ok", false}, {"error", "no such topology"}};
+      reply = {{"ok", false}, {"error", fmt::format("no topology '{}'", message.value("topology", ""))}};
+    } else if (op == "kill" && wait_s > 0 && (it->second.state == TopologyState::kRunning || it->second.state == TopologyState::kStarting)) {
+      // Drain: sources stop, END flows for up to wait_s, then whatever is left is stopped.
+      TopologyRecord& t = it->second;
+      t.state = TopologyState::kStopping;
+      t.drain_deadline = Clock::now() + std::chrono::milliseconds(static_cast<int64_t>(wait_s * 1000));
+      std::set<std::string> nodes;
+      for (const auto& [name, e] : t.elements) nodes.insert(e.plan.node);
+      for (const std::string& node : nodes) SendToNode(node, {{"op", "drain"}, {"topology", t.name}});
+      reply = {{"ok", true}, {"draining_s", wait_s}};
     } else {
       StopTopology(it->second, TopologyState::kStopped);
       reply = {{"ok", true}};
@@ -254,6 +271,16 @@ Json Master::StatusOf(const std::string& name) const {
   auto it = topologies_.find(name);
   if (it == topologies_.end()) return {{"ok", false}, {"error", fmt::format("no topology '{}'", name)}};
   const TopologyRecord& t = it->second;
+  // An element's queue: what its upstreams have in flight towards it.
+  std::map<std::string, uint64_t> queued;
+  for (const auto& [element_name, e] : t.elements) {
+    if (!e.stats.contains("out_links")) continue;
+    for (const Json& link : e.stats["out_links"]) {
+      std::string id = link.value("id", "");
+      std::string target = id.substr(id.find('>') + 1);
+      queued[target.substr(0, target.find('.'))] += link.value("in_flight", uint64_t{0});
+    }
+  }
   Json elements = Json::array();
   for (const auto& [element_name, e] : t.elements) {
     elements.push_back({{"name", element_name},
@@ -263,6 +290,10 @@ Json Master::StatusOf(const std::string& name) const {
                         {"state", StateName(e.state)},
                         {"in_rate", e.in_rate},
                         {"out_rate", e.out_rate},
+                        {"queue", queued[element_name]},
+                        {"blocked_share", e.blocked_share},
+                        {"restarts", 0},  // the caretaker does not restart elements yet
+                        {"age_s", std::chrono::duration<double>(Clock::now() - e.started).count()},
                         {"error", e.error},
                         {"endpoints", e.endpoints},
                         {"stats", e.stats}});
@@ -332,6 +363,8 @@ void Master::FromCaretaker(const std::string& peer, const Json& message) {
       if (dt > 0) {
         element->in_rate = (stats.value("logs_in", 0.0) - element->stats.value("logs_in", 0.0)) / dt;
         element->out_rate = (stats.value("logs_out", 0.0) - element->stats.value("logs_out", 0.0)) / dt;
+        element->blocked_share = std::clamp(
+            (stats.value("blocked_ms", 0.0) - element->stats.value("blocked_ms", 0.0)) / (dt * 1000.0), 0.0, 1.0);
       }
     }
     element->stats = stats;
@@ -417,7 +450,9 @@ void Master::Settle(TopologyRecord& topology) {
   for (const auto& [name, e] : topology.elements) {
     if (!e.exited) return;
   }
-  if (topology.state == TopologyState::kStarting || topology.state == TopologyState::kRunning) {
+  if (topology.state == TopologyState::kStopping) {
+    topology.state = TopologyState::kStopped;  // drained before its deadline
+  } else if (topology.state == TopologyState::kStarting || topology.state == TopologyState::kRunning) {
     topology.state = TopologyState::kDone;
     spdlog::debug("master: topology '{}' done", topology.name);
   }

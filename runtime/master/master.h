@@ -9,7 +9,7 @@
 namespace datablox {
 
 struct MasterOptions {
-  std::string listen = "tcp://127.0.0.1:*";  // where caretakers and clients reach it
+  std::string listen = "tcp://127.0.0.1:7070";  // where caretakers and clients reach it
   // When set, the actual endpoint is written to this file descriptor once
   // bound (how `datablox run` learns an ephemeral port), then it is closed.
   int ready_fd = -1;

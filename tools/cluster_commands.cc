@@ -1,0 +1,263 @@
+// The verbs that talk to a running master: submit, list, status, kill,
+// handler, call. Tables on stdout, diagnostics on stderr, -o json for
+// scripts, 69 when the master cannot be reached.
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "datablox/element.h"
+#include "dsl/loader.h"
+#include "runtime/core/wire.h"
+#include "tools/commands.h"
+#include "tools/master_client.h"
+
+namespace datablox::cli {
+namespace {
+
+using control::Json;
+
+int Unreachable(const std::string& endpoint, const Status& st) {
+  std::fprintf(stderr, "error: cannot reach the master at %s: %s\n", endpoint.c_str(), st.message().c_str());
+  return kExitUnavailable;
+}
+
+std::string Human(double n) {
+  if (n >= 1e9) return fmt::format("{:.1f}G", n / 1e9);
+  if (n >= 1e6) return fmt::format("{:.1f}M", n / 1e6);
+  if (n >= 1e3) return fmt::format("{:.1f}k", n / 1e3);
+  return fmt::format("{:.0f}", n);
+}
+
+std::string Age(double seconds) {
+  if (seconds >= 3600) return fmt::format("{:.0f}h", seconds / 3600);
+  if (seconds >= 60) return fmt::format("{:.0f}m", seconds / 60);
+  return fmt::format("{:.0f}s", seconds);
+}
+
+// "topology/element" or "element" (when one topology has it) -> both parts.
+Status ResolveElement(MasterClient& client, const std::string& name, std::string* topology, std::string* element,
+                      Json* record) {
+  std::string wanted_topology, wanted = name;
+  if (size_t slash = name.find('/'); slash != std::string::npos) {
+    wanted_topology = name.substr(0, slash);
+    wanted = name.substr(slash + 1);
+  }
+  Json list;
+  Status st = client.Ask({{"op", "list"}}, &list);
+  if (!st.ok()) return st;
+  std::vector<std::pair<std::string, Json>> found;
+  for (const Json& t : list["topologies"]) {
+    std::string tname = t.value("name", "");
+    if (!wanted_topology.empty() && tname != wanted_topology) continue;
+    Json status;
+    st = client.Ask({{"op", "status"}, {"topology", tname}}, &status);
+    if (!st.ok()) return st;
+    for (const Json& e : status["elements"]) {
+      if (e.value("name", "") == wanted) found.push_back({tname, e});
+    }
+  }
+  if (found.empty()) return Status::NotFound(fmt::format("no element '{}'", name));
+  if (found.size() > 1) return Status::Invalid(fmt::format("'{}' is in several topologies: say TOPOLOGY/{}", wanted, wanted));
+  *topology = found[0].first;
+  *element = wanted;
+  *record = found[0].second;
+  return Status::OK();
+}
+
+}  // namespace
+
+int Submit(const std::string& file, const std::string& name, const std::string& master, const OutputFormat& format) {
+  if (int code = CheckReadable(file); code != kExitOk) return code;
+  std::vector<std::string> search_path = ClassSearchPath(file);
+  std::ifstream in(file);
+  std::stringstream text;
+  text << in.rdbuf();
+  zmq::context_t zmq(1);
+  std::string endpoint = MasterEndpoint(master);
+  MasterClient client(zmq, endpoint);
+  Json reply;
+  Status st = client.Ask({{"op", "submit"}, {"file", file}, {"name", name}, {"text", text.str()}, {"search_path", search_path}},
+                         &reply, std::chrono::milliseconds(15000));
+  if (!st.ok()) return Unreachable(endpoint, st);
+  if (!reply.value("ok", false)) {
+    if (reply.contains("errors")) {
+      for (const auto& e : reply["errors"]) std::fprintf(stderr, "%s\n", e.get<std::string>().c_str());
+      return kExitDataErr;
+    }
+    std::fprintf(stderr, "error: %s\n", reply.value("error", "submit refused").c_str());
+    return kExitFailed;
+  }
+  if (format.json) std::printf("%s\n", reply.dump(2).c_str());
+  else std::printf("submitted %s\n", reply.value("topology", "").c_str());
+  return kExitOk;
+}
+
+int List(const std::string& master, const OutputFormat& format) {
+  zmq::context_t zmq(1);
+  std::string endpoint = MasterEndpoint(master);
+  MasterClient client(zmq, endpoint);
+  Json reply;
+  Status st = client.Ask({{"op", "list"}}, &reply);
+  if (!st.ok()) return Unreachable(endpoint, st);
+  if (format.json) {
+    std::printf("%s\n", reply["topologies"].dump(2).c_str());
+    return kExitOk;
+  }
+  std::printf("%-24s %-10s %-9s %s\n", "NAME", "STATE", "ELEMENTS", "FILE");
+  for (const Json& t : reply["topologies"]) {
+    std::printf("%-24s %-10s %-9zu %s\n", t.value("name", "").c_str(), t.value("state", "").c_str(),
+                t.value("elements", size_t{0}), t.value("file", "").c_str());
+  }
+  return kExitOk;
+}
+
+int StatusCommand(const std::string& topology, const std::string& master, const OutputFormat& format) {
+  zmq::context_t zmq(1);
+  std::string endpoint = MasterEndpoint(master);
+  MasterClient client(zmq, endpoint);
+  std::vector<std::string> names;
+  Json reply;
+  if (topology.empty()) {
+    Status st = client.Ask({{"op", "list"}}, &reply);
+    if (!st.ok()) return Unreachable(endpoint, st);
+    for (const Json& t : reply["topologies"]) names.push_back(t.value("name", ""));
+  } else {
+    names.push_back(topology);
+  }
+  Json all = Json::array();
+  for (const std::string& name : names) {
+    Status st = client.Ask({{"op", "status"}, {"topology", name}}, &reply);
+    if (!st.ok()) return Unreachable(endpoint, st);
+    if (!reply.value("ok", false)) {
+      std::fprintf(stderr, "error: %s\n", reply.value("error", "no such topology").c_str());
+      return kExitUsage;
+    }
+    all.push_back(reply);
+  }
+  if (format.json) {
+    std::printf("%s\n", (topology.empty() ? all : all[0]).dump(2).c_str());
+    return kExitOk;
+  }
+  std::printf("%-22s %-16s %-8s %-7s %-8s %-8s %-8s %-8s %-7s %-7s %-5s %-7s %s\n", "ELEMENT", "CLASS", "NODE", "PID",
+              "STATE", "RESTARTS", "IN/S", "OUT/S", "QUEUE", "BLOCKED", "CPU", "MEM", "AGE");
+  for (const Json& t : all) {
+    for (const Json& e : t["elements"]) {
+      const Json& s = e["stats"];
+      std::string element = names.size() > 1 ? t.value("name", "") + "/" + e.value("name", "") : e.value("name", "");
+      std::printf("%-22s %-16s %-8s %-7d %-8s %-8d %-8s %-8s %-7s %-7s %-5s %-7s %s\n", element.c_str(),
+                  e.value("class", "").c_str(), e.value("node", "").c_str(), e.value("pid", 0), e.value("state", "").c_str(),
+                  e.value("restarts", 0), Human(e.value("in_rate", 0.0)).c_str(), Human(e.value("out_rate", 0.0)).c_str(),
+                  Human(e.value("queue", 0.0)).c_str(), fmt::format("{:.0f}%", 100 * e.value("blocked_share", 0.0)).c_str(),
+                  fmt::format("{:.0f}%", s.value("cpu_percent", 0.0)).c_str(),
+                  (Human(s.value("rss_bytes", 0.0) / 1.0) + "B").c_str(), Age(e.value("age_s", 0.0)).c_str());
+    }
+  }
+  return kExitOk;
+}
+
+int Kill(const std::string& topology, double wait_s, const std::string& master) {
+  zmq::context_t zmq(1);
+  std::string endpoint = MasterEndpoint(master);
+  MasterClient client(zmq, endpoint);
+  Json reply;
+  Status st = client.Ask({{"op", "kill"}, {"topology", topology}, {"wait_s", wait_s}}, &reply);
+  if (!st.ok()) return Unreachable(endpoint, st);
+  if (!reply.value("ok", false)) {
+    std::fprintf(stderr, "error: %s\n", reply.value("error", "kill refused").c_str());
+    return kExitUsage;
+  }
+  std::printf(wait_s > 0 ? "draining %s for up to %.1f s\n" : "stopping %s\n", topology.c_str(), wait_s);
+  return kExitOk;
+}
+
+int Handler(const std::string& target, const std::optional<std::string>& value, const std::string& master) {
+  size_t dot = target.rfind('.');
+  if (dot == std::string::npos) {
+    std::fprintf(stderr, "error: say ELEMENT.HANDLER, e.g. count.count\n");
+    return kExitUsage;
+  }
+  zmq::context_t zmq(1);
+  std::string endpoint = MasterEndpoint(master);
+  MasterClient client(zmq, endpoint);
+  std::string topology, element;
+  Json record, reply;
+  Status st = ResolveElement(client, target.substr(0, dot), &topology, &element, &record);
+  if (st.code() == Status::Code::kUnavailable || st.IsTimeout()) return Unreachable(endpoint, st);
+  if (!st.ok()) {
+    std::fprintf(stderr, "error: %s\n", st.message().c_str());
+    return kExitUsage;
+  }
+  Json request = {{"op", "handler"}, {"element", topology + "/" + element}, {"name", target.substr(dot + 1)}};
+  if (value) request["value"] = *value;
+  st = client.Ask(request, &reply);
+  if (!st.ok()) return Unreachable(endpoint, st);
+  if (reply.contains("error")) {
+    std::fprintf(stderr, "error: %s\n", reply["error"].get<std::string>().c_str());
+    return kExitFailed;
+  }
+  if (!value) std::printf("%s\n", reply.value("value", "").c_str());
+  return kExitOk;
+}
+
+int Call(const std::string& target, const std::string& json, int timeout_ms, const std::string& master) {
+  size_t dot = target.rfind('.');
+  if (dot == std::string::npos) {
+    std::fprintf(stderr, "error: say ELEMENT.PORT, e.g. count.query\n");
+    return kExitUsage;
+  }
+  OwnedLog request;
+  Status st = OwnedLog::FromJson(json, &request);
+  if (!st.ok()) {
+    std::fprintf(stderr, "error: the request: %s\n", st.message().c_str());
+    return kExitUsage;
+  }
+  zmq::context_t zmq(1);
+  std::string endpoint = MasterEndpoint(master);
+  MasterClient client(zmq, endpoint);
+  std::string topology, element;
+  Json record;
+  st = ResolveElement(client, target.substr(0, dot), &topology, &element, &record);
+  if (st.code() == Status::Code::kUnavailable) return Unreachable(endpoint, st);
+  if (!st.ok()) {
+    std::fprintf(stderr, "error: %s\n", st.message().c_str());
+    return kExitUsage;
+  }
+  std::string port = target.substr(dot + 1);
+  std::string address = record["endpoints"].value(port, "");
+  if (address.empty()) {
+    std::fprintf(stderr, "error: %s has no bound query port '%s'\n", element.c_str(), port.c_str());
+    return kExitUsage;
+  }
+  // Straight to the element, as any requester would: the master is not in the path.
+  zmq::socket_t socket(zmq, zmq::socket_type::dealer);
+  socket.set(zmq::sockopt::routing_id, fmt::format("cli:{}", ::getpid()));
+  socket.set(zmq::sockopt::linger, 0);
+  socket.connect(address);
+  socket.send(zmq::buffer(wire::Request(1, request.bytes())), zmq::send_flags::none);
+  zmq::pollitem_t item{socket.handle(), 0, ZMQ_POLLIN, 0};
+  control::Poll(&item, 1, std::chrono::milliseconds(timeout_ms));
+  zmq::message_t frame;
+  if (!(item.revents & ZMQ_POLLIN) || !socket.recv(frame, zmq::recv_flags::dontwait)) {
+    std::fprintf(stderr, "error: no reply from %s.%s within %d ms\n", element.c_str(), port.c_str(), timeout_ms);
+    return kExitUnavailable;
+  }
+  wire::Kind kind;
+  uint64_t id = 0;
+  std::string_view body;
+  st = wire::ReadHeader(frame.to_string_view(), &kind);
+  if (st.ok()) st = wire::ReadAddressed(frame.to_string_view(), &id, &body);
+  if (!st.ok()) {
+    std::fprintf(stderr, "error: malformed reply: %s\n", st.message().c_str());
+    return kExitSoftware;
+  }
+  if (kind == wire::Kind::kError) {
+    std::fprintf(stderr, "error: %s.%s answered: %.*s\n", element.c_str(), port.c_str(), static_cast<int>(body.size()), body.data());
+    return kExitFailed;
+  }
+  std::printf("%s\n", OwnedLog(std::string(body)).to_json().c_str());
+  return kExitOk;
+}
+
+}  // namespace datablox::cli
