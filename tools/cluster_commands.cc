@@ -113,6 +113,25 @@ int List(const std::string& master, const OutputFormat& format) {
   return kExitOk;
 }
 
+int Nodes(const std::string& master, const OutputFormat& format) {
+  zmq::context_t zmq(1);
+  std::string endpoint = MasterEndpoint(master);
+  MasterClient client(zmq, endpoint);
+  Json reply;
+  Status st = client.Ask({{"op", "nodes"}}, &reply);
+  if (!st.ok()) return Unreachable(endpoint, st);
+  if (format.json) {
+    std::printf("%s\n", reply["nodes"].dump(2).c_str());
+    return kExitOk;
+  }
+  std::printf("%-16s %-6s %s\n", "NODE", "CORES", "MEMORY");
+  for (const Json& n : reply["nodes"]) {
+    std::printf("%-16s %-6d %s\n", n.value("name", "").c_str(), n.value("cores", 0),
+                fmt::format("{}MB", n.value("memory_mb", 0)).c_str());
+  }
+  return kExitOk;
+}
+
 int StatusCommand(const std::string& topology, const std::string& master, const OutputFormat& format) {
   zmq::context_t zmq(1);
   std::string endpoint = MasterEndpoint(master);

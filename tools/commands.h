@@ -44,6 +44,7 @@ int Run(const RunOptions& options);
 // tcp://127.0.0.1:7070).
 int Submit(const std::string& file, const std::string& name, const std::string& master, const OutputFormat& format);
 int List(const std::string& master, const OutputFormat& format);
+int Nodes(const std::string& master, const OutputFormat& format);
 int StatusCommand(const std::string& topology, const std::string& master, const OutputFormat& format);
 int Kill(const std::string& topology, double wait_s, const std::string& master);
 int Handler(const std::string& target, const std::optional<std::string>& value, const std::string& master);

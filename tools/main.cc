@@ -81,6 +81,9 @@ int main(int argc, char** argv) {
   auto* list = app.add_subcommand("list", "list the topologies the master knows");
   add_master(list);
   add_output(list);
+  auto* nodes = app.add_subcommand("nodes", "list the nodes whose caretakers have joined the master");
+  add_master(nodes);
+  add_output(nodes);
   auto* status = app.add_subcommand("status", "show every element of a topology (all when none is named)");
   status->add_option("TOPOLOGY", topology_name, "the topology");
   add_master(status);
@@ -136,6 +139,7 @@ int main(int argc, char** argv) {
     }
     if (*submit) return cli::Submit(file, topology_name, master_address, format);
     if (*list) return cli::List(master_address, format);
+    if (*nodes) return cli::Nodes(master_address, format);
     if (*status) return cli::StatusCommand(topology_name, master_address, format);
     if (*kill) return cli::Kill(topology_name, wait_s, master_address);
     if (*handler) return cli::Handler(target, handler_value, master_address);
