@@ -119,11 +119,12 @@ Status LoadClass(std::string_view class_name, ClassSpec* spec) {
       return Status::Invalid(fmt::format("'{}' is not a subclass of datablox.Element", dotted));
     }
     py::object doc = cls.attr("__doc__");
-    std::string text = doc.is_none() ? "" : doc.cast<std::string>();
-    size_t start = text.find_first_not_of(" \n\t");
-    text = start == std::string::npos ? "" : text.substr(start);
+    std::string text = doc.is_none() ? "" : py::module_::import("inspect").attr("cleandoc")(doc).cast<std::string>();
     spec->summary = text.substr(0, text.find('\n'));
-    if (text.find('\n') != std::string::npos) spec->description = text.substr(text.find('\n') + 1);
+    if (size_t blank = text.find('\n'); blank != std::string::npos) {
+      size_t start = text.find_first_not_of('\n', blank);
+      if (start != std::string::npos) spec->description = text.substr(start);
+    }
     Status st = ReadPorts(cls, spec);
     if (st.ok()) st = ReadParams(cls, spec);
     if (!st.ok()) return st;

@@ -61,9 +61,13 @@ int Check(const std::string& file, const OutputFormat& format) {
 }
 
 int Describe(const std::string& class_name, const OutputFormat& format) {
+  // Python classes are looked for here and on DATABLOX_PYTHONPATH.
+  for (const std::string& folder : ClassSearchPath("./describe")) Registry::Global().add_search_path(folder);
   const ClassSpec* spec = Registry::Global().find(class_name);
   if (!spec) {
-    std::fprintf(stderr, "error: no element class '%s' (see `datablox classes`)\n", class_name.c_str());
+    std::string why = Registry::Global().load_error(class_name);
+    if (!why.empty()) std::fprintf(stderr, "error: cannot load class '%s': %s\n", class_name.c_str(), why.c_str());
+    else std::fprintf(stderr, "error: no element class '%s' (see `datablox classes`)\n", class_name.c_str());
     return kExitUsage;
   }
   if (format.json) {
