@@ -104,9 +104,13 @@ Status LoadClass(std::string_view class_name, ClassSpec* spec) {
     return Status::Invalid("a Python class is named py:module.Class (or py:package.module.Class)");
   }
   try {
+    // In the registry's order, ahead of everything else: the topology's own
+    // folder first, then DATABLOX_PYTHONPATH's, then the datablox package's.
     py::list path = py::module_::import("sys").attr("path");
+    int position = 0;
     for (const std::string& folder : Registry::Global().search_path()) {
-      if (!path.contains(folder)) path.attr("insert")(0, folder);
+      while (path.contains(folder)) path.attr("remove")(folder);
+      path.attr("insert")(position++, folder);
     }
     py::module_ module = py::module_::import(dotted.substr(0, dot).c_str());
     std::string attribute = dotted.substr(dot + 1);

@@ -231,6 +231,15 @@ void BindLog(py::module_& m) {
              if (i < 0 || static_cast<size_t>(i) >= b.size) throw py::index_error();
              return LogView{&b.logs[i], b.alive};
            })
+      .def("__getitem__",
+           [](const BatchView& b, const py::slice& slice) {
+             b.check();
+             size_t start = 0, stop = 0, step = 0, length = 0;
+             if (!slice.compute(b.size, &start, &stop, &step, &length)) throw py::error_already_set();
+             py::list views(length);
+             for (size_t i = 0; i < length; ++i, start += step) views[i] = py::cast(LogView{&b.logs[start], b.alive});
+             return views;
+           })
       .def("__iter__",
            [](const BatchView& b) {
              b.check();

@@ -5,6 +5,10 @@
 #include <pybind11/functional.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
+#include <cmath>
+#include <thread>
+
 #include "datablox/element.h"
 #include "python/bindings/convert.h"
 #include "python/bindings/element_python.h"
@@ -54,12 +58,22 @@ void PyElement::CacheOverrides() {
 }
 
 Status PyElement::configure(const Params& params) {
+  host_thread_ = std::this_thread::get_id();  // the host's loop thread: the only one that may act
   py::gil_scoped_acquire gil;
   CacheOverrides();
   py::object f = Override("configure");
   if (!f) return Status::OK();
   py::dict values;
-  for (const auto& [name, value] : params.values()) values[py::str(name)] = ParamToPython(value);
+  const ClassSpec* spec = class_spec();
+  for (const auto& [name, value] : params.values()) {
+    const ParamSpec* declared = spec ? spec->find_param(name) : nullptr;
+    // A float parameter written as 2 is 2.0, as a C++ element reads it.
+    if (declared && declared->type == ParamType::kFloat && value.kind == ParamValue::Kind::kInt) {
+      values[py::str(name)] = py::float_(static_cast<double>(value.i));
+    } else {
+      values[py::str(name)] = ParamToPython(value);
+    }
+  }
   return Call("configure", [&] { f(values); });
 }
 
@@ -95,8 +109,11 @@ Production PyElement::produce() {
     if (next.is_none() || (PyBool_Check(next.ptr()) && next.ptr() == Py_False)) return Production::Done();
     if (PyBool_Check(next.ptr())) return Production::More();
     if (PyLong_Check(next.ptr()) || PyFloat_Check(next.ptr())) {
+      // Capped at 100 days (inf included): far past any run, short of the clock's range.
+      constexpr double kLongest = 100.0 * 24 * 3600 * 1000;
       double ms = next.cast<double>();
-      return Production::Later(std::chrono::milliseconds(static_cast<int64_t>(std::max(0.0, ms))));
+      ms = std::isnan(ms) ? 0.0 : std::clamp(ms, 0.0, kLongest);
+      return Production::Later(std::chrono::milliseconds(static_cast<int64_t>(ms)));
     }
     fail(Status::Invalid("produce() must return True, False/None or a delay in milliseconds"));
   } catch (py::error_already_set& e) {
@@ -182,21 +199,35 @@ PyElement& Running(Element& self) {
   if (!self.attached()) {
     throw py::value_error("this element is not running in a host (datablox run starts it)");
   }
-  return static_cast<PyElement&>(self);
+  auto& element = static_cast<PyElement&>(self);
+  // The host runs one loop on one thread and lets go of the GIL between
+  // hooks: a call from another thread would race it.
+  if (std::this_thread::get_id() != element.host_thread()) {
+    throw py::value_error("emit, ask, timers and handlers work only from a hook, on the element's own thread, "
+                          "not from another Python thread");
+  }
+  return element;
 }
 
-int PortIndex(PyElement& self, py::handle port, PortKind kind, PortDirection direction) {
-  if (PyLong_Check(port.ptr())) return port.cast<int>();
+int PortIndex(PyElement& self, py::handle port, PortKind kind) {
+  const ClassSpec* spec = self.class_spec();
+  auto ports = spec->ports_of(kind, PortDirection::kOut);
+  if (PyLong_Check(port.ptr())) {
+    int index = port.cast<int>();
+    if (index < 0 || index >= static_cast<int>(ports.size())) {
+      throw py::value_error(fmt::format("{} has no output port {} (it has {})", self.name(), index, ports.size()));
+    }
+    return index;
+  }
   std::string name = port.cast<std::string>();
   int index = kind == PortKind::kPush ? self.push_out_port(name) : self.query_out_port(name);
-  (void)direction;
   if (index < 0) throw py::value_error(fmt::format("{} has no such output port '{}'", self.name(), name));
   return index;
 }
 
 void Emit(Element& element, py::handle what, py::handle port) {
   PyElement& self = Running(element);
-  int index = PortIndex(self, port, PortKind::kPush, PortDirection::kOut);
+  int index = PortIndex(self, port, PortKind::kPush);
   if (py::isinstance<LogView>(what)) {
     self.forward(what.cast<const LogView&>().get(), index);  // bytes as received
   } else if (py::isinstance<BatchView>(what)) {
@@ -241,7 +272,7 @@ on_inputs_ended(), stop().)doc")
       .def("ask",
            [](Element& element, py::handle port, py::handle request, py::function callback, int timeout_ms) {
              PyElement& self = Running(element);
-             int index = PortIndex(self, port, PortKind::kQuery, PortDirection::kOut);
+             int index = PortIndex(self, port, PortKind::kQuery);
              LogBuilder builder;
              Status st = DictToLog(request, &builder);
              if (!st.ok()) throw py::value_error(fmt::format("ask: {}", st.message()));

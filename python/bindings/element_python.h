@@ -6,6 +6,7 @@
 #include <pybind11/pybind11.h>
 
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "datablox/element.h"
@@ -40,6 +41,8 @@ class PyElement : public Element {
 
   void Failed(py::error_already_set& error, const char* hook);
   LogBuilder& scratch() { return scratch_; }
+  std::thread::id host_thread() const { return host_thread_; }
+  using Element::class_spec;
 
  private:
   py::object Override(const char* hook);
@@ -52,6 +55,7 @@ class PyElement : public Element {
   py::object on_batch_, on_log_, on_query_;
   std::vector<std::string> push_in_names_, query_in_names_;
   LogBuilder scratch_;
+  std::thread::id host_thread_;
 };
 
 void BindElement(py::module_& m);

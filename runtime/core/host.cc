@@ -235,10 +235,25 @@ Status HostContext::Configure() {
   control_->connect(options_.caretaker_endpoint);
   control::Send(*control_, {{"op", "hello"}, {"element", options_.element}, {"pid", ::getpid()}});
 
+  // Wait for the plan; a handler request may come first (a client asking
+  // early): answered "not started", never taken for a broken plan.
   Json message;
-  Status st = control::Receive(*control_, Milliseconds(10000), &message);
-  if (!st.ok()) return Status::Unavailable("no plan from the caretaker: " + st.message());
-  if (message.value("op", "") != "configure") return Status::Invalid("expected a plan, got " + message.dump());
+  auto deadline = Clock::now() + Milliseconds(10000);
+  while (true) {
+    Status st = control::Receive(*control_, control::TimeoutUntil(deadline, Milliseconds(10000)), &message);
+    CheckStop();
+    if (st.code() == Status::Code::kUnavailable && Clock::now() < deadline) continue;  // a signal
+    if (!st.ok()) return Status::Unavailable("no plan from the caretaker: " + st.message());
+    std::string op = message.value("op", "");
+    if (op == "configure") break;
+    if (op == "handler") {
+      control::Send(*control_, {{"op", "handler_reply"}, {"element", options_.element}, {"name", message.value("name", "")},
+                                {"request", message.value("request", 0)}, {"error", "the element has not started yet"}});
+      continue;
+    }
+    if (op == "stop") ExitNow(0);
+    return Status::Invalid("expected a plan, got " + message.dump());
+  }
   plan_ = control::PlanFromJson(message["plan"]);
 
   for (const std::string& folder : plan_.search_path) Registry::Global().add_search_path(folder);
@@ -249,7 +264,7 @@ Status HostContext::Configure() {
                                         : fmt::format("cannot load class '{}': {}", plan_.class_name, why));
   }
   Params params;
-  st = Params::Resolve(*spec_, plan_.params, &params);
+  Status st = Params::Resolve(*spec_, plan_.params, &params);
   if (!st.ok()) return st;
 
   element_ = spec_->factory();
@@ -448,7 +463,9 @@ void HostContext::Loop() {
       --in_hook_;
       busy_ += Clock::now() - t0;
       if (next.next == Production::Next::kDone) production_done_ = true;
-      if (next.next == Production::Next::kLater) produce_at_ = Clock::now() + next.delay;
+      if (next.next == Production::Next::kLater) {
+        produce_at_ = Clock::now() + std::min<Milliseconds>(next.delay, std::chrono::hours(24 * 100));
+      }
     }
     now = Clock::now();
     if (now - last_flush >= kPartialBatchAge) {

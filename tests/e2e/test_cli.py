@@ -190,7 +190,9 @@ EXAMPLES = sorted((REPO / "topologies").glob("*.topo"))
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=[p.stem for p in EXAMPLES])
-def test_shipped_example_checks_and_runs(example, tmp_path, cli, run_topology):
+def test_shipped_example_checks_and_runs(example, tmp_path, cli, run_topology, monkeypatch):
+    # The run copies the file into tmp_path: its Python modules stay in topologies/.
+    monkeypatch.setenv("DATABLOX_PYTHONPATH", str(REPO / "topologies"))
     checked = cli("check", example)
     assert checked.returncode == 0, checked.stderr
     assert len(checked.stdout.splitlines()) == 1

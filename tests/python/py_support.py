@@ -2,8 +2,10 @@
 
 The process handling (a `datablox run` in a session of its own, ended by the
 ids the test holds; element hosts checked gone afterwards) is the one of the
-end-to-end tests: tests/e2e/conftest.py, loaded here under a name of its own
-so that the two `conftest` modules never shadow each other.
+end-to-end tests: tests/e2e/conftest.py, loaded here under a name of its own.
+This folder is a package (tests/python/__init__.py), so its conftest.py is
+`python.conftest` and never replaces the bare `conftest` module the e2e
+tests import their helpers from.
 
 The element classes the tests run live in tests/python/elements/, which the
 autouse fixture of conftest.py puts on DATABLOX_PYTHONPATH; a test that needs

@@ -8,7 +8,7 @@ import sys
 import pytest
 
 import datablox
-from py_support import BUILD_PYTHON, ELEMENTS
+from .py_support import BUILD_PYTHON, ELEMENTS
 
 
 def test_the_package_is_the_one_of_the_build_tree():

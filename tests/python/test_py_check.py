@@ -5,11 +5,9 @@ topology line that names it."""
 
 import json
 import textwrap
-from pathlib import Path
 
-import pytest
 
-from py_support import diagnostics, jsonl, ok
+from .py_support import diagnostics, jsonl, ok
 
 BAD_USE = """\
 src :: Sequence(count: 5)
@@ -110,7 +108,8 @@ src -> tag -> sum -> out
 BROKEN_MODULES = {
     "syntax.py": "import datablox\n\nclass A(datablox.Element)\n    pass\n",
     "raises.py": "import datablox\n\nVALUE = undefined_name + 1\n",
-    "badport.py": "import datablox\n\nclass A(datablox.Element):\n    ports = [datablox.push_in('in', schema={'x': 'str'})]\n",
+    "badport.py": ("import datablox\n\nclass A(datablox.Element):\n"
+                   "    ports = [datablox.push_in('in', schema={'x': 'str'})]\n"),
     "plain.py": "class NotAnElement:\n    pass\n",
     "strports.py": "import datablox\n\nclass A(datablox.Element):\n    ports = ['in']\n",
 }
@@ -238,8 +237,6 @@ src -> w -> out
 """)
 
 
-@pytest.mark.xfail(strict=True, reason="python/loader.cc LoadClass inserts each search-path folder at sys.path[0] "
-                                       "in turn, so the order is reversed: the LAST DATABLOX_PYTHONPATH entry wins")
 def test_earlier_datablox_pythonpath_entries_win(tmp_path, run_topology, monkeypatch):
     write_shadowed(tmp_path)
     (tmp_path / "shadow.py").unlink()
@@ -248,9 +245,6 @@ def test_earlier_datablox_pythonpath_entries_win(tmp_path, run_topology, monkeyp
     assert jsonl(tmp_path / "where.jsonl") == [{"from": "lib1"}], result.stderr
 
 
-@pytest.mark.xfail(strict=True, reason="python/loader.cc LoadClass puts the DATABLOX_PYTHONPATH folders before "
-                                       "the topology's folder on sys.path, against ClassSearchPath's documented "
-                                       "order (the topology's own folder, then DATABLOX_PYTHONPATH)")
 def test_the_topology_folder_comes_before_datablox_pythonpath(tmp_path, run_topology, monkeypatch):
     write_shadowed(tmp_path)
     monkeypatch.setenv("DATABLOX_PYTHONPATH", "lib1")
@@ -280,7 +274,7 @@ def test_describe_reads_a_python_class(tmp_path, cli):
     spec = json.loads(result.stdout)
     assert spec["class"] == "py:described.Described"
     assert spec["summary"] == "adds one thing"
-    assert "And says so at length." in spec["description"]
+    assert spec["description"] == "And says so at length."  # dedented
     assert spec["ports"] == [
         {"name": "in", "kind": "push", "direction": "in", "required": True, "schema": {"seq": "int"}, "doc": ""},
         {"name": "out", "kind": "push", "direction": "out", "required": False, "schema": {}, "doc": "the logs"},
@@ -291,21 +285,38 @@ def test_describe_reads_a_python_class(tmp_path, cli):
     assert spec["handlers"] == [{"name": "count", "doc": "logs seen"}]
 
 
-@pytest.mark.xfail(strict=True, reason="tools/check_command.cc Describe() never adds DATABLOX_PYTHONPATH to the "
-                                       "registry's search path: a py: class is found only in the working directory")
 def test_describe_finds_a_class_on_datablox_pythonpath(tmp_path, cli, monkeypatch):
     (tmp_path / "lib").mkdir()
     (tmp_path / "lib" / "described.py").write_text(DESCRIBED)
     monkeypatch.setenv("DATABLOX_PYTHONPATH", str(tmp_path / "lib"))
     result = cli("describe", "py:described.Described", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "adds one thing" in result.stdout
+    assert result.stdout.startswith("py:described.Described(factor, name)\n  adds one thing\n"), result.stdout
 
 
-@pytest.mark.xfail(strict=True, reason="tools/check_command.cc Describe() prints only \"no element class\": the "
-                                       "loader's error (here the SyntaxError) is dropped")
 def test_describe_says_why_a_python_class_did_not_load(tmp_path, cli):
     (tmp_path / "syntax.py").write_text(BROKEN_MODULES["syntax.py"])
     result = cli("describe", "py:syntax.A", cwd=tmp_path)
-    assert result.returncode != 0
-    assert "SyntaxError" in result.stderr, result.stderr
+    assert result.returncode == 64, result.stderr
+    assert result.stderr.startswith("error: cannot load class 'py:syntax.A': SyntaxError: expected ':' (syntax.py, "
+                                    "line 3)"), result.stderr
+
+
+def test_an_expression_parameter_of_a_python_class_is_compiled_by_the_checker(tmp_path, cli):
+    (tmp_path / "expr.topo").write_text("""\
+p :: py:pyt_life.Params(n: 1, cond: "seq % 2 == 0 &&")
+q :: py:pyt_life.Params(n: 1, set: "b = ")
+r :: py:pyt_life.Params(n: 1, cond: "len(name) > 2", set: "b = seq * 2")
+o :: Null
+p -> o
+q -> o
+r -> o
+""")
+    result = cli("check", "expr.topo", cwd=tmp_path)
+    assert result.returncode == 65, result.stderr
+    found = [(d[1], d[2], d[3]) for d in diagnostics(result.stderr)]
+    assert any(line == 1 and col == 53 and "invalid expression in parameter 'cond' of 'p'" in m
+               for line, col, m in found), result.stderr
+    assert any(line == 2 and col == 41 and "invalid assignments in parameter 'set' of 'q'" in m
+               for line, col, m in found), result.stderr
+    assert [line for line, _, _ in found] == [1, 2], result.stderr

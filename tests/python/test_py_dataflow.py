@@ -4,9 +4,7 @@ Log."""
 
 import json
 
-import pytest
-
-from py_support import assert_no_process_left, final_status, jsonl, ok, stats
+from .py_support import assert_no_process_left, final_status, jsonl, ok, stats
 
 MIXED = """
 src  :: Sequence(count: 1000)

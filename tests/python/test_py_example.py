@@ -4,7 +4,7 @@ C++, and a query each way."""
 
 import pytest
 
-from py_support import REPO, assert_no_process_left, e2e, jsonl, ok, stats
+from .py_support import REPO, assert_no_process_left, e2e, jsonl, ok, stats
 
 EXAMPLE = REPO / "topologies" / "mixed_python.topo"
 

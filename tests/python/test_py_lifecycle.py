@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from py_support import assert_no_process_left, e2e, element_pids, final_status, jsonl, ok, stats
+from .py_support import assert_no_process_left, e2e, element_pids, final_status, jsonl, ok, stats
 
 wait_hosts_gone, wait_group_gone = e2e.wait_hosts_gone, e2e.wait_group_gone
 
@@ -190,3 +190,92 @@ src -> spin
     pids = element_pids(run.snapshots())
     assert pids and not wait_hosts_gone(pids), "an element host outlived the run"
     assert wait_group_gone(run.pid)
+
+
+@pytest.mark.parametrize("delay", ["600000", "1e10"])
+def test_produce_returning_a_long_delay_is_not_called_again_early(tmp_path, run_topology, delay):
+    # The timer, not a second produce() call, ends this element.
+    text = f"""
+w   :: py:pyt_life.WaitsLong(delay: "{delay}")
+out :: Null
+w -> out
+"""
+    result = run_topology(tmp_path, text)
+    assert result.returncode == 1, result.stderr
+    assert "produce() was not called again within 300 ms (calls: 1)" in result.stderr
+
+
+@pytest.mark.parametrize("delay", ["inf", "1e300", "1e13"])
+def test_produce_returning_an_infinite_delay_is_not_called_again(tmp_path, run_topology, delay):
+    text = f"""
+w   :: py:pyt_life.WaitsLong(delay: "{delay}")
+out :: Null
+w -> out
+"""
+    result = run_topology(tmp_path, text)
+    assert result.returncode == 1, result.stderr
+    assert "produce() was not called again within 300 ms (calls: 1)" in result.stderr
+
+
+def test_emit_from_a_python_thread_is_refused(tmp_path, run_topology):
+    text = """
+src :: Sequence(count: 3)
+th  :: py:pyt_life.ThreadEmits
+out :: JsonLinesSink(path: "out.jsonl")
+src -> th -> out
+"""
+    ok(run_topology(tmp_path, text, "-q"))
+    logs = jsonl(tmp_path / "out.jsonl")
+    [outcome] = [log["outcome"] for log in logs if "outcome" in log]
+    assert outcome is not None and outcome != "emitted", logs
+    assert "thread" in outcome, outcome
+    assert not any(log.get("from") == "thread" for log in logs)
+
+
+def test_parameters_reach_configure_with_their_types_and_defaults(tmp_path, run_topology):
+    text = """
+a   :: py:pyt_life.Params(n: 3)
+b   :: py:pyt_life.Params(n: 4, cond: "seq % 2 == 0", set: "b = seq * 2, c = 'x'", items: ["z", [1]], flag: true,
+                          ratio: 2.5, text: "it's")
+oa  :: JsonLinesSink(path: "a.jsonl")
+ob  :: JsonLinesSink(path: "b.jsonl")
+a -> oa
+b -> ob
+"""
+    ok(run_topology(tmp_path, text, "-q"))
+    types = {"n": "int", "cond": "str", "set": "str", "items": "list", "flag": "bool", "ratio": "float",
+             "text": "str"}
+    assert jsonl(tmp_path / "a.jsonl") == [{"params": {"n": 3, "cond": "seq > 1", "set": "a = 1",
+                                                       "items": [1, "a", 2.5, True], "flag": False, "ratio": 0.5,
+                                                       "text": "t"}, "types": types}]
+    assert jsonl(tmp_path / "b.jsonl") == [{"params": {"n": 4, "cond": "seq % 2 == 0", "set": "b = seq * 2, c = 'x'",
+                                                       "items": ["z", [1]], "flag": True, "ratio": 2.5,
+                                                       "text": "it's"}, "types": types}]
+
+
+def test_a_float_parameter_written_as_an_integer_is_a_float(tmp_path, run_topology):
+    text = """
+a  :: py:pyt_life.Params(n: 3, ratio: 2)
+oa :: JsonLinesSink(path: "a.jsonl")
+a -> oa
+"""
+    ok(run_topology(tmp_path, text, "-q"))
+    [log] = jsonl(tmp_path / "a.jsonl")
+    assert log["types"]["ratio"] == "float"
+    assert '"ratio":2.0' in (tmp_path / "a.jsonl").read_text()
+
+
+@pytest.mark.parametrize("code", [0, 3])
+def test_sys_exit_in_a_hook_fails_the_run_naming_the_element(tmp_path, run_topology, code):
+    text = f"""
+src :: Sequence(count: 5)
+ex  :: py:pyt_life.Exits(code: {code})
+out :: JsonLinesSink(path: "out.jsonl")
+src -> ex -> out
+"""
+    result = run_topology(tmp_path, text, "-o", "json")
+    assert result.returncode == 1, result.stderr
+    assert f"error: element 'ex' (py:pyt_life.Exits) exited with status {code} before ending" in result.stderr
+    assert final_status(result)["state"] == "failed"
+    assert not (tmp_path / "out.jsonl").exists()
+    assert_no_process_left(result)

@@ -4,7 +4,7 @@ SqliteStore), with replies, error replies, timeouts and late answers."""
 
 import json
 
-from py_support import assert_no_process_left, final_status, jsonl, ok, stats
+from .py_support import assert_no_process_left, final_status, jsonl, ok, stats
 
 
 def test_cpp_ask_gets_the_reply_of_a_python_responder(tmp_path, run_topology):
@@ -103,24 +103,35 @@ store  :: SqliteStore(path: "store.db")
 write  :: py:pyt_query.AskAtEnd(request: '{"sql": "DELETE FROM logs"}')
 silent :: py:pyt_query.Silent
 late   :: py:pyt_query.AskAtEnd(request: '{"q": 1}', timeout_ms: 300)
-none   :: py:pyt_query.AskAtEnd(port: "3")
 o1     :: JsonLinesSink(path: "write.jsonl")
 o2     :: JsonLinesSink(path: "timeout.jsonl")
-o3     :: JsonLinesSink(path: "noport.jsonl")
 src -> store -> write -> o1
 src -> late -> o2
-src -> none -> o3
 write.ask => store.query
 late.ask => silent.query
-none.ask => store.query
 """
     result = ok(run_topology(tmp_path, text, "-q", "-o", "json"))
     assert jsonl(tmp_path / "write.jsonl") == [{"seen": 4, "reply": None,
                                                "error": "only read-only statements are answered"}]
     assert jsonl(tmp_path / "timeout.jsonl") == [{"seen": 4, "reply": None, "error": "no reply on 'ask' in time"}]
-    assert jsonl(tmp_path / "noport.jsonl") == [{"seen": 4, "reply": None, "error": "query output 3 is not connected"}]
     assert stats(result, "silent")["queries_in"] == 1
     assert final_status(result)["ok"] is True
+
+
+def test_asking_on_a_port_the_class_lacks_raises_at_the_call(tmp_path, run_topology):
+    text = """
+src   :: Sequence(count: 4)
+store :: SqliteStore(path: "store.db")
+none  :: py:pyt_query.AskAtEnd(port: "3")
+o3    :: JsonLinesSink(path: "noport.jsonl")
+src -> store -> none -> o3
+none.ask => store.query
+"""
+    result = run_topology(tmp_path, text)
+    assert result.returncode == 1, result.stderr
+    assert "element 'none' (py:pyt_query.AskAtEnd) failed: on_inputs_ended raised ValueError: " \
+           "none has no output port 3 (it has 1)" in result.stderr
+    assert not (tmp_path / "noport.jsonl").exists()
 
 
 def test_an_exception_in_on_query_answers_with_an_error_and_fails_the_responder(tmp_path, run_topology):

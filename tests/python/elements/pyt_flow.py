@@ -77,7 +77,8 @@ class Values(datablox.Element):
             missing = f"KeyError {e}"
         self.emit({
             "none": None, "yes": True, "no": False, "neg": -7, "max": 2 ** 63 - 1, "min": -2 ** 63,
-            "half": 1.5, "three": 3.0, "raw": b"\x00\xffab", "text": "ü€ \"quoted\"", "list": [1, "a", [2.5, None]], "tuple": (1, 2),
+            "half": 1.5, "three": 3.0, "raw": b"\x00\xffab", "text": "ü€ \"quoted\"", "list": [1, "a", [2.5, None]],
+            "tuple": (1, 2),
             "map": {"k": {"n": 1}, "e": {}},
             "received": log, "keys": list(log.keys()), "len": len(log), "has_seq": "seq" in log,
             "has_nope": "nope" in log, "get_default": log.get("nope", 5), "get_none": log.get("nope"),

@@ -185,3 +185,84 @@ class Spins(datablox.Element):
         print(f"{self.name}: spinning", flush=True)
         while True:
             pass
+
+
+class WaitsLong(datablox.Element):
+    """produce() emits once and asks not to be called again for DELAY ms; a
+    timer fails the element after 300 ms (the expected end); a second call
+    to produce() emits again and ends the element"""
+
+    ports = [datablox.push_out("out")]
+    params = [datablox.param("delay", "string", "inf", "a float: what produce() returns after its first call")]
+
+    def configure(self, params):
+        self.delay = float(params["delay"])
+        self.calls = 0
+
+    def start(self):
+        self.set_timer(300)
+
+    def produce(self):
+        self.calls += 1
+        self.emit({"call": self.calls})
+        return self.delay if self.calls == 1 else False
+
+    def on_timer(self, timer_id):
+        self.fail(f"produce() was not called again within 300 ms (calls: {self.calls})")
+
+
+class ThreadEmits(datablox.Element):
+    """a Python thread of its own calls emit() once, outside any hook"""
+
+    ports = [datablox.push_in("in"), datablox.push_out("out")]
+
+    def start(self):
+        import threading
+        self.outcome = None
+
+        def work():
+            try:
+                self.emit({"from": "thread"})
+                self.outcome = "emitted"
+            except Exception as e:  # noqa: BLE001 - any refusal will do
+                self.outcome = f"{type(e).__name__}: {e}"
+
+        self.thread = threading.Thread(target=work)
+        self.thread.start()
+
+    def on_inputs_ended(self):
+        self.thread.join()
+        self.emit({"outcome": self.outcome})
+
+
+class Params(datablox.Element):
+    """emits the parameters configure() received, with their Python types"""
+
+    ports = [datablox.push_out("out")]
+    params = [datablox.param("n", "int", datablox.REQUIRED), datablox.param("cond", "expr", "seq > 1"),
+              datablox.param("set", "assignments", "a = 1"), datablox.param("items", "list", [1, "a", 2.5, True]),
+              datablox.param("flag", "bool", False), datablox.param("ratio", "float", 0.5),
+              datablox.param("text", "string", "t")]
+
+    def configure(self, params):
+        self.params = params
+
+    def produce(self):
+        self.emit({"params": self.params, "types": {k: type(v).__name__ for k, v in self.params.items()}})
+        return False
+
+
+class Exits(datablox.Element):
+    """calls sys.exit(CODE) at seq 2"""
+
+    ports = [datablox.push_in("in"), datablox.push_out("out", required=False)]
+    params = [datablox.param("code", "int", 0)]
+
+    def configure(self, params):
+        self.code = params["code"]
+
+    def on_log(self, port, log):
+        import sys
+        if log["seq"] == 2:
+            sys.exit(self.code)
+        self.emit(log)
