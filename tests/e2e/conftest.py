@@ -11,6 +11,7 @@ status snapshots list.
 import json
 import os
 import signal
+import socket
 import subprocess
 import time
 from pathlib import Path
@@ -270,3 +271,59 @@ def run_topology(start_topology):
 def jsonl(path):
     """The logs of a JSON Lines file."""
     return [json.loads(line) for line in Path(path).read_text().splitlines()]
+
+
+# ---------------------------------------------------------------- daemons
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until(predicate, what, timeout=30.0, log=None):
+    """Returns predicate()'s first true value; fails (bounded) otherwise,
+    with the tail of `log` when given."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}" + (f":\n{Path(log).read_text()[-3000:]}" if log else ""))
+
+
+@pytest.fixture
+def daemons(datablox, tmp_path):
+    """A master and one caretaker ("n1") on loopback, started in tmp_path and
+    ended by the pids held here. Yields cli(*args): a verb run against them."""
+    endpoint = f"tcp://127.0.0.1:{free_port()}"
+    log_path = tmp_path / "daemons.log"
+    log = open(log_path, "w")
+    started = [subprocess.Popen([str(datablox), "master", "--listen", endpoint], cwd=tmp_path, stdout=log,
+                                stderr=log, stdin=subprocess.DEVNULL, start_new_session=True)]
+    started.append(subprocess.Popen([str(datablox), "caretaker", "--master", endpoint, "--node", "n1"],
+                                    cwd=tmp_path, stdout=log, stderr=log, stdin=subprocess.DEVNULL,
+                                    start_new_session=True))
+
+    def cli(*args):
+        return subprocess.run([str(datablox), *map(str, args), "--master", endpoint], cwd=tmp_path,
+                              capture_output=True, text=True, timeout=30, stdin=subprocess.DEVNULL)
+
+    cli.endpoint = endpoint
+    cli.log = log_path
+    try:
+        wait_until(lambda: "n1" in cli("nodes").stdout, "the caretaker to join", log=log_path)
+        yield cli
+    finally:
+        for p in reversed(started):
+            if p.poll() is None:
+                p.send_signal(signal.SIGTERM)
+        for p in reversed(started):
+            try:
+                p.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(p.pid, signal.SIGKILL)
+                p.wait()
+        log.close()

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from .py_support import BUILD_PYTHON, ELEMENTS, cli, datablox, run_topology, start_topology  # noqa: F401 (fixtures)
+from .py_support import BUILD_PYTHON, ELEMENTS, cli, daemons, datablox, run_topology, start_topology  # noqa: F401 (fixtures)
 
 if str(BUILD_PYTHON) not in sys.path:
     sys.path.insert(0, str(BUILD_PYTHON))

@@ -42,6 +42,7 @@ datablox = e2e.datablox
 cli = e2e.cli
 start_topology = e2e.start_topology
 run_topology = e2e.run_topology
+daemons = e2e.daemons
 check_no_crash = e2e.check_no_crash
 element_pids = e2e.element_pids
 host_alive = e2e.host_alive

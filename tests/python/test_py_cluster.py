@@ -4,62 +4,8 @@ through `datablox handler` (the only way to reach a write handler). A real
 master and caretaker on loopback, ended by the pids this test holds."""
 
 import json
-import os
-import signal
-import socket
-import subprocess
-import time
-
-import pytest
 
 from .py_support import e2e
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for(predicate, what, timeout=30.0, log=None):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}" + (f":\n{log.read_text()[-3000:]}" if log else ""))
-
-
-@pytest.fixture
-def master(datablox, tmp_path):
-    """A master and one caretaker; yields a function running CLI verbs against them."""
-    endpoint = f"tcp://127.0.0.1:{free_port()}"
-    log = open(tmp_path / "daemons.log", "w")
-    daemons = [subprocess.Popen([str(datablox), "master", "--listen", endpoint], cwd=tmp_path, stdout=log,
-                                stderr=log, stdin=subprocess.DEVNULL, start_new_session=True)]
-    daemons.append(subprocess.Popen([str(datablox), "caretaker", "--master", endpoint, "--node", "n1"],
-                                    cwd=tmp_path, stdout=log, stderr=log, stdin=subprocess.DEVNULL,
-                                    start_new_session=True))
-
-    def cli(*args):
-        return subprocess.run([str(datablox), *args, "--master", endpoint], cwd=tmp_path, capture_output=True,
-                              text=True, timeout=30, stdin=subprocess.DEVNULL)
-
-    try:
-        wait_for(lambda: "n1" in cli("nodes").stdout, "the caretaker to join", log=tmp_path / "daemons.log")
-        yield cli
-    finally:
-        for p in reversed(daemons):
-            if p.poll() is None:
-                p.send_signal(signal.SIGTERM)
-        for p in reversed(daemons):
-            try:
-                p.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(p.pid, signal.SIGKILL)
-                p.wait()
-        log.close()
 
 
 LONG = """
@@ -70,7 +16,8 @@ src -> sq -> h
 """
 
 
-def test_call_and_handlers_of_a_python_element_on_a_running_master(master, tmp_path):
+def test_call_and_handlers_of_a_python_element_on_a_running_master(daemons, tmp_path):
+    master = daemons
     (tmp_path / "long.topo").write_text(LONG)
     r = master("submit", "long.topo")
     assert r.returncode == 0, r.stderr
@@ -85,14 +32,14 @@ def test_call_and_handlers_of_a_python_element_on_a_running_master(master, tmp_p
         s = json.loads(r.stdout)
         return s if all(e.get("state") == "running" for e in s["elements"]) and len(s["elements"]) == 3 else None
 
-    wait_for(running, "the three elements to run", log=tmp_path / "daemons.log")
+    e2e.wait_until(running, "the three elements to run", log=tmp_path / "daemons.log")
 
     def counted():
         r = master("handler", "h.seen")
         assert r.returncode == 0, r.stderr
         return r.stdout.strip().isdigit() and int(r.stdout) > 5
 
-    wait_for(counted, "logs to reach h", log=tmp_path / "daemons.log")
+    e2e.wait_until(counted, "logs to reach h", log=tmp_path / "daemons.log")
 
     reply = master("call", "sq.query", '{"seq": 3}')
     assert reply.returncode == 0, reply.stderr
