@@ -23,13 +23,6 @@ int Unreachable(const std::string& endpoint, const Status& st) {
   return kExitUnavailable;
 }
 
-std::string Human(double n) {
-  if (n >= 1e9) return fmt::format("{:.1f}G", n / 1e9);
-  if (n >= 1e6) return fmt::format("{:.1f}M", n / 1e6);
-  if (n >= 1e3) return fmt::format("{:.1f}k", n / 1e3);
-  return fmt::format("{:.0f}", n);
-}
-
 std::string Age(double seconds) {
   if (seconds >= 3600) return fmt::format("{:.0f}h", seconds / 3600);
   if (seconds >= 60) return fmt::format("{:.0f}m", seconds / 60);
@@ -67,6 +60,13 @@ Status ResolveElement(MasterClient& client, const std::string& name, std::string
 }
 
 }  // namespace
+
+std::string Human(double n) {
+  if (n >= 1e9) return fmt::format("{:.2f}G", n / 1e9);
+  if (n >= 1e6) return fmt::format("{:.2f}M", n / 1e6);
+  if (n >= 1e4) return fmt::format("{:.1f}k", n / 1e3);
+  return fmt::format("{:.0f}", n);
+}
 
 int Submit(const std::string& file, const std::string& name, const std::string& master, const OutputFormat& format) {
   if (int code = CheckReadable(file); code != kExitOk) return code;
@@ -170,7 +170,7 @@ int StatusCommand(const std::string& topology, const std::string& master, const 
                   e.value("restarts", 0), Human(e.value("in_rate", 0.0)).c_str(), Human(e.value("out_rate", 0.0)).c_str(),
                   Human(e.value("queue", 0.0)).c_str(), fmt::format("{:.0f}%", 100 * e.value("blocked_share", 0.0)).c_str(),
                   fmt::format("{:.0f}%", s.value("cpu_percent", 0.0)).c_str(),
-                  (Human(s.value("rss_bytes", 0.0) / 1.0) + "B").c_str(), Age(e.value("age_s", 0.0)).c_str());
+                  (Human(s.value("rss_bytes", 0.0)) + "B").c_str(), Age(e.value("age_s", 0.0)).c_str());
     }
   }
   return kExitOk;

@@ -18,6 +18,9 @@ constexpr int kExitSoftware = 70;   // EX_SOFTWARE: internal error
 constexpr int kExitInterrupted = 130;
 constexpr int kExitTimedOut = -1;   // internal to run: stopped by --timeout, exits kExitFailed
 
+// 1234 -> "1234", 56789 -> "56.8k", 1.2e6 -> "1.20M": counts and rates in tables.
+std::string Human(double n);
+
 // kExitOk when FILE can be read; otherwise says why on stderr and returns kExitNoInput.
 int CheckReadable(const std::string& file);
 

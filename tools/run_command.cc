@@ -73,13 +73,6 @@ void Reap(pid_t pid, std::chrono::milliseconds grace) {
   ::waitpid(pid, &status, 0);
 }
 
-std::string Human(double n) {
-  if (n >= 1e9) return fmt::format("{:.2f}G", n / 1e9);
-  if (n >= 1e6) return fmt::format("{:.2f}M", n / 1e6);
-  if (n >= 1e4) return fmt::format("{:.1f}k", n / 1e3);
-  return fmt::format("{:.0f}", n);
-}
-
 void PrintSummary(const Json& status, double seconds) {
   std::fprintf(stderr, "\n%-14s %-16s %12s %12s %9s %9s %9s  %s\n", "ELEMENT", "CLASS", "IN", "OUT", "REJECTED",
                "MALFORMED", "BLOCKED", "HANDLERS");
@@ -197,10 +190,17 @@ int Run(const RunOptions& options) {
             break;
           }
           int child_status = 0;
-          if (::waitpid(caretaker, &child_status, WNOHANG) == caretaker || ::waitpid(master, &child_status, WNOHANG) == master) {
-            std::fprintf(stderr, "error: the %s exited unexpectedly\n", ::waitpid(master, &child_status, WNOHANG) == 0 ? "caretaker" : "master");
+          const char* gone = nullptr;
+          if (::waitpid(caretaker, &child_status, WNOHANG) == caretaker) {
+            gone = "caretaker";
+            caretaker = -1;  // reaped: Reap() must not wait for it again
+          } else if (::waitpid(master, &child_status, WNOHANG) == master) {
+            gone = "master";
+            master = -1;
+          }
+          if (gone) {
+            std::fprintf(stderr, "error: the %s exited unexpectedly\n", gone);
             exit_code = kExitSoftware;
-            caretaker = -1;
             break;
           }
           if (!client.Ask({{"op", "status"}, {"topology", name}}, &status).ok()) {

@@ -402,9 +402,7 @@ void Master::FromCaretaker(const std::string& peer, const Json& message) {
       element->error = fmt::format("exited with status {} after ending", code);
       FailTopology(*topology, fmt::format("element '{}' ({}) {}", element->plan.name, element->plan.class_name, element->error));
     }
-  } else if (op == "spawned" || op == "stats") {
-    // pid and stats recorded above
-  }
+  }  // spawned, stats: pid and stats are recorded above
   Settle(*topology);
 }
 

@@ -6,12 +6,11 @@ element and straight from a ZeroMQ DEALER speaking the wire format
 import signal
 import sqlite3
 import struct
-import time
 
 import msgpack
 import zmq
 
-from conftest import check_no_crash, jsonl
+from conftest import check_no_crash, jsonl, wait_until
 
 
 class QueryClient:
@@ -47,16 +46,6 @@ def query_endpoints(run, names):
                                           for e in s["elements"]) for n in names),
                         timeout=30, what=f"{names} running with their query ports bound")
     return {e["name"]: e["endpoints"]["query"] for e in snap["elements"] if e["name"] in names}
-
-
-def wait_until(check, timeout=30.0, what="a condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"no {what} within {timeout} s")
 
 
 # ---------------------------------------------------------------- through Ask
@@ -186,7 +175,7 @@ tag -> cnt -> total
             g = reply["groups"]
             return g if g.get("even", 0) + g.get("odd", 0) >= 1000 else None
 
-        wait_until(a_counted, what="the 1000 logs of a counted")
+        wait_until(a_counted, "the 1000 logs of a counted")
         # ...then every answer is exact, and stays so.
         for _ in range(3):
             ok, t = total.ask({})
@@ -223,7 +212,7 @@ b -> store
             ok, reply = client.ask({"sql": "SELECT count(*) AS n FROM events WHERE seq < 1000000"})
             return ok and reply["rows"][0]["n"] == 500
 
-        wait_until(a_stored, what="the 500 logs of a stored")
+        wait_until(a_stored, "the 500 logs of a stored")
         ok, reply = client.ask({"sql": "SELECT seq FROM events WHERE seq < 1000000 ORDER BY seq"})
         assert ok, reply
         assert reply == {"rows": [{"seq": s} for s in range(500)], "count": 500}
