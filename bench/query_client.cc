@@ -27,7 +27,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-constexpr uint8_t kVersion = 1;
+constexpr uint8_t kVersion = 2;  // runtime/core/wire.h
 constexpr uint8_t kRequest = 5, kReply = 6, kError = 7;
 
 double Percentile(const std::vector<double>& sorted, double p) {

@@ -14,7 +14,7 @@
 #include <string>
 
 int main() {
-  constexpr uint8_t kVersion = 1, kRequest = 5, kReply = 6, kError = 7;
+  constexpr uint8_t kVersion = 2, kRequest = 5, kReply = 6, kError = 7;
   zmq::context_t zmq(1);
   zmq::socket_t router(zmq, zmq::socket_type::router);
   router.set(zmq::sockopt::router_mandatory, 1);

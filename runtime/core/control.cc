@@ -4,9 +4,13 @@
 
 namespace datablox::control {
 
-void Send(zmq::socket_t& socket, const Json& message) {
+bool Send(zmq::socket_t& socket, const Json& message) {
   std::string text = message.dump();
-  socket.send(zmq::buffer(text), zmq::send_flags::none);
+  try {
+    return socket.send(zmq::buffer(text), zmq::send_flags::dontwait).has_value();
+  } catch (const zmq::error_t&) {
+    return false;
+  }
 }
 
 bool SendTo(zmq::socket_t& router, const std::string& peer, const Json& message) {

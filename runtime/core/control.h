@@ -19,8 +19,10 @@ namespace datablox::control {
 
 using Json = nlohmann::json;
 
-// One frame of JSON on a DEALER (or REQ-less) socket.
-void Send(zmq::socket_t& socket, const Json& message);
+// One frame of JSON on a DEALER socket, never waiting: false when the peer
+// is away and its queue is full (a master restarting): the control plane
+// repeats what matters (heartbeats carry the whole state).
+bool Send(zmq::socket_t& socket, const Json& message);
 // [peer][JSON] on a ROUTER socket. False when the peer is gone.
 bool SendTo(zmq::socket_t& router, const std::string& peer, const Json& message);
 // Receives one message without waiting. Returns NotFound when nothing is

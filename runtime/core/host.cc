@@ -7,7 +7,9 @@
 
 #include <algorithm>
 #include <csignal>
+#include <deque>
 #include <map>
+#include <random>
 #include <memory>
 #include <set>
 #include <vector>
@@ -51,16 +53,52 @@ std::string Printable(std::string_view id) {
   return out + "'";
 }
 
-// Frees a batch buffer once ZeroMQ has sent it: the batch is never copied.
-void FreeBatch(void*, void* hint) { delete static_cast<std::string*>(hint); }
+// Lets go of a batch buffer once ZeroMQ has sent it: a batch is never
+// copied, not even when it is sent again after a resume.
+void ReleaseBatch(void*, void* hint) { delete static_cast<std::shared_ptr<std::string>*>(hint); }
+
+int64_t UnixMs() {
+  return std::chrono::duration_cast<Milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// Sends [peer][frame] on a ROUTER. False when the peer is not connected
+// (ROUTER_MANDATORY) or its queue is full: every caller can do without.
+bool SendToPeer(zmq::socket_t& router, std::string_view peer, std::string_view frame) {
+  try {
+    if (!router.send(zmq::buffer(peer), zmq::send_flags::sndmore | zmq::send_flags::dontwait)) return false;
+    return router.send(zmq::buffer(frame), zmq::send_flags::dontwait).has_value();
+  } catch (const zmq::error_t&) {
+    return false;
+  }
+}
+
+constexpr auto kResyncEvery = Milliseconds(20);  // how often a receiver asks an unknown sender to resume
 
 }  // namespace
 
+// One upstream link of a push input. The receiver follows the sender's
+// stream by offset: it processes each log once, drops what a replay sends
+// again, and hands back cumulative credit once a log is *done with*: for an
+// element with outputs, once what it emitted while processing the log has
+// been acknowledged downstream in turn. So a log is never dropped from its
+// sender's replay buffer while a crash anywhere downstream could still lose
+// it.
 struct InLink {
   bool ended = false;
-  uint32_t ungranted = 0;  // logs consumed since the last credit sent
+  bool known = false;         // a resume told us the sender's stream and where to start
+  bool resync_due = true;     // ask the sender to resume (and replay what is not acked)
+  uint64_t stream = 0;
+  uint64_t expect = 0;        // offset of the next log to process
+  uint64_t released = 0;      // every log before this offset is done with
+  uint64_t granted = 0;       // the last `released` sent back as credit
+  bool regrant = false;       // a replay was dropped: say again where we are
+  bool reported_done = false;
+  std::vector<wire::StreamMark> released_marks;  // our outputs' positions at `released`
+  // Processed batches waiting for their outputs to be acked, flat:
+  // [offset after the batch, then each output link's offset after it].
+  std::deque<uint64_t> holds;
   uint64_t logs = 0;
-  std::chrono::steady_clock::time_point last_grant{};
+  std::chrono::steady_clock::time_point last_grant{}, last_resync{};
 };
 
 struct InPort {
@@ -72,18 +110,39 @@ struct InPort {
   bool done() const { return ended >= links.size(); }
 };
 
+struct SentBatch {
+  uint64_t first = 0;
+  uint32_t count = 0;
+  std::shared_ptr<std::string> bytes;
+};
+
+// One downstream link. Everything sent and not yet acked is kept (shared
+// with ZeroMQ, not copied): a receiver that restarts asks for a resume and
+// gets it again. The window bounds it, as it bounds what is in flight.
 struct OutLink {
   std::string id;
+  std::string endpoint;
   std::unique_ptr<zmq::socket_t> socket;
   wire::BatchWriter writer;
   Clock::time_point first_pending;
-  int64_t credit = 0;  // logs this link may still send before the receiver consumes some
   uint32_t window = 0;
   uint32_t batch_max = 100;
-  uint64_t sent = 0;
+  uint64_t stream = 0;  // this link's stream id: random per incarnation, unless adopted
+  uint64_t sent = 0;    // offset after the last log sent
+  uint64_t acked = 0;   // every log before this offset is done with downstream
+  std::deque<SentBatch> unacked;
+  std::vector<wire::StreamMark> resume_marks;  // the receiver's marks at `acked`
+  bool resumed = false;  // a resume went out: batches may follow
   uint64_t peak_in_flight = 0;
+  uint64_t replays = 0;
   bool end_sent = false;
   bool end_acked = false;
+  uint64_t in_flight() const { return sent > acked ? sent - acked : 0; }
+  // Logs this link may still send before the receiver is done with some.
+  int64_t credit() const { return static_cast<int64_t>(window) - static_cast<int64_t>(in_flight()); }
+  // Where the next emitted log will be: the mark a hold waits for.
+  uint64_t emitted() const { return sent + writer.count(); }
+  bool done() const { return end_acked && acked >= sent; }
 };
 
 struct OutPort {
@@ -101,6 +160,7 @@ struct QueryIn {
 
 struct QueryOut {
   std::string name;
+  std::string link_id, endpoint;
   std::unique_ptr<zmq::socket_t> socket;  // null when unconnected
   bool end_sent = false;
   bool end_acked = false;
@@ -166,7 +226,17 @@ class HostContext {
   void Loop();
   void BuildPollSet();
   bool DrainInput(InPort& port, int index);
+  void ProcessBatch(InPort& port, int index, const std::string& link_id, InLink& in, std::string_view bytes);
+  void Resume(InPort& port, InLink& in, const wire::Position& from);
+  void EndOf(InPort& port, const std::string& link_id, InLink& in, std::string_view bytes);
+  void ReleaseHolds(InLink& in);
+  void ReleaseAllHolds();
+  void Grant(InPort& port, const std::string& link_id, InLink& in, bool remainder);
   void GrantRemainders(InPort& port, Clock::time_point now);
+  void AskResyncs(Clock::time_point now);
+  void SendResume(OutLink& link);
+  void SendFrame(OutLink& link, const std::shared_ptr<std::string>& bytes);
+  void Rewire(const Json& links);
   bool DrainQueryIn(QueryIn& port, int index);
   void DrainQueryOut(QueryOut& port, int index);
   void DrainOutLink(OutLink& link);
@@ -210,6 +280,8 @@ class HostContext {
   std::map<std::string, Handler, std::less<>> handlers_;
 
   Phase phase_ = Phase::kRunning;
+  bool adoption_decided_ = false;  // a restarted element continues its old output streams (or not)
+  size_t input_links_ = 0;
   bool production_done_ = false;
   Clock::time_point produce_at_;
   bool inputs_ended_called_ = false;
@@ -220,6 +292,8 @@ class HostContext {
   uint64_t logs_in_ = 0, logs_out_ = 0, batches_in_ = 0, batches_out_ = 0;
   uint64_t malformed_ = 0, rejected_ = 0, dropped_unconnected_ = 0;
   uint64_t queries_in_ = 0, queries_out_ = 0, replies_late_ = 0, query_errors_ = 0;
+  uint64_t duplicates_ = 0, stale_ = 0, resumes_ = 0, undeliverable_ = 0;
+  int64_t started_unix_ms_ = UnixMs(), first_in_unix_ms_ = 0;
   Clock::duration blocked_{0}, busy_{0};
   Clock::time_point started_ = Clock::now();
   Clock::time_point next_stats_ = Clock::now();
@@ -255,6 +329,26 @@ Status HostContext::Configure() {
     return Status::Invalid("expected a plan, got " + message.dump());
   }
   plan_ = control::PlanFromJson(message["plan"]);
+  // A restart binds the addresses its peers already know, and knows which
+  // of its inputs had ended for good in an earlier life.
+  const Json previous = message.value("bind", Json::object());
+  std::set<std::string> ended_before;
+  if (message.contains("ended_links")) {
+    for (const Json& id : message["ended_links"]) ended_before.insert(id.get<std::string>());
+  }
+  auto bind = [&](zmq::socket_t& socket, const std::string& port) {
+    std::string want = previous.value(port, "");
+    if (!want.empty()) {
+      try {
+        socket.bind(want);
+        return want;
+      } catch (const zmq::error_t& e) {
+        spdlog::warn("[{}] cannot bind {} again ({}); taking a new address", plan_.name, want, e.what());
+      }
+    }
+    socket.bind(fmt::format("tcp://{}:*", options_.bind_host));
+    return control::LastEndpoint(socket);
+  };
 
   for (const std::string& folder : plan_.search_path) Registry::Global().add_search_path(folder);
   spec_ = Registry::Global().find(plan_.class_name);
@@ -285,12 +379,21 @@ Status HostContext::Configure() {
     in.socket = std::make_unique<zmq::socket_t>(zmq_, zmq::socket_type::router);
     in.socket->set(zmq::sockopt::rcvhwm, 100000);
     in.socket->set(zmq::sockopt::linger, 0);
+    in.socket->set(zmq::sockopt::router_mandatory, 1);  // credit for a sender that is gone fails, not queues
+    in.socket->set(zmq::sockopt::router_handover, 1);   // a restarted sender takes its link id over
     if (const auto* p = find_plan(plan_.push_in, port->name)) {
-      for (const auto& link : p->links) in.links[link.id] = InLink{};
+      for (const auto& link : p->links) {
+        InLink& in_link = in.links[link.id];
+        ++input_links_;
+        if (ended_before.count(link.id)) {
+          in_link.ended = true;
+          in_link.resync_due = false;
+          ++in.ended;
+        }
+      }
       in.grant_every = static_cast<uint32_t>(std::max(1, p->window / 4));
     }
-    in.socket->bind(fmt::format("tcp://{}:*", options_.bind_host));
-    endpoints[port->name] = control::LastEndpoint(*in.socket);
+    endpoints[port->name] = bind(*in.socket, port->name);
     inputs_.push_back(std::move(in));
   }
   for (const PortSpec* port : spec_->ports_of(PortKind::kQuery, PortDirection::kIn)) {
@@ -298,12 +401,12 @@ Status HostContext::Configure() {
     in.name = port->name;
     in.socket = std::make_unique<zmq::socket_t>(zmq_, zmq::socket_type::router);
     in.socket->set(zmq::sockopt::router_mandatory, 1);
+    in.socket->set(zmq::sockopt::router_handover, 1);
     in.socket->set(zmq::sockopt::linger, 0);
     if (const auto* p = find_plan(plan_.query_in, port->name)) {
       for (const auto& link : p->links) in.expected.insert(link.id);
     }
-    in.socket->bind(fmt::format("tcp://{}:*", options_.bind_host));
-    endpoints[port->name] = control::LastEndpoint(*in.socket);
+    endpoints[port->name] = bind(*in.socket, port->name);
     query_ins_.push_back(std::move(in));
   }
   control::Send(*control_, {{"op", "bound"}, {"element", options_.element}, {"endpoints", endpoints}});
@@ -312,6 +415,8 @@ Status HostContext::Configure() {
 
 Status HostContext::Connect(const Json& message) {
   control::ElementPlan wiring = control::PlanFromJson(message["plan"]);
+  std::random_device entropy;
+  std::mt19937_64 stream_ids((static_cast<uint64_t>(entropy()) << 32) ^ entropy() ^ static_cast<uint64_t>(::getpid()));
   for (const PortSpec* port : spec_->ports_of(PortKind::kPush, PortDirection::kOut)) {
     OutPort out;
     out.name = port->name;
@@ -321,15 +426,18 @@ Status HostContext::Connect(const Json& message) {
         auto link = std::make_unique<OutLink>();
         link->id = link_plan.id;
         link->window = static_cast<uint32_t>(std::max(1, link_plan.window));
-        link->credit = link->window;
+        link->endpoint = link_plan.endpoint;
+        link->stream = stream_ids();
         // At least two batches fit in a window, so the sender never idles
         // waiting for the credit of the one batch it just sent.
         link->batch_max = static_cast<uint32_t>(std::clamp(link_plan.batch, 1, std::max(1, link_plan.window / 2)));
         link->socket = std::make_unique<zmq::socket_t>(zmq_, zmq::socket_type::dealer);
         link->socket->set(zmq::sockopt::routing_id, link->id);
-        // Credit bounds what is in flight; the HWM only has to hold it.
-        link->socket->set(zmq::sockopt::sndhwm, static_cast<int>(link->window / link->batch_max + 16));
+        // Credit bounds what is in flight, and a replay sends the same
+        // buffers again: no HWM is needed, and none may block a replay.
+        link->socket->set(zmq::sockopt::sndhwm, 0);
         link->socket->set(zmq::sockopt::linger, 0);
+        link->socket->set(zmq::sockopt::reconnect_ivl, 10);  // a restarted receiver is back within ms
         link->socket->connect(link_plan.endpoint);
         all_out_links_.push_back(link.get());
         out.links.push_back(std::move(link));
@@ -345,7 +453,10 @@ Status HostContext::Connect(const Json& message) {
       out.socket = std::make_unique<zmq::socket_t>(zmq_, zmq::socket_type::dealer);
       out.socket->set(zmq::sockopt::routing_id, p.links[0].id);
       out.socket->set(zmq::sockopt::linger, 0);
+      out.socket->set(zmq::sockopt::reconnect_ivl, 10);
       out.socket->connect(p.links[0].endpoint);
+      out.endpoint = p.links[0].endpoint;
+      out.link_id = p.links[0].id;
     }
     query_outs_.push_back(std::move(out));
   }
@@ -456,6 +567,7 @@ void HostContext::Loop() {
     }
     FireTimers();
     ExpireRequests();
+    AskResyncs(Clock::now());
     if (can_produce && failure_.ok()) {
       auto t0 = Clock::now();
       ++in_hook_;
@@ -487,7 +599,8 @@ Clock::time_point HostContext::NextWake() const {
   }
   for (const InPort& in : inputs_) {
     for (const auto& [id, link] : in.links) {
-      if (link.ungranted > 0 && !link.ended) wake = std::min(wake, link.last_grant + kPartialBatchAge);
+      if (link.known && (link.released > link.granted || link.regrant)) wake = std::min(wake, link.last_grant + kPartialBatchAge);
+      if (link.resync_due && !(link.ended && link.known)) wake = std::min(wake, link.last_resync + kResyncEvery);
     }
   }
   return wake;
@@ -516,61 +629,192 @@ bool HostContext::DrainInput(InPort& port, int index) {
       Malformed(port.name, Status::Invalid(fmt::format("data from unknown link {}", Printable(link_id))));
       continue;
     }
+    InLink& in = link->second;
     wire::Kind kind;
     std::string_view bytes = frame.to_string_view();
     Status st = wire::ReadHeader(bytes, &kind);
-    if (st.ok() && kind == wire::Kind::kEnd) {
-      if (!link->second.ended) {
-        link->second.ended = true;
-        ++port.ended;
-      }
-      port.socket->send(zmq::buffer(link_id), zmq::send_flags::sndmore);
-      port.socket->send(zmq::buffer(wire::EndAck()), zmq::send_flags::dontwait);
-      continue;
+    if (st.ok() && kind == wire::Kind::kBatch) {
+      ProcessBatch(port, index, link->first, in, bytes);
+    } else if (st.ok() && kind == wire::Kind::kResume) {
+      wire::Position from;
+      st = wire::ReadPosition(bytes, &from);
+      if (st.ok()) Resume(port, in, from);
+    } else if (st.ok() && kind == wire::Kind::kEnd) {
+      EndOf(port, link->first, in, bytes);
+    } else if (st.ok()) {
+      st = Status::Invalid("unexpected frame kind on a push input");
     }
-    if (st.ok() && kind != wire::Kind::kBatch) st = Status::Invalid("unexpected frame kind on a push input");
-    if (st.ok()) {
-      arena_.clear();
-      st = wire::ReadBatch(bytes, &arena_, &batch_logs_);
-    }
-    if (!st.ok()) {
-      Malformed(port.name, st);
-      continue;
-    }
-    const uint32_t count = static_cast<uint32_t>(batch_logs_.size());
-    logs_in_ += count;
-    ++batches_in_;
-    auto t0 = Clock::now();
-    ++in_hook_;
-    element_->on_batch(index, Batch(batch_logs_.data(), batch_logs_.size()));
-    --in_hook_;
-    busy_ += Clock::now() - t0;
-    // Credit goes back once the logs are consumed: what is in flight on a
-    // link never exceeds its window, whatever the socket buffers could hold.
-    InLink& in = link->second;
-    in.logs += count;
-    in.ungranted += count;
-    if (in.ungranted >= port.grant_every) {
-      port.socket->send(zmq::buffer(link_id), zmq::send_flags::sndmore);
-      port.socket->send(zmq::buffer(wire::Credit(in.ungranted)), zmq::send_flags::dontwait);
-      in.ungranted = 0;
-      in.last_grant = Clock::now();
-    }
+    if (!st.ok()) Malformed(port.name, st);
     if (!failure_.ok()) return false;
   }
   return true;
 }
 
-void HostContext::GrantRemainders(InPort& port, Clock::time_point now) {
+void HostContext::ProcessBatch(InPort& port, int index, const std::string& link_id, InLink& in, std::string_view bytes) {
+  uint64_t first = 0;
+  arena_.clear();
+  Status st = wire::ReadBatch(bytes, &first, &arena_, &batch_logs_);
+  if (!st.ok()) {
+    Malformed(port.name, st);
+    return;
+  }
+  const uint64_t count = batch_logs_.size();
+  if (!in.known || first > in.expect) {
+    // Sent before the sender knew where we stand (we restarted), or after
+    // something we never got: dropped here, sent again after a resume.
+    ++stale_;
+    in.resync_due = true;
+    return;
+  }
+  if (first + count <= in.expect) {  // a replay of what was processed already
+    duplicates_ += count;
+    in.regrant = true;
+    return;
+  }
+  // A replay may straddle what was processed (batches end elsewhere in
+  // another incarnation of the sender): only the new tail counts.
+  const size_t skip = static_cast<size_t>(in.expect - first);
+  duplicates_ += skip;
+  const uint32_t fresh = static_cast<uint32_t>(count - skip);
+  logs_in_ += fresh;
+  ++batches_in_;
+  if (first_in_unix_ms_ == 0) first_in_unix_ms_ = UnixMs();
+  auto t0 = Clock::now();
+  ++in_hook_;
+  element_->on_batch(index, Batch(batch_logs_.data() + skip, fresh));
+  --in_hook_;
+  busy_ += Clock::now() - t0;
+  in.expect = first + count;
+  in.logs += fresh;
+  if (all_out_links_.empty()) {
+    in.released = in.expect;
+  } else {
+    in.holds.push_back(in.expect);
+    for (const OutLink* out : all_out_links_) in.holds.push_back(out->emitted());
+    ReleaseHolds(in);
+  }
+  Grant(port, link_id, in, /*remainder=*/false);
+}
+
+void HostContext::Resume(InPort& port, InLink& in, const wire::Position& from) {
+  ++resumes_;
+  if (!in.known || from.stream != in.stream) {
+    if (in.ended && !in.known && phase_ == Phase::kRunning && !inputs_ended_called_) {
+      in.ended = false;  // ended in an earlier life, yet its sender is replaying: follow it
+      --port.ended;
+    }
+    // A new sender (or we are new): start where it says we stand.
+    in.known = true;
+    in.stream = from.stream;
+    in.expect = in.released = in.granted = from.offset;
+    in.holds.clear();
+    in.released_marks.clear();
+    // An element with one input that restarted continues its output streams
+    // where they stood when this position was acked: what it emits again for
+    // the replay lands on offsets its receivers have seen, and they drop it.
+    // With several inputs the interleaving differs from life to life, so it
+    // starts new streams instead (at least once, never lost).
+    if (!adoption_decided_ && input_links_ == 1 && from.marks.size() == all_out_links_.size() && !from.marks.empty()) {
+      bool untouched = true;
+      for (const OutLink* out : all_out_links_) untouched = untouched && out->sent == 0 && out->writer.count() == 0 && !out->resumed;
+      if (untouched) {
+        for (size_t i = 0; i < all_out_links_.size(); ++i) {
+          all_out_links_[i]->stream = from.marks[i].stream;
+          all_out_links_[i]->sent = all_out_links_[i]->acked = from.marks[i].offset;
+        }
+        in.released_marks = from.marks;
+      }
+    }
+  } else if (from.offset > in.expect) {
+    in.expect = in.released = in.granted = from.offset;  // acked beyond what we saw: nothing to redo
+    in.holds.clear();
+  } else {
+    in.regrant = true;  // the sender is behind us: tell it where we are
+  }
+  adoption_decided_ = true;
+  in.resync_due = false;
+}
+
+void HostContext::EndOf(InPort& port, const std::string& link_id, InLink& in, std::string_view bytes) {
+  uint64_t stream = 0, offset = 0;
+  Status st = wire::ReadEnd(bytes, &stream, &offset);
+  if (!st.ok()) {
+    Malformed(port.name, st);
+    return;
+  }
+  if (!in.known || stream != in.stream || offset != in.expect) {
+    ++stale_;  // an END from before a resume: the resume's replay ends with it again
+    in.resync_due = true;
+    return;
+  }
+  if (!in.ended) {
+    in.ended = true;
+    ++port.ended;
+  }
+  if (!SendToPeer(*port.socket, link_id, wire::EndAck())) ++undeliverable_;
+}
+
+void HostContext::ReleaseHolds(InLink& in) {
+  const size_t outs = all_out_links_.size();
+  while (!in.holds.empty()) {
+    for (size_t i = 0; i < outs; ++i) {
+      if (all_out_links_[i]->acked < in.holds[1 + i]) return;
+    }
+    in.released = in.holds[0];
+    if (input_links_ == 1) {  // marks are only ever adopted by single-input elements
+      in.released_marks.resize(outs);
+      for (size_t i = 0; i < outs; ++i) in.released_marks[i] = {all_out_links_[i]->stream, in.holds[1 + i]};
+    }
+    in.holds.erase(in.holds.begin(), in.holds.begin() + static_cast<std::ptrdiff_t>(1 + outs));
+  }
+}
+
+void HostContext::ReleaseAllHolds() {
+  for (InPort& port : inputs_) {
+    for (auto& [id, in] : port.links) {
+      if (in.holds.empty()) continue;
+      ReleaseHolds(in);
+      Grant(port, id, in, /*remainder=*/false);
+    }
+  }
+}
+
+void HostContext::Grant(InPort& port, const std::string& link_id, InLink& in, bool remainder) {
   // Credit goes back in chunks (grant_every); when idle, the rest follows
   // after the batching time limit, so that what senders count in flight is
-  // what is really queued here, without a credit message per batch.
+  // what is really here, without a credit message per batch.
+  const uint64_t ungranted = in.released - in.granted;
+  if (!in.known) return;
+  if (!in.regrant && (ungranted == 0 || (!remainder && ungranted < port.grant_every))) return;
+  if (!SendToPeer(*port.socket, link_id, wire::Credit({in.stream, in.released, in.released_marks}))) {
+    ++undeliverable_;  // the sender is gone or reconnecting; it resumes from what it last heard
+    return;
+  }
+  in.granted = in.released;
+  in.regrant = false;
+  in.last_grant = Clock::now();
+  if (in.ended && in.granted == in.expect && !in.reported_done) {
+    // Done with for good: a restart of this element must not wait for it.
+    in.reported_done = true;
+    control::Send(*control_, {{"op", "link_done"}, {"element", options_.element}, {"link", link_id}});
+  }
+}
+
+void HostContext::GrantRemainders(InPort& port, Clock::time_point now) {
   for (auto& [link_id, link] : port.links) {
-    if (link.ungranted == 0 || link.ended || now - link.last_grant < kPartialBatchAge) continue;
-    link.last_grant = now;
-    port.socket->send(zmq::buffer(link_id), zmq::send_flags::sndmore);
-    port.socket->send(zmq::buffer(wire::Credit(link.ungranted)), zmq::send_flags::dontwait);
-    link.ungranted = 0;
+    if (now - link.last_grant < kPartialBatchAge) continue;
+    Grant(port, link_id, link, /*remainder=*/true);
+  }
+}
+
+void HostContext::AskResyncs(Clock::time_point now) {
+  for (InPort& port : inputs_) {
+    for (auto& [link_id, in] : port.links) {
+      if (!in.resync_due || (in.ended && in.known) || now - in.last_resync < kResyncEvery) continue;
+      in.last_resync = now;
+      // Until the sender is connected this fails; it is asked again soon.
+      if (SendToPeer(*port.socket, link_id, wire::Resync()) && in.known) in.resync_due = false;
+    }
   }
 }
 
@@ -740,19 +984,32 @@ void HostContext::Emit(int port, std::string_view log) {
 void HostContext::SendBatch(OutLink& link) {
   const int64_t count = link.writer.count();
   if (count == 0) return;
-  if (link.credit < count) WaitForCredit(link, count);
-  auto* buffer = new std::string(link.writer.take());
-  zmq::message_t message(buffer->data(), buffer->size(), FreeBatch, buffer);
-  if (!link.socket->send(message, zmq::send_flags::dontwait)) {
-    // Past the HWM (credit makes this rare): a wait, so it counts as blocked.
-    auto t0 = Clock::now();
-    link.socket->send(message, zmq::send_flags::none);
-    blocked_ += Clock::now() - t0;
-  }
-  link.credit -= count;
+  if (link.credit() < count) WaitForCredit(link, count);
+  if (!link.resumed) SendResume(link);  // the receiver learns our stream before our first batch
+  auto bytes = std::make_shared<std::string>(link.writer.take(link.sent));
+  SendFrame(link, bytes);
+  link.unacked.push_back({link.sent, static_cast<uint32_t>(count), std::move(bytes)});
   link.sent += static_cast<uint64_t>(count);
   ++batches_out_;
-  link.peak_in_flight = std::max<uint64_t>(link.peak_in_flight, link.window - link.credit);
+  link.peak_in_flight = std::max<uint64_t>(link.peak_in_flight, link.in_flight());
+}
+
+void HostContext::SendFrame(OutLink& link, const std::shared_ptr<std::string>& bytes) {
+  zmq::message_t message(bytes->data(), bytes->size(), ReleaseBatch, new std::shared_ptr<std::string>(bytes));
+  link.socket->send(message, zmq::send_flags::none);  // no HWM: never blocks (credit bounds it)
+}
+
+void HostContext::SendResume(OutLink& link) {
+  // Where the receiver stands by our books, then everything it has not
+  // acked, then END if we sent it: after a resume the receiver has it all
+  // again, and drops by offset what it had seen.
+  link.socket->send(zmq::buffer(wire::Resume({link.stream, link.acked, link.resume_marks})), zmq::send_flags::none);
+  if (link.resumed) {
+    for (const SentBatch& batch : link.unacked) SendFrame(link, batch.bytes);
+    link.replays += link.unacked.size();
+  }
+  link.resumed = true;
+  if (link.end_sent) link.socket->send(zmq::buffer(wire::End(link.stream, link.sent)), zmq::send_flags::none);
 }
 
 void HostContext::WaitForCredit(OutLink& link, int64_t needed) {
@@ -761,7 +1018,7 @@ void HostContext::WaitForCredit(OutLink& link, int64_t needed) {
   auto t0 = Clock::now();
   zmq::pollitem_t items[2] = {{link.socket->handle(), 0, ZMQ_POLLIN, 0},
                               {control_->handle(), 0, ZMQ_POLLIN, 0}};
-  while (link.credit < needed) {
+  while (link.credit() < needed) {
     CheckStop();
     control::Poll(items, 2, Milliseconds(100));
     if (items[0].revents & ZMQ_POLLIN) DrainOutLink(link);
@@ -772,22 +1029,64 @@ void HostContext::WaitForCredit(OutLink& link, int64_t needed) {
 }
 
 void HostContext::DrainOutLink(OutLink& link) {
+  bool acked_more = false;
   for (int n = 0; n < kDrainPerSocket; ++n) {
     zmq::message_t frame;
-    if (!link.socket->recv(frame, zmq::recv_flags::dontwait)) return;
+    if (!link.socket->recv(frame, zmq::recv_flags::dontwait)) break;
     std::string_view bytes = frame.to_string_view();
     wire::Kind kind;
     Status st = wire::ReadHeader(bytes, &kind);
-    uint32_t granted = 0;
     if (st.ok() && kind == wire::Kind::kCredit) {
-      st = wire::ReadCredit(bytes, &granted);
-      if (st.ok()) link.credit += granted;
+      wire::Position acked;
+      st = wire::ReadPosition(bytes, &acked);
+      if (st.ok() && acked.stream != link.stream) {
+        ++stale_;  // for a stream of an earlier life
+      } else if (st.ok()) {
+        if (acked.offset > link.acked) {
+          link.acked = acked.offset;
+          acked_more = true;
+        }
+        link.resume_marks = std::move(acked.marks);
+        while (!link.unacked.empty() && link.unacked.front().first + link.unacked.front().count <= link.acked) {
+          link.unacked.pop_front();
+        }
+      }
     } else if (st.ok() && kind == wire::Kind::kEndAck) {
       link.end_acked = true;
+    } else if (st.ok() && kind == wire::Kind::kResync) {
+      SendResume(link);
     } else if (st.ok()) {
       st = Status::Invalid("unexpected frame kind on a push output");
     }
     if (!st.ok()) Malformed(link.id, st);
+  }
+  if (acked_more) ReleaseAllHolds();
+}
+
+void HostContext::Rewire(const Json& links) {
+  // A receiver moved (its node died and it was placed elsewhere): what was
+  // queued for the old address is dropped with it, and the new receiver's
+  // resync brings back everything it has not acked.
+  for (OutLink* link : all_out_links_) {
+    std::string endpoint = links.value(link->id, "");
+    if (endpoint.empty() || endpoint == link->endpoint) continue;
+    try {
+      link->socket->disconnect(link->endpoint);
+    } catch (const zmq::error_t&) {
+    }
+    link->socket->connect(endpoint);
+    spdlog::debug("[{}] link {} now goes to {}", plan_.name, link->id, endpoint);
+    link->endpoint = endpoint;
+  }
+  for (QueryOut& q : query_outs_) {
+    std::string endpoint = links.value(q.link_id, "");
+    if (!q.socket || endpoint.empty() || endpoint == q.endpoint) continue;
+    try {
+      q.socket->disconnect(q.endpoint);
+    } catch (const zmq::error_t&) {
+    }
+    q.socket->connect(endpoint);
+    q.endpoint = endpoint;
   }
 }
 
@@ -797,7 +1096,7 @@ void HostContext::FlushPartials(bool all_of_them) {
     if (link->writer.count() == 0) continue;
     bool old = now - link->first_pending >= kPartialBatchAge;
     // An idle flush never waits for credit; an old batch does.
-    if ((all_of_them && link->credit >= link->writer.count()) || old) SendBatch(*link);
+    if ((all_of_them && link->credit() >= link->writer.count()) || old) SendBatch(*link);
   }
 }
 
@@ -861,22 +1160,31 @@ void HostContext::AdvanceEnd() {
     if (!pending_.empty() || !failure_.ok()) return;  // replies may still emit
     for (OutLink* link : all_out_links_) SendBatch(*link);
     for (OutLink* link : all_out_links_) {
-      link->socket->send(zmq::buffer(wire::End()), zmq::send_flags::none);
+      if (!link->resumed) SendResume(*link);
+      link->socket->send(zmq::buffer(wire::End(link->stream, link->sent)), zmq::send_flags::none);
       link->end_sent = true;
     }
     for (QueryOut& q : query_outs_) {
       if (!q.socket) continue;
-      q.socket->send(zmq::buffer(wire::End()), zmq::send_flags::none);
+      q.socket->send(zmq::buffer(wire::End(0, 0)), zmq::send_flags::none);
       q.end_sent = true;
     }
     phase_ = Phase::kEnding;
     ReportStats("stats");
   }
   if (phase_ == Phase::kEnding) {
-    // END is acknowledged before anything closes: closing a socket right
-    // after its last send can lose the tail of the stream.
+    // END is acknowledged, and every log done with downstream, before
+    // anything closes: until then a receiver that restarts needs our replay.
     for (OutLink* link : all_out_links_) {
-      if (!link->end_acked) return;
+      if (!link->done()) return;
+    }
+    // And our own senders hear that we are done with all they sent.
+    for (InPort& port : inputs_) {
+      for (auto& [id, in] : port.links) {
+        if (!in.known) continue;
+        Grant(port, id, in, /*remainder=*/true);
+        if (in.granted < in.expect) return;
+      }
     }
     for (QueryOut& q : query_outs_) {
       if (q.socket && !q.end_acked) return;
@@ -909,6 +1217,8 @@ void HostContext::HandleControlMessage(const Json& message) {
   if (op == "stop") {
     g_stop_requested = 1;
     CheckStop();
+  } else if (op == "rewire") {
+    Rewire(message.value("links", Json::object()));
   } else if (op == "drain") {
     // A source stops producing; END then flows downstream as at a normal end.
     production_done_ = true;
@@ -957,8 +1267,10 @@ Json HostContext::Stats() const {
   for (const OutLink* link : all_out_links_) {
     links.push_back({{"id", link->id},
                      {"sent", link->sent},
-                     {"in_flight", link->window - link->credit},
+                     {"acked", link->acked},
+                     {"in_flight", link->in_flight()},
                      {"peak_in_flight", link->peak_in_flight},
+                     {"replayed_batches", link->replays},
                      {"window", link->window}});
   }
   Json handlers = Json::object();
@@ -977,6 +1289,12 @@ Json HostContext::Stats() const {
           {"queries_out", queries_out_},
           {"query_errors", query_errors_},
           {"replies_late", replies_late_},
+          {"duplicates_dropped", duplicates_},
+          {"stale_dropped", stale_},
+          {"resumes", resumes_},
+          {"undeliverable", undeliverable_},
+          {"started_unix_ms", started_unix_ms_},
+          {"first_in_unix_ms", first_in_unix_ms_},
           {"blocked_ms", Ms(blocked_)},
           {"busy_ms", Ms(busy_)},
           {"uptime_ms", Ms(Clock::now() - started_)},

@@ -2,19 +2,14 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstring>
 
 namespace datablox::wire {
 namespace {
 
-void PutU32(std::string& out, uint32_t v) {
-  char bytes[4];
-  std::memcpy(bytes, &v, 4);  // little-endian hosts only (x86-64, arm64)
-  out.append(bytes, 4);
-}
-
 void PutU64(std::string& out, uint64_t v) {
-  char bytes[8];
+  char bytes[8];  // little-endian hosts only (x86-64, arm64)
   std::memcpy(bytes, &v, 8);
   out.append(bytes, 8);
 }
@@ -40,7 +35,7 @@ Status ReadHeader(std::string_view frame, Kind* kind) {
     return Status::Invalid(fmt::format("wire version {} (this build speaks {})", static_cast<uint8_t>(frame[0]), kVersion));
   }
   uint8_t k = static_cast<uint8_t>(frame[1]);
-  if (k < static_cast<uint8_t>(Kind::kBatch) || k > static_cast<uint8_t>(Kind::kError)) {
+  if (k < static_cast<uint8_t>(Kind::kBatch) || k > static_cast<uint8_t>(Kind::kResync)) {
     return Status::Invalid(fmt::format("unknown frame kind {}", k));
   }
   *kind = static_cast<Kind>(k);
@@ -52,6 +47,7 @@ void BatchWriter::reset() {
   buffer_.reserve(16 * 1024);
   buffer_.push_back(static_cast<char>(kVersion));
   buffer_.push_back(static_cast<char>(Kind::kBatch));
+  buffer_.append(8, '\0');  // the first log's offset, patched in take()
   buffer_.push_back(static_cast<char>(0xdd));  // msgpack array32; count patched in take()
   buffer_.append(4, '\0');
   count_ = 0;
@@ -74,20 +70,22 @@ void BatchWriter::append(std::string_view log) {
   ++count_;
 }
 
-std::string BatchWriter::take() {
-  for (int i = 0; i < 4; ++i) buffer_[3 + i] = static_cast<char>(count_ >> (24 - 8 * i));
+std::string BatchWriter::take(uint64_t first_offset) {
+  std::memcpy(buffer_.data() + kHeaderSize, &first_offset, 8);
+  for (int i = 0; i < 4; ++i) buffer_[kBatchPrefix - 4 + i] = static_cast<char>(count_ >> (24 - 8 * i));
   std::string out = std::move(buffer_);
   reset();
   return out;
 }
 
-Status ReadBatch(std::string_view frame, detail::Arena* arena, std::vector<Log>* logs) {
+Status ReadBatch(std::string_view frame, uint64_t* first_offset, detail::Arena* arena, std::vector<Log>* logs) {
   logs->clear();
-  if (frame.size() < kBatchPrefix || static_cast<uint8_t>(frame[2]) != 0xdd) {
+  if (frame.size() < kBatchPrefix || static_cast<uint8_t>(frame[kBatchPrefix - 5]) != 0xdd) {
     return Status::Invalid("batch without its array header");
   }
+  std::memcpy(first_offset, frame.data() + kHeaderSize, 8);
   const auto* p = reinterpret_cast<const unsigned char*>(frame.data());
-  const uint32_t count = BigEndian(p + 3, 4);
+  const uint32_t count = BigEndian(p + kBatchPrefix - 4, 4);
   size_t at = kBatchPrefix;
   // Every log takes at least 3 bytes (bin8 header + an empty map): a count
   // the frame cannot hold is rejected before anything is reserved for it.
@@ -109,19 +107,60 @@ Status ReadBatch(std::string_view frame, detail::Arena* arena, std::vector<Log>*
   return Status::OK();
 }
 
-std::string Credit(uint32_t logs) {
-  std::string out = Header(Kind::kCredit);
-  PutU32(out, logs);
+namespace {
+std::string PositionFrame(Kind kind, const Position& at) {
+  std::string out = Header(kind);
+  PutU64(out, at.stream);
+  PutU64(out, at.offset);
+  const size_t n = std::min<size_t>(at.marks.size(), 255);
+  out.push_back(static_cast<char>(n));
+  for (size_t i = 0; i < n; ++i) {
+    PutU64(out, at.marks[i].stream);
+    PutU64(out, at.marks[i].offset);
+  }
   return out;
 }
 
-Status ReadCredit(std::string_view frame, uint32_t* logs) {
-  if (frame.size() != kHeaderSize + 4) return Status::Invalid("credit frame of the wrong size");
-  std::memcpy(logs, frame.data() + kHeaderSize, 4);
+uint64_t GetU64(const char* p) {
+  uint64_t v;
+  std::memcpy(&v, p, 8);
+  return v;
+}
+}  // namespace
+
+std::string Credit(const Position& acked) { return PositionFrame(Kind::kCredit, acked); }
+std::string Resume(const Position& from) { return PositionFrame(Kind::kResume, from); }
+
+Status ReadPosition(std::string_view frame, Position* at) {
+  constexpr size_t kFixed = kHeaderSize + 8 + 8 + 1;
+  if (frame.size() < kFixed) return Status::Invalid("position frame too short");
+  const size_t n = static_cast<uint8_t>(frame[kFixed - 1]);
+  if (frame.size() != kFixed + 16 * n) return Status::Invalid("position frame of the wrong size");
+  at->stream = GetU64(frame.data() + kHeaderSize);
+  at->offset = GetU64(frame.data() + kHeaderSize + 8);
+  at->marks.resize(n);
+  for (size_t i = 0; i < n; ++i) {
+    at->marks[i].stream = GetU64(frame.data() + kFixed + 16 * i);
+    at->marks[i].offset = GetU64(frame.data() + kFixed + 16 * i + 8);
+  }
   return Status::OK();
 }
 
-std::string End() { return Header(Kind::kEnd); }
+std::string Resync() { return Header(Kind::kResync); }
+
+std::string End(uint64_t stream, uint64_t offset) {
+  std::string out = Header(Kind::kEnd);
+  PutU64(out, stream);
+  PutU64(out, offset);
+  return out;
+}
+
+Status ReadEnd(std::string_view frame, uint64_t* stream, uint64_t* offset) {
+  if (frame.size() != kHeaderSize + 16) return Status::Invalid("end frame of the wrong size");
+  *stream = GetU64(frame.data() + kHeaderSize);
+  *offset = GetU64(frame.data() + kHeaderSize + 8);
+  return Status::OK();
+}
 std::string EndAck() { return Header(Kind::kEndAck); }
 
 namespace {

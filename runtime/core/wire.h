@@ -3,18 +3,31 @@
 // another version is told apart from garbage, and both are counted, never
 // trusted.
 //
-//   batch    [1][kBatch][msgpack array32 header][msgpack bin per log...]
-//   credit   [1][kCredit][u32 logs]          receiver -> sender: logs consumed
-//   end      [1][kEnd]                        sender -> receiver: no more logs
-//   end-ack  [1][kEndAck]                     receiver -> sender: END received
-//   request  [1][kRequest][u64 id][log]       query-out -> query-in
-//   reply    [1][kReply][u64 id][log]         query-in -> query-out
-//   error    [1][kError][u64 id][utf-8 text]  query-in -> query-out
+//   batch    [2][kBatch][u64 offset][msgpack array32][msgpack bin per log...]
+//   credit   [2][kCredit][u64 stream][u64 acked][marks]   receiver -> sender
+//   end      [2][kEnd][u64 stream][u64 offset]            sender -> receiver
+//   end-ack  [2][kEndAck]                                 receiver -> sender
+//   resume   [2][kResume][u64 stream][u64 offset][marks]  sender -> receiver
+//   resync   [2][kResync]                                 receiver -> sender
+//   request  [2][kRequest][u64 id][log]                   query-out -> query-in
+//   reply    [2][kReply][u64 id][log]                     query-in -> query-out
+//   error    [2][kError][u64 id][utf-8 text]              query-in -> query-out
+//   marks    [u8 n][n x (u64 stream, u64 offset)]
 //
-// A batch is itself valid msgpack after its two header bytes (an array of
-// bins, each bin one log's msgpack map), so any msgpack tool can read it,
-// and the receiver finds every log's bounds without parsing the log.
-// Integers are little-endian.
+// Every log on a push link has an offset: its position in the sender's
+// *stream* (a random 64-bit id per output link and sender incarnation). A
+// batch names the offset of its first log. Credit is cumulative: "every log
+// before `acked` is done with", so a lost or repeated credit does no harm.
+// The sender keeps what is not acked yet and sends it again after a resume,
+// which is how a restarted receiver loses nothing; the receiver drops what
+// it has seen already by offset, which is how a replay duplicates nothing.
+// `marks` carry the receiver's own output positions at `acked` (see
+// host.cc: a restarted element continues its output streams from there).
+//
+// A batch is valid msgpack after its ten header bytes (an array of bins,
+// each bin one log's msgpack map), so any msgpack tool can read it, and the
+// receiver finds every log's bounds without parsing the log. Integers in
+// headers are little-endian.
 #pragma once
 
 #include <cstdint>
@@ -27,7 +40,7 @@
 
 namespace datablox::wire {
 
-constexpr uint8_t kVersion = 1;
+constexpr uint8_t kVersion = 2;
 
 enum class Kind : uint8_t {
   kBatch = 1,
@@ -37,11 +50,20 @@ enum class Kind : uint8_t {
   kRequest = 5,
   kReply = 6,
   kError = 7,
+  kResume = 8,
+  kResync = 9,
+};
+
+// Where one output stream of an element stood.
+struct StreamMark {
+  uint64_t stream = 0;
+  uint64_t offset = 0;
+  bool operator==(const StreamMark&) const = default;
 };
 
 constexpr size_t kHeaderSize = 2;
-constexpr size_t kBatchPrefix = kHeaderSize + 5;  // header + array32
-static_assert(kBatchPrefix == 7, "batch prefix is header plus a msgpack array32 header");
+constexpr size_t kBatchPrefix = kHeaderSize + 8 + 5;  // header + offset + array32
+static_assert(kBatchPrefix == 15, "batch prefix is header, offset and a msgpack array32 header");
 
 // Checks version and kind; the frame's payload follows kHeaderSize bytes.
 Status ReadHeader(std::string_view frame, Kind* kind);
@@ -54,9 +76,9 @@ class BatchWriter {
   void append(std::string_view log);
   uint32_t count() const { return count_; }
   size_t size() const { return buffer_.size(); }
-  // Patches the log count into the header; the writer is empty afterwards
-  // and the returned buffer is the caller's.
-  std::string take();
+  // Patches the offset of the first log and the log count into the header;
+  // the writer is empty afterwards and the returned buffer is the caller's.
+  std::string take(uint64_t first_offset = 0);
 
  private:
   std::string buffer_;
@@ -65,11 +87,21 @@ class BatchWriter {
 
 // Splits a batch frame into log views (no log is parsed). Any framing error
 // rejects the whole frame: its logs cannot be told apart reliably.
-Status ReadBatch(std::string_view frame, detail::Arena* arena, std::vector<Log>* logs);
+Status ReadBatch(std::string_view frame, uint64_t* first_offset, detail::Arena* arena, std::vector<Log>* logs);
 
-std::string Credit(uint32_t logs);
-Status ReadCredit(std::string_view frame, uint32_t* logs);
-std::string End();
+// A stream position with marks: the body of credit and resume frames.
+struct Position {
+  uint64_t stream = 0;
+  uint64_t offset = 0;
+  std::vector<StreamMark> marks;
+};
+std::string Credit(const Position& acked);
+std::string Resume(const Position& from);
+// For kCredit and kResume frames.
+Status ReadPosition(std::string_view frame, Position* position);
+std::string Resync();
+std::string End(uint64_t stream, uint64_t offset);
+Status ReadEnd(std::string_view frame, uint64_t* stream, uint64_t* offset);
 std::string EndAck();
 
 std::string Request(uint64_t id, std::string_view log);

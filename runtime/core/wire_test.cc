@@ -25,7 +25,8 @@ TEST(WireTest, BatchRoundTripKeepsOrderAndBytes) {
   EXPECT_EQ(kind, Kind::kBatch);
   detail::Arena arena;
   std::vector<Log> logs;
-  ASSERT_TRUE(ReadBatch(frame, &arena, &logs).ok());
+  uint64_t first = 0;
+  ASSERT_TRUE(ReadBatch(frame, &first, &arena, &logs).ok());
   ASSERT_EQ(logs.size(), 3u);
   for (int i = 0; i < 3; ++i) EXPECT_EQ(logs[i].get("seq").as_int(), i + 1);
 }
@@ -38,7 +39,8 @@ TEST(WireTest, BatchHandlesEveryBinWidth) {
   std::string frame = writer.take();
   detail::Arena arena;
   std::vector<Log> logs;
-  ASSERT_TRUE(ReadBatch(frame, &arena, &logs).ok());
+  uint64_t first = 0;
+  ASSERT_TRUE(ReadBatch(frame, &first, &arena, &logs).ok());
   ASSERT_EQ(logs.size(), 3u);
   EXPECT_EQ(logs[2].get("pad").as_string().size(), 70000u);
 }
@@ -53,7 +55,8 @@ TEST(WireTest, WriterIsEmptyAfterTake) {
   std::string empty = writer.take();
   detail::Arena arena;
   std::vector<Log> logs;
-  ASSERT_TRUE(ReadBatch(empty, &arena, &logs).ok());
+  uint64_t first = 0;
+  ASSERT_TRUE(ReadBatch(empty, &first, &arena, &logs).ok());
   EXPECT_TRUE(logs.empty());
 }
 
@@ -61,8 +64,9 @@ TEST(WireTest, TruncatedBatchIsRejected) {
   std::string frame = Encode({1, 2, 3});
   detail::Arena arena;
   std::vector<Log> logs;
+  uint64_t first = 0;
   for (size_t cut = 1; cut < frame.size(); ++cut) {
-    EXPECT_FALSE(ReadBatch(std::string_view(frame).substr(0, frame.size() - cut), &arena, &logs).ok()) << "cut " << cut;
+    EXPECT_FALSE(ReadBatch(std::string_view(frame).substr(0, frame.size() - cut), &first, &arena, &logs).ok()) << "cut " << cut;
   }
 }
 
@@ -70,46 +74,81 @@ TEST(WireTest, StrayBytesAfterBatchAreRejected) {
   std::string frame = Encode({1}) + "junk";
   detail::Arena arena;
   std::vector<Log> logs;
-  Status st = ReadBatch(frame, &arena, &logs);
+  uint64_t first = 0;
+  Status st = ReadBatch(frame, &first, &arena, &logs);
   EXPECT_FALSE(st.ok());
   EXPECT_NE(st.message().find("stray"), std::string::npos);
 }
 
 TEST(WireTest, AbsurdLogCountIsRejectedBeforeReserving) {
-  std::string frame = "\x01\x01\xdd\xff\xff\xff\xff";
+  std::string frame = std::string("\x02\x01\0\0\0\0\0\0\0\0\xdd\xff\xff\xff\xff", 15);
   detail::Arena arena;
   std::vector<Log> logs;
-  EXPECT_FALSE(ReadBatch(frame, &arena, &logs).ok());
+  uint64_t first = 0;
+  EXPECT_FALSE(ReadBatch(frame, &first, &arena, &logs).ok());
   EXPECT_LT(logs.capacity(), 1000u);
 }
 
 TEST(WireTest, NonBinLogIsRejected) {
-  std::string frame = std::string("\x01\x01\xdd\x00\x00\x00\x01", 7) + "\x80";  // a map, not a bin
+  std::string frame = std::string("\x02\x01\0\0\0\0\0\0\0\0\xdd\x00\x00\x00\x01", 15) + "\x80";  // a map, not a bin
   detail::Arena arena;
   std::vector<Log> logs;
-  EXPECT_FALSE(ReadBatch(frame, &arena, &logs).ok());
+  uint64_t first = 0;
+  EXPECT_FALSE(ReadBatch(frame, &first, &arena, &logs).ok());
 }
 
 TEST(WireTest, HeaderRejectsOtherVersionsUnknownKindsAndShortFrames) {
   Kind kind;
-  EXPECT_FALSE(ReadHeader(std::string("\x02\x01", 2), &kind).ok());
-  EXPECT_FALSE(ReadHeader(std::string("\x01\x09", 2), &kind).ok());
-  EXPECT_FALSE(ReadHeader(std::string("\x01\x00", 2), &kind).ok());
-  EXPECT_FALSE(ReadHeader(std::string("\x01", 1), &kind).ok());
+  EXPECT_FALSE(ReadHeader(std::string("\x01\x01", 2), &kind).ok());  // version 1: before offsets
+  EXPECT_FALSE(ReadHeader(std::string("\x03\x01", 2), &kind).ok());
+  EXPECT_FALSE(ReadHeader(std::string("\x02\x0a", 2), &kind).ok());
+  EXPECT_FALSE(ReadHeader(std::string("\x02\x00", 2), &kind).ok());
+  EXPECT_FALSE(ReadHeader(std::string("\x02", 1), &kind).ok());
   EXPECT_FALSE(ReadHeader("", &kind).ok());
 }
 
-TEST(WireTest, CreditRoundTrip) {
-  uint32_t logs = 0;
-  ASSERT_TRUE(ReadCredit(Credit(123456), &logs).ok());
-  EXPECT_EQ(logs, 123456u);
-  EXPECT_FALSE(ReadCredit(Credit(1).substr(0, 4), &logs).ok());
+TEST(WireTest, BatchCarriesItsFirstOffset) {
+  BatchWriter writer;
+  LogBuilder b;
+  writer.append(b.add("a", 1).bytes());
+  std::string frame = writer.take(0x0123456789abcdefull);
+  detail::Arena arena;
+  std::vector<Log> logs;
+  uint64_t first = 0;
+  ASSERT_TRUE(ReadBatch(frame, &first, &arena, &logs).ok());
+  EXPECT_EQ(first, 0x0123456789abcdefull);
+  ASSERT_EQ(logs.size(), 1u);
 }
 
-TEST(WireTest, EndAndEndAckHaveTheirKinds) {
+TEST(WireTest, CreditAndResumeRoundTripWithMarks) {
+  Position at{0xabcdef, 123456789012ull, {{1, 2}, {0xffffffffffffffffull, 0}}};
+  for (const std::string& frame : {Credit(at), Resume(at)}) {
+    Position back;
+    ASSERT_TRUE(ReadPosition(frame, &back).ok());
+    EXPECT_EQ(back.stream, at.stream);
+    EXPECT_EQ(back.offset, at.offset);
+    EXPECT_EQ(back.marks, at.marks);
+    for (size_t cut = 1; cut < frame.size(); ++cut) {
+      EXPECT_FALSE(ReadPosition(std::string_view(frame).substr(0, frame.size() - cut), &back).ok()) << cut;
+    }
+    EXPECT_FALSE(ReadPosition(frame + "x", &back).ok());
+  }
   Kind kind;
-  ASSERT_TRUE(ReadHeader(End(), &kind).ok());
+  ASSERT_TRUE(ReadHeader(Resume(at), &kind).ok());
+  EXPECT_EQ(kind, Kind::kResume);
+}
+
+TEST(WireTest, EndCarriesStreamAndOffset) {
+  Kind kind;
+  ASSERT_TRUE(ReadHeader(End(7, 99), &kind).ok());
   EXPECT_EQ(kind, Kind::kEnd);
+  uint64_t stream = 0, offset = 0;
+  ASSERT_TRUE(ReadEnd(End(7, 99), &stream, &offset).ok());
+  EXPECT_EQ(stream, 7u);
+  EXPECT_EQ(offset, 99u);
+  EXPECT_FALSE(ReadEnd(End(7, 99).substr(0, 10), &stream, &offset).ok());
+  ASSERT_TRUE(ReadHeader(Resync(), &kind).ok());
+  EXPECT_EQ(kind, Kind::kResync);
   ASSERT_TRUE(ReadHeader(EndAck(), &kind).ok());
   EXPECT_EQ(kind, Kind::kEndAck);
 }
@@ -127,7 +166,7 @@ TEST(WireTest, AddressedFramesRoundTrip) {
   ASSERT_TRUE(ReadAddressed(error, &id, &body).ok());
   EXPECT_EQ(id, 7u);
   EXPECT_EQ(body, "no such table");
-  EXPECT_FALSE(ReadAddressed(std::string("\x01\x05\x01", 3), &id, &body).ok());
+  EXPECT_FALSE(ReadAddressed(std::string("\x02\x05\x01", 3), &id, &body).ok());
 }
 
 }  // namespace

@@ -109,12 +109,12 @@ src -> cnt -> out
         push.connect(endpoints["in"])
         garbage = [
             os.urandom(64),
-            b"\x01\x01\xdd\x00\x00\x00\x05",       # a batch claiming 5 logs, holding none
+            b"\x02\x01" + bytes(8) + b"\xdd\x00\x00\x00\x05",  # a batch claiming 5 logs, holding none
             b"\x09\x01",                           # a wire version nobody speaks
-            b"\x01\x03",                           # END from a link that does not exist
-            b"\x01\x02\xff\xff\xff\xff",           # credit, on an input
+            b"\x02\x03" + bytes(16),                # END from a link that does not exist
+            b"\x02\x02" + bytes(17),                # credit, on an input
             b"",
-            b"\x01\x01\xdd\x00\x00\x00\x01\xc4\x03\x81\xa1x",  # a batch cut inside its log
+            b"\x02\x01" + bytes(8) + b"\xdd\x00\x00\x00\x01\xc4\x03\x81\xa1x",  # a batch cut inside its log
         ]
         for frame in garbage:
             push.send(frame)
@@ -122,7 +122,7 @@ src -> cnt -> out
         anonymous = context.socket(zmq.DEALER)
         anonymous.setsockopt(zmq.LINGER, 2000)
         anonymous.connect(endpoints["in"])
-        anonymous.send(b"\x01\x01\xdd\x00\x00\x00\x00")
+        anonymous.send(b"\x02\x01" + bytes(8) + b"\xdd\x00\x00\x00\x00")
         sent_push = len(garbage) + 1
 
         # Query port: garbage gets no answer, a request that is no msgpack
@@ -131,10 +131,10 @@ src -> cnt -> out
         query.setsockopt(zmq.LINGER, 0)
         query.connect(endpoints["query"])
         query.send(b"\x09\x05" + struct.pack("<Q", 1) + msgpack.packb({}))  # wrong version
-        query.send(b"\x01\x05\x00")                                            # no request id
-        query.send(b"\x01\x05" + struct.pack("<Q", 2) + b"\xc1\xff")           # not msgpack
-        query.send(b"\x01\x05" + struct.pack("<Q", 3) + msgpack.packb([1, 2]))  # not a map
-        query.send(b"\x01\x05" + struct.pack("<Q", 4) + msgpack.packb({}))
+        query.send(b"\x02\x05\x00")                                            # no request id
+        query.send(b"\x02\x05" + struct.pack("<Q", 2) + b"\xc1\xff")           # not msgpack
+        query.send(b"\x02\x05" + struct.pack("<Q", 3) + msgpack.packb([1, 2]))  # not a map
+        query.send(b"\x02\x05" + struct.pack("<Q", 4) + msgpack.packb({}))
         replies = {}
         deadline = time.monotonic() + 15
         while len(replies) < 3 and time.monotonic() < deadline:
@@ -150,11 +150,8 @@ src -> cnt -> out
         # Every message is accounted for before we go.
         run.wait_for(lambda s: any(e["name"] == "cnt" and e["stats"].get("malformed", 0) >= sent_push + sent_query
                                    for e in s["elements"]), timeout=15, what="the garbage counted")
-        push.close()
-        anonymous.close()
-        query.close()
     finally:
-        context.term()
+        context.destroy(linger=0)  # closes every socket, even when an assertion failed above
 
     result = run.wait(timeout=60)
     assert result.returncode == 0, result.stderr

@@ -27,10 +27,10 @@ class QueryClient:
         """(True, reply map) or (False, error text)."""
         rid = self.next_id
         self.next_id += 1
-        self.socket.send(b"\x01\x05" + struct.pack("<Q", rid) + msgpack.packb(request))
+        self.socket.send(b"\x02\x05" + struct.pack("<Q", rid) + msgpack.packb(request))
         assert self.socket.poll(timeout_ms), f"no reply to {request} within {timeout_ms} ms"
         frame = self.socket.recv()
-        assert frame[0] == 1 and frame[1] in (6, 7), frame[:2]
+        assert frame[0] == 2 and frame[1] in (6, 7), frame[:2]
         assert struct.unpack("<Q", frame[2:10])[0] == rid
         if frame[1] == 6:
             return True, msgpack.unpackb(frame[10:], raw=False)
