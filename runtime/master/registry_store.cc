@@ -1,0 +1,345 @@
+#include "runtime/master/registry_store.h"
+
+#include <fmt/format.h>
+#include <sqlite3.h>
+
+#include <filesystem>
+#include <system_error>
+
+namespace datablox {
+namespace {
+
+// Version 1 is the first schema. A master that changes it raises this and
+// migrates older files in CreateSchema; an older master refuses newer files.
+constexpr int kSchemaVersion = 1;
+// Enough history for `datablox logs` and a post-mortem; a master that runs
+// for months must not grow its file without end. Events are dropped a
+// thousand at a time: deleting one row per insert dirtied two more pages
+// and cost half as much again as the insert itself.
+constexpr int kMaxEvents = 10000;
+constexpr int kEventsDroppedAtOnce = 1000;
+constexpr int kBusyTimeoutMs = 2000;
+
+// The cap is a trigger, so that it holds for every writer of the file and
+// costs one seek to the oldest rowid per insert. Ids only grow
+// (AUTOINCREMENT), so a span of ids bounds the count of rows: after any
+// insert at most kMaxEvents are left, and never fewer than kMaxEvents -
+// kEventsDroppedAtOnce once the cap was reached.
+constexpr const char* kCreateSchema = R"sql(
+CREATE TABLE IF NOT EXISTS topologies(
+  name TEXT PRIMARY KEY,
+  file TEXT NOT NULL,
+  text TEXT NOT NULL,
+  search_path_json TEXT NOT NULL,
+  state TEXT NOT NULL,
+  failure TEXT NOT NULL,
+  submitted_unix_ms INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS elements(
+  topology TEXT NOT NULL,
+  name TEXT NOT NULL,
+  plan_json TEXT NOT NULL,
+  node TEXT NOT NULL,
+  state TEXT NOT NULL,
+  pid INTEGER NOT NULL,
+  restarts INTEGER NOT NULL,
+  last_exit TEXT NOT NULL,
+  endpoints_json TEXT NOT NULL,
+  ended_links_json TEXT NOT NULL,
+  error TEXT NOT NULL,
+  PRIMARY KEY(topology, name));
+CREATE TABLE IF NOT EXISTS events(
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  unix_ms INTEGER NOT NULL,
+  topology TEXT NOT NULL,
+  element TEXT NOT NULL,
+  what TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS events_by_topology ON events(topology, id);
+CREATE TRIGGER IF NOT EXISTS events_cap AFTER INSERT ON events
+WHEN NEW.id - (SELECT min(id) FROM events) >= {max} BEGIN
+  DELETE FROM events WHERE id <= NEW.id - ({max} - {dropped});
+END;
+PRAGMA user_version = {version};
+)sql";
+
+// Upserts rather than INSERT OR REPLACE: an update in place writes one page
+// of the table, where a replace deletes, inserts at a new rowid and rewrites
+// the primary key's index too, which made SaveElement four times slower.
+constexpr const char* kSaveTopology =
+    "INSERT INTO topologies(name, file, text, search_path_json, state, failure, submitted_unix_ms) "
+    "VALUES(?, ?, ?, ?, ?, ?, ?) ON CONFLICT(name) DO UPDATE SET file = excluded.file, "
+    "text = excluded.text, search_path_json = excluded.search_path_json, state = excluded.state, "
+    "failure = excluded.failure, submitted_unix_ms = excluded.submitted_unix_ms";
+constexpr const char* kSaveElement =
+    "INSERT INTO elements(topology, name, plan_json, node, state, pid, restarts, last_exit, "
+    "endpoints_json, ended_links_json, error) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT(topology, name) DO UPDATE SET plan_json = excluded.plan_json, node = excluded.node, "
+    "state = excluded.state, pid = excluded.pid, restarts = excluded.restarts, "
+    "last_exit = excluded.last_exit, endpoints_json = excluded.endpoints_json, "
+    "ended_links_json = excluded.ended_links_json, error = excluded.error";
+constexpr const char* kAddEvent = "INSERT INTO events(unix_ms, topology, element, what) VALUES(?, ?, ?, ?)";
+constexpr const char* kLoadTopologies =
+    "SELECT name, file, text, search_path_json, state, failure, submitted_unix_ms "
+    "FROM topologies ORDER BY name";
+constexpr const char* kLoadElements =
+    "SELECT topology, name, plan_json, node, state, pid, restarts, last_exit, endpoints_json, "
+    "ended_links_json, error FROM elements ORDER BY topology, name";
+// Two texts rather than "? = '' OR topology = ?", which would hide the index.
+constexpr const char* kEventsOfAll =
+    "SELECT unix_ms, topology, element, what FROM "
+    "(SELECT * FROM events ORDER BY id DESC LIMIT ?) ORDER BY id";
+constexpr const char* kEventsOfTopology =
+    "SELECT unix_ms, topology, element, what FROM "
+    "(SELECT * FROM events WHERE topology = ? ORDER BY id DESC LIMIT ?) ORDER BY id";
+
+// Names the file, so that a master with several registries (tests) or a
+// user reading a log knows which one; ":memory:" has no file name.
+Status Failure(sqlite3* db, std::string_view operation) {
+  const char* file = db ? sqlite3_db_filename(db, "main") : nullptr;
+  return Status::IOError(fmt::format("registry {}: {}: {}", file && *file ? file : ":memory:", operation,
+                                     db ? sqlite3_errmsg(db) : "out of memory"));
+}
+
+Status Exec(sqlite3* db, const char* sql, std::string_view operation) {
+  if (sqlite3_exec(db, sql, nullptr, nullptr, nullptr) != SQLITE_OK) return Failure(db, operation);
+  return Status::OK();
+}
+
+// Finalizes on every path out of a const method's one-off query.
+struct Statement {
+  sqlite3_stmt* stmt = nullptr;
+  ~Statement() { sqlite3_finalize(stmt); }
+};
+
+Status Prepare(sqlite3* db, const char* sql, sqlite3_stmt** stmt, std::string_view operation) {
+  if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, stmt, nullptr) != SQLITE_OK) {
+    return Failure(db, operation);
+  }
+  return Status::OK();
+}
+
+// SQLITE_STATIC: the row outlives the statement's one step (see Run).
+void BindText(sqlite3_stmt* stmt, int index, const std::string& text) {
+  sqlite3_bind_text(stmt, index, text.data(), static_cast<int>(text.size()), SQLITE_STATIC);
+}
+
+// Steps a statement that returns no rows, and leaves it ready (and holding
+// no pointer into the caller's strings) for the next call. `operation()`
+// names what failed; it is called only then, so success formats nothing.
+template <typename Operation>
+Status Run(sqlite3* db, sqlite3_stmt* stmt, Operation operation) {
+  Status status = sqlite3_step(stmt) == SQLITE_DONE ? Status::OK() : Failure(db, operation());
+  sqlite3_reset(stmt);
+  sqlite3_clear_bindings(stmt);
+  return status;
+}
+
+// Text of any length, embedded zero bytes included.
+std::string ColumnText(sqlite3_stmt* stmt, int index) {
+  const unsigned char* text = sqlite3_column_text(stmt, index);
+  if (!text) return {};
+  return std::string(reinterpret_cast<const char*>(text), sqlite3_column_bytes(stmt, index));
+}
+
+// Runs `read_row` on every row; stops at the first error.
+template <typename ReadRow>
+Status ForEachRow(sqlite3* db, sqlite3_stmt* stmt, std::string_view operation, ReadRow read_row) {
+  for (;;) {
+    int rc = sqlite3_step(stmt);
+    if (rc == SQLITE_DONE) return Status::OK();
+    if (rc != SQLITE_ROW) return Failure(db, operation);
+    read_row(stmt);
+  }
+}
+
+Status ReadSchemaVersion(sqlite3* db, int* version) {
+  Statement query;
+  Status status = Prepare(db, "PRAGMA user_version", &query.stmt, "reading the schema version");
+  if (!status.ok()) return status;
+  return ForEachRow(db, query.stmt, "reading the schema version",
+                    [&](sqlite3_stmt* row) { *version = sqlite3_column_int(row, 0); });
+}
+
+Status RefuseNewer(sqlite3* db, int version) {
+  if (version <= kSchemaVersion) return Status::OK();
+  const char* file = sqlite3_db_filename(db, "main");
+  return Status::Invalid(fmt::format("registry {} has schema version {}; this master knows versions up to {}",
+                                     file && *file ? file : ":memory:", version, kSchemaVersion));
+}
+
+// In one write transaction, so that two masters opening a new file at once
+// neither both create it nor see it half made.
+Status CreateSchema(sqlite3* db) {
+  Status status = Exec(db, "BEGIN IMMEDIATE", "starting the schema transaction");
+  if (!status.ok()) return status;
+  int version = 0;
+  status = ReadSchemaVersion(db, &version);
+  if (status.ok()) status = RefuseNewer(db, version);
+  if (status.ok() && version < kSchemaVersion) {
+    status = Exec(db, fmt::format(kCreateSchema, fmt::arg("max", kMaxEvents), fmt::arg("dropped", kEventsDroppedAtOnce),
+                                  fmt::arg("version", kSchemaVersion)).c_str(), "creating the schema");
+  }
+  if (status.ok()) status = Exec(db, "COMMIT", "committing the schema");
+  if (!status.ok()) sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+  return status;
+}
+
+}  // namespace
+
+Status RegistryStore::Open(const std::string& path, std::unique_ptr<RegistryStore>* out) {
+  if (path != ":memory:") {
+    std::filesystem::path folder = std::filesystem::path(path).parent_path();
+    std::error_code error;
+    if (!folder.empty()) std::filesystem::create_directories(folder, error);
+    if (error) {
+      return Status::IOError(fmt::format("registry {}: creating {}: {}", path, folder.string(), error.message()));
+    }
+  }
+  sqlite3* db = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+  // From here the store owns the handle, which must be closed even when
+  // opening failed.
+  std::unique_ptr<RegistryStore> store(new RegistryStore(db));
+  if (rc != SQLITE_OK) {
+    return Status::IOError(fmt::format("registry {}: opening: {}", path, db ? sqlite3_errmsg(db) : "out of memory"));
+  }
+  sqlite3_extended_result_codes(db, 1);
+  sqlite3_busy_timeout(db, kBusyTimeoutMs);
+  // The version first: a newer master's file is refused before anything,
+  // its journal mode included, is written to it. A file that is not a
+  // database fails here too.
+  int version = 0;
+  Status status = ReadSchemaVersion(db, &version);
+  if (status.ok()) status = RefuseNewer(db, version);
+  // WAL: a reader (`datablox status` on the same file) never blocks the
+  // master. NORMAL: a power cut may lose the last changes, never the file.
+  if (status.ok()) status = Exec(db, "PRAGMA journal_mode=WAL", "setting journal_mode=WAL");
+  if (status.ok()) status = Exec(db, "PRAGMA synchronous=NORMAL", "setting synchronous=NORMAL");
+  if (status.ok()) status = CreateSchema(db);
+  if (status.ok()) status = Prepare(db, kSaveTopology, &store->save_topology_, "preparing SaveTopology");
+  if (status.ok()) status = Prepare(db, kSaveElement, &store->save_element_, "preparing SaveElement");
+  if (status.ok()) status = Prepare(db, kAddEvent, &store->add_event_, "preparing AddEvent");
+  if (!status.ok()) return status;
+  *out = std::move(store);
+  return Status::OK();
+}
+
+RegistryStore::~RegistryStore() {
+  sqlite3_finalize(save_topology_);
+  sqlite3_finalize(save_element_);
+  sqlite3_finalize(add_event_);
+  sqlite3_close_v2(db_);
+}
+
+Status RegistryStore::SaveTopology(const TopologyRow& row) {
+  BindText(save_topology_, 1, row.name);
+  BindText(save_topology_, 2, row.file);
+  BindText(save_topology_, 3, row.text);
+  BindText(save_topology_, 4, row.search_path_json);
+  BindText(save_topology_, 5, row.state);
+  BindText(save_topology_, 6, row.failure);
+  sqlite3_bind_int64(save_topology_, 7, row.submitted_unix_ms);
+  return Run(db_, save_topology_, [&] { return fmt::format("saving topology {}", row.name); });
+}
+
+Status RegistryStore::SaveElement(const ElementRow& row) {
+  BindText(save_element_, 1, row.topology);
+  BindText(save_element_, 2, row.name);
+  BindText(save_element_, 3, row.plan_json);
+  BindText(save_element_, 4, row.node);
+  BindText(save_element_, 5, row.state);
+  sqlite3_bind_int(save_element_, 6, row.pid);
+  sqlite3_bind_int(save_element_, 7, row.restarts);
+  BindText(save_element_, 8, row.last_exit);
+  BindText(save_element_, 9, row.endpoints_json);
+  BindText(save_element_, 10, row.ended_links_json);
+  BindText(save_element_, 11, row.error);
+  return Run(db_, save_element_, [&] { return fmt::format("saving element {}.{}", row.topology, row.name); });
+}
+
+Status RegistryStore::RemoveTopology(const std::string& name) {
+  std::string operation = fmt::format("removing topology {}", name);
+  Status status = Exec(db_, "BEGIN IMMEDIATE", operation);
+  if (!status.ok()) return status;
+  Statement elements, topology;
+  status = Prepare(db_, "DELETE FROM elements WHERE topology = ?", &elements.stmt, operation);
+  if (status.ok()) status = Prepare(db_, "DELETE FROM topologies WHERE name = ?", &topology.stmt, operation);
+  if (status.ok()) {
+    BindText(elements.stmt, 1, name);
+    status = Run(db_, elements.stmt, [&] { return operation; });
+  }
+  if (status.ok()) {
+    BindText(topology.stmt, 1, name);
+    status = Run(db_, topology.stmt, [&] { return operation; });
+  }
+  if (status.ok()) status = Exec(db_, "COMMIT", operation);
+  if (!status.ok()) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  return status;
+}
+
+Status RegistryStore::AddEvent(const EventRow& row) {
+  sqlite3_bind_int64(add_event_, 1, row.unix_ms);
+  BindText(add_event_, 2, row.topology);
+  BindText(add_event_, 3, row.element);
+  BindText(add_event_, 4, row.what);
+  return Run(db_, add_event_, [] { return "adding an event"; });
+}
+
+Status RegistryStore::Load(std::vector<TopologyRow>* topologies, std::vector<ElementRow>* elements) const {
+  topologies->clear();
+  elements->clear();
+  Statement query;
+  Status status = Prepare(db_, kLoadTopologies, &query.stmt, "loading topologies");
+  if (status.ok()) {
+    status = ForEachRow(db_, query.stmt, "loading topologies", [&](sqlite3_stmt* stmt) {
+      TopologyRow& row = topologies->emplace_back();
+      row.name = ColumnText(stmt, 0);
+      row.file = ColumnText(stmt, 1);
+      row.text = ColumnText(stmt, 2);
+      row.search_path_json = ColumnText(stmt, 3);
+      row.state = ColumnText(stmt, 4);
+      row.failure = ColumnText(stmt, 5);
+      row.submitted_unix_ms = sqlite3_column_int64(stmt, 6);
+    });
+  }
+  if (!status.ok()) return status;
+  Statement element_query;
+  status = Prepare(db_, kLoadElements, &element_query.stmt, "loading elements");
+  if (!status.ok()) return status;
+  return ForEachRow(db_, element_query.stmt, "loading elements", [&](sqlite3_stmt* stmt) {
+    ElementRow& row = elements->emplace_back();
+    row.topology = ColumnText(stmt, 0);
+    row.name = ColumnText(stmt, 1);
+    row.plan_json = ColumnText(stmt, 2);
+    row.node = ColumnText(stmt, 3);
+    row.state = ColumnText(stmt, 4);
+    row.pid = sqlite3_column_int(stmt, 5);
+    row.restarts = sqlite3_column_int(stmt, 6);
+    row.last_exit = ColumnText(stmt, 7);
+    row.endpoints_json = ColumnText(stmt, 8);
+    row.ended_links_json = ColumnText(stmt, 9);
+    row.error = ColumnText(stmt, 10);
+  });
+}
+
+Status RegistryStore::Events(const std::string& topology, int limit, std::vector<EventRow>* events) const {
+  events->clear();
+  if (limit < 0) return Status::Invalid(fmt::format("registry events: limit {} is negative", limit));
+  Statement query;
+  Status status = Prepare(db_, topology.empty() ? kEventsOfAll : kEventsOfTopology, &query.stmt, "reading events");
+  if (!status.ok()) return status;
+  if (topology.empty()) {
+    sqlite3_bind_int(query.stmt, 1, limit);
+  } else {
+    BindText(query.stmt, 1, topology);
+    sqlite3_bind_int(query.stmt, 2, limit);
+  }
+  return ForEachRow(db_, query.stmt, "reading events", [&](sqlite3_stmt* stmt) {
+    EventRow& row = events->emplace_back();
+    row.unix_ms = sqlite3_column_int64(stmt, 0);
+    row.topology = ColumnText(stmt, 1);
+    row.element = ColumnText(stmt, 2);
+    row.what = ColumnText(stmt, 3);
+  });
+}
+
+}  // namespace datablox

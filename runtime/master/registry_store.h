@@ -1,0 +1,84 @@
+// The master's memory on disk: topologies, their elements with placements,
+// restarts and exits, and a log of events, in one SQLite file. The master
+// writes through it on every change of state (not on every load sample), so
+// that a master killed with SIGKILL and started again reads back what was
+// running and re-adopts it instead of starting it again.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "datablox/status.h"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace datablox {
+
+struct TopologyRow {
+  std::string name;
+  std::string file;
+  std::string text;              // the .topo source, as submitted
+  std::string search_path_json;  // JSON array of folders
+  std::string state;             // "starting", "running", "done", "failed", "stopping", "stopped"
+  std::string failure;
+  int64_t submitted_unix_ms = 0;
+};
+
+struct ElementRow {
+  std::string topology;
+  std::string name;
+  std::string plan_json;       // control::ToJson(ElementPlan)
+  std::string node;            // where it is placed now
+  std::string state;           // the master's ElementState name
+  int pid = 0;
+  int restarts = 0;
+  std::string last_exit;       // "killed by signal 9", "exited with status 1", ""
+  std::string endpoints_json;  // JSON object: port -> endpoint
+  std::string ended_links_json;  // JSON array of link ids that ended for good
+  std::string error;
+};
+
+struct EventRow {
+  int64_t unix_ms = 0;
+  std::string topology;
+  std::string element;  // "" for a topology or node event
+  std::string what;
+};
+
+class RegistryStore {
+ public:
+  // Opens (creating if needed) the registry at `path`; ":memory:" keeps it
+  // in memory (the embedded `datablox run`). The schema is created on first
+  // use; a file from a newer schema version is refused with a clear error.
+  static Status Open(const std::string& path, std::unique_ptr<RegistryStore>* out);
+  ~RegistryStore();
+  RegistryStore(const RegistryStore&) = delete;
+  RegistryStore& operator=(const RegistryStore&) = delete;
+
+  // Inserts or replaces by primary key (name; topology + name).
+  Status SaveTopology(const TopologyRow& row);
+  Status SaveElement(const ElementRow& row);
+  // Removes a topology and its elements (a name submitted again).
+  Status RemoveTopology(const std::string& name);
+  Status AddEvent(const EventRow& row);
+
+  // Everything, for a master starting up: topologies in name order, elements
+  // in (topology, name) order.
+  Status Load(std::vector<TopologyRow>* topologies, std::vector<ElementRow>* elements) const;
+  // The newest `limit` events of a topology ("" : of all), oldest first.
+  Status Events(const std::string& topology, int limit, std::vector<EventRow>* events) const;
+
+ private:
+  explicit RegistryStore(sqlite3* db) : db_(db) {}
+  sqlite3* db_;
+  // Prepared once in Open: the master saves on every change of state, and
+  // preparing costs more than the write. They make the store single-threaded.
+  sqlite3_stmt* save_topology_ = nullptr;
+  sqlite3_stmt* save_element_ = nullptr;
+  sqlite3_stmt* add_event_ = nullptr;
+};
+
+}  // namespace datablox
