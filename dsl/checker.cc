@@ -24,6 +24,14 @@ const std::vector<PolicyKey>& PolicyKeys() {
       {"queue", ParamValue::Kind::kInt,
        "logs in flight per input link; a full queue blocks the sender (backpressure)"},
       {"batch", ParamValue::Kind::kInt, "logs per message sent downstream"},
+      {"restart", ParamValue::Kind::kString,
+       "when its caretaker restarts the element: \"on-failure\" (default: when it crashes), "
+       "\"always\" (also when it fails on purpose), \"never\""},
+      {"restart_limit", ParamValue::Kind::kInt,
+       "crashes in a row (without 10 s of health between) before the element is failed; default 5"},
+      {"backoff_ms", ParamValue::Kind::kInt,
+       "delay before the second restart in a row, doubled for each one after (first is at once; "
+       "at most 10 s); default 100"},
   };
   return kKeys;
 }
@@ -451,6 +459,13 @@ class Checker {
           Error(value_pos,
                 fmt::format("policy '{}' of '{}' must be a {}, found {}", key, policy.element,
                             KindName(known->kind), DescribeValue(value)));
+        } else if (key == "restart") {
+          static const std::vector<std::string> kRestarts = {"on-failure", "always", "never"};
+          if (std::find(kRestarts.begin(), kRestarts.end(), value.s) == kRestarts.end()) {
+            Error(value_pos, fmt::format("policy 'restart' of '{}' must be one of {}, found \"{}\"{}",
+                                         policy.element, fmt::join(kRestarts, ", "), value.s,
+                                         Suggestion(value.s, kRestarts)));
+          }
         }
       }
     }

@@ -3,12 +3,16 @@
 // scripts, 69 when the master cannot be reached.
 #include <fmt/format.h>
 
+#include <fmt/chrono.h>
+
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include "datablox/element.h"
 #include "dsl/loader.h"
+#include "runtime/caretaker/caretaker.h"
 #include "runtime/core/wire.h"
 #include "tools/commands.h"
 #include "tools/master_client.h"
@@ -124,10 +128,112 @@ int Nodes(const std::string& master, const OutputFormat& format) {
     std::printf("%s\n", reply["nodes"].dump(2).c_str());
     return kExitOk;
   }
-  std::printf("%-16s %-6s %s\n", "NODE", "CORES", "MEMORY");
+  std::printf("%-12s %-16s %-6s %-6s %-5s %-15s %-9s %s\n", "NODE", "ADDRESS", "STATE", "CORES", "CPU", "MEMORY",
+              "ELEMENTS", "LAST SEEN");
   for (const Json& n : reply["nodes"]) {
-    std::printf("%-16s %-6d %s\n", n.value("name", "").c_str(), n.value("cores", 0),
-                fmt::format("{}MB", n.value("memory_mb", 0)).c_str());
+    std::printf("%-12s %-16s %-6s %-6d %-5s %-15s %-9d %s\n", n.value("name", "").c_str(), n.value("address", "").c_str(),
+                n.value("state", "").c_str(), n.value("cores", 0), fmt::format("{:.0f}%", n.value("cpu_percent", 0.0)).c_str(),
+                fmt::format("{}/{}MB", n.value("memory_used_mb", 0), n.value("memory_mb", 0)).c_str(), n.value("elements", 0),
+                fmt::format("{:.1f}s ago", n.value("last_seen_s", 0.0)).c_str());
+  }
+  return kExitOk;
+}
+
+int Logs(const std::string& target, int lines, const std::string& master) {
+  zmq::context_t zmq(1);
+  std::string endpoint = MasterEndpoint(master);
+  MasterClient client(zmq, endpoint);
+  std::string topology, element;
+  Json record, reply;
+  Status st = ResolveElement(client, target, &topology, &element, &record);
+  if (st.code() == Status::Code::kUnavailable || st.IsTimeout()) return Unreachable(endpoint, st);
+  if (!st.ok()) {
+    std::fprintf(stderr, "error: %s\n", st.message().c_str());
+    return kExitUsage;
+  }
+  st = client.Ask({{"op", "logs"}, {"element", topology + "/" + element}, {"lines", lines}}, &reply);
+  if (!st.ok()) return Unreachable(endpoint, st);
+  if (!reply.value("ok", false)) {
+    std::fprintf(stderr, "error: %s\n", reply.value("error", "no logs").c_str());
+    return kExitFailed;
+  }
+  const Json& text = reply["lines"];
+  for (const Json& line : text) std::printf("%s\n", line.get<std::string>().c_str());
+  if (text.empty()) std::fprintf(stderr, "(%s/%s has written nothing to stderr)\n", topology.c_str(), element.c_str());
+  return kExitOk;
+}
+
+int Events(const std::string& topology, int limit, const std::string& master, const OutputFormat& format) {
+  zmq::context_t zmq(1);
+  std::string endpoint = MasterEndpoint(master);
+  MasterClient client(zmq, endpoint);
+  Json reply;
+  Status st = client.Ask({{"op", "events"}, {"topology", topology}, {"limit", limit}}, &reply);
+  if (!st.ok()) return Unreachable(endpoint, st);
+  if (!reply.value("ok", false)) {
+    std::fprintf(stderr, "error: %s\n", reply.value("error", "no events").c_str());
+    return kExitFailed;
+  }
+  if (format.json) {
+    std::printf("%s\n", reply["events"].dump(2).c_str());
+    return kExitOk;
+  }
+  for (const Json& e : reply["events"]) {
+    auto at = std::chrono::system_clock::time_point(std::chrono::milliseconds(e.value("unix_ms", int64_t{0})));
+    std::string who = e.value("topology", "");
+    if (!e.value("element", "").empty()) who += "/" + e.value("element", "");
+    std::printf("%s  %-24s %s\n", fmt::format("{:%Y-%m-%d %H:%M:%S}", fmt::localtime(std::chrono::system_clock::to_time_t(at))).c_str(),
+                who.c_str(), e.value("what", "").c_str());
+  }
+  return kExitOk;
+}
+
+int CaretakerStatus(const std::string& node, const std::string& control_endpoint, const OutputFormat& format) {
+  std::string endpoint = control_endpoint;
+  if (endpoint.empty() && !node.empty()) endpoint = DefaultCaretakerControl(node);
+  if (endpoint.empty()) {
+    // No node named: the one caretaker of this machine, if there is one.
+    std::string probe = DefaultCaretakerControl("X");
+    std::filesystem::path folder = std::filesystem::path(probe.substr(6)).parent_path();
+    std::vector<std::string> found;
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(folder, ec)) {
+      std::string file = entry.path().filename().string();
+      if (file.rfind("caretaker-", 0) == 0) found.push_back(file.substr(10, file.size() - 10 - 4));
+    }
+    if (found.size() != 1) {
+      std::fprintf(stderr, found.empty() ? "error: no caretaker runs on this machine (none in %s)\n"
+                                         : "error: several caretakers run here (%s): say --node NAME\n",
+                   found.empty() ? folder.c_str() : fmt::format("{}", fmt::join(found, ", ")).c_str());
+      return found.empty() ? kExitUnavailable : kExitUsage;
+    }
+    endpoint = DefaultCaretakerControl(found[0]);
+  }
+  zmq::context_t zmq(1);
+  MasterClient client(zmq, endpoint);
+  Json reply;
+  Status st = client.Ask({{"op", "status"}}, &reply, std::chrono::milliseconds(3000));
+  if (!st.ok()) {
+    std::fprintf(stderr, "error: no caretaker answers at %s: %s\n", endpoint.c_str(), st.message().c_str());
+    return kExitUnavailable;
+  }
+  if (format.json) {
+    std::printf("%s\n", reply.dump(2).c_str());
+    return kExitOk;
+  }
+  const Json& m = reply["master"];
+  std::printf("node %s (%s), pid %d; master %s: %s; cpu %.0f%%, memory %lu/%lu MB\n", reply.value("node", "").c_str(),
+              reply.value("address", "").c_str(), reply.value("pid", 0), m.value("endpoint", "").c_str(),
+              m.value("connected", false) ? fmt::format("connected (heard {:.1f} s ago)", m.value("last_heard_s", 0.0)).c_str()
+                                          : "NOT CONNECTED",
+              reply.value("cpu_percent", 0.0), static_cast<unsigned long>(reply.value("memory_used_mb", uint64_t{0})),
+              static_cast<unsigned long>(reply.value("memory_mb", uint64_t{0})));
+  std::printf("%-30s %-7s %-10s %-8s %-5s %-7s %-5s %s\n", "ELEMENT", "PID", "STATE", "RESTARTS", "CPU", "MEM", "AGE", "LAST EXIT");
+  for (const Json& e : reply["elements"]) {
+    std::printf("%-30s %-7d %-10s %-8d %-5s %-7s %-5s %s\n", e.value("element", "").c_str(), e.value("pid", 0),
+                e.value("state", "").c_str(), e.value("restarts", 0), fmt::format("{:.0f}%", e.value("cpu_percent", 0.0)).c_str(),
+                (Human(e.value("rss_bytes", 0.0)) + "B").c_str(), Age(e.value("age_s", 0.0)).c_str(),
+                e.value("last_exit", "").c_str());
   }
   return kExitOk;
 }

@@ -2,8 +2,13 @@
 #pragma once
 
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
+
+namespace datablox {
+struct CaretakerOptions;
+}
 
 namespace datablox::cli {
 
@@ -52,5 +57,10 @@ int StatusCommand(const std::string& topology, const std::string& master, const 
 int Kill(const std::string& topology, double wait_s, const std::string& master);
 int Handler(const std::string& target, const std::optional<std::string>& value, const std::string& master);
 int Call(const std::string& target, const std::string& json, int timeout_ms, const std::string& master);
+int Logs(const std::string& target, int lines, const std::string& master);
+int Events(const std::string& topology, int limit, const std::string& master, const OutputFormat& format);
+// Asks the caretaker of this machine directly (no master involved).
+int ReadCaretakerConfig(const std::string& path, const std::set<std::string>& flags_given, CaretakerOptions* options);
+int CaretakerStatus(const std::string& node, const std::string& control_endpoint, const OutputFormat& format);
 
 }  // namespace datablox::cli

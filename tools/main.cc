@@ -102,16 +102,46 @@ int main(int argc, char** argv) {
   call->add_option("--timeout-ms", call_timeout_ms, "how long to wait for the reply")->capture_default_str();
   add_master(call);
 
+  int log_lines = 50;
+  auto* logs = app.add_subcommand("logs", "show the recent stderr of an element (all its restarts)");
+  logs->add_option("ELEMENT", target, "[TOPOLOGY/]ELEMENT")->required();
+  logs->add_option("-n,--lines", log_lines, "how many lines, newest last")->capture_default_str();
+  add_master(logs);
+
+  int event_count = 50;
+  auto* events = app.add_subcommand("events", "show what happened: submits, restarts, moves, nodes lost");
+  events->add_option("TOPOLOGY", topology_name, "only this topology's events");
+  events->add_option("-n,--count", event_count, "how many events, newest last")->capture_default_str();
+  add_master(events);
+  add_output(events);
+
   MasterOptions master_options;
   auto* master = app.add_subcommand("master", "run the master daemon");
   master->add_option("--listen", master_options.listen, "endpoint to bind")->capture_default_str();
+  master->add_option("--registry", master_options.registry,
+                     "SQLite file keeping topologies, placements, restarts and events (\":memory:\" keeps nothing)")
+      ->capture_default_str();
+  master->add_option("--node-timeout", master_options.node_timeout_s,
+                     "seconds without a heartbeat after which a node is dead and its elements move")
+      ->capture_default_str()
+      ->check(CLI::Range(0.2, 3600.0));
   master->add_option("--ready-fd", master_options.ready_fd, "write the bound endpoint to this fd")->group("");
 
   CaretakerOptions caretaker_options;
-  auto* caretaker = app.add_subcommand("caretaker", "run a caretaker daemon for this node");
-  caretaker->add_option("--master", caretaker_options.master_endpoint, "the master's endpoint")->required();
+  std::string caretaker_config;
+  auto* caretaker = app.add_subcommand("caretaker", "run a caretaker daemon for this node (or: caretaker status)");
+  caretaker->add_option("--config", caretaker_config, "a TOML file with master, node, bind, control (flags win)");
+  caretaker->add_option("--master", caretaker_options.master_endpoint, "the master's endpoint");
   caretaker->add_option("--node", caretaker_options.node, "this node's name")->capture_default_str();
   caretaker->add_option("--bind", caretaker_options.bind_host, "address element inputs bind to")->capture_default_str();
+  caretaker->add_option("--control", caretaker_options.control_endpoint,
+                        "where `caretaker status` reaches it (default ipc:///tmp/datablox-UID/caretaker-NODE.ipc)");
+  caretaker->require_subcommand(0, 1);
+  std::string status_node, status_control;
+  auto* caretaker_status = caretaker->add_subcommand("status", "ask this machine's caretaker directly (works while the master is down)");
+  caretaker_status->add_option("--node", status_node, "which caretaker, when several run here");
+  caretaker_status->add_option("--control", status_control, "its status endpoint, when not the default");
+  add_output(caretaker_status);
 
   HostOptions host_options;
   auto* host = app.add_subcommand("host", "run one element (started by a caretaker)");
@@ -144,8 +174,23 @@ int main(int argc, char** argv) {
     if (*kill) return cli::Kill(topology_name, wait_s, master_address);
     if (*handler) return cli::Handler(target, handler_value, master_address);
     if (*call) return cli::Call(target, json_request, call_timeout_ms, master_address);
+    if (*logs) return cli::Logs(target, log_lines, master_address);
+    if (*events) return cli::Events(topology_name, event_count, master_address, format);
     if (*master) return RunMaster(master_options);
+    if (*caretaker_status) return cli::CaretakerStatus(status_node, status_control, format);
     if (*caretaker) {
+      if (!caretaker_config.empty()) {
+        std::set<std::string> given;
+        for (const char* flag : {"--master", "--node", "--bind", "--control"}) {
+          if (caretaker->count(flag)) given.insert(flag);
+        }
+        int code = cli::ReadCaretakerConfig(caretaker_config, given, &caretaker_options);
+        if (code != cli::kExitOk) return code;
+      }
+      if (caretaker_options.master_endpoint.empty()) {
+        std::fprintf(stderr, "error: caretaker: say which master to join: --master tcp://HOST:PORT (or master = in --config)\n");
+        return cli::kExitUsage;
+      }
       caretaker_options.executable = SelfExecutable(argv[0]);
       return RunCaretaker(caretaker_options);
     }

@@ -120,7 +120,10 @@ int Run(const RunOptions& options) {
   // The write end must survive exec in the master: dup it without CLOEXEC.
   int ready_child = ::dup(ready[1]);
   ::close(ready[1]);
-  pid_t master = Start(options.executable, {"master", "--listen", "tcp://127.0.0.1:*", "--ready-fd", std::to_string(ready_child)},
+  // The embedded master keeps no registry: a `run` owns its topology start
+  // to end, and nothing of it should outlive it.
+  pid_t master = Start(options.executable, {"master", "--listen", "tcp://127.0.0.1:*", "--registry", ":memory:",
+                                            "--ready-fd", std::to_string(ready_child)},
                        /*quiet_info=*/true);
   ::close(ready_child);
   std::string endpoint;
@@ -143,7 +146,10 @@ int Run(const RunOptions& options) {
     return kExitUnavailable;
   }
   endpoint.resize(endpoint.find('\n'));
-  pid_t caretaker = Start(options.executable, {"caretaker", "--master", endpoint, "--node", "local"});
+  // Its own status socket: a `run` must not take over the one of a
+  // caretaker daemon named "local" on this machine, nor another run's.
+  pid_t caretaker = Start(options.executable, {"caretaker", "--master", endpoint, "--node", "local", "--control",
+                                               fmt::format("ipc:///tmp/datablox-{}/run-{}.ipc", ::getuid(), ::getpid())});
 
   int exit_code = kExitOk;
   auto began = Clock::now();

@@ -1,7 +1,10 @@
 // The caretaker: one daemon per node. It starts and stops element hosts on
 // the master's word, relays between them and the master, measures their load
-// (CPU, memory) and reports every exit. It never decides anything about the
-// topology: that is the master's job.
+// (CPU, memory), restarts a host that crashes (per the element's restart
+// policy, at the same addresses, rewired from the master's last word), keeps
+// the last lines of every host's stderr, and answers `datablox caretaker
+// status` on a local socket whether or not the master is there. It decides
+// nothing about the topology: that is the master's job.
 #pragma once
 
 #include <string>
@@ -13,7 +16,12 @@ struct CaretakerOptions {
   std::string node = "local";             // this node's name
   std::string bind_host = "127.0.0.1";    // where hosts and element inputs bind
   std::string executable;                 // the datablox binary, to start hosts with
+  std::string control_endpoint;           // the status service; "" : DefaultCaretakerControl(node)
 };
+
+// ipc:///tmp/datablox-UID/caretaker-NODE.ipc: where `datablox caretaker
+// status --node NODE` finds the caretaker of NODE on this machine.
+std::string DefaultCaretakerControl(const std::string& node);
 
 // Runs until told to shut down (or SIGTERM/SIGINT). Returns the exit status.
 int RunCaretaker(const CaretakerOptions& options);

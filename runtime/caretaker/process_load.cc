@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -38,6 +39,32 @@ ProcessLoad ProcessLoadMeter::Sample() {
   }
   last_ticks_ = ticks;
   last_time_ = now;
+  return load;
+}
+
+NodeLoad NodeLoadMeter::Sample() {
+  NodeLoad load;
+  std::ifstream stat("/proc/stat");
+  std::string cpu;
+  uint64_t user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0;
+  if (stat >> cpu >> user >> nice >> system >> idle >> iowait >> irq >> softirq >> steal) {
+    uint64_t busy = user + nice + system + irq + softirq + steal;
+    uint64_t total = busy + idle + iowait;
+    if (last_total_ != 0 && total > last_total_) {
+      load.cpu_percent = 100.0 * static_cast<double>(busy - last_busy_) / static_cast<double>(total - last_total_);
+    }
+    last_busy_ = busy;
+    last_total_ = total;
+  }
+  std::ifstream meminfo("/proc/meminfo");
+  std::string key, unit;
+  uint64_t value = 0, total_kb = 0, available_kb = 0;
+  while (meminfo >> key >> value >> unit) {
+    if (key == "MemTotal:") total_kb = value;
+    if (key == "MemAvailable:") available_kb = value;
+  }
+  load.memory_total_mb = total_kb >> 10;
+  load.memory_used_mb = (total_kb - std::min(total_kb, available_kb)) >> 10;
   return load;
 }
 

@@ -128,7 +128,8 @@ Json ToJson(const ElementPlan& plan) {
   return {{"topology", plan.topology}, {"name", plan.name},         {"class", plan.class_name},
           {"node", plan.node},         {"params", params},          {"push_in", plan.push_in},
           {"push_out", plan.push_out}, {"query_in", plan.query_in}, {"query_out", plan.query_out},
-          {"query_timeout_ms", plan.query_timeout_ms}, {"search_path", plan.search_path}};
+          {"query_timeout_ms", plan.query_timeout_ms}, {"search_path", plan.search_path},
+          {"restart", plan.restart}, {"restart_limit", plan.restart_limit}, {"backoff_ms", plan.backoff_ms}};
 }
 
 ElementPlan PlanFromJson(const Json& json) {
@@ -145,6 +146,9 @@ ElementPlan PlanFromJson(const Json& json) {
   if (json.contains("query_in")) plan.query_in = json["query_in"].get<std::vector<PortPlan>>();
   if (json.contains("query_out")) plan.query_out = json["query_out"].get<std::vector<PortPlan>>();
   plan.query_timeout_ms = json.value("query_timeout_ms", 5000);
+  plan.restart = json.value("restart", "on-failure");
+  plan.restart_limit = json.value("restart_limit", 5);
+  plan.backoff_ms = json.value("backoff_ms", 100);
   if (json.contains("search_path")) plan.search_path = json["search_path"].get<std::vector<std::string>>();
   return plan;
 }

@@ -75,6 +75,11 @@ struct ElementPlan {
   std::map<std::string, ParamValue, std::less<>> params;
   std::vector<PortPlan> push_in, push_out, query_in, query_out;
   int query_timeout_ms = 5000;
+  // What the caretaker does when the element dies (policy restart,
+  // restart_limit, backoff_ms).
+  std::string restart = "on-failure";
+  int restart_limit = 5;
+  int backoff_ms = 100;
   std::vector<std::string> search_path;  // where class loaders look (Python modules)
 };
 

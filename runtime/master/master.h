@@ -1,18 +1,27 @@
 // The master: reads and checks topologies, places their elements on the
 // nodes whose caretakers have joined, tells every element where its peers
-// are, follows their load, and ends or fails each topology as its elements
-// end or fail.
+// are, follows their load, re-places the elements of a node that stops
+// heartbeating, and ends or fails each topology as its elements end or fail.
+// It keeps its state in a SQLite registry, so that a master killed and
+// started again re-adopts what the caretakers still run.
 #pragma once
 
 #include <string>
 
 namespace datablox {
 
+// $XDG_STATE_HOME/datablox/master.db, else ~/.local/state/datablox/master.db.
+std::string DefaultRegistryPath();
+
 struct MasterOptions {
   std::string listen = "tcp://127.0.0.1:7070";  // where caretakers and clients reach it
   // When set, the actual endpoint is written to this file descriptor once
   // bound (how `datablox run` learns an ephemeral port), then it is closed.
   int ready_fd = -1;
+  // The SQLite registry; ":memory:" keeps nothing (the embedded `run`).
+  std::string registry = DefaultRegistryPath();
+  // A node silent this long is dead: its elements are placed elsewhere.
+  double node_timeout_s = 2.0;
 };
 
 int RunMaster(const MasterOptions& options);

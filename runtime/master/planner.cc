@@ -17,6 +17,15 @@ int PolicyInt(const dsl::Topology& topology, const std::string& element, const c
   return fallback;
 }
 
+std::string PolicyString(const dsl::Topology& topology, const std::string& element, const char* key, std::string fallback) {
+  for (const dsl::Policy& policy : topology.policies) {
+    if (policy.element != element) continue;
+    auto it = policy.values.find(key);
+    if (it != policy.values.end() && it->second.kind == ParamValue::Kind::kString) return it->second.s;
+  }
+  return fallback;
+}
+
 control::PortPlan& PortOf(std::vector<control::PortPlan>& ports, const std::string& port) {
   for (auto& p : ports) {
     if (p.port == port) return p;
@@ -38,6 +47,9 @@ Status PlanTopology(const dsl::Topology& topology, const std::string& name, std:
     plan.name = decl.name;
     plan.class_name = decl.class_name;
     plan.params = decl.params;
+    plan.restart = PolicyString(topology, decl.name, "restart", plan.restart);
+    plan.restart_limit = PolicyInt(topology, decl.name, "restart_limit", plan.restart_limit);
+    plan.backoff_ms = PolicyInt(topology, decl.name, "backoff_ms", plan.backoff_ms);
     NodeInfo* node = nullptr;
     if (!decl.node.empty()) {
       for (NodeInfo& n : nodes) {

@@ -272,10 +272,32 @@ src :: Sequence(count: 5)
 ex  :: py:pyt_life.Exits(code: {code})
 out :: JsonLinesSink(path: "out.jsonl")
 src -> ex -> out
+policy ex {{ restart: "never" }}
 """
     result = run_topology(tmp_path, text, "-o", "json")
     assert result.returncode == 1, result.stderr
     assert f"error: element 'ex' (py:pyt_life.Exits) exited with status {code} before ending" in result.stderr
+    assert final_status(result)["state"] == "failed"
+    assert not (tmp_path / "out.jsonl").exists()
+    assert_no_process_left(result)
+
+
+def test_an_element_that_keeps_exiting_is_restarted_up_to_its_limit_then_fails(tmp_path, run_topology):
+    # Exiting without ending is a crash: restarted (at once, then after a
+    # doubling backoff), and failed for good once restart_limit is reached.
+    text = """
+src :: Sequence(count: 5)
+ex  :: py:pyt_life.Exits(code: 3)
+out :: JsonLinesSink(path: "out.jsonl")
+src -> ex -> out
+policy ex { restart_limit: 3, backoff_ms: 10 }
+"""
+    result = run_topology(tmp_path, text, "-o", "json")
+    assert result.returncode == 1, result.stderr
+    assert "error: element 'ex' (py:pyt_life.Exits) exited with status 3 after 3 restarts (restart_limit 3 reached)" in result.stderr
+    assert result.stderr.count("restarting it") == 3, result.stderr
+    ex = next(e for e in final_status(result)["elements"] if e["name"] == "ex")
+    assert ex["restarts"] == 3 and ex["last_exit"] == "exited with status 3", ex
     assert final_status(result)["state"] == "failed"
     assert not (tmp_path / "out.jsonl").exists()
     assert_no_process_left(result)
