@@ -438,8 +438,26 @@ TEST(CheckerTest, ReportsPolicyOnUndeclaredElement) {
 
 TEST(CheckerTest, ReportsUnknownPolicyKey) {
   EXPECT_TRUE(HasOneError("store :: Store\npolicy store { qeue: 4 }\n", 2, 16,
-                          "unknown policy key 'qeue'; valid keys: queue, batch; did you mean "
-                          "'queue'?"));
+                          "unknown policy key 'qeue'; valid keys: queue, batch, restart, "
+                          "restart_limit, backoff_ms; did you mean 'queue'?"));
+}
+
+TEST(CheckerTest, AcceptsRestartPolicies) {
+  for (const char* policy : {"on-failure", "always", "never"}) {
+    std::string text = std::string("store :: Store\npolicy store { restart: \"") + policy + "\", restart_limit: 3, backoff_ms: 50 }\n";
+    EXPECT_EQ(AllText(CheckText(text)), "") << policy;
+  }
+}
+
+TEST(CheckerTest, ReportsUnknownRestartPolicyWithSuggestion) {
+  EXPECT_TRUE(HasOneError("store :: Store\npolicy store { restart: \"on_failure\" }\n", 2, 25,
+                          "policy 'restart' of 'store' must be one of on-failure, always, never, found "
+                          "\"on_failure\"; did you mean 'on-failure'?"));
+}
+
+TEST(CheckerTest, ReportsRestartLimitOfWrongType) {
+  EXPECT_TRUE(HasOneError("store :: Store\npolicy store { restart_limit: \"5\" }\n", 2, 31,
+                          "policy 'restart_limit' of 'store' must be an int >= 1, found string \"5\""));
 }
 
 TEST(CheckerTest, ReportsPolicyValueBelowOne) {
@@ -548,11 +566,12 @@ TEST(LoaderTest, ReportsSyntaxAndCheckErrorsTogetherWithoutEchoes) {
   EXPECT_NE(errors[2].message.find("unknown class 'Snk'; did you mean 'Sink'?"), std::string::npos);
 }
 
-TEST(LoaderTest, PolicyKeysAreQueueAndBatch) {
-  ASSERT_EQ(PolicyKeys().size(), 2u);
-  EXPECT_STREQ(PolicyKeys()[0].name, "queue");
-  EXPECT_STREQ(PolicyKeys()[1].name, "batch");
+TEST(LoaderTest, PolicyKeysAreTransportAndRestartKeys) {
+  std::vector<std::string> names;
+  for (const PolicyKey& key : PolicyKeys()) names.push_back(key.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"queue", "batch", "restart", "restart_limit", "backoff_ms"}));
   EXPECT_EQ(PolicyKeys()[0].kind, ParamValue::Kind::kInt);
+  EXPECT_EQ(PolicyKeys()[2].kind, ParamValue::Kind::kString);
 }
 
 }  // namespace

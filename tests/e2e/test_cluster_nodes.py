@@ -131,7 +131,8 @@ src -> a -> b -> out
 
     def moved(s):
         e = elements(s)
-        return e["a"]["node"] in ("n1", "n2") and e["a"].get("pid") not in (None, 0, before["a"]["pid"])
+        return (e["a"]["node"] in ("n1", "n2") and e["a"].get("pid") not in (None, 0, before["a"]["pid"])
+                and e["a"]["endpoints"].get("in"))  # bound on its new node, not just spawned
 
     placed = elements(cluster.wait_status("lost", moved, "a to be placed on a live node"))
     # its input now binds its new node's address
