@@ -74,8 +74,8 @@ void Reap(pid_t pid, std::chrono::milliseconds grace) {
 }
 
 void PrintSummary(const Json& status, double seconds) {
-  std::fprintf(stderr, "\n%-14s %-16s %12s %12s %9s %9s %9s  %s\n", "ELEMENT", "CLASS", "IN", "OUT", "REJECTED",
-               "MALFORMED", "BLOCKED", "HANDLERS");
+  std::fprintf(stderr, "\n%-14s %-16s %12s %12s %9s %9s %9s %8s  %s\n", "ELEMENT", "CLASS", "IN", "OUT", "REJECTED",
+               "MALFORMED", "BLOCKED", "RESTARTS", "HANDLERS");
   for (const Json& e : status["elements"]) {
     const Json& s = e["stats"];
     std::string handlers;
@@ -84,11 +84,13 @@ void PrintSummary(const Json& status, double seconds) {
         handlers += fmt::format("{}{}={}", handlers.empty() ? "" : " ", name, value.get<std::string>());
       }
     }
-    std::fprintf(stderr, "%-14s %-16s %12s %12s %9s %9s %8.0fms  %s\n", e.value("name", "").c_str(),
-                 e.value("class", "").c_str(), std::to_string(s.value("logs_in", uint64_t{0})).c_str(),
-                 std::to_string(s.value("logs_out", uint64_t{0})).c_str(),
+    // IN and OUT count every life of the element; the rest is its last life's.
+    std::fprintf(stderr, "%-14s %-16s %12s %12s %9s %9s %8.0fms %8d  %s\n", e.value("name", "").c_str(),
+                 e.value("class", "").c_str(), std::to_string(e.value("logs_in", uint64_t{0})).c_str(),
+                 std::to_string(e.value("logs_out", uint64_t{0})).c_str(),
                  std::to_string(s.value("rejected", uint64_t{0})).c_str(),
-                 std::to_string(s.value("malformed", uint64_t{0})).c_str(), s.value("blocked_ms", 0.0), handlers.c_str());
+                 std::to_string(s.value("malformed", uint64_t{0})).c_str(), s.value("blocked_ms", 0.0),
+                 e.value("restarts", 0), handlers.c_str());
   }
   std::fprintf(stderr, "%s: %s in %.2f s\n", status.value("name", "").c_str(), status.value("state", "").c_str(), seconds);
 }

@@ -67,7 +67,8 @@ struct ElementRecord {
   std::string last_exit;
   std::set<std::string> ended_links;
   Json endpoints = Json::object();
-  Json stats = Json::object();
+  Json stats = Json::object();      // of its current life
+  uint64_t earlier_in = 0, earlier_out = 0;  // logs in and out of its earlier lives
   double in_rate = 0, out_rate = 0;  // logs per second, between the last two samples
   double blocked_share = 0, busy_share = 0;  // of the time between the last two samples
   std::string error;
@@ -487,8 +488,8 @@ Json Master::StatusOf(const std::string& name) const {
                         {"state", StateName(e.state)},
                         {"in_rate", e.in_rate},
                         {"out_rate", e.out_rate},
-                        {"logs_in", e.stats.value("logs_in", uint64_t{0})},
-                        {"logs_out", e.stats.value("logs_out", uint64_t{0})},
+                        {"logs_in", e.earlier_in + e.stats.value("logs_in", uint64_t{0})},
+                        {"logs_out", e.earlier_out + e.stats.value("logs_out", uint64_t{0})},
                         {"queue", queued[element_name]},
                         {"blocked_share", e.blocked_share},
                         {"busy_share", e.busy_share},
@@ -606,7 +607,14 @@ void Master::FromCaretaker(const std::string& peer, const Json& message) {
   if (message.contains("pid") && message["pid"].get<int>() > 0) element->pid = message["pid"].get<int>();
   if (message.contains("stats")) {
     const Json& stats = message["stats"];
-    if (element->stats.contains("time_ms") && stats.value("started_unix_ms", 0) == element->stats.value("started_unix_ms", 0)) {
+    if (element->stats.contains("started_unix_ms") &&
+        stats.value("started_unix_ms", int64_t{0}) != element->stats.value("started_unix_ms", int64_t{0})) {
+      // A new life: its counters start again; the totals keep the old ones.
+      element->earlier_in += element->stats.value("logs_in", uint64_t{0});
+      element->earlier_out += element->stats.value("logs_out", uint64_t{0});
+      element->stats = Json::object();
+    }
+    if (element->stats.contains("time_ms")) {
       double dt = (stats.value("time_ms", 0.0) - element->stats.value("time_ms", 0.0)) / 1000.0;
       if (dt > 0) {
         element->in_rate = (stats.value("logs_in", 0.0) - element->stats.value("logs_in", 0.0)) / dt;
