@@ -149,6 +149,7 @@ int main(int argc, char** argv) {
   host->add_option("--caretaker", host_options.caretaker_endpoint)->required();
   host->add_option("--element", host_options.element)->required();
   host->add_option("--bind", host_options.bind_host);
+  host->add_option("--parent", host_options.parent);
 
   try {
     app.parse(argc, argv);

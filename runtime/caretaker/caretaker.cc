@@ -3,7 +3,7 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
-#include <sys/prctl.h>
+#include <spawn.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -364,10 +364,36 @@ void Caretaker::NewElement(const Json& plan, const Json& ended_links) {
 void Caretaker::Spawn(HostProcess& p) {
   int err_pipe[2];
   if (::pipe2(err_pipe, O_CLOEXEC) != 0) err_pipe[0] = err_pipe[1] = -1;
-  pid_t parent = ::getpid();
-  pid_t pid = ::fork();
-  if (pid < 0) {
-    std::string why = fmt::format("fork: {}", std::strerror(errno));
+  // posix_spawn (vfork semantics): a fork would copy the caretaker's page
+  // tables for every host, a large share of starting one. The host ties its
+  // life to ours itself (--parent: PDEATHSIG).
+  std::vector<std::string> args = {options_.executable, "host", "--caretaker", hosts_endpoint_, "--element", p.id,
+                                   "--bind", options_.bind_host, "--parent", std::to_string(::getpid())};
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t files;
+  posix_spawn_file_actions_init(&files);
+  // Its stderr is kept for `datablox logs` and echoed by us.
+  if (err_pipe[1] >= 0) posix_spawn_file_actions_adddup2(&files, err_pipe[1], STDERR_FILENO);
+  posix_spawnattr_t attributes;
+  posix_spawnattr_init(&attributes);
+  // A process group of its own: a stop signal reaches the element and
+  // anything it started, and the terminal's Ctrl-C reaches only `run`.
+  posix_spawnattr_setpgroup(&attributes, 0);
+  sigset_t defaults, none;
+  sigemptyset(&defaults);
+  for (int signal : {SIGCHLD, SIGTERM, SIGINT, SIGPIPE}) sigaddset(&defaults, signal);
+  sigemptyset(&none);
+  posix_spawnattr_setsigdefault(&attributes, &defaults);
+  posix_spawnattr_setsigmask(&attributes, &none);
+  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+  pid_t pid = -1;
+  int spawn_error = ::posix_spawn(&pid, options_.executable.c_str(), &files, &attributes, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&files);
+  posix_spawnattr_destroy(&attributes);
+  if (spawn_error != 0) {
+    std::string why = fmt::format("cannot start {}: {}", options_.executable, std::strerror(spawn_error));
     if (err_pipe[0] >= 0) {
       ::close(err_pipe[0]);
       ::close(err_pipe[1]);
@@ -376,23 +402,6 @@ void Caretaker::Spawn(HostProcess& p) {
     ToMaster({{"op", "failed"}, {"element", p.id}, {"error", why}});
     Finish(p, 0);
     return;
-  }
-  if (pid == 0) {
-    // A process group of its own: a stop signal reaches the element and
-    // anything it started, and the terminal's Ctrl-C reaches only `run`.
-    ::setpgid(0, 0);
-    ::prctl(PR_SET_PDEATHSIG, SIGTERM);  // no orphan if the caretaker dies
-    if (::getppid() != parent) ::_exit(3);
-    if (err_pipe[1] >= 0) ::dup2(err_pipe[1], STDERR_FILENO);  // kept for `datablox logs`, echoed by us
-    std::signal(SIGCHLD, SIG_DFL);
-    std::vector<std::string> args = {options_.executable, "host", "--caretaker", hosts_endpoint_,
-                                     "--element", p.id, "--bind", options_.bind_host};
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    ::execv(options_.executable.c_str(), argv.data());
-    std::fprintf(stderr, "cannot start %s: %s\n", options_.executable.c_str(), std::strerror(errno));
-    ::_exit(127);
   }
   if (err_pipe[1] >= 0) ::close(err_pipe[1]);
   if (err_pipe[0] >= 0) ::fcntl(err_pipe[0], F_SETFL, O_NONBLOCK);
