@@ -11,7 +11,7 @@
 namespace datablox::cli {
 
 int ReadCaretakerConfig(const std::string& path, const std::set<std::string>& flags_given, CaretakerOptions* options) {
-  if (int code = CheckReadable(path); code != kExitOk) return code;
+  if (int code = CheckReadable(path, "caretaker config file"); code != kExitOk) return code;
   struct Key {
     const char* name;
     std::string* field;

@@ -24,13 +24,13 @@ std::string SchemaText(const PortSpec& port) {
 
 }  // namespace
 
-int CheckReadable(const std::string& file) {
+int CheckReadable(const std::string& file, const char* what) {
   std::FILE* f = std::fopen(file.c_str(), "r");
   if (f) {
     std::fclose(f);
     return kExitOk;
   }
-  std::fprintf(stderr, "error: cannot read topology file '%s': %s\n", file.c_str(), std::strerror(errno));
+  std::fprintf(stderr, "error: cannot read %s '%s': %s\n", what, file.c_str(), std::strerror(errno));
   return kExitNoInput;
 }
 

@@ -27,7 +27,7 @@ constexpr int kExitTimedOut = -1;   // internal to run: stopped by --timeout, ex
 std::string Human(double n);
 
 // kExitOk when FILE can be read; otherwise says why on stderr and returns kExitNoInput.
-int CheckReadable(const std::string& file);
+int CheckReadable(const std::string& file, const char* what = "topology file");
 
 struct OutputFormat {
   bool json = false;  // -o json

@@ -17,7 +17,7 @@ MasterClient::MasterClient(zmq::context_t& zmq, const std::string& endpoint)
 Status MasterClient::Ask(const control::Json& request, control::Json* reply, std::chrono::milliseconds timeout) {
   control::Send(socket_, request);
   Status st = control::Receive(socket_, timeout, reply);
-  if (st.IsTimeout()) return Status::Unavailable("the master did not answer");
+  if (st.IsTimeout()) return Status::Unavailable("no answer in time");
   return st;
 }
 

@@ -135,6 +135,17 @@ class Caretaker {
   std::vector<std::string> Logs(const std::string& id, size_t lines) const;
   void ToMaster(const Json& message);
   Clock::time_point NextWake() const;
+  // A message with a field of the wrong type is dropped and counted; it
+  // never takes the caretaker (and every element of its node) down.
+  template <typename Handle>
+  void Guarded(const char* from, Handle handle) {
+    try {
+      handle();
+    } catch (const Json::exception& e) {
+      ++malformed_;
+      spdlog::warn("caretaker '{}': malformed message from {}: {}", options_.node, from, e.what());
+    }
+  }
 
   CaretakerOptions options_;
   zmq::context_t zmq_{1};
@@ -232,7 +243,7 @@ int Caretaker::Run() {
       Status st;
       while (!(st = control::TryReceive(*master_, &message)).IsNotFound()) {
         last_heard_master_ = Clock::now();
-        if (st.ok()) FromMaster(message);
+        if (st.ok()) Guarded("the master", [&] { FromMaster(message); });
         else ++malformed_;
       }
     }
@@ -241,7 +252,7 @@ int Caretaker::Run() {
       Json message;
       Status st;
       while (!(st = control::TryReceiveFrom(*hosts_, &peer, &message)).IsNotFound()) {
-        if (st.ok()) FromHost(peer, message);
+        if (st.ok()) Guarded("a host", [&] { FromHost(peer, message); });
         else ++malformed_;
       }
     }
@@ -250,8 +261,12 @@ int Caretaker::Run() {
       Json message;
       Status st;
       while (!(st = control::TryReceiveFrom(*clients_, &peer, &message)).IsNotFound()) {
-        if (st.ok()) FromClient(peer, message);
-        else ++malformed_;
+        if (st.ok()) {
+          Guarded("a client", [&] { FromClient(peer, message); });
+        } else {
+          ++malformed_;
+          control::SendTo(*clients_, peer, {{"ok", false}, {"error", st.message()}});
+        }
       }
     }
     if (items[3].revents & ZMQ_POLLIN) {
@@ -586,7 +601,8 @@ void Caretaker::RestartDue() {
 
 void Caretaker::Finish(HostProcess& p, int status) {
   Json exited = {{"op", "exited"}, {"element", p.id}, {"node", options_.node}, {"pid", p.pid},
-                 {"restarts", p.restarts}, {"last_exit", p.last_exit}};
+                 {"restarts", p.restarts}, {"last_exit", p.last_exit},
+                 {"stopped", p.stopping || shutting_down_}};  // we asked it to go: not a failure
   if (WIFEXITED(status)) exited["code"] = WEXITSTATUS(status);
   if (WIFSIGNALED(status)) exited["signal"] = WTERMSIG(status);
   ToMaster(exited);

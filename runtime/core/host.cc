@@ -1209,7 +1209,11 @@ void HostContext::HandleControl() {
       Malformed("control", st);
       continue;
     }
-    HandleControlMessage(message);
+    try {
+      HandleControlMessage(message);
+    } catch (const Json::exception& e) {
+      Malformed("control", Status::Invalid(e.what()));  // a field of the wrong type
+    }
   }
 }
 

@@ -695,7 +695,9 @@ void Master::Exited(TopologyRecord& topology, ElementRecord& element, const Json
   bool signalled = message.contains("signal");
   std::string how = message.value("last_exit", "");
   if (how.empty()) how = signalled ? fmt::format("killed by signal {}", message["signal"].get<int>()) : fmt::format("exited with status {}", code);
-  if (!Final(element.state)) {
+  if (!Final(element.state) && message.value("stopped", false)) {
+    element.state = ElementState::kStopped;  // its caretaker stopped it on our word (its own word may be lost)
+  } else if (!Final(element.state)) {
     element.state = ElementState::kFailed;
     element.last_exit = how;
     element.error = element.restarts > 0 ? fmt::format("{} after {} restarts", how, element.restarts) : how + " before ending";
