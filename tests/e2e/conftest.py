@@ -297,13 +297,22 @@ def wait_until(predicate, what, timeout=30.0, log=None):
 @pytest.fixture
 def daemons(datablox, tmp_path):
     """A master and one caretaker ("n1") on loopback, started in tmp_path and
-    ended by the pids held here. Yields cli(*args): a verb run against them."""
+    ended by the pids held here. Yields cli(*args): a verb run against them.
+    The master's registry and the caretaker's status endpoint are in
+    tmp_path too (cli.registry, cli.control), so that neither touches the
+    user's ~/.local/state nor another caretaker "n1" of this machine."""
     endpoint = f"tcp://127.0.0.1:{free_port()}"
+    registry = tmp_path / "master.db"
+    control = f"ipc://{tmp_path}/n1.ipc"
+    if len(control) > 100:  # a Unix socket's path has a length limit
+        control = f"tcp://127.0.0.1:{free_port()}"
     log_path = tmp_path / "daemons.log"
     log = open(log_path, "w")
-    started = [subprocess.Popen([str(datablox), "master", "--listen", endpoint], cwd=tmp_path, stdout=log,
-                                stderr=log, stdin=subprocess.DEVNULL, start_new_session=True)]
-    started.append(subprocess.Popen([str(datablox), "caretaker", "--master", endpoint, "--node", "n1"],
+    started = [subprocess.Popen([str(datablox), "master", "--listen", endpoint, "--registry", str(registry)],
+                                cwd=tmp_path, stdout=log, stderr=log, stdin=subprocess.DEVNULL,
+                                start_new_session=True)]
+    started.append(subprocess.Popen([str(datablox), "caretaker", "--master", endpoint, "--node", "n1",
+                                     "--control", control],
                                     cwd=tmp_path, stdout=log, stderr=log, stdin=subprocess.DEVNULL,
                                     start_new_session=True))
 
@@ -313,6 +322,8 @@ def daemons(datablox, tmp_path):
 
     cli.endpoint = endpoint
     cli.log = log_path
+    cli.registry = registry
+    cli.control = control
     try:
         wait_until(lambda: "n1" in cli("nodes").stdout, "the caretaker to join", log=log_path)
         yield cli
