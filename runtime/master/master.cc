@@ -207,8 +207,10 @@ int Master::Run() {
       }
     }
     if (shutting_down) {
+      // Waits for the caretakers to leave, but not for one that went silent.
+      auto timeout = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(options_.node_timeout_s));
       bool any_alive = false;
-      for (const auto& [name, node] : nodes_) any_alive = any_alive || node.alive;
+      for (const auto& [name, node] : nodes_) any_alive = any_alive || (node.alive && Clock::now() - node.last_seen <= timeout);
       if (!any_alive || Clock::now() > shutdown_deadline) break;
     }
     for (auto& [name, t] : topologies_) {
@@ -393,6 +395,14 @@ void Master::Relay(const std::string& client, const Json& message, ElementRecord
     control::SendTo(*socket_, client, {{"ok", false}, {"error", fmt::format("no element '{}'", id)}});
     return;
   }
+  // Checked here, so that what the caretaker gets is well-formed and every
+  // request gets an answer.
+  if ((message.contains("lines") && !message["lines"].is_number_integer()) ||
+      (message.contains("name") && !message["name"].is_string()) ||
+      (message.contains("value") && !message["value"].is_string())) {
+    control::SendTo(*socket_, client, {{"ok", false}, {"error", "malformed request: lines must be an int, name and value strings"}});
+    return;
+  }
   uint64_t request = next_request_++;
   Json forward = message;
   forward["request"] = request;
@@ -552,6 +562,13 @@ void Master::FromCaretaker(const std::string& peer, const Json& message) {
   std::string op = message.value("op", "");
   std::string node_name = peer.substr(5);
   if (op == "join" || op == "heartbeat") {
+    if (!message.value("elements", Json::array()).is_array() || !message.value("finished", Json::array()).is_array() ||
+        (message.contains("cores") && !message["cores"].is_number_integer()) ||
+        (message.contains("address") && !message["address"].is_string())) {
+      ++malformed_;  // checked before the node counts as alive: it could be given elements
+      spdlog::warn("master: malformed {} from '{}'", op, node_name);
+      return;
+    }
     NodeRecord& node = nodes_[node_name];
     bool back = !node.alive;
     bool joined = node.name.empty();
@@ -648,6 +665,7 @@ void Master::FromCaretaker(const std::string& peer, const Json& message) {
   } else if (op == "started") {
     element->state = ElementState::kRunning;
     element->started = Clock::now();
+    element->error.clear();  // an earlier life's failure is history now (last_exit, events)
     bool all = true;
     for (const auto& [n, e] : topology->elements) all = all && e.state != ElementState::kSpawned && e.state != ElementState::kBound;
     if (all && topology->state == TopologyState::kStarting) {

@@ -529,12 +529,16 @@ def test_master_survives_malformed_control_messages(cluster):
                         {"op": "logs_reply", "request": "x"},
                         {"op": "heartbeat", "elements": []}):
             evil.send(json.dumps(message).encode())
+        # Only the last, well-formed heartbeat is acked: a malformed one is
+        # dropped before its node counts as alive.
         acks = []
         deadline = time.monotonic() + 20
-        while len(acks) < 2 and time.monotonic() < deadline:  # the first heartbeat's and the last one's
+        while not acks and time.monotonic() < deadline:
             if evil.poll(500):
                 acks.append(json.loads(evil.recv()))
-        assert acks == [{"op": "heartbeat_ack"}] * 2, acks
+        while evil.poll(1000):  # anything more would be an ack of a malformed heartbeat
+            acks.append(json.loads(evil.recv()))
+        assert acks == [{"op": "heartbeat_ack"}], acks
     finally:
         ctx.destroy(linger=0)
 
@@ -566,7 +570,7 @@ src -> mid -> out
     try:
         client = dealer(ctx, cluster.cli.endpoint, f"client:relay-{os.getpid()}")
         client.send(json.dumps({"op": "logs", "element": "relay/mid", "lines": "many"}).encode())
-        client.poll(3000)  # an error reply, or none: either will do
+        client.poll(500)  # an error reply, or none: either will do
     finally:
         ctx.destroy(linger=0)
     # The master relays on one connection to the caretaker, in order: this
