@@ -13,14 +13,17 @@ bool Send(zmq::socket_t& socket, const Json& message) {
   }
 }
 
-bool SendTo(zmq::socket_t& router, const std::string& peer, const Json& message) {
-  std::string text = message.dump();
+bool SendFrameTo(zmq::socket_t& router, std::string_view peer, std::string_view frame) {
   try {
     if (!router.send(zmq::buffer(peer), zmq::send_flags::sndmore | zmq::send_flags::dontwait)) return false;
-    return router.send(zmq::buffer(text), zmq::send_flags::dontwait).has_value();
+    return router.send(zmq::buffer(frame), zmq::send_flags::dontwait).has_value();
   } catch (const zmq::error_t&) {
     return false;  // ROUTER_MANDATORY: the peer is gone
   }
+}
+
+bool SendTo(zmq::socket_t& router, const std::string& peer, const Json& message) {
+  return SendFrameTo(router, peer, message.dump());
 }
 
 namespace {

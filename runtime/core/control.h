@@ -23,6 +23,9 @@ using Json = nlohmann::json;
 // is away and its queue is full (a master restarting): the control plane
 // repeats what matters (heartbeats carry the whole state).
 bool Send(zmq::socket_t& socket, const Json& message);
+// [peer][frame] on a ROUTER socket, never waiting. False when the peer is
+// gone (ROUTER_MANDATORY) or its queue is full.
+bool SendFrameTo(zmq::socket_t& router, std::string_view peer, std::string_view frame);
 // [peer][JSON] on a ROUTER socket. False when the peer is gone.
 bool SendTo(zmq::socket_t& router, const std::string& peer, const Json& message);
 // Receives one message without waiting. Returns NotFound when nothing is

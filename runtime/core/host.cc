@@ -62,17 +62,6 @@ int64_t UnixMs() {
   return std::chrono::duration_cast<Milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-// Sends [peer][frame] on a ROUTER. False when the peer is not connected
-// (ROUTER_MANDATORY) or its queue is full: every caller can do without.
-bool SendToPeer(zmq::socket_t& router, std::string_view peer, std::string_view frame) {
-  try {
-    if (!router.send(zmq::buffer(peer), zmq::send_flags::sndmore | zmq::send_flags::dontwait)) return false;
-    return router.send(zmq::buffer(frame), zmq::send_flags::dontwait).has_value();
-  } catch (const zmq::error_t&) {
-    return false;
-  }
-}
-
 constexpr auto kResyncEvery = Milliseconds(20);  // how often a receiver asks an unknown sender to resume
 
 }  // namespace
@@ -752,7 +741,7 @@ void HostContext::EndOf(InPort& port, const std::string& link_id, InLink& in, st
     in.ended = true;
     ++port.ended;
   }
-  if (!SendToPeer(*port.socket, link_id, wire::EndAck())) ++undeliverable_;
+  if (!control::SendFrameTo(*port.socket, link_id, wire::EndAck())) ++undeliverable_;
 }
 
 void HostContext::ReleaseHolds(InLink& in) {
@@ -787,7 +776,7 @@ void HostContext::Grant(InPort& port, const std::string& link_id, InLink& in, bo
   const uint64_t ungranted = in.released - in.granted;
   if (!in.known) return;
   if (!in.regrant && (ungranted == 0 || (!remainder && ungranted < port.grant_every))) return;
-  if (!SendToPeer(*port.socket, link_id, wire::Credit({in.stream, in.released, in.released_marks}))) {
+  if (!control::SendFrameTo(*port.socket, link_id, wire::Credit({in.stream, in.released, in.released_marks}))) {
     ++undeliverable_;  // the sender is gone or reconnecting; it resumes from what it last heard
     return;
   }
@@ -814,7 +803,7 @@ void HostContext::AskResyncs(Clock::time_point now) {
       if (!in.resync_due || (in.ended && in.known) || now - in.last_resync < kResyncEvery) continue;
       in.last_resync = now;
       // Until the sender is connected this fails; it is asked again soon.
-      if (SendToPeer(*port.socket, link_id, wire::Resync()) && in.known) in.resync_due = false;
+      if (control::SendFrameTo(*port.socket, link_id, wire::Resync()) && in.known) in.resync_due = false;
     }
   }
 }

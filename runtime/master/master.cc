@@ -125,7 +125,9 @@ struct NodeRecord {
 
 class Master {
  public:
-  explicit Master(const MasterOptions& options) : options_(options) {}
+  explicit Master(const MasterOptions& options)
+      : options_(options),
+        node_timeout_(std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(options.node_timeout_s))) {}
   int Run();
 
  private:
@@ -142,6 +144,7 @@ class Master {
   void NodeDied(const std::string& node, const std::string& why);
   void Move(TopologyRecord& topology, ElementRecord& element);
   std::string PickNode(const std::string& avoid) const;
+  int LiveElementsOn(const std::string& node) const;  // of every topology: its current load
   void FailTopology(TopologyRecord& topology, const std::string& why);
   void StopTopology(TopologyRecord& topology, TopologyState final_state);
   void Settle(TopologyRecord& topology);
@@ -156,6 +159,7 @@ class Master {
   void Event(const std::string& topology, const std::string& element, const std::string& what);
 
   MasterOptions options_;
+  Clock::duration node_timeout_;
   zmq::context_t zmq_{1};
   std::unique_ptr<zmq::socket_t> socket_;
   std::unique_ptr<RegistryStore> store_;
@@ -208,9 +212,8 @@ int Master::Run() {
     }
     if (shutting_down) {
       // Waits for the caretakers to leave, but not for one that went silent.
-      auto timeout = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(options_.node_timeout_s));
       bool any_alive = false;
-      for (const auto& [name, node] : nodes_) any_alive = any_alive || (node.alive && Clock::now() - node.last_seen <= timeout);
+      for (const auto& [name, node] : nodes_) any_alive = any_alive || (node.alive && Clock::now() - node.last_seen <= node_timeout_);
       if (!any_alive || Clock::now() > shutdown_deadline) break;
     }
     for (auto& [name, t] : topologies_) {
@@ -445,11 +448,7 @@ Json Master::Submit(const Json& message) {
   std::vector<NodeInfo> nodes;
   for (const auto& [node_name, node] : nodes_) {
     if (!node.alive) continue;
-    NodeInfo info{node_name, node.cores, 0};
-    for (const auto& [tname, t] : topologies_) {
-      for (const auto& [ename, e] : t.elements) info.assigned += e.plan.node == node_name && !e.exited;
-    }
-    nodes.push_back(info);
+    nodes.push_back(NodeInfo{node_name, node.cores, LiveElementsOn(node_name)});
   }
   std::vector<control::ElementPlan> plans;
   Status st = PlanTopology(topology, name, nodes, &plans);
@@ -519,10 +518,7 @@ Json Master::StatusOf(const std::string& name) const {
 Json Master::NodesJson() const {
   Json list = Json::array();
   for (const auto& [name, node] : nodes_) {
-    int elements = 0;
-    for (const auto& [tname, t] : topologies_) {
-      for (const auto& [ename, e] : t.elements) elements += e.plan.node == name && !e.exited;
-    }
+    int elements = LiveElementsOn(name);
     list.push_back({{"name", name},
                     {"address", node.address},
                     {"state", node.alive ? "alive" : "dead"},
@@ -828,7 +824,7 @@ void Master::RewireUpstreams(TopologyRecord& topology, const std::string& moved)
 
 void Master::CheckNodes() {
   Clock::time_point now = Clock::now();
-  auto timeout = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(options_.node_timeout_s));
+  const Clock::duration timeout = node_timeout_;
   std::vector<std::string> dead;
   for (auto& [name, node] : nodes_) {
     if (node.alive && now - node.last_seen > timeout) dead.push_back(name);
@@ -863,15 +859,20 @@ void Master::NodeDied(const std::string& node_name, const std::string& why) {
   }
 }
 
+int Master::LiveElementsOn(const std::string& node) const {
+  int count = 0;
+  for (const auto& [tname, t] : topologies_) {
+    for (const auto& [ename, e] : t.elements) count += e.plan.node == node && !e.exited;
+  }
+  return count;
+}
+
 std::string Master::PickNode(const std::string& avoid) const {
   std::string best;
   double best_load = 0;
   for (const auto& [name, node] : nodes_) {
     if (!node.alive || name == avoid) continue;
-    int elements = 0;
-    for (const auto& [tname, t] : topologies_) {
-      for (const auto& [ename, e] : t.elements) elements += e.plan.node == name && !e.exited;
-    }
+    int elements = LiveElementsOn(name);
     double load = static_cast<double>(elements) / node.cores + node.cpu_percent / 1000.0;
     if (best.empty() || load < best_load) {
       best = name;
