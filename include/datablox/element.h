@@ -74,6 +74,19 @@ struct Production {
   static Production Later(Milliseconds delay) { return {Next::kLater, delay}; }
 };
 
+// Where a batch handed to on_batch sits in its sender's stream. A durable
+// sink records it atomically with the data it wrote (the end of the batch:
+// first + logs.size()), and on a restart skips what a replay hands it again
+// below the offset it recorded for that link and stream. Offsets count every
+// log of the stream, malformed ones included. A stream id changes when the
+// sender starts a new stream (a restarted source, or an element with several
+// inputs): what comes on a new stream is new to the sink.
+struct InputPosition {
+  std::string link;     // the link's id, the same across restarts of either end
+  uint64_t stream = 0;  // the sender's stream on that link
+  uint64_t first = 0;   // offset of the batch's first log in that stream
+};
+
 class Element {
  public:
   virtual ~Element() = default;
@@ -144,6 +157,17 @@ class Element {
 
   // The class's declaration (ports in index order); null outside a host.
   const ClassSpec* class_spec() const;
+
+  // Inside on_batch: where that batch sits in its sender's stream. The host
+  // grants the sender credit for a batch (lets it forget the batch) only after
+  // on_batch returns, and for an element with outputs only once what it
+  // emitted is acked downstream: what on_batch made durable before returning
+  // is never replayed to a sink that remembers its positions.
+  InputPosition batch_position() const;
+  // True when this process continues an element that died in the same run
+  // (its caretaker restarted it): a durable sink keeps what it wrote then. A
+  // first start (and a move to another node) is false: it starts afresh.
+  bool restarted() const;
 
  private:
   friend class detail::HostContext;

@@ -192,6 +192,8 @@ class HostContext {
   int PortIndex(PortKind kind, PortDirection direction, std::string_view name) const;
   bool Connected(int push_out) const;
   const ClassSpec* spec() const { return spec_; }
+  InputPosition BatchPosition() const;
+  bool restarted() const { return restarted_; }
 
   static void Attach(Element* element, HostContext* context, const std::string& name) {
     element->context_ = context;
@@ -262,6 +264,10 @@ class HostContext {
   std::vector<zmq::pollitem_t> poll_items_;
   Arena arena_;
   std::vector<Log> batch_logs_;
+  // The batch on_batch is handling: for batch_position(), built on demand.
+  const std::string* batch_link_ = nullptr;
+  uint64_t batch_stream_ = 0, batch_first_ = 0;
+  bool restarted_ = false;  // the caretaker restarted us: durable sinks continue
 
   std::map<uint64_t, PendingRequest> pending_;
   uint64_t next_request_id_ = 1;
@@ -322,6 +328,7 @@ Status HostContext::Configure() {
   // A restart binds the addresses its peers already know, and knows which
   // of its inputs had ended for good in an earlier life.
   const Json previous = message.value("bind", Json::object());
+  restarted_ = message.contains("bind");
   std::set<std::string> ended_before;
   if (message.contains("ended_links")) {
     for (const Json& id : message["ended_links"]) ended_before.insert(id.get<std::string>());
@@ -670,10 +677,15 @@ void HostContext::ProcessBatch(InPort& port, int index, const std::string& link_
   ++batches_in_;
   if (first_in_unix_ms_ == 0) first_in_unix_ms_ = UnixMs();
   auto t0 = Clock::now();
+  batch_link_ = &link_id;
+  batch_stream_ = in.stream;
+  batch_first_ = in.expect;
   ++in_hook_;
   element_->on_batch(index, Batch(batch_logs_.data() + skip, fresh));
   --in_hook_;
+  batch_link_ = nullptr;
   busy_ += Clock::now() - t0;
+  if (!failure_.ok()) return;  // not done with (a sink that could not write it): no credit
   in.expect = first + count;
   in.logs += fresh;
   if (all_out_links_.empty()) {
@@ -1338,6 +1350,11 @@ int HostContext::PortIndex(PortKind kind, PortDirection direction, std::string_v
   return -1;
 }
 
+InputPosition HostContext::BatchPosition() const {
+  if (!batch_link_) return {};
+  return {*batch_link_, batch_stream_, batch_first_};
+}
+
 bool HostContext::Connected(int push_out) const {
   return push_out >= 0 && push_out < static_cast<int>(outputs_.size()) && !outputs_[push_out].links.empty();
 }
@@ -1377,6 +1394,8 @@ void Element::add_write_handler(std::string handler, std::function<Status(std::s
 void Element::fail(const Status& why) { context_->Fail(why); }
 void Element::reject(std::string_view why) { context_->Reject(why); }
 const ClassSpec* Element::class_spec() const { return context_ ? context_->spec() : nullptr; }
+InputPosition Element::batch_position() const { return context_ ? context_->BatchPosition() : InputPosition{}; }
+bool Element::restarted() const { return context_ && context_->restarted(); }
 
 void Responder::reply(LogBuilder& log) const {
   if (!context_ || *answered_) return;
