@@ -1,40 +1,154 @@
 #include "elements/json_lines_sink.h"
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
 
 namespace datablox {
+namespace {
+
+Status Errno(std::string_view what, const std::string& path) {
+  return Status::IOError(fmt::format("{} '{}': {}", what, path, std::strerror(errno)));
+}
+
+bool Exists(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0;
+}
+
+}  // namespace
 
 ClassSpec JsonLinesSink::spec() {
   return ClassSpec("JsonLinesSink", "writes every log to a JSON Lines file, one JSON object per line")
       .describe("Written to PATH.partial, renamed to PATH once all inputs have ended and the data is "
-                "on disk: a file at PATH is always complete.")
+                "on disk: a file at PATH is always complete. A restarted sink continues its file "
+                "(positions in PATH.partial.position): every log is written once.")
       .push_in("in")
       .param_string("path", "the file to write (relative: to the working directory)")
-      .handler("count", "logs written");
+      .handler("count", "logs written")
+      .handler("replayed", "logs of a replay skipped: the file had them already");
 }
+
+JsonLinesSink::~JsonLinesSink() { stop(); }
 
 Status JsonLinesSink::configure(const Params& params) {
   add_read_handler("count", [this] { return std::to_string(count_); });
+  add_read_handler("replayed", [this] { return std::to_string(replayed_); });
   Status st = params.read("path", path_).status();
   partial_ = path_ + ".partial";
+  position_ = partial_ + ".position";
   return st;
 }
 
 Status JsonLinesSink::start() {
-  file_ = std::fopen(partial_.c_str(), "wb");
-  if (!file_) return Status::IOError(fmt::format("cannot write '{}': {}", partial_, std::strerror(errno)));
-  std::setvbuf(file_, nullptr, _IOFBF, 1 << 20);
+  if (restarted()) return Continue();
+  // A first start: whatever an earlier run left is not ours to continue.
+  fd_ = ::open(partial_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd_ < 0) return Errno("cannot write", partial_);
+  if (::unlink(position_.c_str()) != 0 && errno != ENOENT) return Errno("cannot remove", position_);
+  return Status::OK();
+}
+
+// A restart in the same run: the file and its recorded position are ours.
+Status JsonLinesSink::Continue() {
+  bool found = false;
+  Status st = ReadPosition(&found);
+  if (!st.ok()) return st;
+  // Died after the final rename and before removing the position file: the
+  // complete file is taken back, and the (ended) inputs end it again.
+  if (!Exists(partial_) && Exists(path_) && std::rename(path_.c_str(), partial_.c_str()) != 0) {
+    return Errno("cannot take back", path_);
+  }
+  fd_ = ::open(partial_.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+  if (fd_ < 0) return Errno("cannot write", partial_);
+  struct stat info;
+  if (::fstat(fd_, &info) != 0) return Errno("cannot stat", partial_);
+  if (!found) {
+    // Nothing was recorded, so nothing was acknowledged: the upstream
+    // replays all of it.
+    length_ = 0;
+  } else if (static_cast<uint64_t>(info.st_size) < length_) {
+    return Status::IOError(fmt::format("'{}' holds {} bytes, fewer than the {} its position file records",
+                                       partial_, info.st_size, length_));
+  }
+  // Bytes past the recorded length were written by a batch that was never
+  // recorded, hence never acknowledged: its replay writes them again.
+  if (::ftruncate(fd_, static_cast<off_t>(length_)) != 0) return Errno("cannot truncate", partial_);
+  if (::lseek(fd_, 0, SEEK_END) < 0) return Errno("cannot seek", partial_);
+  return Status::OK();
+}
+
+Status JsonLinesSink::ReadPosition(bool* found) {
+  std::ifstream in(position_);
+  *found = false;
+  if (!in) return Status::OK();
+  std::stringstream text;
+  text << in.rdbuf();
+  nlohmann::json doc = nlohmann::json::parse(text.str(), nullptr, /*allow_exceptions=*/false);
+  if (!doc.is_object() || !doc.contains("length") || !doc["length"].is_number_unsigned() ||
+      !doc.value("links", nlohmann::json()).is_object()) {
+    return Status::IOError(fmt::format("'{}' is not a position file this sink wrote", position_));
+  }
+  length_ = doc["length"].get<uint64_t>();
+  for (const auto& [link, next] : doc["links"].items()) {
+    if (!next.is_array() || next.size() != 2 || !next[0].is_number_unsigned() || !next[1].is_number_unsigned()) {
+      return Status::IOError(fmt::format("'{}': bad position of link '{}'", position_, link));
+    }
+    next_[link] = {next[0].get<uint64_t>(), next[1].get<uint64_t>()};
+  }
+  *found = true;
+  return Status::OK();
+}
+
+// Replaced whole by a rename, so a crash leaves the old record or the new.
+Status JsonLinesSink::WritePosition() {
+  nlohmann::json links = nlohmann::json::object();
+  for (const auto& [link, next] : next_) links[link] = {next.stream, next.offset};
+  std::string text = nlohmann::json{{"length", length_}, {"links", links}}.dump();
+  std::string temporary = position_ + ".tmp";
+  int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return Errno("cannot write", temporary);
+  ssize_t n = ::write(fd, text.data(), text.size());
+  ::close(fd);
+  if (n != static_cast<ssize_t>(text.size())) return Errno("cannot write", temporary);
+  if (std::rename(temporary.c_str(), position_.c_str()) != 0) return Errno("cannot replace", position_);
+  return Status::OK();
+}
+
+Status JsonLinesSink::WriteAll(std::string_view bytes) {
+  while (!bytes.empty()) {
+    ssize_t n = ::write(fd_, bytes.data(), bytes.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return Errno("writing", partial_);
+    bytes.remove_prefix(static_cast<size_t>(n));
+  }
   return Status::OK();
 }
 
 void JsonLinesSink::on_batch(int, Batch logs) {
+  const InputPosition at = batch_position();
+  auto it = next_.find(at.link);
+  if (it == next_.end()) it = next_.emplace(at.link, Next{at.stream, at.first}).first;
+  Next& next = it->second;
+  // A replay of what the file holds already (this sink restarted) is
+  // skipped; a new stream on the link is all new.
+  size_t skip = 0;
+  if (next.stream == at.stream && next.offset > at.first) {
+    skip = static_cast<size_t>(std::min<uint64_t>(next.offset - at.first, logs.size()));
+  }
+  replayed_ += skip;
   text_.clear();
-  for (const Log& log : logs) {
+  for (size_t i = skip; i < logs.size(); ++i) {
+    const Log& log = logs[i];
     if (!log.valid()) {
       reject("not a msgpack map");
       continue;
@@ -43,26 +157,34 @@ void JsonLinesSink::on_batch(int, Batch logs) {
     text_ += '\n';
     ++count_;
   }
-  if (std::fwrite(text_.data(), 1, text_.size(), file_) != text_.size()) {
-    fail(Status::IOError(fmt::format("writing '{}': {}", partial_, std::strerror(errno))));
+  const uint64_t end = at.first + logs.size();
+  if (skip == logs.size() && next.stream == at.stream) return;  // nothing new to record
+  Status st = WriteAll(text_);
+  if (st.ok()) {
+    length_ += text_.size();
+    next = {at.stream, end};
+    st = WritePosition();
   }
+  if (!st.ok()) fail(st);
 }
 
 void JsonLinesSink::on_inputs_ended() {
-  if (std::fflush(file_) != 0 || ::fsync(::fileno(file_)) != 0) {
-    fail(Status::IOError(fmt::format("flushing '{}': {}", partial_, std::strerror(errno))));
+  if (::fsync(fd_) != 0) {
+    fail(Errno("flushing", partial_));
     return;
   }
-  std::fclose(file_);
-  file_ = nullptr;
+  ::close(fd_);
+  fd_ = -1;
   if (std::rename(partial_.c_str(), path_.c_str()) != 0) {
     fail(Status::IOError(fmt::format("renaming '{}' to '{}': {}", partial_, path_, std::strerror(errno))));
+    return;
   }
+  (void)::unlink(position_.c_str());  // complete: nothing left to continue
 }
 
 void JsonLinesSink::stop() {
-  if (file_) std::fclose(file_);  // stopped early: the .partial file stays, PATH is not written
-  file_ = nullptr;
+  if (fd_ >= 0) ::close(fd_);  // stopped early: the .partial file stays, PATH is not written
+  fd_ = -1;
 }
 
 }  // namespace datablox
