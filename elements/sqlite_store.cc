@@ -3,6 +3,10 @@
 #include <fmt/format.h>
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <cctype>
+#include <cstring>
+
 namespace datablox {
 namespace {
 
@@ -25,45 +29,38 @@ const char* SqlType(ValueType type) {
   }
 }
 
-void Bind(sqlite3_stmt* stmt, int index, const Value& value) {
-  switch (value.type()) {
-    case ValueType::kMissing:
-    case ValueType::kNil: sqlite3_bind_null(stmt, index); break;
-    case ValueType::kBool: sqlite3_bind_int(stmt, index, value.as_bool() ? 1 : 0); break;
-    case ValueType::kInt: sqlite3_bind_int64(stmt, index, value.as_int()); break;
-    case ValueType::kFloat: sqlite3_bind_double(stmt, index, value.as_float()); break;
-    case ValueType::kString: {
-      std::string_view s = value.as_string();
-      sqlite3_bind_text(stmt, index, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
-      break;
-    }
-    case ValueType::kBytes: {
-      std::string_view b = value.as_bytes();
-      sqlite3_bind_blob(stmt, index, b.data(), static_cast<int>(b.size()), SQLITE_TRANSIENT);
-      break;
-    }
-    case ValueType::kArray:
-    case ValueType::kMap: {
-      std::string json = value.to_json();
-      sqlite3_bind_text(stmt, index, json.data(), static_cast<int>(json.size()), SQLITE_TRANSIENT);
-      break;
-    }
-  }
-}
+// Where each store of a database file stands in its upstreams' streams,
+// written in the transaction of the rows it accounts for.
+constexpr const char* kPositionsTable = "datablox_positions";
+
+// Statements prepared per distinct field list, at most: logs whose fields
+// vary without end must not grow the cache without end.
+constexpr size_t kMaxCachedInserts = 1024;
 
 }  // namespace
 
 ClassSpec SqliteStore::spec() {
   return ClassSpec("SqliteStore", "stores every log as a row of a SQLite table; answers read-only SQL")
       .describe("Fields become columns, added as new fields appear; nested values are stored as JSON "
-                "text. One transaction per received batch. A request {\"sql\": \"SELECT ...\", "
-                "\"params\": [...]} gets {\"rows\": [...], \"count\": N}; writing statements are refused.")
+                "text. One transaction per received batch, recording the batch's stream position too: "
+                "a restarted store inserts every log once. A log SQLite cannot store (a NUL in a field "
+                "name, names equal but for case, too many columns) is rejected. A request {\"sql\": "
+                "\"SELECT ...\", \"params\": [...]} gets {\"rows\": [...], \"count\": N}, answered on a "
+                "read-only connection; writing statements, BEGIN and ATTACH are refused.")
       .push_in("in")
       .push_out("out", {}, /*required=*/false, "the logs stored, once their transaction has committed")
       .query_in("query", /*required=*/false, "read-only SQL")
       .param_string("path", "the database file (created when missing)")
       .param_string("table", "logs", "the table")
-      .handler("count", "rows inserted");
+      .param_int("query_limit_ms", 2000, "a query running longer is interrupted and answered with an error")
+      .handler("count", "rows inserted")
+      .handler("replayed", "logs of a replay skipped: their rows were committed already");
+}
+
+bool SqliteStore::Caseless::operator()(std::string_view a, std::string_view b) const {
+  return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
+    return std::tolower(static_cast<unsigned char>(x)) < std::tolower(static_cast<unsigned char>(y));
+  });
 }
 
 SqliteStore::~SqliteStore() { stop(); }
@@ -79,15 +76,22 @@ Status SqliteStore::Exec(const std::string& sql) {
 }
 
 Status SqliteStore::configure(const Params& params) {
-  Status st = params.read("path", path_).read("table", table_).status();
+  int64_t limit_ms = 0;
+  Status st = params.read("path", path_).read("table", table_).read("query_limit_ms", limit_ms).status();
   if (!st.ok()) return st;
   if (table_.empty()) return Status::Invalid("table must not be empty");
+  if (sqlite3_stricmp(table_.c_str(), kPositionsTable) == 0) {
+    return Status::Invalid(fmt::format("table '{}' is where the store keeps its positions", kPositionsTable));
+  }
+  if (limit_ms <= 0) return Status::Invalid("query_limit_ms must be positive");
+  query_limits_.time = Milliseconds(limit_ms);
   if (sqlite3_open_v2(path_.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {
     return Status::IOError(fmt::format("cannot open '{}': {}", path_, db_ ? sqlite3_errmsg(db_) : "out of memory"));
   }
   sqlite3_busy_timeout(db_, 5000);
   st = Exec("PRAGMA journal_mode=WAL");
   if (st.ok()) st = Exec("PRAGMA synchronous=NORMAL");
+  if (st.ok()) st = LoadPositions();
   if (!st.ok()) return st;
   // Columns of a table left by an earlier run.
   sqlite3_stmt* info = nullptr;
@@ -100,7 +104,70 @@ Status SqliteStore::configure(const Params& params) {
   }
   sqlite3_finalize(info);
   add_read_handler("count", [this] { return std::to_string(count_); });
+  add_read_handler("replayed", [this] { return std::to_string(replayed_); });
   return Status::OK();
+}
+
+// A restart continues from the committed positions; a first start forgets
+// positions an earlier run left (their streams are gone for good).
+Status SqliteStore::LoadPositions() {
+  Status st = Exec(fmt::format("CREATE TABLE IF NOT EXISTS {} (store TEXT NOT NULL, link TEXT NOT NULL, "
+                               "stream INTEGER NOT NULL, next INTEGER NOT NULL, PRIMARY KEY (store, link))",
+                               kPositionsTable));
+  if (!st.ok()) return st;
+  sqlite3_stmt* stmt = nullptr;
+  std::string sql = restarted() ? fmt::format("SELECT link, stream, next FROM {} WHERE store = ?", kPositionsTable)
+                                : fmt::format("DELETE FROM {} WHERE store = ?", kPositionsTable);
+  if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK) {
+    return Status::IOError(fmt::format("{}: {}", sql, sqlite3_errmsg(db_)));
+  }
+  sqlite3_bind_text(stmt, 1, table_.data(), static_cast<int>(table_.size()), SQLITE_TRANSIENT);
+  int rc;
+  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+    const char* link = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
+    next_[link ? link : ""] = {static_cast<uint64_t>(sqlite3_column_int64(stmt, 1)),
+                               static_cast<uint64_t>(sqlite3_column_int64(stmt, 2))};
+  }
+  sqlite3_finalize(stmt);
+  if (rc != SQLITE_DONE) return Status::IOError(fmt::format("{}: {}", sql, sqlite3_errmsg(db_)));
+  sql = fmt::format("INSERT INTO {} (store, link, stream, next) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT (store, link) DO UPDATE SET stream = excluded.stream, next = excluded.next",
+                    kPositionsTable);
+  if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &save_position_, nullptr) != SQLITE_OK) {
+    return Status::IOError(fmt::format("{}: {}", sql, sqlite3_errmsg(db_)));
+  }
+  return Status::OK();
+}
+
+Status SqliteStore::SavePosition(const std::string& link, const Next& next) {
+  sqlite3_bind_text(save_position_, 1, table_.data(), static_cast<int>(table_.size()), SQLITE_TRANSIENT);
+  sqlite3_bind_text(save_position_, 2, link.data(), static_cast<int>(link.size()), SQLITE_TRANSIENT);
+  sqlite3_bind_int64(save_position_, 3, static_cast<int64_t>(next.stream));
+  sqlite3_bind_int64(save_position_, 4, static_cast<int64_t>(next.offset));
+  int rc = sqlite3_step(save_position_);
+  sqlite3_reset(save_position_);
+  if (rc != SQLITE_DONE) return Status::IOError(fmt::format("recording the position: {}", sqlite3_errmsg(db_)));
+  return Status::OK();
+}
+
+// Why SQLite cannot take this log as a row ("" when it can). Checked once
+// per distinct field list (the insert statement cache remembers the rest),
+// before any column is added, so a refused log changes nothing.
+std::string SqliteStore::Refusal(const Value& root) {
+  std::set<std::string_view, Caseless> names;
+  size_t added = 0;
+  for (size_t i = 0; i < root.size(); ++i) {
+    std::string_view name = root.key_at(i);
+    if (name.find('\0') != std::string_view::npos) return "a field name holds a NUL byte";
+    auto [at, fresh] = names.insert(name);
+    if (!fresh) return fmt::format("fields '{}' and '{}' are one column to SQLite (it ignores case)", *at, name);
+    if (!columns_.count(name)) ++added;
+  }
+  const size_t limit = static_cast<size_t>(sqlite3_limit(db_, SQLITE_LIMIT_COLUMN, -1));
+  if (columns_.size() + added > limit) {
+    return fmt::format("{} fields would make {} columns; SQLite allows {}", root.size(), columns_.size() + added, limit);
+  }
+  return "";
 }
 
 Status SqliteStore::EnsureColumns(const Value& root) {
@@ -117,6 +184,8 @@ Status SqliteStore::EnsureColumns(const Value& root) {
   return Status::OK();
 }
 
+// Null with *status ok when the log is refused (then *status holds nothing
+// and the caller rejects it by Refusal's reason).
 sqlite3_stmt* SqliteStore::InsertStatement(const Value& root, Status* status) {
   key_.clear();
   for (size_t i = 0; i < root.size(); ++i) {
@@ -125,6 +194,13 @@ sqlite3_stmt* SqliteStore::InsertStatement(const Value& root, Status* status) {
   }
   auto it = inserts_.find(key_);
   if (it != inserts_.end()) return it->second;
+  std::string refused = Refusal(root);
+  if (!refused.empty()) {
+    reject(refused);
+    return nullptr;
+  }
+  *status = EnsureColumns(root);
+  if (!status->ok()) return nullptr;
   std::string names, marks;
   for (size_t i = 0; i < root.size(); ++i) {
     names += (i ? ", " : "") + Quote(root.key_at(i));
@@ -133,47 +209,72 @@ sqlite3_stmt* SqliteStore::InsertStatement(const Value& root, Status* status) {
   std::string sql = root.size() == 0 ? fmt::format("INSERT INTO {} DEFAULT VALUES", Quote(table_))
                                      : fmt::format("INSERT INTO {} ({}) VALUES ({})", Quote(table_), names, marks);
   sqlite3_stmt* stmt = nullptr;
-  if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK) {
+  if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr) != SQLITE_OK) {
     *status = Status::IOError(fmt::format("{}: {}", sql, sqlite3_errmsg(db_)));
     return nullptr;
+  }
+  if (inserts_.size() >= kMaxCachedInserts) {
+    for (auto& [key, cached] : inserts_) sqlite3_finalize(cached);
+    inserts_.clear();
   }
   inserts_[key_] = stmt;
   return stmt;
 }
 
+// Ok and nothing inserted when the log was refused (and rejected).
 Status SqliteStore::Insert(const Value& root) {
-  Status st = EnsureColumns(root);
-  if (!st.ok()) return st;
+  Status st;
   sqlite3_stmt* stmt = InsertStatement(root, &st);
   if (!stmt) return st;
-  for (size_t i = 0; i < root.size(); ++i) Bind(stmt, static_cast<int>(i) + 1, root.at(i));
+  for (size_t i = 0; i < root.size(); ++i) BindSqliteValue(stmt, static_cast<int>(i) + 1, root.at(i));
   int rc = sqlite3_step(stmt);
   sqlite3_reset(stmt);
   if (rc != SQLITE_DONE) return Status::IOError(fmt::format("insert into '{}': {}", table_, sqlite3_errmsg(db_)));
+  stored_.back() = 1;
   return Status::OK();
 }
 
 void SqliteStore::on_batch(int, Batch logs) {
-  Status st = Exec("BEGIN");
-  for (const Log& log : logs) {
-    if (!st.ok()) break;
-    if (!log.valid()) {
-      reject("not a msgpack map");
-      continue;
-    }
-    st = Insert(log.root());
-    if (st.ok()) ++count_;
+  const InputPosition at = batch_position();
+  const Next done = {at.stream, at.first + logs.size()};
+  // What an earlier life of this store committed comes again in the replay
+  // of its upstream: those rows are there, and are not inserted twice.
+  size_t skip = 0;
+  auto known = next_.find(at.link);
+  if (known != next_.end() && known->second.stream == at.stream && known->second.offset > at.first) {
+    skip = static_cast<size_t>(std::min<uint64_t>(known->second.offset - at.first, logs.size()));
   }
-  if (st.ok()) st = Exec("COMMIT");
-  if (!st.ok()) {
-    (void)Exec("ROLLBACK");
-    fail(st);  // a store that cannot store must not pretend to
-    return;
+  replayed_ += skip;
+  stored_.clear();
+  for (size_t i = 0; i < skip; ++i) stored_.push_back(logs[i].valid() ? 1 : 0);
+  Status st;
+  uint64_t inserted = 0;
+  if (skip < logs.size()) {
+    st = Exec("BEGIN");
+    for (size_t i = skip; i < logs.size() && st.ok(); ++i) {
+      stored_.push_back(0);
+      if (!logs[i].valid()) {
+        reject("not a msgpack map");
+        continue;
+      }
+      st = Insert(logs[i].root());
+      inserted += stored_.back();
+    }
+    if (st.ok()) st = SavePosition(at.link, done);
+    if (st.ok()) st = Exec("COMMIT");
+    if (!st.ok()) {
+      (void)Exec("ROLLBACK");
+      fail(st);  // a store that cannot store must not pretend to
+      return;
+    }
+    next_[at.link] = done;
+    count_ += inserted;
   }
   // Downstream of the store, "input ended" means "everything is stored":
-  // what lets a query at the end see every row.
-  for (const Log& log : logs) {
-    if (log.valid()) forward(log);
+  // what lets a query at the end see every row. Rows of a replay are passed
+  // on again: the downstream drops the ones it had by their offsets.
+  for (size_t i = 0; i < logs.size(); ++i) {
+    if (stored_[i]) forward(logs[i]);
   }
 }
 
@@ -183,45 +284,19 @@ void SqliteStore::on_query(int, const Log& request, Responder responder) {
     responder.error("a request needs \"sql\": a read-only statement");
     return;
   }
-  sqlite3_stmt* stmt = nullptr;
-  if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr) != SQLITE_OK) {
-    responder.error(sqlite3_errmsg(db_));
-    return;
-  }
-  if (!sqlite3_stmt_readonly(stmt)) {
-    sqlite3_finalize(stmt);
-    responder.error("only read-only statements are answered");
-    return;
-  }
-  Value params = request.get("params");
-  for (size_t i = 0; i < params.size(); ++i) Bind(stmt, static_cast<int>(i) + 1, params.at(i));
-  std::vector<std::string> rows;
-  LogBuilder row;
-  int rc;
-  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-    row.clear();
-    for (int c = 0; c < sqlite3_column_count(stmt); ++c) {
-      const char* name = sqlite3_column_name(stmt, c);
-      switch (sqlite3_column_type(stmt, c)) {
-        case SQLITE_INTEGER: row.add_int(name, sqlite3_column_int64(stmt, c)); break;
-        case SQLITE_FLOAT: row.add(name, sqlite3_column_double(stmt, c)); break;
-        case SQLITE_TEXT:
-          row.add(name, std::string_view(reinterpret_cast<const char*>(sqlite3_column_text(stmt, c)),
-                                         static_cast<size_t>(sqlite3_column_bytes(stmt, c))));
-          break;
-        case SQLITE_BLOB:
-          row.add_bytes(name, std::string_view(static_cast<const char*>(sqlite3_column_blob(stmt, c)),
-                                               static_cast<size_t>(sqlite3_column_bytes(stmt, c))));
-          break;
-        default: row.add_nil(name); break;
-      }
+  if (!query_) {
+    auto query = std::make_unique<SqliteQuery>();
+    Status st = query->Open(path_, query_limits_);
+    if (!st.ok()) {
+      responder.error(st.message());
+      return;
     }
-    rows.emplace_back(row.bytes());
+    query_ = std::move(query);
   }
-  std::string error = rc == SQLITE_DONE ? "" : sqlite3_errmsg(db_);
-  sqlite3_finalize(stmt);
-  if (!error.empty()) {
-    responder.error(error);
+  std::vector<std::string> rows;
+  Status st = query_->Run(sql, request.get("params"), &rows);
+  if (!st.ok()) {
+    responder.error(st.message());
     return;
   }
   LogBuilder reply;
@@ -230,8 +305,11 @@ void SqliteStore::on_query(int, const Log& request, Responder responder) {
 }
 
 void SqliteStore::stop() {
+  query_.reset();
   for (auto& [key, stmt] : inserts_) sqlite3_finalize(stmt);
   inserts_.clear();
+  if (save_position_) sqlite3_finalize(save_position_);
+  save_position_ = nullptr;
   if (db_) sqlite3_close(db_);
   db_ = nullptr;
 }

@@ -1,19 +1,31 @@
-// =c SqliteStore(path, table)
+// =c SqliteStore(path, table, query_limit_ms)
 // =s stores every log as a row of a SQLite table; answers read-only SQL on its "query" port
 // =d A log's fields become columns (added as new fields appear); nested
-//    values are stored as JSON text. Each received batch is one transaction.
+//    values are stored as JSON text. Each received batch is one transaction,
+//    which also records, in table datablox_positions, how far the batch
+//    reaches in its upstream's stream: a store its caretaker restarts skips
+//    what the replay hands it again, so every log is inserted once. A log
+//    SQLite cannot store as a row (a field name holding a NUL byte, two
+//    field names that differ only in case, more columns than SQLite allows)
+//    is rejected and counted; the rest flows. Commits use WAL with
+//    synchronous=NORMAL: they survive a crash of the process, and a machine
+//    crash may lose the last ones (rows and positions together).
 //    A request {"sql": "SELECT ...", "params": [...]} gets {"rows": [...],
-//    "count": N}; statements that would write are refused. The optional
-//    output passes every stored log on once its transaction has committed.
+//    "count": N}: read-only, on a connection of its own (see sqlite_query.h),
+//    interrupted after query_limit_ms. The optional output passes every
+//    stored log on once its transaction has committed.
 // =h count: rows inserted
+// =h replayed: logs of a replay skipped: their rows were committed already
 #pragma once
 
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "datablox/element.h"
+#include "elements/sqlite_query.h"
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -30,18 +42,35 @@ class SqliteStore : public Element {
   void stop() override;
 
  private:
+  // SQLite compares column names without regard to ASCII case.
+  struct Caseless {
+    using is_transparent = void;
+    bool operator()(std::string_view a, std::string_view b) const;
+  };
+  struct Next {
+    uint64_t stream = 0;
+    uint64_t offset = 0;
+  };
   Status Exec(const std::string& sql);
+  Status LoadPositions();
+  Status SavePosition(const std::string& link, const Next& next);
+  std::string Refusal(const Value& root);
   Status EnsureColumns(const Value& root);
   Status Insert(const Value& root);
   sqlite3_stmt* InsertStatement(const Value& root, Status* status);
 
   std::string path_, table_;
   sqlite3* db_ = nullptr;
+  sqlite3_stmt* save_position_ = nullptr;
+  std::unique_ptr<SqliteQuery> query_;  // opened at the first request
+  SqliteQuery::Limits query_limits_;
   bool table_exists_ = false;
-  std::set<std::string, std::less<>> columns_;
+  std::set<std::string, Caseless> columns_;
   std::map<std::string, sqlite3_stmt*, std::less<>> inserts_;  // by field list
+  std::map<std::string, Next, std::less<>> next_;  // by input link: what is committed
+  std::vector<uint8_t> stored_;  // per log of the batch: inserted now or before
   std::string key_;
-  uint64_t count_ = 0;
+  uint64_t count_ = 0, replayed_ = 0;
 };
 
 }  // namespace datablox

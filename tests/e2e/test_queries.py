@@ -245,4 +245,4 @@ b -> store
     with sqlite3.connect(tmp_path / "q.db") as db:
         assert [r[0] for r in db.execute("SELECT seq FROM events WHERE seq < 1000000 ORDER BY seq")] == list(range(500))
         assert db.execute("SELECT count(*) FROM events WHERE seq < 0").fetchone()[0] == 0
-        assert [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")] == ["events"]
+        assert [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")] == ["datablox_positions", "events"]
