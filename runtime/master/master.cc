@@ -14,6 +14,7 @@
 #include "datablox/element.h"
 #include "dsl/loader.h"
 #include "runtime/core/control.h"
+#include "runtime/core/log_limiter.h"
 #include "runtime/master/planner.h"
 #include "runtime/master/registry_store.h"
 
@@ -151,6 +152,9 @@ class Master {
   ElementRecord* Find(const std::string& id, TopologyRecord** topology);
   bool SendToNode(const std::string& node, const Json& message);
   void Relay(const std::string& client, const Json& message, ElementRecord* element, const std::string& id);
+  // Counts a dropped message and warns about it, rate-limited per kind of
+  // peer (a flood of garbage must not flood the log), its id escaped.
+  void Malformed(const std::string& peer, std::string_view why);
 
   // The registry: written on every change of state, read back at start.
   void Load();
@@ -168,6 +172,7 @@ class Master {
   std::map<uint64_t, std::string> waiters_;  // request id -> client peer (handler, logs)
   uint64_t next_request_ = 1;
   uint64_t malformed_ = 0;
+  LogLimiter warnings_;
   Clock::time_point started_ = Clock::now();
 };
 
@@ -225,8 +230,7 @@ int Master::Run() {
     Json message;
     while (!(st = control::TryReceiveFrom(*socket_, &peer, &message)).IsNotFound()) {
       if (!st.ok()) {
-        ++malformed_;
-        spdlog::warn("master: malformed control message from '{}': {}", peer, st.message());
+        Malformed(peer, st.message());
         continue;
       }
       try {
@@ -234,12 +238,19 @@ int Master::Run() {
         else FromClient(peer, message);
       } catch (const Json::exception& e) {
         // A field of the wrong type: that one message is dropped, counted.
-        ++malformed_;
-        spdlog::warn("master: malformed control message from '{}': {}", peer, e.what());
+        Malformed(peer, e.what());
       }
     }
   }
   return 0;
+}
+
+void Master::Malformed(const std::string& peer, std::string_view why) {
+  ++malformed_;
+  uint64_t suppressed = 0;
+  if (!warnings_.Allow(peer.rfind("node:", 0) == 0 ? "caretaker" : "client", Clock::now(), &suppressed)) return;
+  spdlog::warn("master: malformed control message from {}: {} ({} malformed in all{})", control::PrintableId(peer),
+               why, malformed_, suppressed ? fmt::format(", {} more like it not shown", suppressed) : "");
 }
 
 // ------------------------------------------------------------ registry
@@ -561,8 +572,8 @@ void Master::FromCaretaker(const std::string& peer, const Json& message) {
     if (!message.value("elements", Json::array()).is_array() || !message.value("finished", Json::array()).is_array() ||
         (message.contains("cores") && !message["cores"].is_number_integer()) ||
         (message.contains("address") && !message["address"].is_string())) {
-      ++malformed_;  // checked before the node counts as alive: it could be given elements
-      spdlog::warn("master: malformed {} from '{}'", op, node_name);
+      // Checked before the node counts as alive: it could be given elements.
+      Malformed(peer, fmt::format("a {} with fields of the wrong type", op));
       return;
     }
     NodeRecord& node = nodes_[node_name];
