@@ -24,8 +24,11 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using control::Json;
 
-volatile std::sig_atomic_t g_shutdown = 0;
-void OnShutdownSignal(int) { g_shutdown = 1; }
+// SIGTERM/SIGINT end the master alone: its caretakers and their elements
+// run on (an upgrade must not stop the topologies), and a master started
+// again on the same registry re-adopts them. `datablox shutdown` stops all.
+volatile std::sig_atomic_t g_signalled = 0;
+void OnStopSignal(int) { g_signalled = 1; }
 
 int64_t UnixMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
@@ -173,12 +176,13 @@ class Master {
   uint64_t next_request_ = 1;
   uint64_t malformed_ = 0;
   LogLimiter warnings_;
+  bool shutdown_requested_ = false;
   Clock::time_point started_ = Clock::now();
 };
 
 int Master::Run() {
-  std::signal(SIGTERM, OnShutdownSignal);
-  std::signal(SIGINT, OnShutdownSignal);
+  std::signal(SIGTERM, OnStopSignal);
+  std::signal(SIGINT, OnStopSignal);
   Status st = RegistryStore::Open(options_.registry, &store_);
   if (!st.ok()) {
     spdlog::error("master: {}", st.message());
@@ -208,7 +212,11 @@ int Master::Run() {
   Clock::time_point shutdown_deadline;
   zmq::pollitem_t item{socket_->handle(), 0, ZMQ_POLLIN, 0};
   while (true) {
-    if (g_shutdown && !shutting_down) {
+    if (g_signalled) {
+      spdlog::info("master: stopping; caretakers and elements run on (`datablox shutdown` stops them too)");
+      break;
+    }
+    if (shutdown_requested_ && !shutting_down) {
       shutting_down = true;
       shutdown_deadline = Clock::now() + std::chrono::seconds(5);
       for (auto& [name, node] : nodes_) {
@@ -396,7 +404,7 @@ void Master::FromClient(const std::string& peer, const Json& message) {
     Relay(peer, message, Find(id, &topology), id);
     return;  // answered when the caretaker answers
   } else if (op == "shutdown") {
-    g_shutdown = 1;
+    shutdown_requested_ = true;  // every caretaker is told, and stops its elements
     reply = {{"ok", true}};
   } else {
     reply = {{"ok", false}, {"error", fmt::format("unknown request '{}'", op)}};
