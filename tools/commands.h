@@ -59,6 +59,8 @@ int Handler(const std::string& target, const std::optional<std::string>& value, 
 int Call(const std::string& target, const std::string& json, int timeout_ms, const std::string& master);
 int Logs(const std::string& target, int lines, const std::string& master);
 int Events(const std::string& topology, int limit, const std::string& master, const OutputFormat& format);
+// Stops the master, its caretakers and their elements; returns once the master is gone.
+int Shutdown(const std::string& master);
 // Asks the caretaker of this machine directly (no master involved).
 int ReadCaretakerConfig(const std::string& path, const std::set<std::string>& flags_given, CaretakerOptions* options);
 int CaretakerStatus(const std::string& node, const std::string& control_endpoint, const OutputFormat& format);

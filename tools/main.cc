@@ -116,6 +116,8 @@ int main(int argc, char** argv) {
   add_output(events);
 
   MasterOptions master_options;
+  auto* shutdown = app.add_subcommand("shutdown", "stop the master, every caretaker and every element they run");
+  add_master(shutdown);
   auto* master = app.add_subcommand("master", "run the master daemon");
   master->add_option("--listen", master_options.listen, "endpoint to bind")->capture_default_str();
   master->add_option("--registry", master_options.registry,
@@ -177,6 +179,7 @@ int main(int argc, char** argv) {
     if (*call) return cli::Call(target, json_request, call_timeout_ms, master_address);
     if (*logs) return cli::Logs(target, log_lines, master_address);
     if (*events) return cli::Events(topology_name, event_count, master_address, format);
+    if (*shutdown) return cli::Shutdown(master_address);
     if (*master) return RunMaster(master_options);
     if (*caretaker_status) return cli::CaretakerStatus(status_node, status_control, format);
     if (*caretaker) {

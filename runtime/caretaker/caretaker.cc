@@ -18,6 +18,7 @@
 
 #include "runtime/caretaker/process_load.h"
 #include "runtime/core/control.h"
+#include "runtime/core/log_limiter.h"
 
 namespace datablox {
 namespace {
@@ -143,7 +144,11 @@ class Caretaker {
       handle();
     } catch (const Json::exception& e) {
       ++malformed_;
-      spdlog::warn("caretaker '{}': malformed message from {}: {}", options_.node, from, e.what());
+      uint64_t suppressed = 0;
+      if (warnings_.Allow(from, Clock::now(), &suppressed)) {  // a flood must not flood the log
+        spdlog::warn("caretaker '{}': malformed message from {}: {} ({} malformed in all{})", options_.node, from,
+                     e.what(), malformed_, suppressed ? fmt::format(", {} more like it not shown", suppressed) : "");
+      }
     }
   }
 
@@ -162,6 +167,7 @@ class Caretaker {
   Clock::time_point last_heard_master_{};
   bool shutting_down_ = false;
   uint64_t malformed_ = 0, unsent_to_master_ = 0;
+  LogLimiter warnings_;
 };
 
 int Caretaker::Run() {

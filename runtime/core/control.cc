@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <fmt/format.h>
+
 namespace datablox::control {
 
 bool Send(zmq::socket_t& socket, const Json& message) {
@@ -89,6 +91,18 @@ bool Poll(zmq::pollitem_t* items, size_t count, std::chrono::milliseconds timeou
     for (size_t i = 0; i < count; ++i) items[i].revents = 0;
     return false;
   }
+}
+
+std::string PrintableId(std::string_view id) {
+  constexpr size_t kShown = 64;
+  std::string out = "'";
+  for (size_t i = 0; i < id.size() && i < kShown; ++i) {
+    unsigned char c = static_cast<unsigned char>(id[i]);
+    if (c >= 0x20 && c < 0x7f && c != '\\' && c != '\'') out.push_back(static_cast<char>(c));
+    else out += fmt::format("\\x{:02x}", c);
+  }
+  if (id.size() > kShown) out += "...";
+  return out + "'";
 }
 
 std::string LastEndpoint(zmq::socket_t& socket) {

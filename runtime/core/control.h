@@ -47,6 +47,11 @@ std::chrono::milliseconds TimeoutUntil(std::chrono::steady_clock::time_point dea
 // zmq::poll that returns false instead of throwing when a signal interrupts it.
 bool Poll(zmq::pollitem_t* items, size_t count, std::chrono::milliseconds timeout);
 
+// A peer-chosen id (or any bytes from the wire), quoted for a log line:
+// control bytes, quotes and non-ASCII shown as \xNN, and long ids cut, so
+// garbage cannot garble the terminal.
+std::string PrintableId(std::string_view id);
+
 // The actual address a socket bound to `tcp://HOST:*` got.
 std::string LastEndpoint(zmq::socket_t& socket);
 

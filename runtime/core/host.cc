@@ -62,6 +62,16 @@ int64_t UnixMs() {
   return std::chrono::duration_cast<Milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
+// Reads and drops the remaining parts of a multipart message.
+void DropRest(zmq::socket_t& socket, const zmq::message_t& last) {
+  bool more = last.more();
+  while (more) {
+    zmq::message_t extra;
+    if (!socket.recv(extra, zmq::recv_flags::dontwait)) return;
+    more = extra.more();
+  }
+}
+
 constexpr auto kResyncEvery = Milliseconds(20);  // how often a receiver asks an unknown sender to resume
 
 }  // namespace
@@ -838,6 +848,13 @@ bool HostContext::DrainQueryIn(QueryIn& port, int index) {
       continue;
     }
     (void)port.socket->recv(frame, zmq::recv_flags::none);
+    if (frame.more()) {
+      // A request is [peer][frame]: a part more would be read as the next
+      // message's peer, and that peer would get this one's reply.
+      DropRest(*port.socket, frame);
+      Malformed(port.name, Status::Invalid("message with extra parts"));
+      continue;
+    }
     std::string peer_id = peer.to_string();
     std::string_view bytes = frame.to_string_view();
     wire::Kind kind;

@@ -14,6 +14,7 @@
 #include "datablox/element.h"
 #include "dsl/loader.h"
 #include "runtime/core/control.h"
+#include "runtime/core/log_limiter.h"
 #include "runtime/master/planner.h"
 #include "runtime/master/registry_store.h"
 
@@ -23,8 +24,11 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using control::Json;
 
-volatile std::sig_atomic_t g_shutdown = 0;
-void OnShutdownSignal(int) { g_shutdown = 1; }
+// SIGTERM/SIGINT end the master alone: its caretakers and their elements
+// run on (an upgrade must not stop the topologies), and a master started
+// again on the same registry re-adopts them. `datablox shutdown` stops all.
+volatile std::sig_atomic_t g_signalled = 0;
+void OnStopSignal(int) { g_signalled = 1; }
 
 int64_t UnixMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
@@ -151,6 +155,9 @@ class Master {
   ElementRecord* Find(const std::string& id, TopologyRecord** topology);
   bool SendToNode(const std::string& node, const Json& message);
   void Relay(const std::string& client, const Json& message, ElementRecord* element, const std::string& id);
+  // Counts a dropped message and warns about it, rate-limited per kind of
+  // peer (a flood of garbage must not flood the log), its id escaped.
+  void Malformed(const std::string& peer, std::string_view why);
 
   // The registry: written on every change of state, read back at start.
   void Load();
@@ -168,12 +175,14 @@ class Master {
   std::map<uint64_t, std::string> waiters_;  // request id -> client peer (handler, logs)
   uint64_t next_request_ = 1;
   uint64_t malformed_ = 0;
+  LogLimiter warnings_;
+  bool shutdown_requested_ = false;
   Clock::time_point started_ = Clock::now();
 };
 
 int Master::Run() {
-  std::signal(SIGTERM, OnShutdownSignal);
-  std::signal(SIGINT, OnShutdownSignal);
+  std::signal(SIGTERM, OnStopSignal);
+  std::signal(SIGINT, OnStopSignal);
   Status st = RegistryStore::Open(options_.registry, &store_);
   if (!st.ok()) {
     spdlog::error("master: {}", st.message());
@@ -203,7 +212,11 @@ int Master::Run() {
   Clock::time_point shutdown_deadline;
   zmq::pollitem_t item{socket_->handle(), 0, ZMQ_POLLIN, 0};
   while (true) {
-    if (g_shutdown && !shutting_down) {
+    if (g_signalled) {
+      spdlog::info("master: stopping; caretakers and elements run on (`datablox shutdown` stops them too)");
+      break;
+    }
+    if (shutdown_requested_ && !shutting_down) {
       shutting_down = true;
       shutdown_deadline = Clock::now() + std::chrono::seconds(5);
       for (auto& [name, node] : nodes_) {
@@ -225,8 +238,7 @@ int Master::Run() {
     Json message;
     while (!(st = control::TryReceiveFrom(*socket_, &peer, &message)).IsNotFound()) {
       if (!st.ok()) {
-        ++malformed_;
-        spdlog::warn("master: malformed control message from '{}': {}", peer, st.message());
+        Malformed(peer, st.message());
         continue;
       }
       try {
@@ -234,12 +246,19 @@ int Master::Run() {
         else FromClient(peer, message);
       } catch (const Json::exception& e) {
         // A field of the wrong type: that one message is dropped, counted.
-        ++malformed_;
-        spdlog::warn("master: malformed control message from '{}': {}", peer, e.what());
+        Malformed(peer, e.what());
       }
     }
   }
   return 0;
+}
+
+void Master::Malformed(const std::string& peer, std::string_view why) {
+  ++malformed_;
+  uint64_t suppressed = 0;
+  if (!warnings_.Allow(peer.rfind("node:", 0) == 0 ? "caretaker" : "client", Clock::now(), &suppressed)) return;
+  spdlog::warn("master: malformed control message from {}: {} ({} malformed in all{})", control::PrintableId(peer),
+               why, malformed_, suppressed ? fmt::format(", {} more like it not shown", suppressed) : "");
 }
 
 // ------------------------------------------------------------ registry
@@ -385,7 +404,7 @@ void Master::FromClient(const std::string& peer, const Json& message) {
     Relay(peer, message, Find(id, &topology), id);
     return;  // answered when the caretaker answers
   } else if (op == "shutdown") {
-    g_shutdown = 1;
+    shutdown_requested_ = true;  // every caretaker is told, and stops its elements
     reply = {{"ok", true}};
   } else {
     reply = {{"ok", false}, {"error", fmt::format("unknown request '{}'", op)}};
@@ -561,8 +580,8 @@ void Master::FromCaretaker(const std::string& peer, const Json& message) {
     if (!message.value("elements", Json::array()).is_array() || !message.value("finished", Json::array()).is_array() ||
         (message.contains("cores") && !message["cores"].is_number_integer()) ||
         (message.contains("address") && !message["address"].is_string())) {
-      ++malformed_;  // checked before the node counts as alive: it could be given elements
-      spdlog::warn("master: malformed {} from '{}'", op, node_name);
+      // Checked before the node counts as alive: it could be given elements.
+      Malformed(peer, fmt::format("a {} with fields of the wrong type", op));
       return;
     }
     NodeRecord& node = nodes_[node_name];
