@@ -15,6 +15,7 @@
 #include <utility>
 
 #include "dsl/loader.h"
+#include "dsl/suggest.h"
 #include "runtime/core/expr.h"
 
 namespace datablox::dsl {
@@ -54,35 +55,10 @@ std::string DescribeValue(const ParamValue& value) {
   return fmt::format("{} {}", KindName(value.kind), value.ToString());
 }
 
-// Edit distance, small strings only (names), for "did you mean".
-size_t EditDistance(std::string_view a, std::string_view b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diagonal = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      const size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
-
-// "; did you mean 'Filter'?" for the closest name within 2 edits, else "".
+// "; did you mean 'Filter'?" for the closest name, else "".
 std::string Suggestion(std::string_view wrong, const std::vector<std::string>& names) {
-  constexpr size_t kMaxDistance = 2;
-  const std::string* best = nullptr;
-  size_t best_distance = kMaxDistance + 1;
-  for (const std::string& name : names) {
-    const size_t distance = EditDistance(wrong, name);
-    if (distance < best_distance) {
-      best = &name;
-      best_distance = distance;
-    }
-  }
-  return best ? fmt::format("; did you mean '{}'?", *best) : "";
+  const std::string best = ClosestName(wrong, names);
+  return best.empty() ? "" : fmt::format("; did you mean '{}'?", best);
 }
 
 std::string PortKindName(PortKind kind, PortDirection direction) {

@@ -8,6 +8,7 @@
 
 #include "datablox/element.h"
 #include "dsl/loader.h"
+#include "dsl/suggest.h"
 #include "tools/commands.h"
 
 namespace datablox::cli {
@@ -20,6 +21,14 @@ std::string SchemaText(const PortSpec& port) {
   std::string out;
   for (const FieldSpec& f : port.schema) out += fmt::format("{}{}: {}", out.empty() ? "" : ", ", f.name, ValueTypeName(f.type));
   return out.empty() ? "-" : "{" + out + "}";
+}
+
+// "; did you mean 'Counter'?" for `describe counter`, else "".
+std::string ClassSuggestion(const std::string& wrong) {
+  std::vector<std::string> names;
+  for (const ClassSpec* c : Registry::Global().all()) names.push_back(c->name);
+  std::string best = dsl::ClosestName(wrong, names);
+  return best.empty() ? "" : fmt::format("; did you mean '{}'?", best);
 }
 
 }  // namespace
@@ -67,7 +76,8 @@ int Describe(const std::string& class_name, const OutputFormat& format) {
   if (!spec) {
     std::string why = Registry::Global().load_error(class_name);
     if (!why.empty()) std::fprintf(stderr, "error: cannot load class '%s': %s\n", class_name.c_str(), why.c_str());
-    else std::fprintf(stderr, "error: no element class '%s' (see `datablox classes`)\n", class_name.c_str());
+    else std::fprintf(stderr, "error: no element class '%s'%s (see `datablox classes`)\n", class_name.c_str(),
+                      ClassSuggestion(class_name).c_str());
     return kExitUsage;
   }
   if (format.json) {

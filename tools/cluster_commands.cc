@@ -139,7 +139,7 @@ int Nodes(const std::string& master, const OutputFormat& format) {
   return kExitOk;
 }
 
-int Logs(const std::string& target, int lines, const std::string& master) {
+int Logs(const std::string& target, int lines, const std::string& master, const OutputFormat& format) {
   zmq::context_t zmq(1);
   std::string endpoint = MasterEndpoint(master);
   MasterClient client(zmq, endpoint);
@@ -158,6 +158,10 @@ int Logs(const std::string& target, int lines, const std::string& master) {
     return kExitFailed;
   }
   const Json& text = reply["lines"];
+  if (format.json) {
+    std::printf("%s\n", Json({{"topology", topology}, {"element", element}, {"lines", text}}).dump(2).c_str());
+    return kExitOk;
+  }
   for (const Json& line : text) std::printf("%s\n", line.get<std::string>().c_str());
   if (text.empty()) std::fprintf(stderr, "(%s/%s has written nothing to stderr)\n", topology.c_str(), element.c_str());
   return kExitOk;
@@ -282,7 +286,7 @@ int StatusCommand(const std::string& topology, const std::string& master, const 
   return kExitOk;
 }
 
-int Kill(const std::string& topology, double wait_s, const std::string& master) {
+int Kill(const std::string& topology, double wait_s, const std::string& master, const OutputFormat& format) {
   zmq::context_t zmq(1);
   std::string endpoint = MasterEndpoint(master);
   MasterClient client(zmq, endpoint);
@@ -293,11 +297,18 @@ int Kill(const std::string& topology, double wait_s, const std::string& master) 
     std::fprintf(stderr, "error: %s\n", reply.value("error", "kill refused").c_str());
     return kExitUsage;
   }
+  if (format.json) {
+    std::printf("%s\n", Json({{"topology", topology}, {"action", wait_s > 0 ? "draining" : "stopping"}, {"wait_s", wait_s}})
+                            .dump(2)
+                            .c_str());
+    return kExitOk;
+  }
   std::printf(wait_s > 0 ? "draining %s for up to %.1f s\n" : "stopping %s\n", topology.c_str(), wait_s);
   return kExitOk;
 }
 
-int Handler(const std::string& target, const std::optional<std::string>& value, const std::string& master) {
+int Handler(const std::string& target, const std::optional<std::string>& value, const std::string& master,
+            const OutputFormat& format) {
   size_t dot = target.rfind('.');
   if (dot == std::string::npos) {
     std::fprintf(stderr, "error: say ELEMENT.HANDLER, e.g. count.count\n");
@@ -322,11 +333,19 @@ int Handler(const std::string& target, const std::optional<std::string>& value, 
     std::fprintf(stderr, "error: %s\n", reply["error"].get<std::string>().c_str());
     return kExitFailed;
   }
-  if (!value) std::printf("%s\n", reply.value("value", "").c_str());
+  if (format.json) {
+    Json out = {{"topology", topology}, {"element", element}, {"handler", target.substr(dot + 1)},
+                {"value", value ? *value : reply.value("value", "")}, {"written", value.has_value()}};
+    std::printf("%s\n", out.dump(2).c_str());
+  } else if (!value) {
+    std::printf("%s\n", reply.value("value", "").c_str());
+  }
   return kExitOk;
 }
 
-int Call(const std::string& target, const std::string& json, int timeout_ms, const std::string& master) {
+// The reply is JSON in either format: -o json prints it the same way.
+int Call(const std::string& target, const std::string& json, int timeout_ms, const std::string& master,
+         const OutputFormat&) {
   size_t dot = target.rfind('.');
   if (dot == std::string::npos) {
     std::fprintf(stderr, "error: say ELEMENT.PORT, e.g. count.query\n");

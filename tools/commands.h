@@ -54,10 +54,12 @@ int Submit(const std::string& file, const std::string& name, const std::string& 
 int List(const std::string& master, const OutputFormat& format);
 int Nodes(const std::string& master, const OutputFormat& format);
 int StatusCommand(const std::string& topology, const std::string& master, const OutputFormat& format);
-int Kill(const std::string& topology, double wait_s, const std::string& master);
-int Handler(const std::string& target, const std::optional<std::string>& value, const std::string& master);
-int Call(const std::string& target, const std::string& json, int timeout_ms, const std::string& master);
-int Logs(const std::string& target, int lines, const std::string& master);
+int Kill(const std::string& topology, double wait_s, const std::string& master, const OutputFormat& format);
+int Handler(const std::string& target, const std::optional<std::string>& value, const std::string& master,
+            const OutputFormat& format);
+int Call(const std::string& target, const std::string& json, int timeout_ms, const std::string& master,
+         const OutputFormat& format);
+int Logs(const std::string& target, int lines, const std::string& master, const OutputFormat& format);
 int Events(const std::string& topology, int limit, const std::string& master, const OutputFormat& format);
 // Stops the master, its caretakers and their elements; returns once the master is gone.
 int Shutdown(const std::string& master);

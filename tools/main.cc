@@ -2,6 +2,7 @@
 // describe, classes) and the daemons' entry points (master, caretaker, and
 // the element host the caretaker starts).
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
 #include <spdlog/cfg/env.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
@@ -15,7 +16,9 @@
 #include "runtime/core/host.h"
 #include "python/loader.h"
 #include "runtime/master/master.h"
+#include "dsl/suggest.h"
 #include "tools/commands.h"
+#include "tools/master_client.h"
 
 namespace {
 
@@ -24,6 +27,42 @@ std::string SelfExecutable(const char* argv0) {
   ssize_t n = ::readlink("/proc/self/exe", path, sizeof path - 1);
   if (n > 0) return std::string(path, static_cast<size_t>(n));
   return std::filesystem::absolute(argv0).string();
+}
+
+// CLI11 takes a verb it does not know ("runn", "help") for a stray argument
+// and answers "A subcommand is required". Answers them before it parses:
+// the help for `help [VERB]`, a suggestion for a misspelt verb. Returns -1
+// when argv[1] is a verb (or an option) for CLI11 to parse.
+int AnswerUnknownVerb(CLI::App& app, int argc, char** argv) {
+  if (argc < 2 || argv[1][0] == '-') return -1;
+  const std::string verb = argv[1];
+  auto find = [&app](const std::string& name) -> const CLI::App* {
+    auto found = app.get_subcommands([&name](const CLI::App* c) { return c->check_name(name); });
+    return found.empty() ? nullptr : found.front();
+  };
+  if (verb == "help") {
+    const CLI::App* about = argc > 2 ? find(argv[2]) : nullptr;
+    std::printf("%s", about ? about->help().c_str() : app.help().c_str());
+    return argc > 2 && !about ? datablox::cli::kExitUsage : datablox::cli::kExitOk;
+  }
+  if (find(verb)) return -1;
+  std::vector<std::string> verbs;  // those --help shows: not the internal `host`
+  for (const CLI::App* command : app.get_subcommands([](const CLI::App* c) { return !c->get_group().empty(); })) {
+    verbs.push_back(command->get_name());
+  }
+  std::string guess = datablox::dsl::ClosestName(verb, verbs);
+  std::fprintf(stderr, "error: unknown command '%s'%s\n", verb.c_str(),
+               guess.empty() ? " (`datablox --help` lists them)" : fmt::format("; did you mean '{}'?", guess).c_str());
+  return datablox::cli::kExitUsage;
+}
+
+// An endpoint ZeroMQ cannot parse ("bogus") is the user's mistake, said as
+// such (64), not an internal error from deep inside a verb.
+int CheckEndpointFlag(const char* flag, const std::string& endpoint) {
+  datablox::Status st = datablox::cli::CheckEndpoint(endpoint);
+  if (st.ok()) return datablox::cli::kExitOk;
+  std::fprintf(stderr, "error: %s: %s\n", flag, st.message().c_str());
+  return datablox::cli::kExitUsage;
 }
 
 }  // namespace
@@ -37,6 +76,7 @@ int main(int argc, char** argv) {
   python::InstallLoader(Registry::Global());  // py:module.Class names; starts nothing yet
 
   CLI::App app{"datablox: dataflow elements wired through typed push and query ports"};
+  app.name("datablox");  // also in the help `datablox help` prints before parsing
   app.require_subcommand(1);
   app.set_version_flag("--version", "datablox 0.1.0");
   cli::OutputFormat format;
@@ -92,21 +132,25 @@ int main(int argc, char** argv) {
   kill->add_option("NAME", topology_name, "the topology")->required();
   kill->add_option("-w,--wait", wait_s, "stop the sources, let END flow for up to this many seconds, then stop");
   add_master(kill);
+  add_output(kill);
   auto* handler = app.add_subcommand("handler", "read (or write) an element's handler: ELEMENT.NAME [VALUE]");
   handler->add_option("TARGET", target, "[TOPOLOGY/]ELEMENT.HANDLER")->required();
   handler->add_option("VALUE", handler_value, "a value to write");
   add_master(handler);
+  add_output(handler);
   auto* call = app.add_subcommand("call", "send a query to an element's query port and print the reply");
   call->add_option("TARGET", target, "[TOPOLOGY/]ELEMENT.PORT")->required();
   call->add_option("JSON", json_request, "the request, a JSON object")->required();
   call->add_option("--timeout-ms", call_timeout_ms, "how long to wait for the reply")->capture_default_str();
   add_master(call);
+  add_output(call);
 
   int log_lines = 50;
   auto* logs = app.add_subcommand("logs", "show the recent stderr of an element (all its restarts)");
   logs->add_option("ELEMENT", target, "[TOPOLOGY/]ELEMENT")->required();
   logs->add_option("-n,--lines", log_lines, "how many lines, newest last")->capture_default_str();
   add_master(logs);
+  add_output(logs);
 
   int event_count = 50;
   auto* events = app.add_subcommand("events", "show what happened: submits, restarts, moves, nodes lost");
@@ -153,6 +197,7 @@ int main(int argc, char** argv) {
   host->add_option("--bind", host_options.bind_host);
   host->add_option("--parent", host_options.parent);
 
+  if (int code = AnswerUnknownVerb(app, argc, argv); code >= 0) return code;
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -161,6 +206,10 @@ int main(int argc, char** argv) {
   }
   format.json = output == "json";
   run_options.format = format;
+  for (const CLI::App* verb : {submit, list, nodes, status, kill, handler, call, logs, events}) {
+    if (!*verb) continue;
+    if (int code = CheckEndpointFlag("--master", cli::MasterEndpoint(master_address)); code != cli::kExitOk) return code;
+  }
 
   try {
     if (*check) return cli::Check(file, format);
@@ -174,14 +223,35 @@ int main(int argc, char** argv) {
     if (*list) return cli::List(master_address, format);
     if (*nodes) return cli::Nodes(master_address, format);
     if (*status) return cli::StatusCommand(topology_name, master_address, format);
-    if (*kill) return cli::Kill(topology_name, wait_s, master_address);
-    if (*handler) return cli::Handler(target, handler_value, master_address);
-    if (*call) return cli::Call(target, json_request, call_timeout_ms, master_address);
-    if (*logs) return cli::Logs(target, log_lines, master_address);
+    if (*kill) return cli::Kill(topology_name, wait_s, master_address, format);
+    if (*handler) return cli::Handler(target, handler_value, master_address, format);
+    if (*call) return cli::Call(target, json_request, call_timeout_ms, master_address, format);
+    if (*logs) return cli::Logs(target, log_lines, master_address, format);
     if (*events) return cli::Events(topology_name, event_count, master_address, format);
     if (*shutdown) return cli::Shutdown(master_address);
     if (*master) return RunMaster(master_options);
-    if (*caretaker_status) return cli::CaretakerStatus(status_node, status_control, format);
+    if (*caretaker_status) {
+      // Which caretaker: the flags of `status`, else those of `caretaker`,
+      // else its --config file, the one it was started with.
+      CaretakerOptions target_options;
+      target_options.node.clear();
+      if (!caretaker_config.empty()) {
+        int code = cli::ReadCaretakerConfig(caretaker_config, {}, &target_options);
+        if (code != cli::kExitOk) return code;
+      }
+      if (caretaker->count("--node")) target_options.node = caretaker_options.node;
+      if (caretaker->count("--control")) target_options.control_endpoint = caretaker_options.control_endpoint;
+      if (caretaker_status->count("--node") || caretaker_status->count("--control")) {
+        target_options = {};
+        target_options.node = status_node;
+        target_options.control_endpoint = status_control;
+      }
+      const std::string& control_endpoint = target_options.control_endpoint;
+      if (!control_endpoint.empty()) {
+        if (int code = CheckEndpointFlag("--control", control_endpoint); code != cli::kExitOk) return code;
+      }
+      return cli::CaretakerStatus(target_options.node, control_endpoint, format);
+    }
     if (*caretaker) {
       if (!caretaker_config.empty()) {
         std::set<std::string> given;
@@ -195,6 +265,7 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "error: caretaker: say which master to join: --master tcp://HOST:PORT (or master = in --config)\n");
         return cli::kExitUsage;
       }
+      if (int code = CheckEndpointFlag("--master", caretaker_options.master_endpoint); code != cli::kExitOk) return code;
       caretaker_options.executable = SelfExecutable(argv[0]);
       return RunCaretaker(caretaker_options);
     }

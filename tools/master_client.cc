@@ -21,6 +21,21 @@ Status MasterClient::Ask(const control::Json& request, control::Json* reply, std
   return st;
 }
 
+Status CheckEndpoint(const std::string& endpoint) {
+  // Whether ZeroMQ parses it is the one test that cannot drift from what
+  // the verbs do with it; connect() resolves and sends nothing yet.
+  zmq::context_t zmq(1);
+  zmq::socket_t probe(zmq, zmq::socket_type::dealer);
+  probe.set(zmq::sockopt::linger, 0);
+  try {
+    probe.connect(endpoint);
+  } catch (const zmq::error_t& e) {
+    return Status::Invalid(fmt::format("'{}' is not an endpoint ZeroMQ can connect to (tcp://HOST:PORT or ipc://PATH): {}",
+                                       endpoint, e.what()));
+  }
+  return Status::OK();
+}
+
 std::string MasterEndpoint(const std::string& flag) {
   if (!flag.empty()) return flag;
   if (const char* env = std::getenv("DATABLOX_MASTER")) return env;

@@ -22,4 +22,8 @@ class MasterClient {
 // --master, else $DATABLOX_MASTER, else the master daemon's default address.
 std::string MasterEndpoint(const std::string& flag);
 
+// OK when ZeroMQ can connect to `endpoint` ("tcp://HOST:PORT", "ipc://PATH");
+// otherwise an Invalid status naming it. Nothing is sent.
+Status CheckEndpoint(const std::string& endpoint);
+
 }  // namespace datablox::cli

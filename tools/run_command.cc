@@ -12,6 +12,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -40,8 +41,16 @@ pid_t Start(const std::string& executable, std::vector<std::string> args, bool q
   if (pid != 0) return pid;
   ::prctl(PR_SET_PDEATHSIG, SIGTERM);
   if (::getppid() != parent) ::_exit(3);
-  // Ctrl-C is for `run`, which stops everything in order.
-  ::signal(SIGINT, SIG_IGN);
+  // Ctrl-C is for `run`, which stops everything in order. A terminal sends
+  // SIGINT to the whole foreground group, master and caretaker included; as
+  // daemons they install their own SIGINT handler (so SIG_IGN would not
+  // last), shut down on their own and leave `run` asking a gone master, one
+  // timeout after another. Blocked, the signal never reaches them (the mask
+  // survives exec and their handlers); the caretaker unblocks it for hosts.
+  sigset_t interrupt;
+  sigemptyset(&interrupt);
+  sigaddset(&interrupt, SIGINT);
+  ::sigprocmask(SIG_BLOCK, &interrupt, nullptr);
   if (quiet_info && !std::getenv("SPDLOG_LEVEL")) ::setenv("SPDLOG_LEVEL", "warn", 1);
   args.insert(args.begin(), executable);
   std::vector<char*> argv;
@@ -73,7 +82,8 @@ void Reap(pid_t pid, std::chrono::milliseconds grace) {
   ::waitpid(pid, &status, 0);
 }
 
-void PrintSummary(const Json& status, double seconds) {
+// `outcome`: the topology's final state, or "interrupted" when Ctrl-C ended it.
+void PrintSummary(const Json& status, const std::string& outcome, double seconds) {
   std::fprintf(stderr, "\n%-14s %-16s %12s %12s %9s %9s %9s %8s  %s\n", "ELEMENT", "CLASS", "IN", "OUT", "REJECTED",
                "MALFORMED", "BLOCKED", "RESTARTS", "HANDLERS");
   for (const Json& e : status["elements"]) {
@@ -92,7 +102,7 @@ void PrintSummary(const Json& status, double seconds) {
                  std::to_string(s.value("malformed", uint64_t{0})).c_str(), s.value("blocked_ms", 0.0),
                  e.value("restarts", 0), handlers.c_str());
   }
-  std::fprintf(stderr, "%s: %s in %.2f s\n", status.value("name", "").c_str(), status.value("state", "").c_str(), seconds);
+  std::fprintf(stderr, "%s: %s in %.2f s\n", status.value("name", "").c_str(), outcome.c_str(), seconds);
 }
 
 }  // namespace
@@ -150,8 +160,9 @@ int Run(const RunOptions& options) {
   endpoint.resize(endpoint.find('\n'));
   // Its own status socket: a `run` must not take over the one of a
   // caretaker daemon named "local" on this machine, nor another run's.
-  pid_t caretaker = Start(options.executable, {"caretaker", "--master", endpoint, "--node", "local", "--control",
-                                               fmt::format("ipc:///tmp/datablox-{}/run-{}.ipc", ::getuid(), ::getpid())});
+  const std::string control_file = fmt::format("/tmp/datablox-{}/run-{}.ipc", ::getuid(), ::getpid());
+  pid_t caretaker = Start(options.executable,
+                          {"caretaker", "--master", endpoint, "--node", "local", "--control", "ipc://" + control_file});
 
   int exit_code = kExitOk;
   auto began = Clock::now();
@@ -170,7 +181,9 @@ int Run(const RunOptions& options) {
       if (client.Ask({{"op", "nodes"}}, &reply).ok() && !reply["nodes"].empty()) joined = true;
       else std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
-    if (!joined) {
+    if (!joined && g_interrupted) {
+      exit_code = shutdown(kExitInterrupted);
+    } else if (!joined) {
       std::fprintf(stderr, "error: the local caretaker did not join the master\n");
       exit_code = shutdown(kExitUnavailable);
     } else {
@@ -270,7 +283,9 @@ int Run(const RunOptions& options) {
         }
         if (stats) std::fclose(stats);
         double seconds = std::chrono::duration<double>(Clock::now() - began).count();
-        if (!options.quiet && status.contains("elements")) PrintSummary(status, seconds);
+        if (!options.quiet && status.contains("elements")) {
+          PrintSummary(status, exit_code == kExitInterrupted ? "interrupted" : status.value("state", ""), seconds);
+        }
         if (options.format.json && status.contains("elements")) std::printf("%s\n", status.dump(2).c_str());
         shutdown(exit_code);
         if (exit_code == kExitTimedOut) exit_code = kExitFailed;
@@ -279,6 +294,11 @@ int Run(const RunOptions& options) {
   }
   Reap(caretaker, std::chrono::milliseconds(6000));
   Reap(master, std::chrono::milliseconds(6000));
+  // The caretaker's status socket is this run's alone and has no reader left;
+  // its file outlives the caretaker (seen after every run), so `run`, which
+  // named it, removes it.
+  std::error_code ignored;
+  std::filesystem::remove(control_file, ignored);
   return exit_code;
 }
 
