@@ -31,8 +31,13 @@ Status EncodeString(py::handle object, std::string& out) {
   return Status::OK();
 }
 
+// A field's value: `depth` counts the lists and dicts it sits in within the
+// field. The log's root is level 1 and the field's own value level 2, so a
+// list or dict here is at level depth + 2, which must stay within
+// kMaxLogDepth (deeper, every receiver would drop the log as malformed).
+Status TooDeep() { return Status::Invalid(fmt::format("nested more than {} levels deep", kMaxLogDepth)); }
+
 Status Encode(py::handle object, std::string& out, int depth) {
-  if (depth > 100) return Status::Invalid("nested more than 100 levels deep");
   Sink sink{&out};
   Packer pk(sink);
   PyObject* o = object.ptr();
@@ -55,6 +60,7 @@ Status Encode(py::handle object, std::string& out, int depth) {
     pk.pack_bin(static_cast<uint32_t>(bytes.size()));
     pk.pack_bin_body(bytes.data(), static_cast<uint32_t>(bytes.size()));
   } else if (PyList_Check(o) || PyTuple_Check(o)) {
+    if (depth + 2 > kMaxLogDepth) return TooDeep();
     py::sequence items = py::reinterpret_borrow<py::sequence>(object);
     pk.pack_array(static_cast<uint32_t>(items.size()));
     for (py::handle item : items) {
@@ -62,6 +68,7 @@ Status Encode(py::handle object, std::string& out, int depth) {
       if (!st.ok()) return st;
     }
   } else if (PyDict_Check(o)) {
+    if (depth + 2 > kMaxLogDepth) return TooDeep();
     py::dict map = py::reinterpret_borrow<py::dict>(object);
     pk.pack_map(static_cast<uint32_t>(map.size()));
     for (auto [key, value] : map) {

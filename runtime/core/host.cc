@@ -18,6 +18,7 @@
 #include "datablox/element.h"
 #include "runtime/core/arena.h"
 #include "runtime/core/control.h"
+#include "runtime/core/log_shape.h"
 #include "runtime/core/wire.h"
 
 namespace datablox {
@@ -670,8 +671,11 @@ void HostContext::ProcessBatch(InPort& port, int index, const std::string& link_
   ++batches_in_;
   if (first_in_unix_ms_ == 0) first_in_unix_ms_ = UnixMs();
   auto t0 = Clock::now();
+  // Checked once here, so that no element meets a malformed or too-deep log;
+  // the offsets still count it (it was received, and is done with).
+  const size_t kept = DropMalformedLogs(batch_logs_, skip, [&](const Status& why) { Malformed(port.name, why); });
   ++in_hook_;
-  element_->on_batch(index, Batch(batch_logs_.data() + skip, fresh));
+  if (kept > skip) element_->on_batch(index, Batch(batch_logs_.data() + skip, kept - skip));
   --in_hook_;
   busy_ += Clock::now() - t0;
   in.expect = first + count;
