@@ -6,6 +6,7 @@
 #include <cstring>
 #include <msgpack.hpp>
 
+#include "dsl/limits.h"
 #include "runtime/core/msgpack_write.h"
 
 namespace datablox::python {
@@ -153,17 +154,22 @@ py::object ParamToPython(const ParamValue& value) {
   return py::none();
 }
 
-bool ParamFromPython(py::handle object, ParamValue* out) {
+namespace {
+
+// A class's parameter default: lists nest as deep as a topology's may
+// (dsl/limits.h); deeper is refused like any other value that is no parameter.
+bool ParamFromPythonAt(py::handle object, ParamValue* out, int nesting) {
   PyObject* o = object.ptr();
   if (PyBool_Check(o)) *out = ParamValue::Bool(o == Py_True);
   else if (PyLong_Check(o)) *out = ParamValue::Int(object.cast<int64_t>());
   else if (PyFloat_Check(o)) *out = ParamValue::Float(object.cast<double>());
   else if (PyUnicode_Check(o)) *out = ParamValue::String(object.cast<std::string>());
   else if (PyList_Check(o) || PyTuple_Check(o)) {
+    if (nesting == dsl::kMaxListNesting) return false;
     std::vector<ParamValue> items;
     for (py::handle item : py::reinterpret_borrow<py::sequence>(object)) {
       ParamValue v;
-      if (!ParamFromPython(item, &v)) return false;
+      if (!ParamFromPythonAt(item, &v, nesting + 1)) return false;
       items.push_back(std::move(v));
     }
     *out = ParamValue::List(std::move(items));
@@ -172,6 +178,10 @@ bool ParamFromPython(py::handle object, ParamValue* out) {
   }
   return true;
 }
+
+}  // namespace
+
+bool ParamFromPython(py::handle object, ParamValue* out) { return ParamFromPythonAt(object, out, 0); }
 
 Status DictToLog(py::handle mapping, LogBuilder* out) {
   out->clear();
