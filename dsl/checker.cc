@@ -14,6 +14,7 @@
 #include <tuple>
 #include <utility>
 
+#include "dsl/graph_check.h"
 #include "dsl/loader.h"
 #include "dsl/suggest.h"
 #include "runtime/core/expr.h"
@@ -97,6 +98,8 @@ class Checker {
     for (Connection& connection : topology_.connections) CheckConnection(connection);
     CheckRequiredPorts();
     CheckPolicies();
+    CheckHasElements(topology_, errors_);
+    CheckPushCycles(topology_, errors_);
     // Rules run one after the other; the reader wants the file's order.
     std::stable_sort(errors_->begin() + static_cast<std::ptrdiff_t>(first_new), errors_->end(),
                      [](const Diagnostic& a, const Diagnostic& b) {

@@ -1,6 +1,7 @@
 #include "dsl/lexer.h"
 
 #include <fmt/format.h>
+#include <simdjson.h>
 
 #include <cerrno>
 #include <cstdlib>
@@ -61,22 +62,30 @@ class Lexer {
     return token;
   }
 
-  void SkipSpacesAndComments() {
+  // A comment that is not UTF-8 is an error too: the text travels to the
+  // master as a JSON string, which must be UTF-8.
+  bool SkipSpacesAndComments(Token* error) {
     for (;;) {
       char c = Peek();
       if (c == ' ' || c == '\t' || c == '\r') {
         Advance();
       } else if (c == '#') {
+        const size_t start = pos_;
+        const int column = static_cast<int>(pos_ - line_start_) + 1;
         // The newline stays: it still ends the statement the comment follows.
         while (!AtEnd() && Peek() != '\n') Advance();
+        if (!simdjson::validate_utf8(text_.data() + start, pos_ - start)) {
+          *error = Error("comment is not valid UTF-8 (a topology file is UTF-8 text)", line_, column);
+          return false;
+        }
       } else {
-        return;
+        return true;
       }
     }
   }
 
   Token Next(TokenKind previous) {
-    SkipSpacesAndComments();
+    if (Token error; !SkipSpacesAndComments(&error)) return error;
     const size_t start = pos_;
     const int line = line_;
     const int column = static_cast<int>(pos_ - line_start_) + 1;
@@ -220,6 +229,10 @@ class Lexer {
         }
       }
       Advance();
+    }
+    // Escapes only add ASCII: checking the value checks what was written.
+    if (!simdjson::validate_utf8(value.data(), value.size())) {
+      return Error("string is not valid UTF-8 (a topology file is UTF-8 text)", line, column);
     }
     Token token;
     token.kind = TokenKind::kString;

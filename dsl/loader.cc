@@ -3,6 +3,7 @@
 #include "dsl/loader.h"
 
 #include "datablox/element.h"
+#include "dsl/limits.h"
 
 #include <fcntl.h>
 #include <fmt/format.h>
@@ -10,6 +11,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <climits>
 #include <cstring>
 #include <tuple>
 
@@ -26,43 +28,50 @@ const ElementDecl* Topology::find(std::string_view element) const {
   return nullptr;
 }
 
-namespace {
-
-// The whole file, or false with errno's reason. POSIX read rather than a
-// stream, so that a directory fails here with its own reason (EISDIR).
-bool ReadWholeFile(const std::string& path, std::string* text, std::string* reason) {
+bool ReadTopologyFile(const std::string& path, std::string* text, std::vector<Diagnostic>* errors) {
+  // POSIX read rather than a stream, so that a directory fails here with its
+  // own reason (EISDIR).
+  text->clear();
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    *reason = std::strerror(errno);
+  auto cannot_read = [&] {
+    errors->push_back(
+        Diagnostic{SourcePos{path, 0, 0}, fmt::format("cannot read {}: {}", path, std::strerror(errno))});
     return false;
-  }
+  };
+  if (fd < 0) return cannot_read();
   char buffer[1 << 14];
-  for (;;) {
-    const ssize_t n = ::read(fd, buffer, sizeof buffer);
+  // One byte past the limit tells a file at the limit from a longer one.
+  while (text->size() <= kMaxTopologyBytes) {
+    const size_t wanted = std::min(sizeof buffer, kMaxTopologyBytes + 1 - text->size());
+    const ssize_t n = ::read(fd, buffer, wanted);
     if (n == 0) break;
     if (n < 0) {
       if (errno == EINTR) continue;
-      *reason = std::strerror(errno);
+      const bool reported = cannot_read();
       ::close(fd);
-      return false;
+      return reported;
     }
     text->append(buffer, static_cast<size_t>(n));
   }
   ::close(fd);
-  return true;
+  if (text->size() <= kMaxTopologyBytes) return true;
+  // Pointed at the first byte past the limit.
+  const size_t last_newline = text->rfind('\n', kMaxTopologyBytes - 1);
+  const int line = 1 + static_cast<int>(std::count(text->begin(), text->begin() + kMaxTopologyBytes, '\n'));
+  const size_t column = last_newline == std::string::npos ? kMaxTopologyBytes + 1 : kMaxTopologyBytes - last_newline;
+  errors->push_back(Diagnostic{SourcePos{path, line, static_cast<int>(std::min<size_t>(column, INT_MAX))},
+                               fmt::format("file is larger than {} (the limit for a topology file)",
+                                           kMaxTopologyBytesText)});
+  text->clear();
+  return false;
 }
-
-}  // namespace
 
 Topology LoadFile(const std::string& path, const CheckOptions& options,
                   std::vector<Diagnostic>* errors) {
   std::string text;
-  std::string reason;
-  if (!ReadWholeFile(path, &text, &reason)) {
+  if (!ReadTopologyFile(path, &text, errors)) {
     Topology empty;
     empty.file = path;
-    errors->push_back(
-        Diagnostic{SourcePos{path, 0, 0}, fmt::format("cannot read {}: {}", path, reason)});
     return empty;
   }
   const size_t first_new = errors->size();

@@ -37,6 +37,11 @@ CheckOptions RegistryCheckOptions(std::vector<std::string> known_nodes = {});
 // Fills default ports, then appends every error of the topology to `errors`.
 void Check(Topology& topology, const CheckOptions& options, std::vector<Diagnostic>* errors);
 
+// Reads a topology file whole, up to kMaxTopologyBytes (dsl/limits.h). On
+// failure appends why (cannot read: at line 0; too large: where the limit
+// was passed) and returns false.
+bool ReadTopologyFile(const std::string& path, std::string* text, std::vector<Diagnostic>* errors);
+
 // Reads FILE, parses and checks it. A file that cannot be read is one
 // diagnostic at line 0.
 Topology LoadFile(const std::string& path, const CheckOptions& options,

@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "dsl/lexer.h"
+#include "dsl/limits.h"
 #include "dsl/loader.h"
 
 namespace datablox::dsl {
@@ -290,7 +291,19 @@ class Parser {
     }
   }
 
+  // A list nests one level of recursion deeper: past kMaxListNesting it is
+  // an error at its '[', rather than a stack overflow.
   bool ParseList(ParamValue* out) {
+    if (list_nesting_ == kMaxListNesting) {
+      return Fail(Peek(), fmt::format("list nested more than {} levels deep", kMaxListNesting));
+    }
+    ++list_nesting_;
+    const bool parsed = ParseListItems(out);
+    --list_nesting_;
+    return parsed;
+  }
+
+  bool ParseListItems(ParamValue* out) {
     Take();  // [
     std::vector<ParamValue> items;
     SkipNewlines();
@@ -440,6 +453,7 @@ class Parser {
 
   std::vector<Token> tokens_;
   size_t pos_ = 0;
+  int list_nesting_ = 0;
   const std::string& file_;
   std::vector<Diagnostic>* errors_;
   Topology topology_;
@@ -448,6 +462,14 @@ class Parser {
 }  // namespace
 
 Topology Parse(std::string_view text, const std::string& file, std::vector<Diagnostic>* errors) {
+  if (text.size() > kMaxTopologyBytes) {  // the master parses what it is sent: same limit as a file
+    errors->push_back(Diagnostic{SourcePos{file, 1, 1}, fmt::format("topology is larger than {} (the limit "
+                                                                     "for a topology file)",
+                                                                     kMaxTopologyBytesText)});
+    Topology empty;
+    empty.file = file;
+    return empty;
+  }
   return Parser(Tokenize(text), file, errors).Run();
 }
 

@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <unistd.h>
 #include <nlohmann/json.hpp>
 
 #include "datablox/element.h"
@@ -34,11 +35,9 @@ std::string ClassSuggestion(const std::string& wrong) {
 }  // namespace
 
 int CheckReadable(const std::string& file, const char* what) {
-  std::FILE* f = std::fopen(file.c_str(), "r");
-  if (f) {
-    std::fclose(f);
-    return kExitOk;
-  }
+  // access(), not an open: opening a FIFO here would take what its writer
+  // sends first, and the real read would then find nothing.
+  if (::access(file.c_str(), R_OK) == 0) return kExitOk;
   std::fprintf(stderr, "error: cannot read %s '%s': %s\n", what, file.c_str(), std::strerror(errno));
   return kExitNoInput;
 }

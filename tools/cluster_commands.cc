@@ -75,14 +75,20 @@ std::string Human(double n) {
 int Submit(const std::string& file, const std::string& name, const std::string& master, const OutputFormat& format) {
   if (int code = CheckReadable(file); code != kExitOk) return code;
   std::vector<std::string> search_path = ClassSearchPath(file);
-  std::ifstream in(file);
-  std::stringstream text;
-  text << in.rdbuf();
+  // Read within the size limit, and syntax checked here: the text travels as
+  // a JSON string, so it must be UTF-8 (the lexer says where it is not).
+  std::string text;
+  std::vector<dsl::Diagnostic> errors;
+  if (dsl::ReadTopologyFile(file, &text, &errors)) dsl::Parse(text, file, &errors);
+  if (!errors.empty()) {
+    for (const auto& e : errors) std::fprintf(stderr, "%s\n", e.ToString().c_str());
+    return kExitDataErr;
+  }
   zmq::context_t zmq(1);
   std::string endpoint = MasterEndpoint(master);
   MasterClient client(zmq, endpoint);
   Json reply;
-  Status st = client.Ask({{"op", "submit"}, {"file", file}, {"name", name}, {"text", text.str()}, {"search_path", search_path}},
+  Status st = client.Ask({{"op", "submit"}, {"file", file}, {"name", name}, {"text", text}, {"search_path", search_path}},
                          &reply, std::chrono::milliseconds(15000));
   if (!st.ok()) return Unreachable(endpoint, st);
   if (!reply.value("ok", false)) {

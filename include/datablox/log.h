@@ -18,6 +18,12 @@
 
 namespace datablox {
 
+// Logs nest at most this deep (the root map is level 1). Every reader of a
+// log recurses over its nesting (to_json, copies, Python conversion), so a
+// deeper log is malformed: the host counts and drops it on receipt, and
+// Log::root() reads it as invalid.
+inline constexpr int kMaxLogDepth = 64;
+
 namespace detail {
 class Arena;  // the memory that parsed fields live in (a msgpack zone)
 }
@@ -32,7 +38,8 @@ class Log {
   // The log's map; missing when the bytes are not a msgpack map (see valid()).
   Value root() const;
   Value get(std::string_view key) const { return root().get(key); }
-  // True when the bytes hold exactly one msgpack map. Parses on first call.
+  // True when the bytes hold exactly one msgpack map, nested no deeper than
+  // kMaxLogDepth. Parses on first call.
   bool valid() const { return root().exists(); }
   std::string to_json() const { return root().to_json(); }
 

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <msgpack.hpp>
 
+#include "dsl/limits.h"
 #include "runtime/core/msgpack_write.h"
 
 namespace datablox::python {
@@ -31,8 +32,13 @@ Status EncodeString(py::handle object, std::string& out) {
   return Status::OK();
 }
 
+// A field's value: `depth` counts the lists and dicts it sits in within the
+// field. The log's root is level 1 and the field's own value level 2, so a
+// list or dict here is at level depth + 2, which must stay within
+// kMaxLogDepth (deeper, every receiver would drop the log as malformed).
+Status TooDeep() { return Status::Invalid(fmt::format("nested more than {} levels deep", kMaxLogDepth)); }
+
 Status Encode(py::handle object, std::string& out, int depth) {
-  if (depth > 100) return Status::Invalid("nested more than 100 levels deep");
   Sink sink{&out};
   Packer pk(sink);
   PyObject* o = object.ptr();
@@ -55,6 +61,7 @@ Status Encode(py::handle object, std::string& out, int depth) {
     pk.pack_bin(static_cast<uint32_t>(bytes.size()));
     pk.pack_bin_body(bytes.data(), static_cast<uint32_t>(bytes.size()));
   } else if (PyList_Check(o) || PyTuple_Check(o)) {
+    if (depth + 2 > kMaxLogDepth) return TooDeep();
     py::sequence items = py::reinterpret_borrow<py::sequence>(object);
     pk.pack_array(static_cast<uint32_t>(items.size()));
     for (py::handle item : items) {
@@ -62,6 +69,7 @@ Status Encode(py::handle object, std::string& out, int depth) {
       if (!st.ok()) return st;
     }
   } else if (PyDict_Check(o)) {
+    if (depth + 2 > kMaxLogDepth) return TooDeep();
     py::dict map = py::reinterpret_borrow<py::dict>(object);
     pk.pack_map(static_cast<uint32_t>(map.size()));
     for (auto [key, value] : map) {
@@ -146,17 +154,22 @@ py::object ParamToPython(const ParamValue& value) {
   return py::none();
 }
 
-bool ParamFromPython(py::handle object, ParamValue* out) {
+namespace {
+
+// A class's parameter default: lists nest as deep as a topology's may
+// (dsl/limits.h); deeper is refused like any other value that is no parameter.
+bool ParamFromPythonAt(py::handle object, ParamValue* out, int nesting) {
   PyObject* o = object.ptr();
   if (PyBool_Check(o)) *out = ParamValue::Bool(o == Py_True);
   else if (PyLong_Check(o)) *out = ParamValue::Int(object.cast<int64_t>());
   else if (PyFloat_Check(o)) *out = ParamValue::Float(object.cast<double>());
   else if (PyUnicode_Check(o)) *out = ParamValue::String(object.cast<std::string>());
   else if (PyList_Check(o) || PyTuple_Check(o)) {
+    if (nesting == dsl::kMaxListNesting) return false;
     std::vector<ParamValue> items;
     for (py::handle item : py::reinterpret_borrow<py::sequence>(object)) {
       ParamValue v;
-      if (!ParamFromPython(item, &v)) return false;
+      if (!ParamFromPythonAt(item, &v, nesting + 1)) return false;
       items.push_back(std::move(v));
     }
     *out = ParamValue::List(std::move(items));
@@ -165,6 +178,10 @@ bool ParamFromPython(py::handle object, ParamValue* out) {
   }
   return true;
 }
+
+}  // namespace
+
+bool ParamFromPython(py::handle object, ParamValue* out) { return ParamFromPythonAt(object, out, 0); }
 
 Status DictToLog(py::handle mapping, LogBuilder* out) {
   out->clear();

@@ -13,6 +13,7 @@
 
 #include "runtime/core/expr.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -252,6 +253,9 @@ struct Node {
   std::string literal_text;   // kLiteral of a string: its decoded text
   std::vector<std::string> path;  // kField: the keys, outermost first
   std::vector<int32_t> args;      // kCall
+  // Levels of the tree from here down (a leaf is 1): evaluation recurses
+  // this deep, so the compiler keeps it within kMaxExprDepth.
+  int32_t height = 1;
 };
 
 }  // namespace
@@ -561,22 +565,36 @@ class Parser {
   void SetError(CompileError* error) { error_ = error; }
 
  private:
-  // Nesting beyond this is surely not a hand-written filter, and recursion
-  // this deep would risk the stack.
-  static constexpr int kMaxDepth = 200;
 
   std::string_view Text(const Token& t) const { return src_.substr(t.begin, t.end - t.begin); }
 
-  int32_t Add(Node node) {
+  // Adds a node over operands already added; -1 (an error at `at`, by
+  // default the last token read) when the tree would grow too deep: a chain
+  // `a + b + c ...` nests one level per operator, parentheses or not.
+  int32_t Add(Node node, std::optional<size_t> at = std::nullopt) {
+    int32_t below = 0;
+    for (int32_t operand : {node.lhs, node.rhs}) {
+      if (operand >= 0) below = std::max(below, (*nodes_)[static_cast<size_t>(operand)].height);
+    }
+    for (int32_t arg : node.args) below = std::max(below, (*nodes_)[static_cast<size_t>(arg)].height);
+    node.height = below + 1;
+    if (node.height > kMaxExprDepth) {
+      Fail(at.value_or(Previous().begin), TooDeep());
+      return -1;
+    }
     nodes_->push_back(std::move(node));
     return static_cast<int32_t>(nodes_->size() - 1);
   }
-  int32_t Binary(Op op, int32_t lhs, int32_t rhs) {
+  static std::string TooDeep() {
+    return "expression is nested too deeply (more than " + std::to_string(kMaxExprDepth) +
+           " levels of operators, calls and parentheses)";
+  }
+  int32_t Binary(Op op, int32_t lhs, int32_t rhs, size_t op_offset) {
     Node node;
     node.op = op;
     node.lhs = lhs;
     node.rhs = rhs;
-    return Add(std::move(node));
+    return Add(std::move(node), op_offset);
   }
 
   // Each level: operand (op operand)*, left-associative.
@@ -587,10 +605,11 @@ class Parser {
     while (true) {
       std::optional<Op> op = match(Peek().kind);
       if (!op) return lhs;
-      Advance();
+      const size_t op_offset = Advance().begin;
       int32_t rhs = (this->*next)();
       if (rhs < 0) return -1;
-      lhs = Binary(*op, lhs, rhs);
+      lhs = Binary(*op, lhs, rhs, op_offset);
+      if (lhs < 0) return -1;
     }
   }
 
@@ -641,8 +660,8 @@ class Parser {
   }
 
   int32_t Unary() {
-    if (++depth_ > kMaxDepth) {
-      Fail(Peek().begin, "expression is nested too deeply (more than 200 levels)");
+    if (++depth_ > kMaxExprDepth) {
+      Fail(Peek().begin, TooDeep());
       return -1;
     }
     int32_t result = UnaryInner();

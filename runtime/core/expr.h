@@ -16,6 +16,11 @@
 
 namespace datablox {
 
+// The deepest expression tree the compiler accepts: evaluation recurses once
+// per level, so this bounds its stack. Nesting beyond it, by parentheses or by
+// a long chain of operators, is surely not a hand-written filter.
+inline constexpr int kMaxExprDepth = 200;
+
 // The result of evaluating an expression over one log.
 struct ExprValue {
   enum class Kind : uint8_t { kNil, kBool, kInt, kFloat, kString, kError };

@@ -18,6 +18,7 @@
 #include "datablox/element.h"
 #include "runtime/core/arena.h"
 #include "runtime/core/control.h"
+#include "runtime/core/log_shape.h"
 #include "runtime/core/wire.h"
 
 namespace datablox {
@@ -276,7 +277,7 @@ class HostContext {
   std::vector<Log> batch_logs_;
   // The batch on_batch is handling: for batch_position(), built on demand.
   const std::string* batch_link_ = nullptr;
-  uint64_t batch_stream_ = 0, batch_first_ = 0;
+  uint64_t batch_stream_ = 0, batch_first_ = 0, batch_end_ = 0;
   bool restarted_ = false;  // the caretaker restarted us: durable sinks continue
 
   std::map<uint64_t, PendingRequest> pending_;
@@ -687,11 +688,15 @@ void HostContext::ProcessBatch(InPort& port, int index, const std::string& link_
   ++batches_in_;
   if (first_in_unix_ms_ == 0) first_in_unix_ms_ = UnixMs();
   auto t0 = Clock::now();
+  // Checked once here, so that no element meets a malformed or too-deep log;
+  // the offsets still count it (it was received, and is done with).
+  const size_t kept = DropMalformedLogs(batch_logs_, skip, [&](const Status& why) { Malformed(port.name, why); });
   batch_link_ = &link_id;
   batch_stream_ = in.stream;
   batch_first_ = in.expect;
+  batch_end_ = first + count;
   ++in_hook_;
-  element_->on_batch(index, Batch(batch_logs_.data() + skip, fresh));
+  if (kept > skip) element_->on_batch(index, Batch(batch_logs_.data() + skip, kept - skip));
   --in_hook_;
   batch_link_ = nullptr;
   busy_ += Clock::now() - t0;

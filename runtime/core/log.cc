@@ -7,6 +7,7 @@
 #include <msgpack.hpp>
 
 #include "runtime/core/arena.h"
+#include "runtime/core/log_shape.h"
 #include "runtime/core/msgpack_write.h"
 
 namespace datablox {
@@ -83,13 +84,34 @@ Status PackJson(simdjson::dom::element element, Packer& pk, std::string& out) {
   return Status::Invalid("unknown JSON element");
 }
 
-simdjson::dom::parser& JsonParser() {
-  thread_local simdjson::dom::parser parser;
-  return parser;
+// simdjson's own depth limit (1024 by default) is set explicitly to what a
+// log may hold, which also bounds PackJson's recursion. simdjson lets N - 1
+// levels through a limit of N, but does not count an empty innermost array
+// or object as msgpack-c does (see log_shape.h): so a JSON object (a log's
+// root, kMaxLogDepth levels) is checked again once built, and a field value
+// (one level below the root) is held to a limit one level too strict rather
+// than ever making a log that receivers would drop.
+simdjson::dom::parser& JsonParser(size_t max_depth) {
+  thread_local simdjson::dom::parser object_parser = [] {
+    simdjson::dom::parser parser;
+    // Out of memory here leaves the parser without capacity: parse() then
+    // allocates (keeping this depth) or reports the failure itself.
+    [[maybe_unused]] simdjson::error_code allocated = parser.allocate(simdjson::SIMDJSON_PADDING, kMaxLogDepth + 1);
+    return parser;
+  }();
+  thread_local simdjson::dom::parser value_parser = [] {
+    simdjson::dom::parser parser;
+    [[maybe_unused]] simdjson::error_code allocated = parser.allocate(simdjson::SIMDJSON_PADDING, kMaxLogDepth - 1);
+    return parser;
+  }();
+  return max_depth == kMaxLogDepth ? object_parser : value_parser;
 }
 
-Status ParseJson(std::string_view json, simdjson::dom::element* out) {
-  auto result = JsonParser().parse(json.data(), json.size(), /*realloc_if_needed=*/true);
+Status ParseJson(std::string_view json, size_t max_depth, simdjson::dom::element* out) {
+  auto result = JsonParser(max_depth).parse(json.data(), json.size(), /*realloc_if_needed=*/true);
+  if (result.error() == simdjson::DEPTH_ERROR) {
+    return Status::Invalid(fmt::format("malformed JSON: nested more than {} levels deep", max_depth));
+  }
   if (result.error()) return Status::Invalid(fmt::format("malformed JSON: {}", simdjson::error_message(result.error())));
   *out = result.value_unsafe();
   return Status::OK();
@@ -108,7 +130,10 @@ Value Log::root() const {
       msgpack::zone& zone = arena_->zone();
       auto* object = static_cast<msgpack::object*>(zone.allocate_align(sizeof(msgpack::object)));
       size_t offset = 0;
-      *object = msgpack::unpack(zone, data_, size_, offset, ReferenceEverything);
+      // The depth limit makes a too-deep log throw here, read as invalid.
+      const msgpack::unpack_limit limit(0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff,
+                                        kMaxLogDepth);
+      *object = msgpack::unpack(zone, data_, size_, offset, ReferenceEverything, nullptr, limit);
       if (offset == size_ && object->type == msgpack::type::MAP) root_ = object;
     } catch (const std::exception&) {
       root_ = nullptr;  // malformed bytes: the log reads as invalid, never crashes
@@ -220,7 +245,7 @@ LogBuilder& LogBuilder::add_array(std::string_view k, std::span<const std::strin
 
 Status LogBuilder::add_json(std::string_view k, std::string_view json) {
   simdjson::dom::element element;
-  Status st = ParseJson(json, &element);
+  Status st = ParseJson(json, kMaxLogDepth - 1, &element);
   if (!st.ok()) return st;
   key(k);
   StringSink sink{&buffer_};
@@ -231,7 +256,7 @@ Status LogBuilder::add_json(std::string_view k, std::string_view json) {
 Status LogBuilder::assign_json(std::string_view json_object) {
   clear();
   simdjson::dom::element element;
-  Status st = ParseJson(json_object, &element);
+  Status st = ParseJson(json_object, kMaxLogDepth, &element);
   if (!st.ok()) return st;
   if (element.type() != simdjson::dom::element_type::OBJECT) {
     return Status::Invalid("a log must be a JSON object");
@@ -248,7 +273,7 @@ Status LogBuilder::assign_json(std::string_view json_object) {
     st = PackJson(field.value, pk, buffer_);
     if (!st.ok()) return st;
   }
-  return Status::OK();
+  return CheckLogShape(bytes());
 }
 
 LogBuilder& LogBuilder::add_fields(const Log& log, std::span<const std::string_view> except) {

@@ -220,3 +220,39 @@ TEST(LogBuilderTest, IntsAndStringsOfEveryWidthRoundTrip) {
 
 }  // namespace
 }  // namespace datablox
+
+namespace datablox {
+namespace {
+
+// simdjson's depth limit is set to what a log may hold (kMaxLogDepth), so a
+// JSON line never becomes a log that every receiver would drop.
+std::string JsonNested(int depth) {  // {"a": [[...1...]]}, `depth` levels in all
+  return "{\"a\": " + std::string(static_cast<size_t>(depth - 1), '[') + "1" +
+         std::string(static_cast<size_t>(depth - 1), ']') + "}";
+}
+
+TEST(LogBuilderTest, JsonNestedToTheLogDepthLimitIsALog) {
+  OwnedLog log;
+  Status st = OwnedLog::FromJson(JsonNested(kMaxLogDepth), &log);
+  ASSERT_TRUE(st.ok()) << st.message();
+  EXPECT_TRUE(log.log().valid());
+}
+
+TEST(LogBuilderTest, JsonNestedBeyondTheLogDepthLimitIsRefusedWithTheLimit) {
+  OwnedLog log;
+  Status st = OwnedLog::FromJson(JsonNested(kMaxLogDepth + 1), &log);
+  EXPECT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("nested more than 64 levels"), std::string::npos) << st.message();
+  EXPECT_FALSE(OwnedLog::FromJson(JsonNested(100000), &log).ok());
+  LogBuilder b;
+  EXPECT_TRUE(b.add_json("v", "[[1]]").ok());
+  // A field value sits one level below the root: 63 levels of it make 64,
+  // but the limit there is one level stricter (see log.cc).
+  EXPECT_FALSE(b.add_json("v", std::string(kMaxLogDepth - 1, '[') + "1" + std::string(kMaxLogDepth - 1, ']')).ok());
+  EXPECT_TRUE(b.add_json("v", std::string(kMaxLogDepth - 2, '[') + "1" + std::string(kMaxLogDepth - 2, ']')).ok());
+  // An empty array innermost, which simdjson does not count: still refused.
+  EXPECT_FALSE(OwnedLog::FromJson("{\"a\": " + std::string(kMaxLogDepth, '[') + std::string(kMaxLogDepth, ']') + "}", &log).ok());
+}
+
+}  // namespace
+}  // namespace datablox

@@ -1,0 +1,20 @@
+// The limits of a topology file, in one place. Each keeps a hostile or broken
+// file from exhausting memory or the stack of whoever reads it (the CLI, and
+// the master, which parses what `submit` sends); each error message names
+// its limit.
+#pragma once
+
+#include <cstddef>
+
+namespace datablox::dsl {
+
+// Bytes of a topology file. Read in chunks and stopped one past it, so a
+// FIFO or /dev/zero ends with an error instead of filling memory.
+inline constexpr size_t kMaxTopologyBytes = size_t{16} << 20;  // 16 MiB
+inline constexpr const char* kMaxTopologyBytesText = "16 MiB";
+
+// Lists nested in a parameter value ([[...]]): the parser and every reader
+// of a value recurse once per level.
+inline constexpr int kMaxListNesting = 64;
+
+}  // namespace datablox::dsl
