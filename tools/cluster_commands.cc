@@ -16,6 +16,7 @@
 #include "runtime/core/wire.h"
 #include "tools/commands.h"
 #include "tools/master_client.h"
+#include "tools/submission.h"
 
 namespace datablox::cli {
 namespace {
@@ -74,15 +75,22 @@ std::string Human(double n) {
 
 int Submit(const std::string& file, const std::string& name, const std::string& master, const OutputFormat& format) {
   if (int code = CheckReadable(file); code != kExitOk) return code;
-  std::vector<std::string> search_path = ClassSearchPath(file);
   std::ifstream in(file);
   std::stringstream text;
   text << in.rdbuf();
+  // FILE and relative path parameters resolve here, where the user is, not
+  // where the master or a caretaker happens to run.
+  Submission submission;
+  if (Status st = PrepareSubmission(file, text.str(), &submission); !st.ok()) {
+    std::fprintf(stderr, "error: %s\n", st.message().c_str());
+    return kExitSoftware;
+  }
   zmq::context_t zmq(1);
   std::string endpoint = MasterEndpoint(master);
   MasterClient client(zmq, endpoint);
   Json reply;
-  Status st = client.Ask({{"op", "submit"}, {"file", file}, {"name", name}, {"text", text.str()}, {"search_path", search_path}},
+  Status st = client.Ask({{"op", "submit"}, {"file", submission.file}, {"name", name}, {"text", submission.text},
+                          {"search_path", submission.search_path}},
                          &reply, std::chrono::milliseconds(15000));
   if (!st.ok()) return Unreachable(endpoint, st);
   if (!reply.value("ok", false)) {
