@@ -95,6 +95,19 @@ Status ReadParams(py::handle cls, ClassSpec* spec) {
   return Status::OK();
 }
 
+// Drops `module` ("pkg.mod") and its packages from sys.modules, so that the
+// next import reads them from the search path again. The datablox package
+// stays: it holds this process's own types.
+void ForgetModule(const std::string& module) {
+  py::dict modules = py::module_::import("sys").attr("modules");
+  for (size_t end = module.size(); end != std::string::npos && end > 0; end = module.rfind('.', end - 1)) {
+    std::string name = module.substr(0, end);
+    if (name == "datablox" || name.rfind("datablox.", 0) == 0) break;
+    if (modules.contains(name)) PyDict_DelItemString(modules.ptr(), name.c_str());
+  }
+  py::module_::import("importlib").attr("invalidate_caches")();
+}
+
 Status LoadClass(std::string_view class_name, ClassSpec* spec) {
   EnsureInterpreter();
   py::gil_scoped_acquire gil;
@@ -112,6 +125,10 @@ Status LoadClass(std::string_view class_name, ClassSpec* spec) {
       while (path.contains(folder)) path.attr("remove")(folder);
       path.attr("insert")(position++, folder);
     }
+    // Read from its file every time the registry asks (a master asks again
+    // on each submit): an edited class is seen, and a module of the same
+    // name in another topology's folder is not taken for this one.
+    ForgetModule(dotted.substr(0, dot));
     py::module_ module = py::module_::import(dotted.substr(0, dot).c_str());
     std::string attribute = dotted.substr(dot + 1);
     if (!py::hasattr(module, attribute.c_str())) {

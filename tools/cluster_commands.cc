@@ -16,6 +16,7 @@
 #include "runtime/core/wire.h"
 #include "tools/commands.h"
 #include "tools/master_client.h"
+#include "tools/submission.h"
 
 namespace datablox::cli {
 namespace {
@@ -74,7 +75,6 @@ std::string Human(double n) {
 
 int Submit(const std::string& file, const std::string& name, const std::string& master, const OutputFormat& format) {
   if (int code = CheckReadable(file); code != kExitOk) return code;
-  std::vector<std::string> search_path = ClassSearchPath(file);
   // Read within the size limit, and syntax checked here: the text travels as
   // a JSON string, so it must be UTF-8 (the lexer says where it is not).
   std::string text;
@@ -84,11 +84,19 @@ int Submit(const std::string& file, const std::string& name, const std::string& 
     for (const auto& e : errors) std::fprintf(stderr, "%s\n", e.ToString().c_str());
     return kExitDataErr;
   }
+  // FILE and relative path parameters resolve here, where the user is, not
+  // where the master or a caretaker happens to run.
+  Submission submission;
+  if (Status st = PrepareSubmission(file, text, &submission); !st.ok()) {
+    std::fprintf(stderr, "error: %s\n", st.message().c_str());
+    return kExitSoftware;
+  }
   zmq::context_t zmq(1);
   std::string endpoint = MasterEndpoint(master);
   MasterClient client(zmq, endpoint);
   Json reply;
-  Status st = client.Ask({{"op", "submit"}, {"file", file}, {"name", name}, {"text", text}, {"search_path", search_path}},
+  Status st = client.Ask({{"op", "submit"}, {"file", submission.file}, {"name", name}, {"text", submission.text},
+                          {"search_path", submission.search_path}},
                          &reply, std::chrono::milliseconds(15000));
   if (!st.ok()) return Unreachable(endpoint, st);
   if (!reply.value("ok", false)) {

@@ -22,6 +22,7 @@
 #include "runtime/core/control.h"
 #include "tools/commands.h"
 #include "tools/master_client.h"
+#include "tools/submission.h"
 
 namespace datablox::cli {
 namespace {
@@ -109,8 +110,17 @@ void PrintSummary(const Json& status, const std::string& outcome, double seconds
 
 int Run(const RunOptions& options) {
   if (int code = CheckReadable(options.file); code != kExitOk) return code;
-  const std::vector<std::string> search_path = ClassSearchPath(options.file);
-  for (const std::string& folder : search_path) Registry::Global().add_search_path(folder);
+  std::ifstream in(options.file);
+  std::stringstream text;
+  text << in.rdbuf();
+  // The same submission as `submit` makes, so that nothing depends on where
+  // the master and the caretaker run.
+  Submission submission;
+  if (Status st = PrepareSubmission(options.file, text.str(), &submission); !st.ok()) {
+    std::fprintf(stderr, "error: %s\n", st.message().c_str());
+    return kExitSoftware;
+  }
+  for (const std::string& folder : submission.search_path) Registry::Global().add_search_path(folder);
   // Check first: a topology that fails the check starts nothing.
   std::vector<dsl::Diagnostic> errors;
   dsl::Topology topology = dsl::LoadFile(options.file, dsl::RegistryCheckOptions({"local"}), &errors);
@@ -119,10 +129,6 @@ int Run(const RunOptions& options) {
     std::fprintf(stderr, "%s: %zu error%s; nothing was started\n", options.file.c_str(), errors.size(), errors.size() == 1 ? "" : "s");
     return kExitDataErr;
   }
-  std::ifstream in(options.file);
-  std::stringstream text;
-  text << in.rdbuf();
-
   std::signal(SIGINT, OnInterrupt);
   std::signal(SIGTERM, OnInterrupt);
   std::signal(SIGPIPE, SIG_IGN);
@@ -187,7 +193,9 @@ int Run(const RunOptions& options) {
       std::fprintf(stderr, "error: the local caretaker did not join the master\n");
       exit_code = shutdown(kExitUnavailable);
     } else {
-      Status st = client.Ask({{"op", "submit"}, {"file", options.file}, {"text", text.str()}, {"search_path", search_path}}, &reply);
+      Status st = client.Ask({{"op", "submit"}, {"file", submission.file}, {"text", submission.text},
+                              {"search_path", submission.search_path}},
+                             &reply);
       if (!st.ok() || !reply.value("ok", false)) {
         if (reply.contains("errors")) {
           for (const auto& e : reply["errors"]) std::fprintf(stderr, "%s\n", e.get<std::string>().c_str());

@@ -190,7 +190,15 @@ class Registry {
   std::string load_error(std::string_view class_name) const;
   void set_loader(std::string prefix, ClassLoader loader);
   // Folders loaders look in (for Python: sys.path), in order of preference.
+  // An empty folder is never added (Python would read it as "the working
+  // directory", of whichever process loads the class).
   void add_search_path(const std::string& folder);
+  // This search path instead of the one before (a master: each submit's own).
+  void set_search_path(const std::vector<std::string>& folders);
+  // Forgets every class a loader loaded and every load error, so that the
+  // next find() reads the class again (a master: an edited Python class is
+  // seen on the next submit). Invalidates what find() returned for them.
+  void forget_loaded();
   const std::vector<std::string>& search_path() const { return search_path_; }
   // Built-in classes and those loaded so far, sorted by name.
   std::vector<const ClassSpec*> all() const;

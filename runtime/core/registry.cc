@@ -42,13 +42,32 @@ std::string Registry::load_error(std::string_view class_name) const {
 }
 
 void Registry::add_search_path(const std::string& folder) {
+  if (folder.empty()) return;
   if (std::find(search_path_.begin(), search_path_.end(), folder) == search_path_.end()) search_path_.push_back(folder);
+}
+
+void Registry::set_search_path(const std::vector<std::string>& folders) {
+  search_path_.clear();
+  for (const std::string& folder : folders) add_search_path(folder);
+}
+
+void Registry::forget_loaded() {
+  load_errors_.clear();
+  for (auto it = classes_.begin(); it != classes_.end();) {
+    bool loaded = false;
+    for (const auto& [prefix, loader] : loaders_) loaded = loaded || std::string_view(it->first).substr(0, prefix.size()) == prefix;
+    it = loaded ? classes_.erase(it) : std::next(it);
+  }
 }
 
 std::vector<std::string> ClassSearchPath(const std::string& topology_file) {
   std::vector<std::string> path;
   std::error_code ec;
-  path.push_back(std::filesystem::absolute(std::filesystem::path(topology_file).parent_path(), ec).lexically_normal().string());
+  // absolute() of the file, not of its parent: a bare "flow.topo" has an
+  // empty parent, which absolute() refuses, and an empty entry would make
+  // Python search the working directory of whichever process loads it.
+  std::string folder = std::filesystem::absolute(topology_file, ec).lexically_normal().parent_path().string();
+  if (!folder.empty()) path.push_back(folder);
   if (const char* extra = std::getenv("DATABLOX_PYTHONPATH")) {
     std::string_view rest(extra);
     while (!rest.empty()) {

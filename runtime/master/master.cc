@@ -450,7 +450,10 @@ Json Master::Submit(const Json& message) {
   }
   std::vector<std::string> search_path;
   if (message.contains("search_path")) search_path = message["search_path"].get<std::vector<std::string>>();
-  for (const std::string& folder : search_path) Registry::Global().add_search_path(folder);
+  // This submit's folders only, and its classes read afresh: an edited
+  // Python class is seen without a restart of the master.
+  Registry::Global().set_search_path(search_path);
+  Registry::Global().forget_loaded();
   std::vector<dsl::Diagnostic> errors;
   std::string text = message.value("text", "");
   dsl::Topology topology = dsl::Parse(text, file, &errors);
