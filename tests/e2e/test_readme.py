@@ -19,8 +19,8 @@ How each kind of block runs:
 - sh with `$ ` prompts: each command runs in a temp dir laid out like a
   checkout (topologies/ copied, build/ linked), and the output shown must
   match the one got loosely: every line shown appears, in order, numbers
-  and durations being any value; `...` stands for any lines. The live
-  progress line (drawn only on a terminal) is left out of the comparison.
+  and durations being any value; `...` stands for any lines. The command
+  runs on a pseudo-terminal, as typed, so the live progress line is drawn.
 - sh without prompts: run as one bash script (`set -e`) in such a temp dir
   with build/bin on PATH and HOME in the temp dir. After each line that
   starts a daemon (`... &`), the script waits, bounded, for it to be ready
@@ -36,7 +36,9 @@ A block that cannot run as written is preceded by
 
 import json
 import os
+import pty
 import re
+import select
 import shutil
 import signal
 import subprocess
@@ -231,22 +233,49 @@ def run_shell_session_block(block, tmp_path, cli, run_topology):
         elif current and line.strip():
             current[1].append(line)
     for command, shown in steps:
-        got = subprocess.run(["bash", "-c", command], cwd=tmp_path, env=shell_env(tmp_path), capture_output=True,
-                             text=True, errors="replace", timeout=120, stdin=subprocess.DEVNULL,
-                             start_new_session=True)
-        assert got.returncode == 0, f"README.md:{block.line}: `{command}` exited {got.returncode}:\n{got.stderr}"
-        actual = [re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", line) for line in
-                  re.split(r"[\r\n]+", got.stdout + got.stderr)]
+        code, printed = run_on_a_terminal(command, tmp_path)
+        assert code == 0, f"README.md:{block.line}: `{command}` exited {code}:\n{printed}"
+        actual = [re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", line) for line in re.split(r"[\r\n]+", printed)]
         at = 0
         for want in shown:
-            if want.strip() == "..." or want.startswith("["):  # any lines; the live progress line
+            if want.strip() == "...":  # any lines
                 continue
             pattern = re.compile(r"^\s*" + output_line_pattern(want) + r"\s*$")
             while at < len(actual) and not pattern.match(actual[at]):
                 at += 1
             assert at < len(actual), (f"README.md:{block.line}: `{command}` printed nothing shaped like\n  {want}\n"
-                                      f"got:\n{got.stdout}{got.stderr}")
+                                      f"got:\n{printed}")
             at += 1
+
+
+def run_on_a_terminal(command, cwd, timeout=120):
+    """Runs a command as typed at a terminal (a pty: the live progress line
+    is drawn), in a session of its own; returns its exit status and output."""
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(["bash", "-c", command], cwd=cwd, env=shell_env(cwd), stdin=slave, stdout=slave,
+                            stderr=slave, start_new_session=True)
+    os.close(slave)
+    output, deadline = b"", time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([master], [], [], 0.5)
+            if not ready:
+                if proc.poll() is not None:
+                    break
+                continue
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # EIO: every holder of the terminal has closed it
+                break
+            if not chunk:
+                break
+            output += chunk
+    finally:
+        os.close(master)
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+    return proc.returncode, output.decode(errors="replace")
 
 
 READY = r"""
