@@ -355,8 +355,10 @@ class Checker {
   }
 
   // Every field the in port requires must come out of the out port with a
-  // type it accepts. An out port without a schema says nothing: accepted.
-  void CheckSchemas(const Connection& connection, const PortSpec& out, const PortSpec& in) {
+  // type it accepts. An out port without a schema says nothing: accepted
+  // here, and its logs are checked one by one at run time instead.
+  void CheckSchemas(Connection& connection, const PortSpec& out, const PortSpec& in) {
+    connection.check_schema = out.schema.empty() && !in.schema.empty();
     if (out.schema.empty()) return;
     const std::string from = fmt::format("'{}.{}'", connection.from.element, out.name);
     const std::string to = fmt::format("'{}.{}'", connection.to.element, in.name);

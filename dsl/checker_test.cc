@@ -160,6 +160,26 @@ TEST(CheckerTest, SchemaAcceptsIntForFloatAndOutPortsWithoutSchema) {
                   .empty());
 }
 
+TEST(CheckerTest, MarksForARunTimeCheckOnlyLinksWhoseUpstreamDoesNotGuaranteeTheSchema) {
+  Topology topology;
+  const std::vector<Diagnostic> errors = CheckText(
+      "src :: Sequence(count: 1)\n"
+      "keep :: Filter(expr: \"seq > 1\")\n"
+      "f :: NeedsFloatSeq\n"
+      "n :: NeedsName\n"
+      "out :: Sink(path: \"x\")\n"
+      "src -> f\n"          // Sequence declares seq: proven here, not checked again
+      "src -> keep -> n\n"  // Filter declares nothing: n's host checks each log
+      "keep -> out\n",      // Sink requires nothing: nothing to check
+      &topology);
+  ASSERT_TRUE(errors.empty()) << AllText(errors);
+  ASSERT_EQ(topology.connections.size(), 4u);
+  EXPECT_FALSE(topology.connections[0].check_schema);  // src -> f
+  EXPECT_FALSE(topology.connections[1].check_schema);  // src -> keep
+  EXPECT_TRUE(topology.connections[2].check_schema);   // keep -> n
+  EXPECT_FALSE(topology.connections[3].check_schema);  // keep -> out
+}
+
 TEST(CheckerTest, AnyNodeIsAcceptedWhenNoNodesAreKnown) {
   EXPECT_TRUE(CheckText("store :: Store @ anywhere\n").empty());
 }

@@ -52,6 +52,9 @@ struct Connection {
   PortRef from;  // push: an out port; query: the requester's query-out port
   PortRef to;    // push: an in port;  query: the responder's query-in port
   SourcePos pos;  // of the arrow
+  // Set by the checker on a push link whose out port does not guarantee the
+  // fields the in port requires: the receiving host checks each log.
+  bool check_schema = false;
 };
 
 // `policy elem { queue: 64, batch: 100 }`

@@ -75,9 +75,9 @@ struct Production {
 };
 
 // Where a batch handed to on_batch sits in its sender's stream. A durable
-// sink records it atomically with the data it wrote (the end of the batch:
-// first + logs.size()), and on a restart skips what a replay hands it again
-// below the offset it recorded for that link and stream. Offsets count every
+// sink records it atomically with the data it wrote (`end`), and on a restart
+// skips a replayed batch that ends at or below the offset it recorded for that
+// link and stream (a sender replays the batches it kept, as they were sent). Offsets count every
 // log of the stream, malformed ones included. A stream id changes when the
 // sender starts a new stream (a restarted source, or an element with several
 // inputs): what comes on a new stream is new to the sink.
@@ -85,6 +85,9 @@ struct InputPosition {
   std::string link;     // the link's id, the same across restarts of either end
   uint64_t stream = 0;  // the sender's stream on that link
   uint64_t first = 0;   // offset of the batch's first log in that stream
+  uint64_t end = 0;     // offset just past its last log: what a sink records as done.
+                        // The host drops malformed and off-schema logs before
+                        // on_batch, so `end - first` may exceed logs.size().
 };
 
 class Element {

@@ -18,6 +18,21 @@ namespace {
 
 std::string FirstLine(const std::string& text) { return text.substr(0, text.find('\n')); }
 
+// A hook's port as Python sees it: datablox.Port(name, index), a str that
+// also equals the index a C++ hook gets, so `port == 0` and `port == "left"`
+// both hold.
+std::vector<py::object> PortObjects(const ClassSpec& spec, PortKind kind) {
+  py::object make = py::module_::import("datablox").attr("Port");
+  std::vector<py::object> ports;
+  for (const PortSpec* p : spec.ports_of(kind, PortDirection::kIn)) ports.push_back(make(p->name, ports.size()));
+  return ports;
+}
+
+py::object PortObject(const std::vector<py::object>& ports, int index) {
+  if (index >= 0 && index < static_cast<int>(ports.size())) return ports[index];
+  return py::module_::import("datablox").attr("Port")(std::to_string(index), index);
+}
+
 // A Python callable kept by C++ (a handler, an ask callback): released
 // under the GIL, whenever and wherever the C++ side lets go of it.
 std::shared_ptr<py::function> Hold(py::function f) {
@@ -52,8 +67,8 @@ void PyElement::CacheOverrides() {
   on_log_ = Override("on_log");
   on_query_ = Override("on_query");
   if (const ClassSpec* spec = class_spec()) {
-    for (const PortSpec* p : spec->ports_of(PortKind::kPush, PortDirection::kIn)) push_in_names_.push_back(p->name);
-    for (const PortSpec* p : spec->ports_of(PortKind::kQuery, PortDirection::kIn)) query_in_names_.push_back(p->name);
+    push_in_ports_ = PortObjects(*spec, PortKind::kPush);
+    query_in_ports_ = PortObjects(*spec, PortKind::kQuery);
   }
 }
 
@@ -127,7 +142,7 @@ void PyElement::on_batch(int port, Batch logs) {
   CacheOverrides();
   if (!on_batch_ && !on_log_) return;
   auto alive = std::make_shared<bool>(true);
-  py::str port_name(port < static_cast<int>(push_in_names_.size()) ? push_in_names_[port] : std::to_string(port));
+  py::object port_name = PortObject(push_in_ports_, port);
   try {
     if (on_batch_) {
       on_batch_(port_name, BatchView{logs.data(), logs.size(), alive});
@@ -152,7 +167,7 @@ void PyElement::on_query(int port, const Log& request, Responder responder) {
     return;
   }
   auto alive = std::make_shared<bool>(true);
-  py::str port_name(port < static_cast<int>(query_in_names_.size()) ? query_in_names_[port] : std::to_string(port));
+  py::object port_name = PortObject(query_in_ports_, port);
   try {
     on_query_(port_name, LogView{&request, alive}, responder);
   } catch (py::error_already_set& e) {
@@ -263,7 +278,8 @@ Declare the class's ports and parameters as class attributes (see
 datablox.push_in, push_out, query_in, query_out, param) and override the
 hooks you need: configure(params), start(), produce(), on_batch(port, logs),
 on_log(port, log), on_query(port, request, responder), on_timer(timer_id),
-on_inputs_ended(), stop().)doc")
+on_inputs_ended(), stop(). A hook's port is a datablox.Port: the input's
+name that also equals its index, as in C++ (port == 0 and port == "in").)doc")
       .def(py::init_alias<>())
       .def_property_readonly("name", [](const Element& self) { return self.name(); })
       .def("emit", &Emit, py::arg("log"), py::arg("port") = 0,

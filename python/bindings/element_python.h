@@ -53,7 +53,9 @@ class PyElement : public Element {
   bool cached_ = false;
   // Bound methods hold the instance: a cycle that lives as long as the host.
   py::object on_batch_, on_log_, on_query_;
-  std::vector<std::string> push_in_names_, query_in_names_;
+  // datablox.Port objects (name and index in one) handed to on_batch,
+  // on_log and on_query: built once, not per call.
+  std::vector<py::object> push_in_ports_, query_in_ports_;
   LogBuilder scratch_;
   std::thread::id host_thread_;
 };

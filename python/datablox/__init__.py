@@ -6,7 +6,7 @@ parameters as class attributes, and overrides the hooks it needs::
     import datablox
 
     class Enrich(datablox.Element):
-        \"\"\"adds seq * factor as "scaled\"\"\"\"
+        \"\"\"adds the field scaled = seq * factor\"\"\"
 
         ports = [datablox.push_in("in", schema={"seq": "int"}),
                  datablox.push_out("out", schema={"seq": "int", "scaled": "int"})]
@@ -26,15 +26,61 @@ file or on DATABLOX_PYTHONPATH::
 Received logs are read-only mappings (datablox.Log) valid while the hook
 that received them runs; emit() forwards them unchanged without re-encoding,
 and log.to_dict() / logs.to_list() keep copies.
+
+The `port` a hook gets (on_batch, on_log, on_query) is a datablox.Port: the
+input port's name (a str) that also equals its index among the class's
+inputs of that kind, in declaration order, as a C++ hook gets it. For
+ports = [push_in("left"), push_in("right"), ...], a log on "left" has
+`port == 0` and `port == "left"` both true; port.index and port.name say
+which explicitly.
 """
 
 from ._datablox import Batch, Element, Log, Responder
 
-__all__ = ["Element", "Log", "Batch", "Responder", "push_in", "push_out", "query_in", "query_out", "param",
+__all__ = ["Element", "Log", "Batch", "Responder", "Port", "push_in", "push_out", "query_in", "query_out", "param",
            "REQUIRED"]
 
 _FIELD_TYPES = {"nil", "bool", "int", "float", "string", "bytes", "array", "map"}
 _PARAM_TYPES = {"int", "float", "string", "bool", "list", "expr", "assignments"}
+
+
+class Port(str):
+    """The input port a hook was called for: its name, which also equals its
+    index (the C++ convention), so that `port == 0` and `port == "left"` are
+    both true for the first input "left". It hashes as its name (a dict
+    keyed by port names finds it) and is emitted as its name; int(port),
+    port.index and list indexing (`counts[port]`) use the index."""
+
+    def __new__(cls, name, index):
+        self = super().__new__(cls, name)
+        self.index = int(index)
+        return self
+
+    @property
+    def name(self):
+        return str.__str__(self)
+
+    def __eq__(self, other):
+        if isinstance(other, int):
+            return self.index == other
+        return str.__eq__(self, other)
+
+    def __ne__(self, other):
+        return not self == other
+
+    __hash__ = str.__hash__
+
+    def __index__(self):
+        return self.index
+
+    def __int__(self):
+        return self.index
+
+    def __repr__(self):
+        return f"datablox.Port({self.name!r}, {self.index})"
+
+    def __reduce__(self):
+        return (Port, (self.name, self.index))
 
 
 class _Required:

@@ -136,7 +136,7 @@ ParamValue ParamFromJson(const Json& json) {
   return ParamValue::List(std::move(items));
 }
 
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(LinkPlan, id, endpoint, window, batch)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(LinkPlan, id, endpoint, window, batch, check_schema)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(PortPlan, port, window, links)
 
 Json ToJson(const ElementPlan& plan) {

@@ -67,6 +67,7 @@ struct LinkPlan {
   std::string endpoint;  // the receiving port's address (filled at connect)
   int window = 0;        // logs in flight on this link at most
   int batch = 0;         // logs per message at most
+  bool check_schema = false;  // push: the receiver checks each log against its port's schema
 };
 
 struct PortPlan {

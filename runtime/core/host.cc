@@ -19,6 +19,7 @@
 #include "runtime/core/arena.h"
 #include "runtime/core/control.h"
 #include "runtime/core/log_shape.h"
+#include "runtime/core/schema_check.h"
 #include "runtime/core/wire.h"
 
 namespace datablox {
@@ -94,6 +95,7 @@ struct InLink {
   uint64_t granted = 0;       // the last `released` sent back as credit
   bool regrant = false;       // a replay was dropped: say again where we are
   bool reported_done = false;
+  bool check_schema = false;  // the upstream's schema does not guarantee ours: check each log
   std::vector<wire::StreamMark> released_marks;  // our outputs' positions at `released`
   // Processed batches waiting for their outputs to be acked, flat:
   // [offset after the batch, then each output link's offset after it].
@@ -106,6 +108,7 @@ struct InPort {
   std::string name;
   std::unique_ptr<zmq::socket_t> socket;
   uint32_t grant_every = 1;
+  SchemaCheck schema;  // what this port requires of the logs of unchecked links
   std::map<std::string, InLink, std::less<>> links;  // the upstream links the plan expects
   size_t ended = 0;
   bool done() const { return ended >= links.size(); }
@@ -384,6 +387,7 @@ Status HostContext::Configure() {
   for (const PortSpec* port : spec_->ports_of(PortKind::kPush, PortDirection::kIn)) {
     InPort in;
     in.name = port->name;
+    in.schema = SchemaCheck(port->name, port->schema);
     in.socket = std::make_unique<zmq::socket_t>(zmq_, zmq::socket_type::router);
     in.socket->set(zmq::sockopt::rcvhwm, 100000);
     in.socket->set(zmq::sockopt::linger, 0);
@@ -392,6 +396,7 @@ Status HostContext::Configure() {
     if (const auto* p = find_plan(plan_.push_in, port->name)) {
       for (const auto& link : p->links) {
         InLink& in_link = in.links[link.id];
+        in_link.check_schema = link.check_schema && !in.schema.empty();
         ++input_links_;
         if (ended_before.count(link.id)) {
           in_link.ended = true;
@@ -683,20 +688,27 @@ void HostContext::ProcessBatch(InPort& port, int index, const std::string& link_
   // another incarnation of the sender): only the new tail counts.
   const size_t skip = static_cast<size_t>(in.expect - first);
   duplicates_ += skip;
-  const uint32_t fresh = static_cast<uint32_t>(count - skip);
+  uint32_t fresh = static_cast<uint32_t>(count - skip);
   logs_in_ += fresh;
   ++batches_in_;
   if (first_in_unix_ms_ == 0) first_in_unix_ms_ = UnixMs();
   auto t0 = Clock::now();
-  // Checked once here, so that no element meets a malformed or too-deep log;
-  // the offsets still count it (it was received, and is done with).
+  // Checked once here, so that no element meets a malformed or too-deep log,
+  // nor one its port's schema rejects where the upstream does not guarantee
+  // it; the offsets still count them (they were received, and are done with).
   const size_t kept = DropMalformedLogs(batch_logs_, skip, [&](const Status& why) { Malformed(port.name, why); });
+  size_t handed = kept - skip;
+  if (in.check_schema) {
+    handed = port.schema.KeepValid(batch_logs_.data() + skip, handed, [&](const Status& why) {
+      Reject(fmt::format("from {}: {}", link_id, why.message()));
+    });
+  }
   batch_link_ = &link_id;
   batch_stream_ = in.stream;
   batch_first_ = in.expect;
   batch_end_ = first + count;
   ++in_hook_;
-  if (kept > skip) element_->on_batch(index, Batch(batch_logs_.data() + skip, kept - skip));
+  if (handed > 0) element_->on_batch(index, Batch(batch_logs_.data() + skip, handed));
   --in_hook_;
   batch_link_ = nullptr;
   busy_ += Clock::now() - t0;
@@ -1374,7 +1386,7 @@ int HostContext::PortIndex(PortKind kind, PortDirection direction, std::string_v
 
 InputPosition HostContext::BatchPosition() const {
   if (!batch_link_) return {};
-  return {*batch_link_, batch_stream_, batch_first_};
+  return {*batch_link_, batch_stream_, batch_first_, batch_end_};
 }
 
 bool HostContext::Connected(int push_out) const {

@@ -75,6 +75,7 @@ Status PlanTopology(const dsl::Topology& topology, const std::string& name, std:
     if (c.kind == PortKind::kPush) {
       link.window = PolicyInt(topology, c.to.element, "queue", kDefaultQueue);
       link.batch = PolicyInt(topology, c.from.element, "batch", kDefaultBatch);
+      link.check_schema = c.check_schema;
       PortOf(from.push_out, c.from.port).links.push_back(link);
       control::PortPlan& in = PortOf(to.push_in, c.to.port);
       in.window = link.window;

@@ -13,10 +13,21 @@ from .py_support import BUILD_PYTHON, ELEMENTS
 
 def test_the_package_is_the_one_of_the_build_tree():
     assert datablox.__file__.startswith(str(BUILD_PYTHON)), datablox.__file__
-    assert set(datablox.__all__) == {"Element", "Log", "Batch", "Responder", "push_in", "push_out", "query_in",
-                                     "query_out", "param", "REQUIRED"}
+    assert set(datablox.__all__) == {"Element", "Log", "Batch", "Responder", "Port", "push_in", "push_out",
+                                     "query_in", "query_out", "param", "REQUIRED"}
     for name in datablox.__all__:
         assert hasattr(datablox, name), name
+
+
+def test_a_hook_port_equals_its_index_and_its_name():
+    left, right = datablox.Port("left", 0), datablox.Port("right", 1)
+    assert left == 0 and 0 == left and left == "left" and "left" == left
+    assert left != 1 and left != "right" and right == 1 and right != 0
+    assert (left.index, left.name, int(right), str(right)) == (0, "left", 1, "right")
+    assert ["a", "b"][right] == "b"                 # indexes a list
+    assert {"left": 1}[left] == 1                   # hashes as its name
+    assert isinstance(left, str) and f"{left}" == "left"
+    assert repr(right) == "datablox.Port('right', 1)"
 
 
 def test_port_declarations():
