@@ -10,6 +10,7 @@
 
 #include <cerrno>
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <deque>
 #include <map>
@@ -19,6 +20,7 @@
 #include "runtime/caretaker/process_load.h"
 #include "runtime/core/control.h"
 #include "runtime/core/log_limiter.h"
+#include "runtime/core/outbox.h"
 
 namespace datablox {
 namespace {
@@ -135,6 +137,7 @@ class Caretaker {
   Json StatusJson() const;
   std::vector<std::string> Logs(const std::string& id, size_t lines) const;
   void ToMaster(const Json& message);
+  Outbox::TrySend SendToMaster();
   Clock::time_point NextWake() const;
   // A message with a field of the wrong type is dropped and counted; it
   // never takes the caretaker (and every element of its node) down.
@@ -166,8 +169,10 @@ class Caretaker {
   Clock::time_point next_heartbeat_ = Clock::now();
   Clock::time_point last_heard_master_{};
   bool shutting_down_ = false;
-  uint64_t malformed_ = 0, unsent_to_master_ = 0;
+  uint64_t malformed_ = 0;
   LogLimiter warnings_;
+  Outbox to_master_;  // what the master's queue did not take yet
+  Json OutboxJson() const;
 };
 
 int Caretaker::Run() {
@@ -216,6 +221,9 @@ int Caretaker::Run() {
   master_->set(zmq::sockopt::routing_id, "node:" + options_.node);
   master_->set(zmq::sockopt::linger, 1000);
   master_->set(zmq::sockopt::reconnect_ivl, 100);
+  if (const char* hwm = std::getenv("DATABLOX_TEST_CONTROL_SNDHWM")) {
+    master_->set(zmq::sockopt::sndhwm, std::atoi(hwm));  // tests: a queue to the master that is full at once
+  }
   master_->connect(options_.master_endpoint);
   cores_ = std::max(1u, std::thread::hardware_concurrency());
   memory_mb_ = (static_cast<uint64_t>(::sysconf(_SC_PHYS_PAGES)) * static_cast<uint64_t>(::sysconf(_SC_PAGESIZE))) >> 20;
@@ -234,7 +242,8 @@ int Caretaker::Run() {
     if (shutting_down_ && processes_.empty()) break;
     items.clear();
     stderr_owners.clear();
-    items.push_back({master_->handle(), 0, ZMQ_POLLIN, 0});
+    // Woken as soon as the master's queue has room for what waits.
+    items.push_back({master_->handle(), 0, static_cast<short>(ZMQ_POLLIN | (to_master_.waiting() ? ZMQ_POLLOUT : 0)), 0});
     items.push_back({hosts_->handle(), 0, ZMQ_POLLIN, 0});
     items.push_back({clients_ ? clients_->handle() : nullptr, 0, static_cast<short>(clients_ ? ZMQ_POLLIN : 0), 0});
     items.push_back({nullptr, g_child_pipe[0], ZMQ_POLLIN, 0});
@@ -287,8 +296,16 @@ int Caretaker::Run() {
     RestartDue();
     KillOverdue();
     if (Clock::now() >= next_heartbeat_) Heartbeat();
+    to_master_.Flush(SendToMaster());
   }
   ToMaster({{"op", "left"}, {"node", options_.node}});
+  // What still waits gets the socket's linger time to go, then is lost.
+  for (auto until = Clock::now() + std::chrono::seconds(1); to_master_.waiting() && Clock::now() < until;) {
+    zmq::pollitem_t writable{master_->handle(), 0, ZMQ_POLLOUT, 0};
+    control::Poll(&writable, 1, Milliseconds(50));
+    to_master_.Flush(SendToMaster());
+  }
+  if (to_master_.waiting()) spdlog::warn("caretaker '{}': {} messages to the master not sent", options_.node, to_master_.waiting());
   return 0;
 }
 
@@ -301,10 +318,27 @@ Clock::time_point Caretaker::NextWake() const {
   return wake;
 }
 
+Outbox::TrySend Caretaker::SendToMaster() {
+  return [this](std::string_view frame) {
+    try {
+      return master_->send(zmq::buffer(frame), zmq::send_flags::dontwait).has_value();
+    } catch (const zmq::error_t&) {
+      return false;
+    }
+  };
+}
+
 void Caretaker::ToMaster(const Json& message) {
-  // Never waits: while the master is away its queue fills and the rest is
-  // dropped; heartbeats carry the whole state again once it is back.
-  if (!control::Send(*master_, message)) ++unsent_to_master_;
+  // Never waits, never drops: what the master's full queue refuses waits in
+  // the outbox, in order. A heartbeat or an element's stats is the whole
+  // state of its kind: a newer one replaces the one still waiting.
+  std::string op = message.value("op", "");
+  std::string key = op == "heartbeat" ? op : op == "stats" ? "stats " + message.value("element", "") : "";
+  to_master_.Send(message.dump(), SendToMaster(), std::move(key));
+}
+
+Json Caretaker::OutboxJson() const {
+  return {{"waiting", to_master_.waiting()}, {"deferred", to_master_.deferred()}, {"dropped", to_master_.dropped()}};
 }
 
 // ------------------------------------------------------------ master
@@ -608,7 +642,9 @@ void Caretaker::RestartDue() {
 void Caretaker::Finish(HostProcess& p, int status) {
   Json exited = {{"op", "exited"}, {"element", p.id}, {"node", options_.node}, {"pid", p.pid},
                  {"restarts", p.restarts}, {"last_exit", p.last_exit},
-                 {"stopped", p.stopping || shutting_down_}};  // we asked it to go: not a failure
+                 {"stopped", p.stopping || shutting_down_},  // we asked it to go: not a failure
+                 // Its last word again: the exit alone must tell an end from a crash.
+                 {"said_ended", p.reported_end && !p.failed_on_purpose && p.state == HostState::kEnded}};
   if (WIFEXITED(status)) exited["code"] = WEXITSTATUS(status);
   if (WIFSIGNALED(status)) exited["signal"] = WTERMSIG(status);
   ToMaster(exited);
@@ -690,7 +726,8 @@ void Caretaker::Heartbeat() {
             {"memory_used_mb", node_load_.memory_used_mb},
             {"elements", elements},
             {"finished", finished},
-            {"malformed", malformed_}});
+            {"malformed", malformed_},
+            {"to_master", OutboxJson()}});
 }
 
 Json Caretaker::StatusJson() const {
@@ -716,6 +753,7 @@ Json Caretaker::StatusJson() const {
           {"memory_mb", memory_mb_},
           {"cores", cores_},
           {"malformed", malformed_},
+          {"to_master", OutboxJson()},
           {"elements", elements}};
 }
 

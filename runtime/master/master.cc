@@ -15,6 +15,7 @@
 #include "dsl/loader.h"
 #include "runtime/core/control.h"
 #include "runtime/core/log_limiter.h"
+#include "runtime/core/outbox.h"
 #include "runtime/master/planner.h"
 #include "runtime/master/registry_store.h"
 
@@ -125,6 +126,8 @@ struct NodeRecord {
   uint64_t memory_used_mb = 0;
   bool alive = true;
   Clock::time_point last_seen = Clock::now();
+  Outbox outbox;                  // what its full queue did not take yet: sent again, never dropped
+  Json to_master = Json::object();  // its caretaker's own outbox figures
 };
 
 class Master {
@@ -153,7 +156,8 @@ class Master {
   void StopTopology(TopologyRecord& topology, TopologyState final_state);
   void Settle(TopologyRecord& topology);
   ElementRecord* Find(const std::string& id, TopologyRecord** topology);
-  bool SendToNode(const std::string& node, const Json& message);
+  bool SendToNode(const std::string& node, const Json& message, std::string key = "");
+  Outbox::TrySend SendToPeer(const std::string& peer);
   void Relay(const std::string& client, const Json& message, ElementRecord* element, const std::string& id);
   // Counts a dropped message and warns about it, rate-limited per kind of
   // peer (a flood of garbage must not flood the log), its id escaped.
@@ -233,6 +237,9 @@ int Master::Run() {
       if (t.state == TopologyState::kStopping && Clock::now() >= t.drain_deadline) StopTopology(t, TopologyState::kStopped);
     }
     if (!shutting_down) CheckNodes();
+    for (auto& [name, node] : nodes_) {
+      if (node.alive) node.outbox.Flush(SendToPeer(node.peer));
+    }
     control::Poll(&item, 1, std::chrono::milliseconds(50));
     std::string peer;
     Json message;
@@ -549,7 +556,11 @@ Json Master::NodesJson() const {
                     {"cpu_percent", node.cpu_percent},
                     {"memory_used_mb", node.memory_used_mb},
                     {"elements", elements},
-                    {"last_seen_s", std::chrono::duration<double>(Clock::now() - node.last_seen).count()}});
+                    {"last_seen_s", std::chrono::duration<double>(Clock::now() - node.last_seen).count()},
+                    // Control messages a full queue held back (sent later) or lost, both ways.
+                    {"to_node", {{"waiting", node.outbox.waiting()}, {"deferred", node.outbox.deferred()},
+                                 {"dropped", node.outbox.dropped()}}},
+                    {"to_master", node.to_master}});
   }
   return list;
 }
@@ -567,13 +578,20 @@ ElementRecord* Master::Find(const std::string& id, TopologyRecord** topology) {
   return &e->second;
 }
 
-bool Master::SendToNode(const std::string& node, const Json& message) {
+bool Master::SendToNode(const std::string& node, const Json& message, std::string key) {
   auto it = nodes_.find(node);
-  if (it == nodes_.end() || !it->second.alive || !control::SendTo(*socket_, it->second.peer, message)) {
+  if (it == nodes_.end() || !it->second.alive) {
     spdlog::debug("master: node '{}' is unreachable", node);
     return false;
   }
+  // A full queue to the node (or its caretaker reconnecting) keeps the
+  // message in the node's outbox, in order, until it goes or the node dies.
+  it->second.outbox.Send(message.dump(), SendToPeer(it->second.peer), std::move(key));
   return true;
+}
+
+Outbox::TrySend Master::SendToPeer(const std::string& peer) {
+  return [this, peer](std::string_view frame) { return control::SendFrameTo(*socket_, peer, frame); };
 }
 
 void Master::FromCaretaker(const std::string& peer, const Json& message) {
@@ -731,7 +749,9 @@ void Master::Exited(TopologyRecord& topology, ElementRecord& element, const Json
   bool signalled = message.contains("signal");
   std::string how = message.value("last_exit", "");
   if (how.empty()) how = signalled ? fmt::format("killed by signal {}", message["signal"].get<int>()) : fmt::format("exited with status {}", code);
-  if (!Final(element.state) && message.value("stopped", false)) {
+  if (!Final(element.state) && message.value("said_ended", false) && code == 0 && !signalled) {
+    element.state = ElementState::kEnded;  // it said so, and that word of it was lost on the way
+  } else if (!Final(element.state) && message.value("stopped", false)) {
     element.state = ElementState::kStopped;  // its caretaker stopped it on our word (its own word may be lost)
   } else if (!Final(element.state)) {
     element.state = ElementState::kFailed;
@@ -750,7 +770,8 @@ void Master::Exited(TopologyRecord& topology, ElementRecord& element, const Json
 }
 
 void Master::Heartbeat(NodeRecord& node, const Json& message) {
-  control::SendTo(*socket_, node.peer, {{"op", "heartbeat_ack"}});
+  SendToNode(node.name, {{"op", "heartbeat_ack"}}, "heartbeat_ack");
+  if (message.contains("to_master") && message["to_master"].is_object()) node.to_master = message["to_master"];
   std::set<std::string> seen;
   for (const Json& running : message.value("elements", Json::array())) {
     std::string id = running.value("element", "");
@@ -869,7 +890,10 @@ void Master::CheckNodes() {
 }
 
 void Master::NodeDied(const std::string& node_name, const std::string& why) {
-  if (auto it = nodes_.find(node_name); it != nodes_.end()) it->second.alive = false;
+  if (auto it = nodes_.find(node_name); it != nodes_.end()) {
+    it->second.alive = false;
+    it->second.outbox.Clear();  // counted as dropped; a node back is told again from state
+  }
   spdlog::warn("master: node '{}' is dead ({}); placing its elements elsewhere", node_name, why);
   Event("", "", fmt::format("node {} dead: {}", node_name, why));
   for (auto& [tname, t] : topologies_) {
