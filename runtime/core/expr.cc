@@ -565,7 +565,6 @@ class Parser {
   void SetError(CompileError* error) { error_ = error; }
 
  private:
-
   std::string_view Text(const Token& t) const { return src_.substr(t.begin, t.end - t.begin); }
 
   // Adds a node over operands already added; -1 (an error at `at`, by
