@@ -95,9 +95,7 @@ int Submit(const std::string& file, const std::string& name, const std::string& 
   std::string endpoint = MasterEndpoint(master);
   MasterClient client(zmq, endpoint);
   Json reply;
-  Status st = client.Ask({{"op", "submit"}, {"file", submission.file}, {"name", name}, {"text", submission.text},
-                          {"search_path", submission.search_path}},
-                         &reply, std::chrono::milliseconds(15000));
+  Status st = client.Ask(submission.Request(name), &reply, std::chrono::milliseconds(15000));
   if (!st.ok()) return Unreachable(endpoint, st);
   if (!reply.value("ok", false)) {
     if (reply.contains("errors")) {

@@ -193,9 +193,7 @@ int Run(const RunOptions& options) {
       std::fprintf(stderr, "error: the local caretaker did not join the master\n");
       exit_code = shutdown(kExitUnavailable);
     } else {
-      Status st = client.Ask({{"op", "submit"}, {"file", submission.file}, {"text", submission.text},
-                              {"search_path", submission.search_path}},
-                             &reply);
+      Status st = client.Ask(submission.Request(), &reply);
       if (!st.ok() || !reply.value("ok", false)) {
         if (reply.contains("errors")) {
           for (const auto& e : reply["errors"]) std::fprintf(stderr, "%s\n", e.get<std::string>().c_str());

@@ -13,6 +13,7 @@
 
 #include "datablox/element.h"
 #include "dsl/loader.h"
+#include "dsl/path_params.h"
 #include "runtime/core/control.h"
 #include "runtime/core/log_limiter.h"
 #include "runtime/core/outbox.h"
@@ -461,9 +462,18 @@ Json Master::Submit(const Json& message) {
   // Python class is seen without a restart of the master.
   Registry::Global().set_search_path(search_path);
   Registry::Global().forget_loaded();
+  // Path parameters the CLI made absolute where the user is; the text keeps
+  // what was written, so that every error's position holds.
+  dsl::AbsolutePaths absolute_paths;
+  try {
+    if (message.contains("absolute_paths")) absolute_paths = message["absolute_paths"].get<dsl::AbsolutePaths>();
+  } catch (const Json::exception&) {
+    return {{"ok", false}, {"error", "malformed submit: absolute_paths must be {element: {parameter: path}}"}};
+  }
   std::vector<dsl::Diagnostic> errors;
   std::string text = message.value("text", "");
   dsl::Topology topology = dsl::Parse(text, file, &errors);
+  dsl::ApplyAbsolutePaths(absolute_paths, &topology);
   std::vector<std::string> known_nodes;
   for (const auto& [node_name, node] : nodes_) known_nodes.push_back(node_name);
   dsl::CheckOptions options = dsl::RegistryCheckOptions(std::move(known_nodes));

@@ -35,3 +35,12 @@ def test_relative_sink_path_lands_in_the_submitters_folder(daemons, datablox, tm
 
     listing = json.loads(daemons("list", "-o", "json").stdout)
     assert {t["name"]: t for t in listing}["write"]["file"] == str(user / "write.topo")
+
+
+def test_errors_after_a_path_keep_their_position(daemons, datablox, tmp_path):
+    line = 'out :: JsonLinesSink(path: "out.jsonl", bogus: 1)'
+    (tmp_path / "bad.topo").write_text(f"src :: Sequence(count: 1)\n{line}\nsrc -> out\n")
+    r = subprocess.run([str(datablox), "submit", "bad.topo", "--master", daemons.endpoint], cwd=tmp_path,
+                       capture_output=True, text=True, timeout=30, stdin=subprocess.DEVNULL)
+    assert r.returncode == 65
+    assert f"bad.topo:2:{line.index('bogus') + 1}: error: unknown parameter 'bogus'" in r.stderr, r.stderr
