@@ -3,7 +3,7 @@
 // =d The file is written to PATH.partial and renamed to PATH once every
 //    input has ended and the data is on disk, so a file at PATH is always
 //    complete. Each batch is written (write(2)) and its stream position
-//    recorded in PATH.partial.position (replaced atomically) before the
+//    recorded in PATH.partial.position (never half-written) before the
 //    batch is acknowledged: a sink its caretaker restarts truncates the file
 //    back to the recorded length, continues it, and skips what its upstream
 //    replays below the recorded positions, so every log is written once.
@@ -46,6 +46,7 @@ class JsonLinesSink : public Element {
 
   std::string path_, partial_, position_;
   int fd_ = -1;
+  int position_fd_ = -1;  // the position file, rewritten in place
   uint64_t length_ = 0;  // bytes of the data file that hold whole, recorded lines
   std::map<std::string, Next, std::less<>> next_;  // by link id
   std::string text_;
