@@ -74,6 +74,11 @@ Topology LoadFile(const std::string& path, const CheckOptions& options,
     empty.file = path;
     return empty;
   }
+  return LoadText(text, path, options, errors);
+}
+
+Topology LoadText(const std::string& text, const std::string& path, const CheckOptions& options,
+                  std::vector<Diagnostic>* errors) {
   const size_t first_new = errors->size();
   // Parse keeps only the statements that parsed, so the checker sees no
   // half-read declaration; names of broken statements keep it quiet where

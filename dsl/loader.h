@@ -46,6 +46,9 @@ bool ReadTopologyFile(const std::string& path, std::string* text, std::vector<Di
 // diagnostic at line 0.
 Topology LoadFile(const std::string& path, const CheckOptions& options,
                   std::vector<Diagnostic>* errors);
+// The same for a text read already (by ReadTopologyFile), named `path`.
+Topology LoadText(const std::string& text, const std::string& path, const CheckOptions& options,
+                  std::vector<Diagnostic>* errors);
 
 // Policy keys every element accepts, with their meaning (for `describe` and
 // the checker): queue (logs in flight per input link), batch (logs per message).

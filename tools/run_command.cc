@@ -13,8 +13,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <thread>
 
 #include "datablox/element.h"
@@ -110,20 +108,23 @@ void PrintSummary(const Json& status, const std::string& outcome, double seconds
 
 int Run(const RunOptions& options) {
   if (int code = CheckReadable(options.file); code != kExitOk) return code;
-  std::ifstream in(options.file);
-  std::stringstream text;
-  text << in.rdbuf();
+  // Read once, within the size limit (a FIFO or /dev/zero included).
+  std::string text;
+  std::vector<dsl::Diagnostic> errors;
+  if (!dsl::ReadTopologyFile(options.file, &text, &errors)) {
+    for (const auto& e : errors) std::fprintf(stderr, "%s\n", e.ToString().c_str());
+    return kExitDataErr;
+  }
   // The same submission as `submit` makes, so that nothing depends on where
   // the master and the caretaker run.
   Submission submission;
-  if (Status st = PrepareSubmission(options.file, text.str(), &submission); !st.ok()) {
+  if (Status st = PrepareSubmission(options.file, text, &submission); !st.ok()) {
     std::fprintf(stderr, "error: %s\n", st.message().c_str());
     return kExitSoftware;
   }
   for (const std::string& folder : submission.search_path) Registry::Global().add_search_path(folder);
   // Check first: a topology that fails the check starts nothing.
-  std::vector<dsl::Diagnostic> errors;
-  dsl::Topology topology = dsl::LoadFile(options.file, dsl::RegistryCheckOptions({"local"}), &errors);
+  dsl::Topology topology = dsl::LoadText(text, options.file, dsl::RegistryCheckOptions({"local"}), &errors);
   if (!errors.empty()) {
     for (const auto& e : errors) std::fprintf(stderr, "%s\n", e.ToString().c_str());
     std::fprintf(stderr, "%s: %zu error%s; nothing was started\n", options.file.c_str(), errors.size(), errors.size() == 1 ? "" : "s");

@@ -122,12 +122,12 @@ py::object ToPython(const Value& value) {
     case ValueType::kArray: {
       py::list list(value.size());
       for (size_t i = 0; i < value.size(); ++i) list[i] = ToPython(value.at(i));
-      return std::move(list);
+      return list;
     }
     case ValueType::kMap: {
       py::dict dict;
       for (size_t i = 0; i < value.size(); ++i) dict[py::str(std::string(value.key_at(i)))] = ToPython(value.at(i));
-      return std::move(dict);
+      return dict;
     }
   }
   return py::none();
@@ -148,7 +148,7 @@ py::object ParamToPython(const ParamValue& value) {
     case ParamValue::Kind::kList: {
       py::list list;
       for (const ParamValue& item : value.list) list.append(ParamToPython(item));
-      return std::move(list);
+      return list;
     }
   }
   return py::none();
