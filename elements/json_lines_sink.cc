@@ -161,9 +161,7 @@ void JsonLinesSink::on_batch(int, Batch logs) {
   // A replay of what the file holds already (this sink restarted) is
   // skipped; a new stream on the link is all new.
   size_t skip = 0;
-  if (next.stream == at.stream && next.offset > at.first) {
-    skip = static_cast<size_t>(std::min<uint64_t>(next.offset - at.first, logs.size()));
-  }
+  if (next.stream == at.stream && next.offset > at.first) skip = ReplayedPrefix(at, next.offset, logs.size());
   replayed_ += skip;
   text_.clear();
   for (size_t i = skip; i < logs.size(); ++i) {
@@ -176,7 +174,7 @@ void JsonLinesSink::on_batch(int, Batch logs) {
     text_ += '\n';
     ++count_;
   }
-  const uint64_t end = at.first + logs.size();
+  const uint64_t end = at.end;
   if (skip == logs.size() && next.stream == at.stream) return;  // nothing new to record
   Status st = WriteAll(text_);
   if (st.ok()) {

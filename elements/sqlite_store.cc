@@ -236,13 +236,13 @@ Status SqliteStore::Insert(const Value& root) {
 
 void SqliteStore::on_batch(int, Batch logs) {
   const InputPosition at = batch_position();
-  const Next done = {at.stream, at.first + logs.size()};
+  const Next done = {at.stream, at.end};
   // What an earlier life of this store committed comes again in the replay
   // of its upstream: those rows are there, and are not inserted twice.
   size_t skip = 0;
   auto known = next_.find(at.link);
   if (known != next_.end() && known->second.stream == at.stream && known->second.offset > at.first) {
-    skip = static_cast<size_t>(std::min<uint64_t>(known->second.offset - at.first, logs.size()));
+    skip = ReplayedPrefix(at, known->second.offset, logs.size());
   }
   replayed_ += skip;
   stored_.clear();

@@ -15,6 +15,7 @@
 //   DATABLOX_ELEMENT(mylib::Null)
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -89,6 +90,18 @@ struct InputPosition {
                         // The host drops malformed and off-schema logs before
                         // on_batch, so `end - first` may exceed logs.size().
 };
+
+// How many logs at the head of a batch at `at` lie below `done` (the offset a
+// durable sink recorded as written), out of the `handed` logs on_batch got.
+// A replay repeats the batches its sender kept, so `done` is normally at or
+// past the batch's end (all of it) or at its start (none). A batch that
+// straddles it (its sender restarted and batched anew) is cut by position,
+// exact unless the host dropped malformed logs from that very batch.
+inline size_t ReplayedPrefix(const InputPosition& at, uint64_t done, size_t handed) {
+  if (done >= at.end) return handed;
+  if (done <= at.first) return 0;
+  return static_cast<size_t>(std::min<uint64_t>(done - at.first, handed));
+}
 
 class Element {
  public:
