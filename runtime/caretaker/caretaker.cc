@@ -14,6 +14,7 @@
 #include <cstring>
 #include <deque>
 #include <map>
+#include <random>
 #include <set>
 #include <thread>
 
@@ -218,7 +219,10 @@ int Caretaker::Run() {
   }
 
   master_ = std::make_unique<zmq::socket_t>(zmq_, zmq::socket_type::dealer);
-  master_->set(zmq::sockopt::routing_id, "node:" + options_.node);
+  // A token of this life in the routing id: the master's socket hands no id
+  // over, so a peer claiming ours cannot cut us off, nor we a later life.
+  std::random_device entropy;
+  master_->set(zmq::sockopt::routing_id, fmt::format("node:{}#{:08x}{:08x}", options_.node, entropy(), entropy()));
   master_->set(zmq::sockopt::linger, 1000);
   master_->set(zmq::sockopt::reconnect_ivl, 100);
   if (const char* hwm = std::getenv("DATABLOX_TEST_CONTROL_SNDHWM")) {

@@ -196,7 +196,11 @@ int Master::Run() {
   Load();
   socket_ = std::make_unique<zmq::socket_t>(zmq_, zmq::socket_type::router);
   socket_->set(zmq::sockopt::router_mandatory, 1);
-  socket_->set(zmq::sockopt::router_handover, 1);  // a caretaker that reconnects takes its name over
+  // No handover: a peer that merely claims a caretaker's routing id must not
+  // take its connection over. A caretaker's id holds a random token of its
+  // life ("node:NAME#TOKEN"), and a node is sent to on the connection it last
+  // heartbeat on, not on whatever connected last under its name.
+  socket_->set(zmq::sockopt::router_handover, 0);
   socket_->set(zmq::sockopt::linger, 500);
   try {
     socket_->bind(options_.listen);
@@ -606,7 +610,7 @@ Outbox::TrySend Master::SendToPeer(const std::string& peer) {
 
 void Master::FromCaretaker(const std::string& peer, const Json& message) {
   std::string op = message.value("op", "");
-  std::string node_name = peer.substr(5);
+  std::string node_name = peer.substr(5, peer.find('#', 5) - 5);  // "node:NAME#TOKEN"
   if (op == "join" || op == "heartbeat") {
     if (!message.value("elements", Json::array()).is_array() || !message.value("finished", Json::array()).is_array() ||
         (message.contains("cores") && !message["cores"].is_number_integer()) ||
@@ -635,6 +639,7 @@ void Master::FromCaretaker(const std::string& peer, const Json& message) {
     return;
   }
   if (op == "left") {
+    if (auto it = nodes_.find(node_name); it != nodes_.end() && it->second.peer != peer) return;  // not its current life
     // A caretaker shutting down stops its elements first; one that leaves
     // with elements still to run is a node lost like any other.
     bool stranded = false;
