@@ -218,7 +218,7 @@ int Master::Run() {
   started_ = Clock::now();
 
   bool shutting_down = false;
-  Clock::time_point shutdown_deadline;
+  Clock::time_point shutdown_deadline, shutdown_told;
   zmq::pollitem_t item{socket_->handle(), 0, ZMQ_POLLIN, 0};
   while (true) {
     if (g_signalled) {
@@ -228,14 +228,29 @@ int Master::Run() {
     if (shutdown_requested_ && !shutting_down) {
       shutting_down = true;
       shutdown_deadline = Clock::now() + std::chrono::seconds(5);
+    }
+    // Told again until they leave: a caretaker that has not reconnected yet
+    // (a master just restarted knows its nodes from the registry) would miss
+    // a single word and run on.
+    if (shutting_down && Clock::now() - shutdown_told >= std::chrono::milliseconds(200)) {
+      shutdown_told = Clock::now();
       for (auto& [name, node] : nodes_) {
         if (node.alive) control::SendTo(*socket_, node.peer, {{"op", "shutdown"}});
       }
     }
     if (shutting_down) {
       // Waits for the caretakers to leave, but not for one that went silent.
+      // A master just restarted also waits, for a node timeout, for the
+      // nodes its registry placed running elements on: told as they rejoin.
       bool any_alive = false;
       for (const auto& [name, node] : nodes_) any_alive = any_alive || (node.alive && Clock::now() - node.last_seen <= node_timeout_);
+      if (!any_alive && Clock::now() - started_ <= node_timeout_) {
+        for (const auto& [tname, t] : topologies_) {
+          for (const auto& [ename, e] : t.elements) {
+            any_alive = any_alive || (Active(t.state) && !e.confirmed && !e.exited && !nodes_.count(e.plan.node));
+          }
+        }
+      }
       if (!any_alive || Clock::now() > shutdown_deadline) break;
     }
     for (auto& [name, t] : topologies_) {
