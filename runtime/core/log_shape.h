@@ -17,22 +17,31 @@ namespace datablox {
 // Iterative and allocation-free: it runs on the push path for every log.
 Status CheckLogShape(std::string_view bytes);
 
-// Keeps the logs of logs[from, end) that pass CheckLogShape, in order, at
-// the front of that range, and calls on_malformed(why) for each other one.
-// Returns the end of the kept logs.
-template <class OnMalformed>
-size_t DropMalformedLogs(std::vector<Log>& logs, size_t from, OnMalformed&& on_malformed) {
-  size_t kept = from;
-  for (size_t i = from; i < logs.size(); ++i) {
-    Status shape = CheckLogShape(logs[i].bytes());
-    if (!shape.ok()) {
-      on_malformed(shape);
+// Moves the logs of logs[0, count) for which check(log) is OK to the front,
+// in order, calls on_failed(why) for each other one, and returns how many
+// passed. The one filter of the host's push path (shape, then schema).
+template <class Check, class OnFailed>
+size_t KeepPassing(Log* logs, size_t count, Check&& check, OnFailed&& on_failed) {
+  size_t kept = 0;
+  for (size_t i = 0; i < count; ++i) {
+    Status st = check(logs[i]);
+    if (!st.ok()) {
+      on_failed(st);
       continue;
     }
     if (kept != i) logs[kept] = logs[i];
     ++kept;
   }
   return kept;
+}
+
+// Keeps the logs of logs[from, end) that pass CheckLogShape at the front of
+// that range; calls on_malformed(why) for each other one. Returns the end of
+// the kept logs.
+template <class OnMalformed>
+size_t DropMalformedLogs(std::vector<Log>& logs, size_t from, OnMalformed&& on_malformed) {
+  return from + KeepPassing(logs.data() + from, logs.size() - from,
+                            [](const Log& log) { return CheckLogShape(log.bytes()); }, on_malformed);
 }
 
 }  // namespace datablox

@@ -14,6 +14,7 @@
 #include "datablox/log.h"
 #include "datablox/spec.h"
 #include "datablox/status.h"
+#include "runtime/core/log_shape.h"
 
 namespace datablox {
 
@@ -35,17 +36,7 @@ class SchemaCheck {
   // did not.
   template <class OnRejected>
   size_t KeepValid(Log* logs, size_t count, OnRejected&& rejected) const {
-    size_t kept = 0;
-    for (size_t i = 0; i < count; ++i) {
-      Status st = Check(logs[i]);
-      if (!st.ok()) {
-        rejected(st);
-        continue;
-      }
-      if (kept != i) logs[kept] = logs[i];
-      ++kept;
-    }
-    return kept;
+    return KeepPassing(logs, count, [this](const Log& log) { return Check(log); }, rejected);
   }
 
  private:
