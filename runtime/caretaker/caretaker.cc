@@ -72,6 +72,10 @@ std::string DescribeExit(int status) {
 // One element this node runs, across its restarts.
 struct HostProcess {
   std::string id;  // "topology/element"
+  // "ID#TOKEN", the token new for each spawn and handed to the host in its
+  // environment: the only id its control messages are taken from and sent
+  // to, so a local peer that merely claims the element's name gets nothing.
+  std::string routing_id;
   std::string topology;
   Json plan;
   std::string restart = "on-failure";
@@ -191,7 +195,7 @@ int Caretaker::Run() {
 
   hosts_ = std::make_unique<zmq::socket_t>(zmq_, zmq::socket_type::router);
   hosts_->set(zmq::sockopt::router_mandatory, 1);
-  hosts_->set(zmq::sockopt::router_handover, 1);  // a restarted host takes its id over at once
+  hosts_->set(zmq::sockopt::router_handover, 0);  // ids carry a spawn's token: nothing to hand over
   hosts_->set(zmq::sockopt::linger, 0);
   try {
     hosts_->bind(fmt::format("tcp://{}:*", options_.bind_host));
@@ -373,11 +377,11 @@ void Caretaker::FromMaster(const Json& message) {
         }
       }
     }
-    if (p.pid > 0 && !control::SendTo(*hosts_, id, message)) {
+    if (p.pid > 0 && !control::SendTo(*hosts_, p.routing_id, message)) {
       spdlog::debug("caretaker '{}': '{}' is not up to take '{}'; it gets it when it is", options_.node, id, op);
     }
   } else if (op == "handler") {
-    if (process == processes_.end() || !control::SendTo(*hosts_, id, message)) {
+    if (process == processes_.end() || !control::SendTo(*hosts_, process->second.routing_id, message)) {
       ToMaster({{"op", "handler_reply"}, {"element", id}, {"request", message.value("request", 0)},
                 {"error", "element not running"}});
     }
@@ -387,7 +391,7 @@ void Caretaker::FromMaster(const Json& message) {
   } else if (op == "drain") {
     std::string topology = message.value("topology", "");
     for (const auto& [pid_id, p] : processes_) {
-      if (p.topology == topology) control::SendTo(*hosts_, pid_id, message);
+      if (p.topology == topology) control::SendTo(*hosts_, p.routing_id, message);
     }
   } else if (op == "stop") {
     StopHosts(message.value("topology", ""));
@@ -431,6 +435,17 @@ void Caretaker::Spawn(HostProcess& p) {
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
+  std::random_device entropy;
+  const std::string token = fmt::format("{:08x}{:08x}", entropy(), entropy());
+  p.routing_id = p.id + "#" + token;
+  const std::string token_prefix = fmt::format("{}=", control::kHostTokenVariable);
+  std::string token_variable = token_prefix + token;
+  std::vector<char*> envp;
+  for (char** e = environ; *e; ++e) {
+    if (!std::string_view(*e).starts_with(token_prefix)) envp.push_back(*e);  // our own, if a host started us
+  }
+  envp.push_back(token_variable.data());
+  envp.push_back(nullptr);
   posix_spawn_file_actions_t files;
   posix_spawn_file_actions_init(&files);
   // Its stderr is kept for `datablox logs` and echoed by us.
@@ -448,7 +463,7 @@ void Caretaker::Spawn(HostProcess& p) {
   posix_spawnattr_setsigmask(&attributes, &none);
   posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
   pid_t pid = -1;
-  int spawn_error = ::posix_spawn(&pid, options_.executable.c_str(), &files, &attributes, argv.data(), environ);
+  int spawn_error = ::posix_spawn(&pid, options_.executable.c_str(), &files, &attributes, argv.data(), envp.data());
   posix_spawn_file_actions_destroy(&files);
   posix_spawnattr_destroy(&attributes);
   if (spawn_error != 0) {
@@ -477,10 +492,10 @@ void Caretaker::Spawn(HostProcess& p) {
 // ------------------------------------------------------------ hosts
 
 void Caretaker::FromHost(const std::string& peer, const Json& message) {
-  auto it = processes_.find(peer);
-  if (it == processes_.end()) {
+  auto it = processes_.find(std::string(peer.substr(0, peer.rfind('#'))));
+  if (it == processes_.end() || peer != it->second.routing_id) {
     ++malformed_;
-    spdlog::debug("caretaker '{}': message from unknown host '{}'", options_.node, peer);
+    spdlog::debug("caretaker '{}': message from unknown host '{}'", options_.node, control::PrintableId(peer));
     return;
   }
   HostProcess& p = it->second;
@@ -492,7 +507,7 @@ void Caretaker::FromHost(const std::string& peer, const Json& message) {
     return;
   }
   Json forward = message;
-  forward["element"] = peer;
+  forward["element"] = p.id;
   forward["node"] = options_.node;
   forward["pid"] = p.pid;
   forward["restarts"] = p.restarts;

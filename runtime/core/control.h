@@ -52,6 +52,11 @@ bool Poll(zmq::pollitem_t* items, size_t count, std::chrono::milliseconds timeou
 // garbage cannot garble the terminal.
 std::string PrintableId(std::string_view id);
 
+// The environment variable a caretaker hands each host it spawns a token in:
+// the host's control id is "ELEMENT#TOKEN", and the caretaker takes messages
+// from, and sends to, that exact id only (no routing id is handed over).
+inline constexpr std::string_view kHostTokenVariable = "DATABLOX_HOST_TOKEN";
+
 // The actual address a socket bound to `tcp://HOST:*` got.
 std::string LastEndpoint(zmq::socket_t& socket);
 

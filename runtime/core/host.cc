@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <csignal>
 #include <deque>
 #include <map>
@@ -316,7 +317,9 @@ class HostContext {
 
 Status HostContext::Configure() {
   control_ = std::make_unique<zmq::socket_t>(zmq_, zmq::socket_type::dealer);
-  control_->set(zmq::sockopt::routing_id, options_.element);
+  // The id our caretaker expects: the element and the token of this spawn.
+  const char* token = std::getenv(std::string(control::kHostTokenVariable).c_str());
+  control_->set(zmq::sockopt::routing_id, token ? options_.element + "#" + token : options_.element);
   control_->set(zmq::sockopt::linger, 1000);
   control_->connect(options_.caretaker_endpoint);
   control::Send(*control_, {{"op", "hello"}, {"element", options_.element}, {"pid", ::getpid()}});
