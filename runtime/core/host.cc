@@ -19,6 +19,7 @@
 #include "datablox/element.h"
 #include "runtime/core/arena.h"
 #include "runtime/core/control.h"
+#include "runtime/core/link_peer.h"
 #include "runtime/core/log_shape.h"
 #include "runtime/core/schema_check.h"
 #include "runtime/core/wire.h"
@@ -97,6 +98,7 @@ struct InLink {
   bool regrant = false;       // a replay was dropped: say again where we are
   bool reported_done = false;
   bool check_schema = false;  // the upstream's schema does not guarantee ours: check each log
+  LinkPeer peer;              // the sender's connection that last resumed; others only claim the link
   std::vector<wire::StreamMark> released_marks;  // our outputs' positions at `released`
   // Processed batches waiting for their outputs to be acked, flat:
   // [offset after the batch, then each output link's offset after it].
@@ -235,7 +237,7 @@ class HostContext {
   bool DrainInput(InPort& port, int index);
   void ProcessBatch(InPort& port, int index, const std::string& link_id, InLink& in, std::string_view bytes);
   void Resume(InPort& port, InLink& in, const wire::Position& from);
-  void EndOf(InPort& port, const std::string& link_id, InLink& in, std::string_view bytes);
+  void EndOf(InPort& port, InLink& in, std::string_view bytes);
   void ReleaseHolds(InLink& in);
   void ReleaseAllHolds();
   void Grant(InPort& port, const std::string& link_id, InLink& in, bool remainder);
@@ -395,7 +397,9 @@ Status HostContext::Configure() {
     in.socket->set(zmq::sockopt::rcvhwm, 100000);
     in.socket->set(zmq::sockopt::linger, 0);
     in.socket->set(zmq::sockopt::router_mandatory, 1);  // credit for a sender that is gone fails, not queues
-    in.socket->set(zmq::sockopt::router_handover, 1);   // a restarted sender takes its link id over
+    // No handover: a sender's id carries a token of its life (LinkPeer), and
+    // a peer merely claiming a link's id must not take the sender's pipe.
+    in.socket->set(zmq::sockopt::router_handover, 0);
     if (const auto* p = find_plan(plan_.push_in, port->name)) {
       for (const auto& link : p->links) {
         InLink& in_link = in.links[link.id];
@@ -417,7 +421,7 @@ Status HostContext::Configure() {
     in.name = port->name;
     in.socket = std::make_unique<zmq::socket_t>(zmq_, zmq::socket_type::router);
     in.socket->set(zmq::sockopt::router_mandatory, 1);
-    in.socket->set(zmq::sockopt::router_handover, 1);
+    in.socket->set(zmq::sockopt::router_handover, 0);  // replies go to who asked, never to a later claimant
     in.socket->set(zmq::sockopt::linger, 0);
     if (const auto* p = find_plan(plan_.query_in, port->name)) {
       for (const auto& link : p->links) in.expected.insert(link.id);
@@ -448,7 +452,10 @@ Status HostContext::Connect(const Json& message) {
         // waiting for the credit of the one batch it just sent.
         link->batch_max = static_cast<uint32_t>(std::clamp(link_plan.batch, 1, std::max(1, link_plan.window / 2)));
         link->socket = std::make_unique<zmq::socket_t>(zmq_, zmq::socket_type::dealer);
-        link->socket->set(zmq::sockopt::routing_id, link->id);
+        link->socket->set(zmq::sockopt::routing_id, LinkPeer::RoutingId(link->id, stream_ids()));
+        // An empty message on every connect: the receiver learns this
+        // connection's id at once and asks it to resume.
+        link->socket->set(zmq::sockopt::probe_router, 1);
         // Credit bounds what is in flight, and a replay sends the same
         // buffers again: no HWM is needed, and none may block a replay.
         link->socket->set(zmq::sockopt::sndhwm, 0);
@@ -467,7 +474,7 @@ Status HostContext::Connect(const Json& message) {
     for (const auto& p : wiring.query_out) {
       if (p.port != port->name || p.links.empty()) continue;
       out.socket = std::make_unique<zmq::socket_t>(zmq_, zmq::socket_type::dealer);
-      out.socket->set(zmq::sockopt::routing_id, p.links[0].id);
+      out.socket->set(zmq::sockopt::routing_id, LinkPeer::RoutingId(p.links[0].id, stream_ids()));
       out.socket->set(zmq::sockopt::linger, 0);
       out.socket->set(zmq::sockopt::reconnect_ivl, 10);
       out.socket->connect(p.links[0].endpoint);
@@ -639,24 +646,38 @@ bool HostContext::DrainInput(InPort& port, int index) {
       frame.swap(extra);
       Malformed(port.name, Status::Invalid("message with extra parts"));
     }
-    std::string_view link_id = peer.to_string_view();
-    auto link = port.links.find(link_id);
+    std::string_view peer_id = peer.to_string_view();
+    auto link = port.links.find(LinkPeer::LinkOf(peer_id));
     if (link == port.links.end()) {
-      Malformed(port.name, Status::Invalid(fmt::format("data from unknown link {}", Printable(link_id))));
+      Malformed(port.name, Status::Invalid(fmt::format("data from unknown link {}", Printable(peer_id))));
       continue;
     }
     InLink& in = link->second;
+    if (frame.size() == 0) {  // a sender's connect probe (ZMQ_PROBE_ROUTER)
+      in.peer.Seen(peer_id);
+      continue;
+    }
     wire::Kind kind;
     std::string_view bytes = frame.to_string_view();
     Status st = wire::ReadHeader(bytes, &kind);
-    if (st.ok() && kind == wire::Kind::kBatch) {
+    if (st.ok() && kind != wire::Kind::kResume && !in.peer.IsPeer(peer_id)) {
+      // Not from the connection that resumed last: maybe a sender that does
+      // not know we restarted, maybe a stranger. Dropped; it is asked to
+      // resume, and becomes the link's peer if it does.
+      ++stale_;
+      in.peer.Seen(peer_id);
+      in.resync_due = true;
+    } else if (st.ok() && kind == wire::Kind::kBatch) {
       ProcessBatch(port, index, link->first, in, bytes);
     } else if (st.ok() && kind == wire::Kind::kResume) {
       wire::Position from;
       st = wire::ReadPosition(bytes, &from);
-      if (st.ok()) Resume(port, in, from);
+      if (st.ok()) {
+        in.peer.Proved(peer_id);
+        Resume(port, in, from);
+      }
     } else if (st.ok() && kind == wire::Kind::kEnd) {
-      EndOf(port, link->first, in, bytes);
+      EndOf(port, in, bytes);
     } else if (st.ok()) {
       st = Status::Invalid("unexpected frame kind on a push input");
     }
@@ -767,7 +788,7 @@ void HostContext::Resume(InPort& port, InLink& in, const wire::Position& from) {
   in.resync_due = false;
 }
 
-void HostContext::EndOf(InPort& port, const std::string& link_id, InLink& in, std::string_view bytes) {
+void HostContext::EndOf(InPort& port, InLink& in, std::string_view bytes) {
   uint64_t stream = 0, offset = 0;
   Status st = wire::ReadEnd(bytes, &stream, &offset);
   if (!st.ok()) {
@@ -783,7 +804,7 @@ void HostContext::EndOf(InPort& port, const std::string& link_id, InLink& in, st
     in.ended = true;
     ++port.ended;
   }
-  if (!control::SendFrameTo(*port.socket, link_id, wire::EndAck())) ++undeliverable_;
+  if (!control::SendFrameTo(*port.socket, in.peer.peer(), wire::EndAck())) ++undeliverable_;
 }
 
 void HostContext::ReleaseHolds(InLink& in) {
@@ -816,9 +837,9 @@ void HostContext::Grant(InPort& port, const std::string& link_id, InLink& in, bo
   // after the batching time limit, so that what senders count in flight is
   // what is really here, without a credit message per batch.
   const uint64_t ungranted = in.released - in.granted;
-  if (!in.known) return;
+  if (!in.known || in.peer.peer().empty()) return;
   if (!in.regrant && (ungranted == 0 || (!remainder && ungranted < port.grant_every))) return;
-  if (!control::SendFrameTo(*port.socket, link_id, wire::Credit({in.stream, in.released, in.released_marks}))) {
+  if (!control::SendFrameTo(*port.socket, in.peer.peer(), wire::Credit({in.stream, in.released, in.released_marks}))) {
     ++undeliverable_;  // the sender is gone or reconnecting; it resumes from what it last heard
     return;
   }
@@ -844,8 +865,17 @@ void HostContext::AskResyncs(Clock::time_point now) {
     for (auto& [link_id, in] : port.links) {
       if (!in.resync_due || (in.ended && in.known) || now - in.last_resync < kResyncEvery) continue;
       in.last_resync = now;
-      // Until the sender is connected this fails; it is asked again soon.
-      if (control::SendFrameTo(*port.socket, link_id, wire::Resync()) && in.known) in.resync_due = false;
+      // The peer that resumed last, and every connection claiming the link
+      // that has not resumed yet: whichever is the sender resumes. Until the
+      // sender is connected there is none; its connect probe brings it.
+      const std::string& known_peer = in.peer.peer();
+      if (in.known && !known_peer.empty() && control::SendFrameTo(*port.socket, known_peer, wire::Resync())) {
+        in.resync_due = false;
+      }
+      const std::vector<std::string> unproven = in.peer.unproven();
+      for (const std::string& id : unproven) {
+        if (!control::SendFrameTo(*port.socket, id, wire::Resync())) in.peer.Forget(id);
+      }
     }
   }
 }
@@ -880,7 +910,7 @@ bool HostContext::DrainQueryIn(QueryIn& port, int index) {
     wire::Kind kind;
     Status st = wire::ReadHeader(bytes, &kind);
     if (st.ok() && kind == wire::Kind::kEnd) {
-      port.ended.insert(peer_id);
+      port.ended.insert(std::string(LinkPeer::LinkOf(peer_id)));  // the requester's link, whichever life
       try {
         port.socket->send(zmq::buffer(peer_id), zmq::send_flags::sndmore);
         port.socket->send(zmq::buffer(wire::EndAck()), zmq::send_flags::dontwait);

@@ -4,8 +4,9 @@ recursive readers ran out of stack). The host now checks every received log
 once (kMaxLogDepth, 64 levels): a too-deep or malformed log is counted as
 malformed and dropped, the element lives, and the logs beside it flow.
 
-The test speaks the wire protocol (runtime/core/wire.h) as the link
-`src.out>X.in` would, from a DEALER that claims that link's routing id."""
+The test speaks the wire protocol (runtime/core/wire.h) as a new sender of
+the link `src.out>X.in` would: its routing id is LINK#TOKEN, and its resume
+makes it the link's peer (a routing id alone is only a claim)."""
 
 import struct
 import time
@@ -59,7 +60,7 @@ def test_a_log_nested_100000_deep_is_counted_malformed_and_no_element_dies(tmp_p
         for n, name in enumerate(CONSUMERS):
             fake = context.socket(zmq.DEALER)
             fake.setsockopt(zmq.LINGER, 0)
-            fake.setsockopt(zmq.ROUTING_ID, f"src.out>{name}.in".encode())
+            fake.setsockopt(zmq.ROUTING_ID, f"src.out>{name}.in#fake{n}".encode())
             fake.connect(before[name]["endpoints"]["in"])
             sockets.append(fake)
             stream = 0x5EED0000 + n
