@@ -37,6 +37,11 @@ void OnStopSignal(int) { g_stop_requested = 1; }
 
 constexpr auto kStatsPeriod = Milliseconds(250);
 constexpr auto kPartialBatchAge = Milliseconds(5);  // the batching time limit
+// A sender waiting on a receiver that said nothing this long says it is
+// there (an empty frame): a restarted receiver learns the sender's id from
+// it and asks it to resume. ZMQ_PROBE_ROUTER probes only the first connect
+// (a connecting DEALER keeps its pipe across reconnects).
+constexpr auto kProbeSilentReceiverAfter = Milliseconds(100);
 constexpr int kDrainPerSocket = 64;  // messages read from one socket before looking at the others
 
 int64_t MonotonicMs() {
@@ -144,6 +149,9 @@ struct OutLink {
   uint64_t replays = 0;
   bool end_sent = false;
   bool end_acked = false;
+  Clock::time_point last_heard = Clock::now(), last_probe{};
+  // Something the receiver has yet to acknowledge: it must be able to reach us.
+  bool waiting() const { return in_flight() > 0 || (end_sent && !end_acked); }
   uint64_t in_flight() const { return sent > acked ? sent - acked : 0; }
   // Logs this link may still send before the receiver is done with some.
   int64_t credit() const { return static_cast<int64_t>(window) - static_cast<int64_t>(in_flight()); }
@@ -249,6 +257,7 @@ class HostContext {
   bool DrainQueryIn(QueryIn& port, int index);
   void DrainQueryOut(QueryOut& port, int index);
   void DrainOutLink(OutLink& link);
+  void ProbeSilentReceivers(Clock::time_point now);
   void HandleControl();
   void HandleControlMessage(const Json& message);
   void SendBatch(OutLink& link);
@@ -607,6 +616,7 @@ void HostContext::Loop() {
       FlushPartials(/*all_of_them=*/false);
       last_flush = now;
     }
+    ProbeSilentReceivers(now);
     AdvanceEnd();
     if (now >= next_stats_) ReportStats("stats");
   }
@@ -619,6 +629,7 @@ Clock::time_point HostContext::NextWake() const {
   if (phase_ == Phase::kRunning && !production_done_ && InputsDone()) wake = std::min(wake, produce_at_);
   for (const OutLink* link : all_out_links_) {
     if (link->writer.count() > 0) wake = std::min(wake, link->first_pending + kPartialBatchAge);
+    if (link->waiting()) wake = std::min(wake, std::max(link->last_heard, link->last_probe) + kProbeSilentReceiverAfter);
   }
   for (const InPort& in : inputs_) {
     for (const auto& [id, link] : in.links) {
@@ -1102,6 +1113,7 @@ void HostContext::DrainOutLink(OutLink& link) {
   for (int n = 0; n < kDrainPerSocket; ++n) {
     zmq::message_t frame;
     if (!link.socket->recv(frame, zmq::recv_flags::dontwait)) break;
+    link.last_heard = Clock::now();
     std::string_view bytes = frame.to_string_view();
     wire::Kind kind;
     Status st = wire::ReadHeader(bytes, &kind);
@@ -1156,6 +1168,14 @@ void HostContext::Rewire(const Json& links) {
     }
     q.socket->connect(endpoint);
     q.endpoint = endpoint;
+  }
+}
+
+void HostContext::ProbeSilentReceivers(Clock::time_point now) {
+  for (OutLink* link : all_out_links_) {
+    if (!link->waiting() || now - std::max(link->last_heard, link->last_probe) < kProbeSilentReceiverAfter) continue;
+    link->last_probe = now;
+    (void)link->socket->send(zmq::message_t(), zmq::send_flags::dontwait);
   }
 }
 
