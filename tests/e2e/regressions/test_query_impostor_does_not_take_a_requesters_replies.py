@@ -5,38 +5,16 @@ impostor. Now no id is handed over (a requester's id is LINK#TOKEN, new in
 each of its lives, so a restarted requester needs no handover): replies go
 to the connection that asked."""
 
-import struct
 import time
 
-import msgpack
 import zmq
 
-
-def request(request_id):
-    return b"\x02\x05" + struct.pack("<Q", request_id) + msgpack.packb({})
-
-
-def replies(socket, until=None, seconds=10.0):
-    """The request ids of the replies `socket` gets, until the reply to
-    request `until` (or for `seconds`)."""
-    got = []
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline and until not in got:
-        if socket.poll(100):
-            frame = socket.recv()
-            got.append(struct.unpack("<Q", frame[2:10])[0])
-    return got
+from query_wire import COUNTER_TOPOLOGY, counter_query_endpoint, replies, request
 
 
 def test_query_impostor_does_not_take_a_requesters_replies(tmp_path, start_topology):
-    run = start_topology(tmp_path, """
-src :: Sequence(count: 10000, rate: 2000)
-cnt :: Counter
-src -> cnt
-""", "-q")
-    snap = run.wait_for(lambda s: any(e["name"] == "cnt" and e["state"] == "running" and e["endpoints"].get("query")
-                                      for e in s["elements"]), timeout=30, what="the counter running")
-    endpoint = next(e["endpoints"]["query"] for e in snap["elements"] if e["name"] == "cnt")
+    run = start_topology(tmp_path, COUNTER_TOPOLOGY, "-q")
+    endpoint = counter_query_endpoint(run)
 
     context = zmq.Context()
     try:

@@ -5,40 +5,17 @@ another peer, and nothing was counted as malformed. Now the whole message
 is dropped and counted as one malformed message; nobody gets a reply."""
 
 import json
-import struct
-import time
 
-import msgpack
 import zmq
+
+from query_wire import COUNTER_TOPOLOGY, counter_query_endpoint, replies, request
 
 from conftest import final_elements
 
 
-def request(request_id):
-    return b"\x02\x05" + struct.pack("<Q", request_id) + msgpack.packb({})
-
-
-def replies(socket, until=None, seconds=10.0):
-    """The request ids of the replies `socket` gets, until the reply to
-    request `until` (or for `seconds`)."""
-    got = []
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline and until not in got:
-        if socket.poll(100):
-            frame = socket.recv()
-            got.append(struct.unpack("<Q", frame[2:10])[0])
-    return got
-
-
 def test_query_port_drops_multipart_requests(tmp_path, start_topology):
-    run = start_topology(tmp_path, """
-src :: Sequence(count: 10000, rate: 2000)
-cnt :: Counter
-src -> cnt
-""", "-q", "-o", "json")
-    snap = run.wait_for(lambda s: any(e["name"] == "cnt" and e["state"] == "running" and e["endpoints"].get("query")
-                                      for e in s["elements"]), timeout=30, what="the counter running")
-    endpoint = next(e["endpoints"]["query"] for e in snap["elements"] if e["name"] == "cnt")
+    run = start_topology(tmp_path, COUNTER_TOPOLOGY, "-q", "-o", "json")
+    endpoint = counter_query_endpoint(run)
 
     context = zmq.Context()
     try:
