@@ -6,21 +6,23 @@
 #include <string>
 #include <vector>
 
+#include "runtime/core/exit_codes.h"
+
 namespace datablox {
 struct CaretakerOptions;
 }
 
 namespace datablox::cli {
 
-// sysexits.h, by name, for the commands and their tests.
-constexpr int kExitOk = 0;
-constexpr int kExitFailed = 1;      // the topology ran and an element failed
-constexpr int kExitUsage = 64;      // EX_USAGE
-constexpr int kExitDataErr = 65;    // EX_DATAERR: the topology fails the check
-constexpr int kExitNoInput = 66;    // EX_NOINPUT: the topology file cannot be read
-constexpr int kExitUnavailable = 69;  // EX_UNAVAILABLE: master unreachable
-constexpr int kExitSoftware = 70;   // EX_SOFTWARE: internal error
-constexpr int kExitInterrupted = 130;
+// The exit statuses, by name (runtime/core/exit_codes.h is the one table).
+constexpr int kExitOk = exit_code::kOk;
+constexpr int kExitFailed = exit_code::kFailed;
+constexpr int kExitUsage = exit_code::kUsage;
+constexpr int kExitDataErr = exit_code::kDataErr;
+constexpr int kExitNoInput = exit_code::kNoInput;
+constexpr int kExitUnavailable = exit_code::kUnavailable;
+constexpr int kExitSoftware = exit_code::kSoftware;
+constexpr int kExitInterrupted = exit_code::kInterrupted;
 constexpr int kExitTimedOut = -1;   // internal to run: stopped by --timeout, exits kExitFailed
 
 // 1234 -> "1234", 56789 -> "56.8k", 1.2e6 -> "1.20M": counts and rates in tables.

@@ -39,7 +39,7 @@ pid_t Start(const std::string& executable, std::vector<std::string> args, bool q
   pid_t pid = ::fork();
   if (pid != 0) return pid;
   ::prctl(PR_SET_PDEATHSIG, SIGTERM);
-  if (::getppid() != parent) ::_exit(3);
+  if (::getppid() != parent) ::_exit(exit_code::kParentGone);
   // Ctrl-C is for `run`, which stops everything in order. A terminal sends
   // SIGINT to the whole foreground group, master and caretaker included; as
   // daemons they install their own SIGINT handler (so SIG_IGN would not
@@ -57,7 +57,7 @@ pid_t Start(const std::string& executable, std::vector<std::string> args, bool q
   argv.push_back(nullptr);
   ::execv(executable.c_str(), argv.data());
   std::fprintf(stderr, "error: cannot start %s: %s\n", executable.c_str(), std::strerror(errno));
-  ::_exit(127);
+  ::_exit(exit_code::kExecFailed);
 }
 
 bool WaitExit(pid_t pid, std::chrono::milliseconds limit, int* status) {

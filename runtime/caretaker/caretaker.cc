@@ -20,6 +20,7 @@
 
 #include "runtime/caretaker/process_load.h"
 #include "runtime/core/control.h"
+#include "runtime/core/exit_codes.h"
 #include "runtime/core/log_limiter.h"
 #include "runtime/core/outbox.h"
 
@@ -186,7 +187,7 @@ int Caretaker::Run() {
   std::signal(SIGPIPE, SIG_IGN);
   if (::pipe2(g_child_pipe, O_NONBLOCK | O_CLOEXEC) != 0) {
     spdlog::error("caretaker: pipe: {}", std::strerror(errno));
-    return 71;
+    return exit_code::kOsErr;
   }
   struct sigaction on_child {};
   on_child.sa_handler = OnChildSignal;
@@ -201,7 +202,7 @@ int Caretaker::Run() {
     hosts_->bind(fmt::format("tcp://{}:*", options_.bind_host));
   } catch (const zmq::error_t& e) {
     spdlog::error("caretaker '{}': cannot bind on {}: {}", options_.node, options_.bind_host, e.what());
-    return 69;
+    return exit_code::kUnavailable;
   }
   hosts_endpoint_ = control::LastEndpoint(*hosts_);
 

@@ -15,6 +15,7 @@
 #include "dsl/loader.h"
 #include "dsl/path_params.h"
 #include "runtime/core/control.h"
+#include "runtime/core/exit_codes.h"
 #include "runtime/core/log_limiter.h"
 #include "runtime/core/outbox.h"
 #include "runtime/master/planner.h"
@@ -191,7 +192,7 @@ int Master::Run() {
   Status st = RegistryStore::Open(options_.registry, &store_);
   if (!st.ok()) {
     spdlog::error("master: {}", st.message());
-    return 66;
+    return exit_code::kNoInput;
   }
   Load();
   socket_ = std::make_unique<zmq::socket_t>(zmq_, zmq::socket_type::router);
@@ -206,7 +207,7 @@ int Master::Run() {
     socket_->bind(options_.listen);
   } catch (const zmq::error_t& e) {
     spdlog::error("master: cannot listen on {}: {}", options_.listen, e.what());
-    return 69;
+    return exit_code::kUnavailable;
   }
   std::string endpoint = control::LastEndpoint(*socket_);
   if (options_.ready_fd >= 0) {
