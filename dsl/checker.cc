@@ -17,7 +17,7 @@
 #include "dsl/graph_check.h"
 #include "dsl/loader.h"
 #include "dsl/suggest.h"
-#include "runtime/core/expr.h"
+#include "datablox/expr.h"
 
 namespace datablox::dsl {
 

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "dsl/loader.h"
-#include "runtime/core/expr.h"
+#include "datablox/expr.h"
 
 namespace datablox::dsl {
 namespace {

@@ -3,15 +3,15 @@
 #include <fmt/format.h>
 #include <simdjson.h>
 
-#include <cerrno>
-#include <cstdlib>
+#include "expr/literal_scanner.h"
 
 namespace datablox::dsl {
 namespace {
 
-bool IsIdentStart(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-bool IsIdentChar(char c) { return IsIdentStart(c) || IsDigit(c); }
+using literal::IsDigit;
+using literal::IsIdentChar;
+using literal::IsIdentStart;
+
 bool IsClassNameChar(char c) { return IsIdentChar(c) || c == '.' || c == ':'; }
 bool IsNodeNameChar(char c) { return IsIdentChar(c) || c == '.' || c == '-'; }
 
@@ -101,7 +101,7 @@ class Lexer {
       return Make(TokenKind::kIdent, start, line, column);
     }
     if (IsIdentStart(c)) {
-      while (IsIdentChar(Peek())) Advance();
+      pos_ = literal::ScanIdentifier(text_, pos_);
       return Make(TokenKind::kIdent, start, line, column);
     }
     if (IsDigit(c) || (c == '-' && IsDigit(Peek(1)))) return Number(start, line, column);
@@ -147,39 +147,22 @@ class Lexer {
     return Error(fmt::format("unexpected character '{}'", c), line, column);
   }
 
-  // -12, 3.5, 1e6, -2.5e-3. A '.' only belongs to the number when a digit
-  // follows it.
+  // -12, 3.5, 1e6, -2.5e-3: the shared scanner's numbers, with the sign
+  // written as part of the literal.
   Token Number(size_t start, int line, int column) {
-    if (Peek() == '-') Advance();
-    while (IsDigit(Peek())) Advance();
-    bool is_float = false;
-    if (Peek() == '.' && IsDigit(Peek(1))) {
-      is_float = true;
-      Advance();
-      while (IsDigit(Peek())) Advance();
+    literal::Number number;
+    literal::LiteralError error;
+    if (!literal::ScanNumber(text_, start, literal::Sign::kLeadingMinus, &number, &error)) {
+      pos_ = error.resume;
+      return Error(std::move(error.message), line, column);
     }
-    if ((Peek() == 'e' || Peek() == 'E') &&
-        (IsDigit(Peek(1)) || ((Peek(1) == '+' || Peek(1) == '-') && IsDigit(Peek(2))))) {
-      is_float = true;
-      Advance();
-      if (Peek() == '+' || Peek() == '-') Advance();
-      while (IsDigit(Peek())) Advance();
-    }
-    if (IsIdentStart(Peek())) {
-      // "10ms" or "3x": neither a number nor a name; say so at the number.
-      while (IsIdentChar(Peek())) Advance();
-      return Error(fmt::format("invalid number '{}'", text_.substr(start, pos_ - start)), line,
-                   column);
-    }
-    Token token = Make(is_float ? TokenKind::kFloat : TokenKind::kInt, start, line, column);
-    errno = 0;
-    if (is_float) {
-      token.float_value = std::strtod(token.text.c_str(), nullptr);
+    pos_ = number.end;
+    Token token = Make(number.is_float ? TokenKind::kFloat : TokenKind::kInt, start, line, column);
+    if (number.is_float) {
+      token.float_value = number.float_value;
     } else {
-      token.int_value = std::strtoll(token.text.c_str(), nullptr, 10);
-    }
-    if (errno == ERANGE) {
-      return Error(fmt::format("number '{}' is out of range", token.text), line, column);
+      token.int_value = number.negative ? static_cast<int64_t>(0 - number.magnitude)
+                                        : static_cast<int64_t>(number.magnitude);
     }
     return token;
   }
@@ -189,47 +172,18 @@ class Lexer {
   // writer has to look. Single or double quotes: single quotes let a JSON
   // parameter keep its double quotes unescaped.
   Token String(int line, int column) {
-    const char quote = Peek();
-    Advance();  // the opening quote
     std::string value;
-    for (;;) {
-      if (AtEnd() || Peek() == '\n') return Error("unterminated string", line, column);
-      const char c = Peek();
-      if (c == quote) {
-        Advance();
-        break;
-      }
-      if (c != '\\') {
-        value.push_back(c);
-        Advance();
-        continue;
-      }
-      const int escape_column = static_cast<int>(pos_ - line_start_) + 1;
-      Advance();
-      const char escaped = Peek();
-      switch (escaped) {
-        case '"': value.push_back('"'); break;
-        case '\'': value.push_back('\''); break;
-        case '\\': value.push_back('\\'); break;
-        case 'n': value.push_back('\n'); break;
-        case 't': value.push_back('\t'); break;
-        default: {
-          // Skip the rest of the string so that its tail is not lexed as code.
-          while (!AtEnd() && Peek() != '\n' && Peek() != quote) {
-            if (Peek() == '\\') Advance();
-            if (!AtEnd() && Peek() != '\n') Advance();
-          }
-          if (Peek() == quote) Advance();
-          if (escaped == '\n' || escaped == '\0') {
-            return Error("unterminated string", line, column);
-          }
-          return Error(
-              fmt::format("unknown escape '\\{}' in string (known: \\\" \\' \\\\ \\n \\t)", escaped),
-              line, escape_column);
-        }
-      }
-      Advance();
+    size_t end = 0;
+    literal::LiteralError error;
+    const bool ok = literal::ScanString(text_, pos_, literal::LineBreaks::kEndTheString, &value,
+                                        &end, &error);
+    // Neither a string nor the rest of a broken one spans a line break, so
+    // the line stays as it is.
+    if (!ok) {
+      pos_ = error.resume;
+      return Error(std::move(error.message), line, ColumnOf(error.offset));
     }
+    pos_ = end;
     // Escapes only add ASCII: checking the value checks what was written.
     if (!simdjson::validate_utf8(value.data(), value.size())) {
       return Error("string is not valid UTF-8 (a topology file is UTF-8 text)", line, column);
@@ -241,6 +195,8 @@ class Lexer {
     token.column = column;
     return token;
   }
+
+  int ColumnOf(size_t offset) const { return static_cast<int>(offset - line_start_) + 1; }
 
   std::string_view text_;
   size_t pos_ = 0;

@@ -1,5 +1,7 @@
 // Tokens of the topology language. The lexer is private to dsl/: the parser
-// is its only reader.
+// is its only reader. Its strings, numbers and names come from the literal
+// scanner it shares with the expression language (expr/literal_scanner.h),
+// so that a broken literal reads the same in both.
 #pragma once
 
 #include <cstdint>

@@ -8,7 +8,7 @@
 #pragma once
 
 #include "datablox/element.h"
-#include "runtime/core/expr.h"
+#include "datablox/expr.h"
 
 namespace datablox {
 

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "datablox/element.h"
-#include "runtime/core/expr.h"
+#include "datablox/expr.h"
 
 namespace datablox {
 

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "datablox/log.h"
-#include "runtime/core/expr.h"
+#include "datablox/expr.h"
 
 namespace datablox {
 namespace {

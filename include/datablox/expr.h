@@ -3,6 +3,10 @@
 // and a few string functions. An expression is compiled once, when the
 // element is configured (and by the checker, to report errors before any
 // process starts); evaluating it never re-parses text.
+//
+// This header is the whole contract of the language (its implementation is
+// expr/, the datablox_expr library): what Filter, Map and the checker use,
+// and a parameter of type ParamType::kExpr or kAssignments means.
 #pragma once
 
 #include <cstdint>
