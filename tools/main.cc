@@ -105,7 +105,7 @@ int main(int argc, char** argv) {
         ->add_option("--plugin-path", plugin_path,
                      "a folder of element plugins (NAME.datablox.so) or a plugin file; repeatable "
                      "(also $DATABLOX_PLUGIN_PATH, ':'-separated, and the topology file's folder)")
-        ->expected(1)
+        ->allow_extra_args(false)  // one value per --plugin-path: `run --plugin-path D FILE` keeps FILE
         ->check(CLI::ExistingPath);
   };
 

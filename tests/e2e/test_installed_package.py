@@ -19,7 +19,7 @@ import pytest
 
 from conftest import REPO, Run, _binary, jsonl
 
-EX_DATAERR = 65  # sysexits.h, as runtime/core/exit_codes.h names it
+EX_USAGE, EX_DATAERR = 64, 65  # sysexits.h, as runtime/core/exit_codes.h names them
 
 # A plugin that links, but whose library needs a symbol the executable does
 # not have: it must fail to load (RTLD_NOW), never crash a host later.
@@ -128,7 +128,8 @@ def test_the_example_was_built_against_the_installed_prefix_only(package):
 def test_an_out_of_tree_element_runs_from_the_installed_prefix_elsewhere(installed):
     here = folder(installed, "run_with_flag")
     shutil.copy(installed.source / "hello.topo", here)
-    result = run(installed, here, "hello.topo", "--plugin-path", installed.plugins)
+    # Repeatable, and a folder without plugins is no error.
+    result = run(installed, here, "hello.topo", "--plugin-path", here, "--plugin-path", installed.plugins)
     assert result.returncode == 0, result.stderr
     assert jsonl(here / "greetings.jsonl") == GREETINGS
 
@@ -145,13 +146,17 @@ def test_a_plugin_beside_the_topology_needs_no_flag(installed):
     assert jsonl(here / "greetings.jsonl") == GREETINGS
 
 
-def test_the_plugin_path_variable_reaches_check_and_classes(installed):
+def test_the_plugin_path_flag_and_variable_reach_check_and_classes(installed):
     here = folder(installed, "by_variable")
     shutil.copy(installed.source / "hello.topo", here)
     without = datablox(installed, "check", "hello.topo", cwd=here)
     assert without.returncode == EX_DATAERR and "unknown class 'Hello'" in without.stderr, without.stderr
     with_path = datablox(installed, "check", "hello.topo", cwd=here, DATABLOX_PLUGIN_PATH=str(installed.plugins))
     assert with_path.returncode == 0, with_path.stderr
+    flag_first = datablox(installed, "check", "--plugin-path", installed.plugins, "hello.topo", cwd=here)
+    assert flag_first.returncode == 0, flag_first.stderr
+    missing = datablox(installed, "check", "hello.topo", "--plugin-path", here / "no_such_folder", cwd=here)
+    assert missing.returncode == EX_USAGE and "no_such_folder" in missing.stderr, missing.stderr
     classes = datablox(installed, "classes", cwd=here, DATABLOX_PLUGIN_PATH=str(installed.plugins / "hello.datablox.so"))
     assert any(line.split()[:1] == ["Hello"] for line in classes.stdout.splitlines()), classes.stdout
 
