@@ -1,19 +1,39 @@
 # One helper per kind of target (LevelDB's leveldb_test).
 
-# datablox_library(NAME SOURCES ... [DEPS ...]): a private static library.
+# What the runtime's targets share below the public API (runtime/core's
+# control, wire, codec...; dsl's loader; the master's and the caretaker's
+# headers): the source root as an include path, so "runtime/core/wire.h"
+# resolves. Linked PRIVATE, never PUBLIC, by the targets of runtime/, dsl/,
+# python/ and tools/ and by tests; never by element classes (they are what a
+# plugin is: include/datablox only), never installed or exported.
+add_library(datablox_internal INTERFACE)
+target_include_directories(datablox_internal INTERFACE ${PROJECT_SOURCE_DIR})
+
+# The public API as a target: include/datablox/ and C++20. What a plugin
+# builds against (exported as datablox::element), and the only include path
+# any target here gives its users.
+add_library(datablox_element INTERFACE)
+add_library(datablox::element ALIAS datablox_element)
+target_include_directories(datablox_element INTERFACE
+  $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/include> $<INSTALL_INTERFACE:include>)
+target_compile_features(datablox_element INTERFACE cxx_std_20)
+
+# datablox_library(NAME SOURCES ... [DEPS ...]): a private static library of
+# the runtime. Its users see include/ only (and its DEPS); its own sources
+# see datablox_internal.
 function(datablox_library name)
   cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
   add_library(${name} STATIC ${ARG_SOURCES})
-  target_include_directories(${name} PUBLIC ${PROJECT_SOURCE_DIR}/include ${PROJECT_SOURCE_DIR})
-  target_link_libraries(${name} PUBLIC ${ARG_DEPS})
+  target_link_libraries(${name} PUBLIC datablox_element ${ARG_DEPS} PRIVATE datablox_internal)
   target_compile_options(${name} PRIVATE -Wall -Wextra)
 endfunction()
 
-# datablox_test(NAME SOURCES ... [DEPS ...]): a GoogleTest program run by ctest.
+# datablox_test(NAME SOURCES ... [DEPS ...]): a GoogleTest program run by
+# ctest. Tests sit beside their code and may see its private headers.
 function(datablox_test name)
   cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
   add_executable(${name} ${ARG_SOURCES})
-  target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gtest_main)
+  target_link_libraries(${name} PRIVATE ${ARG_DEPS} datablox_internal GTest::gtest GTest::gtest_main)
   target_compile_options(${name} PRIVATE -Wall -Wextra)
   add_test(NAME ${name} COMMAND ${name})
 endfunction()

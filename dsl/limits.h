@@ -6,6 +6,8 @@
 
 #include <cstddef>
 
+#include "datablox/spec.h"
+
 namespace datablox::dsl {
 
 // Bytes of a topology file. Read in chunks and stopped one past it, so a
@@ -13,8 +15,7 @@ namespace datablox::dsl {
 inline constexpr size_t kMaxTopologyBytes = size_t{16} << 20;  // 16 MiB
 inline constexpr const char* kMaxTopologyBytesText = "16 MiB";
 
-// Lists nested in a parameter value ([[...]]): the parser and every reader
-// of a value recurse once per level.
-inline constexpr int kMaxListNesting = 64;
+// Lists nested in a parameter value: a limit of the public API.
+inline constexpr int kMaxListNesting = kMaxParamListNesting;
 
 }  // namespace datablox::dsl

@@ -5,6 +5,7 @@
 #include <pybind11/stl.h>
 
 #include <cstdlib>
+#include <filesystem>
 
 #include "python/bindings/convert.h"
 #include "python/bindings/module.h"
@@ -16,6 +17,22 @@ namespace {
 
 namespace py = pybind11;
 
+// The folder holding the datablox package (datablox/__init__.py), found from
+// this executable at run time, not compiled in: build/bin -> build/python in
+// the build tree, PREFIX/bin -> PREFIX/lib/datablox/python once installed,
+// wherever the tree is put. Empty when neither holds it.
+std::string PackageFolder() {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::path executable = fs::read_symlink("/proc/self/exe", ec);
+  if (ec) return "";
+  for (const char* relative : {DATABLOX_PYTHON_BUILD_FROM_BIN, DATABLOX_PYTHON_INSTALL_FROM_BIN}) {
+    fs::path folder = (executable.parent_path() / relative).lexically_normal();
+    if (fs::exists(folder / "datablox" / "__init__.py", ec)) return folder.string();
+  }
+  return "";
+}
+
 // Starts the interpreter once, then lets go of the GIL: every call into
 // Python takes it for its own duration.
 void EnsureInterpreter() {
@@ -26,7 +43,7 @@ void EnsureInterpreter() {
   py::initialize_interpreter();
   {
     py::module_ sys = py::module_::import("sys");
-    sys.attr("path").attr("insert")(0, DATABLOX_PYTHON_DIR);
+    if (std::string folder = PackageFolder(); !folder.empty()) sys.attr("path").attr("insert")(0, folder);
     // The package's `from ._datablox import ...` finds this process's own
     // types, not a second copy of them from the extension module on disk.
     sys.attr("modules")["datablox._datablox"] = py::module_::import("_datablox_embedded");

@@ -9,11 +9,13 @@
 #include <unistd.h>
 
 #include <climits>
+#include <cstdlib>
 #include <optional>
 #include <filesystem>
 
 #include "runtime/caretaker/caretaker.h"
 #include "runtime/core/host.h"
+#include "runtime/core/plugin_path.h"
 #include "python/loader.h"
 #include "runtime/master/master.h"
 #include "dsl/suggest.h"
@@ -65,6 +67,18 @@ int CheckEndpointFlag(const char* flag, const std::string& endpoint) {
   return datablox::cli::kExitUsage;
 }
 
+// `--plugin-path` entries go first on DATABLOX_PLUGIN_PATH, all made
+// absolute: the registry of this process reads the variable, and so do the
+// master, the caretaker and every element host the command starts.
+void PutPluginPathInEnvironment(const std::vector<std::string>& given) {
+  const char* before = std::getenv(datablox::plugin::kPathVariable);
+  if (given.empty() && !before) return;
+  std::error_code ec;
+  std::string cwd = std::filesystem::current_path(ec).string();
+  std::string value = datablox::plugin::PluginPathVariable(given, before ? before : "", cwd);
+  ::setenv(datablox::plugin::kPathVariable, value.c_str(), 1);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -85,9 +99,20 @@ int main(int argc, char** argv) {
     command->add_option("-o,--output", output, "output format")->check(CLI::IsMember({"table", "json"}));
   };
 
+  std::vector<std::string> plugin_path;
+  auto add_plugin_path = [&](CLI::App* command) {
+    command
+        ->add_option("--plugin-path", plugin_path,
+                     "a folder of element plugins (NAME.datablox.so) or a plugin file; repeatable "
+                     "(also $DATABLOX_PLUGIN_PATH, ':'-separated, and the topology file's folder)")
+        ->allow_extra_args(false)  // one value per --plugin-path: `run --plugin-path D FILE` keeps FILE
+        ->check(CLI::ExistingPath);
+  };
+
   std::string file, class_name;
   auto* check = app.add_subcommand("check", "check a topology file; report every error with its position");
   check->add_option("FILE", file, "the .topo file")->required();
+  add_plugin_path(check);
   add_output(check);
 
   cli::RunOptions run_options;
@@ -97,13 +122,16 @@ int main(int argc, char** argv) {
   run->add_flag("--progress", run_options.progress, "print progress even when stderr is not a terminal");
   run->add_flag("-q,--quiet", run_options.quiet, "no progress line, no summary");
   run->add_option("--timeout", run_options.timeout_s, "stop and fail after this many seconds (0: never)");
+  add_plugin_path(run);
   add_output(run);
 
   auto* describe = app.add_subcommand("describe", "show an element class: ports, parameters, handlers");
   describe->add_option("CLASS", class_name, "the class name")->required();
+  add_plugin_path(describe);
   add_output(describe);
 
   auto* classes = app.add_subcommand("classes", "list the element classes");
+  add_plugin_path(classes);
   add_output(classes);
 
   std::string master_address, topology_name, target, json_request;
@@ -172,6 +200,7 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::Range(0.2, 3600.0));
   master->add_option("--ready-fd", master_options.ready_fd, "write the bound endpoint to this fd")->group("");
+  add_plugin_path(master);
 
   CaretakerOptions caretaker_options;
   std::string caretaker_config;
@@ -206,6 +235,7 @@ int main(int argc, char** argv) {
   }
   format.json = output == "json";
   run_options.format = format;
+  PutPluginPathInEnvironment(plugin_path);
   for (const CLI::App* verb : {submit, list, nodes, status, kill, handler, call, logs, events}) {
     if (!*verb) continue;
     if (int code = CheckEndpointFlag("--master", cli::MasterEndpoint(master_address)); code != cli::kExitOk) return code;

@@ -23,6 +23,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "datablox/log.h"
@@ -195,17 +196,24 @@ class Element {
 // "py:package.module.Class"). Errors say why, for the checker to report.
 using ClassLoader = std::function<Status(std::string_view class_name, ClassSpec* spec)>;
 
-// The process-wide table of element classes (built-ins, Python classes).
+// The process-wide table of element classes (built-ins, plugins, Python classes).
 class Registry {
  public:
   static Registry& Global();
-  void add(ClassSpec spec);
-  // Unknown names with a loader's prefix are loaded on first use.
+  // Refuses a name taken already (by a built-in or a plugin), in every build:
+  // the name is then unusable, find() returns null and load_error() names
+  // both sources, so no topology silently gets one of two classes.
+  Status add(ClassSpec spec);
+  // Unknown names with a loader's prefix are loaded on first use. The global
+  // registry first loads the plugins on its plugin path it has not tried
+  // yet: DATABLOX_PLUGIN_PATH's entries, then the search path's folders.
   const ClassSpec* find(std::string_view class_name) const;
-  // Why find() returned null for this name ("" when it simply is unknown).
+  // Why find() returned null for this name ("" when it simply is unknown and
+  // every plugin loaded).
   std::string load_error(std::string_view class_name) const;
   void set_loader(std::string prefix, ClassLoader loader);
-  // Folders loaders look in (for Python: sys.path), in order of preference.
+  // Folders loaders look in (for Python: sys.path; for plugins, their
+  // NAME.datablox.so files), in order of preference.
   // An empty folder is never added (Python would read it as "the working
   // directory", of whichever process loads the class).
   void add_search_path(const std::string& folder);
@@ -214,16 +222,32 @@ class Registry {
   // Forgets every class a loader loaded and every load error, so that the
   // next find() reads the class again (a master: an edited Python class is
   // seen on the next submit). Invalidates what find() returned for them.
+  // Plugins stay loaded: a library is never unloaded.
   void forget_loaded();
   const std::vector<std::string>& search_path() const { return search_path_; }
-  // Built-in classes and those loaded so far, sorted by name.
+  // Built-in classes, plugins' and those loaded so far, sorted by name.
   std::vector<const ClassSpec*> all() const;
+  // The plugins on the current path that failed to load (or registered a
+  // class name twice), each "plugin FILE: why", in the order tried.
+  std::vector<std::string> plugin_errors() const;
 
  private:
+  void load_plugins() const;
+
   mutable std::map<std::string, ClassSpec, std::less<>> classes_;
   mutable std::map<std::string, std::string, std::less<>> load_errors_;
   std::map<std::string, ClassLoader, std::less<>> loaders_;  // by prefix
   std::vector<std::string> search_path_;
+  // Plugins: where each class came from ("" built in, else the plugin's
+  // file), the names registered twice (and why refused), the files tried,
+  // those of the current path, and the failures (file, "plugin FILE: why").
+  mutable std::map<std::string, std::string, std::less<>> origins_;
+  mutable std::map<std::string, std::string, std::less<>> refused_;
+  mutable std::vector<std::string> plugins_tried_;
+  mutable std::vector<std::string> plugins_on_path_;
+  mutable std::vector<std::pair<std::string, std::string>> plugin_failures_;
+  mutable std::string loading_plugin_;
+  mutable bool plugin_path_changed_ = true;
 };
 
 // The folders a topology's classes are looked up in: the topology file's
@@ -236,7 +260,7 @@ struct Registration {
   Registration() {
     ClassSpec spec = T::spec();
     spec.factory = [] { return std::shared_ptr<Element>(std::make_shared<T>()); };
-    Registry::Global().add(std::move(spec));
+    (void)Registry::Global().add(std::move(spec));  // a refused name: the registry says why on use
   }
 };
 }  // namespace detail

@@ -37,6 +37,11 @@ struct PortSpec {
   std::string doc;
 };
 
+// Lists nest at most this deep in a parameter value ([[...]]): the parser
+// and every reader of a value (the checker, a Python class's defaults)
+// recurse once per level.
+inline constexpr int kMaxParamListNesting = 64;
+
 // A parameter value as written in a topology file.
 struct ParamValue {
   enum class Kind : uint8_t { kInt, kFloat, kString, kBool, kList };

@@ -6,7 +6,6 @@
 #include <cstring>
 #include <msgpack.hpp>
 
-#include "dsl/limits.h"
 #include "runtime/core/msgpack_write.h"
 
 namespace datablox::python {
@@ -157,7 +156,7 @@ py::object ParamToPython(const ParamValue& value) {
 namespace {
 
 // A class's parameter default: lists nest as deep as a topology's may
-// (dsl/limits.h); deeper is refused like any other value that is no parameter.
+// (kMaxParamListNesting); deeper is refused like any other value that is no parameter.
 bool ParamFromPythonAt(py::handle object, ParamValue* out, int nesting) {
   PyObject* o = object.ptr();
   if (PyBool_Check(o)) *out = ParamValue::Bool(o == Py_True);
@@ -165,7 +164,7 @@ bool ParamFromPythonAt(py::handle object, ParamValue* out, int nesting) {
   else if (PyFloat_Check(o)) *out = ParamValue::Float(object.cast<double>());
   else if (PyUnicode_Check(o)) *out = ParamValue::String(object.cast<std::string>());
   else if (PyList_Check(o) || PyTuple_Check(o)) {
-    if (nesting == dsl::kMaxListNesting) return false;
+    if (nesting == kMaxParamListNesting) return false;
     std::vector<ParamValue> items;
     for (py::handle item : py::reinterpret_borrow<py::sequence>(object)) {
       ParamValue v;

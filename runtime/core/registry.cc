@@ -1,9 +1,10 @@
 #include <algorithm>
-#include <cassert>
 #include <cstdlib>
 #include <filesystem>
 
 #include "datablox/element.h"
+#include "runtime/core/plugin_loader.h"
+#include "runtime/core/plugin_path.h"
 
 namespace datablox {
 
@@ -12,13 +13,56 @@ Registry& Registry::Global() {
   return registry;
 }
 
-void Registry::add(ClassSpec spec) {
+namespace {
+
+std::string Origin(const std::string& plugin_file) {
+  return plugin_file.empty() ? "built in" : "by plugin " + plugin_file;
+}
+
+}  // namespace
+
+Status Registry::add(ClassSpec spec) {
   std::string name = spec.name;
-  assert(!classes_.count(name) && "two element classes registered under one name");
+  if (auto refused = refused_.find(name); refused != refused_.end()) {
+    refused->second += ", and " + Origin(loading_plugin_);
+    return Status::Invalid(refused->second);
+  }
+  if (auto taken = origins_.find(name); taken != origins_.end()) {
+    std::string why = "class '" + name + "' is registered twice: " + Origin(taken->second) + ", and " +
+                      Origin(loading_plugin_);
+    // The first class stays in the table (what find() gave out for it stays
+    // valid), but find() refuses the name from now on.
+    refused_[name] = why;
+    if (!loading_plugin_.empty()) plugin_failures_.push_back({loading_plugin_, "plugin " + loading_plugin_ + ": " + why});
+    return Status::Invalid(why);
+  }
+  origins_[name] = loading_plugin_;
   classes_[name] = std::move(spec);
+  return Status::OK();
+}
+
+void Registry::load_plugins() const {
+  plugin_path_changed_ = false;
+  // Plugins register into the global registry (DATABLOX_ELEMENT knows no other).
+  if (this != &Global()) return;
+  const char* variable = std::getenv(plugin::kPathVariable);
+  plugins_on_path_.clear();
+  for (const std::string& entry : plugin::PluginPath(variable ? variable : "", search_path_)) {
+    for (const std::string& file : plugin::FilesOf(entry)) {
+      plugins_on_path_.push_back(file);
+      if (std::find(plugins_tried_.begin(), plugins_tried_.end(), file) != plugins_tried_.end()) continue;
+      plugins_tried_.push_back(file);
+      loading_plugin_ = file;
+      Status st = plugin::Load(file);
+      loading_plugin_.clear();
+      if (!st.ok()) plugin_failures_.push_back({file, st.message()});
+    }
+  }
 }
 
 const ClassSpec* Registry::find(std::string_view class_name) const {
+  if (plugin_path_changed_) load_plugins();
+  if (refused_.count(class_name)) return nullptr;
   auto it = classes_.find(class_name);
   if (it != classes_.end()) return &it->second;
   if (load_errors_.count(class_name)) return nullptr;  // tried already
@@ -37,18 +81,42 @@ const ClassSpec* Registry::find(std::string_view class_name) const {
 }
 
 std::string Registry::load_error(std::string_view class_name) const {
+  if (auto refused = refused_.find(class_name); refused != refused_.end()) return refused->second;
   auto it = load_errors_.find(class_name);
-  return it == load_errors_.end() ? "" : it->second;
+  if (it != load_errors_.end()) return it->second;
+  std::vector<std::string> errors = plugin_errors();
+  if (classes_.count(class_name) || errors.empty()) return "";
+  // Unknown, and a plugin did not load: the class may well be in it.
+  std::string why = errors.size() == 1 ? "no class of that name, and a plugin did not load: "
+                                       : "no class of that name, and plugins did not load: ";
+  for (size_t i = 0; i < errors.size(); ++i) why += (i ? "; " : "") + errors[i];
+  return why;
+}
+
+std::vector<std::string> Registry::plugin_errors() const {
+  // Only those of plugins on the current path: a master that read another
+  // topology's broken plugin before does not blame this one on it.
+  std::vector<std::string> errors;
+  for (const auto& [file, message] : plugin_failures_) {
+    if (std::find(plugins_on_path_.begin(), plugins_on_path_.end(), file) != plugins_on_path_.end()) {
+      errors.push_back(message);
+    }
+  }
+  return errors;
 }
 
 void Registry::add_search_path(const std::string& folder) {
   if (folder.empty()) return;
-  if (std::find(search_path_.begin(), search_path_.end(), folder) == search_path_.end()) search_path_.push_back(folder);
+  if (std::find(search_path_.begin(), search_path_.end(), folder) == search_path_.end()) {
+    search_path_.push_back(folder);
+    plugin_path_changed_ = true;
+  }
 }
 
 void Registry::set_search_path(const std::vector<std::string>& folders) {
   search_path_.clear();
   for (const std::string& folder : folders) add_search_path(folder);
+  plugin_path_changed_ = true;
 }
 
 void Registry::forget_loaded() {
@@ -69,12 +137,8 @@ std::vector<std::string> ClassSearchPath(const std::string& topology_file) {
   std::string folder = std::filesystem::absolute(topology_file, ec).lexically_normal().parent_path().string();
   if (!folder.empty()) path.push_back(folder);
   if (const char* extra = std::getenv("DATABLOX_PYTHONPATH")) {
-    std::string_view rest(extra);
-    while (!rest.empty()) {
-      size_t colon = rest.find(':');
-      std::string folder(rest.substr(0, colon));
-      if (!folder.empty()) path.push_back(std::filesystem::absolute(folder, ec).lexically_normal().string());
-      rest = colon == std::string_view::npos ? std::string_view() : rest.substr(colon + 1);
+    for (const std::string& folder : plugin::SplitPathList(extra)) {
+      path.push_back(std::filesystem::absolute(folder, ec).lexically_normal().string());
     }
   }
   return path;
@@ -85,8 +149,11 @@ void Registry::set_loader(std::string prefix, ClassLoader loader) {
 }
 
 std::vector<const ClassSpec*> Registry::all() const {
+  if (plugin_path_changed_) load_plugins();
   std::vector<const ClassSpec*> out;
-  for (const auto& [name, spec] : classes_) out.push_back(&spec);
+  for (const auto& [name, spec] : classes_) {
+    if (!refused_.count(name)) out.push_back(&spec);
+  }
   return out;
 }
 

@@ -58,5 +58,29 @@ TEST(RegistryTest, ForgetLoadedReadsALoadedClassAgainAndKeepsBuiltIns) {
   ASSERT_NE(registry.find("Builtin"), nullptr);
 }
 
+TEST(RegistryTest, ADuplicateClassNameIsRefusedAndTheNameUnusable) {
+  Registry registry;
+  EXPECT_TRUE(registry.add(ClassSpec("Hello", "the first")).ok());
+  Status st = registry.add(ClassSpec("Hello", "the second"));
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.message(), "class 'Hello' is registered twice: built in, and built in");
+  // Neither one is handed out: which one a topology got would be luck.
+  EXPECT_EQ(registry.find("Hello"), nullptr);
+  EXPECT_EQ(registry.load_error("Hello"), st.message());
+  EXPECT_TRUE(registry.all().empty());
+  // A third says so too, and other names are untouched.
+  EXPECT_FALSE(registry.add(ClassSpec("Hello", "the third")).ok());
+  EXPECT_TRUE(registry.add(ClassSpec("Other", "")).ok());
+  ASSERT_NE(registry.find("Other"), nullptr);
+  EXPECT_EQ(registry.find("Other")->name, "Other");
+}
+
+TEST(RegistryTest, AnUnknownClassHasNoLoadErrorWhenEveryPluginLoaded) {
+  Registry registry;
+  EXPECT_EQ(registry.find("Nope"), nullptr);
+  EXPECT_EQ(registry.load_error("Nope"), "");
+  EXPECT_TRUE(registry.plugin_errors().empty());
+}
+
 }  // namespace
 }  // namespace datablox

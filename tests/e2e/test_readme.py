@@ -14,10 +14,11 @@ How each kind of block runs:
 - python: compiled, imported (`import datablox` from the build), and used
   by a topology block above.
 - cpp: compiled with `-fsyntax-only -Wall` against include/ only (the public
-  API). Linking it into a host is not possible yet: hosts load built-in
-  classes and Python ones, not plugins.
+  API). A block headed `// examples/...` is that file of the repository,
+  which tests/e2e/test_installed_package.py builds into a plugin and runs.
+- cmake: a block headed `# examples/...` is that file of the repository.
 - sh with `$ ` prompts: each command runs in a temp dir laid out like a
-  checkout (topologies/ copied, build/ linked), and the output shown must
+  checkout (topologies/ and examples/ copied, build/ linked), and the output shown must
   match the one got loosely: every line shown appears, in order, numbers
   and durations being any value; `...` stands for any lines. The command
   runs on a pseudo-terminal, as typed, so the live progress line is drawn.
@@ -69,7 +70,7 @@ class Block:
     def kind(self):
         if self.lang == "sh":
             return "shell-session" if re.search(r"^\$ ", self.text, re.M) else "shell"
-        if self.lang in ("python", "cpp"):
+        if self.lang in ("python", "cpp", "cmake"):
             return self.lang
         if self.lang == "" and DECLARATION.search(self.text):
             return "topology"
@@ -118,8 +119,8 @@ def python_modules():
 def checkout_like(tmp_path):
     """A temp dir laid out like a checkout: the README's commands use
     topologies/ and build/bin/ relative to it."""
-    shutil.copytree(REPO / "topologies", tmp_path / "topologies",
-                    ignore=shutil.ignore_patterns("__pycache__"))
+    for folder in ("topologies", "examples"):
+        shutil.copytree(REPO / folder, tmp_path / folder, ignore=shutil.ignore_patterns("__pycache__"))
     (tmp_path / "build").symlink_to(BUILD, target_is_directory=True)
     return tmp_path
 
@@ -146,6 +147,7 @@ def test_readme_block(block, tmp_path, cli, run_topology):
     if block.skip:
         pytest.skip(f"README.md:{block.line}: {block.skip}")
     runner = {"topology": run_topology_block, "python": run_python_block, "cpp": run_cpp_block,
+              "cmake": check_copy_of_a_file,
               "shell-session": run_shell_session_block, "shell": run_shell_block}.get(block.kind)
     if runner is None:
         pytest.fail(f"README.md:{block.line}: no runner for ```{block.lang} (mark it readme-test: skip)")
@@ -203,7 +205,22 @@ def run_python_block(block, tmp_path, cli, run_topology):
     assert used, f"README.md:{block.line}: no topology block of the README uses {name}.py"
 
 
+def shown_file(block):
+    """The repository file a block shows, when its first line names one
+    (`// examples/x/y.cc`, `# examples/x/CMakeLists.txt`), else None."""
+    named = re.match(r"^(?://|#)\s*(examples/\S+)\s*$", block.text.splitlines()[0])
+    return REPO / named.group(1) if named else None
+
+
+def check_copy_of_a_file(block, tmp_path, cli, run_topology):
+    shown = shown_file(block)
+    assert shown, f"README.md:{block.line}: a ```{block.lang} block names the file it shows on its first line"
+    assert shown.is_file() and shown.read_text() == block.text, f"README.md:{block.line} differs from {shown}"
+
+
 def run_cpp_block(block, tmp_path, cli, run_topology):
+    if shown_file(block):
+        check_copy_of_a_file(block, tmp_path, cli, run_topology)
     source = tmp_path / "readme_block.cc"
     source.write_text(block.text)
     compiler = shutil.which("g++") or shutil.which("c++")
