@@ -1,4 +1,4 @@
-#include "elements/ask.h"
+#include "ask.h"
 
 #include <fmt/format.h>
 

@@ -1,4 +1,4 @@
-#include "elements/counter.h"
+#include "counter.h"
 
 #include <map>
 

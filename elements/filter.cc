@@ -1,4 +1,4 @@
-#include "elements/filter.h"
+#include "filter.h"
 
 namespace datablox {
 

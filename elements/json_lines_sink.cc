@@ -1,4 +1,4 @@
-#include "elements/json_lines_sink.h"
+#include "json_lines_sink.h"
 
 #include <fcntl.h>
 #include <fmt/format.h>

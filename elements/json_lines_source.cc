@@ -1,4 +1,4 @@
-#include "elements/json_lines_source.h"
+#include "json_lines_source.h"
 
 #include <fmt/format.h>
 

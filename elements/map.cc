@@ -1,4 +1,4 @@
-#include "elements/map.h"
+#include "map.h"
 
 #include <fmt/format.h>
 

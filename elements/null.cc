@@ -1,4 +1,4 @@
-#include "elements/null.h"
+#include "null.h"
 
 namespace datablox {
 

@@ -1,4 +1,4 @@
-#include "elements/print.h"
+#include "print.h"
 
 #include <cstdio>
 

@@ -1,4 +1,4 @@
-#include "elements/sequence.h"
+#include "sequence.h"
 
 #include <algorithm>
 

@@ -1,4 +1,4 @@
-#include "elements/sqlite_query.h"
+#include "sqlite_query.h"
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>

@@ -1,4 +1,4 @@
-#include "elements/sqlite_store.h"
+#include "sqlite_store.h"
 
 #include <fmt/format.h>
 #include <sqlite3.h>

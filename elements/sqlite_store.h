@@ -25,7 +25,7 @@
 #include <vector>
 
 #include "datablox/element.h"
-#include "elements/sqlite_query.h"
+#include "sqlite_query.h"
 
 struct sqlite3;
 struct sqlite3_stmt;

@@ -1,4 +1,4 @@
-#include "elements/throttle.h"
+#include "throttle.h"
 
 namespace datablox {
 
