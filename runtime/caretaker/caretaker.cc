@@ -161,6 +161,15 @@ void Caretaker::PollOnce() {
   }
 }
 
+void Caretaker::Malformed(const char* from, const Status& why) {
+  ++malformed_;
+  uint64_t suppressed = 0;
+  if (warnings_.Allow(from, Clock::now(), &suppressed)) {  // a flood must not flood the log
+    spdlog::warn("caretaker '{}': malformed message from {}: {} ({} malformed in all{})", options_.node, from,
+                 why.message(), malformed_, suppressed ? fmt::format(", {} more like it not shown", suppressed) : "");
+  }
+}
+
 Caretaker::Clock::time_point Caretaker::NextWake() const {
   Clock::time_point wake = next_heartbeat_;
   for (const auto& [id, p] : processes_) {

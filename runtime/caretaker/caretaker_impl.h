@@ -3,8 +3,15 @@
 //   caretaker.cc        sockets, signals and the poll loop
 //   master_messages.cc  what the master says: spawn, connect, rewire, stop...
 //   host_messages.cc    what a host says: hello, bound, started, ended...
-//   host_lifecycle.cc   spawning, exits, restarts (restart_policy.h), stops
+//   host_lifecycle.cc   exits, restarts and stops of the hosts
 //   status_service.cc   what it reports: heartbeats, `caretaker status`, logs
+// and the parts without a socket, each tested beside it:
+//   restart_policy.h    restart now, after a delay, or give up
+//   stderr_tail.h       the last lines of a host's stderr
+//   wiring.h            the master's last connect, rewired, for a restart
+//   spawn.h             posix_spawn, the host's token and environment
+//   master_link.h       hello (join), heartbeat and the outbox to the master
+// Every message is a struct of runtime/core/control_protocol.h.
 #pragma once
 
 #include <fmt/format.h>
@@ -23,6 +30,7 @@
 #include "runtime/caretaker/master_link.h"
 #include "runtime/caretaker/process_load.h"
 #include "runtime/core/control.h"
+#include "runtime/core/control_protocol.h"
 #include "runtime/core/log_limiter.h"
 
 namespace datablox {
@@ -47,10 +55,19 @@ class Caretaker {
 
   // master_messages.cc
   void FromMaster(const Json& message);
-  void NewElement(const Json& plan, const Json& ended_links);
+  void NewElement(control::Spawn& spawn);
 
   // host_messages.cc
   void FromHost(const std::string& peer, const Json& message);
+  // False when the host is not there to take it.
+  bool SendToHost(const HostProcess& p, const Json& message);
+  // A host's message relayed to the master as its element's, stamped by us.
+  template <class Message>
+  void Forward(const HostProcess& p, const control::ForwardedBy& via, Message& message) {
+    message.element = p.id;
+    message.via = via;
+    master_->Send(message);
+  }
 
   // host_lifecycle.cc
   void Spawn(HostProcess& p);
@@ -67,24 +84,29 @@ class Caretaker {
   // status_service.cc
   void FromClient(const std::string& peer, const Json& message);
   void Heartbeat();
-  Json ElementJson(const HostProcess& p) const;
+  control::RunningElement RunningElementOf(const HostProcess& p) const;
   Json StatusJson() const;
   // The last `lines` of an element's stderr, running or finished.
   std::vector<std::string> StderrLines(const std::string& id, size_t lines) const;
 
-  // A message with a field of the wrong type is dropped and counted; it
-  // never takes the caretaker (and every element of its node) down.
+  // A message of the wrong shape is dropped and counted; it never takes
+  // the caretaker (and every element of its node) down.
+  void Malformed(const char* from, const Status& why);
+  // `handle(message)` with `json` decoded as a Message, or Malformed.
+  template <class Message, class Handle>
+  void Decoded(const char* from, const Json& json, Handle handle) {
+    Message message;
+    if (Status st = control::FromJson(json, &message); !st.ok()) return Malformed(from, st);
+    handle(message);
+  }
+  // Runs `handle`; a JSON error it throws (a reply that cannot be encoded:
+  // stderr lines that are not UTF-8) is Malformed, not a crash.
   template <typename Handle>
   void Guarded(const char* from, Handle handle) {
     try {
       handle();
     } catch (const Json::exception& e) {
-      ++malformed_;
-      uint64_t suppressed = 0;
-      if (warnings_.Allow(from, Clock::now(), &suppressed)) {  // a flood must not flood the log
-        spdlog::warn("caretaker '{}': malformed message from {}: {} ({} malformed in all{})", options_.node, from,
-                     e.what(), malformed_, suppressed ? fmt::format(", {} more like it not shown", suppressed) : "");
-      }
+      Malformed(from, Status::Invalid(e.what()));
     }
   }
 

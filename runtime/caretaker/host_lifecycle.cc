@@ -23,7 +23,10 @@ void Caretaker::Spawn(HostProcess& p) {
   Status st = SpawnHost({options_.executable, hosts_endpoint_, p.id, options_.bind_host}, &spawned);
   if (!st.ok()) {
     p.last_exit = st.message();
-    master_->Send({{"op", "failed"}, {"element", p.id}, {"error", p.last_exit}});
+    control::Failed failed;
+    failed.element = p.id;
+    failed.error = p.last_exit;
+    master_->Send(failed);
     Finish(p, 0);
     return;
   }
@@ -35,8 +38,7 @@ void Caretaker::Spawn(HostProcess& p) {
   p.meter = ProcessLoadMeter(spawned.pid);
   p.reported_end = p.failed_on_purpose = false;
   by_pid_[spawned.pid] = p.id;
-  master_->Send({{"op", "spawned"}, {"element", p.id}, {"pid", spawned.pid}, {"node", options_.node},
-                 {"restarts", p.restarts}});
+  master_->Send(control::Spawned{p.id, spawned.pid, options_.node, p.restarts});
 }
 
 ExitFacts Caretaker::ExitFactsOf(const HostProcess& p) const {
@@ -85,8 +87,7 @@ void Caretaker::ScheduleRestart(HostProcess& p, const RestartDecision& decision)
                delay.count() ? fmt::format(" in {} ms", delay.count()) : "", p.restarts, p.crashes_in_a_row,
                p.restart.limit);
   p.stderr_tail.Note(fmt::format("--- datablox: {} {}; restart {} ---", p.id, p.last_exit, p.restarts));
-  master_->Send({{"op", "restarting"}, {"element", p.id}, {"node", options_.node}, {"restarts", p.restarts},
-                 {"last_exit", p.last_exit}, {"delay_ms", delay.count()}});
+  master_->Send(control::Restarting{p.id, options_.node, p.restarts, p.last_exit, delay.count()});
 }
 
 void Caretaker::RestartDue() {
@@ -99,13 +100,17 @@ void Caretaker::RestartDue() {
 }
 
 void Caretaker::Finish(HostProcess& p, int wait_status) {
-  Json exited = {{"op", "exited"}, {"element", p.id}, {"node", options_.node}, {"pid", p.pid},
-                 {"restarts", p.restarts}, {"last_exit", p.last_exit},
-                 {"stopped", p.stopping || shutting_down_},  // we asked it to go: not a failure
-                 // Its last word again: the exit alone must tell an end from a crash.
-                 {"said_ended", p.said_done() && p.state == HostState::kEnded}};
-  if (WIFEXITED(wait_status)) exited["code"] = WEXITSTATUS(wait_status);
-  if (WIFSIGNALED(wait_status)) exited["signal"] = WTERMSIG(wait_status);
+  control::Exited exited;
+  exited.element = p.id;
+  exited.node = options_.node;
+  exited.pid = p.pid;
+  exited.restarts = p.restarts;
+  exited.last_exit = p.last_exit;
+  exited.stopped = p.stopping || shutting_down_;  // we asked it to go: not a failure
+  // Its last word again: the exit alone must tell an end from a crash.
+  exited.said_ended = p.said_done() && p.state == HostState::kEnded;
+  if (WIFEXITED(wait_status)) exited.code = WEXITSTATUS(wait_status);
+  if (WIFSIGNALED(wait_status)) exited.signal = WTERMSIG(wait_status);
   master_->Send(exited);
   FinishedElement& done = finished_[p.id];
   done.exit = exited;

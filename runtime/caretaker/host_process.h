@@ -5,13 +5,14 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <optional>
 #include <set>
 #include <string>
 
 #include "runtime/caretaker/process_load.h"
 #include "runtime/caretaker/restart_policy.h"
 #include "runtime/caretaker/stderr_tail.h"
-#include "runtime/core/control.h"
+#include "runtime/core/control_protocol.h"
 
 namespace datablox {
 
@@ -38,8 +39,8 @@ struct HostProcess {
   // to, so a local peer that merely claims the element's name gets nothing.
   std::string routing_id;
   std::string topology;
-  control::Json plan;
-  RestartPolicy restart;
+  control::ElementPlan plan;
+  RestartRules restart;
 
   pid_t pid = -1;
   HostState state = HostState::kStarting;
@@ -60,8 +61,8 @@ struct HostProcess {
   int stderr_fd = -1;
   StderrTail stderr_tail{EchoToStderr};
 
-  control::Json connect;                     // the master's wiring, replayed to a restarted host
-  control::Json endpoints = control::Json::object();  // what its inputs bound: a restart binds them again
+  std::optional<control::Connect> connect;  // the master's wiring (wiring.h), replayed to a restarted host
+  control::Endpoints endpoints;             // what its inputs bound: a restart binds them again
   std::set<std::string> ended_links;
 
   // It said it ended (or stopped), and not that it failed: done, whatever
@@ -73,7 +74,7 @@ struct HostProcess {
 // heartbeat for a while (the master may be restarting and have missed it),
 // and its stderr kept for `datablox logs`.
 struct FinishedElement {
-  control::Json exit;
+  control::Exited exit;
   StderrTail stderr_tail;
   std::chrono::steady_clock::time_point at;
 };

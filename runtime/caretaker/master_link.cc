@@ -11,9 +11,10 @@ namespace datablox {
 using control::Json;
 
 std::string OutboxKey(const Json& message) {
-  std::string op = message.value("op", "");
-  if (op == "heartbeat") return op;
-  if (op == "stats") return "stats " + message.value("element", "");
+  control::Op op;
+  if (!control::ReadOp(message, &op).ok()) return "";
+  if (op == control::Op::kHeartbeat) return std::string(control::OpName(op));
+  if (op == control::Op::kStats) return fmt::format("{} {}", control::OpName(op), message.value("element", ""));
   return "";
 }
 
@@ -41,31 +42,38 @@ Outbox::TrySend MasterLink::SendNow() {
   };
 }
 
-void MasterLink::Send(const Json& message) { outbox_.Send(message.dump(), SendNow(), OutboxKey(message)); }
+void MasterLink::SendJson(const Json& message) { outbox_.Send(message.dump(), SendNow(), OutboxKey(message)); }
 
 void MasterLink::Flush() { outbox_.Flush(SendNow()); }
 
 void MasterLink::Join(int pid) {
-  Send({{"op", "join"}, {"node", facts_.node}, {"cores", facts_.cores}, {"memory_mb", facts_.memory_mb},
-        {"address", facts_.address}, {"pid", pid}});
+  control::Join join;
+  join.node = facts_.node;
+  join.figures.cores = static_cast<int>(facts_.cores);
+  join.figures.memory_mb = facts_.memory_mb;
+  join.figures.address = facts_.address;
+  join.pid = pid;
+  Send(join);
 }
 
-void MasterLink::Heartbeat(const NodeLoad& load, Json elements, Json finished, uint64_t malformed) {
-  Send({{"op", "heartbeat"},
-        {"node", facts_.node},
-        {"cores", facts_.cores},
-        {"memory_mb", facts_.memory_mb},
-        {"address", facts_.address},
-        {"cpu_percent", load.cpu_percent},
-        {"memory_used_mb", load.memory_used_mb},
-        {"elements", std::move(elements)},
-        {"finished", std::move(finished)},
-        {"malformed", malformed},
-        {"to_master", OutboxJson()}});
+void MasterLink::Heartbeat(const NodeLoad& load, std::vector<control::RunningElement> elements,
+                           std::vector<control::Exited> finished, uint64_t malformed) {
+  control::Heartbeat heartbeat;
+  heartbeat.node = facts_.node;
+  heartbeat.figures.cores = static_cast<int>(facts_.cores);
+  heartbeat.figures.memory_mb = facts_.memory_mb;
+  heartbeat.figures.address = facts_.address;
+  heartbeat.figures.cpu_percent = load.cpu_percent;
+  heartbeat.figures.memory_used_mb = load.memory_used_mb;
+  heartbeat.elements = std::move(elements);
+  heartbeat.finished = std::move(finished);
+  heartbeat.malformed = malformed;
+  heartbeat.to_master = OutboxFigures();
+  Send(heartbeat);
 }
 
 void MasterLink::Leave(std::chrono::milliseconds linger) {
-  Send({{"op", "left"}, {"node", facts_.node}});
+  Send(control::Left{facts_.node});
   // What still waits gets the socket's linger time to go, then is lost.
   for (auto until = Clock::now() + linger; outbox_.waiting() && Clock::now() < until;) {
     zmq::pollitem_t writable{socket_.handle(), 0, ZMQ_POLLOUT, 0};
@@ -103,8 +111,8 @@ Json MasterLink::StatusJson(Clock::time_point now) const {
           {"last_heard_s", heard}};
 }
 
-Json MasterLink::OutboxJson() const {
-  return {{"waiting", outbox_.waiting()}, {"deferred", outbox_.deferred()}, {"dropped", outbox_.dropped()}};
+control::OutboxFigures MasterLink::OutboxFigures() const {
+  return {outbox_.waiting(), outbox_.deferred(), outbox_.dropped()};
 }
 
 }  // namespace datablox

@@ -9,11 +9,13 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include <zmq.hpp>
 
 #include "runtime/caretaker/process_load.h"
 #include "runtime/core/control.h"
+#include "runtime/core/control_protocol.h"
 #include "runtime/core/outbox.h"
 
 namespace datablox {
@@ -40,14 +42,20 @@ class MasterLink {
   MasterLink(zmq::context_t& zmq, NodeFacts facts, const std::string& endpoint);
 
   // Never waits, never drops: what the master's full queue refuses waits
-  // in the outbox, in order (see OutboxKey).
-  void Send(const control::Json& message);
+  // in the outbox, in order (see OutboxKey). `message`: one of
+  // control_protocol.h's structs.
+  template <class Message>
+  void Send(const Message& message) {
+    SendJson(control::ToJson(message));
+  }
+  void SendJson(const control::Json& message);
   // Sends what waits, as far as the master's queue takes it.
   void Flush();
 
   void Join(int pid);
   // `elements`: what runs now; `finished`: the exits told again.
-  void Heartbeat(const NodeLoad& load, control::Json elements, control::Json finished, uint64_t malformed);
+  void Heartbeat(const NodeLoad& load, std::vector<control::RunningElement> elements,
+                 std::vector<control::Exited> finished, uint64_t malformed);
   // "left", then up to `linger` for what still waits to go; what does not
   // is counted in the warning and lost.
   void Leave(std::chrono::milliseconds linger);
@@ -62,8 +70,8 @@ class MasterLink {
   // {"endpoint", "connected", "last_heard_s"} for the status service: the
   // master is connected when heard from within three heartbeats.
   control::Json StatusJson(Clock::time_point now) const;
-  // The outbox's figures: {"waiting", "deferred", "dropped"}.
-  control::Json OutboxJson() const;
+  // What the outbox holds back, or lost.
+  control::OutboxFigures OutboxFigures() const;
 
  private:
   Outbox::TrySend SendNow();

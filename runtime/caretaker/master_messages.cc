@@ -1,81 +1,101 @@
 // What the master tells a caretaker: run an element (spawn), wire it
 // (connect, rewire), ask it (handler, logs), end it (drain, stop,
-// kill_element), and shut the node down.
+// kill_element), and shut the node down. Each message is decoded into its
+// control_protocol.h struct; what goes on to a host is built from structs.
 #include <spdlog/spdlog.h>
 
 #include "runtime/caretaker/caretaker_impl.h"
+#include "runtime/caretaker/wiring.h"
 
 namespace datablox {
 
+using control::Op;
+
 void Caretaker::FromMaster(const Json& message) {
-  std::string op = message.value("op", "");
-  std::string id = message.value("element", "");
-  auto process = processes_.find(id);
-  if (op == "spawn") {
-    NewElement(message["plan"], message.value("ended_links", Json::array()));
-  } else if (op == "connect" || op == "rewire") {
-    if (process == processes_.end()) {
-      spdlog::warn("caretaker '{}': no element '{}' to {}", options_.node, id, op);
-      return;
-    }
-    HostProcess& p = process->second;
-    if (op == "connect") {
-      p.connect = message;
-    } else if (p.connect.is_object()) {
-      // A restart later must reach the receiver where it is now.
-      const Json& links = message["links"];
-      for (const char* ports : {"push_out", "query_out"}) {
-        for (Json& port : p.connect["plan"][ports]) {
-          for (Json& link : port["links"]) {
-            std::string link_id = link.value("id", "");
-            if (links.contains(link_id)) link["endpoint"] = links[link_id];
-          }
+  Op op;
+  if (Status st = control::ReadOp(message, &op); !st.ok()) return Malformed("the master", st);
+  constexpr const char* kFrom = "the master";
+  switch (op) {
+    case Op::kSpawn:
+      return Decoded<control::Spawn>(kFrom, message, [&](control::Spawn& spawn) { NewElement(spawn); });
+    case Op::kConnect:
+      return Decoded<control::Connect>(kFrom, message, [&](control::Connect& connect) {
+        auto process = processes_.find(connect.element);
+        if (process == processes_.end()) {
+          spdlog::warn("caretaker '{}': no element '{}' to connect", options_.node, connect.element);
+          return;
         }
-      }
-    }
-    if (p.pid > 0 && !control::SendTo(*hosts_, p.routing_id, message)) {
-      spdlog::debug("caretaker '{}': '{}' is not up to take '{}'; it gets it when it is", options_.node, id, op);
-    }
-  } else if (op == "handler") {
-    if (process == processes_.end() || !control::SendTo(*hosts_, process->second.routing_id, message)) {
-      master_->Send({{"op", "handler_reply"}, {"element", id}, {"request", message.value("request", 0)},
-                     {"error", "element not running"}});
-    }
-  } else if (op == "logs") {
-    Json lines = StderrLines(id, message.value("lines", 50));
-    master_->Send({{"op", "logs_reply"}, {"element", id}, {"request", message.value("request", 0)}, {"lines", lines}});
-  } else if (op == "drain") {
-    std::string topology = message.value("topology", "");
-    for (const auto& [pid_id, p] : processes_) {
-      if (p.topology == topology) control::SendTo(*hosts_, p.routing_id, message);
-    }
-  } else if (op == "stop") {
-    StopHosts(message.value("topology", ""));
-  } else if (op == "kill_element") {
-    // Placed elsewhere while this node was away: this copy must go.
-    if (process != processes_.end()) StopHost(process->second);
-  } else if (op == "shutdown") {
-    RequestCaretakerShutdown();
+        HostProcess& p = process->second;
+        p.connect = connect;
+        if (p.pid > 0 && !SendToHost(p, control::ToJson(connect))) {
+          spdlog::debug("caretaker '{}': '{}' is not up to take 'connect'; it gets it when it is", options_.node, p.id);
+        }
+      });
+    case Op::kRewire:
+      return Decoded<control::Rewire>(kFrom, message, [&](control::Rewire& rewire) {
+        auto process = processes_.find(rewire.element);
+        if (process == processes_.end()) {
+          spdlog::warn("caretaker '{}': no element '{}' to rewire", options_.node, rewire.element);
+          return;
+        }
+        HostProcess& p = process->second;
+        if (p.connect) ApplyRewire(rewire, &*p.connect);  // a restart later must reach the receiver where it is now
+        if (p.pid > 0 && !SendToHost(p, control::ToJson(rewire))) {
+          spdlog::debug("caretaker '{}': '{}' is not up to take 'rewire'; it gets it when it is", options_.node, p.id);
+        }
+      });
+    case Op::kHandler:
+      return Decoded<control::HandlerRequest>(kFrom, message, [&](control::HandlerRequest& request) {
+        auto process = processes_.find(request.element);
+        if (process == processes_.end() || !SendToHost(process->second, control::ToJson(request))) {
+          control::HandlerReply reply;
+          reply.element = request.element;
+          reply.request = request.request.value_or(0);
+          reply.error = "element not running";
+          master_->Send(reply);
+        }
+      });
+    case Op::kLogs:
+      return Decoded<control::LogsRequest>(kFrom, message, [&](control::LogsRequest& request) {
+        control::LogsReply reply;
+        reply.element = request.element;
+        reply.request = request.request.value_or(0);
+        reply.lines = StderrLines(request.element, request.lines.value_or(control::kDefaultLogLines));
+        master_->Send(reply);
+      });
+    case Op::kDrain:
+      return Decoded<control::Drain>(kFrom, message, [&](control::Drain& drain) {
+        for (const auto& [id, p] : processes_) {
+          if (p.topology == drain.topology) SendToHost(p, control::ToJson(drain));
+        }
+      });
+    case Op::kStop:
+      return Decoded<control::Stop>(kFrom, message, [&](control::Stop& stop) { StopHosts(stop.topology); });
+    case Op::kKillElement:
+      return Decoded<control::KillElement>(kFrom, message, [&](control::KillElement& kill) {
+        // Placed elsewhere while this node was away: this copy must go.
+        if (auto process = processes_.find(kill.element); process != processes_.end()) StopHost(process->second);
+      });
+    case Op::kShutdown:
+      return RequestCaretakerShutdown();
+    default:
+      return;  // heartbeat_ack: hearing from the master is all it says
   }
-  // heartbeat_ack: hearing from the master is all it says
 }
 
-void Caretaker::NewElement(const Json& plan, const Json& ended_links) {
-  std::string id = plan.value("topology", "") + "/" + plan.value("name", "");
-  auto existing = processes_.find(id);
-  if (existing != processes_.end()) {
+void Caretaker::NewElement(control::Spawn& spawn) {
+  std::string id = spawn.plan.topology + "/" + spawn.plan.name;
+  if (processes_.count(id)) {
     spdlog::warn("caretaker '{}': '{}' is running already", options_.node, id);
     return;
   }
   finished_.erase(id);
   HostProcess& p = processes_[id];
   p.id = id;
-  p.topology = plan.value("topology", "");
-  p.plan = plan;
-  p.restart.mode = ParseRestartMode(plan.value("restart", "on-failure"));
-  p.restart.limit = plan.value("restart_limit", 5);
-  p.restart.backoff = std::chrono::milliseconds(plan.value("backoff_ms", 100));
-  for (const Json& link : ended_links) p.ended_links.insert(link.get<std::string>());
+  p.topology = spawn.plan.topology;
+  p.restart = RestartRulesOf(spawn.plan);
+  p.plan = std::move(spawn.plan);
+  if (spawn.ended_links) p.ended_links.insert(spawn.ended_links->begin(), spawn.ended_links->end());
   p.first_started = Clock::now();
   Spawn(p);
 }

@@ -8,10 +8,10 @@
 
 namespace datablox {
 
-RestartMode ParseRestartMode(std::string_view text) {
-  if (text == "always") return RestartMode::kAlways;
-  if (text == "never") return RestartMode::kNever;
-  return RestartMode::kOnFailure;
+using control::RestartPolicy;
+
+RestartRules RestartRulesOf(const control::ElementPlan& plan) {
+  return {plan.restart, plan.restart_limit, std::chrono::milliseconds(plan.backoff_ms)};
 }
 
 const char* GiveUpReasonName(GiveUpReason reason) {
@@ -26,7 +26,7 @@ const char* GiveUpReasonName(GiveUpReason reason) {
   return "?";
 }
 
-RestartDecision DecideRestart(const RestartPolicy& policy, int crashes_in_a_row, const ExitFacts& exit) {
+RestartDecision DecideRestart(const RestartRules& rules, int crashes_in_a_row, const ExitFacts& exit) {
   RestartDecision decision;
   decision.crashes_in_a_row = crashes_in_a_row;
   auto give_up = [&](GiveUpReason reason) {
@@ -36,10 +36,10 @@ RestartDecision DecideRestart(const RestartPolicy& policy, int crashes_in_a_row,
   };
   if (exit.asked_to_stop) return give_up(GiveUpReason::kStopped);
   if (exit.said_done) return give_up(GiveUpReason::kEnded);
-  if (policy.mode == RestartMode::kNever) return give_up(GiveUpReason::kPolicyNever);
-  if (exit.failed_on_purpose && policy.mode != RestartMode::kAlways) return give_up(GiveUpReason::kFailedOnPurpose);
+  if (rules.policy == RestartPolicy::kNever) return give_up(GiveUpReason::kPolicyNever);
+  if (exit.failed_on_purpose && rules.policy != RestartPolicy::kAlways) return give_up(GiveUpReason::kFailedOnPurpose);
   int before = exit.lived >= kHealthyLife ? 0 : crashes_in_a_row;
-  if (before >= policy.limit) return give_up(GiveUpReason::kLimitReached);
+  if (before >= rules.limit) return give_up(GiveUpReason::kLimitReached);
 
   decision.crashes_in_a_row = before + 1;
   if (decision.crashes_in_a_row == 1) {
@@ -49,7 +49,7 @@ RestartDecision DecideRestart(const RestartPolicy& policy, int crashes_in_a_row,
   // At most 20 doublings: past them the delay is kMaxRestartDelay anyway,
   // and the shift cannot overflow.
   int doublings = std::min(decision.crashes_in_a_row - 2, 20);
-  std::chrono::milliseconds delay(static_cast<int64_t>(policy.backoff.count()) << doublings);
+  std::chrono::milliseconds delay(static_cast<int64_t>(rules.backoff.count()) << doublings);
   decision.delay = std::min<std::chrono::milliseconds>(delay, kMaxRestartDelay);
   decision.action = decision.delay.count() > 0 ? RestartDecision::Action::kRestartAfterDelay
                                                : RestartDecision::Action::kRestartNow;  // backoff_ms: 0

@@ -7,25 +7,19 @@
 
 #include <chrono>
 #include <string>
-#include <string_view>
+
+#include "runtime/core/control_protocol.h"
 
 namespace datablox {
 
-// The `restart` policy of a topology, read once from the element's plan.
-enum class RestartMode {
-  kOnFailure,  // a crash (a signal, an exit without ending) is restarted
-  kAlways,     // a failure on purpose (fail(), a Python exception) too
-  kNever,      // any death fails the element
+// An element's `policy { restart, restart_limit, backoff_ms }`, with the
+// protocol's defaults; the policy enum was parsed once, with the plan.
+struct RestartRules {
+  control::RestartPolicy policy = control::kDefaultRestartPolicy;
+  int limit = control::kDefaultRestartLimit;  // crashes in a row before giving up
+  std::chrono::milliseconds backoff{control::kDefaultBackoffMs};  // the second restart in a row waits this, doubled after
 };
-// "on-failure", "always", "never". The checker lets nothing else through;
-// anything else is read as the default, on-failure.
-RestartMode ParseRestartMode(std::string_view text);
-
-struct RestartPolicy {
-  RestartMode mode = RestartMode::kOnFailure;
-  int limit = 5;                           // crashes in a row before giving up
-  std::chrono::milliseconds backoff{100};  // the delay of the second restart in a row, doubled after
-};
+RestartRules RestartRulesOf(const control::ElementPlan& plan);
 
 // A life at least this long ends a crash loop: the next crash counts from 1.
 inline constexpr std::chrono::seconds kHealthyLife{10};
@@ -66,7 +60,7 @@ struct RestartDecision {
 // The first restart in a row is at once (a one-off crash costs
 // milliseconds); each next one waits `backoff` doubled, at most
 // kMaxRestartDelay. `crashes_in_a_row` counts the crashes before this exit.
-RestartDecision DecideRestart(const RestartPolicy& policy, int crashes_in_a_row, const ExitFacts& exit);
+RestartDecision DecideRestart(const RestartRules& rules, int crashes_in_a_row, const ExitFacts& exit);
 
 // A waitpid status as a user reads it: "exited with status 3",
 // "killed by signal 9 (SIGKILL)".

@@ -12,6 +12,7 @@ namespace {
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 using Action = RestartDecision::Action;
+using control::RestartPolicy;
 
 ExitFacts Crash(std::chrono::steady_clock::duration lived = milliseconds(50)) {
   ExitFacts exit;
@@ -28,7 +29,7 @@ ExitFacts FailureOnPurpose() {
 // Feeds `crashes` short-lived crashes through the policy, the way the
 // caretaker does (keeping the count each decision returns), and returns
 // every decision.
-std::vector<RestartDecision> CrashLoop(const RestartPolicy& policy, int crashes) {
+std::vector<RestartDecision> CrashLoop(const RestartRules& policy, int crashes) {
   std::vector<RestartDecision> decisions;
   int in_a_row = 0;
   for (int i = 0; i < crashes; ++i) {
@@ -38,23 +39,26 @@ std::vector<RestartDecision> CrashLoop(const RestartPolicy& policy, int crashes)
   return decisions;
 }
 
-TEST(RestartPolicyTest, ParsesThePolicyNamesAndReadsAnythingElseAsOnFailure) {
-  EXPECT_EQ(ParseRestartMode("on-failure"), RestartMode::kOnFailure);
-  EXPECT_EQ(ParseRestartMode("always"), RestartMode::kAlways);
-  EXPECT_EQ(ParseRestartMode("never"), RestartMode::kNever);
-  EXPECT_EQ(ParseRestartMode(""), RestartMode::kOnFailure);
-  EXPECT_EQ(ParseRestartMode("Always"), RestartMode::kOnFailure);
+TEST(RestartPolicyTest, TheDefaultsAreOnFailureFiveCrashesAndOneHundredMilliseconds) {
+  RestartRules rules;
+  EXPECT_EQ(rules.policy, RestartPolicy::kOnFailure);
+  EXPECT_EQ(rules.limit, 5);
+  EXPECT_EQ(rules.backoff, milliseconds(100));
 }
 
-TEST(RestartPolicyTest, TheDefaultsAreOnFailureFiveCrashesAndOneHundredMilliseconds) {
-  RestartPolicy policy;
-  EXPECT_EQ(policy.mode, RestartMode::kOnFailure);
-  EXPECT_EQ(policy.limit, 5);
-  EXPECT_EQ(policy.backoff, milliseconds(100));
+TEST(RestartPolicyTest, TheRulesAreReadFromThePlan) {
+  control::ElementPlan plan;
+  plan.restart = RestartPolicy::kAlways;
+  plan.restart_limit = 2;
+  plan.backoff_ms = 30;
+  RestartRules rules = RestartRulesOf(plan);
+  EXPECT_EQ(rules.policy, RestartPolicy::kAlways);
+  EXPECT_EQ(rules.limit, 2);
+  EXPECT_EQ(rules.backoff, milliseconds(30));
 }
 
 TEST(RestartPolicyTest, AFirstCrashIsRestartedAtOnce) {
-  RestartDecision d = DecideRestart(RestartPolicy{}, 0, Crash());
+  RestartDecision d = DecideRestart(RestartRules{}, 0, Crash());
   EXPECT_EQ(d.action, Action::kRestartNow);
   EXPECT_EQ(d.delay, milliseconds(0));
   EXPECT_EQ(d.crashes_in_a_row, 1);
@@ -63,7 +67,7 @@ TEST(RestartPolicyTest, AFirstCrashIsRestartedAtOnce) {
 }
 
 TEST(RestartPolicyTest, ACrashLoopWaitsTheBackoffDoubledEachTime) {
-  RestartPolicy policy{RestartMode::kOnFailure, 5, milliseconds(100)};
+  RestartRules policy{RestartPolicy::kOnFailure, 5, milliseconds(100)};
   std::vector<RestartDecision> d = CrashLoop(policy, 5);
   EXPECT_EQ(d[0].action, Action::kRestartNow);
   EXPECT_EQ(d[1].action, Action::kRestartAfterDelay);
@@ -75,14 +79,14 @@ TEST(RestartPolicyTest, ACrashLoopWaitsTheBackoffDoubledEachTime) {
 }
 
 TEST(RestartPolicyTest, TheDelayStopsGrowingAtTenSeconds) {
-  RestartPolicy policy{RestartMode::kOnFailure, 100, milliseconds(3000)};
+  RestartRules policy{RestartPolicy::kOnFailure, 100, milliseconds(3000)};
   std::vector<RestartDecision> d = CrashLoop(policy, 4);
   EXPECT_EQ(d[2].delay, milliseconds(6000));
   EXPECT_EQ(d[3].delay, kMaxRestartDelay);
 }
 
 TEST(RestartPolicyTest, AVeryLongCrashLoopNeitherOverflowsNorWaitsPastTheCap) {
-  RestartPolicy policy{RestartMode::kOnFailure, 1000, milliseconds(1)};
+  RestartRules policy{RestartPolicy::kOnFailure, 1000, milliseconds(1)};
   RestartDecision d = DecideRestart(policy, 500, Crash());
   EXPECT_EQ(d.action, Action::kRestartAfterDelay);
   EXPECT_EQ(d.delay, kMaxRestartDelay);
@@ -90,7 +94,7 @@ TEST(RestartPolicyTest, AVeryLongCrashLoopNeitherOverflowsNorWaitsPastTheCap) {
 }
 
 TEST(RestartPolicyTest, AZeroBackoffRestartsEveryCrashAtOnce) {
-  RestartPolicy policy{RestartMode::kOnFailure, 5, milliseconds(0)};
+  RestartRules policy{RestartPolicy::kOnFailure, 5, milliseconds(0)};
   std::vector<RestartDecision> d = CrashLoop(policy, 3);
   for (const RestartDecision& each : d) {
     EXPECT_EQ(each.action, Action::kRestartNow);
@@ -99,7 +103,7 @@ TEST(RestartPolicyTest, AZeroBackoffRestartsEveryCrashAtOnce) {
 }
 
 TEST(RestartPolicyTest, TheLimitOfCrashesInARowGivesUp) {
-  RestartPolicy policy{RestartMode::kOnFailure, 3, milliseconds(100)};
+  RestartRules policy{RestartPolicy::kOnFailure, 3, milliseconds(100)};
   std::vector<RestartDecision> d = CrashLoop(policy, 4);
   EXPECT_TRUE(d[2].restarts());
   EXPECT_EQ(d[3].action, Action::kGiveUp);
@@ -108,27 +112,27 @@ TEST(RestartPolicyTest, TheLimitOfCrashesInARowGivesUp) {
 }
 
 TEST(RestartPolicyTest, ALimitOfOneRestartsOnceOnly) {
-  RestartPolicy policy{RestartMode::kOnFailure, 1, milliseconds(100)};
+  RestartRules policy{RestartPolicy::kOnFailure, 1, milliseconds(100)};
   std::vector<RestartDecision> d = CrashLoop(policy, 2);
   EXPECT_EQ(d[0].action, Action::kRestartNow);
   EXPECT_EQ(d[1].reason, GiveUpReason::kLimitReached);
 }
 
 TEST(RestartPolicyTest, TenSecondsOfHealthResetTheCountAndTheDelay) {
-  RestartPolicy policy{RestartMode::kOnFailure, 3, milliseconds(100)};
+  RestartRules policy{RestartPolicy::kOnFailure, 3, milliseconds(100)};
   RestartDecision d = DecideRestart(policy, 3, Crash(kHealthyLife));
   EXPECT_EQ(d.action, Action::kRestartNow);
   EXPECT_EQ(d.crashes_in_a_row, 1);
 }
 
 TEST(RestartPolicyTest, ALifeJustShortOfHealthyStillCounts) {
-  RestartPolicy policy{RestartMode::kOnFailure, 3, milliseconds(100)};
+  RestartRules policy{RestartPolicy::kOnFailure, 3, milliseconds(100)};
   RestartDecision d = DecideRestart(policy, 3, Crash(kHealthyLife - milliseconds(1)));
   EXPECT_EQ(d.reason, GiveUpReason::kLimitReached);
 }
 
 TEST(RestartPolicyTest, NeverRestartsNothing) {
-  RestartPolicy policy{RestartMode::kNever, 5, milliseconds(100)};
+  RestartRules policy{RestartPolicy::kNever, 5, milliseconds(100)};
   RestartDecision d = DecideRestart(policy, 0, Crash());
   EXPECT_EQ(d.action, Action::kGiveUp);
   EXPECT_EQ(d.reason, GiveUpReason::kPolicyNever);
@@ -136,13 +140,13 @@ TEST(RestartPolicyTest, NeverRestartsNothing) {
 }
 
 TEST(RestartPolicyTest, OnFailureDoesNotRestartAFailureOnPurpose) {
-  RestartDecision d = DecideRestart(RestartPolicy{}, 0, FailureOnPurpose());
+  RestartDecision d = DecideRestart(RestartRules{}, 0, FailureOnPurpose());
   EXPECT_EQ(d.action, Action::kGiveUp);
   EXPECT_EQ(d.reason, GiveUpReason::kFailedOnPurpose);
 }
 
 TEST(RestartPolicyTest, AlwaysRestartsAFailureOnPurposeLikeACrash) {
-  RestartPolicy policy{RestartMode::kAlways, 2, milliseconds(100)};
+  RestartRules policy{RestartPolicy::kAlways, 2, milliseconds(100)};
   RestartDecision first = DecideRestart(policy, 0, FailureOnPurpose());
   EXPECT_EQ(first.action, Action::kRestartNow);
   RestartDecision second = DecideRestart(policy, first.crashes_in_a_row, FailureOnPurpose());
@@ -153,8 +157,8 @@ TEST(RestartPolicyTest, AlwaysRestartsAFailureOnPurposeLikeACrash) {
 TEST(RestartPolicyTest, AnElementThatSaidItEndedIsNeverRestartedWhateverThePolicy) {
   ExitFacts ended = Crash();
   ended.said_done = true;
-  for (RestartMode mode : {RestartMode::kOnFailure, RestartMode::kAlways, RestartMode::kNever}) {
-    RestartDecision d = DecideRestart(RestartPolicy{mode, 5, milliseconds(100)}, 0, ended);
+  for (RestartPolicy mode : {RestartPolicy::kOnFailure, RestartPolicy::kAlways, RestartPolicy::kNever}) {
+    RestartDecision d = DecideRestart(RestartRules{mode, 5, milliseconds(100)}, 0, ended);
     EXPECT_EQ(d.reason, GiveUpReason::kEnded) << static_cast<int>(mode);
   }
 }
@@ -162,7 +166,7 @@ TEST(RestartPolicyTest, AnElementThatSaidItEndedIsNeverRestartedWhateverThePolic
 TEST(RestartPolicyTest, AnElementAskedToStopIsNeverRestartedWhateverItSaid) {
   ExitFacts stopped = FailureOnPurpose();
   stopped.asked_to_stop = true;
-  RestartDecision d = DecideRestart(RestartPolicy{RestartMode::kAlways, 5, milliseconds(100)}, 0, stopped);
+  RestartDecision d = DecideRestart(RestartRules{RestartPolicy::kAlways, 5, milliseconds(100)}, 0, stopped);
   EXPECT_EQ(d.action, Action::kGiveUp);
   EXPECT_EQ(d.reason, GiveUpReason::kStopped);
   EXPECT_STREQ(GiveUpReasonName(d.reason), "stopped");

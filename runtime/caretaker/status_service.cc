@@ -15,17 +15,19 @@ constexpr auto kFinishedKept = std::chrono::seconds(120);
 
 }  // namespace
 
-Caretaker::Json Caretaker::ElementJson(const HostProcess& p) const {
-  return {{"element", p.id},
-          {"pid", p.pid},
-          {"state", HostStateName(p.state)},
-          {"restarts", p.restarts},
-          {"last_exit", p.last_exit},
-          {"cpu_percent", p.load.cpu_percent},
-          {"rss_bytes", p.load.rss_bytes},
-          {"age_s", std::chrono::duration<double>(Clock::now() - p.started).count()},
-          {"endpoints", p.endpoints},
-          {"ended_links", p.ended_links}};
+control::RunningElement Caretaker::RunningElementOf(const HostProcess& p) const {
+  control::RunningElement e;
+  e.element = p.id;
+  e.pid = p.pid;
+  e.state = HostStateName(p.state);
+  e.restarts = p.restarts;
+  e.last_exit = p.last_exit;
+  e.cpu_percent = p.load.cpu_percent;
+  e.rss_bytes = p.load.rss_bytes;
+  e.age_s = std::chrono::duration<double>(Clock::now() - p.started).count();
+  e.endpoints = p.endpoints;
+  e.ended_links.assign(p.ended_links.begin(), p.ended_links.end());
+  return e;
 }
 
 void Caretaker::Heartbeat() {
@@ -34,20 +36,19 @@ void Caretaker::Heartbeat() {
   node_load_ = node_meter_.Sample();
   std::erase_if(finished_, [&](const auto& entry) { return now - entry.second.at > kFinishedKept; });
   // The whole state, every time: a master that restarted re-adopts from it.
-  Json elements = Json::array();
-  for (const auto& [id, p] : processes_) elements.push_back(ElementJson(p));
-  Json finished = Json::array();
+  std::vector<control::RunningElement> elements;
+  for (const auto& [id, p] : processes_) elements.push_back(RunningElementOf(p));
+  std::vector<control::Exited> finished;
   for (const auto& [id, done] : finished_) finished.push_back(done.exit);
   master_->Heartbeat(node_load_, std::move(elements), std::move(finished), malformed_);
 }
 
 Caretaker::Json Caretaker::StatusJson() const {
   Json elements = Json::array();
-  for (const auto& [id, p] : processes_) elements.push_back(ElementJson(p));
+  for (const auto& [id, p] : processes_) elements.push_back(control::ToJson(RunningElementOf(p)));
   for (const auto& [id, done] : finished_) {
-    Json e = {{"element", id}, {"pid", done.exit.value("pid", 0)}, {"state", "exited"},
-              {"restarts", done.exit.value("restarts", 0)}, {"last_exit", done.exit.value("last_exit", "")}};
-    elements.push_back(e);
+    elements.push_back({{"element", id}, {"pid", done.exit.pid}, {"state", "exited"},
+                        {"restarts", done.exit.restarts}, {"last_exit", done.exit.last_exit}});
   }
   return {{"ok", true},
           {"node", options_.node},
@@ -59,7 +60,7 @@ Caretaker::Json Caretaker::StatusJson() const {
           {"memory_mb", memory_mb_},
           {"cores", cores_},
           {"malformed", malformed_},
-          {"to_master", master_->OutboxJson()},
+          {"to_master", control::ToJson(master_->OutboxFigures())},
           {"elements", elements}};
 }
 
@@ -70,21 +71,26 @@ std::vector<std::string> Caretaker::StderrLines(const std::string& id, size_t li
 }
 
 void Caretaker::FromClient(const std::string& peer, const Json& message) {
-  std::string op = message.value("op", "");
-  Json reply;
-  if (op == "status") {
-    reply = StatusJson();
-  } else if (op == "logs") {
-    std::string id = message.value("element", "");
-    if (!processes_.count(id) && !finished_.count(id)) {
-      reply = {{"ok", false}, {"error", fmt::format("node '{}' runs no element '{}'", options_.node, id)}};
-    } else {
-      reply = {{"ok", true}, {"element", id}, {"lines", StderrLines(id, message.value("lines", 50))}};
-    }
+  control::Op op;
+  std::string name;
+  if (Status st = control::ReadOp(message, &op, &name); !st.ok()) return Malformed("a client", st);
+  if (op == control::Op::kStatus) {
+    control::SendTo(*clients_, peer, StatusJson());
+  } else if (op == control::Op::kLogs) {
+    Decoded<control::LogsRequest>("a client", message, [&](control::LogsRequest& request) {
+      const std::string& id = request.element;
+      Json reply;
+      if (!processes_.count(id) && !finished_.count(id)) {
+        reply = {{"ok", false}, {"error", fmt::format("node '{}' runs no element '{}'", options_.node, id)}};
+      } else {
+        reply = {{"ok", true}, {"element", id},
+                 {"lines", StderrLines(id, request.lines.value_or(control::kDefaultLogLines))}};
+      }
+      control::SendTo(*clients_, peer, reply);
+    });
   } else {
-    reply = {{"ok", false}, {"error", fmt::format("unknown request '{}'", op)}};
+    control::SendTo(*clients_, peer, {{"ok", false}, {"error", fmt::format("unknown request '{}'", name)}});
   }
-  control::SendTo(*clients_, peer, reply);
 }
 
 }  // namespace datablox
