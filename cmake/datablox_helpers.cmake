@@ -1,5 +1,17 @@
 # One helper per kind of target (LevelDB's leveldb_test).
 
+# Every target, libraries and tests alike, compiled and linked with the
+# sanitizers of DATABLOX_SANITIZE. A finding fails the program (no recover),
+# so a test that trips UBSan fails instead of printing and passing.
+if(DATABLOX_SANITIZE)
+  add_compile_options(-fsanitize=${DATABLOX_SANITIZE} -fno-sanitize-recover=all -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=${DATABLOX_SANITIZE} -fno-sanitize-recover=all)
+endif()
+
+# Builds every GoogleTest program and nothing else (the sanitizer run of
+# ./dev test): `cmake --build B --target datablox_unit_tests`.
+add_custom_target(datablox_unit_tests)
+
 # What the runtime's targets share below the public API (runtime/core's
 # control, wire, codec...; dsl's loader; the master's and the caretaker's
 # headers): the source root as an include path, so "runtime/core/wire.h"
@@ -36,4 +48,5 @@ function(datablox_test name)
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} datablox_internal GTest::gtest GTest::gtest_main)
   target_compile_options(${name} PRIVATE -Wall -Wextra)
   add_test(NAME ${name} COMMAND ${name})
+  add_dependencies(datablox_unit_tests ${name})
 endfunction()

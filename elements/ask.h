@@ -1,9 +1,5 @@
-// =c Ask(request, timeout_ms)
-// =s when its input ends, asks REQUEST once on its "ask" port and emits the reply
-// =d The input only says when: its logs are counted, not kept. REQUEST is a
-//    JSON object. An error reply, or none within TIMEOUT_MS, fails the
-//    element (and so the run), naming the reason.
-// =h count: input logs seen
+// Ask: its documentation is Ask::spec() in ask.cc, which
+// `datablox describe Ask` prints.
 #pragma once
 
 #include "datablox/element.h"

@@ -1,10 +1,5 @@
-// =c Counter(key)
-// =s counts logs, in total and grouped by the field KEY when given
-// =d Answers on its "query" port: a request {} gets {"count": N} (and
-//    "groups": {VALUE: N, ...} when KEY is set); {"group": VALUE} gets
-//    {"group": VALUE, "count": N}. Logs pass on unchanged through the
-//    optional output.
-// =h count: logs counted; groups: distinct values of KEY
+// Counter: its documentation is Counter::spec() in counter.cc, which
+// `datablox describe Counter` prints.
 #pragma once
 
 #include <string>

@@ -1,10 +1,5 @@
-// =c Filter(expr)
-// =s passes on the logs for which EXPR is true, unchanged
-// =d EXPR is an expression of the expression language (see README), compiled
-//    once. Logs for which it is false go to the optional "rejected" output.
-//    A log on which EXPR cannot be evaluated (a type error) is rejected and
-//    counted, never passed on silently.
-// =h passed, dropped, errors: counts
+// Filter: its documentation is Filter::spec() in filter.cc, which
+// `datablox describe Filter` prints.
 #pragma once
 
 #include "datablox/element.h"

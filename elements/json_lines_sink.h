@@ -1,18 +1,5 @@
-// =c JsonLinesSink(path)
-// =s writes every log to a JSON Lines file, one JSON object per line
-// =d The file is written to PATH.partial and renamed to PATH once every
-//    input has ended and the data is on disk, so a file at PATH is always
-//    complete. Each batch is written (write(2)) and its stream position
-//    recorded in PATH.partial.position (never half-written) before the
-//    batch is acknowledged: a sink its caretaker restarts truncates the file
-//    back to the recorded length, continues it, and skips what its upstream
-//    replays below the recorded positions, so every log is written once.
-//    fsync happens once, at the end, before the rename: a restart continues
-//    only on the same machine, whose page cache outlives the process (a
-//    first start or a move to another node starts the file afresh). A write
-//    error fails the element.
-// =h count: logs written (in this process)
-// =h replayed: logs of a replay skipped because the file had them already
+// JsonLinesSink: its documentation is JsonLinesSink::spec() in json_lines_sink.cc, which
+// `datablox describe JsonLinesSink` prints.
 #pragma once
 
 #include <map>

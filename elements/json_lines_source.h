@@ -1,9 +1,5 @@
-// =c JsonLinesSource(path)
-// =s emits one log per line of a JSON Lines file, or of every file in a directory
-// =d Files of a directory are read in name order. Empty lines are skipped. A
-//    line that is not a JSON object is rejected: counted, reported with its
-//    file and line number, and skipped; it never stops the source.
-// =h lines: lines read; rejected: lines rejected; files: files opened
+// JsonLinesSource: its documentation is JsonLinesSource::spec() in json_lines_source.cc, which
+// `datablox describe JsonLinesSource` prints.
 #pragma once
 
 #include <cstdio>

@@ -1,9 +1,5 @@
-// =c Map(expr)
-// =s sets fields of every log from expressions: "word = upper(word), n = seq * 2"
-// =d Every other field is kept as it is. The assignments see the incoming
-//    log, not each other's results. A log on which an expression fails is
-//    rejected and counted, not passed on.
-// =h count, errors: counts
+// Map: its documentation is Map::spec() in map.cc, which
+// `datablox describe Map` prints.
 #pragma once
 
 #include <vector>

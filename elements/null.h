@@ -1,6 +1,5 @@
-// =c Null
-// =s drops every log it receives, counting them
-// =h count: logs received
+// Null: its documentation is Null::spec() in null.cc, which
+// `datablox describe Null` prints.
 #pragma once
 
 #include "datablox/element.h"

@@ -1,8 +1,5 @@
-// =c Print(prefix)
-// =s writes every log to standard output as one JSON line
-// =d Each line is PREFIX followed by the log's JSON. Logs pass on unchanged
-//    through the optional output.
-// =h count: logs printed
+// Print: its documentation is Print::spec() in print.cc, which
+// `datablox describe Print` prints.
 #pragma once
 
 #include <string>

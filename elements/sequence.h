@@ -1,9 +1,5 @@
-// =c Sequence(count, start, rate, pad)
-// =s emits {"seq": i} for i in [start, start + count)
-// =d A source. With rate > 0 it paces itself to that many logs per second.
-//    With pad > 0 every log also carries a "pad" string of that many bytes
-//    (for benchmarks and tests of log size).
-// =h count: logs emitted so far
+// Sequence: its documentation is Sequence::spec() in sequence.cc, which
+// `datablox describe Sequence` prints.
 #pragma once
 
 #include <chrono>

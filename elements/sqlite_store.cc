@@ -42,11 +42,16 @@ constexpr size_t kMaxCachedInserts = 1024;
 ClassSpec SqliteStore::spec() {
   return ClassSpec("SqliteStore", "stores every log as a row of a SQLite table; answers read-only SQL")
       .describe("Fields become columns, added as new fields appear; nested values are stored as JSON "
-                "text. One transaction per received batch, recording the batch's stream position too: "
-                "a restarted store inserts every log once. A log SQLite cannot store (a NUL in a field "
-                "name, names equal but for case, too many columns) is rejected. A request {\"sql\": "
-                "\"SELECT ...\", \"params\": [...]} gets {\"rows\": [...], \"count\": N}, answered on a "
-                "read-only connection; writing statements, BEGIN and ATTACH are refused.")
+                "text. Each received batch is one transaction, which also records, in table "
+                "datablox_positions, how far the batch reaches in its upstream's stream: a store its "
+                "caretaker restarts skips what the replay hands it again, so every log is inserted "
+                "once. A log SQLite cannot store as a row (a field name holding a NUL byte, two field "
+                "names that differ only in case, more columns than SQLite allows) is rejected and "
+                "counted; the rest flows. Commits use WAL with synchronous=NORMAL: they survive a "
+                "crash of the process, and a machine crash may lose the last ones (rows and "
+                "positions together). A request {\"sql\": \"SELECT ...\", \"params\": [...]} gets "
+                "{\"rows\": [...], \"count\": N}, answered on a read-only connection of its own and "
+                "interrupted after query_limit_ms; writing statements, BEGIN and ATTACH are refused.")
       .push_in("in")
       .push_out("out", {}, /*required=*/false, "the logs stored, once their transaction has committed")
       .query_in("query", /*required=*/false, "read-only SQL")

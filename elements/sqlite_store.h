@@ -1,21 +1,5 @@
-// =c SqliteStore(path, table, query_limit_ms)
-// =s stores every log as a row of a SQLite table; answers read-only SQL on its "query" port
-// =d A log's fields become columns (added as new fields appear); nested
-//    values are stored as JSON text. Each received batch is one transaction,
-//    which also records, in table datablox_positions, how far the batch
-//    reaches in its upstream's stream: a store its caretaker restarts skips
-//    what the replay hands it again, so every log is inserted once. A log
-//    SQLite cannot store as a row (a field name holding a NUL byte, two
-//    field names that differ only in case, more columns than SQLite allows)
-//    is rejected and counted; the rest flows. Commits use WAL with
-//    synchronous=NORMAL: they survive a crash of the process, and a machine
-//    crash may lose the last ones (rows and positions together).
-//    A request {"sql": "SELECT ...", "params": [...]} gets {"rows": [...],
-//    "count": N}: read-only, on a connection of its own (see sqlite_query.h),
-//    interrupted after query_limit_ms. The optional output passes every
-//    stored log on once its transaction has committed.
-// =h count: rows inserted
-// =h replayed: logs of a replay skipped: their rows were committed already
+// SqliteStore: its documentation is SqliteStore::spec() in sqlite_store.cc, which
+// `datablox describe SqliteStore` prints.
 #pragma once
 
 #include <map>

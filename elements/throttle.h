@@ -1,8 +1,5 @@
-// =c Throttle(rate)
-// =s passes logs on unchanged, at most RATE per second
-// =d Throttle waits rather than drops: while it waits its input queue fills
-//    and the upstream is held back (backpressure). A slow consumer for tests.
-// =h count: logs passed
+// Throttle: its documentation is Throttle::spec() in throttle.cc, which
+// `datablox describe Throttle` prints.
 #pragma once
 
 #include <chrono>

@@ -325,7 +325,9 @@ name that also equals its index, as in C++ (port == 0 and port == "in").)doc")
                }
              });
            },
-           py::arg("name"), py::arg("read"))
+           py::arg("name"), py::arg("read"),
+           "A handler read(): str. NAME must be declared in the class's handlers = {name: doc}, "
+           "and every declared one registered by the end of start(); else the element fails.")
       .def("add_write_handler",
            [](Element& element, std::string handler, py::function write) {
              auto held = Hold(std::move(write));
@@ -339,7 +341,8 @@ name that also equals its index, as in C++ (port == 0 and port == "in").)doc")
                }
              });
            },
-           py::arg("name"), py::arg("write"))
+           py::arg("name"), py::arg("write"),
+           "A handler write(value: str). Declared like a read handler, in handlers = {name: doc}.")
       .def("reject", [](Element& element, const std::string& why) { Running(element).reject(why); }, py::arg("why"),
            "Counts a rejected input (shown in the status) and logs why.")
       .def("fail", [](Element& element, const std::string& why) { Running(element).fail(Status::Invalid(why)); },

@@ -19,6 +19,7 @@
 #include "datablox/element.h"
 #include "runtime/core/arena.h"
 #include "runtime/core/control.h"
+#include "runtime/core/handler_check.h"
 #include "runtime/core/link_peer.h"
 #include "runtime/core/log_shape.h"
 #include "runtime/core/schema_check.h"
@@ -300,6 +301,12 @@ class HostContext {
   std::vector<Timer> timers_;
   int next_timer_id_ = 1;
   std::map<std::string, Handler, std::less<>> handlers_;
+  bool handlers_checked_ = false;  // against the spec, once start() returned
+  std::vector<std::string> HandlerNames() const {
+    std::vector<std::string> names;
+    for (const auto& entry : handlers_) names.push_back(entry.first);
+    return names;
+  }
 
   Phase phase_ = Phase::kRunning;
   bool adoption_decided_ = false;  // a restarted element continues its old output streams (or not)
@@ -546,6 +553,8 @@ int HostContext::Run() {
     st = element_->start();
     --in_hook_;
   }
+  if (st.ok()) st = CheckHandlers(*spec_, HandlerNames());
+  handlers_checked_ = st.ok();  // later registrations are checked one by one
   if (!st.ok()) {
     failure_ = st;
   } else {
@@ -1424,6 +1433,9 @@ void HostContext::Fail(const Status& why) {
 
 void HostContext::AddHandler(std::string name, std::function<std::string()> read,
                              std::function<Status(std::string_view)> write) {
+  if (handlers_checked_) {
+    if (Status st = CheckHandlerDeclared(*spec_, name); !st.ok()) return Fail(st);
+  }
   Handler& h = handlers_[name];
   if (read) h.read = std::move(read);
   if (write) h.write = std::move(write);

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace datablox {
 namespace {
 
@@ -42,7 +44,10 @@ Status Params::Resolve(const ClassSpec& spec, std::map<std::string, ParamValue, 
     }
   }
   if (!errors.empty()) return Status::Invalid(fmt::format("{}", fmt::join(errors, "; ")));
-  *out = Params(std::move(given));
+  out->class_name_ = spec.name;
+  out->values_ = std::move(given);
+  out->declared_.clear();
+  for (const ParamSpec& param : spec.params) out->declared_[param.name] = param.type;
   return Status::OK();
 }
 
@@ -57,46 +62,55 @@ Params::Reader Params::read(std::string_view name, std::string& out) const { Rea
 Params::Reader Params::read(std::string_view name, bool& out) const { Reader r(*this); r.read(name, out); return r; }
 Params::Reader Params::read(std::string_view name, std::vector<ParamValue>& out) const { Reader r(*this); r.read(name, out); return r; }
 
-void Params::Reader::fail(std::string_view name, const char* wanted) {
+const ParamValue* Params::Reader::Take(std::string_view name, std::initializer_list<ParamType> accepted,
+                                       const char* as) {
+  std::string error;
+  auto declared = params_.declared_.find(name);
   const ParamValue* value = params_.find(name);
+  if (declared == params_.declared_.end()) {
+    error = fmt::format("{} reads parameter '{}', which it does not declare", params_.class_name_, name);
+  } else if (std::find(accepted.begin(), accepted.end(), declared->second) == accepted.end()) {
+    error = fmt::format("{} reads parameter '{}' as {}, but declares it {}", params_.class_name_, name, as,
+                        ParamTypeName(declared->second));
+  } else if (!value || !Fits(declared->second, *value)) {
+    // Resolve rules this out; a reader must not trust it blindly.
+    error = value ? fmt::format("parameter '{}' must be {}, not {}", name, ParamTypeName(declared->second),
+                                value->ToString())
+                  : fmt::format("parameter '{}' is missing", name);
+  } else {
+    return value;
+  }
   if (!errors_.empty()) errors_ += "; ";
-  errors_ += value ? fmt::format("parameter '{}' must be {}, not {}", name, wanted, value->ToString())
-                   : fmt::format("parameter '{}' is missing", name);
+  errors_ += error;
+  return nullptr;
 }
 
 Params::Reader& Params::Reader::read(std::string_view name, int64_t& out) {
-  const ParamValue* v = params_.find(name);
-  if (v && v->kind == ParamValue::Kind::kInt) out = v->i;
-  else fail(name, "an int");
+  if (const ParamValue* v = Take(name, {ParamType::kInt}, "an int")) out = v->i;
   return *this;
 }
 
 Params::Reader& Params::Reader::read(std::string_view name, double& out) {
-  const ParamValue* v = params_.find(name);
-  if (v && v->kind == ParamValue::Kind::kFloat) out = v->f;
-  else if (v && v->kind == ParamValue::Kind::kInt) out = static_cast<double>(v->i);
-  else fail(name, "a number");
+  if (const ParamValue* v = Take(name, {ParamType::kFloat}, "a float")) {
+    out = v->kind == ParamValue::Kind::kInt ? static_cast<double>(v->i) : v->f;
+  }
   return *this;
 }
 
 Params::Reader& Params::Reader::read(std::string_view name, std::string& out) {
-  const ParamValue* v = params_.find(name);
-  if (v && v->kind == ParamValue::Kind::kString) out = v->s;
-  else fail(name, "a string");
+  if (const ParamValue* v = Take(name, {ParamType::kString, ParamType::kExpr, ParamType::kAssignments}, "a string")) {
+    out = v->s;
+  }
   return *this;
 }
 
 Params::Reader& Params::Reader::read(std::string_view name, bool& out) {
-  const ParamValue* v = params_.find(name);
-  if (v && v->kind == ParamValue::Kind::kBool) out = v->b;
-  else fail(name, "a bool");
+  if (const ParamValue* v = Take(name, {ParamType::kBool}, "a bool")) out = v->b;
   return *this;
 }
 
 Params::Reader& Params::Reader::read(std::string_view name, std::vector<ParamValue>& out) {
-  const ParamValue* v = params_.find(name);
-  if (v && v->kind == ParamValue::Kind::kList) out = v->list;
-  else fail(name, "a list");
+  if (const ParamValue* v = Take(name, {ParamType::kList}, "a list")) out = v->list;
   return *this;
 }
 
