@@ -18,6 +18,7 @@
 #include "dsl/loader.h"
 #include "dsl/suggest.h"
 #include "datablox/expr.h"
+#include "runtime/core/control_protocol.h"
 
 namespace datablox::dsl {
 
@@ -441,7 +442,7 @@ class Checker {
                 fmt::format("policy '{}' of '{}' must be a {}, found {}", key, policy.element,
                             KindName(known->kind), DescribeValue(value)));
         } else if (key == "restart") {
-          static const std::vector<std::string> kRestarts = {"on-failure", "always", "never"};
+          const std::vector<std::string>& kRestarts = control::RestartPolicyNames();
           if (std::find(kRestarts.begin(), kRestarts.end(), value.s) == kRestarts.end()) {
             Error(value_pos, fmt::format("policy 'restart' of '{}' must be one of {}, found \"{}\"{}",
                                          policy.element, fmt::join(kRestarts, ", "), value.s,

@@ -43,14 +43,14 @@ Status ResolveElement(MasterClient& client, const std::string& name, std::string
     wanted = name.substr(slash + 1);
   }
   Json list;
-  Status st = client.Ask({{"op", "list"}}, &list);
+  Status st = client.Ask(control::ToJson(control::ListRequest{}), &list);
   if (!st.ok()) return st;
   std::vector<std::pair<std::string, Json>> found;
   for (const Json& t : list["topologies"]) {
     std::string tname = t.value("name", "");
     if (!wanted_topology.empty() && tname != wanted_topology) continue;
     Json status;
-    st = client.Ask({{"op", "status"}, {"topology", tname}}, &status);
+    st = client.Ask(control::ToJson(control::StatusRequest{tname}), &status);
     if (!st.ok()) return st;
     for (const Json& e : status["elements"]) {
       if (e.value("name", "") == wanted) found.push_back({tname, e});
@@ -115,7 +115,7 @@ int List(const std::string& master, const OutputFormat& format) {
   std::string endpoint = MasterEndpoint(master);
   MasterClient client(zmq, endpoint);
   Json reply;
-  Status st = client.Ask({{"op", "list"}}, &reply);
+  Status st = client.Ask(control::ToJson(control::ListRequest{}), &reply);
   if (!st.ok()) return Unreachable(endpoint, st);
   if (format.json) {
     std::printf("%s\n", reply["topologies"].dump(2).c_str());
@@ -134,7 +134,7 @@ int Nodes(const std::string& master, const OutputFormat& format) {
   std::string endpoint = MasterEndpoint(master);
   MasterClient client(zmq, endpoint);
   Json reply;
-  Status st = client.Ask({{"op", "nodes"}}, &reply);
+  Status st = client.Ask(control::ToJson(control::NodesRequest{}), &reply);
   if (!st.ok()) return Unreachable(endpoint, st);
   if (format.json) {
     std::printf("%s\n", reply["nodes"].dump(2).c_str());
@@ -163,7 +163,7 @@ int Logs(const std::string& target, int lines, const std::string& master, const 
     std::fprintf(stderr, "error: %s\n", st.message().c_str());
     return kExitUsage;
   }
-  st = client.Ask({{"op", "logs"}, {"element", topology + "/" + element}, {"lines", lines}}, &reply);
+  st = client.Ask(control::ToJson(control::LogsRequest{topology + "/" + element, lines, std::nullopt}), &reply);
   if (!st.ok()) return Unreachable(endpoint, st);
   if (!reply.value("ok", false)) {
     std::fprintf(stderr, "error: %s\n", reply.value("error", "no logs").c_str());
@@ -184,7 +184,7 @@ int Events(const std::string& topology, int limit, const std::string& master, co
   std::string endpoint = MasterEndpoint(master);
   MasterClient client(zmq, endpoint);
   Json reply;
-  Status st = client.Ask({{"op", "events"}, {"topology", topology}, {"limit", limit}}, &reply);
+  Status st = client.Ask(control::ToJson(control::EventsRequest{topology, limit}), &reply);
   if (!st.ok()) return Unreachable(endpoint, st);
   if (!reply.value("ok", false)) {
     std::fprintf(stderr, "error: %s\n", reply.value("error", "no events").c_str());
@@ -228,7 +228,7 @@ int CaretakerStatus(const std::string& node, const std::string& control_endpoint
   zmq::context_t zmq(1);
   MasterClient client(zmq, endpoint);
   Json reply;
-  Status st = client.Ask({{"op", "status"}}, &reply, std::chrono::milliseconds(3000));
+  Status st = client.Ask(control::ToJson(control::StatusRequest{}), &reply, std::chrono::milliseconds(3000));
   if (!st.ok()) {
     std::fprintf(stderr, "error: no caretaker answers at %s: %s\n", endpoint.c_str(), st.message().c_str());
     return kExitUnavailable;
@@ -261,7 +261,7 @@ int StatusCommand(const std::string& topology, const std::string& master, const 
   std::vector<std::string> names;
   Json reply;
   if (topology.empty()) {
-    Status st = client.Ask({{"op", "list"}}, &reply);
+    Status st = client.Ask(control::ToJson(control::ListRequest{}), &reply);
     if (!st.ok()) return Unreachable(endpoint, st);
     for (const Json& t : reply["topologies"]) names.push_back(t.value("name", ""));
   } else {
@@ -269,7 +269,7 @@ int StatusCommand(const std::string& topology, const std::string& master, const 
   }
   Json all = Json::array();
   for (const std::string& name : names) {
-    Status st = client.Ask({{"op", "status"}, {"topology", name}}, &reply);
+    Status st = client.Ask(control::ToJson(control::StatusRequest{name}), &reply);
     if (!st.ok()) return Unreachable(endpoint, st);
     if (!reply.value("ok", false)) {
       std::fprintf(stderr, "error: %s\n", reply.value("error", "no such topology").c_str());
@@ -303,7 +303,7 @@ int Kill(const std::string& topology, double wait_s, const std::string& master, 
   std::string endpoint = MasterEndpoint(master);
   MasterClient client(zmq, endpoint);
   Json reply;
-  Status st = client.Ask({{"op", "kill"}, {"topology", topology}, {"wait_s", wait_s}}, &reply);
+  Status st = client.Ask(control::ToJson(control::Kill{topology, wait_s}), &reply);
   if (!st.ok()) return Unreachable(endpoint, st);
   if (!reply.value("ok", false)) {
     std::fprintf(stderr, "error: %s\n", reply.value("error", "kill refused").c_str());
@@ -337,9 +337,8 @@ int Handler(const std::string& target, const std::optional<std::string>& value, 
     std::fprintf(stderr, "error: %s\n", st.message().c_str());
     return kExitUsage;
   }
-  Json request = {{"op", "handler"}, {"element", topology + "/" + element}, {"name", target.substr(dot + 1)}};
-  if (value) request["value"] = *value;
-  st = client.Ask(request, &reply);
+  control::HandlerRequest request{topology + "/" + element, target.substr(dot + 1), value, std::nullopt};
+  st = client.Ask(control::ToJson(request), &reply);
   if (!st.ok()) return Unreachable(endpoint, st);
   if (reply.contains("error")) {
     std::fprintf(stderr, "error: %s\n", reply["error"].get<std::string>().c_str());

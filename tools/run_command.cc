@@ -178,14 +178,14 @@ int Run(const RunOptions& options) {
     MasterClient client(zmq, endpoint);
     auto shutdown = [&](int code) {
       Json reply;
-      (void)client.Ask({{"op", "shutdown"}}, &reply, std::chrono::milliseconds(2000));
+      (void)client.Ask(control::ToJson(control::Shutdown{}), &reply, std::chrono::milliseconds(2000));
       return code;
     };
     // Wait for the local caretaker to join.
     Json reply;
     bool joined = false;
     while (!joined && Clock::now() - began < std::chrono::seconds(10) && !g_interrupted) {
-      if (client.Ask({{"op", "nodes"}}, &reply).ok() && !reply["nodes"].empty()) joined = true;
+      if (client.Ask(control::ToJson(control::NodesRequest{}), &reply).ok() && !reply["nodes"].empty()) joined = true;
       else std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     if (!joined && g_interrupted) {
@@ -213,7 +213,7 @@ int Run(const RunOptions& options) {
           if (g_interrupted) {
             std::fprintf(stderr, "\n%s: interrupted; stopping every element\n", name.c_str());
             Json ignored;
-            (void)client.Ask({{"op", "stop"}, {"topology", name}}, &ignored);
+            (void)client.Ask(control::ToJson(control::Stop{name}), &ignored);
             exit_code = kExitInterrupted;
             break;
           }
@@ -231,7 +231,7 @@ int Run(const RunOptions& options) {
             exit_code = kExitSoftware;
             break;
           }
-          if (!client.Ask({{"op", "status"}, {"topology", name}}, &status).ok()) {
+          if (!client.Ask(control::ToJson(control::StatusRequest{name}), &status).ok()) {
             std::fprintf(stderr, "error: the master stopped answering\n");
             exit_code = kExitUnavailable;
             break;
@@ -268,7 +268,7 @@ int Run(const RunOptions& options) {
           if (options.timeout_s > 0 && seconds > options.timeout_s) {
             std::fprintf(stderr, "\nerror: %s did not end within %d s; stopping it\n", name.c_str(), options.timeout_s);
             Json ignored;
-            (void)client.Ask({{"op", "stop"}, {"topology", name}}, &ignored);
+            (void)client.Ask(control::ToJson(control::Stop{name}), &ignored);
             exit_code = kExitTimedOut;
             break;
           }
@@ -277,7 +277,7 @@ int Run(const RunOptions& options) {
           // Stopped from here: wait for the elements to be gone so that the
           // summary and -o json say what happened, not the last sample.
           auto deadline = Clock::now() + std::chrono::seconds(6);
-          while (Clock::now() < deadline && client.Ask({{"op", "status"}, {"topology", name}}, &status).ok()) {
+          while (Clock::now() < deadline && client.Ask(control::ToJson(control::StatusRequest{name}), &status).ok()) {
             std::string state = status.value("state", "");
             bool all_gone = true;
             for (const Json& e : status["elements"]) {

@@ -10,10 +10,13 @@
 namespace datablox::cli {
 
 control::Json Submission::Request(const std::string& name) const {
-  control::Json request = {{"op", "submit"}, {"file", file}, {"text", text},
-                           {"absolute_paths", absolute_paths}, {"search_path", search_path}};
-  if (!name.empty()) request["name"] = name;
-  return request;
+  control::Submit request;
+  request.file = file;
+  request.text = text;
+  request.absolute_paths = control::Json(absolute_paths);
+  request.search_path = search_path;
+  if (!name.empty()) request.name = name;
+  return control::ToJson(request);
 }
 
 Status PrepareSubmission(const std::string& file, const std::string& text, Submission* out) {

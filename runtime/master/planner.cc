@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
 #include <map>
 
 namespace datablox {
@@ -36,9 +35,9 @@ control::PortPlan& PortOf(std::vector<control::PortPlan>& ports, const std::stri
 
 }  // namespace
 
-Status PlanTopology(const dsl::Topology& topology, const std::string& name, std::vector<NodeInfo>& nodes,
+Status PlanTopology(const dsl::Topology& topology, const std::string& name, Placement* placement,
                     std::vector<control::ElementPlan>* plans) {
-  if (nodes.empty()) return Status::Unavailable("no caretaker has joined the master");
+  if (placement->empty()) return Status::Unavailable("no caretaker has joined the master");
   std::map<std::string, size_t> index;
   plans->clear();
   for (const dsl::ElementDecl& decl : topology.elements) {
@@ -52,20 +51,8 @@ Status PlanTopology(const dsl::Topology& topology, const std::string& name, std:
     if (!restart_ok.ok()) return Status::Invalid(fmt::format("element '{}': {}", decl.name, restart_ok.message()));
     plan.restart_limit = PolicyInt(topology, decl.name, "restart_limit", plan.restart_limit);
     plan.backoff_ms = PolicyInt(topology, decl.name, "backoff_ms", plan.backoff_ms);
-    NodeInfo* node = nullptr;
-    if (!decl.node.empty()) {
-      for (NodeInfo& n : nodes) {
-        if (n.name == decl.node) node = &n;
-      }
-      if (!node) return Status::NotFound(fmt::format("element '{}' is placed on node '{}', which has not joined", decl.name, decl.node));
-    } else {
-      // The node with the fewest elements per core: spreads a topology out.
-      node = &*std::min_element(nodes.begin(), nodes.end(), [](const NodeInfo& a, const NodeInfo& b) {
-        return a.assigned * b.cores < b.assigned * a.cores;
-      });
-    }
-    ++node->assigned;
-    plan.node = node->name;
+    Status placed = placement->PlaceNew(decl.name, decl.node, &plan.node);
+    if (!placed.ok()) return placed;
     index[decl.name] = plans->size();
     plans->push_back(std::move(plan));
   }

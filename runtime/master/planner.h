@@ -8,22 +8,18 @@
 
 #include "datablox/status.h"
 #include "dsl/topology.h"
-#include "runtime/core/control.h"
+#include "runtime/core/control_protocol.h"
+#include "runtime/master/placement.h"
 
 namespace datablox {
-
-struct NodeInfo {
-  std::string name;
-  int cores = 1;
-  int assigned = 0;  // elements placed on it so far
-};
 
 constexpr int kDefaultQueue = 10000;  // logs in flight per link
 constexpr int kDefaultBatch = 100;    // logs per message
 
-// Fails when an element is pinned to a node that is not there, or a query
-// output is wired to more than one responder.
-Status PlanTopology(const dsl::Topology& topology, const std::string& name, std::vector<NodeInfo>& nodes,
+// Each element's node comes from `placement` (which counts it there).
+// Fails when no node has joined, an element is pinned to a node that is not
+// there, or a query output is wired to more than one responder.
+Status PlanTopology(const dsl::Topology& topology, const std::string& name, Placement* placement,
                     std::vector<control::ElementPlan>* plans);
 
 }  // namespace datablox

@@ -1,0 +1,115 @@
+// The master daemon's class, private to runtime/master: one object, one
+// ROUTER socket, one thread. Its methods live in one file per concern:
+//   loop.cc                the poll loop, dispatch by op, sending to nodes
+//   client_requests.cc     what the CLI asks (submit, status, stop, ...)
+//   caretaker_messages.cc  what the caretakers tell (join, heartbeat, an element's life)
+//   wiring.cc              telling elements where their outputs go
+//   node_loss.cc           a node gone silent: its elements placed elsewhere
+//   lifecycle.cc           a topology failing, stopping and settling
+//   registry_mapping.cc    the records to and from the registry's rows
+#pragma once
+
+#include <zmq.hpp>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "runtime/core/control.h"
+#include "runtime/core/log_limiter.h"
+#include "runtime/core/outbox.h"
+#include "runtime/master/master.h"
+#include "runtime/master/placement.h"
+#include "runtime/master/registry_store.h"
+#include "runtime/master/state.h"
+
+namespace datablox::master {
+
+class Master {
+ public:
+  explicit Master(const MasterOptions& options);
+  int Run();
+
+ private:
+  // loop.cc
+  void FromCaretaker(const std::string& peer, const Json& message);
+  void FromClient(const std::string& peer, const Json& message);
+  // Decodes `message`; a malformed one is counted and warned about, false.
+  template <class Message>
+  bool Decode(const std::string& peer, const Json& message, Message* out);
+  // Counts a dropped message and warns about it, rate-limited per kind of
+  // peer (a flood of garbage must not flood the log), its id escaped.
+  void Malformed(const std::string& peer, std::string_view why);
+  ElementRecord* Find(const std::string& id, TopologyRecord** topology);
+  bool SendToNode(const std::string& node, const Json& message, std::string key = "");
+  Outbox::TrySend SendToPeer(const std::string& peer);
+  int LiveElementsOn(const std::string& node) const;  // of every topology: its current load
+  Placement LiveNodes() const;                        // the live nodes and their load, in name order
+
+  // client_requests.cc
+  Json Submit(const control::Submit& request);
+  Json StatusOf(const std::string& topology) const;
+  Json List() const;
+  Json Events(const control::EventsRequest& request) const;
+  Json Kill(const std::string& topology, double wait_s);
+  Json NodesJson() const;
+  // `forward` (a handler or logs request with its request id) to the element's node.
+  void Relay(const std::string& client, const std::string& id, uint64_t request, const Json& forward);
+
+  // caretaker_messages.cc
+  void NodeSeen(const std::string& peer, const std::string& node_name, const control::NodeFigures& figures);
+  void Heartbeat(NodeRecord& node, const control::Heartbeat& message);
+  void Left(const std::string& peer, const std::string& node_name);
+  void Reply(const Json& reply, uint64_t request);
+  // The element a caretaker's message is about, its pid and stats taken;
+  // null when the message must be ignored (see there).
+  ElementRecord* Heard(const std::string& node_name, const std::string& id, int pid, const Json* stats,
+                       bool exited, TopologyRecord** topology);
+  void FromElement(const std::string& node_name, control::Op op, const Json& message, const std::string& peer);
+  void Exited(TopologyRecord& topology, ElementRecord& element, const control::Exited& message);
+
+  // wiring.cc
+  void Wire(TopologyRecord& topology);
+  void RewireUpstreams(TopologyRecord& topology, const std::string& moved);
+
+  // node_loss.cc
+  void CheckNodes();
+  void NodeDied(const std::string& node, const std::string& why);
+  void Move(TopologyRecord& topology, ElementRecord& element, Placement* placement);
+
+  // lifecycle.cc
+  void FailTopology(TopologyRecord& topology, const std::string& why);
+  void StopTopology(TopologyRecord& topology, TopologyState final_state);
+  void Settle(TopologyRecord& topology);
+
+  // registry_mapping.cc: written on every change of state, read back at start.
+  void Load();
+  void Save(const TopologyRecord& topology);
+  void Save(const TopologyRecord& topology, const ElementRecord& element);
+  void Event(const std::string& topology, const std::string& element, const std::string& what);
+
+  MasterOptions options_;
+  Clock::duration node_timeout_;
+  zmq::context_t zmq_{1};
+  std::unique_ptr<zmq::socket_t> socket_;
+  std::unique_ptr<RegistryStore> store_;
+  std::map<std::string, NodeRecord> nodes_;
+  std::map<std::string, TopologyRecord> topologies_;
+  std::map<uint64_t, std::string> waiters_;  // request id -> client peer (handler, logs)
+  uint64_t next_request_ = 1;
+  uint64_t malformed_ = 0;
+  LogLimiter warnings_;
+  bool shutdown_requested_ = false;
+  Clock::time_point started_ = Clock::now();
+};
+
+template <class Message>
+bool Master::Decode(const std::string& peer, const Json& message, Message* out) {
+  Status st = control::FromJson(message, out);
+  if (st.ok()) return true;
+  Malformed(peer, st.message());
+  return false;
+}
+
+}  // namespace datablox::master
