@@ -10,6 +10,7 @@
 
 #include "runtime/caretaker/caretaker_impl.h"
 #include "runtime/caretaker/spawn.h"
+#include "runtime/core/exit_codes.h"
 
 namespace datablox {
 namespace {
@@ -66,6 +67,11 @@ void Caretaker::Reap() {
     // An element that said it ended (or stopped) is done, whatever its exit
     // status: restarting it would run it again from the start.
     if (!(p.said_done() && WIFEXITED(status) && WEXITSTATUS(status) == 0)) p.last_exit = DescribeExit(status);
+    // A host exits kFailed only after its element failed (fail(), an
+    // exception): its "failed" message may still be on its way when the
+    // exit is reaped, and without this the element would be restarted as
+    // if it had crashed.
+    if (WIFEXITED(status) && WEXITSTATUS(status) == exit_code::kFailed) p.failed_on_purpose = true;
     RestartDecision decision = DecideRestart(p.restart, p.crashes_in_a_row, ExitFactsOf(p));
     if (decision.restarts()) {
       ScheduleRestart(p, decision);
