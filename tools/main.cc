@@ -13,7 +13,7 @@
 #include <filesystem>
 
 #include "runtime/caretaker/caretaker.h"
-#include "runtime/core/host.h"
+#include "runtime/host/host.h"
 #include "python/loader.h"
 #include "runtime/master/master.h"
 #include "dsl/suggest.h"
