@@ -1,7 +1,7 @@
-// The control plane: JSON messages over their own ZeroMQ sockets (never a
-// data socket), between the CLI, the master, the caretakers and the element
-// hosts, and the element plan they hand each other. The control plane is not
-// a hot path; readable messages beat compact ones here.
+// The control plane's sockets: JSON messages over their own ZeroMQ sockets
+// (never a data socket), between the CLI, the master, the caretakers and the
+// element hosts. The messages themselves, and the element plan they hand each
+// other, are declared in runtime/core/control_protocol.h.
 #pragma once
 
 #include <chrono>
@@ -9,15 +9,12 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
 #include <zmq.hpp>
 
-#include "datablox/spec.h"
 #include "datablox/status.h"
+#include "runtime/core/control_protocol.h"
 
 namespace datablox::control {
-
-using Json = nlohmann::json;
 
 // One frame of JSON on a DEALER socket, never waiting: false when the peer
 // is away and its queue is full (a master restarting): the control plane
@@ -59,45 +56,5 @@ inline constexpr std::string_view kHostTokenVariable = "DATABLOX_HOST_TOKEN";
 
 // The actual address a socket bound to `tcp://HOST:*` got.
 std::string LastEndpoint(zmq::socket_t& socket);
-
-Json ParamToJson(const ParamValue& value);
-ParamValue ParamFromJson(const Json& json);
-
-// ------------------------------------------------------------------ plan
-// What the master decides for one element, in two parts: what it needs to
-// bind its inputs (configure), and where its peers are (connect).
-
-struct LinkPlan {
-  std::string id;        // unique per receiving port: "src.out>keep.in"
-  std::string endpoint;  // the receiving port's address (filled at connect)
-  int window = 0;        // logs in flight on this link at most
-  int batch = 0;         // logs per message at most
-  bool check_schema = false;  // push: the receiver checks each log against its port's schema
-};
-
-struct PortPlan {
-  std::string port;
-  int window = 0;                  // push inputs: logs in flight per link
-  std::vector<LinkPlan> links;     // inputs: the links expected in; outputs: the links out
-};
-
-struct ElementPlan {
-  std::string topology;
-  std::string name;
-  std::string class_name;
-  std::string node;
-  std::map<std::string, ParamValue, std::less<>> params;
-  std::vector<PortPlan> push_in, push_out, query_in, query_out;
-  int query_timeout_ms = 5000;
-  // What the caretaker does when the element dies (policy restart,
-  // restart_limit, backoff_ms).
-  std::string restart = "on-failure";
-  int restart_limit = 5;
-  int backoff_ms = 100;
-  std::vector<std::string> search_path;  // where class loaders look (Python modules)
-};
-
-Json ToJson(const ElementPlan& plan);
-ElementPlan PlanFromJson(const Json& json);
 
 }  // namespace datablox::control

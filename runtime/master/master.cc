@@ -788,7 +788,7 @@ void Master::Exited(TopologyRecord& topology, ElementRecord& element, const Json
     element.state = ElementState::kFailed;
     element.last_exit = how;
     element.error = element.restarts > 0 ? fmt::format("{} after {} restarts", how, element.restarts) : how + " before ending";
-    if (element.plan.restart != "never" && element.restarts >= element.plan.restart_limit) {
+    if (element.plan.restart != control::RestartPolicy::kNever && element.restarts >= element.plan.restart_limit) {
       element.error += fmt::format(" (restart_limit {} reached)", element.plan.restart_limit);
     }
     FailTopology(topology, fmt::format("element '{}' ({}) {}", element.plan.name, element.plan.class_name, element.error));

@@ -47,7 +47,9 @@ Status PlanTopology(const dsl::Topology& topology, const std::string& name, std:
     plan.name = decl.name;
     plan.class_name = decl.class_name;
     plan.params = decl.params;
-    plan.restart = PolicyString(topology, decl.name, "restart", plan.restart);
+    std::string restart = PolicyString(topology, decl.name, "restart", std::string(control::RestartPolicyName(plan.restart)));
+    Status restart_ok = control::ParseRestartPolicy(restart, &plan.restart);  // the checker let only these through
+    if (!restart_ok.ok()) return Status::Invalid(fmt::format("element '{}': {}", decl.name, restart_ok.message()));
     plan.restart_limit = PolicyInt(topology, decl.name, "restart_limit", plan.restart_limit);
     plan.backoff_ms = PolicyInt(topology, decl.name, "backoff_ms", plan.backoff_ms);
     NodeInfo* node = nullptr;
@@ -71,7 +73,7 @@ Status PlanTopology(const dsl::Topology& topology, const std::string& name, std:
     control::ElementPlan& from = (*plans)[index.at(c.from.element)];
     control::ElementPlan& to = (*plans)[index.at(c.to.element)];
     control::LinkPlan link;
-    link.id = fmt::format("{}.{}>{}.{}", c.from.element, c.from.port, c.to.element, c.to.port);
+    link.id = control::LinkId{c.from.element, c.from.port, c.to.element, c.to.port}.ToString();
     if (c.kind == PortKind::kPush) {
       link.window = PolicyInt(topology, c.to.element, "queue", kDefaultQueue);
       link.batch = PolicyInt(topology, c.from.element, "batch", kDefaultBatch);

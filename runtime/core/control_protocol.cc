@@ -1,0 +1,262 @@
+#include "runtime/core/control_protocol.h"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <utility>
+
+#include "runtime/core/control_fields.h"
+
+namespace datablox::control {
+namespace {
+
+using detail::Fields;
+
+constexpr std::array<std::pair<Op, std::string_view>, 34> kOpNames = {{
+    {Op::kSubmit, "submit"},
+    {Op::kStatus, "status"},
+    {Op::kList, "list"},
+    {Op::kNodes, "nodes"},
+    {Op::kEvents, "events"},
+    {Op::kStop, "stop"},
+    {Op::kKill, "kill"},
+    {Op::kHandler, "handler"},
+    {Op::kLogs, "logs"},
+    {Op::kShutdown, "shutdown"},
+    {Op::kJoin, "join"},
+    {Op::kHeartbeat, "heartbeat"},
+    {Op::kLeft, "left"},
+    {Op::kSpawned, "spawned"},
+    {Op::kRestarting, "restarting"},
+    {Op::kExited, "exited"},
+    {Op::kHandlerReply, "handler_reply"},
+    {Op::kLogsReply, "logs_reply"},
+    {Op::kHeartbeatAck, "heartbeat_ack"},
+    {Op::kSpawn, "spawn"},
+    {Op::kConnect, "connect"},
+    {Op::kRewire, "rewire"},
+    {Op::kDrain, "drain"},
+    {Op::kKillElement, "kill_element"},
+    {Op::kHello, "hello"},
+    {Op::kBound, "bound"},
+    {Op::kStarted, "started"},
+    {Op::kLinkDone, "link_done"},
+    {Op::kStats, "stats"},
+    {Op::kEnded, "ended"},
+    {Op::kStopped, "stopped"},
+    {Op::kFailed, "failed"},
+    {Op::kConfigure, "configure"},
+    {Op::kBye, "bye"},
+}};
+
+}  // namespace
+
+Status FromJson(const Json& json, LinkPlan* link) {
+  return Fields(json, "link")
+      .Get("id", &link->id)
+      .Get("endpoint", &link->endpoint)
+      .Get("window", &link->window)
+      .Get("batch", &link->batch)
+      .Get("check_schema", &link->check_schema)
+      .status();
+}
+Json ToJson(const LinkPlan& link) {
+  return {{"id", link.id}, {"endpoint", link.endpoint}, {"window", link.window}, {"batch", link.batch},
+          {"check_schema", link.check_schema}};
+}
+Status FromJson(const Json& json, PortPlan* port) {
+  return Fields(json, "port").Get("port", &port->port).Get("window", &port->window).Get("links", &port->links).status();
+}
+Json ToJson(const PortPlan& port) {
+  Json links = Json::array();
+  for (const LinkPlan& link : port.links) links.push_back(ToJson(link));
+  return {{"port", port.port}, {"window", port.window}, {"links", links}};
+}
+namespace {
+Json ToJson(const std::vector<PortPlan>& ports) {
+  Json list = Json::array();
+  for (const PortPlan& port : ports) list.push_back(ToJson(port));
+  return list;
+}
+}  // namespace
+
+// ------------------------------------------------------------ operations
+
+std::string_view OpName(Op op) {
+  for (const auto& [each, name] : kOpNames) {
+    if (each == op) return name;
+  }
+  return "";
+}
+
+Op OpFromName(std::string_view name) {
+  for (const auto& [op, each] : kOpNames) {
+    if (each == name) return op;
+  }
+  return Op::kUnknown;
+}
+
+Status ReadOp(const Json& message, Op* op, std::string* name) {
+  *op = Op::kUnknown;
+  if (name) name->clear();
+  if (!message.is_object()) return Status::Invalid(fmt::format("a message must be an object, found {}", message.type_name()));
+  auto it = message.find("op");
+  if (it == message.end()) return Status::OK();
+  if (!it->is_string()) return Status::Invalid(fmt::format("'op' must be a string, found {}", it->type_name()));
+  const std::string& text = it->get_ref<const std::string&>();
+  if (name) *name = text;
+  *op = OpFromName(text);
+  return Status::OK();
+}
+
+// ------------------------------------------------------------ link ids
+
+std::string LinkId::ToString() const { return fmt::format("{}.{}>{}.{}", from_element, from_port, to_element, to_port); }
+
+Status ParseLinkId(std::string_view text, LinkId* id) {
+  size_t arrow = text.find('>');
+  auto bad = [&] { return Status::Invalid(fmt::format("link id '{}' is not ELEMENT.PORT>ELEMENT.PORT", text)); };
+  if (arrow == std::string_view::npos) return bad();
+  std::string_view from = text.substr(0, arrow), to = text.substr(arrow + 1);
+  size_t from_dot = from.find('.'), to_dot = to.find('.');
+  if (from_dot == std::string_view::npos || to_dot == std::string_view::npos) return bad();
+  LinkId parsed{std::string(from.substr(0, from_dot)), std::string(from.substr(from_dot + 1)),
+                std::string(to.substr(0, to_dot)), std::string(to.substr(to_dot + 1))};
+  if (parsed.from_element.empty() || parsed.from_port.empty() || parsed.to_element.empty() || parsed.to_port.empty()) {
+    return bad();
+  }
+  *id = std::move(parsed);
+  return Status::OK();
+}
+
+// ------------------------------------------------------------ restart policy
+
+std::string_view RestartPolicyName(RestartPolicy policy) {
+  switch (policy) {
+    case RestartPolicy::kOnFailure: return "on-failure";
+    case RestartPolicy::kAlways: return "always";
+    case RestartPolicy::kNever: return "never";
+  }
+  return "on-failure";
+}
+
+const std::vector<std::string>& RestartPolicyNames() {
+  static const std::vector<std::string> kNames = {"on-failure", "always", "never"};
+  return kNames;
+}
+
+Status ParseRestartPolicy(std::string_view name, RestartPolicy* policy) {
+  for (RestartPolicy each : {RestartPolicy::kOnFailure, RestartPolicy::kAlways, RestartPolicy::kNever}) {
+    if (RestartPolicyName(each) == name) {
+      *policy = each;
+      return Status::OK();
+    }
+  }
+  return Status::Invalid(fmt::format("restart policy \"{}\" is none of on-failure, always, never", name));
+}
+
+// ------------------------------------------------------------ the plan
+
+Json ParamToJson(const ParamValue& value) {
+  switch (value.kind) {
+    case ParamValue::Kind::kInt: return {{"int", value.i}};
+    case ParamValue::Kind::kFloat: return {{"float", value.f}};
+    case ParamValue::Kind::kString: return {{"string", value.s}};
+    case ParamValue::Kind::kBool: return {{"bool", value.b}};
+    case ParamValue::Kind::kList: {
+      Json items = Json::array();
+      for (const ParamValue& item : value.list) items.push_back(ParamToJson(item));
+      return {{"list", items}};
+    }
+  }
+  return nullptr;
+}
+
+Status ParamFromJson(const Json& json, ParamValue* value) {
+  if (!json.is_object()) return Status::Invalid(fmt::format("a parameter must be an object, found {}", json.type_name()));
+  auto wrong = [&](const char* kind, const char* expected) {
+    return Status::Invalid(fmt::format("parameter: '{}' must be {}, found {}", kind, expected, json[kind].type_name()));
+  };
+  if (json.contains("int")) {
+    if (!json["int"].is_number_integer()) return wrong("int", "an int");
+    *value = ParamValue::Int(json["int"].get<int64_t>());
+  } else if (json.contains("float")) {
+    if (!json["float"].is_number()) return wrong("float", "a number");
+    *value = ParamValue::Float(json["float"].get<double>());
+  } else if (json.contains("string")) {
+    if (!json["string"].is_string()) return wrong("string", "a string");
+    *value = ParamValue::String(json["string"].get<std::string>());
+  } else if (json.contains("bool")) {
+    if (!json["bool"].is_boolean()) return wrong("bool", "a bool");
+    *value = ParamValue::Bool(json["bool"].get<bool>());
+  } else {
+    std::vector<ParamValue> items;
+    if (json.contains("list")) {
+      if (!json["list"].is_array()) return wrong("list", "a list");
+      for (const Json& item : json["list"]) {
+        Status st = ParamFromJson(item, &items.emplace_back());
+        if (!st.ok()) return st;
+      }
+    }
+    *value = ParamValue::List(std::move(items));
+  }
+  return Status::OK();
+}
+
+Json ToJson(const ElementPlan& plan) {
+  Json params = Json::object();
+  for (const auto& [name, value] : plan.params) params[name] = ParamToJson(value);
+  return {{"topology", plan.topology},
+          {"name", plan.name},
+          {"class", plan.class_name},
+          {"node", plan.node},
+          {"params", params},
+          {"push_in", ToJson(plan.push_in)},
+          {"push_out", ToJson(plan.push_out)},
+          {"query_in", ToJson(plan.query_in)},
+          {"query_out", ToJson(plan.query_out)},
+          {"query_timeout_ms", plan.query_timeout_ms},
+          {"search_path", plan.search_path},
+          {"restart", RestartPolicyName(plan.restart)},
+          {"restart_limit", plan.restart_limit},
+          {"backoff_ms", plan.backoff_ms}};
+}
+
+Status FromJson(const Json& json, ElementPlan* plan) {
+  std::string restart(RestartPolicyName(plan->restart));
+  Json params = Json::object();
+  Fields fields(json, "plan");
+  fields.Get("topology", &plan->topology)
+      .Get("name", &plan->name)
+      .Get("class", &plan->class_name)
+      .Get("node", &plan->node)
+      .Get("params", &params)
+      .Get("push_in", &plan->push_in)
+      .Get("push_out", &plan->push_out)
+      .Get("query_in", &plan->query_in)
+      .Get("query_out", &plan->query_out)
+      .Get("query_timeout_ms", &plan->query_timeout_ms)
+      .Get("restart", &restart)
+      .Get("restart_limit", &plan->restart_limit)
+      .Get("backoff_ms", &plan->backoff_ms)
+      .Get("search_path", &plan->search_path);
+  if (Status st = fields.status(); !st.ok()) return st;
+  if (!params.is_object()) return Status::Invalid(fmt::format("plan: 'params' must be an object, found {}", params.type_name()));
+  for (const auto& [name, value] : params.items()) {
+    ParamValue param;
+    Status st = ParamFromJson(value, &param);
+    if (!st.ok()) return Status::Invalid(fmt::format("plan: 'params.{}': {}", name, st.message()));
+    plan->params[name] = std::move(param);
+  }
+  Status st = ParseRestartPolicy(restart, &plan->restart);
+  if (!st.ok()) return Status::Invalid(fmt::format("plan: 'restart': {}", st.message()));
+  return Status::OK();
+}
+
+ElementPlan PlanFromJson(const Json& json) {
+  ElementPlan plan;
+  (void)FromJson(json, &plan);
+  return plan;
+}
+
+}  // namespace datablox::control
