@@ -15,7 +15,7 @@ void ElementHost::WaitUntil(Clock::time_point deadline) {
     CheckStop();
     control::Poll(&item, 1, control::TimeoutUntil(deadline, Milliseconds(100)));
     if (item.revents & ZMQ_POLLIN) HandleControl();
-    if (Clock::now() >= next_stats_) ReportStats("stats");
+    if (Clock::now() >= next_stats_) ReportStats();
   }
   busy_ -= Clock::now() - t0;  // waiting on purpose is not work
 }

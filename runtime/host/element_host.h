@@ -26,6 +26,7 @@
 #include "datablox/element.h"
 #include "runtime/core/arena.h"
 #include "runtime/core/control.h"
+#include "runtime/core/control_protocol.h"
 #include "runtime/core/exit_codes.h"
 #include "runtime/core/host_context.h"
 #include "runtime/host/host.h"
@@ -40,11 +41,11 @@ using control::Json;
 // Wall-clock milliseconds since the epoch (stats.cc).
 int64_t UnixMs();
 
-// What the caretaker's configure message says.
+// What the caretaker's configure message says, as the host uses it.
 struct Assignment {
   control::ElementPlan plan;
-  Json bind = Json::object();  // a restart: port -> the address its peers already know
-  bool restarted = false;      // the caretaker restarted this element
+  control::Endpoints bind;  // a restart: port -> the address its peers already know
+  bool restarted = false;   // the caretaker restarted this element
   std::set<std::string> ended_links;  // inputs that ended for good in an earlier life
 };
 
@@ -84,23 +85,24 @@ class ElementHost final : public detail::HostContext {
 
   // control_channel.cc
   Status AwaitPlan(Assignment* assignment);
-  void SendBound(const Json& endpoints);
+  void SendBound(const control::Endpoints& endpoints);
   void SendFailed(const std::string& error, bool with_stats);
   void SendStarted();
   void AwaitGoodbye();
   Status AwaitWiring(control::ElementPlan* wiring);
   void HandleControl();
   void HandleControlMessage(const Json& message);
-  Json AnswerHandler(const Json& request) const;
+  control::HandlerReply AnswerHandler(const control::HandlerRequest& request) const;
   void SendLinkDone(const std::string& link_id);
-  void ReportStats(const char* op);
+  void ReportStats();  // every kStatsPeriod, and at the start of the end
+  void ReportEnded();  // the last word at a normal end
   void CheckStop();
   [[noreturn]] void ExitNow(int code);
   // setup.cc
-  Status SetUp(const Assignment& assignment, Json* endpoints);
+  Status SetUp(const Assignment& assignment, control::Endpoints* endpoints);
   // wiring.cc
   Status Connect(const control::ElementPlan& wiring);
-  void Rewire(const Json& links);
+  void Rewire(const std::map<std::string, std::string>& links);
   void BuildPollSet();
   // event_loop.cc
   void Loop();

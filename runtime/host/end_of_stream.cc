@@ -25,7 +25,7 @@ void ElementHost::AdvanceEnd() {
       q.end_sent = true;
     }
     phase_ = Phase::kEnding;
-    ReportStats("stats");
+    ReportStats();
   }
   if (phase_ == Phase::kEnding) {
     // END is acknowledged, and every log done with downstream, before

@@ -16,7 +16,7 @@ int ElementHost::Run() {
   try {
     Assignment assignment;
     st = AwaitPlan(&assignment);
-    Json endpoints;
+    control::Endpoints endpoints;
     if (st.ok()) st = SetUp(assignment, &endpoints);
     if (st.ok()) SendBound(endpoints);
   } catch (const zmq::error_t& e) {
@@ -53,7 +53,7 @@ int ElementHost::Run() {
     SendFailed(failure_.message(), /*with_stats=*/true);
     return exit_code::kFailed;
   }
-  ReportStats("ended");
+  ReportEnded();
   AwaitGoodbye();
   return exit_code::kOk;
 }
@@ -110,7 +110,7 @@ void ElementHost::Loop() {
     }
     ProbeSilentReceivers(now);
     AdvanceEnd();
-    if (now >= next_stats_) ReportStats("stats");
+    if (now >= next_stats_) ReportStats();
   }
 }
 

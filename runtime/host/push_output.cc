@@ -74,7 +74,7 @@ void ElementHost::WaitForCredit(OutLink& link, int64_t needed) {
     control::Poll(items, 2, Milliseconds(100));
     if (items[0].revents & ZMQ_POLLIN) DrainOutLink(link);
     if (items[1].revents & ZMQ_POLLIN) HandleControl();
-    if (Clock::now() >= next_stats_) ReportStats("stats");
+    if (Clock::now() >= next_stats_) ReportStats();
   }
   blocked_ += Clock::now() - t0;
 }

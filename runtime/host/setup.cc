@@ -21,12 +21,12 @@ const control::PortPlan* FindPortPlan(const std::vector<control::PortPlan>& plan
 
 }  // namespace
 
-Status ElementHost::SetUp(const Assignment& assignment, Json* endpoints) {
+Status ElementHost::SetUp(const Assignment& assignment, control::Endpoints* endpoints) {
   plan_ = assignment.plan;
   restarted_ = assignment.restarted;
-  const Json& previous = assignment.bind;
   auto bind = [&](zmq::socket_t& socket, const std::string& port) {
-    std::string want = previous.value(port, "");
+    auto previous = assignment.bind.find(port);
+    std::string want = previous == assignment.bind.end() ? "" : previous->second;
     if (!want.empty()) {
       try {
         socket.bind(want);
@@ -56,7 +56,7 @@ Status ElementHost::SetUp(const Assignment& assignment, Json* endpoints) {
   st = element_->configure(params);
   if (!st.ok()) return st;
 
-  *endpoints = Json::object();
+  endpoints->clear();
   for (const PortSpec* port : spec_->ports_of(PortKind::kPush, PortDirection::kIn)) {
     InPort in;
     in.name = port->name;

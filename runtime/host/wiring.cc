@@ -64,12 +64,16 @@ Status ElementHost::Connect(const control::ElementPlan& wiring) {
   return Status::OK();
 }
 
-void ElementHost::Rewire(const Json& links) {
+void ElementHost::Rewire(const std::map<std::string, std::string>& links) {
+  auto new_endpoint = [&links](const std::string& link_id) -> std::string {
+    auto it = links.find(link_id);
+    return it == links.end() ? "" : it->second;
+  };
   // A receiver moved (its node died and it was placed elsewhere): what was
   // queued for the old address is dropped with it, and the new receiver's
   // resync brings back everything it has not acked.
   for (OutLink* link : all_out_links_) {
-    std::string endpoint = links.value(link->id, "");
+    std::string endpoint = new_endpoint(link->id);
     if (endpoint.empty() || endpoint == link->endpoint) continue;
     try {
       link->socket->disconnect(link->endpoint);
@@ -80,7 +84,7 @@ void ElementHost::Rewire(const Json& links) {
     link->endpoint = endpoint;
   }
   for (QueryOut& q : query_outs_) {
-    std::string endpoint = links.value(q.link_id, "");
+    std::string endpoint = new_endpoint(q.link_id);
     if (!q.socket || endpoint.empty() || endpoint == q.endpoint) continue;
     try {
       q.socket->disconnect(q.endpoint);
