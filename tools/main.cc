@@ -14,7 +14,7 @@
 #include <filesystem>
 
 #include "runtime/caretaker/caretaker.h"
-#include "runtime/core/host.h"
+#include "runtime/host/host.h"
 #include "runtime/core/plugin_path.h"
 #include "python/loader.h"
 #include "runtime/master/master.h"

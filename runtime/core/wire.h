@@ -22,7 +22,8 @@
 // which is how a restarted receiver loses nothing; the receiver drops what
 // it has seen already by offset, which is how a replay duplicates nothing.
 // `marks` carry the receiver's own output positions at `acked` (see
-// host.cc: a restarted element continues its output streams from there).
+// runtime/host/push_input.cc: a restarted element continues its output
+// streams from there).
 //
 // A batch is valid msgpack after its ten header bytes (an array of bins,
 // each bin one log's msgpack map), so any msgpack tool can read it, and the

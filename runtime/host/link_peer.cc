@@ -1,4 +1,4 @@
-#include "runtime/core/link_peer.h"
+#include "runtime/host/link_peer.h"
 
 #include <algorithm>
 

@@ -18,8 +18,9 @@ struct HostOptions {
   int parent = 0;  // the caretaker's pid: the host dies with it (0: no such tie)
 };
 
-// Returns the process exit status: 0 ended (or stopped), 1 the element
-// failed, 2 the host could not get or follow its plan.
+// Returns the process exit status (runtime/core/exit_codes.h): kOk ended
+// (or stopped), kFailed the element failed, kPlanFailed the host could not
+// get or follow its plan, kParentGone the caretaker died first.
 int RunElementHost(const HostOptions& options);
 
 }  // namespace datablox

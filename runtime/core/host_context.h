@@ -1,0 +1,59 @@
+// What an element acts through: the element host implements this interface,
+// and Element's and Responder's members (element.cc) call it. An interface,
+// so that runtime/core (and the public API's implementation) does not
+// depend on the host; the host's class is final, so a call costs one
+// indirect jump and nothing more.
+//
+// Private to datablox: element authors see only include/datablox/element.h.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "datablox/element.h"
+
+namespace datablox::detail {
+
+class HostContext {
+ public:
+  virtual ~HostContext() = default;
+
+  // --- What Element's protected members do (see element.h). ---------------
+  virtual void Emit(int port, std::string_view log) = 0;
+  virtual void Ask(int port, std::string_view request, Milliseconds timeout, ReplyCallback done) = 0;
+  virtual int SetTimer(Milliseconds delay, Milliseconds period) = 0;
+  virtual void CancelTimer(int id) = 0;
+  virtual void WaitUntil(std::chrono::steady_clock::time_point deadline) = 0;
+  virtual void AddHandler(std::string name, std::function<std::string()> read,
+                          std::function<Status(std::string_view)> write) = 0;
+  virtual void Fail(const Status& why) = 0;
+  virtual void Reject(std::string_view why) = 0;
+  virtual bool Connected(int push_out) const = 0;
+  virtual const ClassSpec* spec() const = 0;
+  virtual InputPosition BatchPosition() const = 0;
+  virtual bool restarted() const = 0;
+  // Sends `frame` (a reply or an error) to the requester `peer` of query input `port`.
+  virtual void Answer(int port, const std::string& peer, std::string_view frame) = 0;
+
+  // --- For the host: what only a friend of Element and Responder may set. --
+  static void Attach(Element* element, HostContext* context, const std::string& name) {
+    element->context_ = context;
+    element->name_ = name;
+  }
+  static Responder MakeResponder(HostContext* context, int port, std::string peer, uint64_t id) {
+    Responder r;
+    r.context_ = context;
+    r.port_ = port;
+    r.peer_ = std::move(peer);
+    r.request_id_ = id;
+    r.answered_ = std::make_shared<bool>(false);
+    return r;
+  }
+};
+
+}  // namespace datablox::detail

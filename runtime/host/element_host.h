@@ -1,0 +1,190 @@
+// The element host: runs one element in this process (see host.h).
+//
+// One class, its members defined by concern in the files of this folder:
+//   control_channel.cc  every message to and from the caretaker
+//   setup.cc            the plan: the class, its parameters, binding the inputs
+//   wiring.cc           connecting the outputs, rewiring them, the poll set
+//   event_loop.cc       Run() and the poll loop
+//   push_input.cc       draining push inputs: batches, resumes, END, credit
+//   push_output.cc      emit, batching, credit waits, replays
+//   queries.cc          query inputs and outputs
+//   end_of_stream.cc    the end phases: flush, END, wait for every ack
+//   stats.cc            the load the caretaker reads; malformed and rejected input
+//   element_host.cc     the rest of what an element calls (timers, handlers, ...)
+// The decisions of a link, and the timers, are socket-free classes
+// (in_link.h, out_link.h, timer_queue.h) with unit tests beside them.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <zmq.hpp>
+
+#include "datablox/element.h"
+#include "runtime/core/arena.h"
+#include "runtime/core/control.h"
+#include "runtime/core/control_protocol.h"
+#include "runtime/core/exit_codes.h"
+#include "runtime/core/host_context.h"
+#include "runtime/host/host.h"
+#include "runtime/host/ports.h"
+#include "runtime/host/timer_queue.h"
+#include "runtime/host/timing.h"
+
+namespace datablox::host {
+
+using control::Json;
+
+// Wall-clock milliseconds since the epoch (stats.cc).
+int64_t UnixMs();
+
+// What the caretaker's configure message says, as the host uses it.
+struct Assignment {
+  control::ElementPlan plan;
+  control::Endpoints bind;  // a restart: port -> the address its peers already know
+  bool restarted = false;   // the caretaker restarted this element
+  std::set<std::string> ended_links;  // inputs that ended for good in an earlier life
+};
+
+class ElementHost final : public detail::HostContext {
+ public:
+  explicit ElementHost(const HostOptions& options) : options_(options) {}
+  // Returns the process exit status (exit_codes.h).
+  int Run();
+
+  // --- detail::HostContext: what the element calls. ------------------------
+  void Emit(int port, std::string_view log) override;
+  void Ask(int port, std::string_view request, Milliseconds timeout, ReplyCallback done) override;
+  int SetTimer(Milliseconds delay, Milliseconds period) override;
+  void CancelTimer(int id) override;
+  void WaitUntil(Clock::time_point deadline) override;
+  void AddHandler(std::string name, std::function<std::string()> read,
+                  std::function<Status(std::string_view)> write) override;
+  void Fail(const Status& why) override;
+  void Reject(std::string_view why) override;
+  void Answer(int port, const std::string& peer, std::string_view frame) override;
+  bool Connected(int push_out) const override;
+  const ClassSpec* spec() const override { return spec_; }
+  InputPosition BatchPosition() const override;
+  bool restarted() const override { return restarted_; }
+
+ private:
+  enum class Phase { kRunning, kEnding, kDone };
+  struct PendingRequest {
+    int port = 0;
+    ReplyCallback done;
+    Clock::time_point deadline;
+  };
+  struct Handler {
+    std::function<std::string()> read;
+    std::function<Status(std::string_view)> write;
+  };
+
+  // control_channel.cc
+  Status AwaitPlan(Assignment* assignment);
+  void SendBound(const control::Endpoints& endpoints);
+  void SendFailed(const std::string& error, bool with_stats);
+  void SendStarted();
+  void AwaitGoodbye();
+  Status AwaitWiring(control::ElementPlan* wiring);
+  void HandleControl();
+  void HandleControlMessage(const Json& message);
+  control::HandlerReply AnswerHandler(const control::HandlerRequest& request) const;
+  void SendLinkDone(const std::string& link_id);
+  void ReportStats();  // every kStatsPeriod, and at the start of the end
+  void ReportEnded();  // the last word at a normal end
+  void CheckStop();
+  [[noreturn]] void ExitNow(int code);
+  // setup.cc
+  Status SetUp(const Assignment& assignment, control::Endpoints* endpoints);
+  // wiring.cc
+  Status Connect(const control::ElementPlan& wiring);
+  void Rewire(const std::map<std::string, std::string>& links);
+  void BuildPollSet();
+  // event_loop.cc
+  void Loop();
+  Clock::time_point NextWake() const;
+  void FireTimers();
+  // push_input.cc
+  bool DrainInput(InPort& port, int index);
+  void ProcessBatch(InPort& port, int index, const std::string& link_id, InLinkState& in, std::string_view bytes);
+  void Resume(InPort& port, InLinkState& in, const wire::Position& from);
+  void EndOf(InPort& port, InLinkState& in, std::string_view bytes);
+  void ReleaseAllHolds();
+  void Grant(InPort& port, const std::string& link_id, InLinkState& in, bool remainder);
+  void GrantRemainders(InPort& port, Clock::time_point now);
+  void AskResyncs(Clock::time_point now);
+  bool InputsDone() const;
+  // push_output.cc
+  void SendBatch(OutLink& link);
+  void SendFrame(OutLink& link, const std::shared_ptr<std::string>& bytes);
+  void SendResume(OutLink& link);
+  void SendEnd(OutLink& link);
+  void WaitForCredit(OutLink& link, int64_t needed);
+  void DrainOutLink(OutLink& link);
+  void ProbeSilentReceivers(Clock::time_point now);
+  void FlushPartials(bool all_of_them);
+  // queries.cc
+  bool DrainQueryIn(QueryIn& port, int index);
+  void DrainQueryOut(QueryOut& port);
+  void ExpireRequests();
+  // end_of_stream.cc
+  void AdvanceEnd();
+  // stats.cc
+  Json Stats() const;
+  void Malformed(std::string_view where, const Status& why);
+
+  HostOptions options_;
+  zmq::context_t zmq_{1};
+  std::unique_ptr<zmq::socket_t> control_;
+  control::ElementPlan plan_;
+  const ClassSpec* spec_ = nullptr;
+  std::shared_ptr<Element> element_;
+
+  std::vector<InPort> inputs_;
+  std::vector<OutPort> outputs_;
+  std::vector<QueryIn> query_ins_;
+  std::vector<QueryOut> query_outs_;
+  std::vector<OutLink*> all_out_links_;
+  std::vector<OutLinkState*> out_states_;  // the same links' states, for the inputs' holds
+
+  std::vector<zmq::pollitem_t> poll_items_;
+  detail::Arena arena_;
+  std::vector<Log> batch_logs_;
+  // The batch on_batch is handling: for batch_position(), built on demand.
+  const std::string* batch_link_ = nullptr;
+  uint64_t batch_stream_ = 0, batch_first_ = 0, batch_end_ = 0;
+  bool restarted_ = false;  // the caretaker restarted us: durable sinks continue
+
+  std::map<uint64_t, PendingRequest> pending_;
+  uint64_t next_request_id_ = 1;
+  TimerQueue timers_;
+  std::map<std::string, Handler, std::less<>> handlers_;
+  bool handlers_checked_ = false;  // against the spec, once start() returned
+  std::vector<std::string> HandlerNames() const;
+
+  Phase phase_ = Phase::kRunning;
+  bool adoption_decided_ = false;  // a restarted element continues its old output streams (or not)
+  size_t input_links_ = 0;
+  bool production_done_ = false;
+  Clock::time_point produce_at_;
+  bool inputs_ended_called_ = false;
+  Status failure_;
+  int in_hook_ = 0;  // HookScope depth: inside an element's hook when > 0
+
+  // Load, as the caretaker and the status show it.
+  uint64_t logs_in_ = 0, logs_out_ = 0, batches_in_ = 0, batches_out_ = 0;
+  uint64_t malformed_ = 0, rejected_ = 0, dropped_unconnected_ = 0;
+  uint64_t queries_in_ = 0, queries_out_ = 0, replies_late_ = 0, query_errors_ = 0;
+  uint64_t duplicates_ = 0, stale_ = 0, resumes_ = 0, undeliverable_ = 0;
+  int64_t started_unix_ms_ = UnixMs(), first_in_unix_ms_ = 0;
+  Clock::duration blocked_{0}, busy_{0};
+  Clock::time_point started_ = Clock::now();
+  Clock::time_point next_stats_ = Clock::now();
+  Clock::time_point last_malformed_log_{};
+};
+
+}  // namespace datablox::host

@@ -1,0 +1,55 @@
+// The end of an element, in phases. Running: once every input has ended and
+// production is done, on_inputs_ended(), then (no reply pending) flush and
+// END on every output. Ending: once every END is acked and every log done
+// with downstream, and our own senders heard we are done with theirs, and
+// every requester said END: done, and the process exits.
+#include "runtime/host/element_host.h"
+#include "runtime/host/hook_scope.h"
+
+namespace datablox::host {
+
+void ElementHost::AdvanceEnd() {
+  if (phase_ == Phase::kRunning) {
+    if (!InputsDone() || !production_done_) return;
+    if (!inputs_ended_called_) {
+      inputs_ended_called_ = true;
+      HookScope hook(in_hook_);
+      element_->on_inputs_ended();
+    }
+    if (!pending_.empty() || !failure_.ok()) return;  // replies may still emit
+    for (OutLink* link : all_out_links_) SendBatch(*link);
+    for (OutLink* link : all_out_links_) SendEnd(*link);
+    for (QueryOut& q : query_outs_) {
+      if (!q.socket) continue;
+      q.socket->send(zmq::buffer(wire::End(0, 0)), zmq::send_flags::none);
+      q.end_sent = true;
+    }
+    phase_ = Phase::kEnding;
+    ReportStats();
+  }
+  if (phase_ == Phase::kEnding) {
+    // END is acknowledged, and every log done with downstream, before
+    // anything closes: until then a receiver that restarts needs our replay.
+    for (OutLink* link : all_out_links_) {
+      if (!link->state.done()) return;
+    }
+    // And our own senders hear that we are done with all they sent.
+    for (InPort& port : inputs_) {
+      for (auto& [id, in] : port.links) {
+        if (!in.known()) continue;
+        Grant(port, id, in, /*remainder=*/true);
+        if (in.granted() < in.expect()) return;
+      }
+    }
+    for (QueryOut& q : query_outs_) {
+      if (q.socket && !q.end_acked) return;
+    }
+    // A responder stays up while any requester may still ask.
+    for (QueryIn& q : query_ins_) {
+      if (!q.done()) return;
+    }
+    phase_ = Phase::kDone;
+  }
+}
+
+}  // namespace datablox::host

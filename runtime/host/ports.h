@@ -1,0 +1,66 @@
+// The host's ports: the sockets, and per link the socket-free state that
+// decides what goes over them (in_link.h, out_link.h).
+#pragma once
+
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <zmq.hpp>
+
+#include "runtime/core/schema_check.h"
+#include "runtime/host/in_link.h"
+#include "runtime/host/out_link.h"
+#include "runtime/host/timing.h"
+
+namespace datablox::host {
+
+// A push input: one ROUTER, and the upstream links the plan expects on it.
+struct InPort {
+  std::string name;
+  std::unique_ptr<zmq::socket_t> socket;
+  uint32_t grant_every = 1;  // credit goes back in chunks of this many logs
+  SchemaCheck schema;        // what this port requires of the logs of unchecked links
+  std::map<std::string, InLinkState, std::less<>> links;
+  size_t ended = 0;
+  bool done() const { return ended >= links.size(); }
+};
+
+// One downstream link of a push output: a DEALER of its own.
+struct OutLink {
+  OutLink(std::string link_id, std::string to, uint32_t window, uint32_t batch_max, uint64_t stream)
+      : id(std::move(link_id)), endpoint(std::move(to)), state(window, batch_max, stream) {}
+  std::string id;
+  std::string endpoint;
+  std::unique_ptr<zmq::socket_t> socket;
+  OutLinkState state;
+  Clock::time_point first_pending;  // when the batch being built got its first log
+  Clock::time_point last_heard = Clock::now(), last_probe{};
+};
+
+struct OutPort {
+  std::string name;
+  std::vector<std::unique_ptr<OutLink>> links;
+};
+
+// A query input: one ROUTER; it stays up while any requester may still ask.
+struct QueryIn {
+  std::string name;
+  std::unique_ptr<zmq::socket_t> socket;
+  std::set<std::string, std::less<>> expected;  // requester links the plan expects
+  std::set<std::string, std::less<>> ended;
+  bool done() const { return ended.size() >= expected.size(); }
+};
+
+// A query output: one DEALER to the responder (null when unconnected).
+struct QueryOut {
+  std::string name;
+  std::string link_id, endpoint;
+  std::unique_ptr<zmq::socket_t> socket;
+  bool end_sent = false;
+  bool end_acked = false;
+};
+
+}  // namespace datablox::host

@@ -1,0 +1,170 @@
+// Queries: requests in on each query input (answered through a Responder,
+// now or later), requests out on each query output with their deadlines,
+// and the END each requester sends when it is done asking.
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "runtime/host/element_host.h"
+#include "runtime/host/hook_scope.h"
+#include "runtime/host/link_peer.h"
+
+namespace datablox::host {
+
+namespace {
+
+// Reads and drops the remaining parts of a multipart message.
+void DropRest(zmq::socket_t& socket, const zmq::message_t& last) {
+  bool more = last.more();
+  while (more) {
+    zmq::message_t extra;
+    if (!socket.recv(extra, zmq::recv_flags::dontwait)) return;
+    more = extra.more();
+  }
+}
+
+}  // namespace
+
+bool ElementHost::DrainQueryIn(QueryIn& port, int index) {
+  for (int n = 0; n < kDrainPerSocket; ++n) {
+    zmq::message_t peer, frame;
+    if (!port.socket->recv(peer, zmq::recv_flags::dontwait)) return true;
+    if (!peer.more()) {
+      Malformed(port.name, Status::Invalid("message without a body"));
+      continue;
+    }
+    (void)port.socket->recv(frame, zmq::recv_flags::none);
+    if (frame.more()) {
+      // A request is [peer][frame]: a part more would be read as the next
+      // message's peer, and that peer would get this one's reply.
+      DropRest(*port.socket, frame);
+      Malformed(port.name, Status::Invalid("message with extra parts"));
+      continue;
+    }
+    std::string peer_id = peer.to_string();
+    std::string_view bytes = frame.to_string_view();
+    wire::Kind kind;
+    Status st = wire::ReadHeader(bytes, &kind);
+    if (st.ok() && kind == wire::Kind::kEnd) {
+      port.ended.insert(std::string(LinkPeer::LinkOf(peer_id)));  // the requester's link, whichever life
+      try {
+        port.socket->send(zmq::buffer(peer_id), zmq::send_flags::sndmore);
+        port.socket->send(zmq::buffer(wire::EndAck()), zmq::send_flags::dontwait);
+      } catch (const zmq::error_t&) {
+      }
+      continue;
+    }
+    uint64_t id = 0;
+    std::string_view body;
+    if (st.ok() && kind != wire::Kind::kRequest) st = Status::Invalid("unexpected frame kind on a query input");
+    if (st.ok()) st = wire::ReadAddressed(bytes, &id, &body);
+    if (!st.ok()) {
+      Malformed(port.name, st);
+      continue;
+    }
+    ++queries_in_;
+    arena_.clear();
+    Log request(body.data(), body.size(), &arena_);
+    Responder responder = MakeResponder(this, index, peer_id, id);
+    if (!request.valid()) {
+      Malformed(port.name, Status::Invalid("request is not a msgpack map"));
+      responder.error("malformed request: not a msgpack map");
+      continue;
+    }
+    auto t0 = Clock::now();
+    {
+      HookScope hook(in_hook_);
+      element_->on_query(index, request, responder);
+    }
+    busy_ += Clock::now() - t0;
+  }
+  return true;
+}
+
+void ElementHost::Answer(int port_index, const std::string& peer, std::string_view frame) {
+  QueryIn& port = query_ins_.at(port_index);
+  try {
+    port.socket->send(zmq::buffer(peer), zmq::send_flags::sndmore);
+    port.socket->send(zmq::buffer(frame), zmq::send_flags::none);
+  } catch (const zmq::error_t& e) {
+    ++query_errors_;
+    spdlog::warn("[{}] reply to '{}' undeliverable: {}", plan_.name, peer, e.what());
+  }
+}
+
+void ElementHost::Ask(int port, std::string_view request, Milliseconds timeout, ReplyCallback done) {
+  if (port < 0 || port >= static_cast<int>(query_outs_.size()) || !query_outs_[port].socket) {
+    Reply reply;
+    reply.status = Status::Unavailable(fmt::format("query output {} is not connected", port));
+    done(std::move(reply));
+    return;
+  }
+  uint64_t id = next_request_id_++;
+  pending_[id] = PendingRequest{port, std::move(done), Clock::now() + timeout};
+  ++queries_out_;
+  query_outs_[port].socket->send(zmq::buffer(wire::Request(id, request)), zmq::send_flags::none);
+}
+
+void ElementHost::DrainQueryOut(QueryOut& port) {
+  for (int n = 0; n < kDrainPerSocket; ++n) {
+    zmq::message_t frame;
+    if (!port.socket->recv(frame, zmq::recv_flags::dontwait)) return;
+    std::string_view bytes = frame.to_string_view();
+    wire::Kind kind;
+    Status st = wire::ReadHeader(bytes, &kind);
+    if (st.ok() && kind == wire::Kind::kEndAck) {
+      port.end_acked = true;
+      continue;
+    }
+    uint64_t id = 0;
+    std::string_view body;
+    if (st.ok() && kind != wire::Kind::kReply && kind != wire::Kind::kError) {
+      st = Status::Invalid("unexpected frame kind on a query output");
+    }
+    if (st.ok()) st = wire::ReadAddressed(bytes, &id, &body);
+    if (!st.ok()) {
+      Malformed(port.name, st);
+      continue;
+    }
+    auto it = pending_.find(id);
+    if (it == pending_.end()) {
+      ++replies_late_;  // it timed out already: its callback has run
+      continue;
+    }
+    PendingRequest request = std::move(it->second);
+    pending_.erase(it);
+    Reply reply;
+    if (kind == wire::Kind::kReply) {
+      reply.log = OwnedLog(std::string(body));
+      if (!reply.log.log().valid()) reply.status = Status::Invalid("malformed reply: not a msgpack map");
+    } else {
+      ++query_errors_;
+      reply.status = Status::Invalid(std::string(body));
+    }
+    auto t0 = Clock::now();
+    {
+      HookScope hook(in_hook_);
+      request.done(std::move(reply));
+    }
+    busy_ += Clock::now() - t0;
+  }
+}
+
+void ElementHost::ExpireRequests() {
+  if (pending_.empty()) return;
+  Clock::time_point now = Clock::now();
+  for (auto it = pending_.begin(); it != pending_.end();) {
+    if (it->second.deadline > now) {
+      ++it;
+      continue;
+    }
+    PendingRequest request = std::move(it->second);
+    it = pending_.erase(it);
+    ++query_errors_;
+    Reply reply;
+    reply.status = Status::Timeout(fmt::format("no reply on '{}' in time", query_outs_[request.port].name));
+    HookScope hook(in_hook_);
+    request.done(std::move(reply));
+  }
+}
+
+}  // namespace datablox::host
