@@ -92,11 +92,11 @@ Topology LoadText(const std::string& text, const std::string& path, const CheckO
   return topology;
 }
 
-CheckOptions RegistryCheckOptions(std::vector<std::string> known_nodes) {
+CheckOptions ClassTableCheckOptions(std::vector<std::string> known_nodes) {
   CheckOptions options;
-  options.find_class = [](std::string_view c) { return Registry::Global().find(c); };
-  for (const ClassSpec* spec : Registry::Global().all()) options.class_names.push_back(spec->name);
-  options.class_load_error = [](std::string_view c) { return Registry::Global().load_error(c); };
+  options.find_class = [](std::string_view c) { return ClassTable::Global().find(c); };
+  for (const ClassSpec* spec : ClassTable::Global().all()) options.class_names.push_back(spec->name);
+  options.class_load_error = [](std::string_view c) { return ClassTable::Global().load_error(c); };
   options.known_nodes = std::move(known_nodes);
   return options;
 }

@@ -30,9 +30,9 @@ struct CheckOptions {
   std::function<std::string(std::string_view class_name)> class_load_error;
 };
 
-// Options that look classes up in a registry (and suggest its names for a
+// Options that look classes up in a class table (and suggest its names for a
 // misspelt one), with the given nodes known.
-CheckOptions RegistryCheckOptions(std::vector<std::string> known_nodes = {});
+CheckOptions ClassTableCheckOptions(std::vector<std::string> known_nodes = {});
 
 // Fills default ports, then appends every error of the topology to `errors`.
 void Check(Topology& topology, const CheckOptions& options, std::vector<Diagnostic>* errors);

@@ -134,15 +134,15 @@ Status LoadClass(std::string_view class_name, ClassSpec* spec) {
     return Status::Invalid("a Python class is named py:module.Class (or py:package.module.Class)");
   }
   try {
-    // In the registry's order, ahead of everything else: the topology's own
+    // In the class table's order, ahead of everything else: the topology's own
     // folder first, then DATABLOX_PYTHONPATH's, then the datablox package's.
     py::list path = py::module_::import("sys").attr("path");
     int position = 0;
-    for (const std::string& folder : Registry::Global().search_path()) {
+    for (const std::string& folder : ClassTable::Global().search_path()) {
       while (path.contains(folder)) path.attr("remove")(folder);
       path.attr("insert")(position++, folder);
     }
-    // Read from its file every time the registry asks (a master asks again
+    // Read from its file every time the class table asks (a master asks again
     // on each submit): an edited class is seen, and a module of the same
     // name in another topology's folder is not taken for this one.
     ForgetModule(dotted.substr(0, dot));
@@ -200,6 +200,6 @@ Status LoadClass(std::string_view class_name, ClassSpec* spec) {
 
 }  // namespace
 
-void InstallLoader(Registry& registry) { registry.set_loader("py:", LoadClass); }
+void InstallLoader(ClassTable& classes) { classes.set_loader("py:", LoadClass); }
 
 }  // namespace datablox::python

@@ -27,7 +27,7 @@ std::string SchemaText(const PortSpec& port) {
 // "; did you mean 'Counter'?" for `describe counter`, else "".
 std::string ClassSuggestion(const std::string& wrong) {
   std::vector<std::string> names;
-  for (const ClassSpec* c : Registry::Global().all()) names.push_back(c->name);
+  for (const ClassSpec* c : ClassTable::Global().all()) names.push_back(c->name);
   std::string best = dsl::ClosestName(wrong, names);
   return best.empty() ? "" : fmt::format("; did you mean '{}'?", best);
 }
@@ -44,9 +44,9 @@ int CheckReadable(const std::string& file, const char* what) {
 
 int Check(const std::string& file, const OutputFormat& format) {
   if (int code = CheckReadable(file); code != kExitOk) return code;
-  for (const std::string& folder : ClassSearchPath(file)) Registry::Global().add_search_path(folder);
+  for (const std::string& folder : ClassSearchPath(file)) ClassTable::Global().add_search_path(folder);
   std::vector<dsl::Diagnostic> errors;
-  dsl::Topology topology = dsl::LoadFile(file, dsl::RegistryCheckOptions(), &errors);
+  dsl::Topology topology = dsl::LoadFile(file, dsl::ClassTableCheckOptions(), &errors);
   if (format.json) {
     nlohmann::json out = {{"file", file}, {"ok", errors.empty()}, {"elements", topology.elements.size()},
                           {"connections", topology.connections.size()}};
@@ -70,10 +70,10 @@ int Check(const std::string& file, const OutputFormat& format) {
 
 int Describe(const std::string& class_name, const OutputFormat& format) {
   // Python classes are looked for here and on DATABLOX_PYTHONPATH.
-  for (const std::string& folder : ClassSearchPath("./describe")) Registry::Global().add_search_path(folder);
-  const ClassSpec* spec = Registry::Global().find(class_name);
+  for (const std::string& folder : ClassSearchPath("./describe")) ClassTable::Global().add_search_path(folder);
+  const ClassSpec* spec = ClassTable::Global().find(class_name);
   if (!spec) {
-    std::string why = Registry::Global().load_error(class_name);
+    std::string why = ClassTable::Global().load_error(class_name);
     if (!why.empty()) std::fprintf(stderr, "error: cannot load class '%s': %s\n", class_name.c_str(), why.c_str());
     else std::fprintf(stderr, "error: no element class '%s'%s (see `datablox classes`)\n", class_name.c_str(),
                       ClassSuggestion(class_name).c_str());
@@ -121,7 +121,7 @@ int Describe(const std::string& class_name, const OutputFormat& format) {
 }
 
 int ListClasses(const OutputFormat& format) {
-  auto classes = Registry::Global().all();
+  auto classes = ClassTable::Global().all();
   if (format.json) {
     nlohmann::json out = nlohmann::json::array();
     for (const ClassSpec* c : classes) out.push_back({{"class", c->name}, {"summary", c->summary}});

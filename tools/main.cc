@@ -68,7 +68,7 @@ int CheckEndpointFlag(const char* flag, const std::string& endpoint) {
 }
 
 // `--plugin-path` entries go first on DATABLOX_PLUGIN_PATH, all made
-// absolute: the registry of this process reads the variable, and so do the
+// absolute: the class table of this process reads the variable, and so do the
 // master, the caretaker and every element host the command starts.
 void PutPluginPathInEnvironment(const std::vector<std::string>& given) {
   const char* before = std::getenv(datablox::plugin::kPathVariable);
@@ -87,7 +87,7 @@ int main(int argc, char** argv) {
   spdlog::set_default_logger(spdlog::stderr_color_st("datablox"));
   spdlog::set_pattern("%^%l%$: %v");
   spdlog::cfg::load_env_levels();  // SPDLOG_LEVEL=debug for the control-plane story
-  python::InstallLoader(Registry::Global());  // py:module.Class names; starts nothing yet
+  python::InstallLoader(ClassTable::Global());  // py:module.Class names; starts nothing yet
 
   CLI::App app{"datablox: dataflow elements wired through typed push and query ports"};
   app.name("datablox");  // also in the help `datablox help` prints before parsing

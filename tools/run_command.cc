@@ -122,9 +122,9 @@ int Run(const RunOptions& options) {
     std::fprintf(stderr, "error: %s\n", st.message().c_str());
     return kExitSoftware;
   }
-  for (const std::string& folder : submission.search_path) Registry::Global().add_search_path(folder);
+  for (const std::string& folder : submission.search_path) ClassTable::Global().add_search_path(folder);
   // Check first: a topology that fails the check starts nothing.
-  dsl::Topology topology = dsl::LoadText(text, options.file, dsl::RegistryCheckOptions({"local"}), &errors);
+  dsl::Topology topology = dsl::LoadText(text, options.file, dsl::ClassTableCheckOptions({"local"}), &errors);
   if (!errors.empty()) {
     for (const auto& e : errors) std::fprintf(stderr, "%s\n", e.ToString().c_str());
     std::fprintf(stderr, "%s: %zu error%s; nothing was started\n", options.file.c_str(), errors.size(), errors.size() == 1 ? "" : "s");

@@ -192,20 +192,20 @@ class Element {
   std::string name_;
 };
 
-// Loads a class the registry does not hold yet, by name (Python classes,
+// Loads a class the class table does not hold yet, by name (Python classes,
 // "py:package.module.Class"). Errors say why, for the checker to report.
 using ClassLoader = std::function<Status(std::string_view class_name, ClassSpec* spec)>;
 
 // The process-wide table of element classes (built-ins, plugins, Python classes).
-class Registry {
+class ClassTable {
  public:
-  static Registry& Global();
+  static ClassTable& Global();
   // Refuses a name taken already (by a built-in or a plugin), in every build:
   // the name is then unusable, find() returns null and load_error() names
   // both sources, so no topology silently gets one of two classes.
   Status add(ClassSpec spec);
   // Unknown names with a loader's prefix are loaded on first use. The global
-  // registry first loads the plugins on its plugin path it has not tried
+  // class table first loads the plugins on its plugin path it has not tried
   // yet: DATABLOX_PLUGIN_PATH's entries, then the search path's folders.
   const ClassSpec* find(std::string_view class_name) const;
   // Why find() returned null for this name ("" when it simply is unknown and
@@ -260,7 +260,7 @@ struct Registration {
   Registration() {
     ClassSpec spec = T::spec();
     spec.factory = [] { return std::shared_ptr<Element>(std::make_shared<T>()); };
-    (void)Registry::Global().add(std::move(spec));  // a refused name: the registry says why on use
+    (void)ClassTable::Global().add(std::move(spec));  // a refused name: the class table says why on use
   }
 };
 }  // namespace detail

@@ -31,7 +31,7 @@
 #include "runtime/caretaker/process_load.h"
 #include "runtime/core/control.h"
 #include "runtime/core/control_protocol.h"
-#include "runtime/core/log_limiter.h"
+#include "runtime/core/warning_limiter.h"
 
 namespace datablox {
 
@@ -125,7 +125,7 @@ class Caretaker {
   Clock::time_point next_heartbeat_ = Clock::now();
   bool shutting_down_ = false;
   uint64_t malformed_ = 0;
-  LogLimiter warnings_;
+  WarningLimiter warnings_;
   std::vector<zmq::pollitem_t> poll_items_;
   std::vector<HostProcess*> stderr_owners_;
 };

@@ -42,7 +42,7 @@ Outbox::TrySend MasterLink::SendNow() {
   };
 }
 
-void MasterLink::SendJson(const Json& message) { outbox_.Send(message.dump(), SendNow(), OutboxKey(message)); }
+void MasterLink::SendJson(const Json& message) { outbox_.Send(control::Serialize(message), SendNow(), OutboxKey(message)); }
 
 void MasterLink::Flush() { outbox_.Flush(SendNow()); }
 

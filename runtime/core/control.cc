@@ -6,8 +6,12 @@
 
 namespace datablox::control {
 
+std::string Serialize(const Json& message) {
+  return message.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
 bool Send(zmq::socket_t& socket, const Json& message) {
-  std::string text = message.dump();
+  std::string text = Serialize(message);
   try {
     return socket.send(zmq::buffer(text), zmq::send_flags::dontwait).has_value();
   } catch (const zmq::error_t&) {
@@ -25,7 +29,7 @@ bool SendFrameTo(zmq::socket_t& router, std::string_view peer, std::string_view 
 }
 
 bool SendTo(zmq::socket_t& router, const std::string& peer, const Json& message) {
-  return SendFrameTo(router, peer, message.dump());
+  return SendFrameTo(router, peer, Serialize(message));
 }
 
 namespace {

@@ -16,6 +16,10 @@
 
 namespace datablox::control {
 
+// A message as its one frame of JSON. Bytes that are not UTF-8 (an
+// element's stderr in a `logs` reply) become U+FFFD instead of throwing.
+std::string Serialize(const Json& message);
+
 // One frame of JSON on a DEALER socket, never waiting: false when the peer
 // is away and its queue is full (a master restarting): the control plane
 // repeats what matters (heartbeats carry the whole state).

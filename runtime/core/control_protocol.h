@@ -355,7 +355,7 @@ struct LinkDone {  // an input link ended for good: a restart must not wait for 
 };
 // stats (every period), ended (its last word at a normal end), stopped
 // (its last word at a stop): the host's figures, kept as the host makes
-// them (runtime/core/host.cc Stats(); the caretaker adds cpu_percent and
+// them (runtime/host/stats.cc; the caretaker adds cpu_percent and
 // rss_bytes, the master reads what it shows).
 struct StatsReport {
   static constexpr Op kOp = Op::kStats;

@@ -1,5 +1,5 @@
 // Loads element plugins into this process (dlopen). Which files, and in what
-// order, is plugin_path.h's business; the registry calls these.
+// order, is plugin_path.h's business; the class table calls these.
 #pragma once
 
 #include <string>

@@ -59,22 +59,22 @@ TEST_F(PluginLoaderTest, AFileThatIsNoSharedObjectIsAnErrorNamingIt) {
   EXPECT_EQ(st.message().find(file, file.size() + 8), std::string::npos) << "the file named once: " << st.message();
 }
 
-// The global registry loads what is on its search path before a lookup, and
+// The global class table loads what is on its search path before a lookup, and
 // an unknown class then says which plugin did not load.
 TEST_F(PluginLoaderTest, AnUnknownClassNamesAPluginThatDidNotLoad) {
   std::string file = Write("broken.datablox.so", "not a plugin");
-  Registry& registry = Registry::Global();
-  registry.set_search_path({folder_.string()});
-  EXPECT_EQ(registry.find("Hello"), nullptr);
-  std::string why = registry.load_error("Hello");
+  ClassTable& classes = ClassTable::Global();
+  classes.set_search_path({folder_.string()});
+  EXPECT_EQ(classes.find("Hello"), nullptr);
+  std::string why = classes.load_error("Hello");
   EXPECT_EQ(why.rfind("no class of that name, and a plugin did not load: plugin " + file + ": ", 0), 0u) << why;
-  EXPECT_EQ(registry.plugin_errors().size(), 1u);
+  EXPECT_EQ(classes.plugin_errors().size(), 1u);
 
   // Another topology's folder: that broken plugin is no longer blamed.
-  registry.set_search_path({(folder_ / "elsewhere").string()});
-  EXPECT_EQ(registry.find("Hello"), nullptr);
-  EXPECT_EQ(registry.load_error("Hello"), "");
-  EXPECT_TRUE(registry.plugin_errors().empty());
+  classes.set_search_path({(folder_ / "elsewhere").string()});
+  EXPECT_EQ(classes.find("Hello"), nullptr);
+  EXPECT_EQ(classes.load_error("Hello"), "");
+  EXPECT_TRUE(classes.plugin_errors().empty());
 }
 
 }  // namespace

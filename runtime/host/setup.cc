@@ -39,10 +39,10 @@ Status ElementHost::SetUp(const Assignment& assignment, control::Endpoints* endp
     return control::LastEndpoint(socket);
   };
 
-  for (const std::string& folder : plan_.search_path) Registry::Global().add_search_path(folder);
-  spec_ = Registry::Global().find(plan_.class_name);
+  for (const std::string& folder : plan_.search_path) ClassTable::Global().add_search_path(folder);
+  spec_ = ClassTable::Global().find(plan_.class_name);
   if (!spec_ || !spec_->factory) {
-    std::string why = Registry::Global().load_error(plan_.class_name);
+    std::string why = ClassTable::Global().load_error(plan_.class_name);
     return Status::NotFound(why.empty() ? fmt::format("unknown element class '{}'", plan_.class_name)
                                         : fmt::format("cannot load class '{}': {}", plan_.class_name, why));
   }

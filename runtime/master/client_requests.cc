@@ -30,8 +30,8 @@ Json Master::Submit(const control::Submit& request) {
   std::vector<std::string> search_path = request.search_path.value_or(std::vector<std::string>{});
   // This submit's folders only, and its classes read afresh: an edited
   // Python class is seen without a restart of the master.
-  Registry::Global().set_search_path(search_path);
-  Registry::Global().forget_loaded();
+  ClassTable::Global().set_search_path(search_path);
+  ClassTable::Global().forget_loaded();
   // Path parameters the CLI made absolute where the user is; the text keeps
   // what was written, so that every error's position holds.
   dsl::AbsolutePaths absolute_paths;
@@ -45,7 +45,7 @@ Json Master::Submit(const control::Submit& request) {
   dsl::ApplyAbsolutePaths(absolute_paths, &topology);
   std::vector<std::string> known_nodes;
   for (const auto& [node_name, node] : nodes_) known_nodes.push_back(node_name);
-  dsl::CheckOptions options = dsl::RegistryCheckOptions(std::move(known_nodes));
+  dsl::CheckOptions options = dsl::ClassTableCheckOptions(std::move(known_nodes));
   if (errors.empty()) dsl::Check(topology, options, &errors);
   if (!errors.empty()) {
     Json list = Json::array();

@@ -17,7 +17,7 @@
 #include <string_view>
 
 #include "runtime/core/control.h"
-#include "runtime/core/log_limiter.h"
+#include "runtime/core/warning_limiter.h"
 #include "runtime/core/outbox.h"
 #include "runtime/master/master.h"
 #include "runtime/master/placement.h"
@@ -99,7 +99,7 @@ class Master {
   std::map<uint64_t, std::string> waiters_;  // request id -> client peer (handler, logs)
   uint64_t next_request_ = 1;
   uint64_t malformed_ = 0;
-  LogLimiter warnings_;
+  WarningLimiter warnings_;
   bool shutdown_requested_ = false;
   Clock::time_point started_ = Clock::now();
 };

@@ -29,7 +29,7 @@ void Master::Load() {
     t.failure = row.failure;
     t.submitted_unix_ms = row.submitted_unix_ms;
     if (t.state == TopologyState::kStopping) t.drain_deadline = Clock::now();  // the drain's time ran out meanwhile
-    for (const std::string& folder : t.search_path) Registry::Global().add_search_path(folder);
+    for (const std::string& folder : t.search_path) ClassTable::Global().add_search_path(folder);
   }
   size_t adopted = 0;
   for (const ElementRow& row : elements) {

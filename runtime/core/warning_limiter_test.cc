@@ -1,4 +1,4 @@
-#include "runtime/core/log_limiter.h"
+#include "runtime/core/warning_limiter.h"
 
 #include <gtest/gtest.h>
 
@@ -9,9 +9,9 @@ namespace {
 
 using std::chrono::milliseconds;
 
-TEST(LogLimiterTest, OneLinePerKindPerIntervalAndTheNextSaysHowManyWereHeldBack) {
-  LogLimiter limiter(std::chrono::seconds(1));
-  LogLimiter::Clock::time_point t0{};
+TEST(WarningLimiterTest, OneLinePerKindPerIntervalAndTheNextSaysHowManyWereHeldBack) {
+  WarningLimiter limiter(std::chrono::seconds(1));
+  WarningLimiter::Clock::time_point t0{};
   uint64_t suppressed = 99;
   ASSERT_TRUE(limiter.Allow("malformed", t0, &suppressed));
   EXPECT_EQ(suppressed, 0u);
@@ -21,9 +21,9 @@ TEST(LogLimiterTest, OneLinePerKindPerIntervalAndTheNextSaysHowManyWereHeldBack)
   EXPECT_FALSE(limiter.Allow("malformed", t0 + milliseconds(1500), &suppressed));
 }
 
-TEST(LogLimiterTest, KindsAreLimitedSeparately) {
-  LogLimiter limiter(std::chrono::seconds(1));
-  LogLimiter::Clock::time_point t0{};
+TEST(WarningLimiterTest, KindsAreLimitedSeparately) {
+  WarningLimiter limiter(std::chrono::seconds(1));
+  WarningLimiter::Clock::time_point t0{};
   uint64_t suppressed = 0;
   ASSERT_TRUE(limiter.Allow("from a client", t0, &suppressed));
   EXPECT_TRUE(limiter.Allow("from a caretaker", t0, &suppressed));

@@ -8,9 +8,9 @@
 
 namespace datablox {
 
-Registry& Registry::Global() {
-  static Registry registry;  // function-local: safe from static-initialisation order
-  return registry;
+ClassTable& ClassTable::Global() {
+  static ClassTable table;  // function-local: safe from static-initialisation order
+  return table;
 }
 
 namespace {
@@ -21,7 +21,7 @@ std::string Origin(const std::string& plugin_file) {
 
 }  // namespace
 
-Status Registry::add(ClassSpec spec) {
+Status ClassTable::add(ClassSpec spec) {
   std::string name = spec.name;
   if (auto refused = refused_.find(name); refused != refused_.end()) {
     refused->second += ", and " + Origin(loading_plugin_);
@@ -41,9 +41,9 @@ Status Registry::add(ClassSpec spec) {
   return Status::OK();
 }
 
-void Registry::load_plugins() const {
+void ClassTable::load_plugins() const {
   plugin_path_changed_ = false;
-  // Plugins register into the global registry (DATABLOX_ELEMENT knows no other).
+  // Plugins register into the global class table (DATABLOX_ELEMENT knows no other).
   if (this != &Global()) return;
   const char* variable = std::getenv(plugin::kPathVariable);
   plugins_on_path_.clear();
@@ -60,7 +60,7 @@ void Registry::load_plugins() const {
   }
 }
 
-const ClassSpec* Registry::find(std::string_view class_name) const {
+const ClassSpec* ClassTable::find(std::string_view class_name) const {
   if (plugin_path_changed_) load_plugins();
   if (refused_.count(class_name)) return nullptr;
   auto it = classes_.find(class_name);
@@ -80,7 +80,7 @@ const ClassSpec* Registry::find(std::string_view class_name) const {
   return nullptr;
 }
 
-std::string Registry::load_error(std::string_view class_name) const {
+std::string ClassTable::load_error(std::string_view class_name) const {
   if (auto refused = refused_.find(class_name); refused != refused_.end()) return refused->second;
   auto it = load_errors_.find(class_name);
   if (it != load_errors_.end()) return it->second;
@@ -93,7 +93,7 @@ std::string Registry::load_error(std::string_view class_name) const {
   return why;
 }
 
-std::vector<std::string> Registry::plugin_errors() const {
+std::vector<std::string> ClassTable::plugin_errors() const {
   // Only those of plugins on the current path: a master that read another
   // topology's broken plugin before does not blame this one on it.
   std::vector<std::string> errors;
@@ -105,7 +105,7 @@ std::vector<std::string> Registry::plugin_errors() const {
   return errors;
 }
 
-void Registry::add_search_path(const std::string& folder) {
+void ClassTable::add_search_path(const std::string& folder) {
   if (folder.empty()) return;
   if (std::find(search_path_.begin(), search_path_.end(), folder) == search_path_.end()) {
     search_path_.push_back(folder);
@@ -113,13 +113,13 @@ void Registry::add_search_path(const std::string& folder) {
   }
 }
 
-void Registry::set_search_path(const std::vector<std::string>& folders) {
+void ClassTable::set_search_path(const std::vector<std::string>& folders) {
   search_path_.clear();
   for (const std::string& folder : folders) add_search_path(folder);
   plugin_path_changed_ = true;
 }
 
-void Registry::forget_loaded() {
+void ClassTable::forget_loaded() {
   load_errors_.clear();
   for (auto it = classes_.begin(); it != classes_.end();) {
     bool loaded = false;
@@ -144,11 +144,11 @@ std::vector<std::string> ClassSearchPath(const std::string& topology_file) {
   return path;
 }
 
-void Registry::set_loader(std::string prefix, ClassLoader loader) {
+void ClassTable::set_loader(std::string prefix, ClassLoader loader) {
   loaders_[std::move(prefix)] = std::move(loader);
 }
 
-std::vector<const ClassSpec*> Registry::all() const {
+std::vector<const ClassSpec*> ClassTable::all() const {
   if (plugin_path_changed_) load_plugins();
   std::vector<const ClassSpec*> out;
   for (const auto& [name, spec] : classes_) {

@@ -11,11 +11,11 @@
 
 namespace datablox {
 
-class LogLimiter {
+class WarningLimiter {
  public:
   using Clock = std::chrono::steady_clock;
 
-  explicit LogLimiter(Clock::duration interval = std::chrono::seconds(1)) : interval_(interval) {}
+  explicit WarningLimiter(Clock::duration interval = std::chrono::seconds(1)) : interval_(interval) {}
 
   // True when a line of `kind` may be written at `now`; *suppressed is then
   // the number of lines of that kind held back since the last one written.

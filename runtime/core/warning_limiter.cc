@@ -1,8 +1,8 @@
-#include "runtime/core/log_limiter.h"
+#include "runtime/core/warning_limiter.h"
 
 namespace datablox {
 
-bool LogLimiter::Allow(std::string_view kind, Clock::time_point now, uint64_t* suppressed) {
+bool WarningLimiter::Allow(std::string_view kind, Clock::time_point now, uint64_t* suppressed) {
   auto it = kinds_.find(kind);
   if (it == kinds_.end()) it = kinds_.emplace(std::string(kind), Kind{}).first;
   Kind& k = it->second;
