@@ -43,10 +43,10 @@ struct Options {
   uint64_t count = 10'000'000;
   int pad = 80;
   int batch = 100;
-  int hwm = 1000;               // ZeroMQ's default
-  double consumer_rate = 0;     // logs/s, 0: as fast as possible
-  bool decode = true;           // false: count messages only (the bare transport)
-  double timeout_s = 0;         // 0: none (a safety limit of 600 s still applies)
+  int hwm = 1000;            // ZeroMQ's default
+  double consumer_rate = 0;  // logs/s, 0: as fast as possible
+  bool decode = true;        // false: count messages only (the bare transport)
+  double timeout_s = 0;      // 0: none (a safety limit of 600 s still applies)
 };
 
 int64_t NowNs() {
@@ -224,7 +224,10 @@ int main(int argc, char** argv) {
     else if (a == "--timeout") o.timeout_s = std::atof(next());
     else if (a == "--no-decode") o.decode = false;
     else {
-      std::fprintf(stderr, "usage: %s --count N [--pad P] [--batch B] [--hwm H] [--consumer-rate R] [--timeout S] [--no-decode]\n", argv[0]);
+      std::fprintf(
+          stderr,
+          "usage: %s --count N [--pad P] [--batch B] [--hwm H] [--consumer-rate R] [--timeout S] [--no-decode]\n",
+          argv[0]);
       return 2;
     }
   }
@@ -285,7 +288,8 @@ int main(int argc, char** argv) {
   std::string producer_line = timed_out ? "" : ReadLine(producer_pipe[0], 1000);
   unsigned long long logs = 0, messages = 0, seq_sum = 0, missing = 0;
   long long first_ns = 0, last_ns = 0, start_ns = 0, sent_ns = 0;
-  std::sscanf(consumer_line.c_str(), "%llu %llu %llu %llu %lld %lld", &logs, &messages, &seq_sum, &missing, &first_ns, &last_ns);
+  std::sscanf(consumer_line.c_str(), "%llu %llu %llu %llu %lld %lld", &logs, &messages, &seq_sum, &missing, &first_ns,
+              &last_ns);
   std::sscanf(producer_line.c_str(), "%lld %lld", &start_ns, &sent_ns);
   const bool completed = !timed_out && logs == o.count && missing == 0 && ready == "ready";
   const double steady_s = (last_ns - first_ns) / 1e9;
@@ -295,11 +299,13 @@ int main(int argc, char** argv) {
       "{\"completed\": %s, \"count\": %llu, \"logs\": %llu, \"messages\": %llu, \"seq_ok\": %s, "
       "\"decode\": %s, \"pad\": %d, \"batch\": %d, \"hwm\": %d, \"consumer_rate\": %.0f, "
       "\"steady_s\": %.6f, \"e2e_s\": %.6f, \"steady_logs_per_s\": %.0f, \"e2e_logs_per_s\": %.0f, "
-      "\"producer_rss_start\": %llu, \"producer_rss_max\": %llu, \"consumer_rss_start\": %llu, \"consumer_rss_max\": %llu}\n",
+      "\"producer_rss_start\": %llu, \"producer_rss_max\": %llu, \"consumer_rss_start\": %llu, \"consumer_rss_max\": "
+      "%llu}\n",
       completed ? "true" : "false", (unsigned long long)o.count, logs, messages,
-      completed && seq_sum == expected_sum ? "true" : "false", o.decode ? "true" : "false", o.pad, o.batch, o.hwm, o.consumer_rate, steady_s, e2e_s,
-      steady_s > 0 ? logs / steady_s : 0.0, completed && e2e_s > 0 ? logs / e2e_s : 0.0,
-      (unsigned long long)producer_rss_start, (unsigned long long)producer_rss_max,
-      (unsigned long long)consumer_rss_start, (unsigned long long)consumer_rss_max);
+      completed && seq_sum == expected_sum ? "true" : "false", o.decode ? "true" : "false", o.pad, o.batch, o.hwm,
+      o.consumer_rate, steady_s, e2e_s, steady_s > 0 ? logs / steady_s : 0.0,
+      completed && e2e_s > 0 ? logs / e2e_s : 0.0, (unsigned long long)producer_rss_start,
+      (unsigned long long)producer_rss_max, (unsigned long long)consumer_rss_start,
+      (unsigned long long)consumer_rss_max);
   return completed || o.timeout_s > 0 ? 0 : 1;
 }

@@ -14,18 +14,17 @@
 #include <tuple>
 #include <utility>
 
+#include "datablox/expr.h"
 #include "dsl/graph_check.h"
 #include "dsl/loader.h"
 #include "dsl/suggest.h"
-#include "datablox/expr.h"
 #include "runtime/core/control_protocol.h"
 
 namespace datablox::dsl {
 
 const std::vector<PolicyKey>& PolicyKeys() {
   static const std::vector<PolicyKey> kKeys = {
-      {"queue", ParamValue::Kind::kInt,
-       "logs in flight per input link; a full queue blocks the sender (backpressure)"},
+      {"queue", ParamValue::Kind::kInt, "logs in flight per input link; a full queue blocks the sender (backpressure)"},
       {"batch", ParamValue::Kind::kInt, "logs per message sent downstream"},
       {"restart", ParamValue::Kind::kString,
        "when its caretaker restarts the element: \"on-failure\" (default: when it crashes), "
@@ -104,19 +103,14 @@ class Checker {
     // Rules run one after the other; the reader wants the file's order.
     std::stable_sort(errors_->begin() + static_cast<std::ptrdiff_t>(first_new), errors_->end(),
                      [](const Diagnostic& a, const Diagnostic& b) {
-                       return std::tie(a.pos.line, a.pos.column) <
-                              std::tie(b.pos.line, b.pos.column);
+                       return std::tie(a.pos.line, a.pos.column) < std::tie(b.pos.line, b.pos.column);
                      });
   }
 
  private:
-  void Error(const SourcePos& pos, std::string message) {
-    errors_->push_back(Diagnostic{pos, std::move(message)});
-  }
+  void Error(const SourcePos& pos, std::string message) { errors_->push_back(Diagnostic{pos, std::move(message)}); }
 
-  bool InBrokenStatement(std::string_view name) const {
-    return topology_.names_in_broken_statements.count(name) > 0;
-  }
+  bool InBrokenStatement(std::string_view name) const { return topology_.names_in_broken_statements.count(name) > 0; }
 
   // --- elements -------------------------------------------------------------
 
@@ -129,13 +123,13 @@ class Checker {
       if (!spec && !load_error.empty()) {
         Error(decl.class_pos, fmt::format("cannot load class '{}': {}", decl.class_name, load_error));
       } else if (!spec) {
-        Error(decl.class_pos, fmt::format("unknown class '{}'{}", decl.class_name,
-                                          Suggestion(decl.class_name, options_.class_names)));
+        Error(decl.class_pos,
+              fmt::format("unknown class '{}'{}", decl.class_name, Suggestion(decl.class_name, options_.class_names)));
       }
       auto [first, inserted] = elements_.emplace(decl.name, ElementInfo{&decl, spec});
       if (!inserted) {
-        Error(decl.pos, fmt::format("duplicate element name '{}' (first declared at line {})",
-                                    decl.name, first->second.decl->pos.line));
+        Error(decl.pos, fmt::format("duplicate element name '{}' (first declared at line {})", decl.name,
+                                    first->second.decl->pos.line));
       }
       if (spec) CheckParams(decl, *spec);
       CheckPlacement(decl);
@@ -150,11 +144,10 @@ class Checker {
         for (const ParamSpec& p : spec.params) valid.push_back(p.name);
         const SourcePos& pos = PosOr(decl.param_name_pos, name, decl.class_pos);
         if (valid.empty()) {
-          Error(pos,
-                fmt::format("unknown parameter '{}': {} takes no parameters", name, spec.name));
+          Error(pos, fmt::format("unknown parameter '{}': {} takes no parameters", name, spec.name));
         } else {
-          Error(pos, fmt::format("unknown parameter '{}' of {}; valid parameters: {}{}", name,
-                                 spec.name, fmt::join(valid, ", "), Suggestion(name, valid)));
+          Error(pos, fmt::format("unknown parameter '{}' of {}; valid parameters: {}{}", name, spec.name,
+                                 fmt::join(valid, ", "), Suggestion(name, valid)));
         }
         continue;
       }
@@ -162,28 +155,25 @@ class Checker {
     }
     for (const ParamSpec& param : spec.params) {
       if (param.required && !decl.params.count(param.name)) {
-        Error(decl.class_pos,
-              fmt::format("missing required parameter '{}' ({}) of {} for '{}'", param.name,
-                          ParamTypeName(param.type), spec.name, decl.name));
+        Error(decl.class_pos, fmt::format("missing required parameter '{}' ({}) of {} for '{}'", param.name,
+                                          ParamTypeName(param.type), spec.name, decl.name));
       }
     }
   }
 
-  static const SourcePos& PosOr(const std::map<std::string, SourcePos, std::less<>>& positions,
-                                std::string_view name, const SourcePos& fallback) {
+  static const SourcePos& PosOr(const std::map<std::string, SourcePos, std::less<>>& positions, std::string_view name,
+                                const SourcePos& fallback) {
     auto it = positions.find(name);
     return it == positions.end() ? fallback : it->second;
   }
 
-  void CheckParamValue(const ElementDecl& decl, const ClassSpec& spec, const ParamSpec& param,
-                       const ParamValue& value, const SourcePos& pos) {
+  void CheckParamValue(const ElementDecl& decl, const ClassSpec& spec, const ParamSpec& param, const ParamValue& value,
+                       const SourcePos& pos) {
     using Kind = ParamValue::Kind;
     bool accepted = false;
     switch (param.type) {
       case ParamType::kInt: accepted = value.kind == Kind::kInt; break;
-      case ParamType::kFloat:
-        accepted = value.kind == Kind::kInt || value.kind == Kind::kFloat;
-        break;
+      case ParamType::kFloat: accepted = value.kind == Kind::kInt || value.kind == Kind::kFloat; break;
       case ParamType::kString:
       case ParamType::kExpr:
       case ParamType::kAssignments: accepted = value.kind == Kind::kString; break;
@@ -195,10 +185,8 @@ class Checker {
                            : param.type == ParamType::kAssignments ? "a string of assignments"
                            : param.type == ParamType::kInt         ? "an int"
                                                                    : nullptr;
-      Error(pos,
-            fmt::format("parameter '{}' of {} for '{}' must be {}, found {}", param.name, spec.name,
-                        decl.name, wanted ? wanted : fmt::format("a {}", ParamTypeName(param.type)),
-                        DescribeValue(value)));
+      Error(pos, fmt::format("parameter '{}' of {} for '{}' must be {}, found {}", param.name, spec.name, decl.name,
+                             wanted ? wanted : fmt::format("a {}", ParamTypeName(param.type)), DescribeValue(value)));
       return;
     }
     if (param.type != ParamType::kExpr && param.type != ParamType::kAssignments) return;
@@ -219,17 +207,16 @@ class Checker {
     SourcePos at = pos;
     if (error.column > 0) at.column = pos.column + error.column;
     Error(at, fmt::format("invalid {} in parameter '{}' of '{}': {}",
-                          param.type == ParamType::kExpr ? "expression" : "assignments", param.name,
-                          decl.name, error.message.empty() ? status.message() : error.message));
+                          param.type == ParamType::kExpr ? "expression" : "assignments", param.name, decl.name,
+                          error.message.empty() ? status.message() : error.message));
   }
 
   void CheckPlacement(const ElementDecl& decl) {
     if (decl.node.empty() || options_.known_nodes.empty()) return;
     const auto& nodes = options_.known_nodes;
     if (std::find(nodes.begin(), nodes.end(), decl.node) != nodes.end()) return;
-    Error(decl.node_pos,
-          fmt::format("'{}' is placed on unknown node '{}' (known nodes: {}){}", decl.name,
-                      decl.node, fmt::join(nodes, ", "), Suggestion(decl.node, nodes)));
+    Error(decl.node_pos, fmt::format("'{}' is placed on unknown node '{}' (known nodes: {}){}", decl.name, decl.node,
+                                     fmt::join(nodes, ", "), Suggestion(decl.node, nodes)));
   }
 
   // --- connections ----------------------------------------------------------
@@ -241,14 +228,13 @@ class Checker {
     if (to) destinations_.insert({connection.to.element, connection.to.port});
     if (!from || !to) return;
 
-    auto key = std::make_tuple(connection.kind, connection.from.element, connection.from.port,
-                               connection.to.element, connection.to.port);
+    auto key = std::make_tuple(connection.kind, connection.from.element, connection.from.port, connection.to.element,
+                               connection.to.port);
     auto [first, inserted] = connections_.emplace(std::move(key), connection.pos.line);
     if (!inserted) {
-      Error(connection.pos,
-            fmt::format("duplicate connection {}.{} {} {}.{} (first at line {})",
-                        connection.from.element, connection.from.port, ArrowText(connection.kind),
-                        connection.to.element, connection.to.port, first->second));
+      Error(connection.pos, fmt::format("duplicate connection {}.{} {} {}.{} (first at line {})",
+                                        connection.from.element, connection.from.port, ArrowText(connection.kind),
+                                        connection.to.element, connection.to.port, first->second));
       return;
     }
     if (connection.kind == PortKind::kPush) CheckSchemas(connection, *from, *to);
@@ -264,8 +250,7 @@ class Checker {
     auto element = elements_.find(ref.element);
     if (element == elements_.end()) {
       if (!InBrokenStatement(ref.element)) {
-        Error(ref.pos, fmt::format("connection {} undeclared element '{}'", left ? "from" : "to",
-                                   ref.element));
+        Error(ref.pos, fmt::format("connection {} undeclared element '{}'", left ? "from" : "to", ref.element));
       }
       return nullptr;
     }
@@ -288,17 +273,16 @@ class Checker {
         const auto others = spec->ports_of(other, wanted);
         std::string hint;
         if (!others.empty()) {
-          hint = fmt::format(" (it has {} ports: {}; use '{}')", PortKindName(other, wanted),
-                             PortNames(others), ArrowText(other));
+          hint = fmt::format(" (it has {} ports: {}; use '{}')", PortKindName(other, wanted), PortNames(others),
+                             ArrowText(other));
         }
-        Error(ref.pos,
-              fmt::format("{} has no {} port for the {} side of '{}'{}", who,
-                          PortKindName(kind, wanted), left ? "left" : "right", arrow, hint));
+        Error(ref.pos, fmt::format("{} has no {} port for the {} side of '{}'{}", who, PortKindName(kind, wanted),
+                                   left ? "left" : "right", arrow, hint));
       } else {
         Error(ref.pos, fmt::format("{} has several {} ports ({}), so '{}' needs one named, "
                                    "e.g. '{}.{}'",
-                                   who, PortKindName(kind, wanted), PortNames(candidates), arrow,
-                                   ref.element, candidates.front()->name));
+                                   who, PortKindName(kind, wanted), PortNames(candidates), arrow, ref.element,
+                                   candidates.front()->name));
       }
       return nullptr;
     }
@@ -311,36 +295,34 @@ class Checker {
       std::vector<std::string> names;
       for (const PortSpec* p : candidates) names.push_back(p->name);
       if (candidates.empty()) {
-        Error(ref.port_pos, fmt::format("unknown port '{}' of {}, which has no {} ports", ref.port,
-                                        who, PortKindName(kind, wanted)));
+        Error(ref.port_pos,
+              fmt::format("unknown port '{}' of {}, which has no {} ports", ref.port, who, PortKindName(kind, wanted)));
       } else {
-        Error(ref.port_pos, fmt::format("unknown port '{}' of {}; its {} ports: {}{}", ref.port,
-                                        who, PortKindName(kind, wanted), PortNames(candidates),
-                                        Suggestion(ref.port, names)));
+        Error(ref.port_pos,
+              fmt::format("unknown port '{}' of {}; its {} ports: {}{}", ref.port, who, PortKindName(kind, wanted),
+                          PortNames(candidates), Suggestion(ref.port, names)));
       }
       return nullptr;
     }
     if (port->kind != kind) {
       ports_with_errors_.insert(ref.element);
       if (kind == PortKind::kPush) {
-        Error(ref.port_pos, fmt::format("'->' connects push ports, but {} is a {} port (use '=>')",
-                                        named, PortKindName(port->kind, port->direction)));
+        Error(ref.port_pos, fmt::format("'->' connects push ports, but {} is a {} port (use '=>')", named,
+                                        PortKindName(port->kind, port->direction)));
       } else {
-        Error(ref.port_pos, fmt::format("'=>' connects query ports, but {} is a {} port (use '->')",
-                                        named, PortKindName(port->kind, port->direction)));
+        Error(ref.port_pos, fmt::format("'=>' connects query ports, but {} is a {} port (use '->')", named,
+                                        PortKindName(port->kind, port->direction)));
       }
       return nullptr;
     }
     if (port->direction != wanted) {
       ports_with_errors_.insert(ref.element);
-      const std::string role =
-          kind == PortKind::kPush
-              ? (left ? "an output port" : "an input port")
-              : (left ? "the requester's query output port" : "the responder's query input port");
-      Error(ref.port_pos,
-            fmt::format("{} is {} port, but the {} side of '{}' needs {}", named,
-                        port->direction == PortDirection::kIn ? "an input" : "an output",
-                        left ? "left" : "right", arrow, role));
+      const std::string role = kind == PortKind::kPush
+                                   ? (left ? "an output port" : "an input port")
+                                   : (left ? "the requester's query output port" : "the responder's query input port");
+      Error(ref.port_pos, fmt::format("{} is {} port, but the {} side of '{}' needs {}", named,
+                                      port->direction == PortDirection::kIn ? "an input" : "an output",
+                                      left ? "left" : "right", arrow, role));
       return nullptr;
     }
     return port;
@@ -348,8 +330,7 @@ class Checker {
 
   // Push: the class's chain port (ClassSpec::default_push_port). Query: the
   // only query port of that direction.
-  static const PortSpec* DefaultPort(const ClassSpec& spec, PortKind kind,
-                                     PortDirection direction) {
+  static const PortSpec* DefaultPort(const ClassSpec& spec, PortKind kind, PortDirection direction) {
     if (kind == PortKind::kPush) return spec.default_push_port(direction);
     const auto ports = spec.ports_of(kind, direction);
     return ports.size() == 1 ? ports.front() : nullptr;
@@ -364,17 +345,14 @@ class Checker {
     const std::string from = fmt::format("'{}.{}'", connection.from.element, out.name);
     const std::string to = fmt::format("'{}.{}'", connection.to.element, in.name);
     for (const FieldSpec& wanted : in.schema) {
-      auto given = std::find_if(out.schema.begin(), out.schema.end(),
-                                [&](const FieldSpec& f) { return f.name == wanted.name; });
+      auto given =
+          std::find_if(out.schema.begin(), out.schema.end(), [&](const FieldSpec& f) { return f.name == wanted.name; });
       if (given == out.schema.end()) {
-        Error(
-            connection.pos,
-            fmt::format("{} does not provide field '{}' ({}) that {} requires; it provides: {}",
-                        from, wanted.name, ValueTypeName(wanted.type), to, SchemaText(out.schema)));
+        Error(connection.pos, fmt::format("{} does not provide field '{}' ({}) that {} requires; it provides: {}", from,
+                                          wanted.name, ValueTypeName(wanted.type), to, SchemaText(out.schema)));
       } else if (!TypeAccepts(wanted.type, given->type)) {
-        Error(connection.pos,
-              fmt::format("field '{}' is {} at {} but {} requires {}", wanted.name,
-                          ValueTypeName(given->type), from, to, ValueTypeName(wanted.type)));
+        Error(connection.pos, fmt::format("field '{}' is {} at {} but {} requires {}", wanted.name,
+                                          ValueTypeName(given->type), from, to, ValueTypeName(wanted.type)));
       }
     }
   }
@@ -395,9 +373,9 @@ class Checker {
         } else {
           hint = out ? " (nothing reads from it)" : " (nothing feeds it)";
         }
-        Error(info.decl->pos, fmt::format("required {} port '{}' of '{}' ({}) is not connected{}",
-                                          PortKindName(port.kind, port.direction), port.name, name,
-                                          info.spec->name, hint));
+        Error(info.decl->pos,
+              fmt::format("required {} port '{}' of '{}' ({}) is not connected{}",
+                          PortKindName(port.kind, port.direction), port.name, name, info.spec->name, hint));
       }
     }
   }
@@ -420,33 +398,29 @@ class Checker {
           if (key == candidate.name) known = &candidate;
         }
         if (!known) {
-          Error(key_pos, fmt::format("unknown policy key '{}'; valid keys: {}{}", key,
-                                     fmt::join(valid, ", "), Suggestion(key, valid)));
+          Error(key_pos, fmt::format("unknown policy key '{}'; valid keys: {}{}", key, fmt::join(valid, ", "),
+                                     Suggestion(key, valid)));
           continue;
         }
-        auto [first, inserted] =
-            first_set.emplace(std::make_pair(policy.element, key), key_pos.line);
+        auto [first, inserted] = first_set.emplace(std::make_pair(policy.element, key), key_pos.line);
         if (!inserted) {
-          Error(key_pos, fmt::format("policy '{}' of '{}' is already set at line {}", key,
-                                     policy.element, first->second));
+          Error(key_pos,
+                fmt::format("policy '{}' of '{}' is already set at line {}", key, policy.element, first->second));
           continue;
         }
         const SourcePos& value_pos = PosOr(policy.value_pos, key, policy.pos);
         // Every policy key so far is a count of logs: an int, at least 1.
-        if (known->kind == ParamValue::Kind::kInt &&
-            (value.kind != ParamValue::Kind::kInt || value.i < 1)) {
-          Error(value_pos, fmt::format("policy '{}' of '{}' must be an int >= 1, found {}", key,
-                                       policy.element, DescribeValue(value)));
+        if (known->kind == ParamValue::Kind::kInt && (value.kind != ParamValue::Kind::kInt || value.i < 1)) {
+          Error(value_pos, fmt::format("policy '{}' of '{}' must be an int >= 1, found {}", key, policy.element,
+                                       DescribeValue(value)));
         } else if (known->kind != ParamValue::Kind::kInt && value.kind != known->kind) {
-          Error(value_pos,
-                fmt::format("policy '{}' of '{}' must be a {}, found {}", key, policy.element,
-                            KindName(known->kind), DescribeValue(value)));
+          Error(value_pos, fmt::format("policy '{}' of '{}' must be a {}, found {}", key, policy.element,
+                                       KindName(known->kind), DescribeValue(value)));
         } else if (key == "restart") {
           const std::vector<std::string>& kRestarts = control::RestartPolicyNames();
           if (std::find(kRestarts.begin(), kRestarts.end(), value.s) == kRestarts.end()) {
-            Error(value_pos, fmt::format("policy 'restart' of '{}' must be one of {}, found \"{}\"{}",
-                                         policy.element, fmt::join(kRestarts, ", "), value.s,
-                                         Suggestion(value.s, kRestarts)));
+            Error(value_pos, fmt::format("policy 'restart' of '{}' must be one of {}, found \"{}\"{}", policy.element,
+                                         fmt::join(kRestarts, ", "), value.s, Suggestion(value.s, kRestarts)));
           }
         }
       }

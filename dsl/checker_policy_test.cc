@@ -14,8 +14,8 @@ TEST(CheckerTest, ReportsPlacementOnUnknownNode) {
 }
 
 TEST(CheckerTest, ReportsPolicyOnUndeclaredElement) {
-  EXPECT_TRUE(HasOneError("store :: Store\npolicy ghost { queue: 4 }\n", 2, 8,
-                          "policy for undeclared element 'ghost'"));
+  EXPECT_TRUE(
+      HasOneError("store :: Store\npolicy ghost { queue: 4 }\n", 2, 8, "policy for undeclared element 'ghost'"));
 }
 
 TEST(CheckerTest, ReportsUnknownPolicyKey) {
@@ -26,7 +26,8 @@ TEST(CheckerTest, ReportsUnknownPolicyKey) {
 
 TEST(CheckerTest, AcceptsRestartPolicies) {
   for (const char* policy : {"on-failure", "always", "never"}) {
-    std::string text = std::string("store :: Store\npolicy store { restart: \"") + policy + "\", restart_limit: 3, backoff_ms: 50 }\n";
+    std::string text =
+        std::string("store :: Store\npolicy store { restart: \"") + policy + "\", restart_limit: 3, backoff_ms: 50 }\n";
     EXPECT_EQ(AllText(CheckText(text)), "") << policy;
   }
 }
@@ -53,8 +54,8 @@ TEST(CheckerTest, ReportsPolicyValueOfWrongType) {
 }
 
 TEST(CheckerTest, ReportsPolicyKeySetTwiceAcrossStatements) {
-  EXPECT_TRUE(HasOneError("store :: Store\npolicy store { queue: 4 }\npolicy store { queue: 8 }\n",
-                          3, 16, "policy 'queue' of 'store' is already set at line 2"));
+  EXPECT_TRUE(HasOneError("store :: Store\npolicy store { queue: 4 }\npolicy store { queue: 8 }\n", 3, 16,
+                          "policy 'queue' of 'store' is already set at line 2"));
 }
 
 TEST(CheckerTest, ReportsDuplicateConnection) {

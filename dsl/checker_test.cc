@@ -109,13 +109,13 @@ TEST(CheckerTest, ReportsDuplicateElementNameWithLineOfTheFirst) {
 }
 
 TEST(CheckerTest, ReportsConnectionToUndeclaredElement) {
-  EXPECT_TRUE(HasOneError("src :: Sequence(count: 1)\nsrc -> nowhere\n", 2, 8,
-                          "connection to undeclared element 'nowhere'"));
+  EXPECT_TRUE(
+      HasOneError("src :: Sequence(count: 1)\nsrc -> nowhere\n", 2, 8, "connection to undeclared element 'nowhere'"));
 }
 
 TEST(CheckerTest, ReportsConnectionFromUndeclaredElement) {
-  EXPECT_TRUE(HasOneError("out :: Sink(path: \"x\")\nghost -> out\n", 2, 1,
-                          "connection from undeclared element 'ghost'"));
+  EXPECT_TRUE(
+      HasOneError("out :: Sink(path: \"x\")\nghost -> out\n", 2, 1, "connection from undeclared element 'ghost'"));
 }
 
 TEST(CheckerTest, ReportsUnknownPortAndListsThePortsOfThatKind) {
@@ -181,8 +181,7 @@ TEST(CheckerTest, ReportsQueryArrowBetweenPushPorts) {
       "out :: Sink(path: \"x\")\n"
       "src.out => out.in\n");
   ASSERT_EQ(errors.size(), 2u) << AllText(errors);
-  EXPECT_TRUE(IsError(errors[0], 3, 5,
-                      "'=>' connects query ports, but 'src.out' is a push output port (use '->')"));
+  EXPECT_TRUE(IsError(errors[0], 3, 5, "'=>' connects query ports, but 'src.out' is a push output port (use '->')"));
   EXPECT_TRUE(IsError(errors[1], 3, 16, "'out.in' is a push input port"));
 }
 
@@ -248,14 +247,12 @@ TEST(CheckerTest, ReportsUnknownParameterAndListsTheValidOnes) {
 }
 
 TEST(CheckerTest, ReportsParameterOfAClassThatTakesNone) {
-  EXPECT_TRUE(HasOneError("store :: Store(size: 3)\n", 1, 16,
-                          "unknown parameter 'size': Store takes no parameters"));
+  EXPECT_TRUE(HasOneError("store :: Store(size: 3)\n", 1, 16, "unknown parameter 'size': Store takes no parameters"));
 }
 
 TEST(CheckerTest, ReportsFloatWhereIntIsExpected) {
-  EXPECT_TRUE(
-      HasOneError("src :: Sequence(count: 2.5)\nout :: Sink(path: \"x\")\nsrc -> out\n", 1, 24,
-                  "parameter 'count' of Sequence for 'src' must be an int, found float 2.5"));
+  EXPECT_TRUE(HasOneError("src :: Sequence(count: 2.5)\nout :: Sink(path: \"x\")\nsrc -> out\n", 1, 24,
+                          "parameter 'count' of Sequence for 'src' must be an int, found float 2.5"));
 }
 
 TEST(CheckerTest, ReportsStringWhereBoolIsExpected) {
@@ -297,8 +294,7 @@ TEST(CheckerTest, ReportsExpressionErrorInsideTheString) {
                       "\")\n"
                       "out :: Sink(path: \"x\")\n"
                       "src -> f -> out\n",
-                  2, 19 + expected.column,
-                  "invalid expression in parameter 'expr' of 'f': " + expected.message));
+                  2, 19 + expected.column, "invalid expression in parameter 'expr' of 'f': " + expected.message));
 }
 
 TEST(CheckerTest, ReportsAssignmentsErrorInsideTheString) {
@@ -323,8 +319,7 @@ TEST(CheckerTest, ReportsUnconnectedRequiredInput) {
 }
 
 TEST(CheckerTest, ReportsUnconnectedRequiredOutput) {
-  EXPECT_TRUE(HasOneError("src :: Sequence(count: 1)\nf :: Filter(expr: \"seq > 1\")\nsrc -> f\n",
-                          2, 1,
+  EXPECT_TRUE(HasOneError("src :: Sequence(count: 1)\nf :: Filter(expr: \"seq > 1\")\nsrc -> f\n", 2, 1,
                           "required push output port 'out' of 'f' (Filter) is not connected"));
 }
 

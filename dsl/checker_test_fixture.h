@@ -12,8 +12,8 @@
 #include <string_view>
 #include <vector>
 
-#include "dsl/loader.h"
 #include "datablox/expr.h"
+#include "dsl/loader.h"
 
 namespace datablox::dsl::checker_testing {
 
@@ -30,10 +30,7 @@ inline const std::map<std::string, ClassSpec, std::less<>>& Classes() {
             .param_int("start", 0, "first seq")
             .param_float("rate", 0.0, "logs per second"));
     add(ClassSpec("Words", "emits {seq: string}").push_out("out", {{"seq", ValueType::kString}}));
-    add(ClassSpec("Filter", "keeps what matches")
-            .push_in("in")
-            .push_out("out")
-            .param_expr("expr", "the test"));
+    add(ClassSpec("Filter", "keeps what matches").push_in("in").push_out("out").param_expr("expr", "the test"));
     add(ClassSpec("Map", "sets fields")
             .push_in("in")
             .push_out("out")
@@ -46,8 +43,7 @@ inline const std::map<std::string, ClassSpec, std::less<>>& Classes() {
     add(ClassSpec("Tee", "copies").push_in("in").push_out("out1").push_out("out2"));
     add(ClassSpec("Merge", "joins").push_in("in1").push_in("in2").push_out("out"));
     add(ClassSpec("NeedsName", "wants a name").push_in("in", {{"name", ValueType::kString}}));
-    add(ClassSpec("NeedsFloatSeq", "wants a float seq")
-            .push_in("in", {{"seq", ValueType::kFloat}}));
+    add(ClassSpec("NeedsFloatSeq", "wants a float seq").push_in("in", {{"seq", ValueType::kFloat}}));
     add(ClassSpec("Store", "answers lookups").push_in("in", {}, false).query_in("query"));
     add(ClassSpec("Report", "asks the store").push_in("in").query_out("ask"));
     add(ClassSpec("TwoAsks", "asks two stores").query_out("a").query_out("b"));
@@ -70,7 +66,7 @@ inline CheckOptions Options(std::vector<std::string> known_nodes = {}) {
 
 // Parses (which must succeed) and checks; the checker's diagnostics.
 inline std::vector<Diagnostic> CheckText(std::string_view text, Topology* out = nullptr,
-                                  const CheckOptions& options = Options()) {
+                                         const CheckOptions& options = Options()) {
   std::vector<Diagnostic> parse_errors;
   Topology topology = Parse(text, kFile, &parse_errors);
   for (const Diagnostic& error : parse_errors) ADD_FAILURE() << "syntax: " << error.ToString();
@@ -86,27 +82,23 @@ inline std::string AllText(const std::vector<Diagnostic>& errors) {
   return all;
 }
 
-inline ::testing::AssertionResult IsError(const Diagnostic& error, int line, int column,
-                                   std::string_view expected) {
+inline ::testing::AssertionResult IsError(const Diagnostic& error, int line, int column, std::string_view expected) {
   if (error.pos.line == line && error.pos.column == column && error.pos.file == kFile &&
       error.message.find(expected) != std::string::npos) {
     return ::testing::AssertionSuccess();
   }
-  return ::testing::AssertionFailure() << "wanted " << kFile << ":" << line << ":" << column
-                                       << " with \"" << expected << "\", got " << error.ToString();
+  return ::testing::AssertionFailure() << "wanted " << kFile << ":" << line << ":" << column << " with \"" << expected
+                                       << "\", got " << error.ToString();
 }
 
 // Exactly one checker error, at line:column, whose message holds `expected`.
-inline ::testing::AssertionResult HasOneError(std::string_view text, int line, int column,
-                                       std::string_view expected,
-                                       const CheckOptions& options = Options()) {
+inline ::testing::AssertionResult HasOneError(std::string_view text, int line, int column, std::string_view expected,
+                                              const CheckOptions& options = Options()) {
   const std::vector<Diagnostic> errors = CheckText(text, nullptr, options);
   if (errors.size() != 1) {
-    return ::testing::AssertionFailure()
-           << "wanted 1 error, got " << errors.size() << ":" << AllText(errors);
+    return ::testing::AssertionFailure() << "wanted 1 error, got " << errors.size() << ":" << AllText(errors);
   }
   return IsError(errors.front(), line, column, expected);
 }
-
 
 }  // namespace datablox::dsl::checker_testing

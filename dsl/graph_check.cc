@@ -61,11 +61,11 @@ void CheckPushCycles(const Topology& topology, std::vector<Diagnostic>* errors) 
         std::vector<std::string_view> cycle;
         for (size_t i = position[to]; i < stack.size(); ++i) cycle.push_back(names[stack[i].first]);
         cycle.push_back(names[to]);
-        errors->push_back(Diagnostic{
-            topology.connections[c].pos,
-            fmt::format("push connections form a cycle ({}): END could never arrive, so it would "
-                        "never end; only query connections '=>' may form cycles",
-                        fmt::join(cycle, " -> "))});
+        errors->push_back(
+            Diagnostic{topology.connections[c].pos,
+                       fmt::format("push connections form a cycle ({}): END could never arrive, so it would "
+                                   "never end; only query connections '=>' may form cycles",
+                                   fmt::join(cycle, " -> "))});
       }
     }
   }

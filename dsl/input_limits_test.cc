@@ -49,10 +49,11 @@ TEST(InputLimitsTest, TheNextStatementIsStillParsedAfterATooDeepList) {
 }
 
 TEST(InputLimitsTest, InvalidUtf8InAStringIsAnErrorAtTheString) {
-  const std::vector<Diagnostic> errors = ParseErrors("x :: Sink(path: \"a\xff" "b\")\ny :: Sink\n");
+  const std::vector<Diagnostic> errors = ParseErrors(
+      "x :: Sink(path: \"a\xff"
+      "b\")\ny :: Sink\n");
   ASSERT_EQ(errors.size(), 1u);
-  EXPECT_EQ(errors[0].ToString(),
-            "limits.topo:1:17: error: string is not valid UTF-8 (a topology file is UTF-8 text)");
+  EXPECT_EQ(errors[0].ToString(), "limits.topo:1:17: error: string is not valid UTF-8 (a topology file is UTF-8 text)");
 }
 
 TEST(InputLimitsTest, InvalidUtf8InACommentIsAnErrorAtTheComment) {
@@ -120,8 +121,9 @@ TEST(InputLimitsTest, DevZeroIsRefusedWithoutReadingItAll) {
   std::vector<Diagnostic> errors;
   EXPECT_FALSE(ReadTopologyFile("/dev/zero", &read, &errors));
   ASSERT_EQ(errors.size(), 1u);
-  EXPECT_EQ(errors[0].ToString(), "/dev/zero:1:16777217: error: file is larger than 16 MiB (the limit for a "
-                                  "topology file)");
+  EXPECT_EQ(errors[0].ToString(),
+            "/dev/zero:1:16777217: error: file is larger than 16 MiB (the limit for a "
+            "topology file)");
 }
 
 }  // namespace

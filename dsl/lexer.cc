@@ -31,9 +31,7 @@ class Lexer {
   }
 
  private:
-  char Peek(size_t ahead = 0) const {
-    return pos_ + ahead < text_.size() ? text_[pos_ + ahead] : '\0';
-  }
+  char Peek(size_t ahead = 0) const { return pos_ + ahead < text_.size() ? text_[pos_ + ahead] : '\0'; }
   bool AtEnd() const { return pos_ >= text_.size(); }
 
   void Advance() {
@@ -141,8 +139,7 @@ class Lexer {
       default: break;
     }
     if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f) {
-      return Error(fmt::format("unexpected character 0x{:02x}", static_cast<unsigned char>(c)),
-                   line, column);
+      return Error(fmt::format("unexpected character 0x{:02x}", static_cast<unsigned char>(c)), line, column);
     }
     return Error(fmt::format("unexpected character '{}'", c), line, column);
   }
@@ -161,8 +158,8 @@ class Lexer {
     if (number.is_float) {
       token.float_value = number.float_value;
     } else {
-      token.int_value = number.negative ? static_cast<int64_t>(0 - number.magnitude)
-                                        : static_cast<int64_t>(number.magnitude);
+      token.int_value =
+          number.negative ? static_cast<int64_t>(0 - number.magnitude) : static_cast<int64_t>(number.magnitude);
     }
     return token;
   }
@@ -175,8 +172,7 @@ class Lexer {
     std::string value;
     size_t end = 0;
     literal::LiteralError error;
-    const bool ok = literal::ScanString(text_, pos_, literal::LineBreaks::kEndTheString, &value,
-                                        &end, &error);
+    const bool ok = literal::ScanString(text_, pos_, literal::LineBreaks::kEndTheString, &value, &end, &error);
     // Neither a string nor the rest of a broken one spans a line break, so
     // the line stays as it is.
     if (!ok) {

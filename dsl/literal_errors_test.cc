@@ -63,10 +63,8 @@ TEST(LiteralErrorsTest, MalformedNumbersReadTheSameInBoth) {
 }
 
 TEST(LiteralErrorsTest, NumbersOutOfRangeReadTheSameInBoth) {
-  ExpectTheSameReport("99999999999999999999",
-                      "number '99999999999999999999' is out of range (an int has 64 bits)", 1);
-  ExpectTheSameReport("9223372036854775808",
-                      "number '9223372036854775808' is out of range (an int has 64 bits)", 1);
+  ExpectTheSameReport("99999999999999999999", "number '99999999999999999999' is out of range (an int has 64 bits)", 1);
+  ExpectTheSameReport("9223372036854775808", "number '9223372036854775808' is out of range (an int has 64 bits)", 1);
   ExpectTheSameReport("1e999", "number '1e999' is out of range", 1);
 }
 

@@ -34,8 +34,7 @@ bool ReadTopologyFile(const std::string& path, std::string* text, std::vector<Di
   text->clear();
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   auto cannot_read = [&] {
-    errors->push_back(
-        Diagnostic{SourcePos{path, 0, 0}, fmt::format("cannot read {}: {}", path, std::strerror(errno))});
+    errors->push_back(Diagnostic{SourcePos{path, 0, 0}, fmt::format("cannot read {}: {}", path, std::strerror(errno))});
     return false;
   };
   if (fd < 0) return cannot_read();
@@ -59,15 +58,14 @@ bool ReadTopologyFile(const std::string& path, std::string* text, std::vector<Di
   const size_t last_newline = text->rfind('\n', kMaxTopologyBytes - 1);
   const int line = 1 + static_cast<int>(std::count(text->begin(), text->begin() + kMaxTopologyBytes, '\n'));
   const size_t column = last_newline == std::string::npos ? kMaxTopologyBytes + 1 : kMaxTopologyBytes - last_newline;
-  errors->push_back(Diagnostic{SourcePos{path, line, static_cast<int>(std::min<size_t>(column, INT_MAX))},
-                               fmt::format("file is larger than {} (the limit for a topology file)",
-                                           kMaxTopologyBytesText)});
+  errors->push_back(
+      Diagnostic{SourcePos{path, line, static_cast<int>(std::min<size_t>(column, INT_MAX))},
+                 fmt::format("file is larger than {} (the limit for a topology file)", kMaxTopologyBytesText)});
   text->clear();
   return false;
 }
 
-Topology LoadFile(const std::string& path, const CheckOptions& options,
-                  std::vector<Diagnostic>* errors) {
+Topology LoadFile(const std::string& path, const CheckOptions& options, std::vector<Diagnostic>* errors) {
   std::string text;
   if (!ReadTopologyFile(path, &text, errors)) {
     Topology empty;

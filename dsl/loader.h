@@ -44,8 +44,7 @@ bool ReadTopologyFile(const std::string& path, std::string* text, std::vector<Di
 
 // Reads FILE, parses and checks it. A file that cannot be read is one
 // diagnostic at line 0.
-Topology LoadFile(const std::string& path, const CheckOptions& options,
-                  std::vector<Diagnostic>* errors);
+Topology LoadFile(const std::string& path, const CheckOptions& options, std::vector<Diagnostic>* errors);
 // The same for a text read already (by ReadTopologyFile), named `path`.
 Topology LoadText(const std::string& text, const std::string& path, const CheckOptions& options,
                   std::vector<Diagnostic>* errors);

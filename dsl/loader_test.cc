@@ -10,7 +10,6 @@ namespace {
 
 using namespace checker_testing;
 
-
 std::string WriteTempFile(const std::string& text) {
   char path[] = "/tmp/dsl_checker_test_XXXXXX";
   const int fd = mkstemp(path);
@@ -37,8 +36,7 @@ TEST(LoaderTest, DiagnosticPrintsFileLineColumnAndMessage) {
 }
 
 TEST(LoaderTest, LoadsAndChecksAGoodFile) {
-  const std::string path =
-      WriteTempFile("src :: Sequence(count: 3)\nout :: Sink(path: \"x\")\nsrc -> out\n");
+  const std::string path = WriteTempFile("src :: Sequence(count: 3)\nout :: Sink(path: \"x\")\nsrc -> out\n");
   std::vector<Diagnostic> errors;
   Topology topology = LoadFile(path, Options(), &errors);
   std::remove(path.c_str());
@@ -66,8 +64,7 @@ TEST(LoaderTest, ReportsSyntaxAndCheckErrorsTogetherWithoutEchoes) {
   EXPECT_EQ(errors[0].pos.file, path);
   EXPECT_EQ(errors[0].pos.line, 2);
   EXPECT_EQ(errors[0].pos.column, 1);
-  EXPECT_NE(errors[0].message.find("expected ')' after parameters, found 'keep'"),
-            std::string::npos);
+  EXPECT_NE(errors[0].message.find("expected ')' after parameters, found 'keep'"), std::string::npos);
   EXPECT_EQ(errors[1].pos.line, 2);
   EXPECT_NE(errors[1].message.find("invalid expression"), std::string::npos);
   EXPECT_EQ(errors[2].pos.line, 3);

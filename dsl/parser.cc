@@ -57,9 +57,7 @@ class Parser {
     }
     return skipped;
   }
-  bool AtEndOfStatement() const {
-    return At(TokenKind::kNewline) || At(TokenKind::kSemicolon) || At(TokenKind::kEnd);
-  }
+  bool AtEndOfStatement() const { return At(TokenKind::kNewline) || At(TokenKind::kSemicolon) || At(TokenKind::kEnd); }
 
   SourcePos Pos(const Token& token) const { return SourcePos{file_, token.line, token.column}; }
 
@@ -71,20 +69,17 @@ class Parser {
     auto kind = [&](size_t i) { return i < tokens_.size() ? tokens_[i].kind : TokenKind::kEnd; };
     if (kind(index) != TokenKind::kIdent) return false;
     const TokenKind next = kind(index + 1);
-    if (next == TokenKind::kColonColon || next == TokenKind::kArrow ||
-        next == TokenKind::kDoubleArrow) {
+    if (next == TokenKind::kColonColon || next == TokenKind::kArrow || next == TokenKind::kDoubleArrow) {
       return true;
     }
     if (next == TokenKind::kDot) {
       return kind(index + 2) == TokenKind::kIdent &&
              (kind(index + 3) == TokenKind::kArrow || kind(index + 3) == TokenKind::kDoubleArrow);
     }
-    return tokens_[index].text == "policy" && next == TokenKind::kIdent &&
-           kind(index + 2) == TokenKind::kLBrace;
+    return tokens_[index].text == "policy" && next == TokenKind::kIdent && kind(index + 2) == TokenKind::kLBrace;
   }
   bool NewStatementFollowsNewline() const {
-    return pos_ > 0 && tokens_[pos_ - 1].kind == TokenKind::kNewline &&
-           LooksLikeStatementStart(pos_);
+    return pos_ > 0 && tokens_[pos_ - 1].kind == TokenKind::kNewline && LooksLikeStatementStart(pos_);
   }
   // Inside brackets: the text ends, or the next statement begins, before
   // the closing bracket came.
@@ -92,9 +87,7 @@ class Parser {
 
   // --- errors ---------------------------------------------------------------
 
-  void Report(const Token& at, std::string message) {
-    errors_->push_back(Diagnostic{Pos(at), std::move(message)});
-  }
+  void Report(const Token& at, std::string message) { errors_->push_back(Diagnostic{Pos(at), std::move(message)}); }
   // Reports a syntax error at `at` and returns false, for `return Fail(...)`.
   // A lexer error token carries a better message than "expected X" (it says
   // why the text is no token at all), so it wins.
@@ -158,8 +151,7 @@ class Parser {
       return true;
     }
     if (At(TokenKind::kEnd)) return true;
-    return Fail(Peek(), fmt::format("expected {} after {}, found {}", what_may_follow, after,
-                                    DescribeToken(Peek())));
+    return Fail(Peek(), fmt::format("expected {} after {}, found {}", what_may_follow, after, DescribeToken(Peek())));
   }
 
   // --- statements -----------------------------------------------------------
@@ -177,8 +169,8 @@ class Parser {
     if (next == TokenKind::kArrow || next == TokenKind::kDoubleArrow || next == TokenKind::kDot) {
       return ParseConnections();
     }
-    return Fail(Peek(1), fmt::format("expected '::', '->' or '=>' after '{}', found {}", first.text,
-                                     DescribeToken(Peek(1))));
+    return Fail(Peek(1),
+                fmt::format("expected '::', '->' or '=>' after '{}', found {}", first.text, DescribeToken(Peek(1))));
   }
 
   // name :: Class(params) @ node
@@ -227,8 +219,8 @@ class Parser {
       if (!At(TokenKind::kIdent)) return Expected("a parameter name", Peek());
       const Token& name = Take();
       if (!At(TokenKind::kColon)) {
-        return Fail(Peek(), fmt::format("expected ':' after parameter name '{}', found {}",
-                                        name.text, DescribeToken(Peek())));
+        return Fail(Peek(),
+                    fmt::format("expected ':' after parameter name '{}', found {}", name.text, DescribeToken(Peek())));
       }
       Take();
       const Token& value_token = Peek();
@@ -236,8 +228,8 @@ class Parser {
       if (!ParseValue(&value)) return false;
       if (auto first = decl->param_name_pos.find(name.text); first != decl->param_name_pos.end()) {
         // Not fatal: the statement is otherwise sound, the first value stands.
-        Report(name, fmt::format("duplicate parameter '{}' (first given at line {}, column {})",
-                                 name.text, first->second.line, first->second.column));
+        Report(name, fmt::format("duplicate parameter '{}' (first given at line {}, column {})", name.text,
+                                 first->second.line, first->second.column));
       } else {
         decl->params.emplace(name.text, std::move(value));
         decl->param_pos.emplace(name.text, Pos(value_token));
@@ -335,8 +327,8 @@ class Parser {
       PortRef from;
       if (!ParsePortRef(&from)) return false;
       if (!At(TokenKind::kArrow) && !At(TokenKind::kDoubleArrow)) {
-        return Fail(Peek(), fmt::format("expected '->' or '=>' after '{}', found {}", RefText(from),
-                                        DescribeToken(Peek())));
+        return Fail(Peek(),
+                    fmt::format("expected '->' or '=>' after '{}', found {}", RefText(from), DescribeToken(Peek())));
       }
       while (At(TokenKind::kArrow) || At(TokenKind::kDoubleArrow)) {
         const Token& arrow = Take();
@@ -344,8 +336,8 @@ class Parser {
         connection.kind = arrow.kind == TokenKind::kArrow ? PortKind::kPush : PortKind::kQuery;
         connection.pos = Pos(arrow);
         if (!At(TokenKind::kIdent)) {
-          return Fail(Peek(), fmt::format("expected an element name after '{}', found {}",
-                                          arrow.text, DescribeToken(Peek())));
+          return Fail(Peek(),
+                      fmt::format("expected an element name after '{}', found {}", arrow.text, DescribeToken(Peek())));
         }
         PortRef to;
         if (!ParsePortRef(&to)) return false;
@@ -355,8 +347,7 @@ class Parser {
         from = std::move(to);
       }
       if (!At(TokenKind::kComma)) {
-        if (!ExpectEndOfStatement("'->', '=>', ',' or end of line",
-                                  fmt::format("'{}'", RefText(from)))) {
+        if (!ExpectEndOfStatement("'->', '=>', ',' or end of line", fmt::format("'{}'", RefText(from)))) {
           return false;
         }
         break;
@@ -379,8 +370,8 @@ class Parser {
     if (!At(TokenKind::kDot)) return true;
     Take();
     if (!At(TokenKind::kIdent)) {
-      return Fail(Peek(), fmt::format("expected a port name after '{}.', found {}", element.text,
-                                      DescribeToken(Peek())));
+      return Fail(Peek(),
+                  fmt::format("expected a port name after '{}.', found {}", element.text, DescribeToken(Peek())));
     }
     const Token& port = Take();
     ref->port = port.text;
@@ -389,9 +380,7 @@ class Parser {
     return true;
   }
 
-  static std::string RefText(const PortRef& ref) {
-    return ref.port_given ? ref.element + "." + ref.port : ref.element;
-  }
+  static std::string RefText(const PortRef& ref) { return ref.port_given ? ref.element + "." + ref.port : ref.element; }
 
   // policy elem { key: value, key: value }; newlines separate keys as
   // commas do.
@@ -403,8 +392,8 @@ class Parser {
     policy.element = element.text;
     policy.pos = Pos(element);
     if (!At(TokenKind::kLBrace)) {
-      return Fail(Peek(), fmt::format("expected '{{' after 'policy {}', found {}", element.text,
-                                      DescribeToken(Peek())));
+      return Fail(Peek(),
+                  fmt::format("expected '{{' after 'policy {}', found {}", element.text, DescribeToken(Peek())));
     }
     Take();
     const std::string close_message = fmt::format("'}}' to close the policy of '{}'", element.text);
@@ -415,16 +404,16 @@ class Parser {
       if (!At(TokenKind::kIdent)) return Expected("a policy key or '}'", Peek());
       const Token& key = Take();
       if (!At(TokenKind::kColon)) {
-        return Fail(Peek(), fmt::format("expected ':' after policy key '{}', found {}", key.text,
-                                        DescribeToken(Peek())));
+        return Fail(Peek(),
+                    fmt::format("expected ':' after policy key '{}', found {}", key.text, DescribeToken(Peek())));
       }
       Take();
       const Token& value_token = Peek();
       ParamValue value;
       if (!ParseValue(&value)) return false;
       if (auto first = policy.key_pos.find(key.text); first != policy.key_pos.end()) {
-        Report(key, fmt::format("duplicate policy key '{}' (first given at line {}, column {})",
-                                key.text, first->second.line, first->second.column));
+        Report(key, fmt::format("duplicate policy key '{}' (first given at line {}, column {})", key.text,
+                                first->second.line, first->second.column));
       } else {
         policy.values.emplace(key.text, std::move(value));
         policy.value_pos.emplace(key.text, Pos(value_token));
@@ -443,8 +432,7 @@ class Parser {
                                       key.text, DescribeToken(Peek())));
     }
     Take();  // }
-    if (!ExpectEndOfStatement("';' or end of line",
-                              fmt::format("the policy of '{}'", policy.element))) {
+    if (!ExpectEndOfStatement("';' or end of line", fmt::format("the policy of '{}'", policy.element))) {
       return false;
     }
     topology_.policies.push_back(std::move(policy));
@@ -464,8 +452,8 @@ class Parser {
 Topology Parse(std::string_view text, const std::string& file, std::vector<Diagnostic>* errors) {
   if (text.size() > kMaxTopologyBytes) {  // the master parses what it is sent: same limit as a file
     errors->push_back(Diagnostic{SourcePos{file, 1, 1}, fmt::format("topology is larger than {} (the limit "
-                                                                     "for a topology file)",
-                                                                     kMaxTopologyBytesText)});
+                                                                    "for a topology file)",
+                                                                    kMaxTopologyBytesText)});
     Topology empty;
     empty.file = file;
     return empty;

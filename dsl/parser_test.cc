@@ -25,8 +25,7 @@ std::vector<Diagnostic> ParseErrors(std::string_view text) {
 }
 
 // Exactly one syntax error, at line:column, whose message holds `expected`.
-::testing::AssertionResult HasOneError(std::string_view text, int line, int column,
-                                       std::string_view expected) {
+::testing::AssertionResult HasOneError(std::string_view text, int line, int column, std::string_view expected) {
   const std::vector<Diagnostic> errors = ParseErrors(text);
   std::string all;
   for (const Diagnostic& error : errors) all += "\n  " + error.ToString();
@@ -34,10 +33,10 @@ std::vector<Diagnostic> ParseErrors(std::string_view text) {
     return ::testing::AssertionFailure() << "wanted 1 error, got " << errors.size() << ":" << all;
   }
   const Diagnostic& error = errors.front();
-  if (error.pos.line != line || error.pos.column != column ||
-      error.message.find(expected) == std::string::npos || error.pos.file != kFile) {
-    return ::testing::AssertionFailure() << "wanted " << kFile << ":" << line << ":" << column
-                                         << " with \"" << expected << "\", got:" << all;
+  if (error.pos.line != line || error.pos.column != column || error.message.find(expected) == std::string::npos ||
+      error.pos.file != kFile) {
+    return ::testing::AssertionFailure() << "wanted " << kFile << ":" << line << ":" << column << " with \"" << expected
+                                         << "\", got:" << all;
   }
   return ::testing::AssertionSuccess();
 }
@@ -259,8 +258,7 @@ TEST(ParserTest, EmptyTextGivesAnEmptyTopology) {
 
 TEST(ParserTest, ReportsUnterminatedStringAtItsStart) {
   EXPECT_TRUE(HasOneError("src :: Seq(path: \"abc)\n", 1, 18, "unterminated string"));
-  EXPECT_TRUE(HasOneError("a :: Tee\nb :: Seq(x: 1, path: \"abc\nc :: Tee\n", 2, 22,
-                          "unterminated string"));
+  EXPECT_TRUE(HasOneError("a :: Tee\nb :: Seq(x: 1, path: \"abc\nc :: Tee\n", 2, 22, "unterminated string"));
 }
 
 TEST(ParserTest, ReportsUnclosedParenthesisAtTheNextStatement) {
@@ -286,10 +284,8 @@ TEST(ParserTest, ReportsBracketsLeftOpenAfterACommaAtTheNextStatement) {
   const Case cases[] = {
       {"a :: Seq(count: 1,\nsrc -> a\n", 2, "expected ')' after parameters, found 'src'"},
       {"a :: Seq(xs: [1,\nsrc -> a\n", 2, "expected ']' to close the list, found 'src'"},
-      {"policy a { queue: 1,\nsrc -> a\n", 2,
-       "expected '}' to close the policy of 'a', found 'src'"},
-      {"policy a {\n  queue: 1\nsrc -> a\n", 3,
-       "expected '}' to close the policy of 'a', found 'src'"},
+      {"policy a { queue: 1,\nsrc -> a\n", 2, "expected '}' to close the policy of 'a', found 'src'"},
+      {"policy a {\n  queue: 1\nsrc -> a\n", 3, "expected '}' to close the policy of 'a', found 'src'"},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.text);
@@ -304,13 +300,11 @@ TEST(ParserTest, ReportsBracketsLeftOpenAfterACommaAtTheNextStatement) {
 }
 
 TEST(ParserTest, ReportsMissingColonAfterParameterName) {
-  EXPECT_TRUE(HasOneError("a :: Seq(count 5)", 1, 16,
-                          "expected ':' after parameter name 'count', found '5'"));
+  EXPECT_TRUE(HasOneError("a :: Seq(count 5)", 1, 16, "expected ':' after parameter name 'count', found '5'"));
 }
 
 TEST(ParserTest, ReportsMissingClassName) {
-  EXPECT_TRUE(
-      HasOneError("x :: Tee\na :: (x: 1)\n", 2, 6, "expected a class name after '::', found '('"));
+  EXPECT_TRUE(HasOneError("x :: Tee\na :: (x: 1)\n", 2, 6, "expected a class name after '::', found '('"));
 }
 
 TEST(ParserTest, ReportsMissingClassNameAtEndOfFile) {
@@ -322,28 +316,22 @@ TEST(ParserTest, ReportsMissingParameterValue) {
 }
 
 TEST(ParserTest, ReportsUnquotedStringValueWithAHint) {
-  EXPECT_TRUE(HasOneError("a :: Seq(mode: fast)", 1, 16,
-                          "found 'fast' (strings are written in double quotes)"));
+  EXPECT_TRUE(HasOneError("a :: Seq(mode: fast)", 1, 16, "found 'fast' (strings are written in double quotes)"));
 }
 
 TEST(ParserTest, ReportsUnknownEscapeAtTheBackslash) {
   EXPECT_TRUE(HasOneError("a :: Seq(p: \"x\\qy\")", 1, 15, "unknown escape '\\q'"));
 }
 
-TEST(ParserTest, ReportsUnexpectedCharacter) {
-  EXPECT_TRUE(HasOneError("a $ b", 1, 3, "unexpected character '$'"));
-}
+TEST(ParserTest, ReportsUnexpectedCharacter) { EXPECT_TRUE(HasOneError("a $ b", 1, 3, "unexpected character '$'")); }
 
 TEST(ParserTest, ReportsChainEndingInArrow) {
-  EXPECT_TRUE(
-      HasOneError("a ->\n", 1, 5, "expected an element name after '->', found end of line"));
-  EXPECT_TRUE(
-      HasOneError("a => \n", 1, 6, "expected an element name after '=>', found end of line"));
+  EXPECT_TRUE(HasOneError("a ->\n", 1, 5, "expected an element name after '->', found end of line"));
+  EXPECT_TRUE(HasOneError("a => \n", 1, 6, "expected an element name after '=>', found end of line"));
 }
 
 TEST(ParserTest, ReportsTwoElementsWithoutArrowBetween) {
-  EXPECT_TRUE(HasOneError("a -> b c", 1, 8,
-                          "expected '->', '=>', ',' or end of line after 'b', found 'c'"));
+  EXPECT_TRUE(HasOneError("a -> b c", 1, 8, "expected '->', '=>', ',' or end of line after 'b', found 'c'"));
 }
 
 TEST(ParserTest, ReportsMissingPortNameAfterDot) {
@@ -351,13 +339,11 @@ TEST(ParserTest, ReportsMissingPortNameAfterDot) {
 }
 
 TEST(ParserTest, ReportsPortReferenceWithoutArrow) {
-  EXPECT_TRUE(
-      HasOneError("a.out\n", 1, 6, "expected '->' or '=>' after 'a.out', found end of line"));
+  EXPECT_TRUE(HasOneError("a.out\n", 1, 6, "expected '->' or '=>' after 'a.out', found end of line"));
 }
 
 TEST(ParserTest, ReportsLoneIdentifier) {
-  EXPECT_TRUE(
-      HasOneError("src\n", 1, 4, "expected '::', '->' or '=>' after 'src', found end of line"));
+  EXPECT_TRUE(HasOneError("src\n", 1, 4, "expected '::', '->' or '=>' after 'src', found end of line"));
 }
 
 TEST(ParserTest, ReportsStatementStartingWithArrow) {
@@ -367,18 +353,15 @@ TEST(ParserTest, ReportsStatementStartingWithArrow) {
 }
 
 TEST(ParserTest, ReportsPolicyWithoutBrace) {
-  EXPECT_TRUE(
-      HasOneError("policy a queue: 5", 1, 10, "expected '{' after 'policy a', found 'queue'"));
+  EXPECT_TRUE(HasOneError("policy a queue: 5", 1, 10, "expected '{' after 'policy a', found 'queue'"));
 }
 
 TEST(ParserTest, ReportsPolicyWithoutElementName) {
-  EXPECT_TRUE(HasOneError("policy { queue: 1 }", 1, 8,
-                          "expected an element name after 'policy', found '{'"));
+  EXPECT_TRUE(HasOneError("policy { queue: 1 }", 1, 8, "expected an element name after 'policy', found '{'"));
 }
 
 TEST(ParserTest, ReportsPolicyLeftOpenAtEndOfFile) {
-  EXPECT_TRUE(HasOneError("policy a { queue: 5\n", 2, 1,
-                          "expected '}' to close the policy of 'a', found end of file"));
+  EXPECT_TRUE(HasOneError("policy a { queue: 5\n", 2, 1, "expected '}' to close the policy of 'a', found end of file"));
 }
 
 TEST(ParserTest, ReportsPolicyKeyWithoutValue) {
@@ -386,9 +369,8 @@ TEST(ParserTest, ReportsPolicyKeyWithoutValue) {
 }
 
 TEST(ParserTest, ReportsPolicyValuesWithoutSeparator) {
-  EXPECT_TRUE(
-      HasOneError("policy a { queue: 1 batch: 2 }", 1, 21,
-                  "expected ',', end of line or '}' after the value of 'queue', found 'batch'"));
+  EXPECT_TRUE(HasOneError("policy a { queue: 1 batch: 2 }", 1, 21,
+                          "expected ',', end of line or '}' after the value of 'queue', found 'batch'"));
 }
 
 TEST(ParserTest, ReportsDuplicateParameterAtTheSecond) {
@@ -397,8 +379,7 @@ TEST(ParserTest, ReportsDuplicateParameterAtTheSecond) {
 }
 
 TEST(ParserTest, ReportsDuplicatePolicyKeyAtTheSecond) {
-  EXPECT_TRUE(
-      HasOneError("policy a { queue: 1, queue: 2 }", 1, 22, "duplicate policy key 'queue'"));
+  EXPECT_TRUE(HasOneError("policy a { queue: 1, queue: 2 }", 1, 22, "duplicate policy key 'queue'"));
 }
 
 TEST(ParserTest, ReportsIntegerOutOfRange) {
@@ -410,20 +391,17 @@ TEST(ParserTest, ReportsNumberWithUnitSuffix) {
 }
 
 TEST(ParserTest, ReportsPlacementWithoutNode) {
-  EXPECT_TRUE(
-      HasOneError("a :: Foo @\n", 1, 11, "expected a node name after '@', found end of line"));
+  EXPECT_TRUE(HasOneError("a :: Foo @\n", 1, 11, "expected a node name after '@', found end of line"));
 }
 
 TEST(ParserTest, ReportsJunkAfterParameters) {
-  EXPECT_TRUE(
-      HasOneError("a :: Foo(x: 1) extra", 1, 16,
-                  "expected '@', ';' or end of line after the parameters of 'a', found 'extra'"));
+  EXPECT_TRUE(HasOneError("a :: Foo(x: 1) extra", 1, 16,
+                          "expected '@', ';' or end of line after the parameters of 'a', found 'extra'"));
 }
 
 TEST(ParserTest, ReportsJunkAfterClassName) {
   EXPECT_TRUE(
-      HasOneError("a :: Foo)", 1, 9,
-                  "expected '(', '@', ';' or end of line after class name 'Foo', found ')'"));
+      HasOneError("a :: Foo)", 1, 9, "expected '(', '@', ';' or end of line after class name 'Foo', found ')'"));
 }
 
 TEST(ParserTest, ReportsJunkAfterPlacement) {
@@ -436,13 +414,12 @@ TEST(ParserTest, ReportsListClosedByParenthesis) {
 }
 
 TEST(ParserTest, ReportsMissingCommaBetweenParameters) {
-  EXPECT_TRUE(HasOneError("a :: Foo(a: 1 b: 2)", 1, 15,
-                          "expected ',' or ')' after the value of parameter 'a', found 'b'"));
+  EXPECT_TRUE(
+      HasOneError("a :: Foo(a: 1 b: 2)", 1, 15, "expected ',' or ')' after the value of parameter 'a', found 'b'"));
 }
 
 TEST(ParserTest, ReportsCommaNotFollowedByAChain) {
-  EXPECT_TRUE(
-      HasOneError("a -> b,\n", 1, 8, "expected an element name after ',', found end of line"));
+  EXPECT_TRUE(HasOneError("a -> b,\n", 1, 8, "expected an element name after ',', found end of line"));
 }
 
 // --- recovery ------------------------------------------------------------------

@@ -53,8 +53,8 @@ TEST(PathParamsTest, ApplyingSetsTheListedPathsAndKeepsPositions) {
 
 TEST(PathParamsTest, ApplyingIgnoresEntriesThatAreNotPathStringsOfTheTopology) {
   Topology t = Parsed("f :: Filter(expr: \"seq > 1\")\nc :: Sink(path: 3)\n");
-  ApplyAbsolutePaths({{"f", {{"expr", "/etc/passwd"}, {"path", "/x"}}}, {"c", {{"path", "/y"}}}, {"ghost", {{"path", "/z"}}}},
-                     &t);
+  ApplyAbsolutePaths(
+      {{"f", {{"expr", "/etc/passwd"}, {"path", "/x"}}}, {"c", {{"path", "/y"}}}, {"ghost", {{"path", "/z"}}}}, &t);
   EXPECT_EQ(t.elements[0].params.at("expr").s, "seq > 1");
   EXPECT_EQ(t.elements[0].params.count("path"), 0u);
   EXPECT_EQ(t.elements[1].params.at("path").kind, ParamValue::Kind::kInt);

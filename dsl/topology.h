@@ -14,7 +14,7 @@ namespace datablox::dsl {
 
 struct SourcePos {
   std::string file;
-  int line = 0;  // 1-based
+  int line = 0;    // 1-based
   int column = 0;  // 1-based
 };
 
@@ -29,11 +29,11 @@ struct ElementDecl {
   std::string name;
   std::string class_name;
   std::map<std::string, ParamValue, std::less<>> params;
-  std::map<std::string, SourcePos, std::less<>> param_pos;  // where each value was written
+  std::map<std::string, SourcePos, std::less<>> param_pos;       // where each value was written
   std::map<std::string, SourcePos, std::less<>> param_name_pos;  // where each name was written
-  std::string node;  // from `@ node`; empty: the master places it
-  SourcePos pos;        // of the name
-  SourcePos class_pos;  // of the class name
+  std::string node;                                              // from `@ node`; empty: the master places it
+  SourcePos pos;                                                 // of the name
+  SourcePos class_pos;                                           // of the class name
   SourcePos node_pos;
 };
 
@@ -49,9 +49,9 @@ struct PortRef {
 
 struct Connection {
   PortKind kind = PortKind::kPush;  // `->` push, `=>` query
-  PortRef from;  // push: an out port; query: the requester's query-out port
-  PortRef to;    // push: an in port;  query: the responder's query-in port
-  SourcePos pos;  // of the arrow
+  PortRef from;                     // push: an out port; query: the requester's query-out port
+  PortRef to;                       // push: an in port;  query: the responder's query-in port
+  SourcePos pos;                    // of the arrow
   // Set by the checker on a push link whose out port does not guarantee the
   // fields the in port requires: the receiving host checks each log.
   bool check_schema = false;

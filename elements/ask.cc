@@ -6,9 +6,10 @@ namespace datablox {
 
 ClassSpec Ask::spec() {
   return ClassSpec("Ask", "when its input ends, asks REQUEST once on its \"ask\" port and emits the reply")
-      .describe("The input only says when: its logs are counted, not kept. REQUEST is a JSON object. "
-                "An error reply, or none within TIMEOUT_MS, fails the element (and so the run), naming "
-                "the reason.")
+      .describe(
+          "The input only says when: its logs are counted, not kept. REQUEST is a JSON object. "
+          "An error reply, or none within TIMEOUT_MS, fails the element (and so the run), naming "
+          "the reason.")
       .push_in("in")
       .push_out("out", {}, /*required=*/false, "the reply, as one log")
       .query_out("ask", /*required=*/true, "where the request goes")

@@ -15,9 +15,10 @@ std::string GroupName(const Value& value) {
 
 ClassSpec Counter::spec() {
   return ClassSpec("Counter", "counts logs, in total and grouped by the field KEY when given")
-      .describe("Answers on its query port: {} gets {\"count\": N} (and \"groups\": {VALUE: N} when "
-                "KEY is set); {\"group\": VALUE} gets {\"group\": VALUE, \"count\": N}. Logs pass on "
-                "unchanged through the optional output.")
+      .describe(
+          "Answers on its query port: {} gets {\"count\": N} (and \"groups\": {VALUE: N} when "
+          "KEY is set); {\"group\": VALUE} gets {\"group\": VALUE, \"count\": N}. Logs pass on "
+          "unchanged through the optional output.")
       .push_in("in")
       .push_out("out", {}, /*required=*/false, "the same logs, unchanged")
       .query_in("query", /*required=*/false, "counts so far")

@@ -4,10 +4,11 @@ namespace datablox {
 
 ClassSpec Filter::spec() {
   return ClassSpec("Filter", "passes on the logs for which EXPR is true, unchanged")
-      .describe("EXPR is an expression of the expression language (see README), compiled once. "
-                "Logs for which it is false go to the optional \"rejected\" output. A log on which "
-                "EXPR cannot be evaluated (a type error) is rejected, counted as an error and goes "
-                "there too: never passed on silently.")
+      .describe(
+          "EXPR is an expression of the expression language (see README), compiled once. "
+          "Logs for which it is false go to the optional \"rejected\" output. A log on which "
+          "EXPR cannot be evaluated (a type error) is rejected, counted as an error and goes "
+          "there too: never passed on silently.")
       .push_in("in")
       .push_out("out")
       .push_out("rejected", {}, /*required=*/false, "the logs EXPR did not pass")

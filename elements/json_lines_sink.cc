@@ -31,15 +31,16 @@ bool Exists(const std::string& path) {
 
 ClassSpec JsonLinesSink::spec() {
   return ClassSpec("JsonLinesSink", "writes every log to a JSON Lines file, one JSON object per line")
-      .describe("Written to PATH.partial, renamed to PATH once every input has ended and the data is "
-                "on disk: a file at PATH is always complete. Each batch is written (write(2)) and its "
-                "stream position recorded in PATH.partial.position (never half-written) before the "
-                "batch is acknowledged: a sink its caretaker restarts truncates the file back to the "
-                "recorded length, continues it, and skips what its upstream replays below the "
-                "recorded positions, so every log is written once. fsync happens once, at the end, "
-                "before the rename: a restart continues only on the same machine, whose page cache "
-                "outlives the process (a first start or a move to another node starts the file "
-                "afresh). A write error fails the element.")
+      .describe(
+          "Written to PATH.partial, renamed to PATH once every input has ended and the data is "
+          "on disk: a file at PATH is always complete. Each batch is written (write(2)) and its "
+          "stream position recorded in PATH.partial.position (never half-written) before the "
+          "batch is acknowledged: a sink its caretaker restarts truncates the file back to the "
+          "recorded length, continues it, and skips what its upstream replays below the "
+          "recorded positions, so every log is written once. fsync happens once, at the end, "
+          "before the rename: a restart continues only on the same machine, whose page cache "
+          "outlives the process (a first start or a move to another node starts the file "
+          "afresh). A write error fails the element.")
       .push_in("in")
       .param_string("path", "the file to write (relative: to the working directory)")
       .handler("count", "logs written (by this process)")
@@ -85,8 +86,8 @@ Status JsonLinesSink::Continue() {
     // replays all of it.
     length_ = 0;
   } else if (static_cast<uint64_t>(info.st_size) < length_) {
-    return Status::IOError(fmt::format("'{}' holds {} bytes, fewer than the {} its position file records",
-                                       partial_, info.st_size, length_));
+    return Status::IOError(fmt::format("'{}' holds {} bytes, fewer than the {} its position file records", partial_,
+                                       info.st_size, length_));
   }
   // Bytes past the recorded length were written by a batch that was never
   // recorded, hence never acknowledged: its replay writes them again.

@@ -33,8 +33,8 @@ class JsonLinesSink : public Element {
 
   std::string path_, partial_, position_;
   int fd_ = -1;
-  int position_fd_ = -1;  // the position file, rewritten in place
-  uint64_t length_ = 0;  // bytes of the data file that hold whole, recorded lines
+  int position_fd_ = -1;                           // the position file, rewritten in place
+  uint64_t length_ = 0;                            // bytes of the data file that hold whole, recorded lines
   std::map<std::string, Next, std::less<>> next_;  // by link id
   std::string text_;
   uint64_t count_ = 0, replayed_ = 0;

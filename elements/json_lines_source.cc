@@ -14,9 +14,10 @@ namespace fs = std::filesystem;
 
 ClassSpec JsonLinesSource::spec() {
   return ClassSpec("JsonLinesSource", "emits one log per line of a JSON Lines file, or of every file in a directory")
-      .describe("Files of a directory are read in name order; empty lines are skipped. A line that is "
-                "not a JSON object is rejected: counted, reported with its file and line, and skipped; "
-                "it never stops the source.")
+      .describe(
+          "Files of a directory are read in name order; empty lines are skipped. A line that is "
+          "not a JSON object is rejected: counted, reported with its file and line, and skipped; "
+          "it never stops the source.")
       .push_out("out")
       .param_string("path", "a .jsonl file or a directory of them (relative: to the working directory)")
       .handler("lines", "lines read")

@@ -6,9 +6,10 @@ namespace datablox {
 
 ClassSpec Map::spec() {
   return ClassSpec("Map", "sets fields of every log from expressions")
-      .describe("EXPR is a list of assignments, \"word = upper(word), n = seq * 2\". Every other "
-                "field is kept as it is. The assignments all see the incoming log, not each other's "
-                "results. A log on which an expression fails is rejected and counted, not passed on.")
+      .describe(
+          "EXPR is a list of assignments, \"word = upper(word), n = seq * 2\". Every other "
+          "field is kept as it is. The assignments all see the incoming log, not each other's "
+          "results. A log on which an expression fails is rejected and counted, not passed on.")
       .push_in("in")
       .push_out("out")
       .param_assignments("expr", "field = expression, ...")

@@ -6,8 +6,9 @@ namespace datablox {
 
 ClassSpec Print::spec() {
   return ClassSpec("Print", "writes every log to standard output as one JSON line")
-      .describe("Each line is PREFIX followed by the log's JSON. Logs pass on unchanged through the "
-                "optional output.")
+      .describe(
+          "Each line is PREFIX followed by the log's JSON. Logs pass on unchanged through the "
+          "optional output.")
       .push_in("in")
       .push_out("out", {}, /*required=*/false, "the same logs, unchanged")
       .param_string("prefix", "", "text written before each log")

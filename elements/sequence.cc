@@ -6,9 +6,10 @@ namespace datablox {
 
 ClassSpec Sequence::spec() {
   return ClassSpec("Sequence", "emits {\"seq\": i} for i in [start, start + count)")
-      .describe("A source. With rate > 0 it paces itself to that many logs per second; "
-                "with pad > 0 every log also carries a \"pad\" string of that many bytes (for "
-                "benchmarks and tests of log size).")
+      .describe(
+          "A source. With rate > 0 it paces itself to that many logs per second; "
+          "with pad > 0 every log also carries a \"pad\" string of that many bytes (for "
+          "benchmarks and tests of log size).")
       .push_out("out", {{"seq", ValueType::kInt}})
       .param_int("count", "how many logs to emit")
       .param_int("start", 0, "the first value of seq")

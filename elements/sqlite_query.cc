@@ -41,7 +41,8 @@ SqliteQuery::~SqliteQuery() {
 Status SqliteQuery::Open(const std::string& path, Limits limits) {
   limits_ = limits;
   if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
-    Status st = Status::IOError(fmt::format("cannot open '{}' read-only: {}", path, db_ ? sqlite3_errmsg(db_) : "out of memory"));
+    Status st = Status::IOError(
+        fmt::format("cannot open '{}' read-only: {}", path, db_ ? sqlite3_errmsg(db_) : "out of memory"));
     sqlite3_close(db_);
     db_ = nullptr;
     return st;

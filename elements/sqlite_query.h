@@ -31,8 +31,8 @@ void BindSqliteValue(sqlite3_stmt* stmt, int index, const Value& value);
 class SqliteQuery {
  public:
   struct Limits {
-    std::chrono::milliseconds time{2000};   // per statement, then interrupted
-    size_t reply_bytes = 16u << 20;         // the rows' msgpack, all together
+    std::chrono::milliseconds time{2000};  // per statement, then interrupted
+    size_t reply_bytes = 16u << 20;        // the rows' msgpack, all together
   };
 
   SqliteQuery() = default;

@@ -20,8 +20,9 @@ class SqliteQueryTest : public ::testing::Test {
     std::filesystem::create_directories(folder_);
     path_ = (folder_ / "store.db").string();
     ASSERT_EQ(sqlite3_open(path_.c_str(), &writer_), SQLITE_OK);
-    ASSERT_EQ(sqlite3_exec(writer_, "PRAGMA journal_mode=WAL; CREATE TABLE logs (seq INTEGER, s TEXT);"
-                                    "INSERT INTO logs VALUES (1, 'a'), (2, 'b'), (3, NULL);",
+    ASSERT_EQ(sqlite3_exec(writer_,
+                           "PRAGMA journal_mode=WAL; CREATE TABLE logs (seq INTEGER, s TEXT);"
+                           "INSERT INTO logs VALUES (1, 'a'), (2, 'b'), (3, NULL);",
                            nullptr, nullptr, nullptr),
               SQLITE_OK);
     SqliteQuery::Limits limits;
@@ -38,7 +39,8 @@ class SqliteQueryTest : public ::testing::Test {
   }
   // The writer can still write: no query left a transaction or a lock behind.
   bool WriterCanInsert() {
-    return sqlite3_exec(writer_, "BEGIN; INSERT INTO logs VALUES (4, 'd'); COMMIT;", nullptr, nullptr, nullptr) == SQLITE_OK;
+    return sqlite3_exec(writer_, "BEGIN; INSERT INTO logs VALUES (4, 'd'); COMMIT;", nullptr, nullptr, nullptr) ==
+           SQLITE_OK;
   }
 
   std::filesystem::path folder_;
@@ -79,9 +81,9 @@ TEST_F(SqliteQueryTest, AttachIsRefusedAndCreatesNoFile) {
 }
 
 TEST_F(SqliteQueryTest, WritesAndWritingPragmasAreRefused) {
-  for (const char* sql : {"DELETE FROM logs", "INSERT INTO logs VALUES (9, 'x')", "DROP TABLE logs",
-                          "CREATE TABLE t (x)", "PRAGMA journal_mode=DELETE", "PRAGMA user_version = 3",
-                          "VACUUM", "SELECT load_extension('/tmp/nothing')"}) {
+  for (const char* sql :
+       {"DELETE FROM logs", "INSERT INTO logs VALUES (9, 'x')", "DROP TABLE logs", "CREATE TABLE t (x)",
+        "PRAGMA journal_mode=DELETE", "PRAGMA user_version = 3", "VACUUM", "SELECT load_extension('/tmp/nothing')"}) {
     EXPECT_FALSE(Run(sql).ok()) << sql;
   }
   ASSERT_TRUE(Run("SELECT count(*) AS n FROM logs").ok());
@@ -112,7 +114,8 @@ TEST_F(SqliteQueryTest, EndlessRowsAreCutAtTheReplyLimit) {
   limits.time = std::chrono::milliseconds(60000);
   limits.reply_bytes = 4096;
   ASSERT_TRUE(small.Open(path_, limits).ok());
-  Status st = small.Run("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT x FROM c", Value(), &rows_);
+  Status st =
+      small.Run("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT x FROM c", Value(), &rows_);
   EXPECT_FALSE(st.ok());
   EXPECT_NE(st.message().find("exceed 4096 bytes"), std::string::npos) << st.message();
   EXPECT_TRUE(rows_.empty());

@@ -41,17 +41,18 @@ constexpr size_t kMaxCachedInserts = 1024;
 
 ClassSpec SqliteStore::spec() {
   return ClassSpec("SqliteStore", "stores every log as a row of a SQLite table; answers read-only SQL")
-      .describe("Fields become columns, added as new fields appear; nested values are stored as JSON "
-                "text. Each received batch is one transaction, which also records, in table "
-                "datablox_positions, how far the batch reaches in its upstream's stream: a store its "
-                "caretaker restarts skips what the replay hands it again, so every log is inserted "
-                "once. A log SQLite cannot store as a row (a field name holding a NUL byte, two field "
-                "names that differ only in case, more columns than SQLite allows) is rejected and "
-                "counted; the rest flows. Commits use WAL with synchronous=NORMAL: they survive a "
-                "crash of the process, and a machine crash may lose the last ones (rows and "
-                "positions together). A request {\"sql\": \"SELECT ...\", \"params\": [...]} gets "
-                "{\"rows\": [...], \"count\": N}, answered on a read-only connection of its own and "
-                "interrupted after query_limit_ms; writing statements, BEGIN and ATTACH are refused.")
+      .describe(
+          "Fields become columns, added as new fields appear; nested values are stored as JSON "
+          "text. Each received batch is one transaction, which also records, in table "
+          "datablox_positions, how far the batch reaches in its upstream's stream: a store its "
+          "caretaker restarts skips what the replay hands it again, so every log is inserted "
+          "once. A log SQLite cannot store as a row (a field name holding a NUL byte, two field "
+          "names that differ only in case, more columns than SQLite allows) is rejected and "
+          "counted; the rest flows. Commits use WAL with synchronous=NORMAL: they survive a "
+          "crash of the process, and a machine crash may lose the last ones (rows and "
+          "positions together). A request {\"sql\": \"SELECT ...\", \"params\": [...]} gets "
+          "{\"rows\": [...], \"count\": N}, answered on a read-only connection of its own and "
+          "interrupted after query_limit_ms; writing statements, BEGIN and ATTACH are refused.")
       .push_in("in")
       .push_out("out", {}, /*required=*/false, "the logs stored, once their transaction has committed")
       .query_in("query", /*required=*/false, "read-only SQL")
@@ -116,9 +117,10 @@ Status SqliteStore::configure(const Params& params) {
 // A restart continues from the committed positions; a first start forgets
 // positions an earlier run left (their streams are gone for good).
 Status SqliteStore::LoadPositions() {
-  Status st = Exec(fmt::format("CREATE TABLE IF NOT EXISTS {} (store TEXT NOT NULL, link TEXT NOT NULL, "
-                               "stream INTEGER NOT NULL, next INTEGER NOT NULL, PRIMARY KEY (store, link))",
-                               kPositionsTable));
+  Status st =
+      Exec(fmt::format("CREATE TABLE IF NOT EXISTS {} (store TEXT NOT NULL, link TEXT NOT NULL, "
+                       "stream INTEGER NOT NULL, next INTEGER NOT NULL, PRIMARY KEY (store, link))",
+                       kPositionsTable));
   if (!st.ok()) return st;
   sqlite3_stmt* stmt = nullptr;
   std::string sql = restarted() ? fmt::format("SELECT link, stream, next FROM {} WHERE store = ?", kPositionsTable)
@@ -135,9 +137,10 @@ Status SqliteStore::LoadPositions() {
   }
   sqlite3_finalize(stmt);
   if (rc != SQLITE_DONE) return Status::IOError(fmt::format("{}: {}", sql, sqlite3_errmsg(db_)));
-  sql = fmt::format("INSERT INTO {} (store, link, stream, next) VALUES (?, ?, ?, ?) "
-                    "ON CONFLICT (store, link) DO UPDATE SET stream = excluded.stream, next = excluded.next",
-                    kPositionsTable);
+  sql = fmt::format(
+      "INSERT INTO {} (store, link, stream, next) VALUES (?, ?, ?, ?) "
+      "ON CONFLICT (store, link) DO UPDATE SET stream = excluded.stream, next = excluded.next",
+      kPositionsTable);
   if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &save_position_, nullptr) != SQLITE_OK) {
     return Status::IOError(fmt::format("{}: {}", sql, sqlite3_errmsg(db_)));
   }
@@ -170,7 +173,8 @@ std::string SqliteStore::Refusal(const Value& root) {
   }
   const size_t limit = static_cast<size_t>(sqlite3_limit(db_, SQLITE_LIMIT_COLUMN, -1));
   if (columns_.size() + added > limit) {
-    return fmt::format("{} fields would make {} columns; SQLite allows {}", root.size(), columns_.size() + added, limit);
+    return fmt::format("{} fields would make {} columns; SQLite allows {}", root.size(), columns_.size() + added,
+                       limit);
   }
   return "";
 }

@@ -51,8 +51,8 @@ class SqliteStore : public Element {
   bool table_exists_ = false;
   std::set<std::string, Caseless> columns_;
   std::map<std::string, sqlite3_stmt*, std::less<>> inserts_;  // by field list
-  std::map<std::string, Next, std::less<>> next_;  // by input link: what is committed
-  std::vector<uint8_t> stored_;  // per log of the batch: inserted now or before
+  std::map<std::string, Next, std::less<>> next_;              // by input link: what is committed
+  std::vector<uint8_t> stored_;                                // per log of the batch: inserted now or before
   std::string key_;
   uint64_t count_ = 0, replayed_ = 0;
 };

@@ -4,8 +4,9 @@ namespace datablox {
 
 ClassSpec Throttle::spec() {
   return ClassSpec("Throttle", "passes logs on unchanged, at most RATE per second")
-      .describe("Waits rather than drops: while it waits, its input queue fills and the upstream "
-                "is held back by backpressure. A slow consumer for tests.")
+      .describe(
+          "Waits rather than drops: while it waits, its input queue fills and the upstream "
+          "is held back by backpressure. A slow consumer for tests.")
       .push_in("in")
       .push_out("out", {}, /*required=*/false, "the same logs, paced")
       .param_float("rate", "logs per second")

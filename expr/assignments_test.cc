@@ -18,10 +18,7 @@ using expr_testing::SampleLog;
 
 TEST_F(ExprTest, CompileAssignmentsSplitsAtTopLevelCommas) {
   std::vector<Assignment> assignments;
-  ASSERT_TRUE(
-      CompileAssignments("word = upper(word), n = seq * 2, label = concat(word, ',', seq)",
-                         &assignments)
-          .ok());
+  ASSERT_TRUE(CompileAssignments("word = upper(word), n = seq * 2, label = concat(word, ',', seq)", &assignments).ok());
   ASSERT_EQ(assignments.size(), 3u);
   EXPECT_EQ(assignments[0].field, "word");
   EXPECT_EQ(assignments[0].expr.source(), "upper(word)");

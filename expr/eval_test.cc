@@ -112,8 +112,8 @@ TEST_F(ExprTest, EqualityBindsTighterThanAnd) {
 }
 
 TEST_F(ExprTest, AndBindsTighterThanOr) {
-  ExpectBool("true || false && false", true);   // true || (false && false)
-  ExpectBool("false && true || true", true);    // (false && true) || true
+  ExpectBool("true || false && false", true);  // true || (false && false)
+  ExpectBool("false && true || true", true);   // (false && true) || true
   ExpectBool("(true || false) && false", false);
 }
 

@@ -141,8 +141,7 @@ Val Evaluator::Arith(const Node& node) const {
     joined.append(l.str).append(r.str);
     return Val::String(ctx_.Keep(std::move(joined)));
   }
-  return ctx_.Error(std::string("cannot apply '") + OpSymbol(node.op) + "' to " + KindName(l) +
-                    " and " + KindName(r));
+  return ctx_.Error(std::string("cannot apply '") + OpSymbol(node.op) + "' to " + KindName(l) + " and " + KindName(r));
 }
 
 Val Evaluator::Compare(const Node& node) const {
@@ -169,8 +168,8 @@ Val Evaluator::Compare(const Node& node) const {
     const int c = l.str.compare(r.str);
     order = c < 0 ? -1 : (c > 0 ? 1 : 0);
   } else {
-    return ctx_.Error(std::string("cannot compare ") + KindName(l) + " and " + KindName(r) +
-                      " with '" + OpSymbol(node.op) + "'");
+    return ctx_.Error(std::string("cannot compare ") + KindName(l) + " and " + KindName(r) + " with '" +
+                      OpSymbol(node.op) + "'");
   }
   if (unordered) return Val::Bool(false);
   switch (node.op) {
@@ -212,8 +211,6 @@ Val Evaluator::Call(const Node& node) const {
 
 }  // namespace
 
-Val Evaluate(const Program& program, EvalContext& ctx) {
-  return Evaluator(program, ctx).Eval(program.root);
-}
+Val Evaluate(const Program& program, EvalContext& ctx) { return Evaluator(program, ctx).Eval(program.root); }
 
 }  // namespace datablox::expr

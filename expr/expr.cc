@@ -99,8 +99,7 @@ const std::string& Expr::source() const {
   return impl_ ? impl_->source : kEmpty;
 }
 
-Status CompileAssignments(std::string_view source, std::vector<Assignment>* out,
-                          ExprError* error) {
+Status CompileAssignments(std::string_view source, std::vector<Assignment>* out, ExprError* error) {
   out->clear();
   std::vector<Token> tokens;
   CompileError e;
@@ -145,8 +144,7 @@ Status CompileAssignments(std::string_view source, std::vector<Assignment>* out,
     int32_t root = -1;
     if (!parser.ParseExpression(&nodes, &root, &e)) return Report(e, error);
     const size_t expr_end = parser.Previous().end;
-    Status status = Expr::Compile(source.substr(expr_begin, expr_end - expr_begin),
-                                  &assignment.expr);
+    Status status = Expr::Compile(source.substr(expr_begin, expr_end - expr_begin), &assignment.expr);
     if (!status.ok()) {
       return Status::Internal("expression of '" + assignment.field + "' " + status.message());
     }

@@ -23,8 +23,7 @@ constexpr FuncInfo kFunctions[] = {
     {"concat", Func::kConcat, 1, -1},
     {"if", Func::kIf, 3, 3},
 };
-static_assert(static_cast<size_t>(Func::kIf) + 1 == std::size(kFunctions),
-              "kFunctions is indexed by Func");
+static_assert(static_cast<size_t>(Func::kIf) + 1 == std::size(kFunctions), "kFunctions is indexed by Func");
 
 char AsciiUpper(char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c; }
 char AsciiLower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
@@ -79,8 +78,7 @@ std::string KnownFunctionNames() {
 
 Val CallFunction(Func func, const Val& a, const Val& b, EvalContext& ctx) {
   auto type_error = [&](const Val& v, const char* expected) {
-    return ctx.Error(std::string(FunctionInfo(func).name) + "() expects " + expected + ", got " +
-                     KindName(v));
+    return ctx.Error(std::string(FunctionInfo(func).name) + "() expects " + expected + ", got " + KindName(v));
   };
 
   switch (func) {
@@ -102,8 +100,7 @@ Val CallFunction(Func func, const Val& a, const Val& b, EvalContext& ctx) {
     case Func::kEndsWith: {
       if (a.kind == ValKind::kNil || b.kind == ValKind::kNil) return Val::Bool(false);
       // contains(array, x): membership, by the same equality as ==.
-      if (func == Func::kContains && a.kind == ValKind::kComposite &&
-          a.composite.type() == ValueType::kArray) {
+      if (func == Func::kContains && a.kind == ValKind::kComposite && a.composite.type() == ValueType::kArray) {
         for (size_t i = 0; i < a.composite.size(); ++i) {
           if (Equal(FromValue(a.composite.at(i)), b)) return Val::Bool(true);
         }

@@ -49,8 +49,7 @@ TEST_F(ExprTest, StartsWithAndEndsWith) {
   ExpectBool("ends_with('prefix-rest', 'rest')", true);
   ExpectBool("ends_with('prefix-rest', 'prefix')", false);
   ExpectBool("ends_with(word, nothing)", false);
-  ExpectEvalError("starts_with(word, 1)",
-                  "starts_with() expects a string as its second argument, got int");
+  ExpectEvalError("starts_with(word, 1)", "starts_with() expects a string as its second argument, got int");
 }
 
 TEST_F(ExprTest, StrConvertsEveryKindToText) {

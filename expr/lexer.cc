@@ -37,17 +37,13 @@ class Lexer {
       ++pos_;
     }
   }
-  char Peek(size_t ahead = 0) const {
-    return pos_ + ahead < src_.size() ? src_[pos_ + ahead] : '\0';
-  }
+  char Peek(size_t ahead = 0) const { return pos_ + ahead < src_.size() ? src_[pos_ + ahead] : '\0'; }
   static bool Fail(CompileError* error, size_t offset, std::string message) {
     error->offset = offset;
     error->message = std::move(message);
     return false;
   }
-  static bool Fail(CompileError* error, const literal::LiteralError& e) {
-    return Fail(error, e.offset, e.message);
-  }
+  static bool Fail(CompileError* error, const literal::LiteralError& e) { return Fail(error, e.offset, e.message); }
   // "found ..." for the character at `offset`.
   std::string FoundAt(size_t offset) const {
     return offset >= src_.size() ? "end of expression" : DescribeChar(src_[offset]);
@@ -60,8 +56,16 @@ class Lexer {
     if (c == '"' || c == '\'') return String(token, error);
 
     const size_t start = pos_;
-    auto one = [&](Tok kind) { token->kind = kind; pos_ += 1; return true; };
-    auto two = [&](Tok kind) { token->kind = kind; pos_ += 2; return true; };
+    auto one = [&](Tok kind) {
+      token->kind = kind;
+      pos_ += 1;
+      return true;
+    };
+    auto two = [&](Tok kind) {
+      token->kind = kind;
+      pos_ += 2;
+      return true;
+    };
     switch (c) {
       case '(': return one(Tok::kLParen);
       case ')': return one(Tok::kRParen);
@@ -81,9 +85,7 @@ class Lexer {
       case '|':
         if (Peek(1) == '|') return two(Tok::kOrOr);
         return Fail(error, start, "expected '||', found '|'");
-      default:
-        return Fail(error, start,
-                    "expected an expression or an operator, found " + DescribeChar(c));
+      default: return Fail(error, start, "expected an expression or an operator, found " + DescribeChar(c));
     }
   }
 
@@ -124,8 +126,7 @@ class Lexer {
   bool String(Token* token, CompileError* error) {
     literal::LiteralError e;
     token->kind = Tok::kString;
-    if (!literal::ScanString(src_, pos_, literal::LineBreaks::kBelongToTheString, &token->text,
-                             &pos_, &e)) {
+    if (!literal::ScanString(src_, pos_, literal::LineBreaks::kBelongToTheString, &token->text, &pos_, &e)) {
       return Fail(error, e);
     }
     return true;

@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "datablox/log.h"
 #include "datablox/expr.h"
+#include "datablox/log.h"
 
 namespace datablox {
 namespace {

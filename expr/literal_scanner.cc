@@ -50,8 +50,8 @@ std::string DescribeChar(char c) {
   return std::string("'") + c + "'";
 }
 
-bool ScanString(std::string_view text, size_t begin, LineBreaks line_breaks, std::string* value,
-                size_t* end, LiteralError* error) {
+bool ScanString(std::string_view text, size_t begin, LineBreaks line_breaks, std::string* value, size_t* end,
+                LiteralError* error) {
   const char quote = text[begin];
   value->clear();
   size_t pos = begin + 1;
@@ -59,8 +59,7 @@ bool ScanString(std::string_view text, size_t begin, LineBreaks line_breaks, std
     if (EndsString(text, pos, line_breaks)) {
       // Reported at the opening quote, which is where the writer has to
       // look; lexing goes on at the line break, which still ends a statement.
-      return Fail(error, begin, pos,
-                  std::string("unterminated string: expected a closing ") + quote);
+      return Fail(error, begin, pos, std::string("unterminated string: expected a closing ") + quote);
     }
     const char c = text[pos];
     if (c == quote) {
@@ -74,8 +73,7 @@ bool ScanString(std::string_view text, size_t begin, LineBreaks line_breaks, std
     }
     const size_t escape_at = pos++;
     if (EndsString(text, pos, line_breaks)) {
-      return Fail(error, begin, pos,
-                  std::string("unterminated string: expected a closing ") + quote);
+      return Fail(error, begin, pos, std::string("unterminated string: expected a closing ") + quote);
     }
     const char escaped = text[pos++];
     switch (escaped) {
@@ -86,9 +84,8 @@ bool ScanString(std::string_view text, size_t begin, LineBreaks line_breaks, std
       case 't': value->push_back('\t'); break;
       default: {
         const auto byte = static_cast<unsigned char>(escaped);
-        const std::string spelled = byte < 0x20 || byte >= 0x7f
-                                        ? "'\\' followed by " + DescribeChar(escaped)
-                                        : std::string("'\\") + escaped + "'";
+        const std::string spelled = byte < 0x20 || byte >= 0x7f ? "'\\' followed by " + DescribeChar(escaped)
+                                                                : std::string("'\\") + escaped + "'";
         return Fail(error, escape_at, SkipRestOfString(text, pos, quote, line_breaks),
                     "unknown escape " + spelled + " in string " + std::string(kKnownEscapes));
       }
@@ -96,8 +93,7 @@ bool ScanString(std::string_view text, size_t begin, LineBreaks line_breaks, std
   }
 }
 
-bool ScanNumber(std::string_view text, size_t begin, Sign sign, Number* out,
-                LiteralError* error) {
+bool ScanNumber(std::string_view text, size_t begin, Sign sign, Number* out, LiteralError* error) {
   auto at = [&](size_t pos) { return pos < text.size() ? text[pos] : '\0'; };
   size_t pos = begin;
   const bool negative = sign == Sign::kLeadingMinus && at(pos) == '-';
@@ -123,8 +119,7 @@ bool ScanNumber(std::string_view text, size_t begin, Sign sign, Number* out,
     // "10ms", "3x", "1.", "2e+": neither a number nor a name; the whole
     // spelling is named, at its start.
     while (IsIdentChar(at(pos))) ++pos;
-    return Fail(error, begin, pos,
-                "invalid number '" + std::string(text.substr(begin, pos - begin)) + "'");
+    return Fail(error, begin, pos, "invalid number '" + std::string(text.substr(begin, pos - begin)) + "'");
   }
   const char* first = text.data() + digits;
   const char* last = text.data() + pos;
@@ -140,8 +135,7 @@ bool ScanNumber(std::string_view text, size_t begin, Sign sign, Number* out,
     if (negative) out->float_value = -out->float_value;
     return true;
   }
-  const uint64_t limit =
-      sign == Sign::kLeadingMinus && !negative ? kMaxIntMagnitude - 1 : kMaxIntMagnitude;
+  const uint64_t limit = sign == Sign::kLeadingMinus && !negative ? kMaxIntMagnitude - 1 : kMaxIntMagnitude;
   auto [ptr, ec] = std::from_chars(first, last, out->magnitude);
   if (ec != std::errc() || ptr != last || out->magnitude > limit) {
     return Fail(error, begin, pos, OutOfRange(spelling, /*is_float=*/false));
@@ -150,8 +144,7 @@ bool ScanNumber(std::string_view text, size_t begin, Sign sign, Number* out,
 }
 
 std::string OutOfRange(std::string_view spelling, bool is_float) {
-  return "number '" + std::string(spelling) + "' is out of range" +
-         (is_float ? "" : " (an int has 64 bits)");
+  return "number '" + std::string(spelling) + "' is out of range" + (is_float ? "" : " (an int has 64 bits)");
 }
 
 }  // namespace datablox::literal

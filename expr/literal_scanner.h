@@ -17,9 +17,7 @@
 namespace datablox::literal {
 
 inline bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-inline bool IsIdentStart(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-}
+inline bool IsIdentStart(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
 inline bool IsIdentChar(char c) { return IsIdentStart(c) || IsDigit(c); }
 
 // The end of a name ([A-Za-z_][A-Za-z0-9_]*) that starts at `begin`.
@@ -47,8 +45,8 @@ enum class LineBreaks : uint8_t { kEndTheString, kBelongToTheString };
 // The quoted string whose opening quote (' or ") is at `begin`. On success
 // fills `value` with the decoded text and `end` with the offset past the
 // closing quote. Known escapes: \" \' \\ \n \t.
-bool ScanString(std::string_view text, size_t begin, LineBreaks line_breaks, std::string* value,
-                size_t* end, LiteralError* error);
+bool ScanString(std::string_view text, size_t begin, LineBreaks line_breaks, std::string* value, size_t* end,
+                LiteralError* error);
 
 // A number: digits, an optional fraction (.digits), an optional exponent (e
 // or E, an optional sign, digits), not followed by a name character. The

@@ -21,8 +21,7 @@ struct StringResult {
   LiteralError error;
 };
 
-StringResult Str(std::string_view text, size_t begin = 0,
-                 LineBreaks line_breaks = LineBreaks::kEndTheString) {
+StringResult Str(std::string_view text, size_t begin = 0, LineBreaks line_breaks = LineBreaks::kEndTheString) {
   StringResult r;
   r.ok = ScanString(text, begin, line_breaks, &r.value, &r.end, &r.error);
   return r;
@@ -101,8 +100,7 @@ TEST(LiteralStringTest, UnknownEscapeOfAnUnprintableByteNamesTheByte) {
   StringResult r = Str("'a\\\x01'");
   EXPECT_FALSE(r.ok);
   EXPECT_EQ(r.error.offset, 2u);
-  EXPECT_EQ(r.error.message,
-            R"(unknown escape '\' followed by byte 0x01 in string (known: \" \' \\ \n \t))");
+  EXPECT_EQ(r.error.message, R"(unknown escape '\' followed by byte 0x01 in string (known: \" \' \\ \n \t))");
 }
 
 TEST(LiteralStringTest, UnknownEscapeInAnUnterminatedStringResumesAtTheLineBreak) {
@@ -142,8 +140,8 @@ TEST(LiteralNumberTest, ADotOrAnOperatorAfterANumberIsNotPartOfIt) {
 }
 
 TEST(LiteralNumberTest, MalformedNumbersAreNamedWholeAtTheirStart) {
-  for (const auto& [text, spelled] : {std::pair{"10ms", "10ms"}, {"1. + 2", "1."},
-                                      {"2e+", "2e+"}, {"1.x", "1.x"}, {"3e", "3e"}}) {
+  for (const auto& [text, spelled] :
+       {std::pair{"10ms", "10ms"}, {"1. + 2", "1."}, {"2e+", "2e+"}, {"1.x", "1.x"}, {"3e", "3e"}}) {
     NumberResult r = Num(text);
     EXPECT_FALSE(r.ok) << text;
     EXPECT_EQ(r.error.offset, 0u) << text;

@@ -92,11 +92,26 @@ TEST_F(ExprTest, TestUsesTruthiness) {
     bool want;
   };
   const Case cases[] = {
-      {"false", false}, {"nil", false},   {"0", false},         {"0.0", false},
-      {"''", false},    {"nothing", false}, {"no_such_field", false}, {"zero", false},
-      {"fzero", false}, {"empty", false}, {"true", true},        {"1", true},
-      {"-1", true},     {"0.5", true},    {"'0'", true},         {"word", true},
-      {"tags", true},   {"user", true},   {"seq % 2 == 1", true}, {"seq % 2 == 0", false},
+      {"false", false},
+      {"nil", false},
+      {"0", false},
+      {"0.0", false},
+      {"''", false},
+      {"nothing", false},
+      {"no_such_field", false},
+      {"zero", false},
+      {"fzero", false},
+      {"empty", false},
+      {"true", true},
+      {"1", true},
+      {"-1", true},
+      {"0.5", true},
+      {"'0'", true},
+      {"word", true},
+      {"tags", true},
+      {"user", true},
+      {"seq % 2 == 1", true},
+      {"seq % 2 == 0", false},
   };
   for (const Case& c : cases) {
     Expr expr;
@@ -148,9 +163,7 @@ TEST_F(ExprTest, EvaluatesTheSameExprOverManyLogs) {
   EXPECT_EQ(kept, 5);
 }
 
-TEST_F(ExprTest, WhitespaceIsIgnored) {
-  ExpectInt(" \t1\n+\r\n2 ", 3);
-}
+TEST_F(ExprTest, WhitespaceIsIgnored) { ExpectInt(" \t1\n+\r\n2 ", 3); }
 
 }  // namespace
 }  // namespace datablox

@@ -38,8 +38,7 @@ bool Parser::Fail(size_t offset, std::string message) {
 }
 
 bool Parser::Expected(std::string_view what) {
-  return Fail(Peek().begin,
-              std::string("expected ") + std::string(what) + ", found " + Describe(Peek()));
+  return Fail(Peek().begin, std::string("expected ") + std::string(what) + ", found " + Describe(Peek()));
 }
 
 // Adds a node over operands already added; -1 (an error at `at`, by default
@@ -212,9 +211,7 @@ int32_t Parser::Primary() {
       node.literal = Val::Bool(t.kind == Tok::kTrue);
       Advance();
       return Add(std::move(node));
-    case Tok::kNil:
-      Advance();
-      return Add(std::move(node));
+    case Tok::kNil: Advance(); return Add(std::move(node));
     case Tok::kLParen: {
       Advance();
       int32_t inner = Or();
@@ -237,9 +234,7 @@ int32_t Parser::Primary() {
         start = dot + 1;
       }
       return Add(std::move(node));
-    default:
-      Expected("an expression");
-      return -1;
+    default: Expected("an expression"); return -1;
   }
 }
 
@@ -277,8 +272,7 @@ int32_t Parser::Call(const Token& name) {
       want = std::to_string(info->min_args);
     }
     want += info->min_args == 1 ? " argument" : " arguments";
-    Fail(name.begin, std::string(info->name) + "() takes " + want + ", found " +
-                         std::to_string(count));
+    Fail(name.begin, std::string(info->name) + "() takes " + want + ", found " + std::to_string(count));
     return -1;
   }
   return Add(std::move(node));

@@ -17,8 +17,7 @@ namespace datablox::expr {
 
 class Parser {
  public:
-  Parser(std::string_view source, std::vector<Token> tokens)
-      : src_(source), tokens_(std::move(tokens)) {}
+  Parser(std::string_view source, std::vector<Token> tokens) : src_(source), tokens_(std::move(tokens)) {}
 
   // Parses one expression into `nodes`, stopping before the first token that
   // cannot continue it (a top-level ',' or ')', or the end).

@@ -12,8 +12,7 @@ const char* KindName(const Val& v) {
     case ValKind::kInt: return "int";
     case ValKind::kFloat: return "float";
     case ValKind::kString: return "string";
-    case ValKind::kComposite:
-      return v.composite.type() == ValueType::kArray ? "array" : "map";
+    case ValKind::kComposite: return v.composite.type() == ValueType::kArray ? "array" : "map";
     case ValKind::kError: return "error";
   }
   return "?";
@@ -48,8 +47,7 @@ std::string_view ToText(const Val& v, EvalContext& ctx) {
 
 bool EqualComposites(const Val& a, const Val& b) {
   // Rare enough that comparing the canonical text is fine.
-  return a.composite.type() == b.composite.type() &&
-         a.composite.to_json() == b.composite.to_json();
+  return a.composite.type() == b.composite.type() && a.composite.to_json() == b.composite.to_json();
 }
 
 }  // namespace datablox::expr

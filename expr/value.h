@@ -38,12 +38,42 @@ struct Val {
   Value composite;
 
   static Val Nil() { return {}; }
-  static Val Bool(bool v) { Val r; r.kind = ValKind::kBool; r.b = v; return r; }
-  static Val Int(int64_t v) { Val r; r.kind = ValKind::kInt; r.i = v; return r; }
-  static Val Float(double v) { Val r; r.kind = ValKind::kFloat; r.f = v; return r; }
-  static Val String(std::string_view v) { Val r; r.kind = ValKind::kString; r.str = v; return r; }
-  static Val Composite(Value v) { Val r; r.kind = ValKind::kComposite; r.composite = v; return r; }
-  static Val Error(std::string_view why) { Val r; r.kind = ValKind::kError; r.str = why; return r; }
+  static Val Bool(bool v) {
+    Val r;
+    r.kind = ValKind::kBool;
+    r.b = v;
+    return r;
+  }
+  static Val Int(int64_t v) {
+    Val r;
+    r.kind = ValKind::kInt;
+    r.i = v;
+    return r;
+  }
+  static Val Float(double v) {
+    Val r;
+    r.kind = ValKind::kFloat;
+    r.f = v;
+    return r;
+  }
+  static Val String(std::string_view v) {
+    Val r;
+    r.kind = ValKind::kString;
+    r.str = v;
+    return r;
+  }
+  static Val Composite(Value v) {
+    Val r;
+    r.kind = ValKind::kComposite;
+    r.composite = v;
+    return r;
+  }
+  static Val Error(std::string_view why) {
+    Val r;
+    r.kind = ValKind::kError;
+    r.str = why;
+    return r;
+  }
 
   bool is_error() const { return kind == ValKind::kError; }
   bool is_number() const { return kind == ValKind::kInt || kind == ValKind::kFloat; }

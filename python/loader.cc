@@ -62,7 +62,8 @@ std::string FirstLines(const std::string& text) {
 Status ReadPorts(py::handle cls, ClassSpec* spec) {
   if (!py::hasattr(cls, "ports")) return Status::OK();
   for (py::handle port : cls.attr("ports")) {
-    if (!py::isinstance<py::dict>(port)) return Status::Invalid("ports must be made with datablox.push_in/push_out/query_in/query_out");
+    if (!py::isinstance<py::dict>(port))
+      return Status::Invalid("ports must be made with datablox.push_in/push_out/query_in/query_out");
     py::dict p = py::reinterpret_borrow<py::dict>(port);
     std::string name = p["name"].cast<std::string>();
     std::string kind = p["kind"].cast<std::string>(), direction = p["direction"].cast<std::string>();
@@ -74,7 +75,9 @@ Status ReadPorts(py::handle cls, ClassSpec* spec) {
         ValueType t;
         std::string type_name = type.cast<std::string>();
         if (!ParseValueTypeName(type_name, &t)) {
-          return Status::Invalid(fmt::format("port '{}': unknown field type '{}' (nil, bool, int, float, string, bytes, array, map)", name, type_name));
+          return Status::Invalid(
+              fmt::format("port '{}': unknown field type '{}' (nil, bool, int, float, string, bytes, array, map)", name,
+                          type_name));
         }
         schema.push_back({field.cast<std::string>(), t});
       }
@@ -90,9 +93,13 @@ Status ReadPorts(py::handle cls, ClassSpec* spec) {
 
 Status ReadParams(py::handle cls, ClassSpec* spec) {
   if (!py::hasattr(cls, "params")) return Status::OK();
-  static const std::map<std::string, ParamType> kTypes = {
-      {"int", ParamType::kInt},   {"float", ParamType::kFloat}, {"string", ParamType::kString}, {"bool", ParamType::kBool},
-      {"list", ParamType::kList}, {"expr", ParamType::kExpr},   {"assignments", ParamType::kAssignments}};
+  static const std::map<std::string, ParamType> kTypes = {{"int", ParamType::kInt},
+                                                          {"float", ParamType::kFloat},
+                                                          {"string", ParamType::kString},
+                                                          {"bool", ParamType::kBool},
+                                                          {"list", ParamType::kList},
+                                                          {"expr", ParamType::kExpr},
+                                                          {"assignments", ParamType::kAssignments}};
   for (py::handle param : cls.attr("params")) {
     if (!py::isinstance<py::dict>(param)) return Status::Invalid("params must be made with datablox.param");
     py::dict p = py::reinterpret_borrow<py::dict>(param);

@@ -27,7 +27,8 @@ int ReadCaretakerConfig(const std::string& path, const std::set<std::string>& fl
       bool known = false;
       for (const Key& key : keys) known = known || name == key.name;
       if (!known) {
-        std::fprintf(stderr, "%s: error: unknown key '%s'; valid keys: master, node, bind, control\n", path.c_str(), name.c_str());
+        std::fprintf(stderr, "%s: error: unknown key '%s'; valid keys: master, node, bind, control\n", path.c_str(),
+                     name.c_str());
         ++errors;
       }
     }

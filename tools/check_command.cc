@@ -1,10 +1,10 @@
 // `datablox check FILE`, `datablox describe CLASS`, `datablox classes`.
 #include <fmt/format.h>
 
+#include <unistd.h>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <unistd.h>
 #include <nlohmann/json.hpp>
 
 #include "datablox/element.h"
@@ -20,7 +20,8 @@ const char* DirectionName(PortDirection d) { return d == PortDirection::kIn ? "i
 
 std::string SchemaText(const PortSpec& port) {
   std::string out;
-  for (const FieldSpec& f : port.schema) out += fmt::format("{}{}: {}", out.empty() ? "" : ", ", f.name, ValueTypeName(f.type));
+  for (const FieldSpec& f : port.schema)
+    out += fmt::format("{}{}: {}", out.empty() ? "" : ", ", f.name, ValueTypeName(f.type));
   return out.empty() ? "-" : "{" + out + "}";
 }
 
@@ -48,7 +49,9 @@ int Check(const std::string& file, const OutputFormat& format) {
   std::vector<dsl::Diagnostic> errors;
   dsl::Topology topology = dsl::LoadFile(file, dsl::ClassTableCheckOptions(), &errors);
   if (format.json) {
-    nlohmann::json out = {{"file", file}, {"ok", errors.empty()}, {"elements", topology.elements.size()},
+    nlohmann::json out = {{"file", file},
+                          {"ok", errors.empty()},
+                          {"elements", topology.elements.size()},
                           {"connections", topology.connections.size()}};
     nlohmann::json list = nlohmann::json::array();
     for (const auto& e : errors) {
@@ -75,25 +78,34 @@ int Describe(const std::string& class_name, const OutputFormat& format) {
   if (!spec) {
     std::string why = ClassTable::Global().load_error(class_name);
     if (!why.empty()) std::fprintf(stderr, "error: cannot load class '%s': %s\n", class_name.c_str(), why.c_str());
-    else std::fprintf(stderr, "error: no element class '%s'%s (see `datablox classes`)\n", class_name.c_str(),
-                      ClassSuggestion(class_name).c_str());
+    else
+      std::fprintf(stderr, "error: no element class '%s'%s (see `datablox classes`)\n", class_name.c_str(),
+                   ClassSuggestion(class_name).c_str());
     return kExitUsage;
   }
   if (format.json) {
-    nlohmann::json ports = nlohmann::json::array(), params = nlohmann::json::array(), handlers = nlohmann::json::array();
+    nlohmann::json ports = nlohmann::json::array(), params = nlohmann::json::array(),
+                   handlers = nlohmann::json::array();
     for (const PortSpec& p : spec->ports) {
       nlohmann::json schema = nlohmann::json::object();
       for (const FieldSpec& f : p.schema) schema[f.name] = ValueTypeName(f.type);
-      ports.push_back({{"name", p.name}, {"kind", KindName(p.kind)}, {"direction", DirectionName(p.direction)},
-                       {"required", p.required}, {"schema", schema}, {"doc", p.doc}});
+      ports.push_back({{"name", p.name},
+                       {"kind", KindName(p.kind)},
+                       {"direction", DirectionName(p.direction)},
+                       {"required", p.required},
+                       {"schema", schema},
+                       {"doc", p.doc}});
     }
     for (const ParamSpec& p : spec->params) {
-      params.push_back({{"name", p.name}, {"type", ParamTypeName(p.type)}, {"required", p.required},
-                        {"default", p.required ? "" : p.default_value.ToString()}, {"doc", p.doc}});
+      params.push_back({{"name", p.name},
+                        {"type", ParamTypeName(p.type)},
+                        {"required", p.required},
+                        {"default", p.required ? "" : p.default_value.ToString()},
+                        {"doc", p.doc}});
     }
     for (const auto& h : spec->handlers) handlers.push_back({{"name", h.name}, {"doc", h.doc}});
     nlohmann::json out = {{"class", spec->name}, {"summary", spec->summary}, {"description", spec->description},
-                          {"ports", ports}, {"params", params}, {"handlers", handlers}};
+                          {"ports", ports},      {"params", params},         {"handlers", handlers}};
     std::printf("%s\n", out.dump(2).c_str());
     return kExitOk;
   }

@@ -57,7 +57,8 @@ Status ResolveElement(MasterClient& client, const std::string& name, std::string
     }
   }
   if (found.empty()) return Status::NotFound(fmt::format("no element '{}'", name));
-  if (found.size() > 1) return Status::Invalid(fmt::format("'{}' is in several topologies: say TOPOLOGY/{}", wanted, wanted));
+  if (found.size() > 1)
+    return Status::Invalid(fmt::format("'{}' is in several topologies: say TOPOLOGY/{}", wanted, wanted));
   *topology = found[0].first;
   *element = wanted;
   *record = found[0].second;
@@ -143,10 +144,11 @@ int Nodes(const std::string& master, const OutputFormat& format) {
   std::printf("%-12s %-16s %-6s %-6s %-5s %-15s %-9s %s\n", "NODE", "ADDRESS", "STATE", "CORES", "CPU", "MEMORY",
               "ELEMENTS", "LAST SEEN");
   for (const Json& n : reply["nodes"]) {
-    std::printf("%-12s %-16s %-6s %-6d %-5s %-15s %-9d %s\n", n.value("name", "").c_str(), n.value("address", "").c_str(),
-                n.value("state", "").c_str(), n.value("cores", 0), fmt::format("{:.0f}%", n.value("cpu_percent", 0.0)).c_str(),
-                fmt::format("{}/{}MB", n.value("memory_used_mb", 0), n.value("memory_mb", 0)).c_str(), n.value("elements", 0),
-                fmt::format("{:.1f}s ago", n.value("last_seen_s", 0.0)).c_str());
+    std::printf("%-12s %-16s %-6s %-6d %-5s %-15s %-9d %s\n", n.value("name", "").c_str(),
+                n.value("address", "").c_str(), n.value("state", "").c_str(), n.value("cores", 0),
+                fmt::format("{:.0f}%", n.value("cpu_percent", 0.0)).c_str(),
+                fmt::format("{}/{}MB", n.value("memory_used_mb", 0), n.value("memory_mb", 0)).c_str(),
+                n.value("elements", 0), fmt::format("{:.1f}s ago", n.value("last_seen_s", 0.0)).c_str());
   }
   return kExitOk;
 }
@@ -198,7 +200,8 @@ int Events(const std::string& topology, int limit, const std::string& master, co
     auto at = std::chrono::system_clock::time_point(std::chrono::milliseconds(e.value("unix_ms", int64_t{0})));
     std::string who = e.value("topology", "");
     if (!e.value("element", "").empty()) who += "/" + e.value("element", "");
-    std::printf("%s  %-24s %s\n", fmt::format("{:%Y-%m-%d %H:%M:%S}", fmt::localtime(std::chrono::system_clock::to_time_t(at))).c_str(),
+    std::printf("%s  %-24s %s\n",
+                fmt::format("{:%Y-%m-%d %H:%M:%S}", fmt::localtime(std::chrono::system_clock::to_time_t(at))).c_str(),
                 who.c_str(), e.value("what", "").c_str());
   }
   return kExitOk;
@@ -218,8 +221,9 @@ int CaretakerStatus(const std::string& node, const std::string& control_endpoint
       if (file.rfind("caretaker-", 0) == 0) found.push_back(file.substr(10, file.size() - 10 - 4));
     }
     if (found.size() != 1) {
-      std::fprintf(stderr, found.empty() ? "error: no caretaker runs on this machine (none in %s)\n"
-                                         : "error: several caretakers run here (%s): say --node NAME\n",
+      std::fprintf(stderr,
+                   found.empty() ? "error: no caretaker runs on this machine (none in %s)\n"
+                                 : "error: several caretakers run here (%s): say --node NAME\n",
                    found.empty() ? folder.c_str() : fmt::format("{}", fmt::join(found, ", ")).c_str());
       return found.empty() ? kExitUnavailable : kExitUsage;
     }
@@ -240,14 +244,17 @@ int CaretakerStatus(const std::string& node, const std::string& control_endpoint
   const Json& m = reply["master"];
   std::printf("node %s (%s), pid %d; master %s: %s; cpu %.0f%%, memory %lu/%lu MB\n", reply.value("node", "").c_str(),
               reply.value("address", "").c_str(), reply.value("pid", 0), m.value("endpoint", "").c_str(),
-              m.value("connected", false) ? fmt::format("connected (heard {:.1f} s ago)", m.value("last_heard_s", 0.0)).c_str()
-                                          : "NOT CONNECTED",
+              m.value("connected", false)
+                  ? fmt::format("connected (heard {:.1f} s ago)", m.value("last_heard_s", 0.0)).c_str()
+                  : "NOT CONNECTED",
               reply.value("cpu_percent", 0.0), static_cast<unsigned long>(reply.value("memory_used_mb", uint64_t{0})),
               static_cast<unsigned long>(reply.value("memory_mb", uint64_t{0})));
-  std::printf("%-30s %-7s %-10s %-8s %-5s %-7s %-5s %s\n", "ELEMENT", "PID", "STATE", "RESTARTS", "CPU", "MEM", "AGE", "LAST EXIT");
+  std::printf("%-30s %-7s %-10s %-8s %-5s %-7s %-5s %s\n", "ELEMENT", "PID", "STATE", "RESTARTS", "CPU", "MEM", "AGE",
+              "LAST EXIT");
   for (const Json& e : reply["elements"]) {
     std::printf("%-30s %-7d %-10s %-8d %-5s %-7s %-5s %s\n", e.value("element", "").c_str(), e.value("pid", 0),
-                e.value("state", "").c_str(), e.value("restarts", 0), fmt::format("{:.0f}%", e.value("cpu_percent", 0.0)).c_str(),
+                e.value("state", "").c_str(), e.value("restarts", 0),
+                fmt::format("{:.0f}%", e.value("cpu_percent", 0.0)).c_str(),
                 (Human(e.value("rss_bytes", 0.0)) + "B").c_str(), Age(e.value("age_s", 0.0)).c_str(),
                 e.value("last_exit", "").c_str());
   }
@@ -288,9 +295,10 @@ int StatusCommand(const std::string& topology, const std::string& master, const 
       const Json& s = e["stats"];
       std::string element = names.size() > 1 ? t.value("name", "") + "/" + e.value("name", "") : e.value("name", "");
       std::printf("%-22s %-16s %-8s %-7d %-8s %-8d %-8s %-8s %-7s %-7s %-5s %-7s %s\n", element.c_str(),
-                  e.value("class", "").c_str(), e.value("node", "").c_str(), e.value("pid", 0), e.value("state", "").c_str(),
-                  e.value("restarts", 0), Human(e.value("in_rate", 0.0)).c_str(), Human(e.value("out_rate", 0.0)).c_str(),
-                  Human(e.value("queue", 0.0)).c_str(), fmt::format("{:.0f}%", 100 * e.value("blocked_share", 0.0)).c_str(),
+                  e.value("class", "").c_str(), e.value("node", "").c_str(), e.value("pid", 0),
+                  e.value("state", "").c_str(), e.value("restarts", 0), Human(e.value("in_rate", 0.0)).c_str(),
+                  Human(e.value("out_rate", 0.0)).c_str(), Human(e.value("queue", 0.0)).c_str(),
+                  fmt::format("{:.0f}%", 100 * e.value("blocked_share", 0.0)).c_str(),
                   fmt::format("{:.0f}%", s.value("cpu_percent", 0.0)).c_str(),
                   (Human(s.value("rss_bytes", 0.0)) + "B").c_str(), Age(e.value("age_s", 0.0)).c_str());
     }
@@ -310,9 +318,10 @@ int Kill(const std::string& topology, double wait_s, const std::string& master, 
     return kExitUsage;
   }
   if (format.json) {
-    std::printf("%s\n", Json({{"topology", topology}, {"action", wait_s > 0 ? "draining" : "stopping"}, {"wait_s", wait_s}})
-                            .dump(2)
-                            .c_str());
+    std::printf("%s\n",
+                Json({{"topology", topology}, {"action", wait_s > 0 ? "draining" : "stopping"}, {"wait_s", wait_s}})
+                    .dump(2)
+                    .c_str());
     return kExitOk;
   }
   std::printf(wait_s > 0 ? "draining %s for up to %.1f s\n" : "stopping %s\n", topology.c_str(), wait_s);
@@ -345,8 +354,11 @@ int Handler(const std::string& target, const std::optional<std::string>& value, 
     return kExitFailed;
   }
   if (format.json) {
-    Json out = {{"topology", topology}, {"element", element}, {"handler", target.substr(dot + 1)},
-                {"value", value ? *value : reply.value("value", "")}, {"written", value.has_value()}};
+    Json out = {{"topology", topology},
+                {"element", element},
+                {"handler", target.substr(dot + 1)},
+                {"value", value ? *value : reply.value("value", "")},
+                {"written", value.has_value()}};
     std::printf("%s\n", out.dump(2).c_str());
   } else if (!value) {
     std::printf("%s\n", reply.value("value", "").c_str());
@@ -408,7 +420,8 @@ int Call(const std::string& target, const std::string& json, int timeout_ms, con
     return kExitSoftware;
   }
   if (kind == wire::Kind::kError) {
-    std::fprintf(stderr, "error: %s.%s answered: %.*s\n", element.c_str(), port.c_str(), static_cast<int>(body.size()), body.data());
+    std::fprintf(stderr, "error: %s.%s answered: %.*s\n", element.c_str(), port.c_str(), static_cast<int>(body.size()),
+                 body.data());
     return kExitFailed;
   }
   std::printf("%s\n", OwnedLog(std::string(body)).to_json().c_str());

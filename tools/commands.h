@@ -23,7 +23,7 @@ constexpr int kExitNoInput = exit_code::kNoInput;
 constexpr int kExitUnavailable = exit_code::kUnavailable;
 constexpr int kExitSoftware = exit_code::kSoftware;
 constexpr int kExitInterrupted = exit_code::kInterrupted;
-constexpr int kExitTimedOut = -1;   // internal to run: stopped by --timeout, exits kExitFailed
+constexpr int kExitTimedOut = -1;  // internal to run: stopped by --timeout, exits kExitFailed
 
 // 1234 -> "1234", 56789 -> "56.8k", 1.2e6 -> "1.20M": counts and rates in tables.
 std::string Human(double n);
@@ -41,11 +41,11 @@ int ListClasses(const OutputFormat& format);
 
 struct RunOptions {
   std::string file;
-  std::string executable;   // this binary, to start the master and the caretaker
-  std::string stats_file;   // append a JSON line per status poll (tests, scripts)
-  bool progress = false;    // live progress line even when stderr is not a terminal
-  bool quiet = false;       // no progress, no summary
-  int timeout_s = 0;        // stop and fail after this long; 0: no limit
+  std::string executable;  // this binary, to start the master and the caretaker
+  std::string stats_file;  // append a JSON line per status poll (tests, scripts)
+  bool progress = false;   // live progress line even when stderr is not a terminal
+  bool quiet = false;      // no progress, no summary
+  int timeout_s = 0;       // stop and fail after this long; 0: no limit
   OutputFormat format;
 };
 int Run(const RunOptions& options);

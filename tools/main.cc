@@ -1,24 +1,24 @@
 // The `datablox` command-line program: the user's verbs (check, run,
 // describe, classes) and the daemons' entry points (master, caretaker, and
 // the element host the caretaker starts).
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <spdlog/cfg/env.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
+#include <CLI/CLI.hpp>
 
 #include <climits>
 #include <cstdlib>
-#include <optional>
 #include <filesystem>
+#include <optional>
 
-#include "runtime/caretaker/caretaker.h"
-#include "runtime/host/host.h"
-#include "runtime/core/plugin_path.h"
-#include "python/loader.h"
-#include "runtime/master/master.h"
 #include "dsl/suggest.h"
+#include "python/loader.h"
+#include "runtime/caretaker/caretaker.h"
+#include "runtime/core/plugin_path.h"
+#include "runtime/host/host.h"
+#include "runtime/master/master.h"
 #include "tools/commands.h"
 #include "tools/master_client.h"
 
@@ -86,7 +86,7 @@ int main(int argc, char** argv) {
   // Diagnostics go to stderr; stdout is for what the user asked for.
   spdlog::set_default_logger(spdlog::stderr_color_st("datablox"));
   spdlog::set_pattern("%^%l%$: %v");
-  spdlog::cfg::load_env_levels();  // SPDLOG_LEVEL=debug for the control-plane story
+  spdlog::cfg::load_env_levels();               // SPDLOG_LEVEL=debug for the control-plane story
   python::InstallLoader(ClassTable::Global());  // py:module.Class names; starts nothing yet
 
   CLI::App app{"datablox: dataflow elements wired through typed push and query ports"};
@@ -139,7 +139,8 @@ int main(int argc, char** argv) {
   double wait_s = 0;
   int call_timeout_ms = 5000;
   auto add_master = [&](CLI::App* command) {
-    command->add_option("--master", master_address, "the master's endpoint (default: $DATABLOX_MASTER or tcp://127.0.0.1:7070)");
+    command->add_option("--master", master_address,
+                        "the master's endpoint (default: $DATABLOX_MASTER or tcp://127.0.0.1:7070)");
   };
   auto* submit = app.add_subcommand("submit", "run a topology on the cluster and return");
   submit->add_option("FILE", file, "the .topo file")->required();
@@ -192,11 +193,13 @@ int main(int argc, char** argv) {
   add_master(shutdown);
   auto* master = app.add_subcommand("master", "run the master daemon");
   master->add_option("--listen", master_options.listen, "endpoint to bind")->capture_default_str();
-  master->add_option("--registry", master_options.registry,
-                     "SQLite file keeping topologies, placements, restarts and events (\":memory:\" keeps nothing)")
+  master
+      ->add_option("--registry", master_options.registry,
+                   "SQLite file keeping topologies, placements, restarts and events (\":memory:\" keeps nothing)")
       ->capture_default_str();
-  master->add_option("--node-timeout", master_options.node_timeout_s,
-                     "seconds without a heartbeat after which a node is dead and its elements move")
+  master
+      ->add_option("--node-timeout", master_options.node_timeout_s,
+                   "seconds without a heartbeat after which a node is dead and its elements move")
       ->capture_default_str()
       ->check(CLI::Range(0.2, 3600.0));
   master->add_option("--ready-fd", master_options.ready_fd, "write the bound endpoint to this fd")->group("");
@@ -213,7 +216,8 @@ int main(int argc, char** argv) {
                         "where `caretaker status` reaches it (default ipc:///tmp/datablox-UID/caretaker-NODE.ipc)");
   caretaker->require_subcommand(0, 1);
   std::string status_node, status_control;
-  auto* caretaker_status = caretaker->add_subcommand("status", "ask this machine's caretaker directly (works while the master is down)");
+  auto* caretaker_status =
+      caretaker->add_subcommand("status", "ask this machine's caretaker directly (works while the master is down)");
   caretaker_status->add_option("--node", status_node, "which caretaker, when several run here");
   caretaker_status->add_option("--control", status_control, "its status endpoint, when not the default");
   add_output(caretaker_status);
@@ -238,7 +242,8 @@ int main(int argc, char** argv) {
   PutPluginPathInEnvironment(plugin_path);
   for (const CLI::App* verb : {submit, list, nodes, status, kill, handler, call, logs, events}) {
     if (!*verb) continue;
-    if (int code = CheckEndpointFlag("--master", cli::MasterEndpoint(master_address)); code != cli::kExitOk) return code;
+    if (int code = CheckEndpointFlag("--master", cli::MasterEndpoint(master_address)); code != cli::kExitOk)
+      return code;
   }
 
   try {
@@ -292,10 +297,12 @@ int main(int argc, char** argv) {
         if (code != cli::kExitOk) return code;
       }
       if (caretaker_options.master_endpoint.empty()) {
-        std::fprintf(stderr, "error: caretaker: say which master to join: --master tcp://HOST:PORT (or master = in --config)\n");
+        std::fprintf(
+            stderr, "error: caretaker: say which master to join: --master tcp://HOST:PORT (or master = in --config)\n");
         return cli::kExitUsage;
       }
-      if (int code = CheckEndpointFlag("--master", caretaker_options.master_endpoint); code != cli::kExitOk) return code;
+      if (int code = CheckEndpointFlag("--master", caretaker_options.master_endpoint); code != cli::kExitOk)
+        return code;
       caretaker_options.executable = SelfExecutable(argv[0]);
       return RunCaretaker(caretaker_options);
     }

@@ -7,8 +7,7 @@
 
 namespace datablox::cli {
 
-MasterClient::MasterClient(zmq::context_t& zmq, const std::string& endpoint)
-    : socket_(zmq, zmq::socket_type::dealer) {
+MasterClient::MasterClient(zmq::context_t& zmq, const std::string& endpoint) : socket_(zmq, zmq::socket_type::dealer) {
   socket_.set(zmq::sockopt::routing_id, fmt::format("client:{}", ::getpid()));
   socket_.set(zmq::sockopt::linger, 0);
   socket_.connect(endpoint);
@@ -30,8 +29,8 @@ Status CheckEndpoint(const std::string& endpoint) {
   try {
     probe.connect(endpoint);
   } catch (const zmq::error_t& e) {
-    return Status::Invalid(fmt::format("'{}' is not an endpoint ZeroMQ can connect to (tcp://HOST:PORT or ipc://PATH): {}",
-                                       endpoint, e.what()));
+    return Status::Invalid(fmt::format(
+        "'{}' is not an endpoint ZeroMQ can connect to (tcp://HOST:PORT or ipc://PATH): {}", endpoint, e.what()));
   }
   return Status::OK();
 }

@@ -127,7 +127,8 @@ int Run(const RunOptions& options) {
   dsl::Topology topology = dsl::LoadText(text, options.file, dsl::ClassTableCheckOptions({"local"}), &errors);
   if (!errors.empty()) {
     for (const auto& e : errors) std::fprintf(stderr, "%s\n", e.ToString().c_str());
-    std::fprintf(stderr, "%s: %zu error%s; nothing was started\n", options.file.c_str(), errors.size(), errors.size() == 1 ? "" : "s");
+    std::fprintf(stderr, "%s: %zu error%s; nothing was started\n", options.file.c_str(), errors.size(),
+                 errors.size() == 1 ? "" : "s");
     return kExitDataErr;
   }
   std::signal(SIGINT, OnInterrupt);
@@ -141,9 +142,10 @@ int Run(const RunOptions& options) {
   ::close(ready[1]);
   // The embedded master keeps no registry: a `run` owns its topology start
   // to end, and nothing of it should outlive it.
-  pid_t master = Start(options.executable, {"master", "--listen", "tcp://127.0.0.1:*", "--registry", ":memory:",
-                                            "--ready-fd", std::to_string(ready_child)},
-                       /*quiet_info=*/true);
+  pid_t master = Start(
+      options.executable,
+      {"master", "--listen", "tcp://127.0.0.1:*", "--registry", ":memory:", "--ready-fd", std::to_string(ready_child)},
+      /*quiet_info=*/true);
   ::close(ready_child);
   std::string endpoint;
   {
@@ -199,7 +201,8 @@ int Run(const RunOptions& options) {
         if (reply.contains("errors")) {
           for (const auto& e : reply["errors"]) std::fprintf(stderr, "%s\n", e.get<std::string>().c_str());
         }
-        std::fprintf(stderr, "error: submit failed: %s\n", st.ok() ? reply.value("error", "check errors").c_str() : st.message().c_str());
+        std::fprintf(stderr, "error: submit failed: %s\n",
+                     st.ok() ? reply.value("error", "check errors").c_str() : st.message().c_str());
         exit_code = shutdown(st.ok() ? kExitDataErr : kExitUnavailable);
       } else {
         std::string name = reply["topology"];

@@ -26,7 +26,8 @@ int Shutdown(const std::string& master) {
   // left (it waits for them at most a few seconds): return when it is gone.
   auto deadline = Clock::now() + std::chrono::seconds(15);
   while (Clock::now() < deadline) {
-    if (!client.Ask(control::ToJson(control::ListRequest{}), &reply, std::chrono::milliseconds(300)).ok()) return kExitOk;
+    if (!client.Ask(control::ToJson(control::ListRequest{}), &reply, std::chrono::milliseconds(300)).ok())
+      return kExitOk;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   std::fprintf(stderr, "error: the master at %s still answers after 15 s\n", endpoint.c_str());

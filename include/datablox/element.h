@@ -112,7 +112,10 @@ class Element {
 
   // Reads parameters (already type-checked against spec(), defaults filled).
   // An error here fails the element before any port is bound.
-  virtual Status configure(const Params& params) { (void)params; return Status::OK(); }
+  virtual Status configure(const Params& params) {
+    (void)params;
+    return Status::OK();
+  }
   // All ports are connected; queries and timers may be used from here on.
   virtual Status start() { return Status::OK(); }
   // Sources override this: emit a bounded amount of work and say what next.
@@ -121,7 +124,10 @@ class Element {
   // One batch arrived on push input `port` (index among the push inputs).
   // The default calls on_log for each log.
   virtual void on_batch(int port, Batch logs);
-  virtual void on_log(int port, const Log& log) { (void)port; (void)log; }
+  virtual void on_log(int port, const Log& log) {
+    (void)port;
+    (void)log;
+  }
   // A request arrived on query input `port`. Answer it through `responder`.
   virtual void on_query(int port, const Log& request, Responder responder);
   virtual void on_timer(int timer_id) { (void)timer_id; }

@@ -35,11 +35,36 @@ struct ExprValue {
   std::string s;  // the string, or the error message for kError
 
   static ExprValue Nil() { return {}; }
-  static ExprValue Bool(bool v) { ExprValue e; e.kind = Kind::kBool; e.b = v; return e; }
-  static ExprValue Int(int64_t v) { ExprValue e; e.kind = Kind::kInt; e.i = v; return e; }
-  static ExprValue Float(double v) { ExprValue e; e.kind = Kind::kFloat; e.f = v; return e; }
-  static ExprValue String(std::string v) { ExprValue e; e.kind = Kind::kString; e.s = std::move(v); return e; }
-  static ExprValue Error(std::string why) { ExprValue e; e.kind = Kind::kError; e.s = std::move(why); return e; }
+  static ExprValue Bool(bool v) {
+    ExprValue e;
+    e.kind = Kind::kBool;
+    e.b = v;
+    return e;
+  }
+  static ExprValue Int(int64_t v) {
+    ExprValue e;
+    e.kind = Kind::kInt;
+    e.i = v;
+    return e;
+  }
+  static ExprValue Float(double v) {
+    ExprValue e;
+    e.kind = Kind::kFloat;
+    e.f = v;
+    return e;
+  }
+  static ExprValue String(std::string v) {
+    ExprValue e;
+    e.kind = Kind::kString;
+    e.s = std::move(v);
+    return e;
+  }
+  static ExprValue Error(std::string why) {
+    ExprValue e;
+    e.kind = Kind::kError;
+    e.s = std::move(why);
+    return e;
+  }
   bool is_error() const { return kind == Kind::kError; }
 };
 
@@ -76,7 +101,6 @@ struct Assignment {
   std::string field;
   Expr expr;
 };
-Status CompileAssignments(std::string_view source, std::vector<Assignment>* out,
-                          ExprError* error = nullptr);
+Status CompileAssignments(std::string_view source, std::vector<Assignment>* out, ExprError* error = nullptr);
 
 }  // namespace datablox

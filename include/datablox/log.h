@@ -101,8 +101,7 @@ class LogBuilder {
   LogBuilder& add(std::string_view key, const std::string& value) { return add(key, std::string_view(value)); }
   LogBuilder& add_int(std::string_view key, int64_t value);
   template <class T>
-    requires(std::is_integral_v<T> && !std::is_same_v<T, bool>)
-  LogBuilder& add(std::string_view key, T value) {
+  requires(std::is_integral_v<T> && !std::is_same_v<T, bool>) LogBuilder& add(std::string_view key, T value) {
     return add_int(key, static_cast<int64_t>(value));
   }
   LogBuilder& add_bytes(std::string_view key, std::string_view value);

@@ -33,8 +33,7 @@ class Params {
   Params() = default;
   // Given values merged over the spec's defaults. Unknown names, missing
   // required ones and ill-typed values are errors, all reported in one Status.
-  static Status Resolve(const ClassSpec& spec, std::map<std::string, ParamValue, std::less<>> given,
-                        Params* out);
+  static Status Resolve(const ClassSpec& spec, std::map<std::string, ParamValue, std::less<>> given, Params* out);
 
   const ParamValue* find(std::string_view name) const;
   const std::map<std::string, ParamValue, std::less<>>& values() const { return values_; }

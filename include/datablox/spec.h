@@ -52,11 +52,36 @@ struct ParamValue {
   std::string s;
   std::vector<ParamValue> list;
 
-  static ParamValue Int(int64_t v) { ParamValue p; p.kind = Kind::kInt; p.i = v; return p; }
-  static ParamValue Float(double v) { ParamValue p; p.kind = Kind::kFloat; p.f = v; return p; }
-  static ParamValue String(std::string v) { ParamValue p; p.kind = Kind::kString; p.s = std::move(v); return p; }
-  static ParamValue Bool(bool v) { ParamValue p; p.kind = Kind::kBool; p.b = v; return p; }
-  static ParamValue List(std::vector<ParamValue> v) { ParamValue p; p.kind = Kind::kList; p.list = std::move(v); return p; }
+  static ParamValue Int(int64_t v) {
+    ParamValue p;
+    p.kind = Kind::kInt;
+    p.i = v;
+    return p;
+  }
+  static ParamValue Float(double v) {
+    ParamValue p;
+    p.kind = Kind::kFloat;
+    p.f = v;
+    return p;
+  }
+  static ParamValue String(std::string v) {
+    ParamValue p;
+    p.kind = Kind::kString;
+    p.s = std::move(v);
+    return p;
+  }
+  static ParamValue Bool(bool v) {
+    ParamValue p;
+    p.kind = Kind::kBool;
+    p.b = v;
+    return p;
+  }
+  static ParamValue List(std::vector<ParamValue> v) {
+    ParamValue p;
+    p.kind = Kind::kList;
+    p.list = std::move(v);
+    return p;
+  }
 
   // As the topology language writes it: 12, 1.5, "text", true, [1, 2].
   std::string ToString() const;
@@ -89,19 +114,19 @@ using ElementFactory = std::function<std::shared_ptr<Element>()>;
 class ClassSpec {
  public:
   ClassSpec() = default;
-  ClassSpec(std::string name, std::string summary)
-      : name(std::move(name)), summary(std::move(summary)) {}
+  ClassSpec(std::string name, std::string summary) : name(std::move(name)), summary(std::move(summary)) {}
 
-  ClassSpec& describe(std::string text) { description = std::move(text); return *this; }
+  ClassSpec& describe(std::string text) {
+    description = std::move(text);
+    return *this;
+  }
   ClassSpec& handler(std::string handler_name, std::string doc) {
     handlers.push_back({std::move(handler_name), std::move(doc)});
     return *this;
   }
 
-  ClassSpec& push_in(std::string port, std::vector<FieldSpec> schema = {}, bool required = true,
-                     std::string doc = "");
-  ClassSpec& push_out(std::string port, std::vector<FieldSpec> schema = {}, bool required = true,
-                      std::string doc = "");
+  ClassSpec& push_in(std::string port, std::vector<FieldSpec> schema = {}, bool required = true, std::string doc = "");
+  ClassSpec& push_out(std::string port, std::vector<FieldSpec> schema = {}, bool required = true, std::string doc = "");
   ClassSpec& query_in(std::string port, bool required = false, std::string doc = "");
   ClassSpec& query_out(std::string port, bool required = true, std::string doc = "");
 

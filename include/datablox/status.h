@@ -30,8 +30,7 @@ class Status {
   std::string ToString() const;
 
  private:
-  Status(Code code, std::string_view msg)
-      : code_(code), msg_(std::make_shared<const std::string>(msg)) {}
+  Status(Code code, std::string_view msg) : code_(code), msg_(std::make_shared<const std::string>(msg)) {}
   Code code_ = Code::kOk;
   std::shared_ptr<const std::string> msg_;  // null when ok: OK costs nothing
 };

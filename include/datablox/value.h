@@ -48,8 +48,8 @@ class Value {
   std::string_view as_bytes(std::string_view fallback = {}) const;
 
   // Arrays and maps.
-  size_t size() const;                // elements of an array, entries of a map; 0 otherwise
-  Value at(size_t i) const;           // array element, or map value of entry i
+  size_t size() const;                      // elements of an array, entries of a map; 0 otherwise
+  Value at(size_t i) const;                 // array element, or map value of entry i
   std::string_view key_at(size_t i) const;  // map key of entry i ("" for a non-string key)
   Value get(std::string_view key) const;    // map lookup; missing when absent
 

@@ -185,8 +185,8 @@ bool ParamFromPython(py::handle object, ParamValue* out) { return ParamFromPytho
 Status DictToLog(py::handle mapping, LogBuilder* out) {
   out->clear();
   if (!PyDict_Check(mapping.ptr())) {
-    return Status::Invalid(fmt::format("a log must be a dict, not {}",
-                                       std::string(py::str(mapping.get_type().attr("__name__")))));
+    return Status::Invalid(
+        fmt::format("a log must be a dict, not {}", std::string(py::str(mapping.get_type().attr("__name__")))));
   }
   std::string encoded;
   for (auto [key, value] : py::reinterpret_borrow<py::dict>(mapping)) {
@@ -235,11 +235,18 @@ void BindLog(py::module_& m) {
            })
       .def("__iter__", [](const LogView& v) { return py::iter(LogToDict(v.get())); })
       .def("items", [](const LogView& v) { return LogToDict(v.get()).attr("items")(); })
-      .def("to_dict", [](const LogView& v) { return LogToDict(v.get()); }, "A copy that outlives the hook.")
-      .def("__repr__", [](const LogView& v) { return *v.alive ? "Log(" + v.get().to_json() + ")" : std::string("Log(<expired>)"); });
+      .def(
+          "to_dict", [](const LogView& v) { return LogToDict(v.get()); }, "A copy that outlives the hook.")
+      .def("__repr__", [](const LogView& v) {
+        return *v.alive ? "Log(" + v.get().to_json() + ")" : std::string("Log(<expired>)");
+      });
 
   py::class_<BatchView>(m, "Batch", "The logs of one received batch: a sequence of Log, valid during the hook.")
-      .def("__len__", [](const BatchView& b) { b.check(); return b.size; })
+      .def("__len__",
+           [](const BatchView& b) {
+             b.check();
+             return b.size;
+           })
       .def("__getitem__",
            [](const BatchView& b, Py_ssize_t i) {
              b.check();
@@ -263,13 +270,15 @@ void BindLog(py::module_& m) {
              for (size_t i = 0; i < b.size; ++i) views[i] = py::cast(LogView{&b.logs[i], b.alive});
              return py::iter(views);
            })
-      .def("to_list",
-           [](const BatchView& b) {
-             b.check();
-             py::list dicts(b.size);
-             for (size_t i = 0; i < b.size; ++i) dicts[i] = LogToDict(b.logs[i]);
-             return dicts;
-           }, "Copies (dicts) that outlive the hook.");
+      .def(
+          "to_list",
+          [](const BatchView& b) {
+            b.check();
+            py::list dicts(b.size);
+            for (size_t i = 0; i < b.size; ++i) dicts[i] = LogToDict(b.logs[i]);
+            return dicts;
+          },
+          "Copies (dicts) that outlive the hook.");
 }
 
 }  // namespace datablox::python

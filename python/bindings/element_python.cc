@@ -218,8 +218,9 @@ PyElement& Running(Element& self) {
   // The host runs one loop on one thread and lets go of the GIL between
   // hooks: a call from another thread would race it.
   if (std::this_thread::get_id() != element.host_thread()) {
-    throw py::value_error("emit, ask, timers and handlers work only from a hook, on the element's own thread, "
-                          "not from another Python thread");
+    throw py::value_error(
+        "emit, ask, timers and handlers work only from a hook, on the element's own thread, "
+        "not from another Python thread");
   }
   return element;
 }
@@ -262,15 +263,17 @@ void Emit(Element& element, py::handle what, py::handle port) {
 
 void BindElement(py::module_& m) {
   py::class_<Responder>(m, "Responder", "Answers one query: reply(dict) or error(message), now or later.")
-      .def("reply",
-           [](const Responder& r, py::handle log) {
-             LogBuilder builder;
-             Status st = DictToLog(log, &builder);
-             if (!st.ok()) throw py::value_error(fmt::format("reply: {}", st.message()));
-             r.reply(builder);
-           },
-           py::arg("log"))
-      .def("error", [](const Responder& r, const std::string& message) { r.error(message); }, py::arg("message"));
+      .def(
+          "reply",
+          [](const Responder& r, py::handle log) {
+            LogBuilder builder;
+            Status st = DictToLog(log, &builder);
+            if (!st.ok()) throw py::value_error(fmt::format("reply: {}", st.message()));
+            r.reply(builder);
+          },
+          py::arg("log"))
+      .def(
+          "error", [](const Responder& r, const std::string& message) { r.error(message); }, py::arg("message"));
 
   py::class_<Element, PyElement>(m, "Element", R"doc(Base class of Python elements.
 
@@ -285,68 +288,75 @@ name that also equals its index, as in C++ (port == 0 and port == "in").)doc")
       .def("emit", &Emit, py::arg("log"), py::arg("port") = 0,
            "Emits a dict, a received Log or Batch (forwarded unchanged), or a list of them. "
            "Waits while the downstream queue is full.")
-      .def("ask",
-           [](Element& element, py::handle port, py::handle request, py::function callback, int timeout_ms) {
-             PyElement& self = Running(element);
-             int index = PortIndex(self, port, PortKind::kQuery);
-             LogBuilder builder;
-             Status st = DictToLog(request, &builder);
-             if (!st.ok()) throw py::value_error(fmt::format("ask: {}", st.message()));
-             // The callback is a Python object: it is copied, run and released under the GIL.
-             auto held = Hold(std::move(callback));
-             self.ask(index, builder, std::chrono::milliseconds(timeout_ms), [&self, held](Reply reply) {
-               py::gil_scoped_acquire gil;
-               try {
-                 if (reply.status.ok()) (*held)(LogToDict(reply.log.log()), py::none());
-                 else (*held)(py::none(), reply.status.message());
-               } catch (py::error_already_set& e) {
-                 self.Failed(e, "an ask callback");
-               }
-             });
-           },
-           py::arg("port"), py::arg("request"), py::arg("callback"), py::arg("timeout_ms") = 5000,
-           "Sends a query; callback(reply_dict, None) or callback(None, error_message) runs later.")
-      .def("set_timer",
-           [](Element& element, double delay_ms, double period_ms) {
-             return Running(element).set_timer(std::chrono::milliseconds(static_cast<int64_t>(delay_ms)),
-                                               std::chrono::milliseconds(static_cast<int64_t>(period_ms)));
-           },
-           py::arg("delay_ms"), py::arg("period_ms") = 0, "on_timer(id) after delay_ms, then every period_ms if > 0.")
-      .def("cancel_timer", [](Element& element, int id) { Running(element).cancel_timer(id); }, py::arg("timer_id"))
-      .def("add_read_handler",
-           [](Element& element, std::string handler, py::function read) {
-             auto held = Hold(std::move(read));
-             Running(element).add_read_handler(std::move(handler), [held]() -> std::string {
-               py::gil_scoped_acquire gil;
-               try {
-                 return py::str((*held)());
-               } catch (py::error_already_set& e) {
-                 return std::string("error: ") + FirstLine(e.what());
-               }
-             });
-           },
-           py::arg("name"), py::arg("read"),
-           "A handler read(): str. NAME must be declared in the class's handlers = {name: doc}, "
-           "and every declared one registered by the end of start(); else the element fails.")
-      .def("add_write_handler",
-           [](Element& element, std::string handler, py::function write) {
-             auto held = Hold(std::move(write));
-             Running(element).add_write_handler(std::move(handler), [held](std::string_view value) -> Status {
-               py::gil_scoped_acquire gil;
-               try {
-                 (*held)(std::string(value));
-                 return Status::OK();
-               } catch (py::error_already_set& e) {
-                 return Status::Invalid(FirstLine(e.what()));
-               }
-             });
-           },
-           py::arg("name"), py::arg("write"),
-           "A handler write(value: str). Declared like a read handler, in handlers = {name: doc}.")
-      .def("reject", [](Element& element, const std::string& why) { Running(element).reject(why); }, py::arg("why"),
-           "Counts a rejected input (shown in the status) and logs why.")
-      .def("fail", [](Element& element, const std::string& why) { Running(element).fail(Status::Invalid(why)); },
-           py::arg("why"), "Ends the element with an error: the run names it.");
+      .def(
+          "ask",
+          [](Element& element, py::handle port, py::handle request, py::function callback, int timeout_ms) {
+            PyElement& self = Running(element);
+            int index = PortIndex(self, port, PortKind::kQuery);
+            LogBuilder builder;
+            Status st = DictToLog(request, &builder);
+            if (!st.ok()) throw py::value_error(fmt::format("ask: {}", st.message()));
+            // The callback is a Python object: it is copied, run and released under the GIL.
+            auto held = Hold(std::move(callback));
+            self.ask(index, builder, std::chrono::milliseconds(timeout_ms), [&self, held](Reply reply) {
+              py::gil_scoped_acquire gil;
+              try {
+                if (reply.status.ok()) (*held)(LogToDict(reply.log.log()), py::none());
+                else (*held)(py::none(), reply.status.message());
+              } catch (py::error_already_set& e) {
+                self.Failed(e, "an ask callback");
+              }
+            });
+          },
+          py::arg("port"), py::arg("request"), py::arg("callback"), py::arg("timeout_ms") = 5000,
+          "Sends a query; callback(reply_dict, None) or callback(None, error_message) runs later.")
+      .def(
+          "set_timer",
+          [](Element& element, double delay_ms, double period_ms) {
+            return Running(element).set_timer(std::chrono::milliseconds(static_cast<int64_t>(delay_ms)),
+                                              std::chrono::milliseconds(static_cast<int64_t>(period_ms)));
+          },
+          py::arg("delay_ms"), py::arg("period_ms") = 0, "on_timer(id) after delay_ms, then every period_ms if > 0.")
+      .def(
+          "cancel_timer", [](Element& element, int id) { Running(element).cancel_timer(id); }, py::arg("timer_id"))
+      .def(
+          "add_read_handler",
+          [](Element& element, std::string handler, py::function read) {
+            auto held = Hold(std::move(read));
+            Running(element).add_read_handler(std::move(handler), [held]() -> std::string {
+              py::gil_scoped_acquire gil;
+              try {
+                return py::str((*held)());
+              } catch (py::error_already_set& e) {
+                return std::string("error: ") + FirstLine(e.what());
+              }
+            });
+          },
+          py::arg("name"), py::arg("read"),
+          "A handler read(): str. NAME must be declared in the class's handlers = {name: doc}, "
+          "and every declared one registered by the end of start(); else the element fails.")
+      .def(
+          "add_write_handler",
+          [](Element& element, std::string handler, py::function write) {
+            auto held = Hold(std::move(write));
+            Running(element).add_write_handler(std::move(handler), [held](std::string_view value) -> Status {
+              py::gil_scoped_acquire gil;
+              try {
+                (*held)(std::string(value));
+                return Status::OK();
+              } catch (py::error_already_set& e) {
+                return Status::Invalid(FirstLine(e.what()));
+              }
+            });
+          },
+          py::arg("name"), py::arg("write"),
+          "A handler write(value: str). Declared like a read handler, in handlers = {name: doc}.")
+      .def(
+          "reject", [](Element& element, const std::string& why) { Running(element).reject(why); }, py::arg("why"),
+          "Counts a rejected input (shown in the status) and logs why.")
+      .def(
+          "fail", [](Element& element, const std::string& why) { Running(element).fail(Status::Invalid(why)); },
+          py::arg("why"), "Ends the element with an error: the run names it.");
 }
 
 }  // namespace datablox::python

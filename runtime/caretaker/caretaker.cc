@@ -51,8 +51,8 @@ Status Caretaker::BindSockets() {
 
   // The status service answers `datablox caretaker status` on this machine,
   // with or without a master.
-  std::string control_endpoint = options_.control_endpoint.empty() ? DefaultCaretakerControl(options_.node)
-                                                                   : options_.control_endpoint;
+  std::string control_endpoint =
+      options_.control_endpoint.empty() ? DefaultCaretakerControl(options_.node) : options_.control_endpoint;
   clients_ = std::make_unique<zmq::socket_t>(zmq_, zmq::socket_type::router);
   clients_->set(zmq::sockopt::linger, 0);
   try {
@@ -86,7 +86,8 @@ int Caretaker::Run() {
     return exit_code::kUnavailable;
   }
   cores_ = std::max(1u, std::thread::hardware_concurrency());
-  memory_mb_ = (static_cast<uint64_t>(::sysconf(_SC_PHYS_PAGES)) * static_cast<uint64_t>(::sysconf(_SC_PAGESIZE))) >> 20;
+  memory_mb_ =
+      (static_cast<uint64_t>(::sysconf(_SC_PHYS_PAGES)) * static_cast<uint64_t>(::sysconf(_SC_PAGESIZE))) >> 20;
   master_ = std::make_unique<MasterLink>(zmq_, NodeFacts{options_.node, options_.bind_host, cores_, memory_mb_},
                                          options_.master_endpoint);
   node_load_ = node_meter_.Sample();
@@ -124,7 +125,8 @@ void Caretaker::PollOnce() {
   }
   control::Poll(poll_items_.data(), poll_items_.size(), control::TimeoutUntil(NextWake(), Milliseconds(100)));
   if (poll_items_[kMasterSlot].revents & ZMQ_POLLIN) {
-    malformed_ += master_->ReceiveAll([&](const Json& message) { Guarded("the master", [&] { FromMaster(message); }); });
+    malformed_ +=
+        master_->ReceiveAll([&](const Json& message) { Guarded("the master", [&] { FromMaster(message); }); });
   }
   if (poll_items_[kHostsSlot].revents & ZMQ_POLLIN) {
     std::string peer;

@@ -12,11 +12,11 @@
 namespace datablox {
 
 struct CaretakerOptions {
-  std::string master_endpoint;            // tcp://HOST:PORT of the master
-  std::string node = "local";             // this node's name
-  std::string bind_host = "127.0.0.1";    // where hosts and element inputs bind
-  std::string executable;                 // the datablox binary, to start hosts with
-  std::string control_endpoint;           // the status service; "" : DefaultCaretakerControl(node)
+  std::string master_endpoint;          // tcp://HOST:PORT of the master
+  std::string node = "local";           // this node's name
+  std::string bind_host = "127.0.0.1";  // where hosts and element inputs bind
+  std::string executable;               // the datablox binary, to start hosts with
+  std::string control_endpoint;         // the status service; "" : DefaultCaretakerControl(node)
 };
 
 // ipc:///tmp/datablox-UID/caretaker-NODE.ipc: where `datablox caretaker

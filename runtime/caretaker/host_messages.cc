@@ -100,8 +100,7 @@ void Caretaker::FromHost(const std::string& peer, const Json& message) {
     case Op::kHandlerReply:
       return Decoded<control::HandlerReply>("a host", message,
                                             [&](control::HandlerReply& reply) { Forward(p, via, reply); });
-    default:
-      return Malformed("a host", Status::Invalid(fmt::format("no host sends '{}'", name)));
+    default: return Malformed("a host", Status::Invalid(fmt::format("no host sends '{}'", name)));
   }
 }
 

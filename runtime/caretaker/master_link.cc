@@ -42,7 +42,9 @@ Outbox::TrySend MasterLink::SendNow() {
   };
 }
 
-void MasterLink::SendJson(const Json& message) { outbox_.Send(control::Serialize(message), SendNow(), OutboxKey(message)); }
+void MasterLink::SendJson(const Json& message) {
+  outbox_.Send(control::Serialize(message), SendNow(), OutboxKey(message));
+}
 
 void MasterLink::Flush() { outbox_.Flush(SendNow()); }
 
@@ -103,9 +105,8 @@ zmq::pollitem_t MasterLink::PollItem() {
 }
 
 Json MasterLink::StatusJson(Clock::time_point now) const {
-  double heard = last_heard_.time_since_epoch().count() == 0
-                     ? -1.0
-                     : std::chrono::duration<double>(now - last_heard_).count();
+  double heard =
+      last_heard_.time_since_epoch().count() == 0 ? -1.0 : std::chrono::duration<double>(now - last_heard_).count();
   return {{"endpoint", endpoint_},
           {"connected", heard >= 0 && heard < 3 * std::chrono::duration<double>(kHeartbeatInterval).count()},
           {"last_heard_s", heard}};

@@ -16,8 +16,7 @@ void Caretaker::FromMaster(const Json& message) {
   if (Status st = control::ReadOp(message, &op); !st.ok()) return Malformed("the master", st);
   constexpr const char* kFrom = "the master";
   switch (op) {
-    case Op::kSpawn:
-      return Decoded<control::Spawn>(kFrom, message, [&](control::Spawn& spawn) { NewElement(spawn); });
+    case Op::kSpawn: return Decoded<control::Spawn>(kFrom, message, [&](control::Spawn& spawn) { NewElement(spawn); });
     case Op::kConnect:
       return Decoded<control::Connect>(kFrom, message, [&](control::Connect& connect) {
         auto process = processes_.find(connect.element);
@@ -76,10 +75,8 @@ void Caretaker::FromMaster(const Json& message) {
         // Placed elsewhere while this node was away: this copy must go.
         if (auto process = processes_.find(kill.element); process != processes_.end()) StopHost(process->second);
       });
-    case Op::kShutdown:
-      return RequestCaretakerShutdown();
-    default:
-      return;  // heartbeat_ack: hearing from the master is all it says
+    case Op::kShutdown: return RequestCaretakerShutdown();
+    default: return;  // heartbeat_ack: hearing from the master is all it says
   }
 }
 

@@ -17,7 +17,8 @@ namespace datablox {
 struct RestartRules {
   control::RestartPolicy policy = control::kDefaultRestartPolicy;
   int limit = control::kDefaultRestartLimit;  // crashes in a row before giving up
-  std::chrono::milliseconds backoff{control::kDefaultBackoffMs};  // the second restart in a row waits this, doubled after
+  std::chrono::milliseconds backoff{
+      control::kDefaultBackoffMs};  // the second restart in a row waits this, doubled after
 };
 RestartRules RestartRulesOf(const control::ElementPlan& plan);
 

@@ -15,8 +15,11 @@
 namespace datablox {
 
 std::vector<std::string> HostArguments(const HostCommand& command, pid_t parent) {
-  return {command.executable, "host",  "--caretaker", command.caretaker_endpoint, "--element", command.element,
-          "--bind",           command.bind_host, "--parent", std::to_string(parent)};
+  return {command.executable, "host",
+          "--caretaker",      command.caretaker_endpoint,
+          "--element",        command.element,
+          "--bind",           command.bind_host,
+          "--parent",         std::to_string(parent)};
 }
 
 std::vector<std::string> HostEnvironment(char** environment, const std::string& token) {

@@ -12,10 +12,10 @@
 namespace datablox {
 
 struct HostCommand {
-  std::string executable;         // the datablox binary
+  std::string executable;          // the datablox binary
   std::string caretaker_endpoint;  // where the host's control socket connects
-  std::string element;            // "topology/element"
-  std::string bind_host;          // where its inputs bind
+  std::string element;             // "topology/element"
+  std::string bind_host;           // where its inputs bind
 };
 
 struct SpawnedHost {

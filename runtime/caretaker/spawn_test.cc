@@ -17,14 +17,13 @@ using Strings = std::vector<std::string>;
 TEST(SpawnTest, AHostIsToldItsCaretakerItsElementWhereToBindAndItsParent) {
   HostCommand command{"/bin/datablox", "tcp://127.0.0.1:4000", "t/src", "127.0.0.2"};
   EXPECT_EQ(HostArguments(command, 42), (Strings{"/bin/datablox", "host", "--caretaker", "tcp://127.0.0.1:4000",
-                                                  "--element", "t/src", "--bind", "127.0.0.2", "--parent", "42"}));
+                                                 "--element", "t/src", "--bind", "127.0.0.2", "--parent", "42"}));
 }
 
 TEST(SpawnTest, AHostGetsItsOwnTokenAndNeverTheCaretakersOne) {
   std::string home = "HOME=/home/x", old_token = "DATABLOX_HOST_TOKEN=inherited", path = "PATH=/bin";
   char* environment[] = {home.data(), old_token.data(), path.data(), nullptr};
-  EXPECT_EQ(HostEnvironment(environment, "00ff"),
-            (Strings{"HOME=/home/x", "PATH=/bin", "DATABLOX_HOST_TOKEN=00ff"}));
+  EXPECT_EQ(HostEnvironment(environment, "00ff"), (Strings{"HOME=/home/x", "PATH=/bin", "DATABLOX_HOST_TOKEN=00ff"}));
 }
 
 TEST(SpawnTest, AMissingExecutableIsAnErrorThatNamesIt) {

@@ -47,8 +47,11 @@ Caretaker::Json Caretaker::StatusJson() const {
   Json elements = Json::array();
   for (const auto& [id, p] : processes_) elements.push_back(control::ToJson(RunningElementOf(p)));
   for (const auto& [id, done] : finished_) {
-    elements.push_back({{"element", id}, {"pid", done.exit.pid}, {"state", "exited"},
-                        {"restarts", done.exit.restarts}, {"last_exit", done.exit.last_exit}});
+    elements.push_back({{"element", id},
+                        {"pid", done.exit.pid},
+                        {"state", "exited"},
+                        {"restarts", done.exit.restarts},
+                        {"last_exit", done.exit.last_exit}});
   }
   return {{"ok", true},
           {"node", options_.node},
@@ -83,7 +86,8 @@ void Caretaker::FromClient(const std::string& peer, const Json& message) {
       if (!processes_.count(id) && !finished_.count(id)) {
         reply = {{"ok", false}, {"error", fmt::format("node '{}' runs no element '{}'", options_.node, id)}};
       } else {
-        reply = {{"ok", true}, {"element", id},
+        reply = {{"ok", true},
+                 {"element", id},
                  {"lines", StderrLines(id, request.lines.value_or(control::kDefaultLogLines))}};
       }
       control::SendTo(*clients_, peer, reply);

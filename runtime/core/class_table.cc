@@ -28,12 +28,13 @@ Status ClassTable::add(ClassSpec spec) {
     return Status::Invalid(refused->second);
   }
   if (auto taken = origins_.find(name); taken != origins_.end()) {
-    std::string why = "class '" + name + "' is registered twice: " + Origin(taken->second) + ", and " +
-                      Origin(loading_plugin_);
+    std::string why =
+        "class '" + name + "' is registered twice: " + Origin(taken->second) + ", and " + Origin(loading_plugin_);
     // The first class stays in the table (what find() gave out for it stays
     // valid), but find() refuses the name from now on.
     refused_[name] = why;
-    if (!loading_plugin_.empty()) plugin_failures_.push_back({loading_plugin_, "plugin " + loading_plugin_ + ": " + why});
+    if (!loading_plugin_.empty())
+      plugin_failures_.push_back({loading_plugin_, "plugin " + loading_plugin_ + ": " + why});
     return Status::Invalid(why);
   }
   origins_[name] = loading_plugin_;
@@ -123,7 +124,8 @@ void ClassTable::forget_loaded() {
   load_errors_.clear();
   for (auto it = classes_.begin(); it != classes_.end();) {
     bool loaded = false;
-    for (const auto& [prefix, loader] : loaders_) loaded = loaded || std::string_view(it->first).substr(0, prefix.size()) == prefix;
+    for (const auto& [prefix, loader] : loaders_)
+      loaded = loaded || std::string_view(it->first).substr(0, prefix.size()) == prefix;
     it = loaded ? classes_.erase(it) : std::next(it);
   }
 }
@@ -144,9 +146,7 @@ std::vector<std::string> ClassSearchPath(const std::string& topology_file) {
   return path;
 }
 
-void ClassTable::set_loader(std::string prefix, ClassLoader loader) {
-  loaders_[std::move(prefix)] = std::move(loader);
-}
+void ClassTable::set_loader(std::string prefix, ClassLoader loader) { loaders_[std::move(prefix)] = std::move(loader); }
 
 std::vector<const ClassSpec*> ClassTable::all() const {
   if (plugin_path_changed_) load_plugins();

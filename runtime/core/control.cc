@@ -6,9 +6,7 @@
 
 namespace datablox::control {
 
-std::string Serialize(const Json& message) {
-  return message.dump(-1, ' ', false, Json::error_handler_t::replace);
-}
+std::string Serialize(const Json& message) { return message.dump(-1, ' ', false, Json::error_handler_t::replace); }
 
 bool Send(zmq::socket_t& socket, const Json& message) {
   std::string text = Serialize(message);
@@ -80,8 +78,7 @@ Status Receive(zmq::socket_t& socket, std::chrono::milliseconds timeout, Json* m
   }
 }
 
-std::chrono::milliseconds TimeoutUntil(std::chrono::steady_clock::time_point deadline,
-                                       std::chrono::milliseconds cap) {
+std::chrono::milliseconds TimeoutUntil(std::chrono::steady_clock::time_point deadline, std::chrono::milliseconds cap) {
   auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
   return std::clamp(left, std::chrono::milliseconds(0), cap);
 }
@@ -109,8 +106,6 @@ std::string PrintableId(std::string_view id) {
   return out + "'";
 }
 
-std::string LastEndpoint(zmq::socket_t& socket) {
-  return socket.get(zmq::sockopt::last_endpoint);
-}
+std::string LastEndpoint(zmq::socket_t& socket) { return socket.get(zmq::sockopt::last_endpoint); }
 
 }  // namespace datablox::control

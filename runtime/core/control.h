@@ -42,8 +42,7 @@ Status Receive(zmq::socket_t& socket, std::chrono::milliseconds timeout, Json* m
 // A poll timeout that wakes no earlier than `deadline` and no later than
 // `cap` from now: rounded up (a truncated 0.6 ms would spin) and never
 // negative (a negative timeout means "wait forever" to zmq_poll).
-std::chrono::milliseconds TimeoutUntil(std::chrono::steady_clock::time_point deadline,
-                                       std::chrono::milliseconds cap);
+std::chrono::milliseconds TimeoutUntil(std::chrono::steady_clock::time_point deadline, std::chrono::milliseconds cap);
 
 // zmq::poll that returns false instead of throwing when a signal interrupts it.
 bool Poll(zmq::pollitem_t* items, size_t count, std::chrono::milliseconds timeout);

@@ -136,7 +136,9 @@ Status FromJson(const Json& json, LogsRequest* m) {
 
 // ------------------------------------------------------------ caretaker -> master
 
-Json ToJson(const OutboxFigures& m) { return {{"waiting", m.waiting}, {"deferred", m.deferred}, {"dropped", m.dropped}}; }
+Json ToJson(const OutboxFigures& m) {
+  return {{"waiting", m.waiting}, {"deferred", m.deferred}, {"dropped", m.dropped}};
+}
 Status FromJson(const Json& json, OutboxFigures* m) {
   return Fields(json, "to_master")
       .Get("waiting", &m->waiting)
@@ -167,8 +169,12 @@ Json ToJson(const Left& m) {
 Status FromJson(const Json& json, Left* m) { return Fields(json, "left").Get("node", &m->node).status(); }
 
 Json ToJson(const RunningElement& m) {
-  Json json = {{"element", m.element}, {"pid", m.pid},           {"state", m.state},
-               {"restarts", m.restarts}, {"last_exit", m.last_exit}, {"endpoints", m.endpoints},
+  Json json = {{"element", m.element},
+               {"pid", m.pid},
+               {"state", m.state},
+               {"restarts", m.restarts},
+               {"last_exit", m.last_exit},
+               {"endpoints", m.endpoints},
                {"ended_links", m.ended_links}};
   Put(json, "cpu_percent", m.cpu_percent);
   Put(json, "rss_bytes", m.rss_bytes);
@@ -397,7 +403,8 @@ Status StatsFromJson(const Json& json, std::string_view what, StatsReport* m) {
   fields.Get("element", &m->element).Get("stats", &m->stats);
   GetVia(fields, &m->via);
   if (Status st = fields.status(); !st.ok()) return st;
-  if (!m->stats.is_object()) return Status::Invalid(fmt::format("{}: 'stats' must be an object, found {}", what, m->stats.type_name()));
+  if (!m->stats.is_object())
+    return Status::Invalid(fmt::format("{}: 'stats' must be an object, found {}", what, m->stats.type_name()));
   return Status::OK();
 }
 }  // namespace
@@ -420,7 +427,10 @@ Json ToJson(const Failed& m) {
 }
 Status FromJson(const Json& json, Failed* m) {
   Fields fields(json, "failed");
-  fields.Get("element", &m->element).Get("error", &m->error).Get("stats", &m->stats).Get("will_restart", &m->will_restart);
+  fields.Get("element", &m->element)
+      .Get("error", &m->error)
+      .Get("stats", &m->stats)
+      .Get("will_restart", &m->will_restart);
   GetVia(fields, &m->via);
   if (Status st = fields.status(); !st.ok()) return st;
   if (m->stats && !m->stats->is_object()) {
@@ -477,7 +487,11 @@ Json ToJson(const Configure& m) {
   return json;
 }
 Status FromJson(const Json& json, Configure* m) {
-  return Fields(json, "configure").Get("plan", &m->plan).Get("ended_links", &m->ended_links).Get("bind", &m->bind).status();
+  return Fields(json, "configure")
+      .Get("plan", &m->plan)
+      .Get("ended_links", &m->ended_links)
+      .Get("bind", &m->bind)
+      .status();
 }
 
 }  // namespace datablox::control

@@ -61,7 +61,10 @@ Status FromJson(const Json& json, LinkPlan* link) {
       .status();
 }
 Json ToJson(const LinkPlan& link) {
-  return {{"id", link.id}, {"endpoint", link.endpoint}, {"window", link.window}, {"batch", link.batch},
+  return {{"id", link.id},
+          {"endpoint", link.endpoint},
+          {"window", link.window},
+          {"batch", link.batch},
           {"check_schema", link.check_schema}};
 }
 Status FromJson(const Json& json, PortPlan* port) {
@@ -99,7 +102,8 @@ Op OpFromName(std::string_view name) {
 Status ReadOp(const Json& message, Op* op, std::string* name) {
   *op = Op::kUnknown;
   if (name) name->clear();
-  if (!message.is_object()) return Status::Invalid(fmt::format("a message must be an object, found {}", message.type_name()));
+  if (!message.is_object())
+    return Status::Invalid(fmt::format("a message must be an object, found {}", message.type_name()));
   auto it = message.find("op");
   if (it == message.end()) return Status::OK();
   if (!it->is_string()) return Status::Invalid(fmt::format("'op' must be a string, found {}", it->type_name()));
@@ -111,7 +115,9 @@ Status ReadOp(const Json& message, Op* op, std::string* name) {
 
 // ------------------------------------------------------------ link ids
 
-std::string LinkId::ToString() const { return fmt::format("{}.{}>{}.{}", from_element, from_port, to_element, to_port); }
+std::string LinkId::ToString() const {
+  return fmt::format("{}.{}>{}.{}", from_element, from_port, to_element, to_port);
+}
 
 Status ParseLinkId(std::string_view text, LinkId* id) {
   size_t arrow = text.find('>');
@@ -173,7 +179,8 @@ Json ParamToJson(const ParamValue& value) {
 }
 
 Status ParamFromJson(const Json& json, ParamValue* value) {
-  if (!json.is_object()) return Status::Invalid(fmt::format("a parameter must be an object, found {}", json.type_name()));
+  if (!json.is_object())
+    return Status::Invalid(fmt::format("a parameter must be an object, found {}", json.type_name()));
   auto wrong = [&](const char* kind, const char* expected) {
     return Status::Invalid(fmt::format("parameter: '{}' must be {}, found {}", kind, expected, json[kind].type_name()));
   };
@@ -241,7 +248,8 @@ Status FromJson(const Json& json, ElementPlan* plan) {
       .Get("backoff_ms", &plan->backoff_ms)
       .Get("search_path", &plan->search_path);
   if (Status st = fields.status(); !st.ok()) return st;
-  if (!params.is_object()) return Status::Invalid(fmt::format("plan: 'params' must be an object, found {}", params.type_name()));
+  if (!params.is_object())
+    return Status::Invalid(fmt::format("plan: 'params' must be an object, found {}", params.type_name()));
   for (const auto& [name, value] : params.items()) {
     ParamValue param;
     Status st = ParamFromJson(value, &param);

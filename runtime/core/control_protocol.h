@@ -61,15 +61,44 @@ using Json = nlohmann::json;
 enum class Op {
   kUnknown,  // an "op" no one sends: the receiver answers or counts it
   // CLI -> master (status and logs also CLI -> caretaker)
-  kSubmit, kStatus, kList, kNodes, kEvents, kStop, kKill, kHandler, kLogs, kShutdown,
+  kSubmit,
+  kStatus,
+  kList,
+  kNodes,
+  kEvents,
+  kStop,
+  kKill,
+  kHandler,
+  kLogs,
+  kShutdown,
   // caretaker -> master
-  kJoin, kHeartbeat, kLeft, kSpawned, kRestarting, kExited, kHandlerReply, kLogsReply,
+  kJoin,
+  kHeartbeat,
+  kLeft,
+  kSpawned,
+  kRestarting,
+  kExited,
+  kHandlerReply,
+  kLogsReply,
   // master -> caretaker (stop, shutdown, handler and logs above)
-  kHeartbeatAck, kSpawn, kConnect, kRewire, kDrain, kKillElement,
+  kHeartbeatAck,
+  kSpawn,
+  kConnect,
+  kRewire,
+  kDrain,
+  kKillElement,
   // host -> caretaker, most forwarded to the master
-  kHello, kBound, kStarted, kLinkDone, kStats, kEnded, kStopped, kFailed,
+  kHello,
+  kBound,
+  kStarted,
+  kLinkDone,
+  kStats,
+  kEnded,
+  kStopped,
+  kFailed,
   // caretaker -> host (connect, rewire, drain, handler above)
-  kConfigure, kBye,
+  kConfigure,
+  kBye,
 };
 
 // The wire name: "submit", "heartbeat_ack", "kill_element", ...
@@ -262,8 +291,8 @@ struct Exited {
   int pid = 0;
   int restarts = 0;
   std::string last_exit;
-  bool stopped = false;     // its caretaker asked it to go: not a failure
-  bool said_ended = false;  // its last word was "ended" (that word may be lost)
+  bool stopped = false;       // its caretaker asked it to go: not a failure
+  bool said_ended = false;    // its last word was "ended" (that word may be lost)
   std::optional<int> code;    // exit status, when it exited
   std::optional<int> signal;  // when a signal killed it
 };
@@ -411,8 +440,8 @@ struct Bye {
 // the receiver dispatched on it) and names the first bad one:
 // "heartbeat: 'cores' must be an int, found string".
 
-#define DATABLOX_CONTROL_MESSAGE(Type)       \
-  Json ToJson(const Type& message);          \
+#define DATABLOX_CONTROL_MESSAGE(Type) \
+  Json ToJson(const Type& message);    \
   Status FromJson(const Json& json, Type* message);
 DATABLOX_CONTROL_MESSAGE(Submit)
 DATABLOX_CONTROL_MESSAGE(StatusRequest)

@@ -57,11 +57,12 @@ ElementPlan SamplePlan() {
 }
 
 TEST(ControlProtocolTest, EveryOpHasItsWireNameAndBack) {
-  for (std::string_view name : {"submit", "status", "list", "nodes", "events", "stop", "kill", "handler", "logs",
-                                "shutdown", "join", "heartbeat", "left", "spawned", "restarting", "exited",
-                                "handler_reply", "logs_reply", "heartbeat_ack", "spawn", "connect", "rewire",
-                                "drain", "kill_element", "hello", "bound", "started", "link_done", "stats",
-                                "ended", "stopped", "failed", "configure", "bye"}) {
+  for (std::string_view name :
+       {"submit",     "status", "list",          "nodes",      "events",        "stop",    "kill",
+        "handler",    "logs",   "shutdown",      "join",       "heartbeat",     "left",    "spawned",
+        "restarting", "exited", "handler_reply", "logs_reply", "heartbeat_ack", "spawn",   "connect",
+        "rewire",     "drain",  "kill_element",  "hello",      "bound",         "started", "link_done",
+        "stats",      "ended",  "stopped",       "failed",     "configure",     "bye"}) {
     Op op = OpFromName(name);
     EXPECT_NE(op, Op::kUnknown) << name;
     EXPECT_EQ(OpName(op), name);
@@ -96,7 +97,8 @@ TEST(ControlProtocolTest, LinkIdFormatsAndParses) {
   EXPECT_EQ(back.from_port, "out");
   EXPECT_EQ(back.to_element, "keep");
   EXPECT_EQ(back.to_port, "in");
-  for (const char* bad : {"", "src.out", "src>keep.in", "src.out>keep", ".out>keep.in", "src.>keep.in", "src.out>.in"}) {
+  for (const char* bad :
+       {"", "src.out", "src>keep.in", "src.out>keep", ".out>keep.in", "src.>keep.in", "src.out>.in"}) {
     Status st = ParseLinkId(bad, &back);
     EXPECT_FALSE(st.ok()) << bad;
     EXPECT_EQ(st.message(), std::string("link id '") + bad + "' is not ELEMENT.PORT>ELEMENT.PORT");
@@ -151,10 +153,12 @@ TEST(ControlProtocolTest, PlanMalformedFieldsAreNamed) {
   ElementPlan out;
   Json bad = plan;
   bad["restart"] = "sometimes";
-  EXPECT_EQ(FromJson(bad, &out).message(), "plan: 'restart': restart policy \"sometimes\" is none of on-failure, always, never");
+  EXPECT_EQ(FromJson(bad, &out).message(),
+            "plan: 'restart': restart policy \"sometimes\" is none of on-failure, always, never");
   bad = plan;
   bad["push_out"][0]["links"][0]["window"] = "big";
-  EXPECT_EQ(FromJson(bad, &out).message(), "plan: 'push_out[0]': port: 'links[0]': link: 'window' must be an int, found string");
+  EXPECT_EQ(FromJson(bad, &out).message(),
+            "plan: 'push_out[0]': port: 'links[0]': link: 'window' must be an int, found string");
   bad = plan;
   bad["params"]["n"] = Json{{"int", "3"}};
   EXPECT_EQ(FromJson(bad, &out).message(), "plan: 'params.n': parameter: 'int' must be an int, found string");
@@ -181,7 +185,8 @@ TEST(ControlProtocolTest, ClientRequestsRoundTrip) {
   EXPECT_EQ(RoundTrip(HandlerRequest{"t/c", "count", std::nullopt, std::nullopt}),
             Json({{"op", "handler"}, {"element", "t/c"}, {"name", "count"}}));
   RoundTrip(HandlerRequest{"t/c", "reset", "1", 9});
-  EXPECT_EQ(RoundTrip(LogsRequest{"t/c", 10, 4}), Json({{"op", "logs"}, {"element", "t/c"}, {"lines", 10}, {"request", 4}}));
+  EXPECT_EQ(RoundTrip(LogsRequest{"t/c", 10, 4}),
+            Json({{"op", "logs"}, {"element", "t/c"}, {"lines", 10}, {"request", 4}}));
 }
 
 TEST(ControlProtocolTest, ClientRequestsMalformedFieldsAreNamed) {
@@ -231,26 +236,37 @@ Heartbeat SampleHeartbeat() {
 
 TEST(ControlProtocolTest, CaretakerMessagesRoundTrip) {
   Join join{"n1", NodeFigures{4, 8000, "127.0.0.1", std::nullopt, std::nullopt}, 77};
-  EXPECT_EQ(RoundTrip(join), Json({{"op", "join"}, {"node", "n1"}, {"cores", 4}, {"memory_mb", 8000},
-                                   {"address", "127.0.0.1"}, {"pid", 77}}));
+  EXPECT_EQ(
+      RoundTrip(join),
+      Json({{"op", "join"}, {"node", "n1"}, {"cores", 4}, {"memory_mb", 8000}, {"address", "127.0.0.1"}, {"pid", 77}}));
   EXPECT_EQ(RoundTrip(Left{"n1"}), Json({{"op", "left"}, {"node", "n1"}}));
   Json beat = RoundTrip(SampleHeartbeat());
   EXPECT_EQ(beat["finished"][0]["op"], "exited");  // a finished entry is the exit message told again
   EXPECT_FALSE(beat["finished"][0].contains("signal"));
   EXPECT_EQ(beat["to_master"], Json({{"waiting", 1}, {"deferred", 2}, {"dropped", 3}}));
-  EXPECT_EQ(RoundTrip(Heartbeat{}), Json({{"op", "heartbeat"}, {"node", ""}, {"elements", Json::array()},
-                                          {"finished", Json::array()}}));
+  EXPECT_EQ(RoundTrip(Heartbeat{}),
+            Json({{"op", "heartbeat"}, {"node", ""}, {"elements", Json::array()}, {"finished", Json::array()}}));
   Exited killed;
   killed.element = "t/x";
   killed.signal = 9;
   killed.stopped = true;
-  EXPECT_EQ(RoundTrip(killed), Json({{"op", "exited"}, {"element", "t/x"}, {"node", ""}, {"pid", 0}, {"restarts", 0},
-                                     {"last_exit", ""}, {"stopped", true}, {"said_ended", false}, {"signal", 9}}));
+  EXPECT_EQ(RoundTrip(killed), Json({{"op", "exited"},
+                                     {"element", "t/x"},
+                                     {"node", ""},
+                                     {"pid", 0},
+                                     {"restarts", 0},
+                                     {"last_exit", ""},
+                                     {"stopped", true},
+                                     {"said_ended", false},
+                                     {"signal", 9}}));
   EXPECT_EQ(RoundTrip(Spawned{"t/x", 5, "n1", 2}),
             Json({{"op", "spawned"}, {"element", "t/x"}, {"pid", 5}, {"node", "n1"}, {"restarts", 2}}));
-  EXPECT_EQ(RoundTrip(Restarting{"t/x", "n1", 3, "crashed", 200}),
-            Json({{"op", "restarting"}, {"element", "t/x"}, {"node", "n1"}, {"restarts", 3}, {"last_exit", "crashed"},
-                  {"delay_ms", 200}}));
+  EXPECT_EQ(RoundTrip(Restarting{"t/x", "n1", 3, "crashed", 200}), Json({{"op", "restarting"},
+                                                                         {"element", "t/x"},
+                                                                         {"node", "n1"},
+                                                                         {"restarts", 3},
+                                                                         {"last_exit", "crashed"},
+                                                                         {"delay_ms", 200}}));
   RoundTrip(Restarting{"t/x", "n1", std::nullopt, "", std::nullopt});
 }
 
@@ -267,7 +283,8 @@ TEST(ControlProtocolTest, CaretakerMessagesMalformedFieldsAreNamed) {
   bad["elements"] = Json::array({5});
   EXPECT_EQ(FromJson(bad, &beat).message(), "heartbeat: 'elements[0]': element: must be an object, found number");
   bad["elements"] = Json::array({Json{{"element", 7}}});
-  EXPECT_EQ(FromJson(bad, &beat).message(), "heartbeat: 'elements[0]': element: 'element' must be a string, found number");
+  EXPECT_EQ(FromJson(bad, &beat).message(),
+            "heartbeat: 'elements[0]': element: 'element' must be a string, found number");
   ExpectBadField<RunningElement>(ToJson(RunningElement{}), "endpoints", Json::array(), "element");
   ExpectBadField<RunningElement>(ToJson(RunningElement{}), "ended_links", Json::array({1}), "element");
   ExpectBadField<Exited>(ToJson(Exited{}), "element", Json::array({"x"}), "exited");
@@ -306,11 +323,17 @@ TEST(ControlProtocolTest, MasterMessagesMalformedFieldsAreNamed) {
 TEST(ControlProtocolTest, HostMessagesRoundTripWithAndWithoutTheCaretakersStamp) {
   EXPECT_EQ(RoundTrip(Hello{"t/x", 9}), Json({{"op", "hello"}, {"element", "t/x"}, {"pid", 9}}));
   Bound bound{"t/x", {{"in", "tcp://127.0.0.1:5000"}}, std::nullopt, std::nullopt};
-  EXPECT_EQ(RoundTrip(bound), Json({{"op", "bound"}, {"element", "t/x"}, {"endpoints", {{"in", "tcp://127.0.0.1:5000"}}}}));
+  EXPECT_EQ(RoundTrip(bound),
+            Json({{"op", "bound"}, {"element", "t/x"}, {"endpoints", {{"in", "tcp://127.0.0.1:5000"}}}}));
   bound.via = ForwardedBy{"n1", 9, 1};
   bound.restarted = true;
-  EXPECT_EQ(RoundTrip(bound), Json({{"op", "bound"}, {"element", "t/x"}, {"endpoints", {{"in", "tcp://127.0.0.1:5000"}}},
-                                    {"node", "n1"}, {"pid", 9}, {"restarts", 1}, {"restarted", true}}));
+  EXPECT_EQ(RoundTrip(bound), Json({{"op", "bound"},
+                                    {"element", "t/x"},
+                                    {"endpoints", {{"in", "tcp://127.0.0.1:5000"}}},
+                                    {"node", "n1"},
+                                    {"pid", 9},
+                                    {"restarts", 1},
+                                    {"restarted", true}}));
   EXPECT_EQ(RoundTrip(Started{"t/x", std::nullopt}), Json({{"op", "started"}, {"element", "t/x"}}));
   RoundTrip(Started{"t/x", ForwardedBy{"n1", 9, 0}});
   EXPECT_EQ(RoundTrip(LinkDone{"t/x", "a.out>x.in", std::nullopt}),

@@ -15,13 +15,13 @@ constexpr int kPlanFailed = 2;
 // A child whose parent (the caretaker, or `datablox run`) died before the
 // child could tie its life to it.
 constexpr int kParentGone = 3;
-constexpr int kUsage = 64;        // EX_USAGE: bad flags or arguments
-constexpr int kDataErr = 65;      // EX_DATAERR: the topology fails the check
-constexpr int kNoInput = 66;      // EX_NOINPUT: a file cannot be read
-constexpr int kUnavailable = 69;  // EX_UNAVAILABLE: a peer is unreachable, or an address is taken
-constexpr int kSoftware = 70;     // EX_SOFTWARE: internal error
-constexpr int kOsErr = 71;        // EX_OSERR: the system refused (fork, a socket)
-constexpr int kExecFailed = 127;  // a forked child could not exec (the shell's habit)
+constexpr int kUsage = 64;         // EX_USAGE: bad flags or arguments
+constexpr int kDataErr = 65;       // EX_DATAERR: the topology fails the check
+constexpr int kNoInput = 66;       // EX_NOINPUT: a file cannot be read
+constexpr int kUnavailable = 69;   // EX_UNAVAILABLE: a peer is unreachable, or an address is taken
+constexpr int kSoftware = 70;      // EX_SOFTWARE: internal error
+constexpr int kOsErr = 71;         // EX_OSERR: the system refused (fork, a socket)
+constexpr int kExecFailed = 127;   // a forked child could not exec (the shell's habit)
 constexpr int kInterrupted = 130;  // 128 + SIGINT
 
 }  // namespace datablox::exit_code

@@ -13,10 +13,10 @@
 namespace datablox {
 namespace {
 
+using msgpack_write::Packer;
 using msgpack_write::PackFloat64;
 using msgpack_write::PackInt;
 using msgpack_write::PackStr;
-using msgpack_write::Packer;
 using msgpack_write::StringSink;
 
 // Strings and binaries of a received log point into its message: no copies.
@@ -69,8 +69,8 @@ Status PackJson(simdjson::dom::element element, Packer& pk, std::string& out) {
     case element_type::UINT64:
       // Beyond int64 (the log model's int): refused rather than read back
       // as a wrong, negative number somewhere downstream.
-      return Status::Invalid(fmt::format("integer {} is out of the 64-bit signed range",
-                                         element.get_uint64().value_unsafe()));
+      return Status::Invalid(
+          fmt::format("integer {} is out of the 64-bit signed range", element.get_uint64().value_unsafe()));
     case element_type::DOUBLE: PackFloat64(out, element.get_double().value_unsafe()); return Status::OK();
     case element_type::STRING: {
       std::string_view s = element.get_string().value_unsafe();
@@ -112,7 +112,8 @@ Status ParseJson(std::string_view json, size_t max_depth, simdjson::dom::element
   if (result.error() == simdjson::DEPTH_ERROR) {
     return Status::Invalid(fmt::format("malformed JSON: nested more than {} levels deep", max_depth));
   }
-  if (result.error()) return Status::Invalid(fmt::format("malformed JSON: {}", simdjson::error_message(result.error())));
+  if (result.error())
+    return Status::Invalid(fmt::format("malformed JSON: {}", simdjson::error_message(result.error())));
   *out = result.value_unsafe();
   return Status::OK();
 }
@@ -131,8 +132,7 @@ Value Log::root() const {
       auto* object = static_cast<msgpack::object*>(zone.allocate_align(sizeof(msgpack::object)));
       size_t offset = 0;
       // The depth limit makes a too-deep log throw here, read as invalid.
-      const msgpack::unpack_limit limit(0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff,
-                                        kMaxLogDepth);
+      const msgpack::unpack_limit limit(0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff, kMaxLogDepth);
       *object = msgpack::unpack(zone, data_, size_, offset, ReferenceEverything, nullptr, limit);
       if (offset == size_ && object->type == msgpack::type::MAP) root_ = object;
     } catch (const std::exception&) {

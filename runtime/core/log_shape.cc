@@ -51,7 +51,9 @@ bool ReadHeader(const unsigned char* p, size_t left, Header* h) {
   if (c <= 0x9f) return container(0, c & 0x0f, false);
   if (c <= 0xbf) return h->skip = 1 + (c & 0x1f), true;  // fixstr
   switch (c) {
-    case 0xc0: case 0xc2: case 0xc3: h->skip = 1; return true;
+    case 0xc0:
+    case 0xc2:
+    case 0xc3: h->skip = 1; return true;
     case 0xc4: return sized(1, 0);
     case 0xc5: return sized(2, 0);
     case 0xc6: return sized(4, 0);
@@ -60,10 +62,14 @@ bool ReadHeader(const unsigned char* p, size_t left, Header* h) {
     case 0xc9: return sized(4, 1);
     case 0xca: h->skip = 5; return true;
     case 0xcb: h->skip = 9; return true;
-    case 0xcc: case 0xd0: h->skip = 2; return true;
-    case 0xcd: case 0xd1: h->skip = 3; return true;
-    case 0xce: case 0xd2: h->skip = 5; return true;
-    case 0xcf: case 0xd3: h->skip = 9; return true;
+    case 0xcc:
+    case 0xd0: h->skip = 2; return true;
+    case 0xcd:
+    case 0xd1: h->skip = 3; return true;
+    case 0xce:
+    case 0xd2: h->skip = 5; return true;
+    case 0xcf:
+    case 0xd3: h->skip = 9; return true;
     case 0xd4: h->skip = 3; return true;  // fixext: a type byte and 1..16 bytes
     case 0xd5: h->skip = 4; return true;
     case 0xd6: h->skip = 6; return true;

@@ -40,8 +40,9 @@ size_t KeepPassing(Log* logs, size_t count, Check&& check, OnFailed&& on_failed)
 // the kept logs.
 template <class OnMalformed>
 size_t DropMalformedLogs(std::vector<Log>& logs, size_t from, OnMalformed&& on_malformed) {
-  return from + KeepPassing(logs.data() + from, logs.size() - from,
-                            [](const Log& log) { return CheckLogShape(log.bytes()); }, on_malformed);
+  return from + KeepPassing(
+                    logs.data() + from, logs.size() - from, [](const Log& log) { return CheckLogShape(log.bytes()); },
+                    on_malformed);
 }
 
 }  // namespace datablox

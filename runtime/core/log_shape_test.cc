@@ -13,7 +13,9 @@ namespace {
 
 // {"a": [[...[1]...]]} with `depth` levels in all, the root map included.
 std::string Nested(int depth) {
-  std::string bytes = "\x81\xa1" "a";
+  std::string bytes =
+      "\x81\xa1"
+      "a";
   bytes.append(static_cast<size_t>(depth - 1), '\x91');
   bytes.push_back('\x01');
   return bytes;
@@ -30,9 +32,17 @@ TEST(LogShapeTest, AcceptsWhatLogBuilderWrites) {
 
 TEST(LogShapeTest, AcceptsExtensionValues) {
   // fixext1, fixext16, ext8 of 3 bytes, float32, uint64, int8.
-  const char raw[] = "\x86\xa1" "a\xd4\x01\x07\xa1" "b\xd8\x02" "0123456789abcdef"
-                     "\xa1" "c\xc7\x03\x05xyz\xa1" "d\xca\x3f\x80\x00\x00"
-                     "\xa1" "e\xcf\x00\x00\x00\x00\x00\x00\x00\x01\xa1" "f\xd0\xff";
+  const char raw[] =
+      "\x86\xa1"
+      "a\xd4\x01\x07\xa1"
+      "b\xd8\x02"
+      "0123456789abcdef"
+      "\xa1"
+      "c\xc7\x03\x05xyz\xa1"
+      "d\xca\x3f\x80\x00\x00"
+      "\xa1"
+      "e\xcf\x00\x00\x00\x00\x00\x00\x00\x01\xa1"
+      "f\xd0\xff";
   const std::string bytes(raw, sizeof raw - 1);
   EXPECT_TRUE(CheckLogShape(bytes).ok()) << CheckLogShape(bytes).message();
 }
@@ -76,17 +86,34 @@ TEST(LogShapeTest, AnEmptyContainerIsALevelAsForLogRoot) {
 
 TEST(LogShapeTest, RejectsWhatIsNotExactlyOneMap) {
   EXPECT_FALSE(CheckLogShape("").ok());
-  EXPECT_FALSE(CheckLogShape("\x91\x01").ok());                  // an array
-  EXPECT_FALSE(CheckLogShape("\x81\xa1" "a").ok());              // the value is missing
-  EXPECT_FALSE(CheckLogShape("\x81\xa1" "a\x01\x01").ok());      // a byte after the map
-  EXPECT_FALSE(CheckLogShape("\x81\xa1" "a\xc1").ok());          // 0xc1 is never used
-  EXPECT_FALSE(CheckLogShape("\x81\xa1" "a\xdb\xff\xff\xff\xff").ok());  // a 4 GB string in 6 bytes
+  EXPECT_FALSE(CheckLogShape("\x91\x01").ok());  // an array
+  EXPECT_FALSE(CheckLogShape("\x81\xa1"
+                             "a")
+                   .ok());  // the value is missing
+  EXPECT_FALSE(CheckLogShape("\x81\xa1"
+                             "a\x01\x01")
+                   .ok());  // a byte after the map
+  EXPECT_FALSE(CheckLogShape("\x81\xa1"
+                             "a\xc1")
+                   .ok());  // 0xc1 is never used
+  EXPECT_FALSE(CheckLogShape("\x81\xa1"
+                             "a\xdb\xff\xff\xff\xff")
+                   .ok());                                       // a 4 GB string in 6 bytes
   EXPECT_FALSE(CheckLogShape("\xdf\xff\xff\xff\xff\x01").ok());  // 4 G entries claimed
-  EXPECT_FALSE(CheckLogShape(std::string("\x81\xa1" "a\xcb\x00\x00", 6)).ok());  // a cut float
+  EXPECT_FALSE(CheckLogShape(std::string("\x81\xa1"
+                                         "a\xcb\x00\x00",
+                                         6))
+                   .ok());  // a cut float
 }
 
 TEST(LogShapeTest, DropMalformedLogsKeepsTheOthersInOrder) {
-  const std::string good1 = "\x81\xa1" "a\x01", good2 = "\x81\xa1" "a\x02", deep = Nested(100), bad = "\x01";
+  const std::string good1 =
+                        "\x81\xa1"
+                        "a\x01",
+                    good2 =
+                        "\x81\xa1"
+                        "a\x02",
+                    deep = Nested(100), bad = "\x01";
   detail::Arena arena;
   std::vector<Log> logs;
   for (const std::string* bytes : {&good1, &deep, &good2, &bad, &good1}) {

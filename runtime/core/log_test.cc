@@ -78,7 +78,9 @@ TEST(LogBuilderTest, ClearReusesTheBuilder) {
 
 TEST(LogBuilderTest, CopiesNestedValuesAndFieldsFromAnotherLog) {
   OwnedLog source;
-  ASSERT_TRUE(OwnedLog::FromJson(R"({"user": {"name": "ada", "tags": [1, "x", null]}, "drop": 1, "keep": true})", &source).ok());
+  ASSERT_TRUE(
+      OwnedLog::FromJson(R"({"user": {"name": "ada", "tags": [1, "x", null]}, "drop": 1, "keep": true})", &source)
+          .ok());
   LogBuilder b;
   std::string_view except[] = {"drop"};
   b.add_fields(source.log(), except);
@@ -142,11 +144,11 @@ TEST(ValueTest, HugeUnsignedIntReadsAsFallbackNotWrapped) {
 TEST(LogTest, MalformedBytesReadAsInvalidNeverCrash) {
   detail::Arena arena;
   const std::string cases[] = {
-      std::string("\x81\xa1", 2),       // map of one entry, key truncated
-      std::string("\x92\x01\x02", 3),   // an array, not a map
-      std::string("\x80\x80", 2),       // a map followed by stray bytes
-      std::string("\xc1", 1),           // the never-used type byte
-      std::string(),                     // nothing at all
+      std::string("\x81\xa1", 2),      // map of one entry, key truncated
+      std::string("\x92\x01\x02", 3),  // an array, not a map
+      std::string("\x80\x80", 2),      // a map followed by stray bytes
+      std::string("\xc1", 1),          // the never-used type byte
+      std::string(),                   // nothing at all
   };
   for (const std::string& bytes : cases) {
     Log log(bytes.data(), bytes.size(), &arena);
@@ -204,7 +206,7 @@ namespace {
 
 // The builder writes headers by hand: every width must read back.
 TEST(LogBuilderTest, IntsAndStringsOfEveryWidthRoundTrip) {
-  const int64_t ints[] = {0, 1, 127, 128, 255, 256, 65535, 65536, 4294967295ll, 4294967296ll,
+  const int64_t ints[] = {0,  1,   127, 128,  255,  256,    65535,  65536,     4294967295ll, 4294967296ll,
                           -1, -32, -33, -128, -129, -32768, -32769, INT64_MIN, INT64_MAX};
   LogBuilder b;
   for (size_t i = 0; i < std::size(ints); ++i) b.add_int("i" + std::to_string(i), ints[i]);
@@ -251,7 +253,9 @@ TEST(LogBuilderTest, JsonNestedBeyondTheLogDepthLimitIsRefusedWithTheLimit) {
   EXPECT_FALSE(b.add_json("v", std::string(kMaxLogDepth - 1, '[') + "1" + std::string(kMaxLogDepth - 1, ']')).ok());
   EXPECT_TRUE(b.add_json("v", std::string(kMaxLogDepth - 2, '[') + "1" + std::string(kMaxLogDepth - 2, ']')).ok());
   // An empty array innermost, which simdjson does not count: still refused.
-  EXPECT_FALSE(OwnedLog::FromJson("{\"a\": " + std::string(kMaxLogDepth, '[') + std::string(kMaxLogDepth, ']') + "}", &log).ok());
+  EXPECT_FALSE(
+      OwnedLog::FromJson("{\"a\": " + std::string(kMaxLogDepth, '[') + std::string(kMaxLogDepth, ']') + "}", &log)
+          .ok());
 }
 
 }  // namespace

@@ -40,9 +40,9 @@ class Outbox {
   void Clear();
 
   size_t waiting() const { return waiting_.size(); }
-  uint64_t deferred() const { return deferred_; }    // not sent at once: kept, sent later
-  uint64_t replaced() const { return replaced_; }    // keyed messages a newer one made moot
-  uint64_t dropped() const { return dropped_; }      // lost: past the bound, or cleared
+  uint64_t deferred() const { return deferred_; }  // not sent at once: kept, sent later
+  uint64_t replaced() const { return replaced_; }  // keyed messages a newer one made moot
+  uint64_t dropped() const { return dropped_; }    // lost: past the bound, or cleared
 
  private:
   struct Entry {

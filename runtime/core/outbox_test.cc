@@ -29,7 +29,7 @@ TEST(OutboxTest, AFullQueueLosesNothingAndOrderIsKept) {
   FakeSocket socket;
   socket.room = 1;
   outbox.Send("spawned", socket.sender());
-  outbox.Send("ended", socket.sender());   // the queue is full now
+  outbox.Send("ended", socket.sender());  // the queue is full now
   outbox.Send("exited", socket.sender());
   EXPECT_EQ(socket.sent, (std::vector<std::string>{"spawned"}));
   EXPECT_EQ(outbox.waiting(), 2u);

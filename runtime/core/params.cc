@@ -10,8 +10,7 @@ namespace {
 bool Fits(ParamType type, const ParamValue& value) {
   switch (type) {
     case ParamType::kInt: return value.kind == ParamValue::Kind::kInt;
-    case ParamType::kFloat:
-      return value.kind == ParamValue::Kind::kFloat || value.kind == ParamValue::Kind::kInt;
+    case ParamType::kFloat: return value.kind == ParamValue::Kind::kFloat || value.kind == ParamValue::Kind::kInt;
     case ParamType::kString:
     case ParamType::kExpr:
     case ParamType::kAssignments: return value.kind == ParamValue::Kind::kString;
@@ -23,8 +22,7 @@ bool Fits(ParamType type, const ParamValue& value) {
 
 }  // namespace
 
-Status Params::Resolve(const ClassSpec& spec, std::map<std::string, ParamValue, std::less<>> given,
-                       Params* out) {
+Status Params::Resolve(const ClassSpec& spec, std::map<std::string, ParamValue, std::less<>> given, Params* out) {
   std::vector<std::string> errors;
   for (const auto& [name, value] : given) {
     const ParamSpec* param = spec.find_param(name);
@@ -56,11 +54,31 @@ const ParamValue* Params::find(std::string_view name) const {
   return it == values_.end() ? nullptr : &it->second;
 }
 
-Params::Reader Params::read(std::string_view name, int64_t& out) const { Reader r(*this); r.read(name, out); return r; }
-Params::Reader Params::read(std::string_view name, double& out) const { Reader r(*this); r.read(name, out); return r; }
-Params::Reader Params::read(std::string_view name, std::string& out) const { Reader r(*this); r.read(name, out); return r; }
-Params::Reader Params::read(std::string_view name, bool& out) const { Reader r(*this); r.read(name, out); return r; }
-Params::Reader Params::read(std::string_view name, std::vector<ParamValue>& out) const { Reader r(*this); r.read(name, out); return r; }
+Params::Reader Params::read(std::string_view name, int64_t& out) const {
+  Reader r(*this);
+  r.read(name, out);
+  return r;
+}
+Params::Reader Params::read(std::string_view name, double& out) const {
+  Reader r(*this);
+  r.read(name, out);
+  return r;
+}
+Params::Reader Params::read(std::string_view name, std::string& out) const {
+  Reader r(*this);
+  r.read(name, out);
+  return r;
+}
+Params::Reader Params::read(std::string_view name, bool& out) const {
+  Reader r(*this);
+  r.read(name, out);
+  return r;
+}
+Params::Reader Params::read(std::string_view name, std::vector<ParamValue>& out) const {
+  Reader r(*this);
+  r.read(name, out);
+  return r;
+}
 
 const ParamValue* Params::Reader::Take(std::string_view name, std::initializer_list<ParamType> accepted,
                                        const char* as) {
@@ -114,8 +132,6 @@ Params::Reader& Params::Reader::read(std::string_view name, std::vector<ParamVal
   return *this;
 }
 
-Status Params::Reader::status() const {
-  return errors_.empty() ? Status::OK() : Status::Invalid(errors_);
-}
+Status Params::Reader::status() const { return errors_.empty() ? Status::OK() : Status::Invalid(errors_); }
 
 }  // namespace datablox

@@ -29,8 +29,14 @@ TEST(ParamsTest, ResolveFillsDefaults) {
   std::string name, when;
   bool flag = true;
   std::vector<ParamValue> tags;
-  ASSERT_TRUE(params.read("count", count).read("rate", rate).read("name", name).read("flag", flag)
-                  .read("when", when).read("tags", tags).status().ok());
+  ASSERT_TRUE(params.read("count", count)
+                  .read("rate", rate)
+                  .read("name", name)
+                  .read("flag", flag)
+                  .read("when", when)
+                  .read("tags", tags)
+                  .status()
+                  .ok());
   EXPECT_EQ(count, 3);
   EXPECT_DOUBLE_EQ(rate, 1.5);
   EXPECT_EQ(name, "x");

@@ -23,7 +23,7 @@ std::string Demangled(std::string message) {
   std::string symbol = message.substr(start, end == std::string::npos ? std::string::npos : end - start);
   int status = 0;
   std::unique_ptr<char, decltype(&std::free)> name(abi::__cxa_demangle(symbol.c_str(), nullptr, nullptr, &status),
-                                                    &std::free);
+                                                   &std::free);
   if (status != 0 || !name) return message;
   return message.replace(start, symbol.size(), name.get());
 }

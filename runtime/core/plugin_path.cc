@@ -21,7 +21,8 @@ std::vector<std::string> SplitPathList(std::string_view list) {
   return entries;
 }
 
-std::vector<std::string> PluginPath(std::string_view plugin_path_variable, const std::vector<std::string>& search_path) {
+std::vector<std::string> PluginPath(std::string_view plugin_path_variable,
+                                    const std::vector<std::string>& search_path) {
   std::vector<std::string> path;
   auto add = [&path](const std::string& entry) {
     if (!entry.empty() && std::find(path.begin(), path.end(), entry) == path.end()) path.push_back(entry);

@@ -17,8 +17,8 @@ Status SchemaCheck::Check(const Log& log) const {
     const ValueType given = log.get(field.name).type();
     if (given == field.type || (field.type == ValueType::kFloat && given == ValueType::kInt)) continue;
     if (given == ValueType::kMissing) {
-      return Status::Invalid(
-          fmt::format("log lacks field '{}' ({}) that port '{}' requires", field.name, ValueTypeName(field.type), port_));
+      return Status::Invalid(fmt::format("log lacks field '{}' ({}) that port '{}' requires", field.name,
+                                         ValueTypeName(field.type), port_));
     }
     return Status::Invalid(fmt::format("field '{}' is {} but port '{}' requires {}", field.name, ValueTypeName(given),
                                        port_, ValueTypeName(field.type)));

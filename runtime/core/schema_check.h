@@ -36,7 +36,8 @@ class SchemaCheck {
   // did not.
   template <class OnRejected>
   size_t KeepValid(Log* logs, size_t count, OnRejected&& rejected) const {
-    return KeepPassing(logs, count, [this](const Log& log) { return Check(log); }, rejected);
+    return KeepPassing(
+        logs, count, [this](const Log& log) { return Check(log); }, rejected);
   }
 
  private:

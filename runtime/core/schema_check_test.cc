@@ -62,7 +62,7 @@ TEST(SchemaCheckTest, KeepValidCompactsPassingLogsInOrderAndReportsEachReject) {
   std::vector<OwnedLog> owned;
   for (int i = 0; i < 6; ++i) {
     LogBuilder b;
-    if (i % 3 == 1) b.add("word", i);  // wrong type
+    if (i % 3 == 1) b.add("word", i);        // wrong type
     else if (i % 3 == 2) b.add("count", i);  // no word
     else b.add("word", std::to_string(i)).add("count", i);
     if (i % 3 == 1) b.add("count", i);
@@ -71,7 +71,8 @@ TEST(SchemaCheckTest, KeepValidCompactsPassingLogsInOrderAndReportsEachReject) {
   std::vector<Log> logs;
   for (const OwnedLog& o : owned) logs.push_back(o.log());
   std::vector<std::string> why;
-  size_t kept = kWordAndCount.KeepValid(logs.data(), logs.size(), [&](const Status& st) { why.push_back(st.message()); });
+  size_t kept =
+      kWordAndCount.KeepValid(logs.data(), logs.size(), [&](const Status& st) { why.push_back(st.message()); });
   ASSERT_EQ(kept, 2u);
   EXPECT_EQ(logs[0].get("word").as_string(), "0");
   EXPECT_EQ(logs[1].get("word").as_string(), "3");

@@ -18,7 +18,10 @@ std::string ParamValue::ToString() const {
       std::string out = "\"";
       for (char c : s) {
         if (c == '"' || c == '\\') out.push_back('\\');
-        if (c == '\n') { out += "\\n"; continue; }
+        if (c == '\n') {
+          out += "\\n";
+          continue;
+        }
         out.push_back(c);
       }
       return out + "\"";
@@ -59,8 +62,7 @@ PortSpec MakePort(std::string name, PortKind kind, PortDirection direction, bool
   return port;
 }
 
-ParamSpec MakeParam(std::string name, ParamType type, bool required, ParamValue default_value,
-                    std::string doc) {
+ParamSpec MakeParam(std::string name, ParamType type, bool required, ParamValue default_value, std::string doc) {
   ParamSpec param;
   param.name = std::move(name);
   param.type = type;
@@ -72,26 +74,22 @@ ParamSpec MakeParam(std::string name, ParamType type, bool required, ParamValue 
 
 }  // namespace
 
-ClassSpec& ClassSpec::push_in(std::string port, std::vector<FieldSpec> schema, bool required,
-                              std::string doc) {
-  ports.push_back(MakePort(std::move(port), PortKind::kPush, PortDirection::kIn, required,
-                           std::move(schema), std::move(doc)));
+ClassSpec& ClassSpec::push_in(std::string port, std::vector<FieldSpec> schema, bool required, std::string doc) {
+  ports.push_back(
+      MakePort(std::move(port), PortKind::kPush, PortDirection::kIn, required, std::move(schema), std::move(doc)));
   return *this;
 }
-ClassSpec& ClassSpec::push_out(std::string port, std::vector<FieldSpec> schema, bool required,
-                               std::string doc) {
-  ports.push_back(MakePort(std::move(port), PortKind::kPush, PortDirection::kOut, required,
-                           std::move(schema), std::move(doc)));
+ClassSpec& ClassSpec::push_out(std::string port, std::vector<FieldSpec> schema, bool required, std::string doc) {
+  ports.push_back(
+      MakePort(std::move(port), PortKind::kPush, PortDirection::kOut, required, std::move(schema), std::move(doc)));
   return *this;
 }
 ClassSpec& ClassSpec::query_in(std::string port, bool required, std::string doc) {
-  ports.push_back(MakePort(std::move(port), PortKind::kQuery, PortDirection::kIn, required, {},
-                           std::move(doc)));
+  ports.push_back(MakePort(std::move(port), PortKind::kQuery, PortDirection::kIn, required, {}, std::move(doc)));
   return *this;
 }
 ClassSpec& ClassSpec::query_out(std::string port, bool required, std::string doc) {
-  ports.push_back(MakePort(std::move(port), PortKind::kQuery, PortDirection::kOut, required, {},
-                           std::move(doc)));
+  ports.push_back(MakePort(std::move(port), PortKind::kQuery, PortDirection::kOut, required, {}, std::move(doc)));
   return *this;
 }
 
@@ -124,8 +122,8 @@ ClassSpec& ClassSpec::param_float(std::string p, double value, std::string doc) 
   return *this;
 }
 ClassSpec& ClassSpec::param_string(std::string p, std::string value, std::string doc) {
-  params.push_back(MakeParam(std::move(p), ParamType::kString, false, ParamValue::String(std::move(value)),
-                             std::move(doc)));
+  params.push_back(
+      MakeParam(std::move(p), ParamType::kString, false, ParamValue::String(std::move(value)), std::move(doc)));
   return *this;
 }
 ClassSpec& ClassSpec::param_bool(std::string p, bool value, std::string doc) {
@@ -133,13 +131,13 @@ ClassSpec& ClassSpec::param_bool(std::string p, bool value, std::string doc) {
   return *this;
 }
 ClassSpec& ClassSpec::param_expr(std::string p, std::string value, std::string doc) {
-  params.push_back(MakeParam(std::move(p), ParamType::kExpr, false, ParamValue::String(std::move(value)),
-                             std::move(doc)));
+  params.push_back(
+      MakeParam(std::move(p), ParamType::kExpr, false, ParamValue::String(std::move(value)), std::move(doc)));
   return *this;
 }
 ClassSpec& ClassSpec::param_list(std::string p, std::vector<ParamValue> value, std::string doc) {
-  params.push_back(MakeParam(std::move(p), ParamType::kList, false, ParamValue::List(std::move(value)),
-                             std::move(doc)));
+  params.push_back(
+      MakeParam(std::move(p), ParamType::kList, false, ParamValue::List(std::move(value)), std::move(doc)));
   return *this;
 }
 

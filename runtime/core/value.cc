@@ -27,9 +27,8 @@ nlohmann::json ToJson(const msgpack::object& o) {
       nlohmann::json m = nlohmann::json::object();
       for (uint32_t i = 0; i < o.via.map.size; ++i) {
         const auto& kv = o.via.map.ptr[i];
-        std::string key = kv.key.type == msgpack::type::STR
-                              ? std::string(kv.key.via.str.ptr, kv.key.via.str.size)
-                              : ToJson(kv.key).dump();
+        std::string key = kv.key.type == msgpack::type::STR ? std::string(kv.key.via.str.ptr, kv.key.via.str.size)
+                                                            : ToJson(kv.key).dump();
         m[key] = ToJson(kv.val);
       }
       return m;
@@ -56,9 +55,8 @@ const char* ValueTypeName(ValueType type) {
 }
 
 bool ParseValueTypeName(std::string_view name, ValueType* type) {
-  static constexpr ValueType kAll[] = {ValueType::kNil,    ValueType::kBool,  ValueType::kInt,
-                                       ValueType::kFloat,  ValueType::kString, ValueType::kBytes,
-                                       ValueType::kArray,  ValueType::kMap};
+  static constexpr ValueType kAll[] = {ValueType::kNil,    ValueType::kBool,  ValueType::kInt,   ValueType::kFloat,
+                                       ValueType::kString, ValueType::kBytes, ValueType::kArray, ValueType::kMap};
   for (ValueType t : kAll) {
     if (name == ValueTypeName(t)) {
       *type = t;

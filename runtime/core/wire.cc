@@ -32,7 +32,8 @@ uint32_t BigEndian(const unsigned char* p, int n) {
 Status ReadHeader(std::string_view frame, Kind* kind) {
   if (frame.size() < kHeaderSize) return Status::Invalid(fmt::format("frame of {} bytes is too short", frame.size()));
   if (static_cast<uint8_t>(frame[0]) != kVersion) {
-    return Status::Invalid(fmt::format("wire version {} (this build speaks {})", static_cast<uint8_t>(frame[0]), kVersion));
+    return Status::Invalid(
+        fmt::format("wire version {} (this build speaks {})", static_cast<uint8_t>(frame[0]), kVersion));
   }
   uint8_t k = static_cast<uint8_t>(frame[1]);
   if (k < static_cast<uint8_t>(Kind::kBatch) || k > static_cast<uint8_t>(Kind::kResync)) {
@@ -47,7 +48,7 @@ void BatchWriter::reset() {
   buffer_.reserve(16 * 1024);
   buffer_.push_back(static_cast<char>(kVersion));
   buffer_.push_back(static_cast<char>(Kind::kBatch));
-  buffer_.append(8, '\0');  // the first log's offset, patched in take()
+  buffer_.append(8, '\0');                     // the first log's offset, patched in take()
   buffer_.push_back(static_cast<char>(0xdd));  // msgpack array32; count patched in take()
   buffer_.append(4, '\0');
   count_ = 0;
@@ -89,7 +90,8 @@ Status ReadBatch(std::string_view frame, uint64_t* first_offset, detail::Arena* 
   size_t at = kBatchPrefix;
   // Every log takes at least 3 bytes (bin8 header + an empty map): a count
   // the frame cannot hold is rejected before anything is reserved for it.
-  if (count > (frame.size() - at) / 3 + 1) return Status::Invalid(fmt::format("batch claims {} logs in {} bytes", count, frame.size()));
+  if (count > (frame.size() - at) / 3 + 1)
+    return Status::Invalid(fmt::format("batch claims {} logs in {} bytes", count, frame.size()));
   logs->reserve(count);
   for (uint32_t i = 0; i < count; ++i) {
     if (at >= frame.size()) return Status::Invalid(fmt::format("batch truncated at log {} of {}", i, count));

@@ -66,7 +66,8 @@ TEST(WireTest, TruncatedBatchIsRejected) {
   std::vector<Log> logs;
   uint64_t first = 0;
   for (size_t cut = 1; cut < frame.size(); ++cut) {
-    EXPECT_FALSE(ReadBatch(std::string_view(frame).substr(0, frame.size() - cut), &first, &arena, &logs).ok()) << "cut " << cut;
+    EXPECT_FALSE(ReadBatch(std::string_view(frame).substr(0, frame.size() - cut), &first, &arena, &logs).ok())
+        << "cut " << cut;
   }
 }
 

@@ -44,8 +44,8 @@ int64_t UnixMs();
 // What the caretaker's configure message says, as the host uses it.
 struct Assignment {
   control::ElementPlan plan;
-  control::Endpoints bind;  // a restart: port -> the address its peers already know
-  bool restarted = false;   // the caretaker restarted this element
+  control::Endpoints bind;            // a restart: port -> the address its peers already know
+  bool restarted = false;             // the caretaker restarted this element
   std::set<std::string> ended_links;  // inputs that ended for good in an earlier life
 };
 

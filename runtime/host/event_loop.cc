@@ -123,7 +123,8 @@ Clock::time_point ElementHost::NextWake() const {
   if (phase_ == Phase::kRunning && !production_done_ && InputsDone()) wake = std::min(wake, produce_at_);
   for (const OutLink* link : all_out_links_) {
     if (link->state.pending() > 0) wake = std::min(wake, link->first_pending + kPartialBatchAge);
-    if (link->state.waiting()) wake = std::min(wake, std::max(link->last_heard, link->last_probe) + kProbeSilentReceiverAfter);
+    if (link->state.waiting())
+      wake = std::min(wake, std::max(link->last_heard, link->last_probe) + kProbeSilentReceiverAfter);
   }
   for (const InPort& in : inputs_) {
     for (const auto& [id, link] : in.links) {

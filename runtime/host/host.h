@@ -12,10 +12,10 @@
 namespace datablox {
 
 struct HostOptions {
-  std::string caretaker_endpoint;  // the caretaker's host-control ROUTER
-  std::string element;             // "topology/element": the routing id
+  std::string caretaker_endpoint;       // the caretaker's host-control ROUTER
+  std::string element;                  // "topology/element": the routing id
   std::string bind_host = "127.0.0.1";  // the address input ports bind on
-  int parent = 0;  // the caretaker's pid: the host dies with it (0: no such tie)
+  int parent = 0;                       // the caretaker's pid: the host dies with it (0: no such tie)
 };
 
 // Returns the process exit status (runtime/core/exit_codes.h): kOk ended

@@ -94,9 +94,7 @@ class InLinkState {
   // resync asked (it becomes the peer if it resumes).
   void FromStranger() { resync_due_ = true; }
   // A resync is due at `now` (asked at most every kResyncEvery).
-  bool ResyncDue(Clock::time_point now) const {
-    return resync_wanted() && now - last_resync_ >= kResyncEvery;
-  }
+  bool ResyncDue(Clock::time_point now) const { return resync_wanted() && now - last_resync_ >= kResyncEvery; }
   void ResyncAsked(Clock::time_point now) { last_resync_ = now; }
   // The known peer got the resync: no more until something is stale again.
   void ResyncDelivered() { resync_due_ = false; }
@@ -121,16 +119,16 @@ class InLinkState {
 
  private:
   bool ended_ = false;
-  bool known_ = false;       // a resume told us the sender's stream and where to start
-  bool resync_due_ = true;   // ask the sender to resume (and replay what is not acked)
-  bool regrant_ = false;     // a replay was dropped: say again where we are
+  bool known_ = false;      // a resume told us the sender's stream and where to start
+  bool resync_due_ = true;  // ask the sender to resume (and replay what is not acked)
+  bool regrant_ = false;    // a replay was dropped: say again where we are
   bool reported_done_ = false;
   uint64_t stream_ = 0;
-  uint64_t expect_ = 0;      // offset of the next log to process
-  uint64_t released_ = 0;    // every log before this offset is done with
-  uint64_t granted_ = 0;     // the last `released_` sent back as credit
+  uint64_t expect_ = 0;    // offset of the next log to process
+  uint64_t released_ = 0;  // every log before this offset is done with
+  uint64_t granted_ = 0;   // the last `released_` sent back as credit
   uint64_t logs_ = 0;
-  LinkPeer peer_;            // the sender's connection that last resumed; others only claim the link
+  LinkPeer peer_;  // the sender's connection that last resumed; others only claim the link
   std::vector<wire::StreamMark> released_marks_;  // our outputs' positions at `released_`
   // Processed batches waiting for their outputs to be acked, flat:
   // [offset after the batch, then each output link's offset after it].

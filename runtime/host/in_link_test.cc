@@ -96,7 +96,7 @@ TEST(InLinkStateTest, CreditGoesBackInChunksAndTheRemainderWhenAsked) {
   EXPECT_EQ(link.granted(), 12u);
   Process(link, 12, 3);
   EXPECT_FALSE(link.CreditDue(false, kChunk));
-  EXPECT_TRUE(link.credit_owed());        // the loop wakes for it...
+  EXPECT_TRUE(link.credit_owed());            // the loop wakes for it...
   EXPECT_TRUE(link.CreditDue(true, kChunk));  // ...and an idle grant sends the rest
 }
 
@@ -178,7 +178,7 @@ TEST(InLinkStateTest, AResumeAfterOurOwnRestartAcceptsTheSendersBooks) {
   EXPECT_EQ(v.kind, InLinkState::Resume::kNewStream);
   EXPECT_FALSE(link.resync_wanted());
   EXPECT_EQ(link.OnBatch(40, 10).kind, Batch::kFresh);  // its replay is what we process
-  EXPECT_TRUE(link.Credit().marks.empty());  // marks are adopted by the host's choice only
+  EXPECT_TRUE(link.Credit().marks.empty());             // marks are adopted by the host's choice only
   link.AdoptMarks({{0xa, 7}});
   EXPECT_EQ(link.Credit().marks, (std::vector<wire::StreamMark>{{0xa, 7}}));
 }

@@ -6,9 +6,7 @@
 
 namespace datablox {
 
-std::string_view LinkPeer::LinkOf(std::string_view routing_id) {
-  return routing_id.substr(0, routing_id.find('#'));
-}
+std::string_view LinkPeer::LinkOf(std::string_view routing_id) { return routing_id.substr(0, routing_id.find('#')); }
 
 std::string LinkPeer::RoutingId(std::string_view link, uint64_t token) {
   return fmt::format("{}#{:016x}", link, token);

@@ -19,7 +19,7 @@ TEST(LinkPeerTest, AConnectionThatNeverResumesIsNeverThePeer) {
   LinkPeer link;
   link.Seen("a>b#genuine");
   link.Proved("a>b#genuine");
-  link.Seen("a>b");          // an impostor claiming the bare link id
+  link.Seen("a>b");           // an impostor claiming the bare link id
   link.Seen("a>b#genuine2");  // or any token
   EXPECT_EQ(link.peer(), "a>b#genuine");
   EXPECT_TRUE(link.IsPeer("a>b#genuine"));

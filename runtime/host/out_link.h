@@ -45,9 +45,9 @@ class OutLinkState {
 
   // --- Credit. ------------------------------------------------------------------
   enum class Credit : uint8_t {
-    kStale,     // for a stream of an earlier life: ignored
-    kNoChange,  // nothing more acked (a repeat, or our position said again)
-    kAckedMore, // more is done with: holds upstream may be released
+    kStale,      // for a stream of an earlier life: ignored
+    kNoChange,   // nothing more acked (a repeat, or our position said again)
+    kAckedMore,  // more is done with: holds upstream may be released
   };
   // A credit frame: every log before `acked.offset` is done with.
   Credit OnCredit(wire::Position acked);

@@ -67,9 +67,9 @@ TEST(OutLinkStateTest, CreditIsTheWindowLessWhatIsInFlight) {
 
 TEST(OutLinkStateTest, CreditFreesEveryBatchItCoversWholly) {
   OutLinkState link(100, 10, kStream);
-  SendBatchOf(link, 4);  // 0..4
-  SendBatchOf(link, 4);  // 4..8
-  SendBatchOf(link, 4);  // 8..12
+  SendBatchOf(link, 4);        // 0..4
+  SendBatchOf(link, 4);        // 4..8
+  SendBatchOf(link, 4);        // 8..12
   link.OnCredit(CreditAt(6));  // covers the first only
   ASSERT_EQ(link.unacked().size(), 2u);
   EXPECT_EQ(link.unacked()[0].first, 4u);
@@ -110,8 +110,8 @@ TEST(OutLinkStateTest, TheFirstResumeSaysWhereWeStartAndReplaysNothing) {
 TEST(OutLinkStateTest, AResumeAfterARestartOfTheReceiverReplaysWhatIsNotAcked) {
   OutLinkState link(100, 10, kStream);
   link.StartResume();
-  SendBatchOf(link, 4);  // 0..4
-  SendBatchOf(link, 4);  // 4..8
+  SendBatchOf(link, 4);                      // 0..4
+  SendBatchOf(link, 4);                      // 4..8
   link.OnCredit({kStream, 4, {{0xa, 40}}});  // with the receiver's own marks
   // The receiver restarted and asks for a resume (a resync).
   OutLinkState::ResumePlan plan = link.StartResume();

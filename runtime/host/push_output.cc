@@ -55,7 +55,8 @@ void ElementHost::SendResume(OutLink& link) {
   if (plan.replay) {
     for (const SentBatch& batch : link.state.unacked()) SendFrame(link, batch.bytes);
   }
-  if (plan.end) link.socket->send(zmq::buffer(wire::End(link.state.stream(), link.state.sent())), zmq::send_flags::none);
+  if (plan.end)
+    link.socket->send(zmq::buffer(wire::End(link.state.stream(), link.state.sent())), zmq::send_flags::none);
 }
 
 void ElementHost::SendEnd(OutLink& link) {
@@ -110,7 +111,8 @@ void ElementHost::DrainOutLink(OutLink& link) {
 
 void ElementHost::ProbeSilentReceivers(Clock::time_point now) {
   for (OutLink* link : all_out_links_) {
-    if (!link->state.waiting() || now - std::max(link->last_heard, link->last_probe) < kProbeSilentReceiverAfter) continue;
+    if (!link->state.waiting() || now - std::max(link->last_heard, link->last_probe) < kProbeSilentReceiverAfter)
+      continue;
     link->last_probe = now;
     (void)link->socket->send(zmq::message_t(), zmq::send_flags::dontwait);
   }

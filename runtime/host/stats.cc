@@ -10,9 +10,7 @@ namespace datablox::host {
 
 namespace {
 
-int64_t MonotonicMs() {
-  return std::chrono::duration_cast<Milliseconds>(Clock::now().time_since_epoch()).count();
-}
+int64_t MonotonicMs() { return std::chrono::duration_cast<Milliseconds>(Clock::now().time_since_epoch()).count(); }
 
 double Ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
 
@@ -67,7 +65,8 @@ void ElementHost::Malformed(std::string_view where, const Status& why) {
   Clock::time_point now = Clock::now();
   if (now - last_malformed_log_ > std::chrono::seconds(1)) {  // rate-limited: a flood must not flood the log
     last_malformed_log_ = now;
-    spdlog::warn("[{}] dropped a malformed message on '{}': {} ({} so far)", plan_.name, where, why.message(), malformed_);
+    spdlog::warn("[{}] dropped a malformed message on '{}': {} ({} so far)", plan_.name, where, why.message(),
+                 malformed_);
   }
 }
 

@@ -103,7 +103,8 @@ void ElementHost::BuildPollSet() {
   for (auto& in : inputs_) poll_items_.push_back({in.socket->handle(), 0, ZMQ_POLLIN, 0});
   for (auto& q : query_ins_) poll_items_.push_back({q.socket->handle(), 0, ZMQ_POLLIN, 0});
   for (auto& q : query_outs_) {
-    poll_items_.push_back({q.socket ? q.socket->handle() : nullptr, 0, static_cast<short>(q.socket ? ZMQ_POLLIN : 0), 0});
+    poll_items_.push_back(
+        {q.socket ? q.socket->handle() : nullptr, 0, static_cast<short>(q.socket ? ZMQ_POLLIN : 0), 0});
   }
   for (OutLink* link : all_out_links_) poll_items_.push_back({link->socket->handle(), 0, ZMQ_POLLIN, 0});
 }

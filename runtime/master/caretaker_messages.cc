@@ -31,8 +31,8 @@ void TakeStats(ElementRecord& element, const Json& stats) {
       element.out_rate = (stats.value("logs_out", 0.0) - element.stats.value("logs_out", 0.0)) / dt;
       element.blocked_share = std::clamp(
           (stats.value("blocked_ms", 0.0) - element.stats.value("blocked_ms", 0.0)) / (dt * 1000.0), 0.0, 1.0);
-      element.busy_share = std::clamp(
-          (stats.value("busy_ms", 0.0) - element.stats.value("busy_ms", 0.0)) / (dt * 1000.0), 0.0, 1.0);
+      element.busy_share =
+          std::clamp((stats.value("busy_ms", 0.0) - element.stats.value("busy_ms", 0.0)) / (dt * 1000.0), 0.0, 1.0);
     }
   }
   element.stats = stats;
@@ -67,7 +67,8 @@ void Master::Left(const std::string& peer, const std::string& node_name) {
   // with elements still to run is a node lost like any other.
   bool stranded = false;
   for (const auto& [tname, t] : topologies_) {
-    for (const auto& [ename, e] : t.elements) stranded = stranded || (Active(t.state) && e.plan.node == node_name && !e.exited);
+    for (const auto& [ename, e] : t.elements)
+      stranded = stranded || (Active(t.state) && e.plan.node == node_name && !e.exited);
   }
   if (auto it = nodes_.find(node_name); it != nodes_.end() && it->second.alive && stranded) NodeDied(node_name, "left");
   nodes_.erase(node_name);
@@ -161,7 +162,8 @@ void Master::FromElement(const std::string& node_name, control::Op op, const Jso
     }
     case Op::kSpawned: {
       control::Spawned m;
-      if (!Decode(peer, message, &m) || !(element = Heard(node_name, m.element, m.pid, nullptr, false, &topology))) return;
+      if (!Decode(peer, message, &m) || !(element = Heard(node_name, m.element, m.pid, nullptr, false, &topology)))
+        return;
       element->restarts = std::max(element->restarts, m.restarts);
       element->confirmed = true;
       Save(*topology, *element);
@@ -169,7 +171,9 @@ void Master::FromElement(const std::string& node_name, control::Op op, const Jso
     }
     case Op::kBound: {
       control::Bound m;
-      if (!Decode(peer, message, &m) || !(element = Heard(node_name, m.element, PidOf(m.via), nullptr, false, &topology))) return;
+      if (!Decode(peer, message, &m) ||
+          !(element = Heard(node_name, m.element, PidOf(m.via), nullptr, false, &topology)))
+        return;
       element->endpoints = Json(m.endpoints);
       element->state = ElementState::kBound;
       if (m.restarted.value_or(false)) {
@@ -186,12 +190,15 @@ void Master::FromElement(const std::string& node_name, control::Op op, const Jso
     }
     case Op::kStarted: {
       control::Started m;
-      if (!Decode(peer, message, &m) || !(element = Heard(node_name, m.element, PidOf(m.via), nullptr, false, &topology))) return;
+      if (!Decode(peer, message, &m) ||
+          !(element = Heard(node_name, m.element, PidOf(m.via), nullptr, false, &topology)))
+        return;
       element->state = ElementState::kRunning;
       element->started = Clock::now();
       element->error.clear();  // an earlier life's failure is history now (last_exit, events)
       bool all = true;
-      for (const auto& [n, e] : topology->elements) all = all && e.state != ElementState::kSpawned && e.state != ElementState::kBound;
+      for (const auto& [n, e] : topology->elements)
+        all = all && e.state != ElementState::kSpawned && e.state != ElementState::kBound;
       if (all && topology->state == TopologyState::kStarting) {
         topology->state = TopologyState::kRunning;
         Save(*topology);
@@ -201,14 +208,18 @@ void Master::FromElement(const std::string& node_name, control::Op op, const Jso
     }
     case Op::kLinkDone: {
       control::LinkDone m;
-      if (!Decode(peer, message, &m) || !(element = Heard(node_name, m.element, PidOf(m.via), nullptr, false, &topology))) return;
+      if (!Decode(peer, message, &m) ||
+          !(element = Heard(node_name, m.element, PidOf(m.via), nullptr, false, &topology)))
+        return;
       element->ended_links.insert(m.link);
       Save(*topology, *element);
       break;
     }
     case Op::kStats: {
       control::StatsReport m;
-      if (!Decode(peer, message, &m) || !(element = Heard(node_name, m.element, PidOf(m.via), &m.stats, false, &topology))) return;
+      if (!Decode(peer, message, &m) ||
+          !(element = Heard(node_name, m.element, PidOf(m.via), &m.stats, false, &topology)))
+        return;
       break;
     }
     case Op::kRestarting: {
@@ -224,14 +235,18 @@ void Master::FromElement(const std::string& node_name, control::Op op, const Jso
     }
     case Op::kEnded: {
       control::Ended m;
-      if (!Decode(peer, message, &m) || !(element = Heard(node_name, m.element, PidOf(m.via), &m.stats, false, &topology))) return;
+      if (!Decode(peer, message, &m) ||
+          !(element = Heard(node_name, m.element, PidOf(m.via), &m.stats, false, &topology)))
+        return;
       element->state = ElementState::kEnded;
       Save(*topology, *element);
       break;
     }
     case Op::kStopped: {
       control::Stopped m;
-      if (!Decode(peer, message, &m) || !(element = Heard(node_name, m.element, PidOf(m.via), &m.stats, false, &topology))) return;
+      if (!Decode(peer, message, &m) ||
+          !(element = Heard(node_name, m.element, PidOf(m.via), &m.stats, false, &topology)))
+        return;
       element->state = ElementState::kStopped;
       Save(*topology, *element);
       break;
@@ -246,14 +261,16 @@ void Master::FromElement(const std::string& node_name, control::Op op, const Jso
         element->state = ElementState::kRestarting;  // restart policy "always": its caretaker brings it back
       } else {
         element->state = ElementState::kFailed;
-        FailTopology(*topology, fmt::format("element '{}' ({}) failed: {}", element->plan.name, element->plan.class_name, element->error));
+        FailTopology(*topology, fmt::format("element '{}' ({}) failed: {}", element->plan.name,
+                                            element->plan.class_name, element->error));
       }
       Save(*topology, *element);
       break;
     }
     case Op::kExited: {
       control::Exited m;
-      if (!Decode(peer, message, &m) || !(element = Heard(node_name, m.element, m.pid, nullptr, true, &topology))) return;
+      if (!Decode(peer, message, &m) || !(element = Heard(node_name, m.element, m.pid, nullptr, true, &topology)))
+        return;
       Exited(*topology, *element, m);
       break;
     }
@@ -270,7 +287,8 @@ void Master::Exited(TopologyRecord& topology, ElementRecord& element, const cont
   int code = message.code.value_or(-1);
   bool signalled = message.signal.has_value();
   std::string how = message.last_exit;
-  if (how.empty()) how = signalled ? fmt::format("killed by signal {}", *message.signal) : fmt::format("exited with status {}", code);
+  if (how.empty())
+    how = signalled ? fmt::format("killed by signal {}", *message.signal) : fmt::format("exited with status {}", code);
   if (!Final(element.state) && message.said_ended && code == 0 && !signalled) {
     element.state = ElementState::kEnded;  // it said so, and that word of it was lost on the way
   } else if (!Final(element.state) && message.stopped) {
@@ -278,15 +296,18 @@ void Master::Exited(TopologyRecord& topology, ElementRecord& element, const cont
   } else if (!Final(element.state)) {
     element.state = ElementState::kFailed;
     element.last_exit = how;
-    element.error = element.restarts > 0 ? fmt::format("{} after {} restarts", how, element.restarts) : how + " before ending";
+    element.error =
+        element.restarts > 0 ? fmt::format("{} after {} restarts", how, element.restarts) : how + " before ending";
     if (element.plan.restart != control::RestartPolicy::kNever && element.restarts >= element.plan.restart_limit) {
       element.error += fmt::format(" (restart_limit {} reached)", element.plan.restart_limit);
     }
-    FailTopology(topology, fmt::format("element '{}' ({}) {}", element.plan.name, element.plan.class_name, element.error));
+    FailTopology(topology,
+                 fmt::format("element '{}' ({}) {}", element.plan.name, element.plan.class_name, element.error));
   } else if (element.state == ElementState::kEnded && (signalled || code != 0)) {
     element.state = ElementState::kFailed;
     element.error = fmt::format("exited with status {} after ending", code);
-    FailTopology(topology, fmt::format("element '{}' ({}) {}", element.plan.name, element.plan.class_name, element.error));
+    FailTopology(topology,
+                 fmt::format("element '{}' ({}) {}", element.plan.name, element.plan.class_name, element.error));
   }
   Save(topology, element);
 }

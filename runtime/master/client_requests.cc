@@ -170,8 +170,10 @@ Json Master::NodesJson() const {
                     {"elements", elements},
                     {"last_seen_s", std::chrono::duration<double>(Clock::now() - node.last_seen).count()},
                     // Control messages a full queue held back (sent later) or lost, both ways.
-                    {"to_node", {{"waiting", node.outbox.waiting()}, {"deferred", node.outbox.deferred()},
-                                 {"dropped", node.outbox.dropped()}}},
+                    {"to_node",
+                     {{"waiting", node.outbox.waiting()},
+                      {"deferred", node.outbox.deferred()},
+                      {"dropped", node.outbox.dropped()}}},
                     {"to_master", node.to_master}});
   }
   return list;
@@ -185,7 +187,9 @@ void Master::Relay(const std::string& client, const std::string& id, uint64_t re
     return;
   }
   if (!SendToNode(element->plan.node, forward)) {
-    control::SendTo(*socket_, client, {{"ok", false}, {"error", fmt::format("node '{}' of '{}' is unreachable", element->plan.node, id)}});
+    control::SendTo(
+        *socket_, client,
+        {{"ok", false}, {"error", fmt::format("node '{}' of '{}' is unreachable", element->plan.node, id)}});
     return;
   }
   waiters_[request] = client;

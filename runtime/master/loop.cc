@@ -24,7 +24,8 @@ bool IsCaretaker(const std::string& peer) { return peer.rfind("node:", 0) == 0; 
 
 Master::Master(const MasterOptions& options)
     : options_(options),
-      node_timeout_(std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(options.node_timeout_s))) {}
+      node_timeout_(
+          std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(options.node_timeout_s))) {}
 
 int Master::Run() {
   std::signal(SIGTERM, OnStopSignal);
@@ -84,7 +85,8 @@ int Master::Run() {
       // A master just restarted also waits, for a node timeout, for the
       // nodes its registry placed running elements on: told as they rejoin.
       bool any_alive = false;
-      for (const auto& [name, node] : nodes_) any_alive = any_alive || (node.alive && Clock::now() - node.last_seen <= node_timeout_);
+      for (const auto& [name, node] : nodes_)
+        any_alive = any_alive || (node.alive && Clock::now() - node.last_seen <= node_timeout_);
       if (!any_alive && Clock::now() - started_ <= node_timeout_) {
         for (const auto& [tname, t] : topologies_) {
           for (const auto& [ename, e] : t.elements) {
@@ -95,7 +97,8 @@ int Master::Run() {
       if (!any_alive || Clock::now() > shutdown_deadline) break;
     }
     for (auto& [name, t] : topologies_) {
-      if (t.state == TopologyState::kStopping && Clock::now() >= t.drain_deadline) StopTopology(t, TopologyState::kStopped);
+      if (t.state == TopologyState::kStopping && Clock::now() >= t.drain_deadline)
+        StopTopology(t, TopologyState::kStopped);
     }
     if (!shutting_down) CheckNodes();
     for (auto& [name, node] : nodes_) {
@@ -127,8 +130,8 @@ void Master::Malformed(const std::string& peer, std::string_view why) {
   ++malformed_;
   uint64_t suppressed = 0;
   if (!warnings_.Allow(IsCaretaker(peer) ? "caretaker" : "client", Clock::now(), &suppressed)) return;
-  spdlog::warn("master: malformed control message from {}: {} ({} malformed in all{})", control::PrintableId(peer),
-               why, malformed_, suppressed ? fmt::format(", {} more like it not shown", suppressed) : "");
+  spdlog::warn("master: malformed control message from {}: {} ({} malformed in all{})", control::PrintableId(peer), why,
+               malformed_, suppressed ? fmt::format(", {} more like it not shown", suppressed) : "");
 }
 
 // ------------------------------------------------------------ dispatch

@@ -9,8 +9,10 @@
 namespace datablox {
 
 std::string DefaultRegistryPath() {
-  if (const char* state = std::getenv("XDG_STATE_HOME"); state && *state) return std::string(state) + "/datablox/master.db";
-  if (const char* home = std::getenv("HOME"); home && *home) return std::string(home) + "/.local/state/datablox/master.db";
+  if (const char* state = std::getenv("XDG_STATE_HOME"); state && *state)
+    return std::string(state) + "/datablox/master.db";
+  if (const char* home = std::getenv("HOME"); home && *home)
+    return std::string(home) + "/.local/state/datablox/master.db";
   return "datablox-master.db";
 }
 

@@ -17,8 +17,8 @@
 #include <string_view>
 
 #include "runtime/core/control.h"
-#include "runtime/core/warning_limiter.h"
 #include "runtime/core/outbox.h"
+#include "runtime/core/warning_limiter.h"
 #include "runtime/master/master.h"
 #include "runtime/master/placement.h"
 #include "runtime/master/registry_store.h"
@@ -64,8 +64,8 @@ class Master {
   void Reply(const Json& reply, uint64_t request);
   // The element a caretaker's message is about, its pid and stats taken;
   // null when the message must be ignored (see there).
-  ElementRecord* Heard(const std::string& node_name, const std::string& id, int pid, const Json* stats,
-                       bool exited, TopologyRecord** topology);
+  ElementRecord* Heard(const std::string& node_name, const std::string& id, int pid, const Json* stats, bool exited,
+                       TopologyRecord** topology);
   void FromElement(const std::string& node_name, control::Op op, const Json& message, const std::string& peer);
   void Exited(TopologyRecord& topology, ElementRecord& element, const control::Exited& message);
 

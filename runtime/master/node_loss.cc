@@ -59,7 +59,8 @@ void Master::Move(TopologyRecord& topology, ElementRecord& element, Placement* p
     element.state = ElementState::kFailed;
     element.exited = true;
     element.error = fmt::format("node {} died and no live node is left to run it", from);
-    FailTopology(topology, fmt::format("element '{}' ({}): {}", element.plan.name, element.plan.class_name, element.error));
+    FailTopology(topology,
+                 fmt::format("element '{}' ({}): {}", element.plan.name, element.plan.class_name, element.error));
     Save(topology, element);
     return;
   }

@@ -16,7 +16,9 @@ Status Placement::PlaceNew(const std::string& element, const std::string& pinned
     for (NodeLoad& n : nodes_) {
       if (n.name == pinned) chosen = &n;
     }
-    if (!chosen) return Status::NotFound(fmt::format("element '{}' is placed on node '{}', which has not joined", element, pinned));
+    if (!chosen)
+      return Status::NotFound(
+          fmt::format("element '{}' is placed on node '{}', which has not joined", element, pinned));
   } else {
     if (nodes_.empty()) return Status::Unavailable("no caretaker has joined the master");
     // Fewest elements per core, compared without a division: a.e/a.c < b.e/b.c.

@@ -14,8 +14,8 @@ namespace datablox {
 struct NodeLoad {
   std::string name;
   int cores = 1;
-  int elements = 0;          // live elements on it, of every topology
-  double cpu_percent = 0;    // its caretaker's last figure (100 per busy core)
+  int elements = 0;        // live elements on it, of every topology
+  double cpu_percent = 0;  // its caretaker's last figure (100 per busy core)
 };
 
 class Placement {

@@ -16,7 +16,8 @@ int PolicyInt(const dsl::Topology& topology, const std::string& element, const c
   return fallback;
 }
 
-std::string PolicyString(const dsl::Topology& topology, const std::string& element, const char* key, std::string fallback) {
+std::string PolicyString(const dsl::Topology& topology, const std::string& element, const char* key,
+                         std::string fallback) {
   for (const dsl::Policy& policy : topology.policies) {
     if (policy.element != element) continue;
     auto it = policy.values.find(key);
@@ -46,7 +47,8 @@ Status PlanTopology(const dsl::Topology& topology, const std::string& name, Plac
     plan.name = decl.name;
     plan.class_name = decl.class_name;
     plan.params = decl.params;
-    std::string restart = PolicyString(topology, decl.name, "restart", std::string(control::RestartPolicyName(plan.restart)));
+    std::string restart =
+        PolicyString(topology, decl.name, "restart", std::string(control::RestartPolicyName(plan.restart)));
     Status restart_ok = control::ParseRestartPolicy(restart, &plan.restart);  // the checker let only these through
     if (!restart_ok.ok()) return Status::Invalid(fmt::format("element '{}': {}", decl.name, restart_ok.message()));
     plan.restart_limit = PolicyInt(topology, decl.name, "restart_limit", plan.restart_limit);
@@ -72,7 +74,8 @@ Status PlanTopology(const dsl::Topology& topology, const std::string& name, Plac
     } else {
       control::PortPlan& out = PortOf(from.query_out, c.from.port);
       if (!out.links.empty()) {
-        return Status::Invalid(fmt::format("query output '{}.{}' is wired to more than one responder", c.from.element, c.from.port));
+        return Status::Invalid(
+            fmt::format("query output '{}.{}' is wired to more than one responder", c.from.element, c.from.port));
       }
       out.links.push_back(link);
       PortOf(to.query_in, c.to.port).links.push_back(link);

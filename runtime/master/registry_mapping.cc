@@ -62,8 +62,8 @@ void Master::Load() {
     if (!e.confirmed) ++adopted;
   }
   if (!topologies.empty()) {
-    spdlog::info("master: registry {}: {} topologies, {} elements to re-adopt from their caretakers",
-                 options_.registry, topologies.size(), adopted);
+    spdlog::info("master: registry {}: {} topologies, {} elements to re-adopt from their caretakers", options_.registry,
+                 topologies.size(), adopted);
   }
 }
 

@@ -175,8 +175,11 @@ Status CreateSchema(sqlite3* db) {
   status = ReadSchemaVersion(db, &version);
   if (status.ok()) status = RefuseNewer(db, version);
   if (status.ok() && version < kSchemaVersion) {
-    status = Exec(db, fmt::format(kCreateSchema, fmt::arg("max", kMaxEvents), fmt::arg("dropped", kEventsDroppedAtOnce),
-                                  fmt::arg("version", kSchemaVersion)).c_str(), "creating the schema");
+    status = Exec(db,
+                  fmt::format(kCreateSchema, fmt::arg("max", kMaxEvents), fmt::arg("dropped", kEventsDroppedAtOnce),
+                              fmt::arg("version", kSchemaVersion))
+                      .c_str(),
+                  "creating the schema");
   }
   if (status.ok()) status = Exec(db, "COMMIT", "committing the schema");
   if (!status.ok()) sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);

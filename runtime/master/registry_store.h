@@ -30,13 +30,13 @@ struct TopologyRow {
 struct ElementRow {
   std::string topology;
   std::string name;
-  std::string plan_json;       // control::ToJson(ElementPlan)
-  std::string node;            // where it is placed now
-  std::string state;           // the master's ElementState name
+  std::string plan_json;  // control::ToJson(ElementPlan)
+  std::string node;       // where it is placed now
+  std::string state;      // the master's ElementState name
   int pid = 0;
   int restarts = 0;
-  std::string last_exit;       // "killed by signal 9", "exited with status 1", ""
-  std::string endpoints_json;  // JSON object: port -> endpoint
+  std::string last_exit;         // "killed by signal 9", "exited with status 1", ""
+  std::string endpoints_json;    // JSON object: port -> endpoint
   std::string ended_links_json;  // JSON array of link ids that ended for good
   std::string error;
 };

@@ -80,8 +80,7 @@ class RegistryStoreTest : public testing::Test {
  protected:
   void SetUp() override {
     const testing::TestInfo* test = testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path() /
-           ("registry_store_test-" + std::to_string(getpid()) + "-" + test->name());
+    dir_ = fs::temp_directory_path() / ("registry_store_test-" + std::to_string(getpid()) + "-" + test->name());
     fs::remove_all(dir_);
   }
   void TearDown() override { fs::remove_all(dir_); }
@@ -360,8 +359,7 @@ TEST_F(RegistryStoreTest, NewerSchemaVersionIsRefusedNamingTheFile) {
   std::string path = Path("newer.db");
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db, "CREATE TABLE future(x); PRAGMA user_version = 99", nullptr, nullptr, nullptr),
-            SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "CREATE TABLE future(x); PRAGMA user_version = 99", nullptr, nullptr, nullptr), SQLITE_OK);
   sqlite3_close(db);
 
   std::unique_ptr<RegistryStore> store;

@@ -3,7 +3,8 @@
 namespace datablox::master {
 
 int64_t UnixMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 const char* StateName(ElementState s) {
@@ -21,8 +22,9 @@ const char* StateName(ElementState s) {
 }
 
 ElementState ElementStateFrom(const std::string& name) {
-  for (ElementState s : {ElementState::kPlanned, ElementState::kSpawned, ElementState::kBound, ElementState::kRunning,
-                         ElementState::kRestarting, ElementState::kEnded, ElementState::kFailed, ElementState::kStopped}) {
+  for (ElementState s :
+       {ElementState::kPlanned, ElementState::kSpawned, ElementState::kBound, ElementState::kRunning,
+        ElementState::kRestarting, ElementState::kEnded, ElementState::kFailed, ElementState::kStopped}) {
     if (name == StateName(s)) return s;
   }
   return ElementState::kPlanned;

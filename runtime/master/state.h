@@ -24,23 +24,23 @@ enum class ElementState { kPlanned, kSpawned, kBound, kRunning, kRestarting, kEn
 // The name `status` shows and the registry keeps ("starting" for kSpawned).
 const char* StateName(ElementState s);
 ElementState ElementStateFrom(const std::string& name);  // kPlanned for an unknown name
-bool Final(ElementState s);                               // ended, failed or stopped
+bool Final(ElementState s);                              // ended, failed or stopped
 
 struct ElementRecord {
   control::ElementPlan plan;
   ElementState state = ElementState::kPlanned;
   bool exited = false;
-  bool wired = false;      // told where its outputs go, in this placement
-  bool confirmed = true;   // false: read from the registry, not yet seen in a heartbeat
+  bool wired = false;     // told where its outputs go, in this placement
+  bool confirmed = true;  // false: read from the registry, not yet seen in a heartbeat
   int pid = 0;
   int restarts = 0;
-  int moves = 0;           // placed again after its node died
+  int moves = 0;  // placed again after its node died
   std::string last_exit;
   std::set<std::string> ended_links;
   Json endpoints = Json::object();
-  Json stats = Json::object();      // of its current life
+  Json stats = Json::object();               // of its current life
   uint64_t earlier_in = 0, earlier_out = 0;  // logs in and out of its earlier lives
-  double in_rate = 0, out_rate = 0;  // logs per second, between the last two samples
+  double in_rate = 0, out_rate = 0;          // logs per second, between the last two samples
   double blocked_share = 0, busy_share = 0;  // of the time between the last two samples
   std::string error;
   Clock::time_point started = Clock::now();
@@ -58,7 +58,7 @@ struct TopologyRecord {
   std::vector<std::string> search_path;
   TopologyState state = TopologyState::kStarting;
   std::string failure;
-  Clock::time_point drain_deadline{};  // kill -w: stopped for good at this time
+  Clock::time_point drain_deadline{};             // kill -w: stopped for good at this time
   std::map<std::string, ElementRecord> elements;  // by element name
   Clock::time_point submitted = Clock::now();
   int64_t submitted_unix_ms = UnixMs();
@@ -74,7 +74,7 @@ struct NodeRecord {
   uint64_t memory_used_mb = 0;
   bool alive = true;
   Clock::time_point last_seen = Clock::now();
-  Outbox outbox;                  // what its full queue did not take yet: sent again, never dropped
+  Outbox outbox;                    // what its full queue did not take yet: sent again, never dropped
   Json to_master = Json::object();  // its caretaker's own outbox figures
 };
 
