@@ -3,12 +3,15 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "datablox/shard.h"
 #include "datablox/spec.h"
+#include "runtime/core/shard_policy.h"
 
 namespace datablox::dsl {
 
@@ -25,6 +28,20 @@ struct Diagnostic {
   std::string ToString() const;
 };
 
+// `users :: shard Counter(key: "user") { members: 1..8, route: hash(user),
+// merge: sum, key_groups: 128 }`: the element's class is its members'.
+struct ShardDecl {
+  int min_members = 1;
+  int max_members = 1;
+  RouteKind route = kDefaultRoute;
+  std::string route_key;  // hash(FIELD)
+  MergeKind merge = kDefaultMerge;
+  int key_groups = kDefaultKeyGroups;
+  SourcePos pos;                                            // of the word `shard`
+  std::map<std::string, SourcePos, std::less<>> key_pos;    // where each option's name was written
+  std::map<std::string, SourcePos, std::less<>> value_pos;  // and its value
+};
+
 struct ElementDecl {
   std::string name;
   std::string class_name;
@@ -32,6 +49,7 @@ struct ElementDecl {
   std::map<std::string, SourcePos, std::less<>> param_pos;       // where each value was written
   std::map<std::string, SourcePos, std::less<>> param_name_pos;  // where each name was written
   std::string node;                                              // from `@ node`; empty: the master places it
+  std::optional<ShardDecl> shard;                                // declared `NAME :: shard CLASS(...) {...}`
   SourcePos pos;                                                 // of the name
   SourcePos class_pos;                                           // of the class name
   SourcePos node_pos;

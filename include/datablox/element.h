@@ -28,6 +28,7 @@
 
 #include "datablox/log.h"
 #include "datablox/params.h"
+#include "datablox/shard.h"
 #include "datablox/spec.h"
 #include "datablox/status.h"
 
@@ -137,6 +138,21 @@ class Element {
   virtual void on_inputs_ended() {}
   // The element is going away (normal end or stop request).
   virtual void stop() {}
+
+  // --- Shard members (a class declared shardable(); see shard.h). ----------
+
+  // The master would add a member to this one's shard: no, or yes at a
+  // cost. The default: a stateless class costs nothing; a keyed one costs
+  // the state that would move (state_size() times load.moving_share).
+  virtual AddAnswer can_add(const ShardLoad& load);
+  // Keyed state: the number of keys (or rows) this member holds.
+  virtual uint64_t state_size() const { return 0; }
+  // Keyed state: appends the state of every key in `moving` to `out`, as
+  // logs import_state() reads back, and forgets it here. Called between
+  // hooks, while no log for those keys is on its way to this member.
+  virtual Status export_state(const KeyGroupSet& moving, std::vector<OwnedLog>* out);
+  // Keyed state: takes over what another member's export_state() wrote.
+  virtual Status import_state(Batch state);
 
   const std::string& name() const { return name_; }
   // True once a host runs this element: what it does from a hook works only then.

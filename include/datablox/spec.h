@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "datablox/shard.h"
 #include "datablox/value.h"
 
 namespace datablox {
@@ -124,6 +125,21 @@ class ClassSpec {
     handlers.push_back({std::move(handler_name), std::move(doc)});
     return *this;
   }
+  // May be a shard's member (shard.h). A class with keyed state names the
+  // parameter that holds its key field (Counter: "key"): a hash-routed
+  // shard must route by that field, so that a key's logs and its state
+  // live in one member.
+  ClassSpec& shardable(StateKind kind = StateKind::kStateless, std::string key_parameter = "") {
+    shard.shardable = true;
+    shard.state = kind;
+    shard.key_param = std::move(key_parameter);
+    return *this;
+  }
+  // How `merge: custom` merges the members' replies to a query.
+  ClassSpec& merge(MergeFunction function) {
+    shard.merge = std::move(function);
+    return *this;
+  }
 
   ClassSpec& push_in(std::string port, std::vector<FieldSpec> schema = {}, bool required = true, std::string doc = "");
   ClassSpec& push_out(std::string port, std::vector<FieldSpec> schema = {}, bool required = true, std::string doc = "");
@@ -164,6 +180,13 @@ class ClassSpec {
     std::string doc;
   };
   std::vector<Handler> handlers;
+  struct Shard {
+    bool shardable = false;
+    StateKind state = StateKind::kStateless;
+    std::string key_param;  // keyed: the parameter naming the key field
+    MergeFunction merge;    // for `merge: custom`; empty: the class has none
+  };
+  Shard shard;
   ElementFactory factory;  // set by the registry
 };
 

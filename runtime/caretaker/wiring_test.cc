@@ -21,10 +21,10 @@ control::Connect MidConnect() {
   connect.element = "t/mid";
   connect.plan.topology = "t";
   connect.plan.name = "mid";
-  connect.plan.push_in = {{"in", 64, {Link("src.out>mid.in", "")}}};
+  connect.plan.push_in = {{"in", 64, {Link("src.out>mid.in", "")}, {}}};
   connect.plan.push_out = {
-      {"out", 0, {Link("mid.out>a.in", "tcp://127.0.0.1:1"), Link("mid.out>b.in", "tcp://127.0.0.1:2")}}};
-  connect.plan.query_out = {{"ask", 0, {Link("mid.ask>store.query", "tcp://127.0.0.1:3")}}};
+      {"out", 0, {Link("mid.out>a.in", "tcp://127.0.0.1:1"), Link("mid.out>b.in", "tcp://127.0.0.1:2")}, {}}};
+  connect.plan.query_out = {{"ask", 0, {Link("mid.ask>store.query", "tcp://127.0.0.1:3")}, {}}};
   return connect;
 }
 

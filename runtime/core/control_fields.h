@@ -84,6 +84,14 @@ class Fields {
       out->push_back(item.get<std::string>());
     }
   }
+  void Convert(std::string_view key, const Json& v, std::vector<int>* out) {
+    if (!v.is_array()) return Wrong(key, v, "a list of ints");
+    out->clear();
+    for (const Json& item : v) {
+      if (!item.is_number_integer()) return Wrong(key, item, "a list of ints, an item");
+      out->push_back(item.get<int>());
+    }
+  }
   void Convert(std::string_view key, const Json& v, std::map<std::string, std::string>* out) {
     if (!v.is_object()) return Wrong(key, v, "an object of strings");
     out->clear();
@@ -114,6 +122,19 @@ class Fields {
 template <class T>
 void Put(Json& json, const char* key, const std::optional<T>& value) {
   if (value) json[key] = *value;
+}
+
+inline void PutVia(Json& json, const std::optional<ForwardedBy>& via) {
+  if (!via) return;
+  json["node"] = via->node;
+  json["pid"] = via->pid;
+  json["restarts"] = via->restarts;
+}
+// A host's message carries no node: one that does was forwarded by a caretaker.
+inline void GetVia(Fields& fields, std::optional<ForwardedBy>* via) {
+  if (!fields.Has("node")) return;
+  ForwardedBy& by = via->emplace();
+  fields.Get("node", &by.node).Get("pid", &by.pid).Get("restarts", &by.restarts);
 }
 
 inline Json Message(Op op) { return Json{{"op", OpName(op)}}; }

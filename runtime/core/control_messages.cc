@@ -9,21 +9,10 @@ namespace datablox::control {
 namespace {
 
 using detail::Fields;
+using detail::GetVia;
 using detail::Message;
 using detail::Put;
-
-void PutVia(Json& json, const std::optional<ForwardedBy>& via) {
-  if (!via) return;
-  json["node"] = via->node;
-  json["pid"] = via->pid;
-  json["restarts"] = via->restarts;
-}
-// A host's message carries no node: one that does was forwarded by a caretaker.
-void GetVia(Fields& fields, std::optional<ForwardedBy>* via) {
-  if (!fields.Has("node")) return;
-  ForwardedBy& by = via->emplace();
-  fields.Get("node", &by.node).Get("pid", &by.pid).Get("restarts", &by.restarts);
-}
+using detail::PutVia;
 
 void PutFigures(Json& json, const NodeFigures& f) {
   Put(json, "cores", f.cores);

@@ -11,8 +11,9 @@ namespace datablox::control {
 namespace {
 
 using detail::Fields;
+using detail::Put;
 
-constexpr std::array<std::pair<Op, std::string_view>, 34> kOpNames = {{
+constexpr std::array<std::pair<Op, std::string_view>, 44> kOpNames = {{
     {Op::kSubmit, "submit"},
     {Op::kStatus, "status"},
     {Op::kList, "list"},
@@ -47,6 +48,16 @@ constexpr std::array<std::pair<Op, std::string_view>, 34> kOpNames = {{
     {Op::kFailed, "failed"},
     {Op::kConfigure, "configure"},
     {Op::kBye, "bye"},
+    {Op::kScale, "scale"},
+    {Op::kReroute, "reroute"},
+    {Op::kFenced, "fenced"},
+    {Op::kExpectLinks, "expect_links"},
+    {Op::kCanAdd, "can_add"},
+    {Op::kCanAddReply, "can_add_reply"},
+    {Op::kExportState, "export_state"},
+    {Op::kStateExported, "state_exported"},
+    {Op::kImportState, "import_state"},
+    {Op::kStateImported, "state_imported"},
 }};
 
 }  // namespace
@@ -58,22 +69,80 @@ Status FromJson(const Json& json, LinkPlan* link) {
       .Get("window", &link->window)
       .Get("batch", &link->batch)
       .Get("check_schema", &link->check_schema)
+      .Get("shard", &link->shard)
+      .Get("member", &link->member)
       .status();
 }
 Json ToJson(const LinkPlan& link) {
-  return {{"id", link.id},
-          {"endpoint", link.endpoint},
-          {"window", link.window},
-          {"batch", link.batch},
-          {"check_schema", link.check_schema}};
+  Json json = {{"id", link.id},
+               {"endpoint", link.endpoint},
+               {"window", link.window},
+               {"batch", link.batch},
+               {"check_schema", link.check_schema}};
+  Put(json, "shard", link.shard);
+  Put(json, "member", link.member);
+  return json;
+}
+Status FromJson(const Json& json, ShardRoute* route) {
+  std::string kind(RouteKindName(route->route)), merge(MergeKindName(route->merge));
+  Fields fields(json, "shard route");
+  fields.Get("shard", &route->shard)
+      .Get("route", &kind)
+      .Get("key", &route->key)
+      .Get("merge", &merge)
+      .Get("key_groups", &route->key_groups)
+      .Get("owners", &route->owners)
+      .Get("held", &route->held)
+      .Get("version", &route->version);
+  if (Status st = fields.status(); !st.ok()) return st;
+  if (Status st = ParseRouteKind(kind, &route->route); !st.ok())
+    return Status::Invalid(fmt::format("shard route: 'route': {}", st.message()));
+  if (Status st = ParseMergeKind(merge, &route->merge); !st.ok())
+    return Status::Invalid(fmt::format("shard route: 'merge': {}", st.message()));
+  if (route->route == RouteKind::kHash && static_cast<int>(route->owners.size()) != route->key_groups)
+    return Status::Invalid(
+        fmt::format("shard route: {} owners for {} key groups", route->owners.size(), route->key_groups));
+  return Status::OK();
+}
+Json ToJson(const ShardRoute& route) {
+  return {{"shard", route.shard},
+          {"route", RouteKindName(route.route)},
+          {"key", route.key},
+          {"merge", MergeKindName(route.merge)},
+          {"key_groups", route.key_groups},
+          {"owners", route.owners},
+          {"held", route.held},
+          {"version", route.version}};
+}
+Status FromJson(const Json& json, MemberPlan* member) {
+  return Fields(json, "member")
+      .Get("shard", &member->shard)
+      .Get("id", &member->id)
+      .Get("key", &member->key)
+      .Get("key_groups", &member->key_groups)
+      .status();
+}
+Json ToJson(const MemberPlan& member) {
+  return {{"shard", member.shard}, {"id", member.id}, {"key", member.key}, {"key_groups", member.key_groups}};
 }
 Status FromJson(const Json& json, PortPlan* port) {
-  return Fields(json, "port").Get("port", &port->port).Get("window", &port->window).Get("links", &port->links).status();
+  return Fields(json, "port")
+      .Get("port", &port->port)
+      .Get("window", &port->window)
+      .Get("links", &port->links)
+      .Get("shards", &port->shards)
+      .status();
 }
 Json ToJson(const PortPlan& port) {
   Json links = Json::array();
   for (const LinkPlan& link : port.links) links.push_back(ToJson(link));
-  return {{"port", port.port}, {"window", port.window}, {"links", links}};
+  Json json = {{"port", port.port}, {"window", port.window}, {"links", links}};
+  if (!port.shards.empty()) {
+    Json shards = Json::array();
+    for (const ShardRoute& route : port.shards) shards.push_back(ToJson(route));
+    json["shards"] = shards;
+  }
+  return json;
 }
 namespace {
 Json ToJson(const std::vector<PortPlan>& ports) {
@@ -213,20 +282,22 @@ Status ParamFromJson(const Json& json, ParamValue* value) {
 Json ToJson(const ElementPlan& plan) {
   Json params = Json::object();
   for (const auto& [name, value] : plan.params) params[name] = ParamToJson(value);
-  return {{"topology", plan.topology},
-          {"name", plan.name},
-          {"class", plan.class_name},
-          {"node", plan.node},
-          {"params", params},
-          {"push_in", ToJson(plan.push_in)},
-          {"push_out", ToJson(plan.push_out)},
-          {"query_in", ToJson(plan.query_in)},
-          {"query_out", ToJson(plan.query_out)},
-          {"query_timeout_ms", plan.query_timeout_ms},
-          {"search_path", plan.search_path},
-          {"restart", RestartPolicyName(plan.restart)},
-          {"restart_limit", plan.restart_limit},
-          {"backoff_ms", plan.backoff_ms}};
+  Json json = {{"topology", plan.topology},
+               {"name", plan.name},
+               {"class", plan.class_name},
+               {"node", plan.node},
+               {"params", params},
+               {"push_in", ToJson(plan.push_in)},
+               {"push_out", ToJson(plan.push_out)},
+               {"query_in", ToJson(plan.query_in)},
+               {"query_out", ToJson(plan.query_out)},
+               {"query_timeout_ms", plan.query_timeout_ms},
+               {"search_path", plan.search_path},
+               {"restart", RestartPolicyName(plan.restart)},
+               {"restart_limit", plan.restart_limit},
+               {"backoff_ms", plan.backoff_ms}};
+  if (plan.member) json["member"] = ToJson(*plan.member);
+  return json;
 }
 
 Status FromJson(const Json& json, ElementPlan* plan) {
@@ -246,7 +317,8 @@ Status FromJson(const Json& json, ElementPlan* plan) {
       .Get("restart", &restart)
       .Get("restart_limit", &plan->restart_limit)
       .Get("backoff_ms", &plan->backoff_ms)
-      .Get("search_path", &plan->search_path);
+      .Get("search_path", &plan->search_path)
+      .Get("member", &plan->member);
   if (Status st = fields.status(); !st.ok()) return st;
   if (!params.is_object())
     return Status::Invalid(fmt::format("plan: 'params' must be an object, found {}", params.type_name()));

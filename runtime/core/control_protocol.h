@@ -51,6 +51,7 @@
 
 #include "datablox/spec.h"
 #include "datablox/status.h"
+#include "runtime/core/shard_policy.h"
 
 namespace datablox::control {
 
@@ -99,6 +100,17 @@ enum class Op {
   // caretaker -> host (connect, rewire, drain, handler above)
   kConfigure,
   kBye,
+  // shards (shard_messages.cc): CLI -> master, master -> hosts and back
+  kScale,
+  kReroute,
+  kFenced,
+  kExpectLinks,
+  kCanAdd,
+  kCanAddReply,
+  kExportState,
+  kStateExported,
+  kImportState,
+  kStateImported,
 };
 
 // The wire name: "submit", "heartbeat_ack", "kill_element", ...
@@ -150,12 +162,40 @@ struct LinkPlan {
   int window = 0;             // logs in flight on this link at most
   int batch = 0;              // logs per message at most
   bool check_schema = false;  // push: the receiver checks each log against its port's schema
+  // An output's link to a shard's member: the shard ("users") and the
+  // member's id (the 2 of "users/2"). Absent on every other link.
+  std::optional<std::string> shard;
+  std::optional<int> member;
+};
+
+// A shard as the ports that reach it know it (a sender's push output, a
+// requester's query output): how to pick the members, and how their
+// answers merge. The port's links to the members carry `shard`/`member`.
+struct ShardRoute {
+  std::string shard;
+  RouteKind route = kDefaultRoute;
+  std::string key;  // hash: the field routed by
+  MergeKind merge = kDefaultMerge;
+  int key_groups = 0;       // hash: the key space's groups (shard.h)
+  std::vector<int> owners;  // hash: key group -> the member id that owns it (key_groups items)
+  // Key groups whose logs are held (not sent) while their state moves.
+  std::vector<int> held;
+  uint64_t version = 0;  // of this table: a host ignores an older one
 };
 
 struct PortPlan {
   std::string port;
-  int window = 0;               // push inputs: logs in flight per link
-  std::vector<LinkPlan> links;  // inputs: the links expected in; outputs: the links out
+  int window = 0;                  // push inputs: logs in flight per link
+  std::vector<LinkPlan> links;     // inputs: the links expected in; outputs: the links out
+  std::vector<ShardRoute> shards;  // outputs: the shards among the links' receivers
+};
+
+// What a shard's member knows of its shard.
+struct MemberPlan {
+  std::string shard;  // "users"
+  int id = 0;         // this member's id: its element is "users/ID"
+  std::string key;    // hash routing: the key field
+  int key_groups = 0;
 };
 
 struct ElementPlan {
@@ -170,10 +210,15 @@ struct ElementPlan {
   int restart_limit = kDefaultRestartLimit;
   int backoff_ms = kDefaultBackoffMs;
   std::vector<std::string> search_path;  // where class loaders look (Python modules)
+  std::optional<MemberPlan> member;      // a shard's member
 };
 
 Json ToJson(const LinkPlan& link);
 Status FromJson(const Json& json, LinkPlan* link);
+Json ToJson(const ShardRoute& route);
+Status FromJson(const Json& json, ShardRoute* route);
+Json ToJson(const MemberPlan& member);
+Status FromJson(const Json& json, MemberPlan* member);
 Json ToJson(const PortPlan& port);
 Status FromJson(const Json& json, PortPlan* port);
 Json ParamToJson(const ParamValue& value);
@@ -435,6 +480,101 @@ struct Bye {
   static constexpr Op kOp = Op::kBye;
 };
 
+// ------------------------------------------------------------ shards
+// Growing a shard: the master asks a member can_add; places and starts the
+// new member; tells every receiver of the shard's output to expect the new
+// member's links (expect_links); sends each sender its new table with the
+// moving groups held (reroute); waits until every sender is fenced (holds
+// them, and the old owners acked all it sent them for those groups); moves
+// their state (export_state from the old owner, import_state into the new);
+// then sends the table with the groups released to the new owner. Shrinking
+// is the same with the leaving member's groups, then its links removed: its
+// inputs end, it ends, and its outputs end downstream.
+
+struct Scale {  // CLI -> master: grow or shrink a shard by hand
+  static constexpr Op kOp = Op::kScale;
+  std::string topology;
+  std::string shard;
+  int members = 0;
+};
+// master -> caretaker -> host: a shard's table on one of this element's
+// output ports changed (a push output when `query` is false).
+struct Reroute {
+  static constexpr Op kOp = Op::kReroute;
+  std::string element;
+  std::string port;
+  bool query = false;
+  ShardRoute route;
+  std::vector<LinkPlan> add;        // links to new members (endpoints filled)
+  std::vector<std::string> remove;  // links to members that leave: END, then closed
+};
+// host -> caretaker -> master: this sender holds the groups `route.held`
+// of that version, and the old owners acked every log it sent them.
+struct Fenced {
+  static constexpr Op kOp = Op::kFenced;
+  std::string element;
+  std::string port;
+  std::string shard;
+  uint64_t version = 0;
+  std::optional<ForwardedBy> via;
+};
+// master -> caretaker -> host: upstream links that join one of its push
+// inputs (a new member's output): they count for its END from now on.
+struct ExpectLinks {
+  static constexpr Op kOp = Op::kExpectLinks;
+  std::string element;
+  std::string port;
+  std::vector<LinkPlan> add;
+};
+// master -> member host, and its answer back: may a member be added?
+struct CanAdd {
+  static constexpr Op kOp = Op::kCanAdd;
+  std::string element;
+  uint64_t request = 0;
+  int members = 0;
+  double busy_share = 0, queue_depth = 0, blocked_share = 0, moving_share = 0;
+};
+struct CanAddReply {
+  static constexpr Op kOp = Op::kCanAddReply;
+  std::string element;
+  uint64_t request = 0;
+  bool yes = false;
+  double cost = 0;
+  std::string why;
+  std::optional<ForwardedBy> via;
+};
+// master -> the old owner: hand over (and forget) the state of these
+// groups. State travels as logs, each as its JSON text.
+struct ExportState {
+  static constexpr Op kOp = Op::kExportState;
+  std::string element;
+  uint64_t request = 0;
+  int key_groups = 0;
+  std::vector<int> groups;
+};
+struct StateExported {
+  static constexpr Op kOp = Op::kStateExported;
+  std::string element;
+  uint64_t request = 0;
+  std::vector<std::string> logs;
+  std::optional<std::string> error;
+  std::optional<ForwardedBy> via;
+};
+// master -> the new owner: take this state over.
+struct ImportState {
+  static constexpr Op kOp = Op::kImportState;
+  std::string element;
+  uint64_t request = 0;
+  std::vector<std::string> logs;
+};
+struct StateImported {
+  static constexpr Op kOp = Op::kStateImported;
+  std::string element;
+  uint64_t request = 0;
+  std::optional<std::string> error;
+  std::optional<ForwardedBy> via;
+};
+
 // ------------------------------------------------------------ codecs
 // ToJson includes "op" (Type::kOp). FromJson reads the fields (it does not check "op":
 // the receiver dispatched on it) and names the first bad one:
@@ -478,6 +618,16 @@ DATABLOX_CONTROL_MESSAGE(HandlerReply)
 DATABLOX_CONTROL_MESSAGE(LogsReply)
 DATABLOX_CONTROL_MESSAGE(Configure)
 DATABLOX_CONTROL_MESSAGE(Bye)
+DATABLOX_CONTROL_MESSAGE(Scale)
+DATABLOX_CONTROL_MESSAGE(Reroute)
+DATABLOX_CONTROL_MESSAGE(Fenced)
+DATABLOX_CONTROL_MESSAGE(ExpectLinks)
+DATABLOX_CONTROL_MESSAGE(CanAdd)
+DATABLOX_CONTROL_MESSAGE(CanAddReply)
+DATABLOX_CONTROL_MESSAGE(ExportState)
+DATABLOX_CONTROL_MESSAGE(StateExported)
+DATABLOX_CONTROL_MESSAGE(ImportState)
+DATABLOX_CONTROL_MESSAGE(StateImported)
 #undef DATABLOX_CONTROL_MESSAGE
 
 }  // namespace datablox::control

@@ -45,9 +45,25 @@ ElementPlan SamplePlan() {
   plan.params["ratio"] = ParamValue::Float(0.5);
   plan.params["on"] = ParamValue::Bool(true);
   plan.params["list"] = ParamValue::List({ParamValue::Int(1), ParamValue::String("a")});
-  plan.push_in.push_back(PortPlan{"in", 10, {LinkPlan{"src.out>keep.in", "", 10, 5, true}}});
-  plan.push_out.push_back(PortPlan{"out", 0, {LinkPlan{"keep.out>sink.in", "tcp://127.0.0.1:5000", 7, 3, false}}});
-  plan.query_out.push_back(PortPlan{"ask", 0, {LinkPlan{"keep.ask>db.q", "", 0, 0, false}}});
+  auto link = [](std::string id, std::string endpoint, int window, int batch, bool check_schema) {
+    LinkPlan plan;
+    plan.id = std::move(id);
+    plan.endpoint = std::move(endpoint);
+    plan.window = window;
+    plan.batch = batch;
+    plan.check_schema = check_schema;
+    return plan;
+  };
+  auto port = [](std::string name, int window, LinkPlan only) {
+    PortPlan plan;
+    plan.port = std::move(name);
+    plan.window = window;
+    plan.links.push_back(std::move(only));
+    return plan;
+  };
+  plan.push_in.push_back(port("in", 10, link("src.out>keep.in", "", 10, 5, true)));
+  plan.push_out.push_back(port("out", 0, link("keep.out>sink.in", "tcp://127.0.0.1:5000", 7, 3, false)));
+  plan.query_out.push_back(port("ask", 0, link("keep.ask>db.q", "", 0, 0, false)));
   plan.query_timeout_ms = 1234;
   plan.restart = RestartPolicy::kAlways;
   plan.restart_limit = 3;

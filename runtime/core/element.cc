@@ -31,6 +31,21 @@ void Element::on_query(int port, const Log& request, Responder responder) {
   responder.error(fmt::format("{} answers no queries", name()));
 }
 
+AddAnswer Element::can_add(const ShardLoad& load) {
+  return AddAnswer::Yes(static_cast<double>(state_size()) * load.moving_share);
+}
+
+Status Element::export_state(const KeyGroupSet& moving, std::vector<OwnedLog>* out) {
+  (void)out;
+  if (moving.empty() || state_size() == 0) return Status::OK();
+  return Status::Invalid(fmt::format("{} holds state but cannot export it", name()));
+}
+
+Status Element::import_state(Batch state) {
+  if (state.empty()) return Status::OK();
+  return Status::Invalid(fmt::format("{} cannot import state", name()));
+}
+
 void Element::emit(LogBuilder& log, int port) { context_->Emit(port, log.bytes()); }
 void Element::forward(const Log& log, int port) { context_->Emit(port, log.bytes()); }
 int Element::push_out_port(std::string_view n) const {

@@ -30,7 +30,7 @@ control::PortPlan& PortOf(std::vector<control::PortPlan>& ports, const std::stri
   for (auto& p : ports) {
     if (p.port == port) return p;
   }
-  ports.push_back(control::PortPlan{port, 0, {}});
+  ports.emplace_back().port = port;
   return ports.back();
 }
 
