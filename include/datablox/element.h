@@ -207,6 +207,8 @@ class Element {
   // (its caretaker restarted it): a durable sink keeps what it wrote then. A
   // first start (and a move to another node) is false: it starts afresh.
   bool restarted() const;
+  // This element's place in its shard; null when it is no shard's member.
+  const ShardMembership* membership() const;
 
  private:
   friend class detail::HostContext;

@@ -59,6 +59,14 @@ class KeyGroupSet {
   std::vector<bool> in_set_;
 };
 
+// A member's place in its shard (Element::membership()).
+struct ShardMembership {
+  std::string shard;  // the shard's name in the topology ("users")
+  int id = 0;         // this member's id ("users/ID")
+  std::string key;    // hash routing: the key field logs are routed by ("" otherwise)
+  int key_groups = kDefaultKeyGroups;
+};
+
 // The load of a shard as the master measured it, handed to can_add().
 struct ShardLoad {
   int members = 0;           // members now

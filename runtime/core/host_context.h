@@ -37,6 +37,7 @@ class HostContext {
   virtual const ClassSpec* spec() const = 0;
   virtual InputPosition BatchPosition() const = 0;
   virtual bool restarted() const = 0;
+  virtual const ShardMembership* membership() const { return nullptr; }
   // Sends `frame` (a reply or an error) to the requester `peer` of query input `port`.
   virtual void Answer(int port, const std::string& peer, std::string_view frame) = 0;
 
