@@ -28,6 +28,26 @@ int Unreachable(const std::string& endpoint, const Status& st) {
   return kExitUnavailable;
 }
 
+// After the elements: one line per shard, its members and table.
+//   SHARD  users :: shard Counter  members 0,1,2 of 1..8  hash(user)  merge sum  v3
+void PrintShards(const Json& topologies, bool qualified) {
+  for (const Json& t : topologies) {
+    for (const Json& shard : t.value("shards", Json::array())) {
+      std::string members;
+      for (const Json& id : shard["members"]) members += (members.empty() ? "" : ",") + std::to_string(id.get<int>());
+      std::string route = shard.value("route", "");
+      if (route == "hash") route += "(" + shard.value("key", "") + ")";
+      std::string name = (qualified ? t.value("name", "") + "/" : "") + shard.value("name", "");
+      std::string change =
+          shard.value("changing", Json()).is_null() ? "" : "  changing: " + shard["changing"].get<std::string>();
+      std::printf("SHARD %s :: shard %s  members %s of %d..%d  %s  merge %s  v%llu%s\n", name.c_str(),
+                  shard.value("class", "").c_str(), members.c_str(), shard.value("min", 0), shard.value("max", 0),
+                  route.c_str(), shard.value("merge", "").c_str(),
+                  static_cast<unsigned long long>(shard.value("version", uint64_t{0})), change.c_str());
+    }
+  }
+}
+
 std::string Age(double seconds) {
   if (seconds >= 3600) return fmt::format("{:.0f}h", seconds / 3600);
   if (seconds >= 60) return fmt::format("{:.0f}m", seconds / 60);
@@ -303,6 +323,7 @@ int StatusCommand(const std::string& topology, const std::string& master, const 
                   (Human(s.value("rss_bytes", 0.0)) + "B").c_str(), Age(e.value("age_s", 0.0)).c_str());
     }
   }
+  PrintShards(all, names.size() > 1);
   return kExitOk;
 }
 

@@ -63,6 +63,8 @@ Json Master::Submit(const control::Submit& request) {
   record.file = file;
   record.text = request.text;
   record.search_path = search_path;
+  record.topology = std::make_shared<const dsl::Topology>(std::move(topology));
+  AdoptShards(record);
   for (auto& plan : plans) {
     plan.search_path = search_path;
     ElementRecord& element = record.elements[plan.name];
@@ -95,6 +97,7 @@ Json Master::StatusOf(const std::string& name) const {
   Json elements = Json::array();
   for (const auto& [element_name, e] : t.elements) {
     elements.push_back({{"name", element_name},
+                        {"shard", e.plan.member ? Json(e.plan.member->shard) : Json()},
                         {"class", e.plan.class_name},
                         {"node", e.plan.node},
                         {"pid", e.pid},
@@ -116,7 +119,8 @@ Json Master::StatusOf(const std::string& name) const {
                         {"endpoints", e.endpoints},
                         {"stats", e.stats}});
   }
-  return {{"ok", true}, {"name", name}, {"state", StateName(t.state)}, {"failure", t.failure}, {"elements", elements}};
+  return {{"ok", true},           {"name", name},         {"state", StateName(t.state)},
+          {"failure", t.failure}, {"elements", elements}, {"shards", ShardsJson(t)}};
 }
 
 Json Master::List() const {

@@ -101,6 +101,7 @@ int Master::Run() {
         StopTopology(t, TopologyState::kStopped);
     }
     if (!shutting_down) CheckNodes();
+    if (!shutting_down) TickShards();
     for (auto& [name, node] : nodes_) {
       if (node.alive) node.outbox.Flush(SendToPeer(node.peer));
     }
@@ -178,6 +179,12 @@ void Master::FromClient(const std::string& peer, const Json& message) {
       control::Kill request;
       if (!Decode(peer, message, &request)) return;
       reply = Kill(request.topology, request.wait_s.value_or(0.0));
+      break;
+    }
+    case Op::kScale: {
+      control::Scale request;
+      if (!Decode(peer, message, &request)) return;
+      reply = Scale(request);
       break;
     }
     case Op::kHandler:
