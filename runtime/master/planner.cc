@@ -4,26 +4,30 @@
 
 #include <map>
 
+#include "runtime/master/shard_members.h"
+
 namespace datablox {
 namespace {
 
-int PolicyInt(const dsl::Topology& topology, const std::string& element, const char* key, int fallback) {
+const ParamValue* PolicyValue(const dsl::Topology& topology, const std::string& element, const char* key,
+                              ParamValue::Kind kind) {
   for (const dsl::Policy& policy : topology.policies) {
     if (policy.element != element) continue;
     auto it = policy.values.find(key);
-    if (it != policy.values.end() && it->second.kind == ParamValue::Kind::kInt) return static_cast<int>(it->second.i);
+    if (it != policy.values.end() && it->second.kind == kind) return &it->second;
   }
-  return fallback;
+  return nullptr;
+}
+
+int PolicyInt(const dsl::Topology& topology, const std::string& element, const char* key, int fallback) {
+  const ParamValue* value = PolicyValue(topology, element, key, ParamValue::Kind::kInt);
+  return value ? static_cast<int>(value->i) : fallback;
 }
 
 std::string PolicyString(const dsl::Topology& topology, const std::string& element, const char* key,
                          std::string fallback) {
-  for (const dsl::Policy& policy : topology.policies) {
-    if (policy.element != element) continue;
-    auto it = policy.values.find(key);
-    if (it != policy.values.end() && it->second.kind == ParamValue::Kind::kString) return it->second.s;
-  }
-  return fallback;
+  const ParamValue* value = PolicyValue(topology, element, key, ParamValue::Kind::kString);
+  return value ? value->s : fallback;
 }
 
 control::PortPlan& PortOf(std::vector<control::PortPlan>& ports, const std::string& port) {
@@ -34,12 +38,22 @@ control::PortPlan& PortOf(std::vector<control::PortPlan>& ports, const std::stri
   return ports.back();
 }
 
+// The table of `shard` on a sender's or requester's port, added on first use.
+void AddRoute(control::PortPlan& port, const dsl::ElementDecl& shard, const std::vector<int>& members) {
+  for (const control::ShardRoute& route : port.shards) {
+    if (route.shard == shard.name) return;
+  }
+  port.shards.push_back(master::FirstRoute(shard, members));
+}
+
 }  // namespace
 
 Status PlanTopology(const dsl::Topology& topology, const std::string& name, Placement* placement,
                     std::vector<control::ElementPlan>* plans) {
   if (placement->empty()) return Status::Unavailable("no caretaker has joined the master");
-  std::map<std::string, size_t> index;
+  // Each declared element's plans: one for an element, one per member for a shard.
+  std::map<std::string, std::vector<size_t>, std::less<>> plans_of;
+  std::map<std::string, std::vector<int>, std::less<>> member_ids;
   plans->clear();
   for (const dsl::ElementDecl& decl : topology.elements) {
     control::ElementPlan plan;
@@ -53,32 +67,60 @@ Status PlanTopology(const dsl::Topology& topology, const std::string& name, Plac
     if (!restart_ok.ok()) return Status::Invalid(fmt::format("element '{}': {}", decl.name, restart_ok.message()));
     plan.restart_limit = PolicyInt(topology, decl.name, "restart_limit", plan.restart_limit);
     plan.backoff_ms = PolicyInt(topology, decl.name, "backoff_ms", plan.backoff_ms);
-    Status placed = placement->PlaceNew(decl.name, decl.node, &plan.node);
-    if (!placed.ok()) return placed;
-    index[decl.name] = plans->size();
-    plans->push_back(std::move(plan));
+    std::vector<control::ElementPlan> expanded;
+    if (decl.shard) {
+      for (int id = 0; id < decl.shard->min_members; ++id) {
+        expanded.push_back(master::MemberOf(plan, decl, id));
+        member_ids[decl.name].push_back(id);
+      }
+    } else {
+      expanded.push_back(std::move(plan));
+    }
+    for (control::ElementPlan& each : expanded) {
+      Status placed = placement->PlaceNew(each.name, decl.node, &each.node);
+      if (!placed.ok()) return placed;
+      plans_of[decl.name].push_back(plans->size());
+      plans->push_back(std::move(each));
+    }
   }
   for (const dsl::Connection& c : topology.connections) {
-    control::ElementPlan& from = (*plans)[index.at(c.from.element)];
-    control::ElementPlan& to = (*plans)[index.at(c.to.element)];
-    control::LinkPlan link;
-    link.id = control::LinkId{c.from.element, c.from.port, c.to.element, c.to.port}.ToString();
-    if (c.kind == PortKind::kPush) {
-      link.window = PolicyInt(topology, c.to.element, "queue", kDefaultQueue);
-      link.batch = PolicyInt(topology, c.from.element, "batch", kDefaultBatch);
-      link.check_schema = c.check_schema;
-      PortOf(from.push_out, c.from.port).links.push_back(link);
-      control::PortPlan& in = PortOf(to.push_in, c.to.port);
-      in.window = link.window;
-      in.links.push_back(link);
-    } else {
-      control::PortPlan& out = PortOf(from.query_out, c.from.port);
-      if (!out.links.empty()) {
-        return Status::Invalid(
-            fmt::format("query output '{}.{}' is wired to more than one responder", c.from.element, c.from.port));
+    const dsl::ElementDecl* to_decl = topology.find(c.to.element);
+    const bool to_shard = to_decl && to_decl->shard;
+    const std::vector<int>& to_ids = member_ids[c.to.element];
+    for (size_t from_index : plans_of.at(c.from.element)) {
+      const std::vector<size_t>& receivers = plans_of.at(c.to.element);
+      for (size_t r = 0; r < receivers.size(); ++r) {
+        control::ElementPlan& from = (*plans)[from_index];
+        control::ElementPlan& to = (*plans)[receivers[r]];
+        control::LinkPlan link;
+        link.id = control::LinkId{from.name, c.from.port, to.name, c.to.port}.ToString();
+        if (to_shard) {
+          link.shard = c.to.element;
+          link.member = to_ids[r];
+        }
+        if (c.kind == PortKind::kPush) {
+          link.window = PolicyInt(topology, c.to.element, "queue", kDefaultQueue);
+          link.batch = PolicyInt(topology, c.from.element, "batch", kDefaultBatch);
+          link.check_schema = c.check_schema;
+          control::PortPlan& out = PortOf(from.push_out, c.from.port);
+          out.links.push_back(link);
+          if (to_shard) AddRoute(out, *to_decl, to_ids);
+          control::PortPlan& in = PortOf(to.push_in, c.to.port);
+          in.window = link.window;
+          in.links.push_back(link);
+        } else {
+          control::PortPlan& out = PortOf(from.query_out, c.from.port);
+          // A query output asks one responder: one element, or one shard (its members).
+          const bool same_shard = to_shard && !out.links.empty() && out.links.front().shard == link.shard;
+          if (!out.links.empty() && !same_shard) {
+            return Status::Invalid(
+                fmt::format("query output '{}.{}' is wired to more than one responder", c.from.element, c.from.port));
+          }
+          out.links.push_back(link);
+          if (to_shard) AddRoute(out, *to_decl, to_ids);
+          PortOf(to.query_in, c.to.port).links.push_back(link);
+        }
       }
-      out.links.push_back(link);
-      PortOf(to.query_in, c.to.port).links.push_back(link);
     }
   }
   return Status::OK();

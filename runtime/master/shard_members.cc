@@ -1,0 +1,52 @@
+#include "runtime/master/shard_members.h"
+
+#include <fmt/format.h>
+
+#include "shards/assignment.h"
+
+namespace datablox::master {
+namespace {
+
+void ReplaceMember(ParamValue* value, const std::string& id) {
+  if (value->kind == ParamValue::Kind::kString) {
+    std::string& text = value->s;
+    for (size_t at = text.find("{member}"); at != std::string::npos; at = text.find("{member}", at + id.size())) {
+      text.replace(at, 8, id);
+    }
+  } else if (value->kind == ParamValue::Kind::kList) {
+    for (ParamValue& item : value->list) ReplaceMember(&item, id);  // nesting bounded by the parser
+  }
+}
+
+}  // namespace
+
+std::string MemberName(const std::string& shard, int id) { return fmt::format("{}/{}", shard, id); }
+
+control::ElementPlan MemberOf(const control::ElementPlan& shard_plan, const dsl::ElementDecl& shard, int id) {
+  control::ElementPlan plan = shard_plan;
+  plan.name = MemberName(shard.name, id);
+  const std::string text = std::to_string(id);
+  for (auto& [param, value] : plan.params) ReplaceMember(&value, text);
+  control::MemberPlan& member = plan.member.emplace();
+  member.shard = shard.name;
+  member.id = id;
+  member.key = shard.shard->route == RouteKind::kHash ? shard.shard->route_key : "";
+  member.key_groups = shard.shard->key_groups;
+  return plan;
+}
+
+control::ShardRoute FirstRoute(const dsl::ElementDecl& shard, const std::vector<int>& members) {
+  control::ShardRoute route;
+  route.shard = shard.name;
+  route.route = shard.shard->route;
+  route.merge = shard.shard->merge;
+  route.key_groups = shard.shard->key_groups;
+  if (route.route == RouteKind::kHash) {
+    route.key = shard.shard->route_key;
+    route.owners = shards::InitialOwners(route.key_groups, members);
+  }
+  route.version = 1;
+  return route;
+}
+
+}  // namespace datablox::master
