@@ -53,7 +53,7 @@ class Master {
   Json List() const;
   Json Events(const control::EventsRequest& request) const;
   Json Kill(const std::string& topology, double wait_s);
-  Json NodesJson() const;
+  Json Nodes() const;
   // `forward` (a handler or logs request with its request id) to the element's node.
   void Relay(const std::string& client, const std::string& id, uint64_t request, const Json& forward);
 
