@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <thread>
 
+#include "runtime/core/client_replies.h"
 #include "tools/commands.h"
 #include "tools/master_client.h"
 
@@ -16,18 +17,20 @@ namespace {
 using control::Json;
 using Clock = std::chrono::steady_clock;
 
-const Json* FindShard(const Json& status, const std::string& shard) {
-  for (const Json& s : status.value("shards", Json::array())) {
-    if (s.value("name", "") == shard) return &s;
+const control::ShardStatus* FindShard(const control::StatusReply& status, const std::string& shard) {
+  for (const control::ShardStatus& s : status.shards) {
+    if (s.name == shard) return &s;
   }
   return nullptr;
 }
 
-std::string Members(const std::string& shard, const Json& ids) {
+std::string Members(const std::string& shard, const std::vector<int>& ids) {
   std::string text;
-  for (const Json& id : ids) text += fmt::format("{}{}/{}", text.empty() ? "" : ", ", shard, id.get<int>());
+  for (int id : ids) text += fmt::format("{}{}/{}", text.empty() ? "" : ", ", shard, id);
   return text;
 }
+
+const char* Why(const control::Refusal& refusal) { return refusal.error.empty() ? "refused" : refusal.error.c_str(); }
 
 }  // namespace
 
@@ -42,17 +45,18 @@ int Scale(const std::string& target, int members, double timeout_s, bool wait, c
   zmq::context_t zmq(1);
   const std::string endpoint = MasterEndpoint(master);
   MasterClient client(zmq, endpoint);
-  Json reply;
-  Status st = client.Ask(control::ToJson(request), &reply);
+  control::ScaleReply reply;
+  std::optional<control::Refusal> refusal;
+  Status st = client.Ask(control::ToJson(request), &reply, &refusal);
   if (!st.ok()) {
     std::fprintf(stderr, "error: cannot reach the master at %s: %s\n", endpoint.c_str(), st.message().c_str());
     return kExitUnavailable;
   }
-  if (!reply.value("ok", false)) {
-    std::fprintf(stderr, "error: %s\n", reply.value("error", "scale refused").c_str());
+  if (refusal) {
+    std::fprintf(stderr, "error: %s\n", Why(*refusal));
     return kExitUsage;
   }
-  const int from = reply.value("from", 0);
+  const int from = reply.from;
   if (!format.json) std::printf("%s: %d -> %d members\n", target.c_str(), from, members);
   if (!wait) return kExitOk;
 
@@ -60,25 +64,25 @@ int Scale(const std::string& target, int members, double timeout_s, bool wait, c
   const auto deadline = started + std::chrono::milliseconds(static_cast<int64_t>(timeout_s * 1000));
   std::string shown;
   while (true) {
-    Json status;
-    st = client.Ask(control::ToJson(control::StatusRequest{request.topology}), &status);
+    control::StatusReply status;
+    st = client.Ask(control::ToJson(control::StatusRequest{request.topology}), &status, &refusal);
     if (!st.ok()) {
       std::fprintf(stderr, "error: the master stopped answering: %s\n", st.message().c_str());
       return kExitUnavailable;
     }
-    const Json* shard = FindShard(status, request.shard);
+    const control::ShardStatus* shard = refusal ? nullptr : FindShard(status, request.shard);
     if (!shard) {
       std::fprintf(stderr, "error: %s is gone\n", target.c_str());
       return kExitFailed;
     }
-    const Json ids = shard->value("members", Json::array());
-    const bool changing = !shard->value("changing", Json()).is_null();
+    const std::vector<int>& ids = shard->members;
+    const bool changing = shard->changing.has_value();
     const std::string now = Members(request.shard, ids);
     if (now != shown && !format.json) std::printf("  members: %s\n", now.c_str());
     shown = now;
     const double took = std::chrono::duration<double>(Clock::now() - started).count();
-    if (!changing && shard->value("last_change_failed", false)) {
-      std::fprintf(stderr, "error: %s: %s\n", target.c_str(), shard->value("last_change", "").c_str());
+    if (!changing && shard->last_change_failed) {
+      std::fprintf(stderr, "error: %s: %s\n", target.c_str(), shard->last_change.c_str());
       return kExitFailed;
     }
     if (!changing && static_cast<int>(ids.size()) == members) {
@@ -92,7 +96,7 @@ int Scale(const std::string& target, int members, double timeout_s, bool wait, c
     }
     if (Clock::now() >= deadline) {
       std::fprintf(stderr, "error: %s: still %zu members after %.0f s (%s)\n", target.c_str(), ids.size(), timeout_s,
-                   changing ? shard->value("changing", "").c_str() : "no change under way");
+                   changing ? shard->changing->c_str() : "no change under way");
       return kExitFailed;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <set>
 
+#include "runtime/core/client_replies.h"
 #include "runtime/master/master_daemon.h"
 
 namespace datablox::master {
@@ -147,17 +148,13 @@ void Master::FromElement(const std::string& node_name, control::Op op, const Jso
     case Op::kHandlerReply: {
       control::HandlerReply reply;
       if (!Decode(peer, message, &reply)) return;
-      Json answer = control::ToJson(reply);
-      answer["ok"] = !reply.error.has_value();
-      Reply(answer, reply.request);
+      Reply(control::ToClientJson(reply), reply.request);
       return;
     }
     case Op::kLogsReply: {
       control::LogsReply reply;
       if (!Decode(peer, message, &reply)) return;
-      Json answer = control::ToJson(reply);
-      answer["ok"] = !reply.error.has_value();
-      Reply(answer, reply.request);
+      Reply(control::ToClientJson(reply), reply.request);
       return;
     }
     case Op::kSpawned: {

@@ -17,6 +17,7 @@
 #include <string>
 #include <string_view>
 
+#include "runtime/core/client_replies.h"
 #include "runtime/core/control.h"
 #include "runtime/core/outbox.h"
 #include "runtime/core/warning_limiter.h"
@@ -55,7 +56,7 @@ class Master {
   Json List() const;
   Json Events(const control::EventsRequest& request) const;
   Json Kill(const std::string& topology, double wait_s);
-  Json NodesJson() const;
+  Json Nodes() const;
   // `forward` (a handler or logs request with its request id) to the element's node.
   void Relay(const std::string& client, const std::string& id, uint64_t request, const Json& forward);
 
@@ -101,8 +102,8 @@ class Master {
   void ShardLife(TopologyRecord& topology, const ElementRecord& element, shards::EventKind member_kind,
                  shards::EventKind sender_kind);
   void TickShards();  // timeouts of the changes under way, and the autoscalers
-  // A shard's figures for status.
-  Json ShardsJson(const TopologyRecord& topology) const;
+  // The shards' figures for status.
+  std::vector<control::ShardStatus> ShardsStatus(const TopologyRecord& topology) const;
 
   // registry_mapping.cc: written on every change of state, read back at start.
   void Load();

@@ -9,6 +9,7 @@
 #include <algorithm>
 
 #include "datablox/element.h"
+#include "runtime/core/client_replies.h"
 #include "runtime/master/master_daemon.h"
 #include "runtime/master/shard_members.h"
 #include "shards/autoscaler.h"
@@ -74,7 +75,7 @@ void Master::AdoptShards(TopologyRecord& t) {
 }
 
 Json Master::Scale(const control::Scale& request) {
-  auto error = [](std::string why) { return Json{{"ok", false}, {"error", std::move(why)}}; };
+  auto error = [](std::string why) { return control::ToJson(control::Refusal{std::move(why), {}}); };
   auto t = topologies_.find(request.topology);
   if (t == topologies_.end()) return error(fmt::format("no topology '{}'", request.topology));
   TopologyRecord& topology = t->second;
@@ -102,7 +103,7 @@ Json Master::Scale(const control::Scale& request) {
   shard.target = request.members;
   Event(topology.name, shard.name, fmt::format("scale to {} members asked (now {})", request.members, from));
   if (!shard.migration) NextChange(topology, shard, "asked by hand");
-  return {{"ok", true}, {"topology", topology.name}, {"shard", shard.name}, {"from", from}, {"to", request.members}};
+  return control::ToJson(control::ScaleReply{topology.name, shard.name, from, request.members});
 }
 
 void Master::NextChange(TopologyRecord& topology, ShardRecord& shard, const std::string& why) {
@@ -356,25 +357,26 @@ void Master::ShardLife(TopologyRecord& topology, const ElementRecord& element, s
   ToMigration(topology, element.plan.name, std::move(event));
 }
 
-Json Master::ShardsJson(const TopologyRecord& topology) const {
-  Json list = Json::array();
+std::vector<control::ShardStatus> Master::ShardsStatus(const TopologyRecord& topology) const {
+  std::vector<control::ShardStatus> list;
   for (const auto& [name, shard] : topology.shards) {
     const control::ShardRoute& route = shard.layout.route;
-    list.push_back({{"name", name},
-                    {"class", shard.class_name},
-                    {"members", shard.layout.members},
-                    {"min", shard.min_members},
-                    {"max", shard.max_members},
-                    {"route", RouteKindName(route.route)},
-                    {"key", route.key},
-                    {"merge", MergeKindName(route.merge)},
-                    {"key_groups", route.key_groups},
-                    {"version", route.version},
-                    {"state", shard.state == StateKind::kKeyed ? "keyed" : "stateless"},
-                    {"target", shard.target},
-                    {"changing", shard.migration ? Json(shard.migration->waiting_for()) : Json()},
-                    {"last_change", shard.last_change},
-                    {"last_change_failed", shard.last_change_failed}});
+    control::ShardStatus& status = list.emplace_back();
+    status.name = name;
+    status.class_name = shard.class_name;
+    status.members = shard.layout.members;
+    status.min = shard.min_members;
+    status.max = shard.max_members;
+    status.route = RouteKindName(route.route);
+    status.key = route.key;
+    status.merge = MergeKindName(route.merge);
+    status.key_groups = route.key_groups;
+    status.version = route.version;
+    status.state = shard.state == StateKind::kKeyed ? "keyed" : "stateless";
+    status.target = shard.target;
+    if (shard.migration) status.changing = shard.migration->waiting_for();
+    status.last_change = shard.last_change;
+    status.last_change_failed = shard.last_change_failed;
   }
   return list;
 }
