@@ -30,6 +30,10 @@ target_include_directories(datablox_element INTERFACE
   $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/include> $<INSTALL_INTERFACE:include>)
 target_compile_features(datablox_element INTERFACE cxx_std_20)
 
+# Files per unity batch of a library (0: one batch per library). Larger
+# batches build faster from nothing, smaller ones rebuild less for an edit.
+set(DATABLOX_UNITY_BATCH 8 CACHE STRING "files per unity batch of a runtime library")
+
 # datablox_library(NAME SOURCES ... [DEPS ...]): a private static library of
 # the runtime. Its users see include/ only (and its DEPS); its own sources
 # see datablox_internal.
@@ -38,6 +42,12 @@ function(datablox_library name)
   add_library(${name} STATIC ${ARG_SOURCES})
   target_link_libraries(${name} PUBLIC datablox_element ${ARG_DEPS} PRIVATE datablox_internal)
   target_compile_options(${name} PRIVATE -Wall -Wextra)
+  # Unity build: the runtime's files are small and each includes the same
+  # heavy headers (nlohmann/json through control_protocol.h) and
+  # instantiates the same templates; compiled in batches, that is done once
+  # per batch instead of once per file. A file whose private names clash
+  # with another's is kept out (SKIP_UNITY_BUILD_INCLUSION beside it).
+  set_target_properties(${name} PROPERTIES UNITY_BUILD ON UNITY_BUILD_BATCH_SIZE ${DATABLOX_UNITY_BATCH})
 endfunction()
 
 # datablox_test(NAME SOURCES ... [DEPS ...]): a GoogleTest program run by
