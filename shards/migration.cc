@@ -169,7 +169,7 @@ void Migration::Export(MoveProgress* progress, std::vector<Action>* out) {
   action.element = member_element(progress->move.from);
   action.request = progress->export_request = next_request_++;
   action.groups = progress->move.groups;
-  action.route.key_groups = shard_.table.key_groups;
+  action.key_groups = shard_.table.key_groups;
   action.description = "exporting " + Plural(action.groups.size(), "key group", "key groups") + " of " +
                        action.element + " for " + member_element(progress->move.to);
   out->push_back(std::move(action));
@@ -244,21 +244,28 @@ void Migration::MaybeFinishRollback(std::vector<Action>* out) {
   Abort(abort_why_, out);
 }
 
+Migration::Figures Migration::figures() const {
+  Figures figures;
+  for (const Move& move : Moves(shard_.table.owners, owners_after_)) figures.moved_groups += move.groups.size();
+  figures.state_logs = state_logs_;
+  figures.elapsed_s = now_s_ - started_s_;
+  return figures;
+}
+
 void Migration::Finish(std::vector<Action>* out) {
   phase_ = Phase::kDone;
   Action done;
   done.kind = ActionKind::kDone;
   done.route = current_;
   done.members = members_after();
-  size_t moved = 0;  // a stateless shard's groups move too, without state
-  for (const Move& move : Moves(shard_.table.owners, owners_after_)) moved += move.groups.size();
+  const Figures moved = figures();
   done.description = (change_.grow ? "grew " : "shrank ") + change_text();
   if (shard_.table.route == RouteKind::kHash) {
-    done.description += ": " + std::to_string(moved) + " of " +
+    done.description += ": " + std::to_string(moved.moved_groups) + " of " +
                         Plural(shard_.table.key_groups, "key group", "key groups") + " moved (" +
-                        Plural(state_logs_, "state log", "state logs") + ")";
+                        Plural(moved.state_logs, "state log", "state logs") + ")";
   }
-  done.description += " in " + Fixed(now_s_ - started_s_, 2) + " s";
+  done.description += " in " + Fixed(moved.elapsed_s, 2) + " s";
   out->push_back(std::move(done));
 }
 

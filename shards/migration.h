@@ -102,6 +102,7 @@ struct Action {
   int remove_member = -1;  // reroute: remove the links to this member (-1: none)
   uint64_t request = 0;
   ShardLoad load;
+  int key_groups = 0;  // export: the shard's key groups
   std::vector<int> groups;
   std::vector<std::string> logs;
   std::vector<int> members;
@@ -156,6 +157,13 @@ class Migration {
   bool aborted() const { return phase_ == Phase::kAborted; }
   // What the migration is waiting for ("fenced 1 of 2 senders"), for status.
   std::string waiting_for() const;
+  // The change's figures, for the events and the benchmark.
+  struct Figures {
+    size_t moved_groups = 0;  // key groups whose owner the change changes (a stateless shard's too)
+    size_t state_logs = 0;    // state logs exported
+    double elapsed_s = 0;     // from Start to the last event or tick
+  };
+  Figures figures() const;
 
  private:
   enum class Phase : uint8_t { kCanAdd, kStarting, kFencing, kMoving, kRollingBack, kDone, kAborted };

@@ -183,4 +183,15 @@ TEST(MigrationTimeoutTest, AReturnThatNeverEndsIsGivenUpAndSaidSo) {
                "state: the state of 2 key groups may be lost"}));
 }
 
+TEST(MigrationTimeoutTest, AKeyedShrinkThatNeverFencesKeepsTheLeaver) {
+  Migration migration(Users({0, 1, 2}, {0, 1, 2, 0, 1, 2}), ShrinkOut(1), {2.0, 1});
+  migration.Start(0);
+  migration.On(Fenced("a", 2), 0);
+  std::vector<Action> last = migration.Tick(2);
+  EXPECT_EQ(Lines(last), (L{"reroute a.out v3 [012012]", "reroute b.out v3 [012012]", "reroute q.ask? v3 [012012]",
+                            "aborted 0,1,2 v3: timed out after 2.0 s waiting for the fence of b.out"}));
+  EXPECT_EQ(last.back().description,
+            "shrink of users from 3 to 2 members aborted: timed out after 2.0 s waiting for the fence of b.out");
+}
+
 }  // namespace datablox::shards

@@ -30,7 +30,9 @@ TEST_F(KeyedGrowTest, FullSequenceHoldsFencesMovesThenReleases) {
             (L{"expect sink.in +2", "reroute a.out v2 [010101] held 4,5 +2", "reroute b.out v2 [010101] held 4,5 +2"}));
   EXPECT_EQ(migration_.waiting_for(), "the fence of a.out, b.out");
   EXPECT_EQ(Lines(migration_.On(Fenced("a", 2), 0.3)), L{});
-  EXPECT_EQ(Lines(migration_.On(Fenced("b", 2), 0.3)), (L{"export users/0 4 #2", "export users/1 5 #3"}));
+  std::vector<Action> exports = migration_.On(Fenced("b", 2), 0.3);
+  EXPECT_EQ(Lines(exports), (L{"export users/0 4 #2", "export users/1 5 #3"}));
+  for (const Action& action : exports) EXPECT_EQ(action.key_groups, 6);
   EXPECT_EQ(Lines(migration_.On(Exported(3, {"k5"}), 0.35)), L{"import users/2 k5 #4"});
   EXPECT_EQ(Lines(migration_.On(Exported(2, {"k4a", "k4b"}), 0.4)), L{"import users/2 k4a,k4b #5"});
   EXPECT_EQ(migration_.waiting_for(), "0 exports and 2 imports");
@@ -42,6 +44,9 @@ TEST_F(KeyedGrowTest, FullSequenceHoldsFencesMovesThenReleases) {
             "grew users from 2 to 3 members: 2 of 6 key groups moved (3 state logs) in 0.50 s");
   EXPECT_TRUE(migration_.finished());
   EXPECT_FALSE(migration_.aborted());
+  EXPECT_EQ(migration_.figures().moved_groups, 2u);
+  EXPECT_EQ(migration_.figures().state_logs, 3u);
+  EXPECT_DOUBLE_EQ(migration_.figures().elapsed_s, 0.5);
 }
 
 TEST_F(KeyedGrowTest, CanAddIsToldTheLoadAndTheMovingShare) {
@@ -193,6 +198,27 @@ TEST_F(KeyedGrowTest, EventsAfterTheEndAreIgnored) {
   EXPECT_EQ(Lines(migration_.On(Fenced("a", 2), 2)), L{});
   EXPECT_EQ(Lines(migration_.On(MemberEvent(EventKind::kMemberStarted, 2), 2)), L{});
   EXPECT_EQ(Lines(migration_.Tick(100)), L{});
+}
+
+TEST_F(KeyedGrowTest, TheMemberAskedCanAddRestartingIsAskedAgain) {
+  migration_.Start(0);
+  EXPECT_EQ(Lines(migration_.On(MemberEvent(EventKind::kMemberRestarted, 1), 1)), L{});  // not the one asked
+  EXPECT_EQ(Lines(migration_.On(MemberEvent(EventKind::kMemberRestarted, 0), 1)), L{"can_add users/0 #2"});
+  EXPECT_EQ(Lines(migration_.On(CanAdd(1, true), 1)), L{});  // the first question's answer, too late
+  EXPECT_EQ(Lines(migration_.On(CanAdd(2, true), 1)), L{"spawn users/2"});
+}
+
+TEST_F(KeyedGrowTest, ASenderRestartedWhileStateGoesBackHoldsAgainUntilTheRelease) {
+  UpToExports();
+  migration_.On(Exported(2, {"k4"}), 1);
+  migration_.On(MemberEvent(EventKind::kMemberCrashed, 2), 1);  // returns k4 as #5; #3 unanswered
+  EXPECT_EQ(Lines(migration_.On(SenderEvent(EventKind::kSenderRestarted, "a"), 1)),
+            L{"reroute a.out v2 [010101] held 4,5 +2"});
+  migration_.On(Imported(5), 1);
+  migration_.On(Exported(3, {"k5"}), 1);  // returned as #6
+  EXPECT_EQ(Lines(migration_.On(Imported(6), 1)),
+            (L{"reroute a.out v3 [010101] -2", "reroute b.out v3 [010101] -2", "stop users/2",
+               "aborted 0,1 v3: the new member users/2 crashed"}));
 }
 
 }  // namespace datablox::shards
