@@ -282,7 +282,10 @@ datablox.push_in, push_out, query_in, query_out, param) and override the
 hooks you need: configure(params), start(), produce(), on_batch(port, logs),
 on_log(port, log), on_query(port, request, responder), on_timer(timer_id),
 on_inputs_ended(), stop(). A hook's port is a datablox.Port: the input's
-name that also equals its index, as in C++ (port == 0 and port == "in").)doc")
+name that also equals its index, as in C++ (port == 0 and port == "in").
+A shard's member (shardable = "stateless" | "keyed") may also define
+state_size(), export_state(moving), import_state(logs), can_add(load) and a
+@staticmethod merge(replies): see the datablox package's documentation.)doc")
       .def(py::init_alias<>())
       .def_property_readonly("name", [](const Element& self) { return self.name(); })
       .def("emit", &Emit, py::arg("log"), py::arg("port") = 0,

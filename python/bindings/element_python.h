@@ -25,6 +25,11 @@ class PyElement : public Element {
   void on_timer(int timer_id) override;
   void on_inputs_ended() override;
   void stop() override;
+  // The shard hooks (shard_python.cc).
+  AddAnswer can_add(const ShardLoad& load) override;
+  uint64_t state_size() const override;
+  Status export_state(const KeyGroupSet& moving, std::vector<OwnedLog>* out) override;
+  Status import_state(Batch state) override;
 
   // What the bindings call on behalf of Python (protected in Element).
   using Element::add_read_handler;

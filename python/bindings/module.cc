@@ -2,6 +2,7 @@
 
 #include "python/bindings/convert.h"
 #include "python/bindings/element_python.h"
+#include "python/bindings/shard_python.h"
 
 namespace datablox::python {
 
@@ -9,6 +10,7 @@ void DefineModule(pybind11::module_& m) {
   m.doc() = "datablox elements in Python: the C++ side (see the datablox package)";
   BindLog(m);
   BindElement(m);
+  BindShard(m);
 }
 
 }  // namespace datablox::python

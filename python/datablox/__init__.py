@@ -33,12 +33,25 @@ inputs of that kind, in declaration order, as a C++ hook gets it. For
 ports = [push_in("left"), push_in("right"), ...], a log on "left" has
 `port == 0` and `port == "left"` both true; port.index and port.name say
 which explicitly.
+
+A class that can be a shard's member says so, and what its state is::
+
+    class SumByKey(datablox.Element):
+        shardable = "keyed"        # or "stateless": nothing moves
+        shard_key = "key"          # the parameter naming the key field
+
+and may define the shard hooks: state_size(self), export_state(self,
+moving) -> list[dict] (moving is a datablox.KeyGroups: the state of every
+key whose group moves, forgotten here), import_state(self, logs),
+can_add(self, load) -> None | float (load is a datablox.ShardLoad; None
+says no) and a @staticmethod merge(replies: list[dict]) -> dict for
+`merge: custom`. topologies/sum_by_key.py implements them all.
 """
 
-from ._datablox import Batch, Element, Log, Responder
+from ._datablox import Batch, Element, KeyGroups, Log, Responder, ShardLoad, key_text
 
 __all__ = ["Element", "Log", "Batch", "Responder", "Port", "push_in", "push_out", "query_in", "query_out", "param",
-           "REQUIRED"]
+           "REQUIRED", "KeyGroups", "ShardLoad", "key_text"]
 
 _FIELD_TYPES = {"nil", "bool", "int", "float", "string", "bytes", "array", "map"}
 _PARAM_TYPES = {"int", "float", "string", "bool", "list", "expr", "assignments"}

@@ -14,7 +14,8 @@ from .py_support import BUILD_PYTHON, ELEMENTS
 def test_the_package_is_the_one_of_the_build_tree():
     assert datablox.__file__.startswith(str(BUILD_PYTHON)), datablox.__file__
     assert set(datablox.__all__) == {"Element", "Log", "Batch", "Responder", "Port", "push_in", "push_out",
-                                     "query_in", "query_out", "param", "REQUIRED"}
+                                     "query_in", "query_out", "param", "REQUIRED", "KeyGroups", "ShardLoad",
+                                     "key_text"}
     for name in datablox.__all__:
         assert hasattr(datablox, name), name
 
