@@ -7,7 +7,10 @@
 //                      link_done, handler_reply
 //   caretaker -> host: configure (the plan), connect (the peers), rewire,
 //                      drain, handler, stop; then anything (bye) once it
-//                      read our last word
+//                      read our last word; the shard messages (reroute,
+//                      can_add, export_state, import_state: shard_control.cc)
+//   host -> caretaker, a shard's member: can_add_reply, state_exported,
+//                      state_imported
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
@@ -151,6 +154,9 @@ void ElementHost::HandleControlMessage(const Json& message) {
   } else if (st.ok() && op == control::Op::kDrain) {
     // A source stops producing; END then flows downstream as at a normal end.
     production_done_ = true;
+  } else if (st.ok() && (op == control::Op::kReroute || op == control::Op::kCanAdd || op == control::Op::kExportState ||
+                         op == control::Op::kImportState)) {
+    st = HandleShardMessage(op, message);  // shard_control.cc
   } else if (st.ok() && op == control::Op::kHandler) {
     control::HandlerRequest request;
     st = control::FromJson(message, &request);

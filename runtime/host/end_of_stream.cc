@@ -19,11 +19,7 @@ void ElementHost::AdvanceEnd() {
     if (!pending_.empty() || !failure_.ok()) return;  // replies may still emit
     for (OutLink* link : all_out_links_) SendBatch(*link);
     for (OutLink* link : all_out_links_) SendEnd(*link);
-    for (QueryOut& q : query_outs_) {
-      if (!q.socket) continue;
-      q.socket->send(zmq::buffer(wire::End(0, 0)), zmq::send_flags::none);
-      q.end_sent = true;
-    }
+    for (auto [port, q] : all_query_links_) SendQueryEnd(*q);
     phase_ = Phase::kEnding;
     ReportStats();
   }
@@ -41,8 +37,8 @@ void ElementHost::AdvanceEnd() {
         if (in.granted() < in.expect()) return;
       }
     }
-    for (QueryOut& q : query_outs_) {
-      if (q.socket && !q.end_acked) return;
+    for (auto [port, q] : all_query_links_) {
+      if (!q->leaving && !q->end_acked) return;  // a member that left may be gone: not waited for
     }
     // A responder stays up while any requester may still ask.
     for (QueryIn& q : query_ins_) {
