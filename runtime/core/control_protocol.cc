@@ -90,6 +90,7 @@ Status FromJson(const Json& json, ShardRoute* route) {
       .Get("route", &kind)
       .Get("key", &route->key)
       .Get("merge", &merge)
+      .Get("member_class", &route->member_class)
       .Get("key_groups", &route->key_groups)
       .Get("owners", &route->owners)
       .Get("held", &route->held)
@@ -109,6 +110,7 @@ Json ToJson(const ShardRoute& route) {
           {"route", RouteKindName(route.route)},
           {"key", route.key},
           {"merge", MergeKindName(route.merge)},
+          {"member_class", route.member_class},
           {"key_groups", route.key_groups},
           {"owners", route.owners},
           {"held", route.held},

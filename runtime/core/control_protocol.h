@@ -176,6 +176,9 @@ struct ShardRoute {
   RouteKind route = kDefaultRoute;
   std::string key;  // hash: the field routed by
   MergeKind merge = kDefaultMerge;
+  // The members' class: a requester's host finds its ClassSpec::shard.merge
+  // for `merge: custom` (the class table of the requester's process).
+  std::string member_class;
   int key_groups = 0;       // hash: the key space's groups (shard.h)
   std::vector<int> owners;  // hash: key group -> the member id that owns it (key_groups items)
   // Key groups whose logs are held (not sent) while their state moves.

@@ -419,5 +419,26 @@ TEST(ControlProtocolTest, CaretakerToHostMessagesRoundTrip) {
   ExpectBadField<Configure>(ToJson(first), "plan", "x", "configure");
 }
 
+TEST(ControlProtocolTest, ShardRouteCarriesTheMemberClassForACustomMerge) {
+  ShardRoute route;
+  route.shard = "users";
+  route.route = RouteKind::kHash;
+  route.key = "user";
+  route.merge = MergeKind::kCustom;
+  route.member_class = "py:merges.Averages";
+  route.key_groups = 2;
+  route.owners = {0, 1};
+  ShardRoute back;
+  ASSERT_TRUE(FromJson(ToJson(route), &back).ok());
+  EXPECT_EQ(back.member_class, "py:merges.Averages");
+  EXPECT_EQ(back.merge, MergeKind::kCustom);
+  EXPECT_EQ(back.owners, (std::vector<int>{0, 1}));
+  Json without = ToJson(route);
+  without.erase("member_class");  // a plan from before the field: no custom merge to find
+  ShardRoute older;
+  ASSERT_TRUE(FromJson(without, &older).ok());
+  EXPECT_EQ(older.member_class, "");
+}
+
 }  // namespace
 }  // namespace datablox::control

@@ -21,7 +21,7 @@ enum class RouteKind : uint8_t {
 inline constexpr RouteKind kDefaultRoute = RouteKind::kRoundRobin;
 
 enum class MergeKind : uint8_t {
-  kFirst,   // "first": the first member's reply that came
+  kFirst,   // "first": the reply of the lowest-numbered member asked (every one answered)
   kSum,     // "sum": numeric fields added, field by field (nested maps too)
   kUnion,   // "union": list fields concatenated (rows of every member)
   kMin,     // "min": per numeric field, the smallest

@@ -7,8 +7,12 @@
 //                      link_done, handler_reply
 //   caretaker -> host: configure (the plan), connect (the peers), rewire,
 //                      drain, handler, stop; then anything (bye) once it
-//                      read our last word
-//   shards: reroute and expect_links come down, fenced goes up
+//                      read our last word; the shard messages (reroute,
+//                      expect_links: shard_routing.cc, push_input.cc; a query
+//                      reroute, can_add, export_state, import_state:
+//                      shard_control.cc)
+//   host -> caretaker, a shard's sender: fenced; a member: can_add_reply,
+//                      state_exported, state_imported
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
@@ -152,7 +156,8 @@ void ElementHost::HandleControlMessage(const Json& message) {
   } else if (st.ok() && op == control::Op::kReroute) {
     control::Reroute reroute;
     st = control::FromJson(message, &reroute);
-    if (st.ok() && !reroute.query) ReroutePush(reroute);  // shard_routing.cc
+    if (st.ok() && !reroute.query) ReroutePush(reroute);              // shard_routing.cc
+    if (st.ok() && reroute.query) st = HandleShardMessage(op, message);  // shard_control.cc
   } else if (st.ok() && op == control::Op::kExpectLinks) {
     control::ExpectLinks expect;
     st = control::FromJson(message, &expect);
@@ -160,6 +165,9 @@ void ElementHost::HandleControlMessage(const Json& message) {
   } else if (st.ok() && op == control::Op::kDrain) {
     // A source stops producing; END then flows downstream as at a normal end.
     production_done_ = true;
+  } else if (st.ok() && (op == control::Op::kCanAdd || op == control::Op::kExportState ||
+                         op == control::Op::kImportState)) {
+    st = HandleShardMessage(op, message);  // shard_control.cc
   } else if (st.ok() && op == control::Op::kHandler) {
     control::HandlerRequest request;
     st = control::FromJson(message, &request);

@@ -8,7 +8,8 @@
 //   push_input.cc       draining push inputs: batches, resumes, END, credit
 //   push_output.cc      emit, batching, credit waits, replays
 //   shard_routing.cc    outputs to a shard's members: routing, held groups, fences, reroutes
-//   queries.cc          query inputs and outputs
+//   queries.cc          query inputs and outputs (a shard's members asked, answers merged)
+//   shard_control.cc    shard messages: query reroute, can_add, export/import state
 //   end_of_stream.cc    the end phases: flush, END, wait for every ack
 //   stats.cc            the load the caretaker reads; malformed and rejected input
 //   element_host.cc     the rest of what an element calls (timers, handlers, ...)
@@ -21,6 +22,7 @@
 #include <map>
 #include <memory>
 #include <random>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -37,6 +39,7 @@
 #include "runtime/host/ports.h"
 #include "runtime/host/timer_queue.h"
 #include "runtime/host/timing.h"
+#include "shards/reply_gather.h"
 
 namespace datablox::host {
 
@@ -74,6 +77,7 @@ class ElementHost final : public detail::HostContext {
   const ClassSpec* spec() const override { return spec_; }
   InputPosition BatchPosition() const override;
   bool restarted() const override { return restarted_; }
+  const ShardMembership* membership() const override;
 
  private:
   enum class Phase { kRunning, kEnding, kDone };
@@ -81,6 +85,7 @@ class ElementHost final : public detail::HostContext {
     int port = 0;
     ReplyCallback done;
     Clock::time_point deadline;
+    std::unique_ptr<shards::ReplyGather> gather;  // asked of a shard's members
   };
   struct Handler {
     std::function<std::string()> read;
@@ -110,6 +115,8 @@ class ElementHost final : public detail::HostContext {
   std::unique_ptr<OutLink> OpenOutLink(const control::LinkPlan& link_plan);
   void Rewire(const std::map<std::string, std::string>& links);
   void BuildPollSet();
+  void ConnectQueryLink(QueryOut& out, const control::LinkPlan& plan, uint64_t life);
+  Status AdoptShardRoute(QueryOut& out, const control::ShardRoute& route);
   // event_loop.cc
   void Loop();
   Clock::time_point NextWake() const;
@@ -153,8 +160,17 @@ class ElementHost final : public detail::HostContext {
   void ExpectMoreLinks(const control::ExpectLinks& expect);
   // queries.cc
   bool DrainQueryIn(QueryIn& port, int index);
-  void DrainQueryOut(QueryOut& port);
+  void DrainQueryOut(QueryOut& port, QueryLink& link);
   void ExpireRequests();
+  void SendQueryEnd(QueryLink& link);
+  // shard_control.cc
+  void AdoptMembership();
+  Status HandleShardMessage(control::Op op, const Json& message);
+  Status RerouteQueryOut(const control::Reroute& reroute);
+  void AnswerStateQuestions();  // can_add, export_state, import_state that came, outside any hook
+  Status AnswerCanAdd(const Json& message);
+  Status AnswerExportState(const Json& message);
+  Status AnswerImportState(const Json& message);
   // end_of_stream.cc
   void AdvanceEnd();
   // stats.cc
@@ -172,6 +188,7 @@ class ElementHost final : public detail::HostContext {
   std::vector<OutPort> outputs_;
   std::vector<QueryIn> query_ins_;
   std::vector<QueryOut> query_outs_;
+  std::vector<std::pair<QueryOut*, QueryLink*>> all_query_links_;  // in the poll set's order
   std::vector<OutLink*> all_out_links_;
   std::vector<OutLinkState*> out_states_;  // the same links' states, for the inputs' holds
   std::mt19937_64 stream_ids_;             // each link's stream id, random per life
@@ -192,7 +209,9 @@ class ElementHost final : public detail::HostContext {
   // The batch on_batch is handling: for batch_position(), built on demand.
   const std::string* batch_link_ = nullptr;
   uint64_t batch_stream_ = 0, batch_first_ = 0, batch_end_ = 0;
-  bool restarted_ = false;  // the caretaker restarted us: durable sinks continue
+  bool restarted_ = false;                     // the caretaker restarted us: durable sinks continue
+  std::optional<ShardMembership> membership_;  // a shard's member (plan_.member)
+  std::deque<Json> state_questions_;           // shard questions waiting for the loop
 
   std::map<uint64_t, PendingRequest> pending_;
   uint64_t next_request_id_ = 1;

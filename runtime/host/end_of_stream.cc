@@ -23,11 +23,7 @@ void ElementHost::AdvanceEnd() {
     for (size_t i = 0; i < all_out_links_.size(); ++i) {
       if (!all_out_links_[i]->state.end_sent()) SendEnd(*all_out_links_[i]);  // a leaving member's has it
     }
-    for (QueryOut& q : query_outs_) {
-      if (!q.socket) continue;
-      q.socket->send(zmq::buffer(wire::End(0, 0)), zmq::send_flags::none);
-      q.end_sent = true;
-    }
+    for (auto [port, q] : all_query_links_) SendQueryEnd(*q);
     phase_ = Phase::kEnding;
     ReportStats();
   }
@@ -45,8 +41,8 @@ void ElementHost::AdvanceEnd() {
         if (in.granted() < in.expect()) return;
       }
     }
-    for (QueryOut& q : query_outs_) {
-      if (q.socket && !q.end_acked) return;
+    for (auto [port, q] : all_query_links_) {
+      if (!q->leaving && !q->end_acked) return;  // a member that left may be gone: not waited for
     }
     // A responder stays up while any requester may still ask.
     for (QueryIn& q : query_ins_) {

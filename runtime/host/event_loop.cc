@@ -78,14 +78,16 @@ void ElementHost::Loop() {
     if (!control::Poll(poll_items_.data(), poll_items_.size(), timeout)) continue;  // a signal: CheckStop
     size_t at = 0;
     if (poll_items_[at++].revents & ZMQ_POLLIN) HandleControl();
+    if (!state_questions_.empty()) AnswerStateQuestions();  // read inside a hook: answered here
     for (size_t i = 0; i < inputs_.size(); ++i, ++at) {
       if (poll_items_[at].revents & ZMQ_POLLIN) DrainInput(inputs_[i], static_cast<int>(i));
     }
     for (size_t i = 0; i < query_ins_.size(); ++i, ++at) {
       if (poll_items_[at].revents & ZMQ_POLLIN) DrainQueryIn(query_ins_[i], static_cast<int>(i));
     }
-    for (size_t i = 0; i < query_outs_.size(); ++i, ++at) {
-      if (poll_items_[at].revents & ZMQ_POLLIN) DrainQueryOut(query_outs_[i]);
+    for (size_t i = 0; i < all_query_links_.size() && at < poll_items_.size(); ++i, ++at) {
+      // By index: a reroute read in a reply's hook may add links (and rebuild the poll set).
+      if (poll_items_[at].revents & ZMQ_POLLIN) DrainQueryOut(*all_query_links_[i].first, *all_query_links_[i].second);
     }
     for (OutLink* link : all_out_links_) {
       if (poll_items_[at++].revents & ZMQ_POLLIN) DrainOutLink(*link);

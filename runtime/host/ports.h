@@ -11,6 +11,8 @@
 
 #include <zmq.hpp>
 
+#include "datablox/shard.h"
+#include "runtime/core/control_protocol.h"
 #include "runtime/core/schema_check.h"
 #include "runtime/host/in_link.h"
 #include "runtime/host/out_link.h"
@@ -80,13 +82,24 @@ struct QueryIn {
   bool done() const { return ended.size() >= expected.size(); }
 };
 
-// A query output: one DEALER to the responder (null when unconnected).
-struct QueryOut {
-  std::string name;
-  std::string link_id, endpoint;
+// One link of a query output: a DEALER to one responder (the port's one
+// responder, or one member of the shard the port asks).
+struct QueryLink {
+  std::string id, endpoint;
+  int member = -1;  // the member of the shard it reaches; -1: no shard
   std::unique_ptr<zmq::socket_t> socket;
+  bool leaving = false;  // a reroute removed its member: END sent, asked no more
   bool end_sent = false;
   bool end_acked = false;
+};
+
+// A query output: no link (unconnected), one, or one per member of a shard.
+struct QueryOut {
+  std::string name;
+  std::vector<std::unique_ptr<QueryLink>> links;
+  std::optional<control::ShardRoute> shard;     // the shard it asks, and how its answers merge
+  const MergeFunction* custom_merge = nullptr;  // `merge: custom`: the member class's
+  bool connected() const { return !links.empty(); }
 };
 
 }  // namespace datablox::host

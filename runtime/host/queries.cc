@@ -1,12 +1,19 @@
 // Queries: requests in on each query input (answered through a Responder,
 // now or later), requests out on each query output with their deadlines,
-// and the END each requester sends when it is done asking.
+// and the END each requester sends when it is done asking. A query output
+// that asks a shard sends each request to the members it is for
+// (shards/query_targets.h) and gathers their answers into one
+// (shards/reply_gather.h).
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
+
+#include <algorithm>
 
 #include "runtime/host/element_host.h"
 #include "runtime/host/hook_scope.h"
 #include "runtime/host/link_peer.h"
+#include "shards/query_targets.h"
+#include "shards/reply_gather.h"
 
 namespace datablox::host {
 
@@ -92,27 +99,51 @@ void ElementHost::Answer(int port_index, const std::string& peer, std::string_vi
 }
 
 void ElementHost::Ask(int port, std::string_view request, Milliseconds timeout, ReplyCallback done) {
-  if (port < 0 || port >= static_cast<int>(query_outs_.size()) || !query_outs_[port].socket) {
+  if (port < 0 || port >= static_cast<int>(query_outs_.size()) || !query_outs_[port].connected()) {
     Reply reply;
     reply.status = Status::Unavailable(fmt::format("query output {} is not connected", port));
     done(std::move(reply));
     return;
   }
-  uint64_t id = next_request_id_++;
-  pending_[id] = PendingRequest{port, std::move(done), Clock::now() + timeout};
+  QueryOut& out = query_outs_[port];
+  const uint64_t id = next_request_id_++;
+  const std::string frame = wire::Request(id, request);
   ++queries_out_;
-  query_outs_[port].socket->send(zmq::buffer(wire::Request(id, request)), zmq::send_flags::none);
+  if (!out.shard) {
+    pending_[id] = PendingRequest{port, std::move(done), Clock::now() + timeout, nullptr};
+    out.links.front()->socket->send(zmq::buffer(frame), zmq::send_flags::none);
+    return;
+  }
+  // A shard: the request goes to each member it is for, and their answers merge.
+  std::vector<int> members, targets;
+  for (const auto& link : out.links) {
+    if (!link->leaving) members.push_back(link->member);
+  }
+  Status st = shards::QueryTargets(*out.shard, OwnedLog(std::string(request)).log(), members, &targets);
+  if (!st.ok()) {
+    ++query_errors_;
+    Reply reply;
+    reply.status = st;
+    done(std::move(reply));
+    return;
+  }
+  auto gather = std::make_unique<shards::ReplyGather>(out.shard->shard, targets, out.shard->merge, out.custom_merge);
+  pending_[id] = PendingRequest{port, std::move(done), Clock::now() + timeout, std::move(gather)};
+  for (const auto& link : out.links) {
+    if (link->leaving || std::find(targets.begin(), targets.end(), link->member) == targets.end()) continue;
+    link->socket->send(zmq::buffer(frame), zmq::send_flags::none);
+  }
 }
 
-void ElementHost::DrainQueryOut(QueryOut& port) {
+void ElementHost::DrainQueryOut(QueryOut& port, QueryLink& link) {
   for (int n = 0; n < kDrainPerSocket; ++n) {
     zmq::message_t frame;
-    if (!port.socket->recv(frame, zmq::recv_flags::dontwait)) return;
+    if (!link.socket->recv(frame, zmq::recv_flags::dontwait)) return;
     std::string_view bytes = frame.to_string_view();
     wire::Kind kind;
     Status st = wire::ReadHeader(bytes, &kind);
     if (st.ok() && kind == wire::Kind::kEndAck) {
-      port.end_acked = true;
+      link.end_acked = true;
       continue;
     }
     uint64_t id = 0;
@@ -125,21 +156,27 @@ void ElementHost::DrainQueryOut(QueryOut& port) {
       Malformed(port.name, st);
       continue;
     }
+    if (kind == wire::Kind::kError) ++query_errors_;
     auto it = pending_.find(id);
     if (it == pending_.end()) {
-      ++replies_late_;  // it timed out already: its callback has run
+      ++replies_late_;  // it timed out already (or another member's error answered it): its callback has run
       continue;
     }
-    PendingRequest request = std::move(it->second);
-    pending_.erase(it);
     Reply reply;
-    if (kind == wire::Kind::kReply) {
+    if (shards::ReplyGather* gather = it->second.gather.get()) {
+      auto outcome = kind == wire::Kind::kReply ? gather->Add(link.member, OwnedLog(std::string(body)))
+                                                : gather->AddError(link.member, body);
+      if (outcome == shards::ReplyGather::Outcome::kUnwanted) ++replies_late_;
+      if (outcome != shards::ReplyGather::Outcome::kAnswered) continue;
+      reply = gather->TakeReply();
+    } else if (kind == wire::Kind::kReply) {
       reply.log = OwnedLog(std::string(body));
       if (!reply.log.log().valid()) reply.status = Status::Invalid("malformed reply: not a msgpack map");
     } else {
-      ++query_errors_;
       reply.status = Status::Invalid(std::string(body));
     }
+    PendingRequest request = std::move(it->second);
+    pending_.erase(it);
     auto t0 = Clock::now();
     {
       HookScope hook(in_hook_);
@@ -160,11 +197,22 @@ void ElementHost::ExpireRequests() {
     PendingRequest request = std::move(it->second);
     it = pending_.erase(it);
     ++query_errors_;
+    const std::string& port = query_outs_[request.port].name;
     Reply reply;
-    reply.status = Status::Timeout(fmt::format("no reply on '{}' in time", query_outs_[request.port].name));
+    if (request.gather) {
+      reply = request.gather->Expire(port);  // names the members that did not answer
+    } else {
+      reply.status = Status::Timeout(fmt::format("no reply on '{}' in time", port));
+    }
     HookScope hook(in_hook_);
     request.done(std::move(reply));
   }
+}
+
+void ElementHost::SendQueryEnd(QueryLink& link) {
+  if (link.end_sent) return;
+  link.socket->send(zmq::buffer(wire::End(0, 0)), zmq::send_flags::none);
+  link.end_sent = true;
 }
 
 }  // namespace datablox::host

@@ -53,6 +53,7 @@ Status ElementHost::SetUp(const Assignment& assignment, control::Endpoints* endp
   element_ = spec_->factory();
   if (!element_) return Status::Internal(fmt::format("could not create an element of class '{}'", plan_.class_name));
   Attach(element_.get(), this, plan_.name);
+  AdoptMembership();  // configure() may read membership()
   st = element_->configure(params);
   if (!st.ok()) return st;
 

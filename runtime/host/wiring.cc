@@ -1,6 +1,7 @@
 // Where the peers are: connecting every output once the master knows the
 // receivers' addresses, following a receiver that moved, and the poll set
 // over all the sockets.
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
@@ -54,16 +55,20 @@ Status ElementHost::Connect(const control::ElementPlan& wiring) {
     QueryOut out;
     out.name = port->name;
     for (const auto& p : wiring.query_out) {
-      if (p.port != port->name || p.links.empty()) continue;
-      out.socket = std::make_unique<zmq::socket_t>(zmq_, zmq::socket_type::dealer);
-      out.socket->set(zmq::sockopt::routing_id, LinkPeer::RoutingId(p.links[0].id, stream_ids_()));
-      out.socket->set(zmq::sockopt::linger, 0);
-      out.socket->set(zmq::sockopt::reconnect_ivl, 10);
-      out.socket->connect(p.links[0].endpoint);
-      out.endpoint = p.links[0].endpoint;
-      out.link_id = p.links[0].id;
+      if (p.port != port->name) continue;
+      if (!p.shards.empty()) {
+        if (Status st = AdoptShardRoute(out, p.shards.front()); !st.ok()) return st;
+      }
+      // One responder, or (a shard) one link per member.
+      for (const auto& link_plan : p.links) {
+        ConnectQueryLink(out, link_plan, stream_ids_());
+        if (!out.shard) break;
+      }
     }
     query_outs_.push_back(std::move(out));
+  }
+  for (QueryOut& out : query_outs_) {
+    for (auto& link : out.links) all_query_links_.push_back({&out, link.get()});
   }
   BuildPollSet();
   if (routes_to_shards_) CheckFences();
@@ -89,29 +94,55 @@ void ElementHost::Rewire(const std::map<std::string, std::string>& links) {
     spdlog::debug("[{}] link {} now goes to {}", plan_.name, link->id, endpoint);
     link->endpoint = endpoint;
   }
-  for (QueryOut& q : query_outs_) {
-    std::string endpoint = new_endpoint(q.link_id);
-    if (!q.socket || endpoint.empty() || endpoint == q.endpoint) continue;
+  for (auto [port, q] : all_query_links_) {
+    std::string endpoint = new_endpoint(q->id);
+    if (endpoint.empty() || endpoint == q->endpoint) continue;
     try {
-      q.socket->disconnect(q.endpoint);
+      q->socket->disconnect(q->endpoint);
     } catch (const zmq::error_t&) {
     }
-    q.socket->connect(endpoint);
-    q.endpoint = endpoint;
+    q->socket->connect(endpoint);
+    q->endpoint = endpoint;
   }
+}
+
+void ElementHost::ConnectQueryLink(QueryOut& out, const control::LinkPlan& plan, uint64_t life) {
+  auto link = std::make_unique<QueryLink>();
+  link->id = plan.id;
+  link->endpoint = plan.endpoint;
+  link->member = plan.member.value_or(-1);
+  link->socket = std::make_unique<zmq::socket_t>(zmq_, zmq::socket_type::dealer);
+  link->socket->set(zmq::sockopt::routing_id, LinkPeer::RoutingId(plan.id, life));
+  link->socket->set(zmq::sockopt::linger, 0);
+  link->socket->set(zmq::sockopt::reconnect_ivl, 10);
+  link->socket->connect(plan.endpoint);
+  out.links.push_back(std::move(link));
+}
+
+Status ElementHost::AdoptShardRoute(QueryOut& out, const control::ShardRoute& route) {
+  if (out.shard && route.version < out.shard->version) return Status::OK();  // an older table
+  out.custom_merge = nullptr;
+  if (route.merge == MergeKind::kCustom) {
+    const ClassSpec* members = ClassTable::Global().find(route.member_class);
+    if (!members || !members->shard.merge) {
+      return Status::Invalid(fmt::format("query output '{}': shard '{}' merges by its class's merge, but class '{}' {}",
+                                         out.name, route.shard, route.member_class,
+                                         members ? "has none" : "is not known here"));
+    }
+    out.custom_merge = &members->shard.merge;
+  }
+  out.shard = route;
+  return Status::OK();
 }
 
 void ElementHost::BuildPollSet() {
   // The loop walks the revents in this order: control, push inputs, query
-  // inputs, query outputs, push output links.
+  // inputs, query output links, push output links.
   poll_items_.clear();
   poll_items_.push_back({control_->handle(), 0, ZMQ_POLLIN, 0});
   for (auto& in : inputs_) poll_items_.push_back({in.socket->handle(), 0, ZMQ_POLLIN, 0});
   for (auto& q : query_ins_) poll_items_.push_back({q.socket->handle(), 0, ZMQ_POLLIN, 0});
-  for (auto& q : query_outs_) {
-    poll_items_.push_back(
-        {q.socket ? q.socket->handle() : nullptr, 0, static_cast<short>(q.socket ? ZMQ_POLLIN : 0), 0});
-  }
+  for (auto [port, q] : all_query_links_) poll_items_.push_back({q->socket->handle(), 0, ZMQ_POLLIN, 0});
   for (OutLink* link : all_out_links_) poll_items_.push_back({link->socket->handle(), 0, ZMQ_POLLIN, 0});
 }
 

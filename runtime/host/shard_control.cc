@@ -1,0 +1,157 @@
+// The shard messages a host gets from its caretaker (the master's, passed
+// on): a new table for a query output that asks a shard (reroute with
+// `query`), and, for a shard's member, the master's questions while it
+// grows or shrinks the shard: may a member be added (can_add), hand over
+// the state of these key groups (export_state), take this state
+// (import_state).
+//
+// The three questions run the element's code: never inside another hook
+// (a control message read while emit waits for credit, say), so one that
+// comes then waits for the loop, where it runs between batches.
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <random>
+
+#include "runtime/host/element_host.h"
+#include "runtime/host/hook_scope.h"
+
+namespace datablox::host {
+
+const ShardMembership* ElementHost::membership() const { return membership_ ? &*membership_ : nullptr; }
+
+void ElementHost::AdoptMembership() {
+  if (!plan_.member) return;
+  ShardMembership member;
+  member.shard = plan_.member->shard;
+  member.id = plan_.member->id;
+  member.key = plan_.member->key;
+  if (plan_.member->key_groups > 0) member.key_groups = plan_.member->key_groups;
+  membership_ = std::move(member);
+}
+
+Status ElementHost::HandleShardMessage(control::Op op, const Json& message) {
+  if (op == control::Op::kReroute) {
+    control::Reroute reroute;
+    if (Status st = control::FromJson(message, &reroute); !st.ok()) return st;
+    if (reroute.query) return RerouteQueryOut(reroute);
+    return Status::OK();  // a push output's table: push_output.cc (branch shard-route)
+  }
+  if (op == control::Op::kCanAdd || op == control::Op::kExportState || op == control::Op::kImportState) {
+    state_questions_.push_back(message);
+    if (in_hook_ == 0) AnswerStateQuestions();
+  }
+  return Status::OK();
+}
+
+Status ElementHost::RerouteQueryOut(const control::Reroute& reroute) {
+  QueryOut* out = nullptr;
+  for (QueryOut& q : query_outs_) {
+    if (q.name == reroute.port) out = &q;
+  }
+  if (!out) return Status::NotFound(fmt::format("reroute: {} has no query output '{}'", plan_.name, reroute.port));
+  if (out->shard && reroute.route.version < out->shard->version) return Status::OK();  // an older table
+  if (Status st = AdoptShardRoute(*out, reroute.route); !st.ok()) return st;
+  // Requests in flight keep the members they went to: a leaving member's
+  // link stays open for their replies, and gets END now.
+  for (const std::string& id : reroute.remove) {
+    for (auto& link : out->links) {
+      if (link->id != id || link->leaving) continue;
+      link->leaving = true;
+      SendQueryEnd(*link);
+    }
+  }
+  std::mt19937_64 lives(std::random_device{}());
+  for (const control::LinkPlan& plan : reroute.add) {
+    bool known = false;
+    for (const auto& link : out->links) known = known || (link->id == plan.id && !link->leaving);
+    if (known) continue;  // the same table twice
+    ConnectQueryLink(*out, plan, lives());
+    all_query_links_.push_back({out, out->links.back().get()});
+  }
+  BuildPollSet();
+  spdlog::debug("[{}] query output '{}' asks shard '{}' at version {}: {} member links", plan_.name, out->name,
+                reroute.route.shard, reroute.route.version, out->links.size());
+  return Status::OK();
+}
+
+void ElementHost::AnswerStateQuestions() {
+  while (!state_questions_.empty() && in_hook_ == 0) {
+    Json message = std::move(state_questions_.front());
+    state_questions_.pop_front();
+    control::Op op = control::Op::kUnknown;
+    (void)control::ReadOp(message, &op);
+    auto t0 = Clock::now();
+    Status st;
+    {
+      HookScope hook(in_hook_);
+      if (op == control::Op::kCanAdd) st = AnswerCanAdd(message);
+      if (op == control::Op::kExportState) st = AnswerExportState(message);
+      if (op == control::Op::kImportState) st = AnswerImportState(message);
+    }
+    busy_ += Clock::now() - t0;
+    if (!st.ok()) Malformed("control", st);
+  }
+}
+
+Status ElementHost::AnswerCanAdd(const Json& message) {
+  control::CanAdd question;
+  if (Status st = control::FromJson(message, &question); !st.ok()) return st;
+  ShardLoad load;
+  load.members = question.members;
+  load.busy_share = question.busy_share;
+  load.queue_depth = question.queue_depth;
+  load.blocked_share = question.blocked_share;
+  load.moving_share = question.moving_share;
+  AddAnswer answer = element_->can_add(load);
+  control::CanAddReply reply;
+  reply.element = options_.element;
+  reply.request = question.request;
+  reply.yes = answer.yes;
+  reply.cost = answer.cost;
+  reply.why = answer.why;
+  control::Send(*control_, control::ToJson(reply));
+  return Status::OK();
+}
+
+Status ElementHost::AnswerExportState(const Json& message) {
+  control::ExportState question;
+  if (Status st = control::FromJson(message, &question); !st.ok()) return st;
+  control::StateExported reply;
+  reply.element = options_.element;
+  reply.request = question.request;
+  std::vector<OwnedLog> state;
+  Status st = element_->export_state(KeyGroupSet(question.key_groups, question.groups), &state);
+  if (st.ok()) {
+    for (const OwnedLog& log : state) reply.logs.push_back(log.to_json());
+  } else {
+    reply.error = st.message();
+  }
+  control::Send(*control_, control::ToJson(reply));
+  return Status::OK();
+}
+
+Status ElementHost::AnswerImportState(const Json& message) {
+  control::ImportState question;
+  if (Status st = control::FromJson(message, &question); !st.ok()) return st;
+  control::StateImported reply;
+  reply.element = options_.element;
+  reply.request = question.request;
+  std::vector<OwnedLog> owned(question.logs.size());
+  Status st;
+  for (size_t i = 0; i < question.logs.size() && st.ok(); ++i) {
+    st = OwnedLog::FromJson(question.logs[i], &owned[i]);
+    if (!st.ok()) st = Status::Invalid(fmt::format("state log {}: {}", i, st.message()));
+  }
+  if (st.ok()) {
+    std::vector<Log> batch;
+    batch.reserve(owned.size());
+    for (const OwnedLog& log : owned) batch.push_back(log.log());
+    st = element_->import_state(Batch(batch));
+  }
+  if (!st.ok()) reply.error = st.message();
+  control::Send(*control_, control::ToJson(reply));
+  return Status::OK();
+}
+
+}  // namespace datablox::host

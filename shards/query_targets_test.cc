@@ -1,0 +1,78 @@
+#include "shards/query_targets.h"
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace datablox::shards {
+namespace {
+
+OwnedLog Json(const std::string& json) {
+  OwnedLog log;
+  EXPECT_TRUE(OwnedLog::FromJson(json, &log).ok()) << json;
+  return log;
+}
+
+control::ShardRoute HashedByUser() {
+  control::ShardRoute route;
+  route.shard = "users";
+  route.route = RouteKind::kHash;
+  route.key = "user";
+  route.key_groups = 8;
+  route.owners = {0, 0, 1, 1, 2, 2, 0, 1};
+  return route;
+}
+
+TEST(QueryTargetsTest, ARequestNamingTheKeyGoesToItsGroupsOwnerOnly) {
+  control::ShardRoute route = HashedByUser();
+  std::vector<int> targets;
+  for (const char* user : {"alice", "bob", "carol", "dave"}) {
+    ASSERT_TRUE(QueryTargets(route, Json(fmt::format(R"({{"user":"{}"}})", user)).log(), {0, 1, 2}, &targets).ok());
+    EXPECT_EQ(targets, std::vector<int>{route.owners[KeyGroupOf(user, 8)]}) << user;
+  }
+}
+
+TEST(QueryTargetsTest, ANonStringKeyIsHashedAsItsJson) {
+  control::ShardRoute route = HashedByUser();
+  std::vector<int> targets;
+  ASSERT_TRUE(QueryTargets(route, Json(R"({"user":42})").log(), {0, 1, 2}, &targets).ok());
+  EXPECT_EQ(targets, std::vector<int>{route.owners[KeyGroupOf("42", 8)]});
+}
+
+TEST(QueryTargetsTest, ARequestWithoutTheKeyGoesToEveryMember) {
+  std::vector<int> targets;
+  ASSERT_TRUE(QueryTargets(HashedByUser(), Json(R"({"group":"alice"})").log(), {0, 1, 2}, &targets).ok());
+  EXPECT_EQ(targets, (std::vector<int>{0, 1, 2}));
+}
+
+TEST(QueryTargetsTest, OtherRoutesAskEveryMemberEvenWithTheKey) {
+  for (RouteKind kind : {RouteKind::kRoundRobin, RouteKind::kBroadcast, RouteKind::kWorkQueue}) {
+    control::ShardRoute route = HashedByUser();
+    route.route = kind;
+    std::vector<int> targets;
+    ASSERT_TRUE(QueryTargets(route, Json(R"({"user":"alice"})").log(), {2, 0}, &targets).ok());
+    EXPECT_EQ(targets, (std::vector<int>{2, 0})) << RouteKindName(kind);
+  }
+}
+
+TEST(QueryTargetsTest, AnOwnerWithoutALinkIsUnavailable) {
+  control::ShardRoute route = HashedByUser();
+  route.owners.assign(8, 5);
+  std::vector<int> targets;
+  Status st = QueryTargets(route, Json(R"({"user":"alice"})").log(), {0, 1}, &targets);
+  EXPECT_EQ(st.code(), Status::Code::kUnavailable);
+  EXPECT_EQ(st.message(),
+            fmt::format("shard 'users': users/5 owns key group {} but is not linked here", KeyGroupOf("alice", 8)));
+  EXPECT_TRUE(targets.empty());
+}
+
+TEST(QueryTargetsTest, NoMemberToAskIsUnavailable) {
+  std::vector<int> targets;
+  Status st = QueryTargets(HashedByUser(), Json("{}").log(), {}, &targets);
+  EXPECT_EQ(st.code(), Status::Code::kUnavailable);
+  EXPECT_EQ(st.message(), "shard 'users' has no member to ask");
+}
+
+}  // namespace
+}  // namespace datablox::shards
