@@ -1,0 +1,216 @@
+// The master's side of one grow or shrink of a shard, as a state machine
+// without sockets or clocks: the master feeds it what its peers said (and
+// the time), and carries out the actions it returns. The message order is
+// the one above `struct Scale` in runtime/core/control_protocol.h.
+//
+// A keyed, hash-routed shard moves state:
+//   grow:   can_add -> spawn the member -> (started) expect_links downstream,
+//           reroute every push sender with the moving groups held -> (every
+//           sender fenced for that version) export each (old owner -> new)
+//           move -> (exported) import it into the new owner -> (every import
+//           acknowledged) reroute every sender with the groups released to
+//           their new owners -> done.
+//   shrink: the same without can_add and spawn; the held groups are the
+//           leaver's, and the release also removes its links (it ends when
+//           its inputs end).
+// A stateless shard, a shard that is not hash-routed, or a change that
+// moves no group holds nothing: grow = can_add, spawn, expect_links,
+// reroute with the new member; shrink = reroute without the leaver.
+//
+// The rules it keeps: nothing is exported before every push sender is
+// fenced for the held version; no group is released before its state was
+// imported at its new owner. State once exported is kept here until the end,
+// so a member's crash never loses it: a receiving member that crashes
+// before every import is acknowledged aborts the change, the state goes
+// back into the members it came from and the groups are released to them;
+// an old owner that crashes after its export still sees its state arrive
+// at the new owner; one that crashes with an export unanswered is asked
+// again once it restarts. A sender that restarts while groups are held is
+// sent the held table again (its held logs were never acked: it replays
+// them) and must fence again. A step that takes longer than the timeout
+// aborts the change the same way.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "datablox/shard.h"
+#include "runtime/core/control_protocol.h"
+#include "shards/assignment.h"
+
+namespace datablox::shards {
+
+using control::ShardRoute;  // the senders' table of a shard, as the control protocol carries it
+
+// A port that reaches the shard: a sender's push output, or a requester's
+// query output (`query`). Push senders hold and fence; requesters are only
+// told the final table.
+struct ShardSender {
+  std::string element;  // within the topology: "src"
+  std::string port;
+  bool query = false;
+};
+
+// A push input the shard's output reaches (it must expect a new member's links).
+struct ShardReceiver {
+  std::string element;
+  std::string port;
+};
+
+struct ShardState {
+  ShardRoute table;  // the senders' table now (its shard, route, key groups, owners, version)
+  StateKind state = StateKind::kStateless;
+  std::vector<int> members;  // ids, ascending
+  std::vector<ShardSender> senders;
+  std::vector<ShardReceiver> receivers;
+};
+
+struct ShardChange {
+  bool grow = true;
+  int member = 0;           // grow: the new member's id (never reused); shrink: the one that leaves
+  ShardLoad load;           // grow: what can_add is told (its moving_share is filled in here)
+  double max_cost = 1e300;  // grow: a can_add cost above this is a no
+};
+
+struct MigrationOptions {
+  double step_timeout_s = 10;  // each wait (can_add, start, fence, export, import)
+  uint64_t first_request = 1;  // request ids of can_add/export/import: first_request, +1, ... (unique per master)
+};
+
+enum class ActionKind : uint8_t {
+  kAskCanAdd,    // CanAdd to `element` (request, load)
+  kSpawnMember,  // place and start member `member`
+  kExpectLinks,  // ExpectLinks to `element`.`port`: member `member`'s output links
+  kReroute,      // Reroute to `element`.`port` (query): `route`, links to `add_member` / of `remove_member`
+  kExportState,  // ExportState to `element` (request, key groups, groups)
+  kImportState,  // ImportState to `element` (request, logs)
+  kStopMember,   // stop and forget member `member` (a grow that was aborted)
+  kDone,         // the change is complete: `route` is the table now, `members` the members
+  kAborted,      // the change is undone (`why`): `route` is the table now, `members` the members
+};
+
+struct Action {
+  ActionKind kind = ActionKind::kDone;
+  std::string element;  // the peer: a sender, a receiver, or a member ("users/2")
+  std::string port;
+  bool query = false;
+  int member = -1;
+  ShardRoute route;
+  int add_member = -1;     // reroute: add the links to this member (-1: none)
+  int remove_member = -1;  // reroute: remove the links to this member (-1: none)
+  uint64_t request = 0;
+  ShardLoad load;
+  std::vector<int> groups;
+  std::vector<std::string> logs;
+  std::vector<int> members;
+  std::string why;
+  std::string description;  // one line for `datablox events`
+};
+
+enum class EventKind : uint8_t {
+  kCanAddAnswered,   // request, yes, cost, why
+  kMemberBound,      // member
+  kMemberStarted,    // member
+  kFenced,           // element, port, version
+  kStateExported,    // request, logs, error
+  kStateImported,    // request, error
+  kMemberCrashed,    // member
+  kMemberRestarted,  // member (started again after a crash)
+  kSenderCrashed,    // element
+  kSenderRestarted,  // element (started again)
+};
+
+struct Event {
+  EventKind kind = EventKind::kMemberStarted;
+  std::string element;
+  std::string port;
+  int member = -1;
+  uint64_t version = 0;
+  uint64_t request = 0;
+  bool yes = false;
+  double cost = 0;
+  std::string why;
+  std::vector<std::string> logs;
+  std::optional<std::string> error;
+};
+
+// "users/2": a member's element name within its topology.
+std::string MemberElement(const std::string& shard, int id);
+
+class Migration {
+ public:
+  Migration(ShardState shard, ShardChange change, MigrationOptions options = {});
+
+  // The first actions. A change that cannot be made (a member that is there
+  // already, the last member leaving...) is one kAborted.
+  std::vector<Action> Start(double now_s);
+  // What follows from one event; events that do not fit (stale, unknown,
+  // out of order, after the end) are ignored.
+  std::vector<Action> On(const Event& event, double now_s);
+  // The timeout of the step under way, if it has passed.
+  std::vector<Action> Tick(double now_s);
+
+  bool finished() const { return phase_ == Phase::kDone || phase_ == Phase::kAborted; }
+  bool aborted() const { return phase_ == Phase::kAborted; }
+  // What the migration is waiting for ("fenced 1 of 2 senders"), for status.
+  std::string waiting_for() const;
+
+ private:
+  enum class Phase : uint8_t { kCanAdd, kStarting, kFencing, kMoving, kRollingBack, kDone, kAborted };
+  struct MoveProgress {
+    Move move;
+    uint64_t export_request = 0, import_request = 0, return_request = 0;  // 0: not sent
+    bool exported = false, imported = false, returned = false;
+    std::vector<std::string> logs;  // the exported state, kept until the end
+  };
+
+  bool moves_state() const;
+  std::string member_element(int id) const { return MemberElement(shard_.table.shard, id); }
+  std::vector<int> members_after() const;
+  std::string change_text() const;                   // "users from 2 to 3 members"
+  bool Returns(const MoveProgress& progress) const;  // after a failure, its state goes back
+  // The senders' next table (one version on): it becomes current_.
+  ShardRoute NextTable(std::vector<int> owners, std::vector<int> held);
+  void Enter(Phase phase);
+  Action Reroute(const ShardSender& sender, const ShardRoute& table, int add, int remove,
+                 const std::string& what) const;
+  void HoldAndFence(std::vector<Action>* out);
+  void MaybeExport(std::vector<Action>* out);
+  void Export(MoveProgress* progress, std::vector<Action>* out);
+  void Import(MoveProgress* progress, bool back, std::vector<Action>* out);
+  void MaybeRelease(std::vector<Action>* out);
+  void Fail(const std::string& why, std::vector<Action>* out);  // roll back what moved, then abort
+  void MaybeFinishRollback(std::vector<Action>* out);
+  void Finish(std::vector<Action>* out);
+  void Abort(const std::string& why, std::vector<Action>* out);
+  void OnCanAdd(const Event& event, std::vector<Action>* out);
+  void OnMemberStarted(const Event& event, std::vector<Action>* out);
+  void OnFenced(const Event& event, std::vector<Action>* out);
+  void OnExported(const Event& event, std::vector<Action>* out);
+  void OnImported(const Event& event, std::vector<Action>* out);
+  void OnMemberCrashed(const Event& event, std::vector<Action>* out);
+  void OnMemberRestarted(const Event& event, std::vector<Action>* out);
+  void OnSenderGone(const Event& event, bool restarted, std::vector<Action>* out);
+
+  ShardState shard_;
+  ShardChange change_;
+  MigrationOptions options_;
+  Phase phase_ = Phase::kCanAdd;
+  double started_s_ = 0, step_started_s_ = 0, now_s_ = 0;
+  uint64_t next_request_;
+  uint64_t can_add_request_ = 0;
+  std::string can_add_element_;
+  Action can_add_;      // asked again if that member restarts
+  ShardRoute current_;  // the table the senders were sent last
+  std::vector<int> owners_after_;
+  ShardRoute held_table_;     // the table with the moving groups held
+  std::vector<bool> fenced_;  // per sender, for held_table_
+  std::vector<MoveProgress> moves_;
+  bool spawned_ = false;
+  std::string abort_why_;
+  size_t state_logs_ = 0;
+};
+
+}  // namespace datablox::shards
