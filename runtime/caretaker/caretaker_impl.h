@@ -5,6 +5,7 @@
 //   host_messages.cc    what a host says: hello, bound, started, ended...
 //   host_lifecycle.cc   exits, restarts and stops of the hosts
 //   status_service.cc   what it reports: heartbeats, `caretaker status`, logs
+//   shard_relay.cc      the shard messages, relayed both ways
 // and the parts without a socket, each tested beside it:
 //   restart_policy.h    restart now, after a delay, or give up
 //   stderr_tail.h       the last lines of a host's stderr
@@ -68,6 +69,11 @@ class Caretaker {
     message.via = via;
     master_->Send(message);
   }
+
+  // shard_relay.cc: the shard messages, down to a host and up to the master
+  void ShardFromMaster(control::Op op, const Json& message);
+  void ShardFromHost(HostProcess& p, const control::ForwardedBy& via, control::Op op, const Json& message);
+  HostProcess* RunningHost(const std::string& element, const char* op);  // null (warned) when unknown
 
   // host_lifecycle.cc
   void Spawn(HostProcess& p);

@@ -100,6 +100,10 @@ void Caretaker::FromHost(const std::string& peer, const Json& message) {
     case Op::kHandlerReply:
       return Decoded<control::HandlerReply>("a host", message,
                                             [&](control::HandlerReply& reply) { Forward(p, via, reply); });
+    case Op::kFenced:
+    case Op::kCanAddReply:
+    case Op::kStateExported:
+    case Op::kStateImported: return ShardFromHost(p, via, op, message);  // shard_relay.cc
     default: return Malformed("a host", Status::Invalid(fmt::format("no host sends '{}'", name)));
   }
 }

@@ -76,6 +76,11 @@ void Caretaker::FromMaster(const Json& message) {
         if (auto process = processes_.find(kill.element); process != processes_.end()) StopHost(process->second);
       });
     case Op::kShutdown: return RequestCaretakerShutdown();
+    case Op::kReroute:
+    case Op::kExpectLinks:
+    case Op::kCanAdd:
+    case Op::kExportState:
+    case Op::kImportState: return ShardFromMaster(op, message);  // shard_relay.cc
     default: return;  // heartbeat_ack: hearing from the master is all it says
   }
 }

@@ -8,6 +8,7 @@
 //   caretaker -> host: configure (the plan), connect (the peers), rewire,
 //                      drain, handler, stop; then anything (bye) once it
 //                      read our last word
+//   shards: reroute and expect_links come down, fenced goes up
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
@@ -148,6 +149,14 @@ void ElementHost::HandleControlMessage(const Json& message) {
     control::Rewire rewire;
     st = control::FromJson(message, &rewire);
     if (st.ok()) Rewire(rewire.links);
+  } else if (st.ok() && op == control::Op::kReroute) {
+    control::Reroute reroute;
+    st = control::FromJson(message, &reroute);
+    if (st.ok() && !reroute.query) ReroutePush(reroute);  // shard_routing.cc
+  } else if (st.ok() && op == control::Op::kExpectLinks) {
+    control::ExpectLinks expect;
+    st = control::FromJson(message, &expect);
+    if (st.ok()) ExpectMoreLinks(expect);  // push_input.cc
   } else if (st.ok() && op == control::Op::kDrain) {
     // A source stops producing; END then flows downstream as at a normal end.
     production_done_ = true;

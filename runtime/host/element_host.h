@@ -7,16 +7,20 @@
 //   event_loop.cc       Run() and the poll loop
 //   push_input.cc       draining push inputs: batches, resumes, END, credit
 //   push_output.cc      emit, batching, credit waits, replays
+//   shard_routing.cc    outputs to a shard's members: routing, held groups, fences, reroutes
 //   queries.cc          query inputs and outputs
 //   end_of_stream.cc    the end phases: flush, END, wait for every ack
 //   stats.cc            the load the caretaker reads; malformed and rejected input
 //   element_host.cc     the rest of what an element calls (timers, handlers, ...)
 // The decisions of a link, and the timers, are socket-free classes
-// (in_link.h, out_link.h, timer_queue.h) with unit tests beside them.
+// (in_link.h, out_link.h, timer_queue.h, shard_fence.h, and the shard's
+// router in shards/) with unit tests beside them.
 #pragma once
 
+#include <deque>
 #include <map>
 #include <memory>
+#include <random>
 #include <set>
 #include <string>
 #include <vector>
@@ -102,6 +106,8 @@ class ElementHost final : public detail::HostContext {
   Status SetUp(const Assignment& assignment, control::Endpoints* endpoints);
   // wiring.cc
   Status Connect(const control::ElementPlan& wiring);
+  // A link out, connected, in all_out_links_ and out_states_ (not in its port yet).
+  std::unique_ptr<OutLink> OpenOutLink(const control::LinkPlan& link_plan);
   void Rewire(const std::map<std::string, std::string>& links);
   void BuildPollSet();
   // event_loop.cc
@@ -127,6 +133,24 @@ class ElementHost final : public detail::HostContext {
   void DrainOutLink(OutLink& link);
   void ProbeSilentReceivers(Clock::time_point now);
   void FlushPartials(bool all_of_them);
+  void AppendTo(OutLink& link, std::string_view log);
+  // shard_routing.cc: a push output's links to shard members
+  void RouteToShards(OutPort& out, const std::vector<control::ShardRoute>& routes);
+  void EmitRouted(OutPort& out, std::string_view log);
+  void RouteBatch(ShardOut& shard, std::string_view log);
+  void RouteByKey(ShardOut& shard, std::string_view log);
+  void SendToGroup(ShardOut& shard, int group, std::string_view log);
+  int PickBatchSlot(ShardOut& shard);
+  void WaitForAnyCredit(ShardOut& shard);
+  void WaitForHeldRoom(ShardOut& shard);
+  void ReroutePush(const control::Reroute& reroute);
+  void ApplyReroute(const control::Reroute& reroute);
+  void CheckFences();
+  bool AnyHeldLogs() const;
+  void AdvanceClosingLinks();
+  void RetireLink(OutLink* link);
+  // push_input.cc
+  void ExpectMoreLinks(const control::ExpectLinks& expect);
   // queries.cc
   bool DrainQueryIn(QueryIn& port, int index);
   void DrainQueryOut(QueryOut& port);
@@ -150,6 +174,17 @@ class ElementHost final : public detail::HostContext {
   std::vector<QueryOut> query_outs_;
   std::vector<OutLink*> all_out_links_;
   std::vector<OutLinkState*> out_states_;  // the same links' states, for the inputs' holds
+  std::mt19937_64 stream_ids_;             // each link's stream id, random per life
+  // Shards among our receivers (shard_routing.cc).
+  bool routes_to_shards_ = false;      // some push output routes to a shard
+  bool outputs_deterministic_ = true;  // no round robin nor work queue: a restart may adopt its streams
+  size_t closing_links_ = 0;           // links to members that left, not closed yet
+  std::vector<std::unique_ptr<OutLink>> retired_links_;  // closed; their states stay for out_states_
+  std::vector<shards::MemberLinkView> member_views_;     // scratch of PickBatchSlot
+  detail::Arena route_arena_;                            // the key field of a hash-routed log
+  bool rerouting_ = false;
+  std::deque<control::Reroute> deferred_reroutes_;  // came while a reroute was being applied
+  uint64_t reroutes_stale_ = 0;
 
   std::vector<zmq::pollitem_t> poll_items_;
   detail::Arena arena_;

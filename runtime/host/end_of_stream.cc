@@ -17,8 +17,12 @@ void ElementHost::AdvanceEnd() {
       element_->on_inputs_ended();
     }
     if (!pending_.empty() || !failure_.ok()) return;  // replies may still emit
-    for (OutLink* link : all_out_links_) SendBatch(*link);
-    for (OutLink* link : all_out_links_) SendEnd(*link);
+    if (routes_to_shards_ && AnyHeldLogs()) return;   // their groups' new owners get them first
+    // By index: a credit wait may apply a reroute, which adds links.
+    for (size_t i = 0; i < all_out_links_.size(); ++i) SendBatch(*all_out_links_[i]);
+    for (size_t i = 0; i < all_out_links_.size(); ++i) {
+      if (!all_out_links_[i]->state.end_sent()) SendEnd(*all_out_links_[i]);  // a leaving member's has it
+    }
     for (QueryOut& q : query_outs_) {
       if (!q.socket) continue;
       q.socket->send(zmq::buffer(wire::End(0, 0)), zmq::send_flags::none);

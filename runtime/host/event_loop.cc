@@ -113,6 +113,7 @@ void ElementHost::Loop() {
     }
     ProbeSilentReceivers(now);
     AdvanceEnd();
+    if (closing_links_ > 0) AdvanceClosingLinks();  // here: nothing is iterating the links
     if (now >= next_stats_) ReportStats();
   }
 }

@@ -43,6 +43,17 @@ void InLinkState::ReleaseHolds(std::span<OutLinkState* const> outputs, bool keep
   }
 }
 
+void InLinkState::OutputsAdded(size_t before, size_t added) {
+  if (added == 0 || holds_.empty()) return;
+  std::deque<uint64_t> widened;
+  for (size_t at = 0; at < holds_.size(); at += 1 + before) {
+    widened.insert(widened.end(), holds_.begin() + static_cast<std::ptrdiff_t>(at),
+                   holds_.begin() + static_cast<std::ptrdiff_t>(at + 1 + before));
+    widened.insert(widened.end(), added, 0);
+  }
+  holds_ = std::move(widened);
+}
+
 InLinkState::ResumeVerdict InLinkState::OnResume(const wire::Position& from, bool may_reopen) {
   ResumeVerdict verdict;
   if (!known_ || from.stream != stream_) {

@@ -51,6 +51,10 @@ class InLinkState {
   // each output stood, to hand upstream with the credit.
   void ReleaseHolds(std::span<OutLinkState* const> outputs, bool keep_marks);
   bool holding() const { return !holds_.empty(); }
+  // `added` output links joined the `before` there were (a reroute to a
+  // shard's new members): the holds taken before mark nothing on them,
+  // since nothing was emitted there yet.
+  void OutputsAdded(size_t before, size_t added);
 
   // What a resume from the sender did.
   enum class Resume : uint8_t {

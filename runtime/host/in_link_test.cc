@@ -156,6 +156,34 @@ TEST(InLinkStateTest, HoldsAreReleasedInOrder) {
   EXPECT_EQ(link.released(), 10u);
 }
 
+TEST(InLinkStateTest, AnOutputAddedLaterDoesNotDelayTheHoldsTakenBefore) {
+  OutLinkState a(100, 100, 0xa), added(100, 100, 0xc);
+  std::vector<OutLinkState*> outs = {&a};
+  InLinkState link = ResumedAt(0);
+  a.StartResume();
+  ASSERT_EQ(link.OnBatch(0, 5).kind, Batch::kFresh);
+  a.Append("x");
+  link.Processed(5, 5);
+  link.Hold(outs);
+  a.Seal();
+  // A reroute adds a link to a shard's new member before the hold is released.
+  link.OutputsAdded(1, 1);
+  outs.push_back(&added);
+  added.StartResume();
+  ASSERT_EQ(link.OnBatch(5, 5).kind, Batch::kFresh);
+  added.Append("y");
+  link.Processed(10, 5);
+  link.Hold(outs);
+  added.Seal();
+  a.OnCredit({0xa, 1, {}});
+  link.ReleaseHolds(outs, /*keep_marks=*/false);
+  EXPECT_EQ(link.released(), 5u);  // the first hold marked nothing on the added link
+  added.OnCredit({0xc, 1, {}});
+  link.ReleaseHolds(outs, false);
+  EXPECT_EQ(link.released(), 10u);
+  EXPECT_FALSE(link.holding());
+}
+
 TEST(InLinkStateTest, AResumeOnANewStreamStartsWhereTheSenderSaysWeStand) {
   // The sender restarted: a new stream, from the offset it last heard acked.
   InLinkState link = ResumedAt(0);

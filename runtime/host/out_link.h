@@ -90,6 +90,7 @@ class OutLinkState {
   uint64_t sent() const { return sent_; }
   uint64_t acked() const { return acked_; }
   uint32_t window() const { return window_; }
+  uint32_t batch_max() const { return batch_max_; }
   uint64_t peak_in_flight() const { return peak_in_flight_; }
   uint64_t replayed_batches() const { return replays_; }
   const std::deque<SentBatch>& unacked() const { return unacked_; }

@@ -4,6 +4,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -13,7 +14,10 @@
 #include "runtime/core/schema_check.h"
 #include "runtime/host/in_link.h"
 #include "runtime/host/out_link.h"
+#include "runtime/host/shard_fence.h"
 #include "runtime/host/timing.h"
+#include "shards/held_logs.h"
+#include "shards/router.h"
 
 namespace datablox::host {
 
@@ -24,6 +28,10 @@ struct InPort {
   uint32_t grant_every = 1;  // credit goes back in chunks of this many logs
   SchemaCheck schema;        // what this port requires of the logs of unchecked links
   std::map<std::string, InLinkState, std::less<>> links;
+  // Connections that sent before their link was expected (a shard's new
+  // member resuming before our expect_links came): asked to resume at once
+  // when their link joins, so that what they sent is replayed, not lost.
+  std::vector<std::string> early_peers;
   size_t ended = 0;
   bool done() const { return ended >= links.size(); }
 };
@@ -36,13 +44,31 @@ struct OutLink {
   std::string endpoint;
   std::unique_ptr<zmq::socket_t> socket;
   OutLinkState state;
+  std::string shard;                // a link to a shard's member: the shard ("" on a plain link)...
+  std::optional<int> member;        // ...and the member's id
+  bool closing = false;             // its member left: END once its batch is out, closed once END is acked
   Clock::time_point first_pending;  // when the batch being built got its first log
   Clock::time_point last_heard = Clock::now(), last_probe{};
+};
+
+// A shard a push output reaches: how its logs are spread over the
+// members (router), the links to them in the router's slot order, and what
+// is held back while key groups move.
+struct ShardOut {
+  ShardOut(control::ShardRoute route, std::vector<OutLink*> links, size_t hold_capacity);
+  shards::Router router;
+  std::vector<OutLink*> members;  // slot -> link
+  shards::HeldLogs held;
+  ShardFence fence;
 };
 
 struct OutPort {
   std::string name;
   std::vector<std::unique_ptr<OutLink>> links;
+  // Empty on a plain port: every link gets every log. Otherwise each shard
+  // routes its own links, and the `plain` links get every log.
+  std::vector<std::unique_ptr<ShardOut>> shards;
+  std::vector<OutLink*> plain;
 };
 
 // A query input: one ROUTER; it stays up while any requester may still ask.

@@ -3,6 +3,8 @@
 // END acks). Every offset decision is the link state's (in_link.h).
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "runtime/core/log_shape.h"
 #include "runtime/host/element_host.h"
 #include "runtime/host/hook_scope.h"
@@ -28,6 +30,12 @@ bool ElementHost::DrainInput(InPort& port, int index) {
     std::string_view peer_id = peer.to_string_view();
     auto link = port.links.find(LinkPeer::LinkOf(peer_id));
     if (link == port.links.end()) {
+      // Maybe a link the master is about to announce (expect_links): the
+      // connection is asked to resume (and replays) once it is expected.
+      if (std::find(port.early_peers.begin(), port.early_peers.end(), peer_id) == port.early_peers.end()) {
+        if (port.early_peers.size() >= LinkPeer::kMaxUnproven) port.early_peers.erase(port.early_peers.begin());
+        port.early_peers.emplace_back(peer_id);
+      }
       Malformed(port.name, Status::Invalid(fmt::format("data from unknown link {}", control::PrintableId(peer_id))));
       continue;
     }
@@ -133,8 +141,10 @@ void ElementHost::Resume(InPort& port, InLinkState& in, const wire::Position& fr
   // the replay lands on offsets its receivers have seen, and they drop it.
   // With several inputs the interleaving differs from life to life, so it
   // starts new streams instead (at least once, never lost).
+  // Not when round robin or a work queue routes our outputs: the replay
+  // would not go where the first life sent it.
   if (verdict.kind == InLinkState::Resume::kNewStream && !adoption_decided_ && input_links_ == 1 &&
-      from.marks.size() == out_states_.size() && !from.marks.empty()) {
+      outputs_deterministic_ && from.marks.size() == out_states_.size() && !from.marks.empty()) {
     bool untouched = true;
     for (const OutLinkState* out : out_states_) untouched = untouched && out->untouched();
     if (untouched) {
@@ -159,6 +169,29 @@ void ElementHost::EndOf(InPort& port, InLinkState& in, std::string_view bytes) {
   }
   if (verdict == InLinkState::End::kEnded) ++port.ended;
   if (!control::SendFrameTo(*port.socket, in.peer().peer(), wire::EndAck())) ++undeliverable_;
+}
+
+void ElementHost::ExpectMoreLinks(const control::ExpectLinks& expect) {
+  auto port = std::find_if(inputs_.begin(), inputs_.end(), [&](const InPort& p) { return p.name == expect.port; });
+  if (port == inputs_.end()) {
+    return Malformed("control", Status::NotFound(fmt::format("expect_links: no push input '{}'", expect.port)));
+  }
+  if (inputs_ended_called_) {
+    return Malformed("control",
+                     Status::Invalid(fmt::format("expect_links: input '{}' has ended already", expect.port)));
+  }
+  for (const control::LinkPlan& plan : expect.add) {
+    if (port->links.count(plan.id)) continue;  // expected already (a repeat)
+    InLinkState& in = port->links[plan.id];
+    in.check_schema = plan.check_schema && !port->schema.empty();
+    ++input_links_;
+    // Its sender spoke before we knew the link: it is asked to resume now.
+    std::erase_if(port->early_peers, [&](const std::string& peer) {
+      if (LinkPeer::LinkOf(peer) != plan.id) return false;
+      in.peer().Seen(peer);
+      return true;
+    });
+  }
 }
 
 void ElementHost::ReleaseAllHolds() {

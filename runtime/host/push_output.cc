@@ -29,10 +29,16 @@ void ElementHost::Emit(int port, std::string_view log) {
     return;
   }
   ++logs_out_;
+  if (!out.shards.empty()) return EmitRouted(out, log);  // shard_routing.cc
   for (auto& link : out.links) {
     if (link->state.pending() == 0) link->first_pending = Clock::now();
     if (link->state.Append(log)) SendBatch(*link);
   }
+}
+
+void ElementHost::AppendTo(OutLink& link, std::string_view log) {
+  if (link.state.pending() == 0) link.first_pending = Clock::now();
+  if (link.state.Append(log)) SendBatch(link);
 }
 
 void ElementHost::SendBatch(OutLink& link) {
@@ -106,7 +112,10 @@ void ElementHost::DrainOutLink(OutLink& link) {
     }
     if (!st.ok()) Malformed(link.id, st);
   }
-  if (acked_more) ReleaseAllHolds();
+  if (acked_more) {
+    ReleaseAllHolds();
+    if (routes_to_shards_) CheckFences();  // the old owners of held groups may have acked all
+  }
 }
 
 void ElementHost::ProbeSilentReceivers(Clock::time_point now) {
@@ -120,7 +129,9 @@ void ElementHost::ProbeSilentReceivers(Clock::time_point now) {
 
 void ElementHost::FlushPartials(bool all_of_them) {
   Clock::time_point now = Clock::now();
-  for (OutLink* link : all_out_links_) {
+  // By index: a credit wait may apply a reroute, which adds links.
+  for (size_t i = 0; i < all_out_links_.size(); ++i) {
+    OutLink* link = all_out_links_[i];
     if (link->state.pending() == 0) continue;
     bool old = now - link->first_pending >= kPartialBatchAge;
     // An idle flush never waits for credit; an old batch does.

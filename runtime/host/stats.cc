@@ -51,6 +51,7 @@ Json ElementHost::Stats() const {
           {"stale_dropped", stale_},
           {"resumes", resumes_},
           {"undeliverable", undeliverable_},
+          {"reroutes_stale", reroutes_stale_},
           {"started_unix_ms", started_unix_ms_},
           {"first_in_unix_ms", first_in_unix_ms_},
           {"blocked_ms", Ms(blocked_)},

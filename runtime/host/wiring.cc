@@ -12,36 +12,41 @@
 
 namespace datablox::host {
 
+std::unique_ptr<OutLink> ElementHost::OpenOutLink(const control::LinkPlan& link_plan) {
+  const auto window = static_cast<uint32_t>(std::max(1, link_plan.window));
+  // At least two batches fit in a window, so the sender never idles
+  // waiting for the credit of the one batch it just sent.
+  const auto batch_max = static_cast<uint32_t>(std::clamp(link_plan.batch, 1, std::max(1, link_plan.window / 2)));
+  const uint64_t stream = stream_ids_();
+  auto link = std::make_unique<OutLink>(link_plan.id, link_plan.endpoint, window, batch_max, stream);
+  link->shard = link_plan.shard.value_or("");
+  link->member = link_plan.member;
+  link->socket = std::make_unique<zmq::socket_t>(zmq_, zmq::socket_type::dealer);
+  link->socket->set(zmq::sockopt::routing_id, LinkPeer::RoutingId(link->id, stream_ids_()));
+  // An empty message on every connect: the receiver learns this
+  // connection's id at once and asks it to resume.
+  link->socket->set(zmq::sockopt::probe_router, 1);
+  // Credit bounds what is in flight, and a replay sends the same
+  // buffers again: no HWM is needed, and none may block a replay.
+  link->socket->set(zmq::sockopt::sndhwm, 0);
+  link->socket->set(zmq::sockopt::linger, 0);
+  link->socket->set(zmq::sockopt::reconnect_ivl, 10);  // a restarted receiver is back within ms
+  link->socket->connect(link_plan.endpoint);
+  all_out_links_.push_back(link.get());
+  out_states_.push_back(&link->state);
+  return link;
+}
+
 Status ElementHost::Connect(const control::ElementPlan& wiring) {
   std::random_device entropy;
-  std::mt19937_64 stream_ids((static_cast<uint64_t>(entropy()) << 32) ^ entropy() ^ static_cast<uint64_t>(::getpid()));
+  stream_ids_.seed((static_cast<uint64_t>(entropy()) << 32) ^ entropy() ^ static_cast<uint64_t>(::getpid()));
   for (const PortSpec* port : spec_->ports_of(PortKind::kPush, PortDirection::kOut)) {
     OutPort out;
     out.name = port->name;
     for (const auto& p : wiring.push_out) {
       if (p.port != port->name) continue;
-      for (const auto& link_plan : p.links) {
-        const auto window = static_cast<uint32_t>(std::max(1, link_plan.window));
-        // At least two batches fit in a window, so the sender never idles
-        // waiting for the credit of the one batch it just sent.
-        const auto batch_max = static_cast<uint32_t>(std::clamp(link_plan.batch, 1, std::max(1, link_plan.window / 2)));
-        const uint64_t stream = stream_ids();
-        auto link = std::make_unique<OutLink>(link_plan.id, link_plan.endpoint, window, batch_max, stream);
-        link->socket = std::make_unique<zmq::socket_t>(zmq_, zmq::socket_type::dealer);
-        link->socket->set(zmq::sockopt::routing_id, LinkPeer::RoutingId(link->id, stream_ids()));
-        // An empty message on every connect: the receiver learns this
-        // connection's id at once and asks it to resume.
-        link->socket->set(zmq::sockopt::probe_router, 1);
-        // Credit bounds what is in flight, and a replay sends the same
-        // buffers again: no HWM is needed, and none may block a replay.
-        link->socket->set(zmq::sockopt::sndhwm, 0);
-        link->socket->set(zmq::sockopt::linger, 0);
-        link->socket->set(zmq::sockopt::reconnect_ivl, 10);  // a restarted receiver is back within ms
-        link->socket->connect(link_plan.endpoint);
-        all_out_links_.push_back(link.get());
-        out_states_.push_back(&link->state);
-        out.links.push_back(std::move(link));
-      }
+      for (const auto& link_plan : p.links) out.links.push_back(OpenOutLink(link_plan));
+      if (!p.shards.empty()) RouteToShards(out, p.shards);
     }
     outputs_.push_back(std::move(out));
   }
@@ -51,7 +56,7 @@ Status ElementHost::Connect(const control::ElementPlan& wiring) {
     for (const auto& p : wiring.query_out) {
       if (p.port != port->name || p.links.empty()) continue;
       out.socket = std::make_unique<zmq::socket_t>(zmq_, zmq::socket_type::dealer);
-      out.socket->set(zmq::sockopt::routing_id, LinkPeer::RoutingId(p.links[0].id, stream_ids()));
+      out.socket->set(zmq::sockopt::routing_id, LinkPeer::RoutingId(p.links[0].id, stream_ids_()));
       out.socket->set(zmq::sockopt::linger, 0);
       out.socket->set(zmq::sockopt::reconnect_ivl, 10);
       out.socket->connect(p.links[0].endpoint);
@@ -61,6 +66,7 @@ Status ElementHost::Connect(const control::ElementPlan& wiring) {
     query_outs_.push_back(std::move(out));
   }
   BuildPollSet();
+  if (routes_to_shards_) CheckFences();
   return Status::OK();
 }
 
