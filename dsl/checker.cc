@@ -17,6 +17,7 @@
 #include "datablox/expr.h"
 #include "dsl/graph_check.h"
 #include "dsl/loader.h"
+#include "dsl/shard_check.h"
 #include "dsl/suggest.h"
 #include "runtime/core/control_protocol.h"
 
@@ -96,6 +97,8 @@ class Checker {
     const size_t first_new = errors_->size();
     CheckElements();
     for (Connection& connection : topology_.connections) CheckConnection(connection);
+    CheckShardRouteFields(
+        topology_, [this](std::string_view element) { return ClassOf(element); }, errors_);
     CheckRequiredPorts();
     CheckPolicies();
     CheckHasElements(topology_, errors_);
@@ -109,6 +112,11 @@ class Checker {
 
  private:
   void Error(const SourcePos& pos, std::string message) { errors_->push_back(Diagnostic{pos, std::move(message)}); }
+
+  const ClassSpec* ClassOf(std::string_view element) const {
+    auto it = elements_.find(element);
+    return it == elements_.end() ? nullptr : it->second.spec;
+  }
 
   bool InBrokenStatement(std::string_view name) const { return topology_.names_in_broken_statements.count(name) > 0; }
 
@@ -132,6 +140,7 @@ class Checker {
                                     first->second.decl->pos.line));
       }
       if (spec) CheckParams(decl, *spec);
+      if (spec && decl.shard) CheckShardDecl(decl, *spec, errors_);
       CheckPlacement(decl);
     }
   }

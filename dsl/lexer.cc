@@ -21,12 +21,12 @@ class Lexer {
 
   std::vector<Token> Run() {
     std::vector<Token> tokens;
-    TokenKind previous = TokenKind::kNewline;
+    Token start_of_text;
+    start_of_text.kind = TokenKind::kNewline;
     for (;;) {
-      Token token = Next(previous);
-      previous = token.kind;
+      Token token = Next(tokens.empty() ? start_of_text : tokens.back());
       tokens.push_back(std::move(token));
-      if (previous == TokenKind::kEnd) return tokens;
+      if (tokens.back().kind == TokenKind::kEnd) return tokens;
     }
   }
 
@@ -82,7 +82,15 @@ class Lexer {
     }
   }
 
-  Token Next(TokenKind previous) {
+  // `x :: shard Counter(...)`: after the class-name slot holds the word
+  // `shard`, the member class follows, spelt as any class name.
+  static bool IsClassNameSlot(const Token& previous) {
+    return previous.kind == TokenKind::kColonColon ||
+           (previous.kind == TokenKind::kClassName && previous.text == "shard");
+  }
+
+  Token Next(const Token& previous_token) {
+    const TokenKind previous = previous_token.kind;
     if (Token error; !SkipSpacesAndComments(&error)) return error;
     const size_t start = pos_;
     const int line = line_;
@@ -90,7 +98,7 @@ class Lexer {
     if (AtEnd()) return Make(TokenKind::kEnd, start, line, column);
 
     const char c = Peek();
-    if (previous == TokenKind::kColonColon && IsIdentStart(c)) {
+    if (IsClassNameSlot(previous_token) && IsIdentStart(c)) {
       while (IsClassNameChar(Peek())) Advance();
       return Make(TokenKind::kClassName, start, line, column);
     }
@@ -110,7 +118,12 @@ class Lexer {
       case '\n': return Make(TokenKind::kNewline, start, line, column);
       case ';': return Make(TokenKind::kSemicolon, start, line, column);
       case ',': return Make(TokenKind::kComma, start, line, column);
-      case '.': return Make(TokenKind::kDot, start, line, column);
+      case '.':
+        if (Peek() == '.') {
+          Advance();
+          return Make(TokenKind::kDotDot, start, line, column);
+        }
+        return Make(TokenKind::kDot, start, line, column);
       case '@': return Make(TokenKind::kAt, start, line, column);
       case '(': return Make(TokenKind::kLParen, start, line, column);
       case ')': return Make(TokenKind::kRParen, start, line, column);
@@ -149,7 +162,13 @@ class Lexer {
   Token Number(size_t start, int line, int column) {
     literal::Number number;
     literal::LiteralError error;
-    if (!literal::ScanNumber(text_, start, literal::Sign::kLeadingMinus, &number, &error)) {
+    // `1..8`: the int ends at the range's dots, which the scanner would
+    // otherwise take for a decimal point ("invalid number '1.'").
+    size_t digits_end = start + (Peek() == '-' ? 1 : 0);
+    while (IsDigit(digits_end < text_.size() ? text_[digits_end] : '\0')) ++digits_end;
+    const bool before_range = text_.substr(digits_end, 2) == "..";
+    const std::string_view scanned = before_range ? text_.substr(0, digits_end) : text_;
+    if (!literal::ScanNumber(scanned, start, literal::Sign::kLeadingMinus, &number, &error)) {
       pos_ = error.resume;
       return Error(std::move(error.message), line, column);
     }

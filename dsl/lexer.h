@@ -24,6 +24,7 @@ enum class TokenKind : uint8_t {
   kColon,        // :
   kComma,        // ,
   kDot,          // .
+  kDotDot,       // .. (a range: `members: 1..8`)
   kArrow,        // ->
   kDoubleArrow,  // =>
   kAt,           // @
@@ -48,10 +49,12 @@ struct Token {
 // The whole text as tokens, always ending with one kEnd. Errors are tokens,
 // so that the parser reports them in order with its own and then recovers.
 //
-// Two words are lexed by context, because the parser alone could not glue
+// Words are lexed by context, because the parser alone could not glue
 // them back together: the word after '::' is a class name (py:pkg.mod.Class
-// is one token), and the word after '@' is a node name, which may hold '-'
-// and '.' like host names do.
+// is one token), and so is the word after `:: shard` (the member class of a
+// shard); the word after '@' is a node name, which may hold '-' and '.' like
+// host names do. An int followed by '..' ends before it (`1..8` is 1, '..',
+// 8, not the number "1.").
 std::vector<Token> Tokenize(std::string_view text);
 
 // How a token is named in "expected X, found Y" messages: 'src', '->',

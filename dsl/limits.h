@@ -18,4 +18,8 @@ inline constexpr const char* kMaxTopologyBytesText = "16 MiB";
 // Lists nested in a parameter value: a limit of the public API.
 inline constexpr int kMaxListNesting = kMaxParamListNesting;
 
+// Members of one shard (`members: 1..64` at most): each is a process with
+// its own links from every sender, so a sender's fan-out stays bounded.
+inline constexpr int kMaxShardMembers = 64;
+
 }  // namespace datablox::dsl

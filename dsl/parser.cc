@@ -12,16 +12,18 @@
 #include "dsl/lexer.h"
 #include "dsl/limits.h"
 #include "dsl/loader.h"
+#include "dsl/shard_parser.h"
+#include "dsl/token_cursor.h"
 
 namespace datablox::dsl {
 namespace {
 
 constexpr const char* kValueKinds = "a value (number, string, true, false or list)";
 
-class Parser {
+class Parser : private TokenCursor {
  public:
   Parser(std::vector<Token> tokens, const std::string& file, std::vector<Diagnostic>* errors)
-      : tokens_(std::move(tokens)), file_(file), errors_(errors) {}
+      : TokenCursor(std::move(tokens), file, errors) {}
 
   Topology Run() {
     topology_.file = file_;
@@ -35,70 +37,7 @@ class Parser {
   }
 
  private:
-  // --- tokens ---------------------------------------------------------------
-
-  const Token& Peek(size_t ahead = 0) const {
-    const size_t index = pos_ + ahead;
-    return index < tokens_.size() ? tokens_[index] : tokens_.back();
-  }
-  bool At(TokenKind kind, size_t ahead = 0) const { return Peek(ahead).kind == kind; }
-  const Token& Take() {
-    const Token& token = tokens_[pos_];
-    if (pos_ + 1 < tokens_.size()) ++pos_;  // the final kEnd is never passed
-    return token;
-  }
-  // Inside (), [] and {} a newline does not end the statement. Returns
-  // whether one was skipped.
-  bool SkipNewlines() {
-    bool skipped = false;
-    while (At(TokenKind::kNewline)) {
-      Take();
-      skipped = true;
-    }
-    return skipped;
-  }
-  bool AtEndOfStatement() const { return At(TokenKind::kNewline) || At(TokenKind::kSemicolon) || At(TokenKind::kEnd); }
-
-  SourcePos Pos(const Token& token) const { return SourcePos{file_, token.line, token.column}; }
-
-  // Whether the tokens from `index` on begin a statement: `x ::`, `x ->`,
-  // `x =>`, `x.p ->`, `policy x {`. A `name: value` line inside brackets
-  // never looks like that, so this tells a bracket left open (the next
-  // statement follows) from one that goes on over several lines.
-  bool LooksLikeStatementStart(size_t index) const {
-    auto kind = [&](size_t i) { return i < tokens_.size() ? tokens_[i].kind : TokenKind::kEnd; };
-    if (kind(index) != TokenKind::kIdent) return false;
-    const TokenKind next = kind(index + 1);
-    if (next == TokenKind::kColonColon || next == TokenKind::kArrow || next == TokenKind::kDoubleArrow) {
-      return true;
-    }
-    if (next == TokenKind::kDot) {
-      return kind(index + 2) == TokenKind::kIdent &&
-             (kind(index + 3) == TokenKind::kArrow || kind(index + 3) == TokenKind::kDoubleArrow);
-    }
-    return tokens_[index].text == "policy" && next == TokenKind::kIdent && kind(index + 2) == TokenKind::kLBrace;
-  }
-  bool NewStatementFollowsNewline() const {
-    return pos_ > 0 && tokens_[pos_ - 1].kind == TokenKind::kNewline && LooksLikeStatementStart(pos_);
-  }
-  // Inside brackets: the text ends, or the next statement begins, before
-  // the closing bracket came.
-  bool BracketLeftOpen() const { return At(TokenKind::kEnd) || NewStatementFollowsNewline(); }
-
   // --- errors ---------------------------------------------------------------
-
-  void Report(const Token& at, std::string message) { errors_->push_back(Diagnostic{Pos(at), std::move(message)}); }
-  // Reports a syntax error at `at` and returns false, for `return Fail(...)`.
-  // A lexer error token carries a better message than "expected X" (it says
-  // why the text is no token at all), so it wins.
-  bool Fail(const Token& at, std::string message) {
-    if (at.kind == TokenKind::kError) message = at.text;
-    Report(at, std::move(message));
-    return false;
-  }
-  bool Expected(std::string_view what, const Token& found) {
-    return Fail(found, fmt::format("expected {}, found {}", what, DescribeToken(found)));
-  }
 
   // Skips the rest of a statement that failed to parse. Brackets opened
   // before the error keep newlines from ending it, unless the next line
@@ -173,7 +112,8 @@ class Parser {
                 fmt::format("expected '::', '->' or '=>' after '{}', found {}", first.text, DescribeToken(Peek(1))));
   }
 
-  // name :: Class(params) @ node
+  // name :: Class(params) @ node, or
+  // name :: shard Class(params) { options } @ node
   bool ParseDeclaration() {
     ElementDecl decl;
     const Token& name = Take();
@@ -181,15 +121,27 @@ class Parser {
     decl.pos = Pos(name);
     Take();  // ::
     if (!At(TokenKind::kClassName)) return Expected("a class name after '::'", Peek());
+    // The lexer made the word after `shard` a class name too. Alone (then
+    // '(', '@' or the end follow), `shard` is a class name like any other.
+    if (Peek().text == "shard" && At(TokenKind::kClassName, 1)) {
+      decl.shard.emplace();
+      decl.shard->pos = Pos(Take());
+    }
     const Token& class_name = Take();
     decl.class_name = class_name.text;
     decl.class_pos = Pos(class_name);
 
+    const bool shard = decl.shard.has_value();
     std::string after = fmt::format("class name '{}'", decl.class_name);
-    std::string may_follow = "'(', '@', ';' or end of line";
+    std::string may_follow = shard ? "'(', '{', '@', ';' or end of line" : "'(', '@', ';' or end of line";
     if (At(TokenKind::kLParen)) {
       if (!ParseParams(&decl)) return false;
       after = fmt::format("the parameters of '{}'", decl.name);
+      may_follow = shard ? "'{', '@', ';' or end of line" : "'@', ';' or end of line";
+    }
+    if (shard && At(TokenKind::kLBrace)) {
+      if (!ParseShardOptions(this, &*decl.shard)) return false;
+      after = fmt::format("the options of shard '{}'", decl.name);
       may_follow = "'@', ';' or end of line";
     }
     if (At(TokenKind::kAt)) {
@@ -200,6 +152,17 @@ class Parser {
       decl.node_pos = Pos(node);
       after = fmt::format("the placement of '{}'", decl.name);
       may_follow = "';' or end of line";
+    }
+    if (At(TokenKind::kLBrace)) {
+      const std::string hint = shard ? fmt::format(
+                                           " (a shard's options come before its placement: '{} :: shard "
+                                           "{}(...) {{ ... }} @ node')",
+                                           decl.name, decl.class_name)
+                                     : fmt::format(
+                                           " (options in braces declare a shard: '{} :: shard {}(...) "
+                                           "{{ ... }}')",
+                                           decl.name, decl.class_name);
+      return Fail(Peek(), fmt::format("expected {} after {}, found '{{'{}", may_follow, after, hint));
     }
     if (!ExpectEndOfStatement(may_follow, after)) return false;
     topology_.elements.push_back(std::move(decl));
@@ -439,11 +402,7 @@ class Parser {
     return true;
   }
 
-  std::vector<Token> tokens_;
-  size_t pos_ = 0;
   int list_nesting_ = 0;
-  const std::string& file_;
-  std::vector<Diagnostic>* errors_;
   Topology topology_;
 };
 
