@@ -8,7 +8,8 @@ import subprocess
 import sys
 import tempfile
 
-from lib.common import PAD, build, datablox_run, log, median, stats_of, steady_rate, topology_with_count
+from lib.common import (PAD, build, datablox_run, element_series, log, median, read_samples, stats_of, steady_rate,
+                        topology_with_count)
 from lib.core import push_framework, push_raw
 from lib.shard_figures import members_of, speedup
 from lib.shard_scale import scale_part
@@ -30,9 +31,11 @@ spin :: Spin(us: {us})
 sink :: Null
 src -> spin -> sink
 """
-ROUND_ROBIN_NULL_TOPOLOGY = """\
+# Null is not shardable; Spin(us: 0) with its output unconnected is a Null
+# that is: it takes each batch and forwards nothing.
+ROUND_ROBIN_SINK_TOPOLOGY = """\
 src  :: Sequence(count: {count}, pad: {pad})
-work :: shard Null {{members: 1, route: round_robin}}
+work :: shard Spin(us: 0) {{members: 1, route: round_robin}}
 src -> work
 """
 
@@ -61,6 +64,19 @@ def check(datablox, topology, env):
     return None if r.returncode == 0 else (r.stderr.strip() or r.stdout.strip())[-600:]
 
 
+def cpu_percent(stats_file, names):
+    """Per element, its process's mean cpu_percent over the reports in which
+    logs flowed (host, ZeroMQ threads and all): where the CPU went."""
+    samples = read_samples(stats_file)
+    figures = {}
+    for name in names:
+        values = [st["cpu_percent"] for e, st in element_series(samples, name)
+                  if st.get("cpu_percent") is not None and e.get("state") == "running"
+                  and (st.get("logs_in") or st.get("logs_out"))]
+        figures[name] = round(sum(values) / len(values), 1) if values else None
+    return figures
+
+
 def through_shard(datablox, topology, count, workdir, tag, env, measured):
     """One run to its end, measured on `measured` ("sink", or "work/0" for a
     shard that is the sink). The members' own stats show how the logs spread."""
@@ -78,13 +94,14 @@ def through_shard(datablox, topology, count, workdir, tag, env, measured):
     steady, window = steady_rate(stats_file, measured, count)
     result = {"steady_logs_per_s": steady or round(count / wall), "steady_window_ms": window,
               "wall_s": round(wall, 3), "member_logs": member_logs,
+              "cpu_percent": cpu_percent(stats_file, [e["name"] for e in status.get("elements", [])]),
               "member_busy_share": [round(m["stats"].get("busy_ms", 0) / m["stats"]["uptime_ms"], 3)
                                     if m.get("stats", {}).get("uptime_ms") else None for m in members]}
     return result
 
 
 def throughput_part(build_dir, count, rounds, workdir, errors):
-    """The rounds of plain push, raw push, a 1-member Null shard, Spin alone
+    """The rounds of plain push, raw push, a 1-member shard as the sink, Spin alone
     and Spin shards of 1 and 2 members, alternating so that drifting load
     hits all. A topology `datablox check` refuses is left out, with why."""
     datablox = os.path.join(build_dir, "bin", "datablox")
@@ -96,7 +113,7 @@ def throughput_part(build_dir, count, rounds, workdir, errors):
         "spin_unsharded": write(workdir, "spin_unsharded.topo",
                                 SPIN_UNSHARDED_TOPOLOGY.format(count=count, pad=PAD, us=SPIN_US)),
         "round_robin_1": write(workdir, "round_robin_1.topo",
-                               ROUND_ROBIN_NULL_TOPOLOGY.format(count=push_count, pad=PAD)),
+                               ROUND_ROBIN_SINK_TOPOLOGY.format(count=push_count, pad=PAD)),
         "spin_1": write(workdir, "spin_1.topo", SPIN_TOPOLOGY.format(count=count, pad=PAD, us=SPIN_US, members=1)),
         "spin_2": write(workdir, "spin_2.topo", SPIN_TOPOLOGY.format(count=count, pad=PAD, us=SPIN_US, members=2)),
     }
@@ -144,7 +161,7 @@ def shards(args):
     errors = {}
     try:
         log(f"shards: Spin(us: {SPIN_US}) shards of 1 and 2 members ({count} logs), the plain push path and a "
-            f"1-member Null shard ({count * PUSH_FACTOR} logs); median of {args.rounds}")
+            f"1-member round-robin shard as the sink ({count * PUSH_FACTOR} logs); median of {args.rounds}")
         runs = throughput_part(build_dir, count, args.rounds, workdir, errors)
         log("shards: a keyed Counter shard grown 1 -> 2 -> 3 and shrunk to 1 by `datablox scale`, mid-stream")
         scale = scale_part(datablox, workdir, errors)
@@ -175,13 +192,17 @@ def shards(args):
         "members": {key: [x["member_logs"] for x in runs[key]] for key in ("round_robin_1", "spin_1", "spin_2")},
         "busy_share": {key: [x["member_busy_share"] for x in runs[key]]
                        for key in ("spin_unsharded", "spin_1", "spin_2")},
+        # Of 200 (2 cores): a member's own hooks are busy_share; the rest of
+        # the CPU a log costs is the framework's (receiving, forwarding, the
+        # sink, the source), which sets how far a second member can help.
+        "cpu_percent": {key: [x["cpu_percent"] for x in runs[key]] for key in ("spin_unsharded", "spin_1", "spin_2")},
         "scale": scale,
     }
     print(f"speedup_2  {result['speedup_2']}  (Spin shard: 2 members {r['spin_2']} logs/s, 1 member {r['spin_1']}"
           f" logs/s; Spin alone {r['spin_unsharded']} logs/s)  target >= {TARGETS['speedup_2']}" + (f"  FAILED: {errors.get('spin_2') or errors.get('spin_1')}"
                                                            [:300] if result["speedup_2"] is None else ""))
     print(f"plain push {r['unsharded']} logs/s, {result['unsharded_vs_core']} x raw (core's push_ratio);  "
-          f"1-member round-robin shard of Null {result['round_robin_1_logs_s']} logs/s, "
+          f"1-member round-robin shard as the sink {result['round_robin_1_logs_s']} logs/s, "
           f"{result['round_robin_1_vs_unsharded']} x the plain path")
     print(f"scale      grow_s {result['grow_s']} (target <= {TARGETS['grow_s']})  moved_share_2_to_3 "
           f"{result['moved_share_2_to_3']} (target <= {TARGETS['moved_share_2_to_3']})  exact {result['exact']}"

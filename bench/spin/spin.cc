@@ -12,7 +12,9 @@ namespace datablox_bench {
 class Spin : public datablox::Element {
  public:
   static datablox::ClassSpec spec() {
-    return datablox::ClassSpec("Spin", "spends ~US microseconds of CPU per log, then forwards it unchanged")
+    return datablox::ClassSpec(
+               "Spin",
+               "spends ~US microseconds of CPU per log, then forwards it unchanged (when its output is connected)")
         .describe(
             "A busy loop, calibrated once at start against steady_clock (the fastest of 50 timed runs), "
             "not a sleep: the CPU a log costs is fixed whether or not the process shares its core.")
@@ -36,6 +38,7 @@ class Spin : public datablox::Element {
 
   void on_batch(int, datablox::Batch logs) override {
     SpinLoop::Run(SpinLoop::IterationsFor(iterations_per_us_, us_, logs.size()));
+    if (!connected(0)) return;  // Spin(us: 0) unconnected: a shardable Null
     for (const datablox::Log& log : logs) forward(log);
   }
 
