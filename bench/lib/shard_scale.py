@@ -35,16 +35,23 @@ def active_members(status):
     return [m for m in members_of(status, SHARD) if m.get("state") in ACTIVE]
 
 
+def scale(cluster, members):
+    """`datablox scale scale/users MEMBERS`, which waits for the change."""
+    r = cluster.cli("scale", f"{TOPOLOGY}/{SHARD}", members, "--timeout", STEP_TIMEOUT_S,
+                    timeout=STEP_TIMEOUT_S + 20)
+    if r.returncode != 0:
+        raise ClusterError(f"`datablox scale {TOPOLOGY}/{SHARD} {members}` exited {r.returncode}: "
+                           f"{r.stderr.strip()[-500:]}")
+    return r
+
+
 def grow(cluster, members):
     """`datablox scale scale/users MEMBERS` from one member fewer, until the
     new member has processed a log; the figures of that grow."""
     s = cluster.try_status(TOPOLOGY) or {}
     before = {m["name"] for m in active_members(s)}
     asked_wall = time.time()
-    r = cluster.cli("scale", f"{TOPOLOGY}/{SHARD}", members)
-    if r.returncode != 0:
-        raise ClusterError(f"`datablox scale {TOPOLOGY}/{SHARD} {members}` exited {r.returncode}: "
-                           f"{r.stderr.strip()[-500:]}")
+    scale(cluster, members)
     command_s = time.time() - asked_wall
 
     def grown(st):
@@ -69,10 +76,7 @@ def grow(cluster, members):
 
 def shrink(cluster, members):
     asked = time.monotonic()
-    r = cluster.cli("scale", f"{TOPOLOGY}/{SHARD}", members)
-    if r.returncode != 0:
-        raise ClusterError(f"`datablox scale {TOPOLOGY}/{SHARD} {members}` exited {r.returncode}: "
-                           f"{r.stderr.strip()[-500:]}")
+    scale(cluster, members)
     s, _ = cluster.wait_status(TOPOLOGY, lambda st: len(active_members(st)) == members,
                                f"{SHARD} to shrink to {members} members", STEP_TIMEOUT_S)
     took = round(time.monotonic() - asked, 3)
