@@ -1,24 +1,28 @@
 #include "counter.h"
 
+#include <fmt/format.h>
+
+#include <algorithm>
 #include <map>
+#include <utility>
+
+#include "counter_merge.h"
 
 namespace datablox {
-namespace {
-
-// Groups are named by the value's text: strings as they are, the rest as JSON.
-std::string GroupName(const Value& value) {
-  if (value.type() == ValueType::kString) return std::string(value.as_string());
-  return value.to_json();
-}
-
-}  // namespace
 
 ClassSpec Counter::spec() {
   return ClassSpec("Counter", "counts logs, in total and grouped by the field KEY when given")
       .describe(
           "Answers on its query port: {} gets {\"count\": N} (and \"groups\": {VALUE: N} when "
-          "KEY is set); {\"group\": VALUE} gets {\"group\": VALUE, \"count\": N}. Logs pass on "
-          "unchanged through the optional output.")
+          "KEY is set); {\"group\": VALUE} gets {\"group\": VALUE, \"count\": N}; {\"top\": N} "
+          "gets {\"top\": [{\"group\": VALUE, \"count\": N}, ...], \"limit\": N, \"count\": N}, "
+          "the N largest groups, largest first (ties by name). Logs pass on unchanged through "
+          "the optional output. As a shard's member its state is one count per group, moved "
+          "with its key group: route by KEY (hash(KEY)), and merge replies with `merge: sum` "
+          "(the total and every group's count add up) or `merge: custom` (also merges top-N "
+          "lists: exact with hash routing, where each group is counted by one member).")
+      .shardable(StateKind::kKeyed, "key")
+      .merge(MergeCounterReplies)
       .push_in("in")
       .push_out("out", {}, /*required=*/false, "the same logs, unchanged")
       .query_in("query", /*required=*/false, "counts so far")
@@ -42,16 +46,22 @@ Status Counter::configure(const Params& params) {
 void Counter::on_batch(int, Batch logs) {
   count_ += logs.size();
   if (!key_.empty()) {
-    for (const Log& log : logs) ++groups_[GroupName(log.get(key_))];
+    // A group's name is its key's KeyText: the text hash routing hashes,
+    // so that export_state finds a key group's counts by their names.
+    for (const Log& log : logs) ++groups_[KeyText(log.get(key_))];
   }
   for (const Log& log : logs) forward(log);
 }
 
 void Counter::on_query(int, const Log& request, Responder responder) {
   LogBuilder reply;
+  if (Value limit = request.get("top"); limit.exists()) {
+    AnswerTop(limit, responder);
+    return;
+  }
   Value group = request.get("group");
   if (group.exists()) {
-    std::string name = GroupName(group);
+    std::string name = KeyText(group);
     auto it = groups_.find(name);
     reply.add("group", name).add("count", it == groups_.end() ? 0 : it->second);
     responder.reply(reply);
@@ -65,6 +75,77 @@ void Counter::on_query(int, const Log& request, Responder responder) {
     reply.add_raw("groups", groups.bytes());
   }
   responder.reply(reply);
+}
+
+void Counter::AnswerTop(const Value& limit, Responder& responder) {
+  if (limit.type() != ValueType::kInt || limit.as_int() < 1) {
+    responder.error("\"top\" must be a positive integer: how many groups");
+    return;
+  }
+  std::vector<std::pair<std::string, uint64_t>> top(groups_.begin(), groups_.end());
+  const size_t n = std::min<size_t>(top.size(), static_cast<size_t>(limit.as_int()));
+  std::partial_sort(top.begin(), top.begin() + static_cast<std::ptrdiff_t>(n), top.end(), CountThenName);
+  top.resize(n);
+  LogBuilder reply;
+  WriteTop(top, limit.as_int(), count_, &reply);
+  responder.reply(reply);
+}
+
+// One log per key: {"key": KEY_TEXT, "count": N}. A keyless counter's state
+// is its total alone, which no key group holds: it moves only with the whole
+// key space (a leaving member hands over all it has).
+Status Counter::export_state(const KeyGroupSet& moving, std::vector<OwnedLog>* out) {
+  LogBuilder log;
+  if (key_.empty()) {
+    if (static_cast<int>(moving.members().size()) == moving.groups() && count_ > 0) {
+      log.add("count", count_);
+      out->emplace_back(std::string(log.bytes()));
+      count_ = 0;
+    }
+    return Status::OK();
+  }
+  std::vector<std::pair<std::string, uint64_t>> leaving;
+  for (auto it = groups_.begin(); it != groups_.end();) {
+    if (moving.contains_text(it->first)) {
+      leaving.emplace_back(it->first, it->second);
+      it = groups_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  std::sort(leaving.begin(), leaving.end());  // the same state, the same logs
+  for (const auto& [name, n] : leaving) {
+    log.clear().add("key", name).add("count", n);
+    out->emplace_back(std::string(log.bytes()));
+    count_ -= n;
+  }
+  return Status::OK();
+}
+
+// Counts of a key present here already are added: each side counted other
+// logs (with hash routing a key's logs wait while its group moves, so this
+// side normally has none; with another routing every member counts some of
+// every key's logs), and the count of a key is the sum over the logs.
+// Checked whole before anything changes: the state is taken over entirely
+// or not at all.
+Status Counter::import_state(Batch state) {
+  for (size_t i = 0; i < state.size(); ++i) {
+    Value key = state[i].get("key"), count = state[i].get("count");
+    if (count.type() != ValueType::kInt || count.as_int() < 0) {
+      return Status::Invalid(fmt::format("state log {}: \"count\" must be a count (an integer >= 0)", i));
+    }
+    if (key_.empty() ? key.exists() : key.type() != ValueType::kString) {
+      return Status::Invalid(fmt::format("state log {}: {}", i,
+                                         key_.empty() ? "a counter without KEY holds no per-key counts"
+                                                      : "\"key\" must be a group's name (a string)"));
+    }
+  }
+  for (const Log& log : state) {
+    const auto n = static_cast<uint64_t>(log.get("count").as_int());
+    count_ += n;
+    if (!key_.empty()) groups_[std::string(log.get("key").as_string())] += n;
+  }
+  return Status::OK();
 }
 
 }  // namespace datablox

@@ -4,6 +4,7 @@
 
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "datablox/element.h"
 
@@ -16,10 +17,17 @@ class Counter : public Element {
   void on_batch(int port, Batch logs) override;
   void on_query(int port, const Log& request, Responder responder) override;
 
+  // A shard's member: its state is one count per key (group name).
+  uint64_t state_size() const override { return groups_.size(); }
+  Status export_state(const KeyGroupSet& moving, std::vector<OwnedLog>* out) override;
+  Status import_state(Batch state) override;
+
  private:
+  void AnswerTop(const Value& limit, Responder& responder);
+
   std::string key_;
   uint64_t count_ = 0;
-  std::unordered_map<std::string, uint64_t> groups_;
+  std::unordered_map<std::string, uint64_t> groups_;  // by KeyText of the key's value
 };
 
 }  // namespace datablox

@@ -9,6 +9,7 @@ ClassSpec Filter::spec() {
           "Logs for which it is false go to the optional \"rejected\" output. A log on which "
           "EXPR cannot be evaluated (a type error) is rejected, counted as an error and goes "
           "there too: never passed on silently.")
+      .shardable()  // stateless: a member starts working at once, nothing moves
       .push_in("in")
       .push_out("out")
       .push_out("rejected", {}, /*required=*/false, "the logs EXPR did not pass")

@@ -10,6 +10,7 @@ ClassSpec Map::spec() {
           "EXPR is a list of assignments, \"word = upper(word), n = seq * 2\". Every other "
           "field is kept as it is. The assignments all see the incoming log, not each other's "
           "results. A log on which an expression fails is rejected and counted, not passed on.")
+      .shardable()  // stateless: a member starts working at once, nothing moves
       .push_in("in")
       .push_out("out")
       .param_assignments("expr", "field = expression, ...")

@@ -4,6 +4,7 @@ namespace datablox {
 
 ClassSpec Null::spec() {
   return ClassSpec("Null", "drops every log it receives, counting them")
+      .shardable()  // stateless: a member starts working at once, nothing moves
       .push_in("in")
       .handler("count", "logs received");
 }

@@ -9,6 +9,7 @@ ClassSpec Print::spec() {
       .describe(
           "Each line is PREFIX followed by the log's JSON. Logs pass on unchanged through the "
           "optional output.")
+      .shardable()  // stateless: a member starts working at once, nothing moves
       .push_in("in")
       .push_out("out", {}, /*required=*/false, "the same logs, unchanged")
       .param_string("prefix", "", "text written before each log")

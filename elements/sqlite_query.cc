@@ -6,6 +6,8 @@
 #include <cctype>
 #include <cstring>
 
+#include "datablox/shard.h"
+
 namespace datablox {
 
 void BindSqliteValue(sqlite3_stmt* stmt, int index, const Value& value) {
@@ -30,6 +32,43 @@ void BindSqliteValue(sqlite3_stmt* stmt, int index, const Value& value) {
       std::string json = value.to_json();
       sqlite3_bind_text(stmt, index, json.data(), static_cast<int>(json.size()), SQLITE_TRANSIENT);
       break;
+    }
+  }
+}
+
+void AddSqliteValue(std::string_view name, sqlite3_value* value, LogBuilder* row) {
+  switch (sqlite3_value_type(value)) {
+    case SQLITE_INTEGER: row->add_int(name, sqlite3_value_int64(value)); break;
+    case SQLITE_FLOAT: row->add(name, sqlite3_value_double(value)); break;
+    case SQLITE_TEXT:
+      row->add(name, std::string_view(reinterpret_cast<const char*>(sqlite3_value_text(value)),
+                                      static_cast<size_t>(sqlite3_value_bytes(value))));
+      break;
+    case SQLITE_BLOB:
+      row->add_bytes(name, std::string_view(static_cast<const char*>(sqlite3_value_blob(value)),
+                                            static_cast<size_t>(sqlite3_value_bytes(value))));
+      break;
+    default: row->add_nil(name); break;
+  }
+}
+
+void AddSqliteRow(sqlite3_stmt* stmt, LogBuilder* row) {
+  for (int c = 0; c < sqlite3_column_count(stmt); ++c) {
+    AddSqliteValue(sqlite3_column_name(stmt, c), sqlite3_column_value(stmt, c), row);
+  }
+}
+
+std::string SqliteKeyText(sqlite3_value* value) {
+  switch (sqlite3_value_type(value)) {
+    case SQLITE_TEXT:
+      return std::string(reinterpret_cast<const char*>(sqlite3_value_text(value)),
+                         static_cast<size_t>(sqlite3_value_bytes(value)));
+    case SQLITE_NULL: return KeyText(Value());
+    default: {
+      // Numbers and blobs as KeyText writes the log value they read back as.
+      LogBuilder one;
+      AddSqliteValue("k", value, &one);
+      return KeyText(OwnedLog(std::string(one.bytes())).get("k"));
     }
   }
 }
@@ -113,22 +152,7 @@ Status SqliteQuery::Run(std::string_view sql, const Value& params, std::vector<s
   Status st;
   while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
     row.clear();
-    for (int c = 0; c < sqlite3_column_count(stmt); ++c) {
-      const char* name = sqlite3_column_name(stmt, c);
-      switch (sqlite3_column_type(stmt, c)) {
-        case SQLITE_INTEGER: row.add_int(name, sqlite3_column_int64(stmt, c)); break;
-        case SQLITE_FLOAT: row.add(name, sqlite3_column_double(stmt, c)); break;
-        case SQLITE_TEXT:
-          row.add(name, std::string_view(reinterpret_cast<const char*>(sqlite3_column_text(stmt, c)),
-                                         static_cast<size_t>(sqlite3_column_bytes(stmt, c))));
-          break;
-        case SQLITE_BLOB:
-          row.add_bytes(name, std::string_view(static_cast<const char*>(sqlite3_column_blob(stmt, c)),
-                                               static_cast<size_t>(sqlite3_column_bytes(stmt, c))));
-          break;
-        default: row.add_nil(name); break;
-      }
-    }
+    AddSqliteRow(stmt, &row);
     bytes += row.bytes().size();
     if (bytes > limits_.reply_bytes) {
       st = Status::Invalid(fmt::format("the reply would exceed {} bytes", limits_.reply_bytes));

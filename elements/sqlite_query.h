@@ -22,11 +22,23 @@
 
 struct sqlite3;
 struct sqlite3_stmt;
+struct sqlite3_value;
 
 namespace datablox {
 
 // Binds one log value to a statement parameter (nested values as JSON text).
 void BindSqliteValue(sqlite3_stmt* stmt, int index, const Value& value);
+// A column's value as a log field: integers, floats, text, blobs as bytes, NULL as nil.
+void AddSqliteValue(std::string_view name, sqlite3_value* value, LogBuilder* row);
+// The current row of `stmt`, every column a field named as the column.
+void AddSqliteRow(sqlite3_stmt* stmt, LogBuilder* row);
+// The KeyText (shard.h) of the log value a column's value reads back as:
+// the text a hash-routed shard's senders hashed, for a key that SQLite
+// stored as it came (a string, an integer, a float in a REAL column, a
+// blob, or NULL for a missing key). A boolean key (stored as 0 or 1) or a
+// number SQLite converted by the column's affinity reads back as another
+// text than its sender hashed.
+std::string SqliteKeyText(sqlite3_value* value);
 
 class SqliteQuery {
  public:

@@ -7,6 +7,8 @@
 #include <cctype>
 #include <cstring>
 
+#include "sqlite_store_merge.h"
+
 namespace datablox {
 namespace {
 
@@ -52,7 +54,15 @@ ClassSpec SqliteStore::spec() {
           "crash of the process, and a machine crash may lose the last ones (rows and "
           "positions together). A request {\"sql\": \"SELECT ...\", \"params\": [...]} gets "
           "{\"rows\": [...], \"count\": N}, answered on a read-only connection of its own and "
-          "interrupted after query_limit_ms; writing statements, BEGIN and ATTACH are refused.")
+          "interrupted after query_limit_ms; writing statements, BEGIN and ATTACH are refused. "
+          "As a member of a hash-routed shard (give each member a file of its own: "
+          "path: \"users-{member}.db\"), its rows are its state: the rows of the key groups "
+          "that move leave in the transaction that reads them and arrive in one transaction. "
+          "Merge query replies with `merge: custom` (the rows of every member, in member "
+          "order, and their count) or `merge: union` (the rows; \"count\" is the first "
+          "member's). Either way each member runs the statement on its own rows.")
+      .shardable(StateKind::kKeyed)  // keyed by the route's field: read from membership() at start
+      .merge(MergeSqliteReplies)
       .push_in("in")
       .push_out("out", {}, /*required=*/false, "the logs stored, once their transaction has committed")
       .query_in("query", /*required=*/false, "read-only SQL")
@@ -99,18 +109,26 @@ Status SqliteStore::configure(const Params& params) {
   if (st.ok()) st = Exec("PRAGMA synchronous=NORMAL");
   if (st.ok()) st = LoadPositions();
   if (!st.ok()) return st;
-  // Columns of a table left by an earlier run.
-  sqlite3_stmt* info = nullptr;
-  std::string sql = fmt::format("PRAGMA table_info({})", Quote(table_));
-  if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &info, nullptr) == SQLITE_OK) {
-    while (sqlite3_step(info) == SQLITE_ROW) {
-      columns_.insert(reinterpret_cast<const char*>(sqlite3_column_text(info, 1)));
-      table_exists_ = true;
-    }
-  }
-  sqlite3_finalize(info);
+  st = LoadColumns();  // of a table left by an earlier run
+  if (!st.ok()) return st;
   add_read_handler("count", [this] { return std::to_string(count_); });
   add_read_handler("replayed", [this] { return std::to_string(replayed_); });
+  return Status::OK();
+}
+
+Status SqliteStore::LoadColumns() {
+  columns_.clear();
+  table_exists_ = false;
+  sqlite3_stmt* info = nullptr;
+  std::string sql = fmt::format("PRAGMA table_info({})", Quote(table_));
+  if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &info, nullptr) != SQLITE_OK) {
+    return Status::IOError(fmt::format("{}: {}", sql, sqlite3_errmsg(db_)));
+  }
+  while (sqlite3_step(info) == SQLITE_ROW) {
+    columns_.insert(reinterpret_cast<const char*>(sqlite3_column_text(info, 1)));
+    table_exists_ = true;
+  }
+  sqlite3_finalize(info);
   return Status::OK();
 }
 
@@ -231,7 +249,8 @@ sqlite3_stmt* SqliteStore::InsertStatement(const Value& root, Status* status) {
 }
 
 // Ok and nothing inserted when the log was refused (and rejected).
-Status SqliteStore::Insert(const Value& root) {
+Status SqliteStore::Insert(const Value& root, bool* inserted) {
+  *inserted = false;
   Status st;
   sqlite3_stmt* stmt = InsertStatement(root, &st);
   if (!stmt) return st;
@@ -239,7 +258,7 @@ Status SqliteStore::Insert(const Value& root) {
   int rc = sqlite3_step(stmt);
   sqlite3_reset(stmt);
   if (rc != SQLITE_DONE) return Status::IOError(fmt::format("insert into '{}': {}", table_, sqlite3_errmsg(db_)));
-  stored_.back() = 1;
+  *inserted = true;
   return Status::OK();
 }
 
@@ -266,8 +285,10 @@ void SqliteStore::on_batch(int, Batch logs) {
         reject("not a msgpack map");
         continue;
       }
-      st = Insert(logs[i].root());
-      inserted += stored_.back();
+      bool stored = false;
+      st = Insert(logs[i].root(), &stored);
+      stored_.back() = stored;
+      inserted += stored;
     }
     if (st.ok()) st = SavePosition(at.link, done);
     if (st.ok()) st = Exec("COMMIT");
@@ -311,6 +332,112 @@ void SqliteStore::on_query(int, const Log& request, Responder responder) {
   LogBuilder reply;
   reply.add_array("rows", rows).add("count", rows.size());
   responder.reply(reply);
+}
+
+// ------------------------------------------------------------ shard member
+
+Status SqliteStore::start() {
+  // Only a hash-routed shard routes a key's logs to one member: then, and
+  // only then, are this member's rows a key's state, to move with its group.
+  if (const ShardMembership* member = membership(); member && !member->key.empty()) shard_key_ = member->key;
+  return Status::OK();
+}
+
+AddAnswer SqliteStore::can_add(const ShardLoad& load) {
+  if (shard_key_.empty()) return AddAnswer::Yes(0);  // no row moves
+  return Element::can_add(load);                     // the rows that would move
+}
+
+uint64_t SqliteStore::state_size() const {
+  if (!db_ || !table_exists_) return 0;
+  sqlite3_stmt* stmt = nullptr;
+  std::string sql = fmt::format("SELECT count(*) FROM {}", Quote(table_));
+  uint64_t rows = 0;
+  if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK && sqlite3_step(stmt) == SQLITE_ROW) {
+    rows = static_cast<uint64_t>(sqlite3_column_int64(stmt, 0));
+  }
+  sqlite3_finalize(stmt);
+  return rows;
+}
+
+namespace {
+
+// datablox_moving(key): 1 when the key group of a row's key is moving.
+void MovingFunction(sqlite3_context* context, int, sqlite3_value** argv) {
+  const auto* moving = static_cast<const KeyGroupSet*>(sqlite3_user_data(context));
+  sqlite3_result_int(context, moving->contains_text(SqliteKeyText(argv[0])) ? 1 : 0);
+}
+
+}  // namespace
+
+// Ends a failed transaction of the shard hooks. A column it added is gone
+// with it: the columns known and the statements prepared start again from
+// the table as it is.
+Status SqliteStore::Rollback(Status why) {
+  if (sqlite3_get_autocommit(db_) != 0) return why;  // no transaction open
+  (void)Exec("ROLLBACK");
+  for (auto& [fields, stmt] : inserts_) sqlite3_finalize(stmt);
+  inserts_.clear();
+  Status st = LoadColumns();
+  return st.ok() ? why : Status::IOError(fmt::format("{}; then {}", why.message(), st.message()));
+}
+
+// The moving rows are read and deleted in one transaction: they are either
+// handed over and gone from here, or (on an error) still here and not handed over.
+Status SqliteStore::export_state(const KeyGroupSet& moving, std::vector<OwnedLog>* out) {
+  if (shard_key_.empty() || moving.empty() || !table_exists_) return Status::OK();
+  // Rows stored before the key field ever came have no such column: their
+  // key is missing, which the senders hash as null.
+  const std::string key = columns_.count(shard_key_) ? Quote(shard_key_) : "NULL";
+  if (sqlite3_create_function_v2(db_, "datablox_moving", 1, SQLITE_UTF8 | SQLITE_DIRECTONLY,
+                                 const_cast<KeyGroupSet*>(&moving), MovingFunction, nullptr, nullptr,
+                                 nullptr) != SQLITE_OK) {
+    return Status::IOError(fmt::format("registering datablox_moving: {}", sqlite3_errmsg(db_)));
+  }
+  std::vector<OwnedLog> rows;
+  Status st = Exec("BEGIN IMMEDIATE");
+  if (st.ok()) {
+    std::string sql = fmt::format("SELECT * FROM {} WHERE datablox_moving({})", Quote(table_), key);
+    sqlite3_stmt* select = nullptr;
+    if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &select, nullptr) != SQLITE_OK) {
+      st = Status::IOError(fmt::format("{}: {}", sql, sqlite3_errmsg(db_)));
+    } else {
+      LogBuilder row;
+      int rc;
+      while ((rc = sqlite3_step(select)) == SQLITE_ROW) {
+        AddSqliteRow(select, &row.clear());
+        rows.emplace_back(std::string(row.bytes()));
+      }
+      if (rc != SQLITE_DONE) st = Status::IOError(fmt::format("{}: {}", sql, sqlite3_errmsg(db_)));
+    }
+    sqlite3_finalize(select);
+  }
+  if (st.ok()) st = Exec(fmt::format("DELETE FROM {} WHERE datablox_moving({})", Quote(table_), key));
+  if (st.ok()) st = Exec("COMMIT");
+  if (!st.ok()) st = Rollback(st);
+  // The function points at `moving`: gone with this call.
+  sqlite3_create_function_v2(db_, "datablox_moving", 1, SQLITE_UTF8, nullptr, nullptr, nullptr, nullptr, nullptr);
+  if (!st.ok()) return st;
+  for (OwnedLog& row : rows) out->push_back(std::move(row));
+  return Status::OK();
+}
+
+// In one transaction: every row arrives, or (on an error) none does.
+Status SqliteStore::import_state(Batch state) {
+  if (state.empty()) return Status::OK();
+  Status st = Exec("BEGIN IMMEDIATE");
+  for (size_t i = 0; i < state.size() && st.ok(); ++i) {
+    std::string refused = state[i].valid() ? Refusal(state[i].root()) : "not a msgpack map";
+    if (!refused.empty()) {
+      st = Status::Invalid(fmt::format("state log {}: {}", i, refused));
+      break;
+    }
+    bool inserted = false;
+    st = Insert(state[i].root(), &inserted);
+  }
+  if (st.ok()) st = Exec("COMMIT");
+  if (!st.ok()) st = Rollback(st);
+  return st;
 }
 
 void SqliteStore::stop() {

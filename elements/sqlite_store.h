@@ -22,8 +22,16 @@ class SqliteStore : public Element {
   ~SqliteStore() override;
   Status configure(const Params& params) override;
   void on_batch(int port, Batch logs) override;
+  Status start() override;
   void on_query(int port, const Log& request, Responder responder) override;
   void stop() override;
+
+  // A shard's member: its state is its rows, keyed by the field the shard
+  // routes by (hash routing; otherwise it holds no keyed state to move).
+  AddAnswer can_add(const ShardLoad& load) override;
+  uint64_t state_size() const override;
+  Status export_state(const KeyGroupSet& moving, std::vector<OwnedLog>* out) override;
+  Status import_state(Batch state) override;
 
  private:
   // SQLite compares column names without regard to ASCII case.
@@ -37,10 +45,12 @@ class SqliteStore : public Element {
   };
   Status Exec(const std::string& sql);
   Status LoadPositions();
+  Status LoadColumns();
   Status SavePosition(const std::string& link, const Next& next);
   std::string Refusal(const Value& root);
   Status EnsureColumns(const Value& root);
-  Status Insert(const Value& root);
+  Status Insert(const Value& root, bool* inserted);
+  Status Rollback(Status why);
   sqlite3_stmt* InsertStatement(const Value& root, Status* status);
 
   std::string path_, table_;
@@ -55,6 +65,7 @@ class SqliteStore : public Element {
   std::vector<uint8_t> stored_;                                // per log of the batch: inserted now or before
   std::string key_;
   uint64_t count_ = 0, replayed_ = 0;
+  std::string shard_key_;  // hash-routed member: the field its rows are keyed by
 };
 
 }  // namespace datablox

@@ -6,7 +6,9 @@ ClassSpec Throttle::spec() {
   return ClassSpec("Throttle", "passes logs on unchanged, at most RATE per second")
       .describe(
           "Waits rather than drops: while it waits, its input queue fills and the upstream "
-          "is held back by backpressure. A slow consumer for tests.")
+          "is held back by backpressure. A slow consumer for tests. In a shard, RATE is each "
+          "member's: n members pass up to n * RATE.")
+      .shardable()  // stateless: a member starts working at once, nothing moves
       .push_in("in")
       .push_out("out", {}, /*required=*/false, "the same logs, paced")
       .param_float("rate", "logs per second")

@@ -23,9 +23,29 @@ namespace {
 
 using control::Json;
 
+// No answer (69), or an answer not of its reply's shape (70).
 int Unreachable(const std::string& endpoint, const Status& st) {
+  if (st.code() == Status::Code::kInternal) {
+    std::fprintf(stderr, "error: the master at %s: %s\n", endpoint.c_str(), st.message().c_str());
+    return kExitSoftware;
+  }
   std::fprintf(stderr, "error: cannot reach the master at %s: %s\n", endpoint.c_str(), st.message().c_str());
   return kExitUnavailable;
+}
+
+// After the elements: one line per shard, its members and table.
+//   SHARD users :: shard Counter  members 0,1,2 of 1..8  hash(user)  merge sum  v3
+void PrintShards(const std::vector<control::StatusReply>& topologies, bool qualified) {
+  for (const control::StatusReply& t : topologies) {
+    for (const control::ShardStatus& shard : t.shards) {
+      std::string route = shard.route == "hash" ? fmt::format("hash({})", shard.key) : shard.route;
+      std::string name = qualified ? t.name + "/" + shard.name : shard.name;
+      std::printf("SHARD %s :: shard %s  members %s of %d..%d  %s  merge %s  v%llu%s\n", name.c_str(),
+                  shard.class_name.c_str(), fmt::format("{}", fmt::join(shard.members, ",")).c_str(), shard.min,
+                  shard.max, route.c_str(), shard.merge.c_str(), static_cast<unsigned long long>(shard.version),
+                  shard.changing ? ("  changing: " + *shard.changing).c_str() : "");
+    }
+  }
 }
 
 std::string Age(double seconds) {
@@ -34,26 +54,36 @@ std::string Age(double seconds) {
   return fmt::format("{:.0f}s", seconds);
 }
 
+// The master did not answer, or not in the reply's shape (not: it said no).
+bool Unanswered(const Status& st) {
+  return st.code() == Status::Code::kUnavailable || st.IsTimeout() || st.code() == Status::Code::kInternal;
+}
+
+// What the master said no with, or `otherwise` when it did not say.
+const char* Why(const control::Refusal& refusal, const char* otherwise) {
+  return refusal.error.empty() ? otherwise : refusal.error.c_str();
+}
+
 // "topology/element" or "element" (when one topology has it) -> both parts.
 Status ResolveElement(MasterClient& client, const std::string& name, std::string* topology, std::string* element,
-                      Json* record) {
+                      control::ElementStatus* record) {
   std::string wanted_topology, wanted = name;
   if (size_t slash = name.find('/'); slash != std::string::npos) {
     wanted_topology = name.substr(0, slash);
     wanted = name.substr(slash + 1);
   }
-  Json list;
-  Status st = client.Ask(control::ToJson(control::ListRequest{}), &list);
+  control::ListReply list;
+  std::optional<control::Refusal> refusal;
+  Status st = client.Ask(control::ToJson(control::ListRequest{}), &list, &refusal);
   if (!st.ok()) return st;
-  std::vector<std::pair<std::string, Json>> found;
-  for (const Json& t : list["topologies"]) {
-    std::string tname = t.value("name", "");
-    if (!wanted_topology.empty() && tname != wanted_topology) continue;
-    Json status;
-    st = client.Ask(control::ToJson(control::StatusRequest{tname}), &status);
+  std::vector<std::pair<std::string, control::ElementStatus>> found;
+  for (const control::TopologySummary& t : list.topologies) {
+    if (!wanted_topology.empty() && t.name != wanted_topology) continue;
+    control::StatusReply status;  // a refusal: the topology went meanwhile
+    st = client.Ask(control::ToJson(control::StatusRequest{t.name}), &status, &refusal);
     if (!st.ok()) return st;
-    for (const Json& e : status["elements"]) {
-      if (e.value("name", "") == wanted) found.push_back({tname, e});
+    for (const control::ElementStatus& e : status.elements) {
+      if (e.name == wanted) found.push_back({t.name, e});
     }
   }
   if (found.empty()) return Status::NotFound(fmt::format("no element '{}'", name));
@@ -95,19 +125,20 @@ int Submit(const std::string& file, const std::string& name, const std::string& 
   zmq::context_t zmq(1);
   std::string endpoint = MasterEndpoint(master);
   MasterClient client(zmq, endpoint);
-  Json reply;
-  Status st = client.Ask(submission.Request(name), &reply, std::chrono::milliseconds(15000));
+  control::SubmitReply reply;
+  std::optional<control::Refusal> refusal;
+  Status st = client.Ask(submission.Request(name), &reply, &refusal, std::chrono::milliseconds(15000));
   if (!st.ok()) return Unreachable(endpoint, st);
-  if (!reply.value("ok", false)) {
-    if (reply.contains("errors")) {
-      for (const auto& e : reply["errors"]) std::fprintf(stderr, "%s\n", e.get<std::string>().c_str());
+  if (refusal) {
+    if (!refusal->errors.empty()) {
+      for (const std::string& e : refusal->errors) std::fprintf(stderr, "%s\n", e.c_str());
       return kExitDataErr;
     }
-    std::fprintf(stderr, "error: %s\n", reply.value("error", "submit refused").c_str());
+    std::fprintf(stderr, "error: %s\n", Why(*refusal, "submit refused"));
     return kExitFailed;
   }
-  if (format.json) std::printf("%s\n", reply.dump(2).c_str());
-  else std::printf("submitted %s\n", reply.value("topology", "").c_str());
+  if (format.json) std::printf("%s\n", control::ToJson(reply).dump(2).c_str());
+  else std::printf("submitted %s\n", reply.topology.c_str());
   return kExitOk;
 }
 
@@ -115,17 +146,18 @@ int List(const std::string& master, const OutputFormat& format) {
   zmq::context_t zmq(1);
   std::string endpoint = MasterEndpoint(master);
   MasterClient client(zmq, endpoint);
-  Json reply;
-  Status st = client.Ask(control::ToJson(control::ListRequest{}), &reply);
+  control::ListReply reply;
+  std::optional<control::Refusal> refusal;  // a master always lists
+  Status st = client.Ask(control::ToJson(control::ListRequest{}), &reply, &refusal);
   if (!st.ok()) return Unreachable(endpoint, st);
   if (format.json) {
-    std::printf("%s\n", reply["topologies"].dump(2).c_str());
+    std::printf("%s\n", control::ToJson(reply)["topologies"].dump(2).c_str());
     return kExitOk;
   }
   std::printf("%-24s %-10s %-9s %s\n", "NAME", "STATE", "ELEMENTS", "FILE");
-  for (const Json& t : reply["topologies"]) {
-    std::printf("%-24s %-10s %-9zu %s\n", t.value("name", "").c_str(), t.value("state", "").c_str(),
-                t.value("elements", size_t{0}), t.value("file", "").c_str());
+  for (const control::TopologySummary& t : reply.topologies) {
+    std::printf("%-24s %-10s %-9zu %s\n", t.name.c_str(), t.state.c_str(), static_cast<size_t>(t.elements),
+                t.file.c_str());
   }
   return kExitOk;
 }
@@ -134,21 +166,21 @@ int Nodes(const std::string& master, const OutputFormat& format) {
   zmq::context_t zmq(1);
   std::string endpoint = MasterEndpoint(master);
   MasterClient client(zmq, endpoint);
-  Json reply;
-  Status st = client.Ask(control::ToJson(control::NodesRequest{}), &reply);
+  control::NodesReply reply;
+  std::optional<control::Refusal> refusal;  // a master always answers
+  Status st = client.Ask(control::ToJson(control::NodesRequest{}), &reply, &refusal);
   if (!st.ok()) return Unreachable(endpoint, st);
   if (format.json) {
-    std::printf("%s\n", reply["nodes"].dump(2).c_str());
+    std::printf("%s\n", control::ToJson(reply)["nodes"].dump(2).c_str());
     return kExitOk;
   }
   std::printf("%-12s %-16s %-6s %-6s %-5s %-15s %-9s %s\n", "NODE", "ADDRESS", "STATE", "CORES", "CPU", "MEMORY",
               "ELEMENTS", "LAST SEEN");
-  for (const Json& n : reply["nodes"]) {
-    std::printf("%-12s %-16s %-6s %-6d %-5s %-15s %-9d %s\n", n.value("name", "").c_str(),
-                n.value("address", "").c_str(), n.value("state", "").c_str(), n.value("cores", 0),
-                fmt::format("{:.0f}%", n.value("cpu_percent", 0.0)).c_str(),
-                fmt::format("{}/{}MB", n.value("memory_used_mb", 0), n.value("memory_mb", 0)).c_str(),
-                n.value("elements", 0), fmt::format("{:.1f}s ago", n.value("last_seen_s", 0.0)).c_str());
+  for (const control::NodeStatus& n : reply.nodes) {
+    std::printf("%-12s %-16s %-6s %-6d %-5s %-15s %-9d %s\n", n.name.c_str(), n.address.c_str(), n.state.c_str(),
+                n.cores, fmt::format("{:.0f}%", n.cpu_percent).c_str(),
+                fmt::format("{}/{}MB", n.memory_used_mb, n.memory_mb).c_str(), n.elements,
+                fmt::format("{:.1f}s ago", n.last_seen_s).c_str());
   }
   return kExitOk;
 }
@@ -158,25 +190,28 @@ int Logs(const std::string& target, int lines, const std::string& master, const 
   std::string endpoint = MasterEndpoint(master);
   MasterClient client(zmq, endpoint);
   std::string topology, element;
-  Json record, reply;
+  control::ElementStatus record;
   Status st = ResolveElement(client, target, &topology, &element, &record);
-  if (st.code() == Status::Code::kUnavailable || st.IsTimeout()) return Unreachable(endpoint, st);
+  if (Unanswered(st)) return Unreachable(endpoint, st);
   if (!st.ok()) {
     std::fprintf(stderr, "error: %s\n", st.message().c_str());
     return kExitUsage;
   }
-  st = client.Ask(control::ToJson(control::LogsRequest{topology + "/" + element, lines, std::nullopt}), &reply);
+  control::LogsReply reply;
+  std::optional<control::Refusal> refusal;
+  st = client.Ask(control::ToJson(control::LogsRequest{topology + "/" + element, lines, std::nullopt}), &reply,
+                  &refusal);
   if (!st.ok()) return Unreachable(endpoint, st);
-  if (!reply.value("ok", false)) {
-    std::fprintf(stderr, "error: %s\n", reply.value("error", "no logs").c_str());
+  if (refusal) {
+    std::fprintf(stderr, "error: %s\n", Why(*refusal, "no logs"));
     return kExitFailed;
   }
-  const Json& text = reply["lines"];
+  const std::vector<std::string>& text = reply.lines;
   if (format.json) {
     std::printf("%s\n", Json({{"topology", topology}, {"element", element}, {"lines", text}}).dump(2).c_str());
     return kExitOk;
   }
-  for (const Json& line : text) std::printf("%s\n", line.get<std::string>().c_str());
+  for (const std::string& line : text) std::printf("%s\n", line.c_str());
   if (text.empty()) std::fprintf(stderr, "(%s/%s has written nothing to stderr)\n", topology.c_str(), element.c_str());
   return kExitOk;
 }
@@ -185,24 +220,25 @@ int Events(const std::string& topology, int limit, const std::string& master, co
   zmq::context_t zmq(1);
   std::string endpoint = MasterEndpoint(master);
   MasterClient client(zmq, endpoint);
-  Json reply;
-  Status st = client.Ask(control::ToJson(control::EventsRequest{topology, limit}), &reply);
+  control::EventsReply reply;
+  std::optional<control::Refusal> refusal;
+  Status st = client.Ask(control::ToJson(control::EventsRequest{topology, limit}), &reply, &refusal);
   if (!st.ok()) return Unreachable(endpoint, st);
-  if (!reply.value("ok", false)) {
-    std::fprintf(stderr, "error: %s\n", reply.value("error", "no events").c_str());
+  if (refusal) {
+    std::fprintf(stderr, "error: %s\n", Why(*refusal, "no events"));
     return kExitFailed;
   }
   if (format.json) {
-    std::printf("%s\n", reply["events"].dump(2).c_str());
+    std::printf("%s\n", control::ToJson(reply)["events"].dump(2).c_str());
     return kExitOk;
   }
-  for (const Json& e : reply["events"]) {
-    auto at = std::chrono::system_clock::time_point(std::chrono::milliseconds(e.value("unix_ms", int64_t{0})));
-    std::string who = e.value("topology", "");
-    if (!e.value("element", "").empty()) who += "/" + e.value("element", "");
+  for (const control::EventItem& e : reply.events) {
+    auto at = std::chrono::system_clock::time_point(std::chrono::milliseconds(e.unix_ms));
+    std::string who = e.topology;
+    if (!e.element.empty()) who += "/" + e.element;
     std::printf("%s  %-24s %s\n",
                 fmt::format("{:%Y-%m-%d %H:%M:%S}", fmt::localtime(std::chrono::system_clock::to_time_t(at))).c_str(),
-                who.c_str(), e.value("what", "").c_str());
+                who.c_str(), e.what.c_str());
   }
   return kExitOk;
 }
@@ -266,43 +302,47 @@ int StatusCommand(const std::string& topology, const std::string& master, const 
   std::string endpoint = MasterEndpoint(master);
   MasterClient client(zmq, endpoint);
   std::vector<std::string> names;
-  Json reply;
+  std::optional<control::Refusal> refusal;
   if (topology.empty()) {
-    Status st = client.Ask(control::ToJson(control::ListRequest{}), &reply);
+    control::ListReply list;
+    Status st = client.Ask(control::ToJson(control::ListRequest{}), &list, &refusal);
     if (!st.ok()) return Unreachable(endpoint, st);
-    for (const Json& t : reply["topologies"]) names.push_back(t.value("name", ""));
+    for (const control::TopologySummary& t : list.topologies) names.push_back(t.name);
   } else {
     names.push_back(topology);
   }
-  Json all = Json::array();
+  std::vector<control::StatusReply> all;
   for (const std::string& name : names) {
-    Status st = client.Ask(control::ToJson(control::StatusRequest{name}), &reply);
+    control::StatusReply reply;
+    Status st = client.Ask(control::ToJson(control::StatusRequest{name}), &reply, &refusal);
     if (!st.ok()) return Unreachable(endpoint, st);
-    if (!reply.value("ok", false)) {
-      std::fprintf(stderr, "error: %s\n", reply.value("error", "no such topology").c_str());
+    if (refusal) {
+      std::fprintf(stderr, "error: %s\n", Why(*refusal, "no such topology"));
       return kExitUsage;
     }
-    all.push_back(reply);
+    all.push_back(std::move(reply));
   }
   if (format.json) {
-    std::printf("%s\n", (topology.empty() ? all : all[0]).dump(2).c_str());
+    Json out = Json::array();
+    for (const control::StatusReply& t : all) out.push_back(control::ToJson(t));
+    std::printf("%s\n", (topology.empty() ? out : out[0]).dump(2).c_str());
     return kExitOk;
   }
   std::printf("%-22s %-16s %-8s %-7s %-8s %-8s %-8s %-8s %-7s %-7s %-5s %-7s %s\n", "ELEMENT", "CLASS", "NODE", "PID",
               "STATE", "RESTARTS", "IN/S", "OUT/S", "QUEUE", "BLOCKED", "CPU", "MEM", "AGE");
-  for (const Json& t : all) {
-    for (const Json& e : t["elements"]) {
-      const Json& s = e["stats"];
-      std::string element = names.size() > 1 ? t.value("name", "") + "/" + e.value("name", "") : e.value("name", "");
+  for (const control::StatusReply& t : all) {
+    for (const control::ElementStatus& e : t.elements) {
+      const Json& s = e.stats;
+      std::string element = names.size() > 1 ? t.name + "/" + e.name : e.name;
       std::printf("%-22s %-16s %-8s %-7d %-8s %-8d %-8s %-8s %-7s %-7s %-5s %-7s %s\n", element.c_str(),
-                  e.value("class", "").c_str(), e.value("node", "").c_str(), e.value("pid", 0),
-                  e.value("state", "").c_str(), e.value("restarts", 0), Human(e.value("in_rate", 0.0)).c_str(),
-                  Human(e.value("out_rate", 0.0)).c_str(), Human(e.value("queue", 0.0)).c_str(),
-                  fmt::format("{:.0f}%", 100 * e.value("blocked_share", 0.0)).c_str(),
+                  e.class_name.c_str(), e.node.c_str(), e.pid, e.state.c_str(), e.restarts, Human(e.in_rate).c_str(),
+                  Human(e.out_rate).c_str(), Human(static_cast<double>(e.queue)).c_str(),
+                  fmt::format("{:.0f}%", 100 * e.blocked_share).c_str(),
                   fmt::format("{:.0f}%", s.value("cpu_percent", 0.0)).c_str(),
-                  (Human(s.value("rss_bytes", 0.0)) + "B").c_str(), Age(e.value("age_s", 0.0)).c_str());
+                  (Human(s.value("rss_bytes", 0.0)) + "B").c_str(), Age(e.age_s).c_str());
     }
   }
+  PrintShards(all, names.size() > 1);
   return kExitOk;
 }
 
@@ -310,11 +350,12 @@ int Kill(const std::string& topology, double wait_s, const std::string& master, 
   zmq::context_t zmq(1);
   std::string endpoint = MasterEndpoint(master);
   MasterClient client(zmq, endpoint);
-  Json reply;
-  Status st = client.Ask(control::ToJson(control::Kill{topology, wait_s}), &reply);
+  control::KillReply reply;
+  std::optional<control::Refusal> refusal;
+  Status st = client.Ask(control::ToJson(control::Kill{topology, wait_s}), &reply, &refusal);
   if (!st.ok()) return Unreachable(endpoint, st);
-  if (!reply.value("ok", false)) {
-    std::fprintf(stderr, "error: %s\n", reply.value("error", "kill refused").c_str());
+  if (refusal) {
+    std::fprintf(stderr, "error: %s\n", Why(*refusal, "kill refused"));
     return kExitUsage;
   }
   if (format.json) {
@@ -339,29 +380,31 @@ int Handler(const std::string& target, const std::optional<std::string>& value, 
   std::string endpoint = MasterEndpoint(master);
   MasterClient client(zmq, endpoint);
   std::string topology, element;
-  Json record, reply;
+  control::ElementStatus record;
   Status st = ResolveElement(client, target.substr(0, dot), &topology, &element, &record);
-  if (st.code() == Status::Code::kUnavailable || st.IsTimeout()) return Unreachable(endpoint, st);
+  if (Unanswered(st)) return Unreachable(endpoint, st);
   if (!st.ok()) {
     std::fprintf(stderr, "error: %s\n", st.message().c_str());
     return kExitUsage;
   }
   control::HandlerRequest request{topology + "/" + element, target.substr(dot + 1), value, std::nullopt};
-  st = client.Ask(control::ToJson(request), &reply);
+  control::HandlerReply reply;
+  std::optional<control::Refusal> refusal;
+  st = client.Ask(control::ToJson(request), &reply, &refusal);
   if (!st.ok()) return Unreachable(endpoint, st);
-  if (reply.contains("error")) {
-    std::fprintf(stderr, "error: %s\n", reply["error"].get<std::string>().c_str());
+  if (refusal) {
+    std::fprintf(stderr, "error: %s\n", refusal->error.c_str());
     return kExitFailed;
   }
   if (format.json) {
     Json out = {{"topology", topology},
                 {"element", element},
                 {"handler", target.substr(dot + 1)},
-                {"value", value ? *value : reply.value("value", "")},
+                {"value", value ? *value : reply.value.value_or("")},
                 {"written", value.has_value()}};
     std::printf("%s\n", out.dump(2).c_str());
   } else if (!value) {
-    std::printf("%s\n", reply.value("value", "").c_str());
+    std::printf("%s\n", reply.value.value_or("").c_str());
   }
   return kExitOk;
 }
@@ -384,15 +427,15 @@ int Call(const std::string& target, const std::string& json, int timeout_ms, con
   std::string endpoint = MasterEndpoint(master);
   MasterClient client(zmq, endpoint);
   std::string topology, element;
-  Json record;
+  control::ElementStatus record;
   st = ResolveElement(client, target.substr(0, dot), &topology, &element, &record);
-  if (st.code() == Status::Code::kUnavailable) return Unreachable(endpoint, st);
+  if (Unanswered(st)) return Unreachable(endpoint, st);
   if (!st.ok()) {
     std::fprintf(stderr, "error: %s\n", st.message().c_str());
     return kExitUsage;
   }
   std::string port = target.substr(dot + 1);
-  std::string address = record["endpoints"].value(port, "");
+  std::string address = record.endpoints.value(port, "");
   if (address.empty()) {
     std::fprintf(stderr, "error: %s has no bound query port '%s'\n", element.c_str(), port.c_str());
     return kExitUsage;

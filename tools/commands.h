@@ -57,6 +57,9 @@ int List(const std::string& master, const OutputFormat& format);
 int Nodes(const std::string& master, const OutputFormat& format);
 int StatusCommand(const std::string& topology, const std::string& master, const OutputFormat& format);
 int Kill(const std::string& topology, double wait_s, const std::string& master, const OutputFormat& format);
+// scale_command.cc: TARGET is TOPOLOGY/SHARD; waits (up to timeout_s) until it has `members`.
+int Scale(const std::string& target, int members, double timeout_s, bool wait, const std::string& master,
+          const OutputFormat& format);
 int Handler(const std::string& target, const std::optional<std::string>& value, const std::string& master,
             const OutputFormat& format);
 int Call(const std::string& target, const std::string& json, int timeout_ms, const std::string& master,

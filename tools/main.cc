@@ -162,6 +162,17 @@ int main(int argc, char** argv) {
   kill->add_option("-w,--wait", wait_s, "stop the sources, let END flow for up to this many seconds, then stop");
   add_master(kill);
   add_output(kill);
+  auto* scale = app.add_subcommand("scale", "grow or shrink a shard to N members, moving its keyed state");
+  std::string scale_target;
+  int scale_members = 0;
+  double scale_timeout_s = 60;
+  bool scale_no_wait = false;
+  scale->add_option("SHARD", scale_target, "TOPOLOGY/SHARD")->required();
+  scale->add_option("N", scale_members, "the members to have")->required()->check(CLI::Range(1, 64));
+  scale->add_option("--timeout", scale_timeout_s, "give up waiting after this many seconds (default 60)");
+  scale->add_flag("--no-wait", scale_no_wait, "return once the master took the request");
+  add_master(scale);
+  add_output(scale);
   auto* handler = app.add_subcommand("handler", "read (or write) an element's handler: ELEMENT.NAME [VALUE]");
   handler->add_option("TARGET", target, "[TOPOLOGY/]ELEMENT.HANDLER")->required();
   handler->add_option("VALUE", handler_value, "a value to write");
@@ -240,7 +251,7 @@ int main(int argc, char** argv) {
   format.json = output == "json";
   run_options.format = format;
   PutPluginPathInEnvironment(plugin_path);
-  for (const CLI::App* verb : {submit, list, nodes, status, kill, handler, call, logs, events}) {
+  for (const CLI::App* verb : {submit, list, nodes, status, kill, scale, handler, call, logs, events}) {
     if (!*verb) continue;
     if (int code = CheckEndpointFlag("--master", cli::MasterEndpoint(master_address)); code != cli::kExitOk)
       return code;
@@ -259,6 +270,7 @@ int main(int argc, char** argv) {
     if (*nodes) return cli::Nodes(master_address, format);
     if (*status) return cli::StatusCommand(topology_name, master_address, format);
     if (*kill) return cli::Kill(topology_name, wait_s, master_address, format);
+    if (*scale) return cli::Scale(scale_target, scale_members, scale_timeout_s, !scale_no_wait, master_address, format);
     if (*handler) return cli::Handler(target, handler_value, master_address, format);
     if (*call) return cli::Call(target, json_request, call_timeout_ms, master_address, format);
     if (*logs) return cli::Logs(target, log_lines, master_address, format);

@@ -2,8 +2,10 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
 
+#include "runtime/core/client_replies.h"
 #include "runtime/core/control.h"
 
 namespace datablox::cli {
@@ -14,6 +16,22 @@ class MasterClient {
   // Unavailable when the master does not answer within `timeout`.
   Status Ask(const control::Json& request, control::Json* reply,
              std::chrono::milliseconds timeout = std::chrono::milliseconds(5000));
+  // Asks, and reads the answer into its struct (client_replies.h): when
+  // the master said no, *refusal is set and *reply untouched. Unavailable
+  // or Timeout: no answer; Internal: an answer not of the reply's shape.
+  template <class Reply>
+  Status Ask(const control::Json& request, Reply* reply, std::optional<control::Refusal>* refusal,
+             std::chrono::milliseconds timeout = std::chrono::milliseconds(5000)) {
+    control::Json raw;
+    Status st = Ask(request, &raw, timeout);
+    if (!st.ok()) return st;
+    if (control::Refusal no; control::ReadRefusal(raw, &no)) {
+      *refusal = std::move(no);
+      return Status::OK();
+    }
+    st = control::FromJson(raw, reply);
+    return st.ok() ? st : Status::Internal("malformed reply: " + st.message());
+  }
 
  private:
   zmq::socket_t socket_;

@@ -82,11 +82,11 @@ void Reap(pid_t pid, std::chrono::milliseconds grace) {
 }
 
 // `outcome`: the topology's final state, or "interrupted" when Ctrl-C ended it.
-void PrintSummary(const Json& status, const std::string& outcome, double seconds) {
+void PrintSummary(const control::StatusReply& status, const std::string& outcome, double seconds) {
   std::fprintf(stderr, "\n%-14s %-16s %12s %12s %9s %9s %9s %8s  %s\n", "ELEMENT", "CLASS", "IN", "OUT", "REJECTED",
                "MALFORMED", "BLOCKED", "RESTARTS", "HANDLERS");
-  for (const Json& e : status["elements"]) {
-    const Json& s = e["stats"];
+  for (const control::ElementStatus& e : status.elements) {
+    const Json& s = e.stats;
     std::string handlers;
     if (s.contains("handlers")) {
       for (const auto& [name, value] : s["handlers"].items()) {
@@ -94,14 +94,13 @@ void PrintSummary(const Json& status, const std::string& outcome, double seconds
       }
     }
     // IN and OUT count every life of the element; the rest is its last life's.
-    std::fprintf(stderr, "%-14s %-16s %12s %12s %9s %9s %8.0fms %8d  %s\n", e.value("name", "").c_str(),
-                 e.value("class", "").c_str(), std::to_string(e.value("logs_in", uint64_t{0})).c_str(),
-                 std::to_string(e.value("logs_out", uint64_t{0})).c_str(),
+    std::fprintf(stderr, "%-14s %-16s %12s %12s %9s %9s %8.0fms %8d  %s\n", e.name.c_str(), e.class_name.c_str(),
+                 std::to_string(e.logs_in).c_str(), std::to_string(e.logs_out).c_str(),
                  std::to_string(s.value("rejected", uint64_t{0})).c_str(),
-                 std::to_string(s.value("malformed", uint64_t{0})).c_str(), s.value("blocked_ms", 0.0),
-                 e.value("restarts", 0), handlers.c_str());
+                 std::to_string(s.value("malformed", uint64_t{0})).c_str(), s.value("blocked_ms", 0.0), e.restarts,
+                 handlers.c_str());
   }
-  std::fprintf(stderr, "%s: %s in %.2f s\n", status.value("name", "").c_str(), outcome.c_str(), seconds);
+  std::fprintf(stderr, "%s: %s in %.2f s\n", status.name.c_str(), outcome.c_str(), seconds);
 }
 
 }  // namespace
@@ -178,16 +177,18 @@ int Run(const RunOptions& options) {
   {
     zmq::context_t zmq(1);
     MasterClient client(zmq, endpoint);
+    std::optional<control::Refusal> refusal;
     auto shutdown = [&](int code) {
-      Json reply;
-      (void)client.Ask(control::ToJson(control::Shutdown{}), &reply, std::chrono::milliseconds(2000));
+      control::ShutdownReply reply;
+      (void)client.Ask(control::ToJson(control::Shutdown{}), &reply, &refusal, std::chrono::milliseconds(2000));
       return code;
     };
     // Wait for the local caretaker to join.
-    Json reply;
     bool joined = false;
     while (!joined && Clock::now() - began < std::chrono::seconds(10) && !g_interrupted) {
-      if (client.Ask(control::ToJson(control::NodesRequest{}), &reply).ok() && !reply["nodes"].empty()) joined = true;
+      control::NodesReply nodes;
+      if (client.Ask(control::ToJson(control::NodesRequest{}), &nodes, &refusal).ok() && !nodes.nodes.empty())
+        joined = true;
       else std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     if (!joined && g_interrupted) {
@@ -196,27 +197,37 @@ int Run(const RunOptions& options) {
       std::fprintf(stderr, "error: the local caretaker did not join the master\n");
       exit_code = shutdown(kExitUnavailable);
     } else {
-      Status st = client.Ask(submission.Request(), &reply);
-      if (!st.ok() || !reply.value("ok", false)) {
-        if (reply.contains("errors")) {
-          for (const auto& e : reply["errors"]) std::fprintf(stderr, "%s\n", e.get<std::string>().c_str());
+      control::SubmitReply submitted;
+      Status st = client.Ask(submission.Request(), &submitted, &refusal);
+      if (!st.ok() || refusal) {
+        if (refusal) {
+          for (const std::string& e : refusal->errors) std::fprintf(stderr, "%s\n", e.c_str());
         }
-        std::fprintf(stderr, "error: submit failed: %s\n",
-                     st.ok() ? reply.value("error", "check errors").c_str() : st.message().c_str());
+        std::string why = !st.ok() ? st.message() : refusal->error.empty() ? "check errors" : refusal->error;
+        std::fprintf(stderr, "error: submit failed: %s\n", why.c_str());
         exit_code = shutdown(st.ok() ? kExitDataErr : kExitUnavailable);
       } else {
-        std::string name = reply["topology"];
+        std::string name = submitted.topology;
         bool tty = ::isatty(2) && !options.quiet;
         bool show_progress = (tty || options.progress) && !options.quiet;
         std::FILE* stats = options.stats_file.empty() ? nullptr : std::fopen(options.stats_file.c_str(), "a");
-        Json status;
+        // The last status the master gave; a refusal (it cannot know no
+        // topology it just took) leaves it as it was.
+        std::optional<control::StatusReply> status;
+        auto ask_status = [&] {
+          control::StatusReply reply;
+          std::optional<control::Refusal> no;
+          Status asked = client.Ask(control::ToJson(control::StatusRequest{name}), &reply, &no);
+          if (asked.ok() && !no) status = std::move(reply);
+          return asked.ok();
+        };
         auto last_progress = Clock::now() - std::chrono::seconds(10);
         while (true) {
           std::this_thread::sleep_for(std::chrono::milliseconds(100));
           if (g_interrupted) {
             std::fprintf(stderr, "\n%s: interrupted; stopping every element\n", name.c_str());
-            Json ignored;
-            (void)client.Ask(control::ToJson(control::Stop{name}), &ignored);
+            control::KillReply ignored;
+            (void)client.Ask(control::ToJson(control::Stop{name}), &ignored, &refusal);
             exit_code = kExitInterrupted;
             break;
           }
@@ -234,27 +245,27 @@ int Run(const RunOptions& options) {
             exit_code = kExitSoftware;
             break;
           }
-          if (!client.Ask(control::ToJson(control::StatusRequest{name}), &status).ok()) {
+          if (!ask_status()) {
             std::fprintf(stderr, "error: the master stopped answering\n");
             exit_code = kExitUnavailable;
             break;
           }
-          if (stats) {
-            std::fprintf(stats, "%s\n", status.dump().c_str());
+          if (stats && status) {
+            std::fprintf(stats, "%s\n", control::ToJson(*status).dump().c_str());
             std::fflush(stats);  // whole lines for whoever reads it while we run
           }
-          std::string state = status.value("state", "");
+          std::string state = status ? status->state : "";
           double seconds = std::chrono::duration<double>(Clock::now() - began).count();
           if (show_progress && (tty || Clock::now() - last_progress > std::chrono::seconds(2))) {
             last_progress = Clock::now();
             double in_total = 0, in_rate = 0, rejected = 0;
             int running = 0, total = 0;
-            for (const Json& e : status["elements"]) {
+            for (const control::ElementStatus& e : status ? status->elements : std::vector<control::ElementStatus>{}) {
               ++total;
-              running += e.value("state", "") == "running";
-              in_total += e["stats"].value("logs_in", 0.0);
-              in_rate += e.value("in_rate", 0.0);
-              rejected += e["stats"].value("rejected", 0.0) + e["stats"].value("malformed", 0.0);
+              running += e.state == "running";
+              in_total += e.stats.value("logs_in", 0.0);
+              in_rate += e.in_rate;
+              rejected += e.stats.value("rejected", 0.0) + e.stats.value("malformed", 0.0);
             }
             std::fprintf(stderr, "%s[%6.1fs] %s  %d/%d running  %s logs moved  %s logs/s  %s rejected%s",
                          tty ? "\r\033[K" : "", seconds, name.c_str(), running, total, Human(in_total).c_str(),
@@ -263,15 +274,15 @@ int Run(const RunOptions& options) {
           if (state == "done" || state == "failed" || state == "stopped") {
             if (show_progress && tty) std::fprintf(stderr, "\n");
             if (state != "done") {
-              std::fprintf(stderr, "error: %s\n", status.value("failure", "stopped").c_str());
+              std::fprintf(stderr, "error: %s\n", status->failure.c_str());
               exit_code = kExitFailed;
             }
             break;
           }
           if (options.timeout_s > 0 && seconds > options.timeout_s) {
             std::fprintf(stderr, "\nerror: %s did not end within %d s; stopping it\n", name.c_str(), options.timeout_s);
-            Json ignored;
-            (void)client.Ask(control::ToJson(control::Stop{name}), &ignored);
+            control::KillReply ignored;
+            (void)client.Ask(control::ToJson(control::Stop{name}), &ignored, &refusal);
             exit_code = kExitTimedOut;
             break;
           }
@@ -280,11 +291,11 @@ int Run(const RunOptions& options) {
           // Stopped from here: wait for the elements to be gone so that the
           // summary and -o json say what happened, not the last sample.
           auto deadline = Clock::now() + std::chrono::seconds(6);
-          while (Clock::now() < deadline && client.Ask(control::ToJson(control::StatusRequest{name}), &status).ok()) {
-            std::string state = status.value("state", "");
+          while (Clock::now() < deadline && ask_status() && status) {
+            std::string state = status->state;
             bool all_gone = true;
-            for (const Json& e : status["elements"]) {
-              std::string s = e.value("state", "");
+            for (const control::ElementStatus& e : status->elements) {
+              const std::string& s = e.state;
               all_gone = all_gone && (s == "ended" || s == "failed" || s == "stopped");
             }
             if (state != "running" && state != "starting" && all_gone) break;
@@ -293,10 +304,10 @@ int Run(const RunOptions& options) {
         }
         if (stats) std::fclose(stats);
         double seconds = std::chrono::duration<double>(Clock::now() - began).count();
-        if (!options.quiet && status.contains("elements")) {
-          PrintSummary(status, exit_code == kExitInterrupted ? "interrupted" : status.value("state", ""), seconds);
+        if (!options.quiet && status) {
+          PrintSummary(*status, exit_code == kExitInterrupted ? "interrupted" : status->state, seconds);
         }
-        if (options.format.json && status.contains("elements")) std::printf("%s\n", status.dump(2).c_str());
+        if (options.format.json && status) std::printf("%s\n", control::ToJson(*status).dump(2).c_str());
         shutdown(exit_code);
         if (exit_code == kExitTimedOut) exit_code = kExitFailed;
       }

@@ -14,9 +14,10 @@ int Shutdown(const std::string& master) {
   using Clock = std::chrono::steady_clock;
   zmq::context_t zmq(1);
   std::string endpoint = MasterEndpoint(master);
-  control::Json reply;
   MasterClient client(zmq, endpoint);
-  Status st = client.Ask(control::ToJson(control::Shutdown{}), &reply);
+  control::ShutdownReply reply;
+  std::optional<control::Refusal> refusal;  // a master never refuses it
+  Status st = client.Ask(control::ToJson(control::Shutdown{}), &reply, &refusal);
   if (!st.ok()) {
     std::fprintf(stderr, "error: cannot reach the master at %s: %s\n", endpoint.c_str(), st.message().c_str());
     return kExitUnavailable;
@@ -26,7 +27,8 @@ int Shutdown(const std::string& master) {
   // left (it waits for them at most a few seconds): return when it is gone.
   auto deadline = Clock::now() + std::chrono::seconds(15);
   while (Clock::now() < deadline) {
-    if (!client.Ask(control::ToJson(control::ListRequest{}), &reply, std::chrono::milliseconds(300)).ok())
+    control::ListReply list;
+    if (!client.Ask(control::ToJson(control::ListRequest{}), &list, &refusal, std::chrono::milliseconds(300)).ok())
       return kExitOk;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }

@@ -14,8 +14,8 @@
 // Who talks to whom (docs/control-protocol.md tells the order of a life):
 //
 //   CLI -> master (ROUTER, peer "client:..."), one request, one reply
-//   ({"ok": bool, ...}): submit, status, list, nodes, events, stop, kill,
-//   handler, logs, shutdown.
+//   ({"ok": bool, ...}, declared in client_replies.h): submit, status,
+//   list, nodes, events, stop, kill, handler, logs, shutdown.
 //
 //   caretaker -> master (peer "node:NAME#TOKEN"): join at start, heartbeat
 //   every period (the caretaker's whole state: a master that restarted

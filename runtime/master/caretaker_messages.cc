@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <set>
 
+#include "runtime/core/client_replies.h"
 #include "runtime/master/master_daemon.h"
 
 namespace datablox::master {
@@ -147,17 +148,13 @@ void Master::FromElement(const std::string& node_name, control::Op op, const Jso
     case Op::kHandlerReply: {
       control::HandlerReply reply;
       if (!Decode(peer, message, &reply)) return;
-      Json answer = control::ToJson(reply);
-      answer["ok"] = !reply.error.has_value();
-      Reply(answer, reply.request);
+      Reply(control::ToClientJson(reply), reply.request);
       return;
     }
     case Op::kLogsReply: {
       control::LogsReply reply;
       if (!Decode(peer, message, &reply)) return;
-      Json answer = control::ToJson(reply);
-      answer["ok"] = !reply.error.has_value();
-      Reply(answer, reply.request);
+      Reply(control::ToClientJson(reply), reply.request);
       return;
     }
     case Op::kSpawned: {
@@ -176,6 +173,7 @@ void Master::FromElement(const std::string& node_name, control::Op op, const Jso
         return;
       element->endpoints = Json(m.endpoints);
       element->state = ElementState::kBound;
+      ShardLife(*topology, *element, shards::EventKind::kMemberBound, shards::EventKind::kSenderRestarted);
       if (m.restarted.value_or(false)) {
         // Its caretaker wired it from our last word; only upstreams need to
         // hear if an address changed (the old one was taken meanwhile).
@@ -193,8 +191,11 @@ void Master::FromElement(const std::string& node_name, control::Op op, const Jso
       if (!Decode(peer, message, &m) ||
           !(element = Heard(node_name, m.element, PidOf(m.via), nullptr, false, &topology)))
         return;
+      const bool again = element->restarts > 0 && element->state != ElementState::kBound;
       element->state = ElementState::kRunning;
       element->started = Clock::now();
+      ShardLife(*topology, *element, again ? shards::EventKind::kMemberRestarted : shards::EventKind::kMemberStarted,
+                shards::EventKind::kSenderRestarted);
       element->error.clear();  // an earlier life's failure is history now (last_exit, events)
       bool all = true;
       for (const auto& [n, e] : topology->elements)
@@ -227,6 +228,7 @@ void Master::FromElement(const std::string& node_name, control::Op op, const Jso
       if (!Decode(peer, message, &m) || !(element = Heard(node_name, m.element, 0, nullptr, false, &topology))) return;
       element->state = ElementState::kRestarting;
       element->restarts = m.restarts.value_or(element->restarts + 1);
+      ShardLife(*topology, *element, shards::EventKind::kMemberCrashed, shards::EventKind::kSenderCrashed);
       element->last_exit = m.last_exit;
       Event(topology->name, element->plan.name,
             fmt::format("{}; restart {} on {}", element->last_exit, element->restarts, node_name));
@@ -272,6 +274,59 @@ void Master::FromElement(const std::string& node_name, control::Op op, const Jso
       if (!Decode(peer, message, &m) || !(element = Heard(node_name, m.element, m.pid, nullptr, true, &topology)))
         return;
       Exited(*topology, *element, m);
+      if (element->state == ElementState::kFailed)
+        ShardLife(*topology, *element, shards::EventKind::kMemberCrashed, shards::EventKind::kSenderCrashed);
+      break;
+    }
+    case Op::kFenced: {
+      control::Fenced m;
+      if (!Decode(peer, message, &m) ||
+          !(element = Heard(node_name, m.element, PidOf(m.via), nullptr, false, &topology)))
+        return;
+      shards::Event event;
+      event.kind = shards::EventKind::kFenced;
+      event.port = m.port;
+      event.version = m.version;
+      ToMigration(*topology, element->plan.name, std::move(event));
+      break;
+    }
+    case Op::kCanAddReply: {
+      control::CanAddReply m;
+      if (!Decode(peer, message, &m) ||
+          !(element = Heard(node_name, m.element, PidOf(m.via), nullptr, false, &topology)))
+        return;
+      shards::Event event;
+      event.kind = shards::EventKind::kCanAddAnswered;
+      event.request = m.request;
+      event.yes = m.yes;
+      event.cost = m.cost;
+      event.why = m.why;
+      ToMigration(*topology, element->plan.name, std::move(event));
+      break;
+    }
+    case Op::kStateExported: {
+      control::StateExported m;
+      if (!Decode(peer, message, &m) ||
+          !(element = Heard(node_name, m.element, PidOf(m.via), nullptr, false, &topology)))
+        return;
+      shards::Event event;
+      event.kind = shards::EventKind::kStateExported;
+      event.request = m.request;
+      event.logs = std::move(m.logs);
+      event.error = m.error;
+      ToMigration(*topology, element->plan.name, std::move(event));
+      break;
+    }
+    case Op::kStateImported: {
+      control::StateImported m;
+      if (!Decode(peer, message, &m) ||
+          !(element = Heard(node_name, m.element, PidOf(m.via), nullptr, false, &topology)))
+        return;
+      shards::Event event;
+      event.kind = shards::EventKind::kStateImported;
+      event.request = m.request;
+      event.error = m.error;
+      ToMigration(*topology, element->plan.name, std::move(event));
       break;
     }
     default: return;  // nothing the master acts on

@@ -9,10 +9,16 @@
 #include "datablox/element.h"
 #include "dsl/loader.h"
 #include "dsl/path_params.h"
+#include "runtime/core/client_replies.h"
 #include "runtime/master/master_daemon.h"
 #include "runtime/master/planner.h"
 
 namespace datablox::master {
+namespace {
+
+Json Refuse(std::string why) { return control::ToJson(control::Refusal{std::move(why), {}}); }
+
+}  // namespace
 
 Json Master::Submit(const control::Submit& request) {
   const std::string& file = request.file;
@@ -21,7 +27,7 @@ Json Master::Submit(const control::Submit& request) {
   auto existing = topologies_.find(name);
   if (existing != topologies_.end()) {
     if (Active(existing->second.state)) {
-      return {{"ok", false}, {"error", fmt::format("topology '{}' is running already", name)}};
+      return Refuse(fmt::format("topology '{}' is running already", name));
     }
     topologies_.erase(existing);
     Status st = store_->RemoveTopology(name);
@@ -38,7 +44,7 @@ Json Master::Submit(const control::Submit& request) {
   try {
     if (request.absolute_paths) absolute_paths = request.absolute_paths->get<dsl::AbsolutePaths>();
   } catch (const Json::exception&) {
-    return {{"ok", false}, {"error", "malformed submit: absolute_paths must be {element: {parameter: path}}"}};
+    return Refuse("malformed submit: absolute_paths must be {element: {parameter: path}}");
   }
   std::vector<dsl::Diagnostic> errors;
   dsl::Topology topology = dsl::Parse(request.text, file, &errors);
@@ -48,21 +54,23 @@ Json Master::Submit(const control::Submit& request) {
   dsl::CheckOptions options = dsl::ClassTableCheckOptions(std::move(known_nodes));
   if (errors.empty()) dsl::Check(topology, options, &errors);
   if (!errors.empty()) {
-    Json list = Json::array();
-    for (const auto& e : errors) list.push_back(e.ToString());
-    return {{"ok", false}, {"errors", list}};
+    control::Refusal refusal;
+    for (const auto& e : errors) refusal.errors.push_back(e.ToString());
+    return control::ToJson(refusal);
   }
   // Capacity and current load: every live element counts on its node.
   Placement placement = LiveNodes();
   std::vector<control::ElementPlan> plans;
   Status st = PlanTopology(topology, name, &placement, &plans);
-  if (!st.ok()) return {{"ok", false}, {"error", st.message()}};
+  if (!st.ok()) return Refuse(st.message());
 
   TopologyRecord& record = topologies_[name];
   record.name = name;
   record.file = file;
   record.text = request.text;
   record.search_path = search_path;
+  record.topology = std::make_shared<const dsl::Topology>(std::move(topology));
+  AdoptShards(record);
   for (auto& plan : plans) {
     plan.search_path = search_path;
     ElementRecord& element = record.elements[plan.name];
@@ -75,12 +83,12 @@ Json Master::Submit(const control::Submit& request) {
     Save(record, element);
   }
   Event(name, "", fmt::format("submitted ({} elements)", record.elements.size()));
-  return {{"ok", true}, {"topology", name}};
+  return control::ToJson(control::SubmitReply{name});
 }
 
 Json Master::StatusOf(const std::string& name) const {
   auto it = topologies_.find(name);
-  if (it == topologies_.end()) return {{"ok", false}, {"error", fmt::format("no topology '{}'", name)}};
+  if (it == topologies_.end()) return Refuse(fmt::format("no topology '{}'", name));
   const TopologyRecord& t = it->second;
   // An element's queue: what its upstreams have in flight towards it.
   std::map<std::string, uint64_t> queued;
@@ -92,54 +100,56 @@ Json Master::StatusOf(const std::string& name) const {
       queued[id.to_element] += link.value("in_flight", uint64_t{0});
     }
   }
-  Json elements = Json::array();
+  control::StatusReply reply{name, StateName(t.state), t.failure, {}};
   for (const auto& [element_name, e] : t.elements) {
-    elements.push_back({{"name", element_name},
-                        {"class", e.plan.class_name},
-                        {"node", e.plan.node},
-                        {"pid", e.pid},
-                        {"state", StateName(e.state)},
-                        {"in_rate", e.in_rate},
-                        {"out_rate", e.out_rate},
-                        {"logs_in", e.earlier_in + e.stats.value("logs_in", uint64_t{0})},
-                        {"logs_out", e.earlier_out + e.stats.value("logs_out", uint64_t{0})},
-                        {"queue", queued[element_name]},
-                        {"blocked_share", e.blocked_share},
-                        {"busy_share", e.busy_share},
-                        {"cpu_percent", e.stats.value("cpu_percent", 0.0)},
-                        {"rss_bytes", e.stats.value("rss_bytes", uint64_t{0})},
-                        {"restarts", e.restarts},
-                        {"moves", e.moves},
-                        {"last_exit", e.last_exit},
-                        {"age_s", std::chrono::duration<double>(Clock::now() - e.started).count()},
-                        {"error", e.error},
-                        {"endpoints", e.endpoints},
-                        {"stats", e.stats}});
+    control::ElementStatus& status = reply.elements.emplace_back();
+    status.name = element_name;
+    status.class_name = e.plan.class_name;
+    status.node = e.plan.node;
+    status.pid = e.pid;
+    status.state = StateName(e.state);
+    status.in_rate = e.in_rate;
+    status.out_rate = e.out_rate;
+    status.logs_in = e.earlier_in + e.stats.value("logs_in", uint64_t{0});
+    status.logs_out = e.earlier_out + e.stats.value("logs_out", uint64_t{0});
+    status.queue = queued[element_name];
+    status.blocked_share = e.blocked_share;
+    status.busy_share = e.busy_share;
+    status.cpu_percent = e.stats.value("cpu_percent", 0.0);
+    status.rss_bytes = e.stats.value("rss_bytes", uint64_t{0});
+    status.restarts = e.restarts;
+    status.moves = e.moves;
+    status.last_exit = e.last_exit;
+    status.age_s = std::chrono::duration<double>(Clock::now() - e.started).count();
+    status.error = e.error;
+    status.endpoints = e.endpoints;
+    status.stats = e.stats;
+    if (e.plan.member) status.shard = e.plan.member->shard;
   }
-  return {{"ok", true}, {"name", name}, {"state", StateName(t.state)}, {"failure", t.failure}, {"elements", elements}};
+  reply.shards = ShardsStatus(t);
+  return control::ToJson(reply);
 }
 
 Json Master::List() const {
-  Json list = Json::array();
+  control::ListReply reply;
   for (const auto& [name, t] : topologies_) {
-    list.push_back({{"name", name}, {"state", StateName(t.state)}, {"elements", t.elements.size()}, {"file", t.file}});
+    reply.topologies.push_back({name, StateName(t.state), t.elements.size(), t.file});
   }
-  return {{"ok", true}, {"topologies", list}};
+  return control::ToJson(reply);
 }
 
 Json Master::Events(const control::EventsRequest& request) const {
   std::vector<EventRow> events;
   Status st = store_->Events(request.topology, request.limit.value_or(50), &events);
-  Json list = Json::array();
-  for (const EventRow& e : events) {
-    list.push_back({{"unix_ms", e.unix_ms}, {"topology", e.topology}, {"element", e.element}, {"what", e.what}});
-  }
-  return st.ok() ? Json{{"ok", true}, {"events", list}} : Json{{"ok", false}, {"error", st.message()}};
+  if (!st.ok()) return Refuse(st.message());
+  control::EventsReply reply;
+  for (const EventRow& e : events) reply.events.push_back({e.unix_ms, e.topology, e.element, e.what});
+  return control::ToJson(reply);
 }
 
 Json Master::Kill(const std::string& name, double wait_s) {
   auto it = topologies_.find(name);
-  if (it == topologies_.end()) return {{"ok", false}, {"error", fmt::format("no topology '{}'", name)}};
+  if (it == topologies_.end()) return Refuse(fmt::format("no topology '{}'", name));
   TopologyRecord& t = it->second;
   if (wait_s > 0 && (t.state == TopologyState::kRunning || t.state == TopologyState::kStarting)) {
     // Drain: sources stop, END flows for up to wait_s, then whatever is left is stopped.
@@ -150,46 +160,41 @@ Json Master::Kill(const std::string& name, double wait_s) {
     for (const std::string& node : nodes) SendToNode(node, control::ToJson(control::Drain{t.name}));
     Save(t);
     Event(t.name, "", fmt::format("draining for up to {} s", wait_s));
-    return {{"ok", true}, {"draining_s", wait_s}};
+    return control::ToJson(control::KillReply{wait_s});
   }
   StopTopology(t, TopologyState::kStopped);
-  return {{"ok", true}};
+  return control::ToJson(control::KillReply{});
 }
 
-Json Master::NodesJson() const {
-  Json list = Json::array();
+Json Master::Nodes() const {
+  control::NodesReply reply;
   for (const auto& [name, node] : nodes_) {
-    int elements = LiveElementsOn(name);
-    list.push_back({{"name", name},
-                    {"address", node.address},
-                    {"state", node.alive ? "alive" : "dead"},
-                    {"cores", node.cores},
-                    {"memory_mb", node.memory_mb},
-                    {"cpu_percent", node.cpu_percent},
-                    {"memory_used_mb", node.memory_used_mb},
-                    {"elements", elements},
-                    {"last_seen_s", std::chrono::duration<double>(Clock::now() - node.last_seen).count()},
-                    // Control messages a full queue held back (sent later) or lost, both ways.
-                    {"to_node",
-                     {{"waiting", node.outbox.waiting()},
-                      {"deferred", node.outbox.deferred()},
-                      {"dropped", node.outbox.dropped()}}},
-                    {"to_master", node.to_master}});
+    control::NodeStatus& status = reply.nodes.emplace_back();
+    status.name = name;
+    status.address = node.address;
+    status.state = node.alive ? "alive" : "dead";
+    status.cores = node.cores;
+    status.memory_mb = node.memory_mb;
+    status.cpu_percent = node.cpu_percent;
+    status.memory_used_mb = node.memory_used_mb;
+    status.elements = LiveElementsOn(name);
+    status.last_seen_s = std::chrono::duration<double>(Clock::now() - node.last_seen).count();
+    // Control messages a full queue held back (sent later) or lost, both ways.
+    status.to_node = {node.outbox.waiting(), node.outbox.deferred(), node.outbox.dropped()};
+    status.to_master = node.to_master;
   }
-  return list;
+  return control::ToJson(reply);
 }
 
 void Master::Relay(const std::string& client, const std::string& id, uint64_t request, const Json& forward) {
   TopologyRecord* topology = nullptr;
   ElementRecord* element = Find(id, &topology);
   if (!element) {
-    control::SendTo(*socket_, client, {{"ok", false}, {"error", fmt::format("no element '{}'", id)}});
+    control::SendTo(*socket_, client, Refuse(fmt::format("no element '{}'", id)));
     return;
   }
   if (!SendToNode(element->plan.node, forward)) {
-    control::SendTo(
-        *socket_, client,
-        {{"ok", false}, {"error", fmt::format("node '{}' of '{}' is unreachable", element->plan.node, id)}});
+    control::SendTo(*socket_, client, Refuse(fmt::format("node '{}' of '{}' is unreachable", element->plan.node, id)));
     return;
   }
   waiters_[request] = client;

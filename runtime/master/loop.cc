@@ -6,6 +6,7 @@
 
 #include <csignal>
 
+#include "runtime/core/client_replies.h"
 #include "runtime/core/exit_codes.h"
 #include "runtime/master/master_daemon.h"
 
@@ -101,6 +102,7 @@ int Master::Run() {
         StopTopology(t, TopologyState::kStopped);
     }
     if (!shutting_down) CheckNodes();
+    if (!shutting_down) TickShards();
     for (auto& [name, node] : nodes_) {
       if (node.alive) node.outbox.Flush(SendToPeer(node.peer));
     }
@@ -144,11 +146,11 @@ void Master::FromClient(const std::string& peer, const Json& message) {
   if (!st.ok()) return Malformed(peer, st.message());
   Json reply;
   switch (op) {
-    case Op::kNodes: reply = {{"ok", true}, {"nodes", NodesJson()}}; break;
+    case Op::kNodes: reply = Nodes(); break;
     case Op::kList: reply = List(); break;
     case Op::kShutdown:
       shutdown_requested_ = true;  // every caretaker is told, and stops its elements
-      reply = {{"ok", true}};
+      reply = control::ToJson(control::ShutdownReply{});
       break;
     case Op::kSubmit: {
       control::Submit request;
@@ -180,6 +182,12 @@ void Master::FromClient(const std::string& peer, const Json& message) {
       reply = Kill(request.topology, request.wait_s.value_or(0.0));
       break;
     }
+    case Op::kScale: {
+      control::Scale request;
+      if (!Decode(peer, message, &request)) return;
+      reply = Scale(request);
+      break;
+    }
     case Op::kHandler:
     case Op::kLogs: {
       // Decoded here, so that what the caretaker gets is well-formed and
@@ -201,13 +209,13 @@ void Master::FromClient(const std::string& peer, const Json& message) {
         forward = control::ToJson(request);
       }
       if (!st.ok()) {
-        reply = {{"ok", false}, {"error", "malformed request: " + st.message()}};
+        reply = control::ToJson(control::Refusal{"malformed request: " + st.message(), {}});
         break;
       }
       Relay(peer, element, request_id, forward);
       return;  // answered when the caretaker answers
     }
-    default: reply = {{"ok", false}, {"error", fmt::format("unknown request '{}'", name)}}; break;
+    default: reply = control::ToJson(control::Refusal{fmt::format("unknown request '{}'", name), {}}); break;
   }
   control::SendTo(*socket_, peer, reply);
 }

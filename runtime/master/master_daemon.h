@@ -7,6 +7,7 @@
 //   node_loss.cc           a node gone silent: its elements placed elsewhere
 //   lifecycle.cc           a topology failing, stopping and settling
 //   registry_mapping.cc    the records to and from the registry's rows
+//   shard_scaling.cc       growing and shrinking shards (scale, autoscaler, migrations)
 #pragma once
 
 #include <zmq.hpp>
@@ -16,6 +17,7 @@
 #include <string>
 #include <string_view>
 
+#include "runtime/core/client_replies.h"
 #include "runtime/core/control.h"
 #include "runtime/core/outbox.h"
 #include "runtime/core/warning_limiter.h"
@@ -23,6 +25,7 @@
 #include "runtime/master/placement.h"
 #include "runtime/master/registry_store.h"
 #include "runtime/master/state.h"
+#include "shards/migration.h"
 
 namespace datablox::master {
 
@@ -53,7 +56,7 @@ class Master {
   Json List() const;
   Json Events(const control::EventsRequest& request) const;
   Json Kill(const std::string& topology, double wait_s);
-  Json NodesJson() const;
+  Json Nodes() const;
   // `forward` (a handler or logs request with its request id) to the element's node.
   void Relay(const std::string& client, const std::string& id, uint64_t request, const Json& forward);
 
@@ -83,6 +86,25 @@ class Master {
   void StopTopology(TopologyRecord& topology, TopologyState final_state);
   void Settle(TopologyRecord& topology);
 
+  // shard_scaling.cc
+  void AdoptShards(TopologyRecord& topology);  // at submit: each shard at its minimum
+  Json Scale(const control::Scale& request);
+  void NextChange(TopologyRecord& topology, ShardRecord& shard, const std::string& why);
+  void StartChange(TopologyRecord& topology, ShardRecord& shard, bool grow, const std::string& why);
+  ShardLoad ShardLoadOf(const TopologyRecord& topology, const ShardRecord& shard) const;
+  void Carry(TopologyRecord& topology, ShardRecord& shard, std::vector<shards::Action> actions);
+  ElementRecord* Member(TopologyRecord& topology, const std::string& element);
+  void SpawnMember(TopologyRecord& topology, ShardRecord& shard, int id);
+  void Reroute(TopologyRecord& topology, ShardRecord& shard, const shards::Action& action);
+  // What an element's host said, to every change under way in its topology.
+  void ToMigration(TopologyRecord& topology, const std::string& element, shards::Event event);
+  // An element's life (bound, started, crashed, restarted), told as a member's or a sender's.
+  void ShardLife(TopologyRecord& topology, const ElementRecord& element, shards::EventKind member_kind,
+                 shards::EventKind sender_kind);
+  void TickShards();  // timeouts of the changes under way, and the autoscalers
+  // The shards' figures for status.
+  std::vector<control::ShardStatus> ShardsStatus(const TopologyRecord& topology) const;
+
   // registry_mapping.cc: written on every change of state, read back at start.
   void Load();
   void Save(const TopologyRecord& topology);
@@ -101,6 +123,7 @@ class Master {
   uint64_t malformed_ = 0;
   WarningLimiter warnings_;
   bool shutdown_requested_ = false;
+  Clock::time_point next_autoscale_ = Clock::now();
   Clock::time_point started_ = Clock::now();
 };
 

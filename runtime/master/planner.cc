@@ -39,21 +39,34 @@ control::PortPlan& PortOf(std::vector<control::PortPlan>& ports, const std::stri
 }
 
 // The table of `shard` on a sender's or requester's port, added on first use.
-void AddRoute(control::PortPlan& port, const dsl::ElementDecl& shard, const std::vector<int>& members) {
+void AddRoute(control::PortPlan& port, const ShardLayout& layout) {
   for (const control::ShardRoute& route : port.shards) {
-    if (route.shard == shard.name) return;
+    if (route.shard == layout.route.shard) return;
   }
-  port.shards.push_back(master::FirstRoute(shard, members));
+  port.shards.push_back(layout.route);
 }
 
 }  // namespace
 
+ShardLayouts FirstLayouts(const dsl::Topology& topology) {
+  ShardLayouts layouts;
+  for (const dsl::ElementDecl& decl : topology.elements) {
+    if (!decl.shard) continue;
+    ShardLayout& layout = layouts[decl.name];
+    for (int id = 0; id < decl.shard->min_members; ++id) layout.members.push_back(id);
+    layout.route = master::FirstRoute(decl, layout.members);
+  }
+  return layouts;
+}
+
 Status PlanTopology(const dsl::Topology& topology, const std::string& name, Placement* placement,
-                    std::vector<control::ElementPlan>* plans) {
+                    std::vector<control::ElementPlan>* plans, const ShardLayouts* layouts,
+                    const std::map<std::string, std::string>* nodes) {
   if (placement->empty()) return Status::Unavailable("no caretaker has joined the master");
+  const ShardLayouts first = layouts ? ShardLayouts{} : FirstLayouts(topology);
+  if (!layouts) layouts = &first;
   // Each declared element's plans: one for an element, one per member for a shard.
   std::map<std::string, std::vector<size_t>, std::less<>> plans_of;
-  std::map<std::string, std::vector<int>, std::less<>> member_ids;
   plans->clear();
   for (const dsl::ElementDecl& decl : topology.elements) {
     control::ElementPlan plan;
@@ -69,16 +82,19 @@ Status PlanTopology(const dsl::Topology& topology, const std::string& name, Plac
     plan.backoff_ms = PolicyInt(topology, decl.name, "backoff_ms", plan.backoff_ms);
     std::vector<control::ElementPlan> expanded;
     if (decl.shard) {
-      for (int id = 0; id < decl.shard->min_members; ++id) {
-        expanded.push_back(master::MemberOf(plan, decl, id));
-        member_ids[decl.name].push_back(id);
-      }
+      auto layout = layouts->find(decl.name);
+      if (layout == layouts->end()) return Status::Internal(fmt::format("shard '{}' has no layout", decl.name));
+      for (int id : layout->second.members) expanded.push_back(master::MemberOf(plan, decl, id));
     } else {
       expanded.push_back(std::move(plan));
     }
     for (control::ElementPlan& each : expanded) {
-      Status placed = placement->PlaceNew(each.name, decl.node, &each.node);
-      if (!placed.ok()) return placed;
+      auto running = nodes ? nodes->find(each.name) : std::map<std::string, std::string>::const_iterator{};
+      if (nodes && running != nodes->end()) {
+        each.node = running->second;  // a running element stays where it runs
+      } else if (Status placed = placement->PlaceNew(each.name, decl.node, &each.node); !placed.ok()) {
+        return placed;
+      }
       plans_of[decl.name].push_back(plans->size());
       plans->push_back(std::move(each));
     }
@@ -86,7 +102,7 @@ Status PlanTopology(const dsl::Topology& topology, const std::string& name, Plac
   for (const dsl::Connection& c : topology.connections) {
     const dsl::ElementDecl* to_decl = topology.find(c.to.element);
     const bool to_shard = to_decl && to_decl->shard;
-    const std::vector<int>& to_ids = member_ids[c.to.element];
+    const ShardLayout* to_layout = to_shard ? &layouts->at(c.to.element) : nullptr;
     for (size_t from_index : plans_of.at(c.from.element)) {
       const std::vector<size_t>& receivers = plans_of.at(c.to.element);
       for (size_t r = 0; r < receivers.size(); ++r) {
@@ -96,7 +112,7 @@ Status PlanTopology(const dsl::Topology& topology, const std::string& name, Plac
         link.id = control::LinkId{from.name, c.from.port, to.name, c.to.port}.ToString();
         if (to_shard) {
           link.shard = c.to.element;
-          link.member = to_ids[r];
+          link.member = to_layout->members[r];
         }
         if (c.kind == PortKind::kPush) {
           link.window = PolicyInt(topology, c.to.element, "queue", kDefaultQueue);
@@ -104,7 +120,7 @@ Status PlanTopology(const dsl::Topology& topology, const std::string& name, Plac
           link.check_schema = c.check_schema;
           control::PortPlan& out = PortOf(from.push_out, c.from.port);
           out.links.push_back(link);
-          if (to_shard) AddRoute(out, *to_decl, to_ids);
+          if (to_shard) AddRoute(out, *to_layout);
           control::PortPlan& in = PortOf(to.push_in, c.to.port);
           in.window = link.window;
           in.links.push_back(link);
@@ -117,7 +133,7 @@ Status PlanTopology(const dsl::Topology& topology, const std::string& name, Plac
                 fmt::format("query output '{}.{}' is wired to more than one responder", c.from.element, c.from.port));
           }
           out.links.push_back(link);
-          if (to_shard) AddRoute(out, *to_decl, to_ids);
+          if (to_shard) AddRoute(out, *to_layout);
           PortOf(to.query_in, c.to.port).links.push_back(link);
         }
       }

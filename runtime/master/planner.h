@@ -3,6 +3,7 @@
 // queue policy, in logs) and batch sizes.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -16,10 +17,23 @@ namespace datablox {
 constexpr int kDefaultQueue = 10000;  // logs in flight per link
 constexpr int kDefaultBatch = 100;    // logs per message
 
-// Each element's node comes from `placement` (which counts it there).
+// What a running topology's shards are now: their members and tables.
+// A plan made with a layout is the plan of the topology as it has grown or
+// shrunk; one made without starts every shard with its minimum of members.
+struct ShardLayout {
+  std::vector<int> members;   // member ids, ascending
+  control::ShardRoute route;  // owners, held groups and version (hash routing)
+};
+using ShardLayouts = std::map<std::string, ShardLayout, std::less<>>;
+
+// Each element's node comes from `placement` (which counts it there), or,
+// for an element in `nodes` (a running topology's), stays where it is.
 // Fails when no node has joined, an element is pinned to a node that is not
 // there, or a query output is wired to more than one responder.
 Status PlanTopology(const dsl::Topology& topology, const std::string& name, Placement* placement,
-                    std::vector<control::ElementPlan>* plans);
+                    std::vector<control::ElementPlan>* plans, const ShardLayouts* layouts = nullptr,
+                    const std::map<std::string, std::string>* nodes = nullptr);
+// The layout a plan made without one starts with.
+ShardLayouts FirstLayouts(const dsl::Topology& topology);
 
 }  // namespace datablox

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "shards/assignment.h"
+#include "shards/migration.h"
 
 namespace datablox::master {
 namespace {
@@ -20,11 +21,9 @@ void ReplaceMember(ParamValue* value, const std::string& id) {
 
 }  // namespace
 
-std::string MemberName(const std::string& shard, int id) { return fmt::format("{}/{}", shard, id); }
-
 control::ElementPlan MemberOf(const control::ElementPlan& shard_plan, const dsl::ElementDecl& shard, int id) {
   control::ElementPlan plan = shard_plan;
-  plan.name = MemberName(shard.name, id);
+  plan.name = shards::MemberElement(shard.name, id);
   const std::string text = std::to_string(id);
   for (auto& [param, value] : plan.params) ReplaceMember(&value, text);
   control::MemberPlan& member = plan.member.emplace();

@@ -12,10 +12,8 @@
 
 namespace datablox::master {
 
-// "users/2".
-std::string MemberName(const std::string& shard, int id);
 // The plan of member `id`, from the shard's own plan (class, parameters,
-// policies): named MemberName, with "{member}" in every string parameter
+// policies): named shards::MemberElement ("users/2"), with "{member}" in every string parameter
 // replaced by the id (`path: "users-{member}.db"`), and its MemberPlan.
 control::ElementPlan MemberOf(const control::ElementPlan& shard_plan, const dsl::ElementDecl& shard, int id);
 // The first table of a shard whose members are `members`.

@@ -6,12 +6,20 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "dsl/topology.h"
 #include "runtime/core/control_protocol.h"
 #include "runtime/core/outbox.h"
+#include "runtime/master/planner.h"
+
+namespace datablox::shards {
+class Migration;
+class Autoscaler;
+}  // namespace datablox::shards
 
 namespace datablox::master {
 
@@ -46,6 +54,22 @@ struct ElementRecord {
   Clock::time_point started = Clock::now();
 };
 
+// A shard of a running topology: its members and table now, and the change
+// under way (shard_scaling.cc).
+struct ShardRecord {
+  std::string name;
+  std::string class_name;
+  int min_members = 1, max_members = 1;
+  StateKind state = StateKind::kStateless;
+  ShardLayout layout;  // the members and the senders' table now
+  int next_id = 0;     // member ids are never reused
+  int target = 0;      // members asked for by hand (`datablox scale`); 0: the autoscaler's to decide
+  std::shared_ptr<shards::Migration> migration;  // the change under way
+  std::shared_ptr<shards::Autoscaler> autoscaler;
+  std::string last_change;  // how the last change ended, for status
+  bool last_change_failed = false;
+};
+
 enum class TopologyState { kStarting, kRunning, kDone, kFailed, kStopping, kStopped };
 const char* StateName(TopologyState s);
 TopologyState TopologyStateFrom(const std::string& name);  // kFailed for an unknown name
@@ -60,6 +84,10 @@ struct TopologyRecord {
   std::string failure;
   Clock::time_point drain_deadline{};             // kill -w: stopped for good at this time
   std::map<std::string, ElementRecord> elements;  // by element name
+  // As submitted and checked: what a shard's new member is planned from. In
+  // memory only: a master started again runs its shards at their size.
+  std::shared_ptr<const dsl::Topology> topology;
+  std::map<std::string, ShardRecord> shards;  // by shard name
   Clock::time_point submitted = Clock::now();
   int64_t submitted_unix_ms = UnixMs();
 };

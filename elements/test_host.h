@@ -1,0 +1,118 @@
+// A stand-in for the element host in direct tests of an element class: the
+// test constructs the element, attaches it here, and calls its hooks itself
+// (configure, on_batch, on_query, the shard hooks) with logs it built. What
+// the element does through its host (emit, handlers, answers, reject, fail)
+// is recorded for the test to read. No socket, no process.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "datablox/element.h"
+#include "runtime/core/host_context.h"
+#include "runtime/core/wire.h"
+
+namespace datablox::testing {
+
+class TestHost final : public detail::HostContext {
+ public:
+  // Attaches `element` (whose class is `spec`) under `name`.
+  TestHost(Element* element, ClassSpec spec, std::string name) : spec_(std::move(spec)) { Attach(element, this, name); }
+  // Configures the element with `given` over its class's defaults.
+  Status Configure(Element* element, std::map<std::string, ParamValue, std::less<>> given) {
+    Params params;
+    Status st = Params::Resolve(spec_, std::move(given), &params);
+    return st.ok() ? element->configure(params) : st;
+  }
+  // Makes the element a member of a shard (membership() answers it).
+  void set_membership(ShardMembership member) { membership_ = std::move(member); }
+  void set_position(InputPosition at) { position_ = std::move(at); }
+
+  // A responder for one request; its answer lands in answers().
+  Responder responder() { return MakeResponder(this, 0, "requester", ++requests_); }
+
+  struct Answered {
+    bool ok = false;
+    std::string text;  // the reply as JSON, or the error's message
+    OwnedLog log;      // the reply
+  };
+  const std::vector<Answered>& answers() const { return answers_; }
+  // Asks `request` of the element's query port 0; the answer it gave now
+  // (valid until the next query).
+  const Answered& Query(Element* element, LogBuilder& request) {
+    OwnedLog owned{std::string(request.bytes())};
+    size_t before = answers_.size();
+    element->on_query(0, owned.log(), responder());
+    if (answers_.size() == before) answers_.push_back({false, "no answer", OwnedLog()});
+    return answers_.back();
+  }
+
+  const std::vector<std::string>& emitted() const { return emitted_; }  // msgpack, in order
+  const std::optional<Status>& failure() const { return failure_; }
+  int rejected() const { return rejected_; }
+  std::string read_handler(const std::string& handler) const {
+    auto it = read_.find(handler);
+    return it == read_.end() ? "" : it->second();
+  }
+
+  // --- HostContext ---------------------------------------------------------
+  void Emit(int, std::string_view log) override { emitted_.emplace_back(log); }
+  void Ask(int, std::string_view, Milliseconds, ReplyCallback done) override {
+    done({Status::Unavailable("no host in this test"), OwnedLog()});
+  }
+  int SetTimer(Milliseconds, Milliseconds) override { return ++timers_; }
+  void CancelTimer(int) override {}
+  void WaitUntil(std::chrono::steady_clock::time_point) override {}
+  void AddHandler(std::string name, std::function<std::string()> read,
+                  std::function<Status(std::string_view)>) override {
+    if (read) read_[name] = std::move(read);
+  }
+  void Fail(const Status& why) override { failure_ = why; }
+  void Reject(std::string_view) override { ++rejected_; }
+  bool Connected(int) const override { return false; }
+  const ClassSpec* spec() const override { return &spec_; }
+  InputPosition BatchPosition() const override { return position_; }
+  bool restarted() const override { return false; }
+  const ShardMembership* membership() const override { return membership_ ? &*membership_ : nullptr; }
+  void Answer(int, const std::string&, std::string_view frame) override {
+    wire::Kind kind;
+    uint64_t id = 0;
+    std::string_view body;
+    if (!wire::ReadHeader(frame, &kind).ok() || !wire::ReadAddressed(frame, &id, &body).ok()) {
+      answers_.push_back({false, "unreadable answer frame", OwnedLog()});
+    } else if (kind == wire::Kind::kReply) {
+      OwnedLog log{std::string(body)};
+      std::string text = log.to_json();
+      answers_.push_back({true, std::move(text), std::move(log)});
+    } else {
+      answers_.push_back({false, std::string(body), OwnedLog()});
+    }
+  }
+
+ private:
+  ClassSpec spec_;
+  std::optional<ShardMembership> membership_;
+  InputPosition position_;
+  std::vector<Answered> answers_;
+  std::vector<std::string> emitted_;
+  std::map<std::string, std::function<std::string()>> read_;
+  std::optional<Status> failure_;
+  int rejected_ = 0, timers_ = 0;
+  uint64_t requests_ = 0;
+};
+
+// Logs that own their bytes, and the Batch of views a hook takes.
+struct TestBatch {
+  std::vector<OwnedLog> owned;
+  std::vector<Log> views;
+  void add(LogBuilder& log) { owned.emplace_back(std::string(log.bytes())); }
+  Batch batch() {
+    views.clear();
+    for (const OwnedLog& log : owned) views.push_back(log.log());
+    return Batch(views);
+  }
+};
+
+}  // namespace datablox::testing

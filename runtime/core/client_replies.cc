@@ -1,0 +1,281 @@
+// The codecs of the replies to the CLI declared in client_replies.h.
+#include "runtime/core/client_replies.h"
+
+#include "runtime/core/control_fields.h"
+
+namespace datablox::control {
+namespace {
+
+using detail::Fields;
+using detail::Put;
+
+// What every answer that is no refusal starts with.
+Json Answer() { return Json{{"ok", true}}; }
+
+}  // namespace
+
+// ------------------------------------------------------------ the envelope
+
+Json ToJson(const Refusal& refusal) {
+  Json json = {{"ok", false}};
+  if (refusal.errors.empty()) json["error"] = refusal.error;
+  else json["errors"] = refusal.errors;
+  return json;
+}
+
+bool ReadRefusal(const Json& reply, Refusal* refusal) {
+  if (reply.is_object()) {
+    auto ok = reply.find("ok");
+    if (ok != reply.end() && ok->is_boolean() && ok->get<bool>()) return false;
+  }
+  // What a refusal says is read leniently: a malformed one is a refusal all the same.
+  *refusal = Refusal{};
+  (void)Fields(reply, "refusal").Get("error", &refusal->error).Get("errors", &refusal->errors).status();
+  return true;
+}
+
+// ------------------------------------------------------------ the replies
+
+Json ToJson(const SubmitReply& m) {
+  Json json = Answer();
+  json["topology"] = m.topology;
+  return json;
+}
+Status FromJson(const Json& json, SubmitReply* m) {
+  return Fields(json, "submit reply").Get("topology", &m->topology).status();
+}
+
+Json ToJson(const ElementStatus& m) {
+  Json json = {{"name", m.name},
+               {"class", m.class_name},
+               {"node", m.node},
+               {"pid", m.pid},
+               {"state", m.state},
+               {"in_rate", m.in_rate},
+               {"out_rate", m.out_rate},
+               {"logs_in", m.logs_in},
+               {"logs_out", m.logs_out},
+               {"queue", m.queue},
+               {"blocked_share", m.blocked_share},
+               {"busy_share", m.busy_share},
+               {"cpu_percent", m.cpu_percent},
+               {"rss_bytes", m.rss_bytes},
+               {"restarts", m.restarts},
+               {"moves", m.moves},
+               {"last_exit", m.last_exit},
+               {"age_s", m.age_s},
+               {"error", m.error},
+               {"endpoints", m.endpoints},
+               {"stats", m.stats}};
+  Put(json, "shard", m.shard);
+  return json;
+}
+Status FromJson(const Json& json, ElementStatus* m) {
+  return Fields(json, "element status")
+      .Get("name", &m->name)
+      .Get("class", &m->class_name)
+      .Get("node", &m->node)
+      .Get("pid", &m->pid)
+      .Get("state", &m->state)
+      .Get("in_rate", &m->in_rate)
+      .Get("out_rate", &m->out_rate)
+      .Get("logs_in", &m->logs_in)
+      .Get("logs_out", &m->logs_out)
+      .Get("queue", &m->queue)
+      .Get("blocked_share", &m->blocked_share)
+      .Get("busy_share", &m->busy_share)
+      .Get("cpu_percent", &m->cpu_percent)
+      .Get("rss_bytes", &m->rss_bytes)
+      .Get("restarts", &m->restarts)
+      .Get("moves", &m->moves)
+      .Get("last_exit", &m->last_exit)
+      .Get("age_s", &m->age_s)
+      .Get("error", &m->error)
+      .Get("endpoints", &m->endpoints)
+      .Get("stats", &m->stats)
+      .Get("shard", &m->shard)
+      .status();
+}
+
+Json ToJson(const ShardStatus& m) {
+  return {{"name", m.name},
+          {"class", m.class_name},
+          {"members", m.members},
+          {"min", m.min},
+          {"max", m.max},
+          {"route", m.route},
+          {"key", m.key},
+          {"merge", m.merge},
+          {"key_groups", m.key_groups},
+          {"version", m.version},
+          {"state", m.state},
+          {"target", m.target},
+          {"changing", m.changing ? Json(*m.changing) : Json()},
+          {"last_change", m.last_change},
+          {"last_change_failed", m.last_change_failed}};
+}
+Status FromJson(const Json& json, ShardStatus* m) {
+  Fields fields(json, "shard status");
+  fields.Get("name", &m->name)
+      .Get("class", &m->class_name)
+      .Get("members", &m->members)
+      .Get("min", &m->min)
+      .Get("max", &m->max)
+      .Get("route", &m->route)
+      .Get("key", &m->key)
+      .Get("merge", &m->merge)
+      .Get("key_groups", &m->key_groups)
+      .Get("version", &m->version)
+      .Get("state", &m->state)
+      .Get("target", &m->target)
+      .Get("last_change", &m->last_change)
+      .Get("last_change_failed", &m->last_change_failed);
+  if (json.is_object() && json.contains("changing") && !json["changing"].is_null()) fields.Get("changing", &m->changing);
+  return fields.status();
+}
+
+Json ToJson(const StatusReply& m) {
+  Json json = Answer();
+  json["name"] = m.name;
+  json["state"] = m.state;
+  json["failure"] = m.failure;
+  json["elements"] = Json::array();
+  for (const ElementStatus& e : m.elements) json["elements"].push_back(ToJson(e));
+  json["shards"] = Json::array();
+  for (const ShardStatus& s : m.shards) json["shards"].push_back(ToJson(s));
+  return json;
+}
+Status FromJson(const Json& json, StatusReply* m) {
+  return Fields(json, "status reply")
+      .Get("name", &m->name)
+      .Get("state", &m->state)
+      .Get("failure", &m->failure)
+      .Get("elements", &m->elements)
+      .Get("shards", &m->shards)
+      .status();
+}
+
+Json ToJson(const ScaleReply& m) {
+  Json json = Answer();
+  json["topology"] = m.topology;
+  json["shard"] = m.shard;
+  json["from"] = m.from;
+  json["to"] = m.to;
+  return json;
+}
+Status FromJson(const Json& json, ScaleReply* m) {
+  return Fields(json, "scale reply")
+      .Get("topology", &m->topology)
+      .Get("shard", &m->shard)
+      .Get("from", &m->from)
+      .Get("to", &m->to)
+      .status();
+}
+
+Json ToJson(const TopologySummary& m) {
+  return {{"name", m.name}, {"state", m.state}, {"elements", m.elements}, {"file", m.file}};
+}
+Status FromJson(const Json& json, TopologySummary* m) {
+  return Fields(json, "topology")
+      .Get("name", &m->name)
+      .Get("state", &m->state)
+      .Get("elements", &m->elements)
+      .Get("file", &m->file)
+      .status();
+}
+
+Json ToJson(const ListReply& m) {
+  Json json = Answer();
+  json["topologies"] = Json::array();
+  for (const TopologySummary& t : m.topologies) json["topologies"].push_back(ToJson(t));
+  return json;
+}
+Status FromJson(const Json& json, ListReply* m) {
+  return Fields(json, "list reply").Get("topologies", &m->topologies).status();
+}
+
+Json ToJson(const NodeStatus& m) {
+  return {{"name", m.name},
+          {"address", m.address},
+          {"state", m.state},
+          {"cores", m.cores},
+          {"memory_mb", m.memory_mb},
+          {"cpu_percent", m.cpu_percent},
+          {"memory_used_mb", m.memory_used_mb},
+          {"elements", m.elements},
+          {"last_seen_s", m.last_seen_s},
+          {"to_node", ToJson(m.to_node)},
+          {"to_master", m.to_master}};
+}
+Status FromJson(const Json& json, NodeStatus* m) {
+  return Fields(json, "node")
+      .Get("name", &m->name)
+      .Get("address", &m->address)
+      .Get("state", &m->state)
+      .Get("cores", &m->cores)
+      .Get("memory_mb", &m->memory_mb)
+      .Get("cpu_percent", &m->cpu_percent)
+      .Get("memory_used_mb", &m->memory_used_mb)
+      .Get("elements", &m->elements)
+      .Get("last_seen_s", &m->last_seen_s)
+      .Get("to_node", &m->to_node)
+      .Get("to_master", &m->to_master)
+      .status();
+}
+
+Json ToJson(const NodesReply& m) {
+  Json json = Answer();
+  json["nodes"] = Json::array();
+  for (const NodeStatus& n : m.nodes) json["nodes"].push_back(ToJson(n));
+  return json;
+}
+Status FromJson(const Json& json, NodesReply* m) {
+  return Fields(json, "nodes reply").Get("nodes", &m->nodes).status();
+}
+
+Json ToJson(const EventItem& m) {
+  return {{"unix_ms", m.unix_ms}, {"topology", m.topology}, {"element", m.element}, {"what", m.what}};
+}
+Status FromJson(const Json& json, EventItem* m) {
+  return Fields(json, "event")
+      .Get("unix_ms", &m->unix_ms)
+      .Get("topology", &m->topology)
+      .Get("element", &m->element)
+      .Get("what", &m->what)
+      .status();
+}
+
+Json ToJson(const EventsReply& m) {
+  Json json = Answer();
+  json["events"] = Json::array();
+  for (const EventItem& e : m.events) json["events"].push_back(ToJson(e));
+  return json;
+}
+Status FromJson(const Json& json, EventsReply* m) {
+  return Fields(json, "events reply").Get("events", &m->events).status();
+}
+
+Json ToJson(const KillReply& m) {
+  Json json = Answer();
+  Put(json, "draining_s", m.draining_s);
+  return json;
+}
+Status FromJson(const Json& json, KillReply* m) {
+  return Fields(json, "kill reply").Get("draining_s", &m->draining_s).status();
+}
+
+Json ToJson(const ShutdownReply&) { return Answer(); }
+Status FromJson(const Json& json, ShutdownReply*) { return Fields(json, "shutdown reply").status(); }
+
+Json ToClientJson(const HandlerReply& reply) {
+  Json json = ToJson(reply);
+  json["ok"] = !reply.error.has_value();
+  return json;
+}
+Json ToClientJson(const LogsReply& reply) {
+  Json json = ToJson(reply);
+  json["ok"] = !reply.error.has_value();
+  return json;
+}
+
+}  // namespace datablox::control

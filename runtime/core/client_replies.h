@@ -1,0 +1,162 @@
+// The master's replies to the CLI, declared once beside the requests of
+// control_protocol.h: one struct per request, its encode (ToJson) and its
+// decode (FromJson). The master builds and the CLI reads only these.
+//
+// Every reply is one JSON object in an envelope: {"ok": true, FIELDS...},
+// or {"ok": false, "error": WHY} (a Refusal; a submit whose topology fails
+// the check says "errors": [each error] instead). The field names and
+// their types are the wire format that scripts read through `-o json`:
+// never change one. ToJson of a reply includes "ok": true; FromJson of a
+// reply reads its fields and is used once ReadRefusal said it is no
+// refusal.
+//
+// handler and logs are answered with the caretaker's HandlerReply and
+// LogsReply (control_protocol.h), passed on in the envelope.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "runtime/core/control_protocol.h"
+
+namespace datablox::control {
+
+// ------------------------------------------------------------ the envelope
+
+struct Refusal {
+  std::string error;
+  std::vector<std::string> errors;  // submit: "FILE:LINE:COL: error: ..." each, when the check failed
+};
+Json ToJson(const Refusal& refusal);
+// True when `reply` is a refusal ("ok" is anything but true), with
+// *refusal filled from what it says; false, and *refusal untouched, for an
+// answer to decode with its FromJson.
+bool ReadRefusal(const Json& reply, Refusal* refusal);
+
+// ------------------------------------------------------------ the replies
+
+struct SubmitReply {
+  std::string topology;  // the name it runs under
+};
+
+// One element of a topology, as `status` shows it. A shard's member is
+// just one more element ("users/1"), with `shard` naming its shard.
+struct ElementStatus {
+  std::string name;
+  std::string class_name;
+  std::string node;
+  int pid = 0;
+  std::string state;
+  double in_rate = 0, out_rate = 0;    // logs per second, between the last two samples
+  uint64_t logs_in = 0, logs_out = 0;  // over every life
+  uint64_t queue = 0;                  // logs its upstreams have in flight towards it
+  double blocked_share = 0, busy_share = 0;
+  double cpu_percent = 0;
+  uint64_t rss_bytes = 0;
+  int restarts = 0;
+  int moves = 0;
+  std::string last_exit;
+  double age_s = 0;
+  std::string error;
+  Json endpoints = Json::object();  // its bound ports' addresses, by port
+  Json stats = Json::object();      // the host's figures, as it makes them
+  std::optional<std::string> shard;
+};
+// A shard of a topology: its members now and its table, and the change under way.
+struct ShardStatus {
+  std::string name;
+  std::string class_name;
+  std::vector<int> members;  // ids: the elements "NAME/ID"
+  int min = 1, max = 1;
+  std::string route, key, merge;
+  int key_groups = 0;
+  uint64_t version = 0;  // of the senders' table
+  std::string state;     // "keyed" or "stateless"
+  int target = 0;        // members asked for by `datablox scale` (0: none)
+  std::optional<std::string> changing;  // what the change under way waits for
+  std::string last_change;              // how the last change ended
+  bool last_change_failed = false;
+};
+
+struct StatusReply {
+  std::string name;
+  std::string state;
+  std::string failure;
+  std::vector<ElementStatus> elements;
+  std::vector<ShardStatus> shards;
+};
+
+struct ScaleReply {  // the change is under way: follow it in status
+  std::string topology, shard;
+  int from = 0, to = 0;
+};
+
+struct TopologySummary {
+  std::string name;
+  std::string state;
+  uint64_t elements = 0;
+  std::string file;
+};
+struct ListReply {
+  std::vector<TopologySummary> topologies;
+};
+
+struct NodeStatus {
+  std::string name;
+  std::string address;
+  std::string state;  // "alive" or "dead"
+  int cores = 0;
+  uint64_t memory_mb = 0;
+  double cpu_percent = 0;
+  uint64_t memory_used_mb = 0;
+  int elements = 0;  // live elements on it
+  double last_seen_s = 0;
+  OutboxFigures to_node;            // the master's control messages to it
+  Json to_master = Json::object();  // its caretaker's, as the caretaker reports them
+};
+struct NodesReply {
+  std::vector<NodeStatus> nodes;
+};
+
+struct EventItem {
+  int64_t unix_ms = 0;
+  std::string topology;
+  std::string element;  // "" for a topology's or a node's event
+  std::string what;
+};
+struct EventsReply {
+  std::vector<EventItem> events;
+};
+
+struct KillReply {                   // stop and kill
+  std::optional<double> draining_s;  // kill -w: how long END may flow before the rest is stopped
+};
+
+struct ShutdownReply {};
+
+#define DATABLOX_CLIENT_REPLY(Type) \
+  Json ToJson(const Type& reply);   \
+  Status FromJson(const Json& json, Type* reply);
+DATABLOX_CLIENT_REPLY(SubmitReply)
+DATABLOX_CLIENT_REPLY(ElementStatus)
+DATABLOX_CLIENT_REPLY(ShardStatus)
+DATABLOX_CLIENT_REPLY(StatusReply)
+DATABLOX_CLIENT_REPLY(ScaleReply)
+DATABLOX_CLIENT_REPLY(TopologySummary)
+DATABLOX_CLIENT_REPLY(ListReply)
+DATABLOX_CLIENT_REPLY(NodeStatus)
+DATABLOX_CLIENT_REPLY(NodesReply)
+DATABLOX_CLIENT_REPLY(EventItem)
+DATABLOX_CLIENT_REPLY(EventsReply)
+DATABLOX_CLIENT_REPLY(KillReply)
+DATABLOX_CLIENT_REPLY(ShutdownReply)
+#undef DATABLOX_CLIENT_REPLY
+
+// handler and logs: the caretaker's reply in the envelope, "ok" false when
+// it carries an error (decode it with its own FromJson).
+Json ToClientJson(const HandlerReply& reply);
+Json ToClientJson(const LogsReply& reply);
+
+}  // namespace datablox::control

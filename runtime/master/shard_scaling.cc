@@ -1,0 +1,419 @@
+// Growing and shrinking shards: `datablox scale` and the autoscaler start a
+// change one member at a time; the change's decisions are the socket-free
+// shards::Migration's, and this file carries out its actions (spawning a
+// member, telling senders, receivers and members) and feeds it what the
+// hosts answer.
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "datablox/element.h"
+#include "runtime/core/client_replies.h"
+#include "runtime/master/master_daemon.h"
+#include "runtime/master/shard_members.h"
+#include "shards/autoscaler.h"
+#include "shards/migration.h"
+
+namespace datablox::master {
+namespace {
+
+double NowS() { return std::chrono::duration<double>(Clock::now().time_since_epoch()).count(); }
+
+std::string FullId(const TopologyRecord& t, const std::string& element) { return t.name + "/" + element; }
+
+// The ports of the topology's elements that reach `shard`, and the push
+// inputs its members' outputs reach.
+void Neighbours(const TopologyRecord& t, const ShardRecord& shard, shards::ShardState* state) {
+  for (const auto& [name, e] : t.elements) {
+    if (e.plan.member && e.plan.member->shard == shard.name) continue;
+    for (bool query : {false, true}) {
+      for (const control::PortPlan& port : query ? e.plan.query_out : e.plan.push_out) {
+        for (const control::ShardRoute& route : port.shards) {
+          if (route.shard == shard.name) state->senders.push_back({name, port.port, query});
+        }
+      }
+    }
+  }
+  std::set<std::pair<std::string, std::string>> receivers;
+  for (const auto& [name, e] : t.elements) {
+    if (!e.plan.member || e.plan.member->shard != shard.name) continue;
+    for (const control::PortPlan& port : e.plan.push_out) {
+      for (const control::LinkPlan& link : port.links) {
+        control::LinkId id;
+        if (control::ParseLinkId(link.id, &id).ok()) receivers.insert({id.to_element, id.to_port});
+      }
+    }
+  }
+  for (const auto& [element, port] : receivers) state->receivers.push_back({element, port});
+}
+
+control::PortPlan* FindPort(std::vector<control::PortPlan>& ports, const std::string& name) {
+  for (control::PortPlan& port : ports) {
+    if (port.port == name) return &port;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+void Master::AdoptShards(TopologyRecord& t) {
+  if (!t.topology) return;
+  for (const dsl::ElementDecl& decl : t.topology->elements) {
+    if (!decl.shard) continue;
+    ShardRecord& shard = t.shards[decl.name];
+    shard.name = decl.name;
+    shard.class_name = decl.class_name;
+    shard.min_members = decl.shard->min_members;
+    shard.max_members = decl.shard->max_members;
+    const ClassSpec* spec = ClassTable::Global().find(decl.class_name);
+    shard.state = spec ? spec->shard.state : StateKind::kStateless;
+    shard.layout = FirstLayouts(*t.topology).at(decl.name);
+    shard.next_id = shard.layout.members.empty() ? 0 : shard.layout.members.back() + 1;
+    shard.autoscaler = std::make_shared<shards::Autoscaler>(decl.name, shard.min_members, shard.max_members);
+  }
+}
+
+Json Master::Scale(const control::Scale& request) {
+  auto error = [](std::string why) { return control::ToJson(control::Refusal{std::move(why), {}}); };
+  auto t = topologies_.find(request.topology);
+  if (t == topologies_.end()) return error(fmt::format("no topology '{}'", request.topology));
+  TopologyRecord& topology = t->second;
+  auto s = topology.shards.find(request.shard);
+  if (s == topology.shards.end()) {
+    std::vector<std::string> names;
+    for (const auto& [name, shard] : topology.shards) names.push_back(name);
+    return error(names.empty() ? fmt::format("topology '{}' has no shard", request.topology)
+                               : fmt::format("topology '{}' has no shard '{}' (its shards: {})", request.topology,
+                                             request.shard, fmt::join(names, ", ")));
+  }
+  ShardRecord& shard = s->second;
+  if (!topology.topology) {
+    return error(fmt::format("topology '{}' was adopted by a master started again: its shards keep their size",
+                             request.topology));
+  }
+  if (topology.state != TopologyState::kRunning && topology.state != TopologyState::kStarting) {
+    return error(fmt::format("topology '{}' is {}", request.topology, StateName(topology.state)));
+  }
+  if (request.members < shard.min_members || request.members > shard.max_members) {
+    return error(fmt::format("shard '{}' has {}..{} members: {} is out of range", shard.name, shard.min_members,
+                             shard.max_members, request.members));
+  }
+  const int from = static_cast<int>(shard.layout.members.size());
+  shard.target = request.members;
+  Event(topology.name, shard.name, fmt::format("scale to {} members asked (now {})", request.members, from));
+  if (!shard.migration) NextChange(topology, shard, "asked by hand");
+  return control::ToJson(control::ScaleReply{topology.name, shard.name, from, request.members});
+}
+
+void Master::NextChange(TopologyRecord& topology, ShardRecord& shard, const std::string& why) {
+  const int now = static_cast<int>(shard.layout.members.size());
+  if (shard.target == 0 || shard.target == now) {
+    shard.target = 0;
+    return;
+  }
+  StartChange(topology, shard, shard.target > now, why);
+}
+
+void Master::StartChange(TopologyRecord& topology, ShardRecord& shard, bool grow, const std::string& why) {
+  shards::ShardState state;
+  state.table = shard.layout.route;
+  state.state = shard.state;
+  state.members = shard.layout.members;
+  Neighbours(topology, shard, &state);
+  shards::ShardChange change;
+  change.grow = grow;
+  change.member = grow ? shard.next_id++ : shard.layout.members.back();  // the newest leaves first
+  change.load = ShardLoadOf(topology, shard);
+  shards::MigrationOptions options;
+  options.first_request = next_request_;
+  next_request_ += 1u << 20;  // the migration numbers its requests from here
+  Event(topology.name, shard.name,
+        fmt::format("{} to {} members ({}): busy {:.2f}, queue {:.0f}, blocked {:.2f}", grow ? "growing" : "shrinking",
+                    state.members.size() + (grow ? 1 : -1), why, change.load.busy_share, change.load.queue_depth,
+                    change.load.blocked_share));
+  shard.migration = std::make_shared<shards::Migration>(std::move(state), change, options);
+  Carry(topology, shard, shard.migration->Start(NowS()));
+}
+
+ShardLoad Master::ShardLoadOf(const TopologyRecord& topology, const ShardRecord& shard) const {
+  ShardLoad load;
+  load.members = static_cast<int>(shard.layout.members.size());
+  int counted = 0;
+  for (int id : shard.layout.members) {
+    auto e = topology.elements.find(shards::MemberElement(shard.name, id));
+    if (e == topology.elements.end()) continue;
+    load.busy_share += e->second.busy_share;
+    ++counted;
+  }
+  if (counted > 0) load.busy_share /= counted;
+  for (const auto& [name, e] : topology.elements) {
+    if (!e.stats.contains("out_links")) continue;
+    for (const Json& link : e.stats["out_links"]) {
+      control::LinkId id;
+      if (!control::ParseLinkId(link.value("id", ""), &id).ok()) continue;
+      if (id.to_element.rfind(shard.name + "/", 0) != 0) continue;
+      load.queue_depth += static_cast<double>(link.value("in_flight", uint64_t{0}));
+      load.blocked_share = std::max(load.blocked_share, e.blocked_share);
+    }
+  }
+  if (counted > 0) load.queue_depth /= counted;
+  return load;
+}
+
+void Master::Carry(TopologyRecord& topology, ShardRecord& shard, std::vector<shards::Action> actions) {
+  using shards::ActionKind;
+  for (shards::Action& action : actions) {
+    if (!action.description.empty()) Event(topology.name, shard.name, action.description);
+    switch (action.kind) {
+      case ActionKind::kAskCanAdd: {
+        ElementRecord* member = Member(topology, action.element);
+        if (!member) break;
+        control::CanAdd ask;
+        ask.element = FullId(topology, action.element);
+        ask.request = action.request;
+        ask.members = action.load.members;
+        ask.busy_share = action.load.busy_share;
+        ask.queue_depth = action.load.queue_depth;
+        ask.blocked_share = action.load.blocked_share;
+        ask.moving_share = action.load.moving_share;
+        SendToNode(member->plan.node, control::ToJson(ask));
+        break;
+      }
+      case ActionKind::kSpawnMember: SpawnMember(topology, shard, action.member); break;
+      case ActionKind::kExpectLinks: {
+        ElementRecord* receiver = Member(topology, action.element);
+        ElementRecord* member = Member(topology, shards::MemberElement(shard.name, action.member));
+        if (!receiver || !member) break;
+        control::ExpectLinks expect;
+        expect.element = FullId(topology, action.element);
+        expect.port = action.port;
+        for (const control::PortPlan& port : member->plan.push_out) {
+          for (const control::LinkPlan& link : port.links) {
+            control::LinkId id;
+            if (!control::ParseLinkId(link.id, &id).ok() || id.to_element != action.element ||
+                id.to_port != action.port)
+              continue;
+            expect.add.push_back(link);
+          }
+        }
+        if (control::PortPlan* in = FindPort(receiver->plan.push_in, action.port)) {
+          for (const control::LinkPlan& link : expect.add) in->links.push_back(link);
+        }
+        SendToNode(receiver->plan.node, control::ToJson(expect));
+        Save(topology, *receiver);
+        break;
+      }
+      case ActionKind::kReroute: Reroute(topology, shard, action); break;
+      case ActionKind::kExportState: {
+        ElementRecord* member = Member(topology, action.element);
+        if (!member) break;
+        control::ExportState ask;
+        ask.element = FullId(topology, action.element);
+        ask.request = action.request;
+        ask.key_groups = shard.layout.route.key_groups;
+        ask.groups = action.groups;
+        SendToNode(member->plan.node, control::ToJson(ask));
+        break;
+      }
+      case ActionKind::kImportState: {
+        ElementRecord* member = Member(topology, action.element);
+        if (!member) break;
+        control::ImportState give;
+        give.element = FullId(topology, action.element);
+        give.request = action.request;
+        give.logs = std::move(action.logs);
+        SendToNode(member->plan.node, control::ToJson(give));
+        break;
+      }
+      case ActionKind::kStopMember: {
+        const std::string name = shards::MemberElement(shard.name, action.member);
+        auto e = topology.elements.find(name);
+        if (e == topology.elements.end()) break;
+        SendToNode(e->second.plan.node, control::ToJson(control::KillElement{FullId(topology, name)}));
+        topology.elements.erase(e);
+        Save(topology);
+        break;
+      }
+      case ActionKind::kDone:
+      case ActionKind::kAborted: {
+        shard.layout.members = action.members;
+        shard.layout.route = action.route;
+        shard.last_change = action.kind == ActionKind::kDone ? "done" : "aborted: " + action.why;
+        shard.last_change_failed = action.kind == ActionKind::kAborted;
+        shard.migration.reset();
+        shard.autoscaler->Changed(NowS());
+        if (action.kind == ActionKind::kAborted) shard.target = 0;
+        NextChange(topology, shard, "asked by hand");
+        return;  // `shard.migration` may be another change's now
+      }
+    }
+  }
+}
+
+ElementRecord* Master::Member(TopologyRecord& topology, const std::string& element) {
+  auto e = topology.elements.find(element);
+  return e == topology.elements.end() ? nullptr : &e->second;
+}
+
+void Master::SpawnMember(TopologyRecord& topology, ShardRecord& shard, int id) {
+  ShardLayouts layouts;
+  for (const auto& [name, s] : topology.shards) layouts[name] = s.layout;
+  layouts[shard.name].members.push_back(id);
+  std::sort(layouts[shard.name].members.begin(), layouts[shard.name].members.end());
+  std::map<std::string, std::string> nodes;
+  for (const auto& [name, e] : topology.elements) nodes[name] = e.plan.node;
+  Placement placement = LiveNodes();
+  std::vector<control::ElementPlan> plans;
+  Status st = PlanTopology(*topology.topology, topology.name, &placement, &plans, &layouts, &nodes);
+  const std::string name = shards::MemberElement(shard.name, id);
+  auto plan = std::find_if(plans.begin(), plans.end(), [&](const control::ElementPlan& p) { return p.name == name; });
+  if (!st.ok() || plan == plans.end()) {
+    shards::Event crashed;
+    crashed.kind = shards::EventKind::kMemberCrashed;
+    crashed.member = id;
+    Event(topology.name, shard.name, fmt::format("cannot place {}: {}", name, st.ok() ? "no plan" : st.message()));
+    Carry(topology, shard, shard.migration->On(crashed, NowS()));
+    return;
+  }
+  plan->search_path = topology.search_path;
+  ElementRecord& member = topology.elements[name];
+  member = ElementRecord{};
+  member.plan = std::move(*plan);
+  Save(topology);
+  SendToNode(member.plan.node, control::ToJson(control::Spawn{member.plan, std::nullopt}));
+  member.state = ElementState::kSpawned;
+  Save(topology, member);
+}
+
+void Master::Reroute(TopologyRecord& topology, ShardRecord& shard, const shards::Action& action) {
+  ElementRecord* sender = Member(topology, action.element);
+  if (!sender) return;
+  control::PortPlan* port = FindPort(action.query ? sender->plan.query_out : sender->plan.push_out, action.port);
+  if (!port) return;
+  control::Reroute reroute;
+  reroute.element = FullId(topology, action.element);
+  reroute.port = action.port;
+  reroute.query = action.query;
+  reroute.route = action.route;
+  for (control::ShardRoute& route : port->shards) {
+    if (route.shard == shard.name) route = action.route;
+  }
+  if (action.add_member >= 0) {
+    const std::string member_name = shards::MemberElement(shard.name, action.add_member);
+    ElementRecord* member = Member(topology, member_name);
+    const dsl::Connection* connection = nullptr;
+    for (const dsl::Connection& c : topology.topology->connections) {
+      if (c.from.element == action.element && c.from.port == action.port && c.to.element == shard.name) connection = &c;
+    }
+    if (member && connection) {
+      // The link as the planner makes it, to the member's address now.
+      control::LinkPlan link;
+      link.id = control::LinkId{action.element, action.port, member_name, connection->to.port}.ToString();
+      for (const control::PortPlan& in : action.query ? member->plan.query_in : member->plan.push_in) {
+        for (const control::LinkPlan& planned : in.links) {
+          if (planned.id == link.id) link = planned;
+        }
+      }
+      link.shard = shard.name;
+      link.member = action.add_member;
+      link.endpoint = member->endpoints.value(connection->to.port, "");
+      reroute.add.push_back(link);
+      port->links.push_back(link);
+    }
+  }
+  if (action.remove_member >= 0) {
+    for (auto it = port->links.begin(); it != port->links.end();) {
+      if (it->shard == shard.name && it->member == action.remove_member) {
+        reroute.remove.push_back(it->id);
+        it = port->links.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+  SendToNode(sender->plan.node, control::ToJson(reroute));
+  Save(topology, *sender);
+}
+
+void Master::ToMigration(TopologyRecord& topology, const std::string& element, shards::Event event) {
+  for (auto& [name, shard] : topology.shards) {
+    if (!shard.migration) continue;
+    shards::Event copy = event;
+    if (copy.element.empty()) copy.element = element;
+    Carry(topology, shard, shard.migration->On(copy, NowS()));
+  }
+}
+
+void Master::ShardLife(TopologyRecord& topology, const ElementRecord& element, shards::EventKind member_kind,
+                       shards::EventKind sender_kind) {
+  shards::Event event;
+  if (element.plan.member) {
+    event.kind = member_kind;
+    event.member = element.plan.member->id;
+  } else {
+    event.kind = sender_kind;
+  }
+  ToMigration(topology, element.plan.name, std::move(event));
+}
+
+std::vector<control::ShardStatus> Master::ShardsStatus(const TopologyRecord& topology) const {
+  std::vector<control::ShardStatus> list;
+  for (const auto& [name, shard] : topology.shards) {
+    const control::ShardRoute& route = shard.layout.route;
+    control::ShardStatus& status = list.emplace_back();
+    status.name = name;
+    status.class_name = shard.class_name;
+    status.members = shard.layout.members;
+    status.min = shard.min_members;
+    status.max = shard.max_members;
+    status.route = RouteKindName(route.route);
+    status.key = route.key;
+    status.merge = MergeKindName(route.merge);
+    status.key_groups = route.key_groups;
+    status.version = route.version;
+    status.state = shard.state == StateKind::kKeyed ? "keyed" : "stateless";
+    status.target = shard.target;
+    if (shard.migration) status.changing = shard.migration->waiting_for();
+    status.last_change = shard.last_change;
+    status.last_change_failed = shard.last_change_failed;
+  }
+  return list;
+}
+
+void Master::TickShards() {
+  const double now = NowS();
+  const bool autoscale = Clock::now() >= next_autoscale_;
+  if (autoscale) next_autoscale_ = Clock::now() + std::chrono::milliseconds(500);
+  for (auto& [tname, topology] : topologies_) {
+    if (!Active(topology.state)) continue;
+    for (auto& [sname, shard] : topology.shards) {
+      if (shard.migration) {
+        Carry(topology, shard, shard.migration->Tick(now));
+        continue;
+      }
+      if (!autoscale || !topology.topology || shard.target != 0 || shard.min_members == shard.max_members ||
+          topology.state != TopologyState::kRunning)
+        continue;
+      const ShardLoad load = ShardLoadOf(topology, shard);
+      for (int id : shard.layout.members) {
+        auto e = topology.elements.find(shards::MemberElement(shard.name, id));
+        if (e == topology.elements.end() || e->second.state != ElementState::kRunning) continue;
+        shards::MemberSample sample;
+        sample.time_s = now;
+        sample.member = id;
+        sample.busy_share = e->second.busy_share;
+        sample.queue_depth = load.queue_depth;
+        for (const control::PortPlan& in : e->second.plan.push_in) sample.queue_window += in.window;
+        sample.blocked_share = load.blocked_share;
+        shard.autoscaler->Observe(sample);
+      }
+      shards::ScaleDecision decision = shard.autoscaler->Decide(now, shard.layout.members, false);
+      if (decision.kind == shards::ScaleDecision::Kind::kNone) continue;
+      Event(topology.name, shard.name, decision.description);
+      StartChange(topology, shard, decision.kind == shards::ScaleDecision::Kind::kGrow, "the load");
+    }
+  }
+}
+
+}  // namespace datablox::master
