@@ -31,11 +31,9 @@ spin :: Spin(us: {us})
 sink :: Null
 src -> spin -> sink
 """
-# Null is not shardable; Spin(us: 0) with its output unconnected is a Null
-# that is: it takes each batch and forwards nothing.
 ROUND_ROBIN_SINK_TOPOLOGY = """\
 src  :: Sequence(count: {count}, pad: {pad})
-work :: shard Spin(us: 0) {{members: 1, route: round_robin}}
+work :: shard Null {{members: 1, route: round_robin}}
 src -> work
 """
 
