@@ -81,7 +81,7 @@ TEST(ClientRepliesTest, SubmitReplyNamesTheTopology) {
 }
 
 TEST(ClientRepliesTest, StatusReplyKeepsEveryFieldAndItsType) {
-  StatusReply reply{"chain", "running", "", {SampleElement()}};
+  StatusReply reply{"chain", "running", "", {SampleElement()}, {}};
   Json wire = RoundTrip(reply);
   EXPECT_EQ(wire.dump(),
             R"({"elements":[{"age_s":3.5,"blocked_share":0.25,"busy_share":0.5,"class":"Filter",)"
@@ -94,7 +94,7 @@ TEST(ClientRepliesTest, StatusReplyKeepsEveryFieldAndItsType) {
 
 TEST(ClientRepliesTest, StatusFiguresStayNumbersOfTheirKindWhenZero) {
   // A double that is 0 is written 0.0, an int 0: scripts see the same types as before.
-  Json wire = RoundTrip(StatusReply{"t", "starting", "", {ElementStatus{}}});
+  Json wire = RoundTrip(StatusReply{"t", "starting", "", {ElementStatus{}}, {}});
   EXPECT_EQ(wire["elements"][0]["in_rate"].dump(), "0.0");
   EXPECT_EQ(wire["elements"][0]["logs_in"].dump(), "0");
   EXPECT_EQ(wire["elements"][0]["endpoints"].dump(), "{}");
@@ -104,7 +104,7 @@ TEST(ClientRepliesTest, MemberOfAShardNamesItsShardOthersDoNot) {
   ElementStatus member = SampleElement();
   member.name = "users/1";
   member.shard = "users";
-  Json wire = RoundTrip(StatusReply{"t", "running", "", {SampleElement(), member}});
+  Json wire = RoundTrip(StatusReply{"t", "running", "", {SampleElement(), member}, {}});
   EXPECT_FALSE(wire["elements"][0].contains("shard"));
   EXPECT_EQ(wire["elements"][1]["shard"], "users");
 }
@@ -181,7 +181,7 @@ TEST(ClientRepliesTest, LogsAnswerIsTheCaretakersReplyInTheEnvelope) {
 }
 
 TEST(ClientRepliesTest, AFieldOfTheWrongTypeIsAnErrorNamingIt) {
-  Json wire = ToJson(StatusReply{"t", "running", "", {SampleElement()}});
+  Json wire = ToJson(StatusReply{"t", "running", "", {SampleElement()}, {}});
   wire["elements"][0]["pid"] = "4242";
   StatusReply back;
   Status st = FromJson(wire, &back);

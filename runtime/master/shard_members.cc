@@ -39,6 +39,7 @@ control::ShardRoute FirstRoute(const dsl::ElementDecl& shard, const std::vector<
   route.shard = shard.name;
   route.route = shard.shard->route;
   route.merge = shard.shard->merge;
+  route.member_class = shard.class_name;  // a requester finds the class's custom merge by it
   route.key_groups = shard.shard->key_groups;
   if (route.route == RouteKind::kHash) {
     route.key = shard.shard->route_key;
