@@ -9,6 +9,7 @@
 
 #include "datablox/element.h"
 #include "dsl/loader.h"
+#include "dsl/shard_text.h"
 #include "dsl/suggest.h"
 #include "tools/commands.h"
 
@@ -23,6 +24,34 @@ std::string SchemaText(const PortSpec& port) {
   for (const FieldSpec& f : port.schema)
     out += fmt::format("{}{}: {}", out.empty() ? "" : ", ", f.name, ValueTypeName(f.type));
   return out.empty() ? "-" : "{" + out + "}";
+}
+
+const char* StateKindName(StateKind kind) { return kind == StateKind::kKeyed ? "keyed" : "stateless"; }
+
+nlohmann::json ShardsJson(const dsl::Topology& topology) {
+  nlohmann::json shards = nlohmann::json::array();
+  for (const dsl::ElementDecl& decl : topology.elements) {
+    if (!decl.shard) continue;
+    const dsl::ShardDecl& shard = *decl.shard;
+    shards.push_back({{"name", decl.name},
+                      {"class", decl.class_name},
+                      {"min_members", shard.min_members},
+                      {"max_members", shard.max_members},
+                      {"route", RouteKindName(shard.route)},
+                      {"route_key", shard.route_key},
+                      {"merge", MergeKindName(shard.merge)},
+                      {"key_groups", shard.key_groups},
+                      {"node", decl.node}});
+  }
+  return shards;
+}
+
+nlohmann::json ShardJson(const ClassSpec& spec) {
+  if (!spec.shard.shardable) return {{"shardable", false}};
+  return {{"shardable", true},
+          {"state", StateKindName(spec.shard.state)},
+          {"key_param", spec.shard.key_param},
+          {"custom_merge", static_cast<bool>(spec.shard.merge)}};
 }
 
 // "; did you mean 'Counter'?" for `describe counter`, else "".
@@ -52,7 +81,8 @@ int Check(const std::string& file, const OutputFormat& format) {
     nlohmann::json out = {{"file", file},
                           {"ok", errors.empty()},
                           {"elements", topology.elements.size()},
-                          {"connections", topology.connections.size()}};
+                          {"connections", topology.connections.size()},
+                          {"shards", ShardsJson(topology)}};
     nlohmann::json list = nlohmann::json::array();
     for (const auto& e : errors) {
       list.push_back({{"line", e.pos.line}, {"column", e.pos.column}, {"message", e.message}});
@@ -64,6 +94,9 @@ int Check(const std::string& file, const OutputFormat& format) {
     if (errors.empty()) {
       std::printf("%s: ok: %zu elements, %zu connections, %zu policies\n", file.c_str(), topology.elements.size(),
                   topology.connections.size(), topology.policies.size());
+      for (const dsl::ElementDecl& decl : topology.elements) {
+        if (decl.shard) std::printf("%s\n", dsl::ShardDeclText(decl).c_str());
+      }
     } else {
       std::fprintf(stderr, "%s: %zu error%s\n", file.c_str(), errors.size(), errors.size() == 1 ? "" : "s");
     }
@@ -104,8 +137,9 @@ int Describe(const std::string& class_name, const OutputFormat& format) {
                         {"doc", p.doc}});
     }
     for (const auto& h : spec->handlers) handlers.push_back({{"name", h.name}, {"doc", h.doc}});
-    nlohmann::json out = {{"class", spec->name}, {"summary", spec->summary}, {"description", spec->description},
-                          {"ports", ports},      {"params", params},         {"handlers", handlers}};
+    nlohmann::json out = {{"class", spec->name},      {"summary", spec->summary}, {"description", spec->description},
+                          {"ports", ports},           {"params", params},         {"handlers", handlers},
+                          {"shard", ShardJson(*spec)}};
     std::printf("%s\n", out.dump(2).c_str());
     return kExitOk;
   }
@@ -128,6 +162,14 @@ int Describe(const std::string& class_name, const OutputFormat& format) {
   if (!spec->handlers.empty()) {
     std::printf("\nHANDLER       DESCRIPTION\n");
     for (const auto& h : spec->handlers) std::printf("%-13s %s\n", h.name.c_str(), h.doc.c_str());
+  }
+  // Whether it may be a shard's member (`NAME :: shard CLASS(...) {...}`).
+  std::printf("\nSHARDABLE  STATE      KEY PARAMETER  CUSTOM MERGE\n");
+  if (spec->shard.shardable) {
+    std::printf("%-10s %-10s %-14s %s\n", "yes", StateKindName(spec->shard.state),
+                spec->shard.key_param.empty() ? "-" : spec->shard.key_param.c_str(), spec->shard.merge ? "yes" : "no");
+  } else {
+    std::printf("%-10s %-10s %-14s %s\n", "no", "-", "-", "-");
   }
   return kExitOk;
 }

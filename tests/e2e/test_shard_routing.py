@@ -153,3 +153,20 @@ def test_moving_groups_are_held_fenced_and_released_to_the_new_member(hosts):
     moving_keys = [k for k in range(40) if key_group(f"u{k}", groups) in moving]
     assert handler(stats["users/2"], "groups") == len(moving_keys)
     assert handler(stats["users/0"], "groups") == sum(1 for k in range(40) if owners[key_group(f"u{k}", groups)] == 0)
+
+
+def test_a_member_removed_mid_stream_ends_and_none_is_lost(hosts, tmp_path):
+    count = 6000
+    names = map_shard(hosts, tmp_path, "round_robin", members=3, count=count, rate=6000.0)
+    hosts.wait(lambda: any(m["op"] == "stats" and m["stats"]["logs_out"] > 500 for n, m in hosts.messages
+                           if n == "src"), "src under way")
+    hosts.send("src", {"op": "reroute", "element": "t/src", "port": "out", "query": False,
+                       "route": route("work", "round_robin", version=2), "add": [],
+                       "remove": ["src.out>work/2.in"]})
+    # Its link got END: the leaving member ends while the others go on.
+    hosts.wait(lambda: "work/2" in hosts.ended, "work/2 ended")
+    assert "src" not in hosts.ended
+    stats = hosts.wait_ended(names)
+    assert seqs(tmp_path / "out.jsonl") == collections.Counter(range(count))
+    assert sum(stats[f"work/{m}"]["logs_in"] for m in range(3)) == count
+    assert stats["work/2"]["logs_in"] < stats["work/0"]["logs_in"]
