@@ -130,7 +130,8 @@ Status FromJson(const Json& json, ShardStatus* m) {
       .Get("target", &m->target)
       .Get("last_change", &m->last_change)
       .Get("last_change_failed", &m->last_change_failed);
-  if (json.is_object() && json.contains("changing") && !json["changing"].is_null()) fields.Get("changing", &m->changing);
+  if (json.is_object() && json.contains("changing") && !json["changing"].is_null())
+    fields.Get("changing", &m->changing);
   return fields.status();
 }
 
@@ -141,8 +142,10 @@ Json ToJson(const StatusReply& m) {
   json["failure"] = m.failure;
   json["elements"] = Json::array();
   for (const ElementStatus& e : m.elements) json["elements"].push_back(ToJson(e));
-  json["shards"] = Json::array();
-  for (const ShardStatus& s : m.shards) json["shards"].push_back(ToJson(s));
+  if (!m.shards.empty()) {  // a topology without shards: the reply it always had
+    json["shards"] = Json::array();
+    for (const ShardStatus& s : m.shards) json["shards"].push_back(ToJson(s));
+  }
   return json;
 }
 Status FromJson(const Json& json, StatusReply* m) {
