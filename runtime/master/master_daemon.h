@@ -93,7 +93,7 @@ class Master {
   void StartChange(TopologyRecord& topology, ShardRecord& shard, bool grow, const std::string& why);
   ShardLoad ShardLoadOf(const TopologyRecord& topology, const ShardRecord& shard) const;
   void Carry(TopologyRecord& topology, ShardRecord& shard, std::vector<shards::Action> actions);
-  ElementRecord* Member(TopologyRecord& topology, const std::string& element);
+  ElementRecord* ElementNamed(TopologyRecord& topology, const std::string& element);  // null when there is none
   void SpawnMember(TopologyRecord& topology, ShardRecord& shard, int id);
   void Reroute(TopologyRecord& topology, ShardRecord& shard, const shards::Action& action);
   // What an element's host said, to every change under way in its topology.

@@ -89,9 +89,8 @@ Status PlanTopology(const dsl::Topology& topology, const std::string& name, Plac
       expanded.push_back(std::move(plan));
     }
     for (control::ElementPlan& each : expanded) {
-      auto running = nodes ? nodes->find(each.name) : std::map<std::string, std::string>::const_iterator{};
-      if (nodes && running != nodes->end()) {
-        each.node = running->second;  // a running element stays where it runs
+      if (nodes && nodes->count(each.name)) {
+        each.node = nodes->at(each.name);  // a running element stays where it runs
       } else if (Status placed = placement->PlaceNew(each.name, decl.node, &each.node); !placed.ok()) {
         return placed;
       }

@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <set>
 
 #include "datablox/element.h"
 #include "runtime/core/client_replies.h"
@@ -101,6 +102,9 @@ Json Master::Scale(const control::Scale& request) {
   }
   const int from = static_cast<int>(shard.layout.members.size());
   shard.target = request.members;
+  // What `scale` follows is this request: an earlier change's failure is history (events).
+  shard.last_change.clear();
+  shard.last_change_failed = false;
   Event(topology.name, shard.name, fmt::format("scale to {} members asked (now {})", request.members, from));
   if (!shard.migration) NextChange(topology, shard, "asked by hand");
   return control::ToJson(control::ScaleReply{topology.name, shard.name, from, request.members});
@@ -167,7 +171,7 @@ void Master::Carry(TopologyRecord& topology, ShardRecord& shard, std::vector<sha
     if (!action.description.empty()) Event(topology.name, shard.name, action.description);
     switch (action.kind) {
       case ActionKind::kAskCanAdd: {
-        ElementRecord* member = Member(topology, action.element);
+        ElementRecord* member = ElementNamed(topology, action.element);
         if (!member) break;
         control::CanAdd ask;
         ask.element = FullId(topology, action.element);
@@ -182,8 +186,8 @@ void Master::Carry(TopologyRecord& topology, ShardRecord& shard, std::vector<sha
       }
       case ActionKind::kSpawnMember: SpawnMember(topology, shard, action.member); break;
       case ActionKind::kExpectLinks: {
-        ElementRecord* receiver = Member(topology, action.element);
-        ElementRecord* member = Member(topology, shards::MemberElement(shard.name, action.member));
+        ElementRecord* receiver = ElementNamed(topology, action.element);
+        ElementRecord* member = ElementNamed(topology, shards::MemberElement(shard.name, action.member));
         if (!receiver || !member) break;
         control::ExpectLinks expect;
         expect.element = FullId(topology, action.element);
@@ -206,7 +210,7 @@ void Master::Carry(TopologyRecord& topology, ShardRecord& shard, std::vector<sha
       }
       case ActionKind::kReroute: Reroute(topology, shard, action); break;
       case ActionKind::kExportState: {
-        ElementRecord* member = Member(topology, action.element);
+        ElementRecord* member = ElementNamed(topology, action.element);
         if (!member) break;
         control::ExportState ask;
         ask.element = FullId(topology, action.element);
@@ -217,7 +221,7 @@ void Master::Carry(TopologyRecord& topology, ShardRecord& shard, std::vector<sha
         break;
       }
       case ActionKind::kImportState: {
-        ElementRecord* member = Member(topology, action.element);
+        ElementRecord* member = ElementNamed(topology, action.element);
         if (!member) break;
         control::ImportState give;
         give.element = FullId(topology, action.element);
@@ -251,7 +255,7 @@ void Master::Carry(TopologyRecord& topology, ShardRecord& shard, std::vector<sha
   }
 }
 
-ElementRecord* Master::Member(TopologyRecord& topology, const std::string& element) {
+ElementRecord* Master::ElementNamed(TopologyRecord& topology, const std::string& element) {
   auto e = topology.elements.find(element);
   return e == topology.elements.end() ? nullptr : &e->second;
 }
@@ -287,7 +291,7 @@ void Master::SpawnMember(TopologyRecord& topology, ShardRecord& shard, int id) {
 }
 
 void Master::Reroute(TopologyRecord& topology, ShardRecord& shard, const shards::Action& action) {
-  ElementRecord* sender = Member(topology, action.element);
+  ElementRecord* sender = ElementNamed(topology, action.element);
   if (!sender) return;
   control::PortPlan* port = FindPort(action.query ? sender->plan.query_out : sender->plan.push_out, action.port);
   if (!port) return;
@@ -301,7 +305,7 @@ void Master::Reroute(TopologyRecord& topology, ShardRecord& shard, const shards:
   }
   if (action.add_member >= 0) {
     const std::string member_name = shards::MemberElement(shard.name, action.add_member);
-    ElementRecord* member = Member(topology, member_name);
+    ElementRecord* member = ElementNamed(topology, member_name);
     const dsl::Connection* connection = nullptr;
     for (const dsl::Connection& c : topology.topology->connections) {
       if (c.from.element == action.element && c.from.port == action.port && c.to.element == shard.name) connection = &c;

@@ -96,6 +96,9 @@ def test_scale_refuses_what_it_cannot_do(daemons, tmp_path):
     unknown = daemons("scale", "t/nope", "2")
     assert unknown.returncode != 0
     assert "topology 't' has no shard 'nope' (its shards: users)" in unknown.stderr
+    same = daemons("scale", "t/users", "1")  # the size it has: done at once
+    assert same.returncode == 0, same.stderr
+    assert "t/users: 1 members, in" in same.stdout
     not_a_target = daemons("scale", "users", "2")
     assert not_a_target.returncode != 0 and "say TOPOLOGY/SHARD" in not_a_target.stderr
     assert daemons("kill", "t").returncode == 0
