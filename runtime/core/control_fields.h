@@ -1,5 +1,5 @@
 // Reads and writes the fields of a control message (private to
-// runtime/core: the codecs of control_protocol.cc and control_messages.cc).
+// runtime/core: the codecs of the parts of control_protocol.h).
 #pragma once
 
 #include <fmt/format.h>

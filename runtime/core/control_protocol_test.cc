@@ -181,6 +181,24 @@ TEST(ControlProtocolTest, PlanMalformedFieldsAreNamed) {
   EXPECT_EQ(FromJson(Json::array(), &out).message(), "plan: must be an object, found array");
 }
 
+// The topology allows kMaxParamListNesting levels; a plan nested deeper is
+// refused instead of recursing without end.
+TEST(ControlProtocolTest, PlanParamNestedTooDeepIsAnErrorNotARecursionWithoutEnd) {
+  auto nested = [](int levels) {
+    Json value = {{"int", 1}};
+    for (int i = 0; i < levels; ++i) {
+      Json list = Json::array();
+      list.push_back(std::move(value));  // moved: a copy per level would cost the square of the levels
+      value = Json{{"list", std::move(list)}};
+    }
+    return value;
+  };
+  ParamValue out;
+  EXPECT_TRUE(ParamFromJson(nested(kMaxParamListNesting), &out).ok());
+  Status st = ParamFromJson(nested(10000), &out);
+  EXPECT_EQ(st.message(), "parameter: lists nest more than 64 levels deep");
+}
+
 TEST(ControlProtocolTest, ClientRequestsRoundTrip) {
   Submit submit;
   submit.file = "/t/a.topo";

@@ -1,8 +1,9 @@
-// The codecs of the shard messages declared in control_protocol.h.
+// The codecs of the shard messages declared in shard_protocol.h.
+#include "runtime/core/shard_protocol.h"
+
 #include <fmt/format.h>
 
 #include "runtime/core/control_fields.h"
-#include "runtime/core/control_protocol.h"
 
 namespace datablox::control {
 

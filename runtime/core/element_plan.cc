@@ -1,9 +1,8 @@
-#include "runtime/core/control_protocol.h"
+// The codecs of the element plan declared in element_plan.h, and the
+// restart policy's names.
+#include "runtime/core/element_plan.h"
 
 #include <fmt/format.h>
-
-#include <array>
-#include <utility>
 
 #include "runtime/core/control_fields.h"
 
@@ -13,54 +12,35 @@ namespace {
 using detail::Fields;
 using detail::Put;
 
-constexpr std::array<std::pair<Op, std::string_view>, 44> kOpNames = {{
-    {Op::kSubmit, "submit"},
-    {Op::kStatus, "status"},
-    {Op::kList, "list"},
-    {Op::kNodes, "nodes"},
-    {Op::kEvents, "events"},
-    {Op::kStop, "stop"},
-    {Op::kKill, "kill"},
-    {Op::kHandler, "handler"},
-    {Op::kLogs, "logs"},
-    {Op::kShutdown, "shutdown"},
-    {Op::kJoin, "join"},
-    {Op::kHeartbeat, "heartbeat"},
-    {Op::kLeft, "left"},
-    {Op::kSpawned, "spawned"},
-    {Op::kRestarting, "restarting"},
-    {Op::kExited, "exited"},
-    {Op::kHandlerReply, "handler_reply"},
-    {Op::kLogsReply, "logs_reply"},
-    {Op::kHeartbeatAck, "heartbeat_ack"},
-    {Op::kSpawn, "spawn"},
-    {Op::kConnect, "connect"},
-    {Op::kRewire, "rewire"},
-    {Op::kDrain, "drain"},
-    {Op::kKillElement, "kill_element"},
-    {Op::kHello, "hello"},
-    {Op::kBound, "bound"},
-    {Op::kStarted, "started"},
-    {Op::kLinkDone, "link_done"},
-    {Op::kStats, "stats"},
-    {Op::kEnded, "ended"},
-    {Op::kStopped, "stopped"},
-    {Op::kFailed, "failed"},
-    {Op::kConfigure, "configure"},
-    {Op::kBye, "bye"},
-    {Op::kScale, "scale"},
-    {Op::kReroute, "reroute"},
-    {Op::kFenced, "fenced"},
-    {Op::kExpectLinks, "expect_links"},
-    {Op::kCanAdd, "can_add"},
-    {Op::kCanAddReply, "can_add_reply"},
-    {Op::kExportState, "export_state"},
-    {Op::kStateExported, "state_exported"},
-    {Op::kImportState, "import_state"},
-    {Op::kStateImported, "state_imported"},
-}};
-
 }  // namespace
+
+// ------------------------------------------------------------ restart policy
+
+std::string_view RestartPolicyName(RestartPolicy policy) {
+  switch (policy) {
+    case RestartPolicy::kOnFailure: return "on-failure";
+    case RestartPolicy::kAlways: return "always";
+    case RestartPolicy::kNever: return "never";
+  }
+  return "on-failure";
+}
+
+const std::vector<std::string>& RestartPolicyNames() {
+  static const std::vector<std::string> kNames = {"on-failure", "always", "never"};
+  return kNames;
+}
+
+Status ParseRestartPolicy(std::string_view name, RestartPolicy* policy) {
+  for (RestartPolicy each : {RestartPolicy::kOnFailure, RestartPolicy::kAlways, RestartPolicy::kNever}) {
+    if (RestartPolicyName(each) == name) {
+      *policy = each;
+      return Status::OK();
+    }
+  }
+  return Status::Invalid(fmt::format("restart policy \"{}\" is none of on-failure, always, never", name));
+}
+
+// ------------------------------------------------------------ the plan
 
 Status FromJson(const Json& json, LinkPlan* link) {
   return Fields(json, "link")
@@ -154,86 +134,6 @@ Json ToJson(const std::vector<PortPlan>& ports) {
 }
 }  // namespace
 
-// ------------------------------------------------------------ operations
-
-std::string_view OpName(Op op) {
-  for (const auto& [each, name] : kOpNames) {
-    if (each == op) return name;
-  }
-  return "";
-}
-
-Op OpFromName(std::string_view name) {
-  for (const auto& [op, each] : kOpNames) {
-    if (each == name) return op;
-  }
-  return Op::kUnknown;
-}
-
-Status ReadOp(const Json& message, Op* op, std::string* name) {
-  *op = Op::kUnknown;
-  if (name) name->clear();
-  if (!message.is_object())
-    return Status::Invalid(fmt::format("a message must be an object, found {}", message.type_name()));
-  auto it = message.find("op");
-  if (it == message.end()) return Status::OK();
-  if (!it->is_string()) return Status::Invalid(fmt::format("'op' must be a string, found {}", it->type_name()));
-  const std::string& text = it->get_ref<const std::string&>();
-  if (name) *name = text;
-  *op = OpFromName(text);
-  return Status::OK();
-}
-
-// ------------------------------------------------------------ link ids
-
-std::string LinkId::ToString() const {
-  return fmt::format("{}.{}>{}.{}", from_element, from_port, to_element, to_port);
-}
-
-Status ParseLinkId(std::string_view text, LinkId* id) {
-  size_t arrow = text.find('>');
-  auto bad = [&] { return Status::Invalid(fmt::format("link id '{}' is not ELEMENT.PORT>ELEMENT.PORT", text)); };
-  if (arrow == std::string_view::npos) return bad();
-  std::string_view from = text.substr(0, arrow), to = text.substr(arrow + 1);
-  size_t from_dot = from.find('.'), to_dot = to.find('.');
-  if (from_dot == std::string_view::npos || to_dot == std::string_view::npos) return bad();
-  LinkId parsed{std::string(from.substr(0, from_dot)), std::string(from.substr(from_dot + 1)),
-                std::string(to.substr(0, to_dot)), std::string(to.substr(to_dot + 1))};
-  if (parsed.from_element.empty() || parsed.from_port.empty() || parsed.to_element.empty() || parsed.to_port.empty()) {
-    return bad();
-  }
-  *id = std::move(parsed);
-  return Status::OK();
-}
-
-// ------------------------------------------------------------ restart policy
-
-std::string_view RestartPolicyName(RestartPolicy policy) {
-  switch (policy) {
-    case RestartPolicy::kOnFailure: return "on-failure";
-    case RestartPolicy::kAlways: return "always";
-    case RestartPolicy::kNever: return "never";
-  }
-  return "on-failure";
-}
-
-const std::vector<std::string>& RestartPolicyNames() {
-  static const std::vector<std::string> kNames = {"on-failure", "always", "never"};
-  return kNames;
-}
-
-Status ParseRestartPolicy(std::string_view name, RestartPolicy* policy) {
-  for (RestartPolicy each : {RestartPolicy::kOnFailure, RestartPolicy::kAlways, RestartPolicy::kNever}) {
-    if (RestartPolicyName(each) == name) {
-      *policy = each;
-      return Status::OK();
-    }
-  }
-  return Status::Invalid(fmt::format("restart policy \"{}\" is none of on-failure, always, never", name));
-}
-
-// ------------------------------------------------------------ the plan
-
 Json ParamToJson(const ParamValue& value) {
   switch (value.kind) {
     case ParamValue::Kind::kInt: return {{"int", value.i}};
@@ -249,7 +149,14 @@ Json ParamToJson(const ParamValue& value) {
   return nullptr;
 }
 
-Status ParamFromJson(const Json& json, ParamValue* value) {
+namespace {
+
+// `depth`: the lists around this value. A plan comes from our own
+// processes, but a message is read before it is trusted: a deep one is an
+// error, not a stack overflow.
+Status ParamFromJsonAt(const Json& json, ParamValue* value, int depth) {
+  if (depth > kMaxParamListNesting)
+    return Status::Invalid(fmt::format("parameter: lists nest more than {} levels deep", kMaxParamListNesting));
   if (!json.is_object())
     return Status::Invalid(fmt::format("a parameter must be an object, found {}", json.type_name()));
   auto wrong = [&](const char* kind, const char* expected) {
@@ -272,7 +179,7 @@ Status ParamFromJson(const Json& json, ParamValue* value) {
     if (json.contains("list")) {
       if (!json["list"].is_array()) return wrong("list", "a list");
       for (const Json& item : json["list"]) {
-        Status st = ParamFromJson(item, &items.emplace_back());
+        Status st = ParamFromJsonAt(item, &items.emplace_back(), depth + 1);
         if (!st.ok()) return st;
       }
     }
@@ -280,6 +187,10 @@ Status ParamFromJson(const Json& json, ParamValue* value) {
   }
   return Status::OK();
 }
+
+}  // namespace
+
+Status ParamFromJson(const Json& json, ParamValue* value) { return ParamFromJsonAt(json, value, 0); }
 
 Json ToJson(const ElementPlan& plan) {
   Json params = Json::object();
