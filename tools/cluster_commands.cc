@@ -267,32 +267,31 @@ int CaretakerStatus(const std::string& node, const std::string& control_endpoint
   }
   zmq::context_t zmq(1);
   MasterClient client(zmq, endpoint);
-  Json reply;
-  Status st = client.Ask(control::ToJson(control::StatusRequest{}), &reply, std::chrono::milliseconds(3000));
-  if (!st.ok()) {
-    std::fprintf(stderr, "error: no caretaker answers at %s: %s\n", endpoint.c_str(), st.message().c_str());
+  control::CaretakerStatusReply reply;
+  std::optional<control::Refusal> refusal;
+  Status st = client.Ask(control::ToJson(control::StatusRequest{}), &reply, &refusal, std::chrono::milliseconds(3000));
+  if (!st.ok() || refusal) {
+    std::fprintf(stderr, "error: no caretaker answers at %s: %s\n", endpoint.c_str(),
+                 refusal ? refusal->error.c_str() : st.message().c_str());
     return kExitUnavailable;
   }
   if (format.json) {
-    std::printf("%s\n", reply.dump(2).c_str());
+    std::printf("%s\n", control::ToJson(reply).dump(2).c_str());
     return kExitOk;
   }
-  const Json& m = reply["master"];
-  std::printf("node %s (%s), pid %d; master %s: %s; cpu %.0f%%, memory %lu/%lu MB\n", reply.value("node", "").c_str(),
-              reply.value("address", "").c_str(), reply.value("pid", 0), m.value("endpoint", "").c_str(),
-              m.value("connected", false)
-                  ? fmt::format("connected (heard {:.1f} s ago)", m.value("last_heard_s", 0.0)).c_str()
-                  : "NOT CONNECTED",
-              reply.value("cpu_percent", 0.0), static_cast<unsigned long>(reply.value("memory_used_mb", uint64_t{0})),
-              static_cast<unsigned long>(reply.value("memory_mb", uint64_t{0})));
+  const control::MasterLinkStatus& m = reply.master;
+  std::printf("node %s (%s), pid %d; master %s: %s; cpu %.0f%%, memory %lu/%lu MB\n", reply.node.c_str(),
+              reply.address.c_str(), reply.pid, m.endpoint.c_str(),
+              m.connected ? fmt::format("connected (heard {:.1f} s ago)", m.last_heard_s).c_str() : "NOT CONNECTED",
+              reply.cpu_percent, static_cast<unsigned long>(reply.memory_used_mb),
+              static_cast<unsigned long>(reply.memory_mb));
   std::printf("%-30s %-7s %-10s %-8s %-5s %-7s %-5s %s\n", "ELEMENT", "PID", "STATE", "RESTARTS", "CPU", "MEM", "AGE",
               "LAST EXIT");
-  for (const Json& e : reply["elements"]) {
-    std::printf("%-30s %-7d %-10s %-8d %-5s %-7s %-5s %s\n", e.value("element", "").c_str(), e.value("pid", 0),
-                e.value("state", "").c_str(), e.value("restarts", 0),
-                fmt::format("{:.0f}%", e.value("cpu_percent", 0.0)).c_str(),
-                (Human(e.value("rss_bytes", 0.0)) + "B").c_str(), Age(e.value("age_s", 0.0)).c_str(),
-                e.value("last_exit", "").c_str());
+  for (const control::RunningElement& e : reply.elements) {
+    std::printf("%-30s %-7d %-10s %-8d %-5s %-7s %-5s %s\n", e.element.c_str(), e.pid, e.state.c_str(), e.restarts,
+                fmt::format("{:.0f}%", e.cpu_percent.value_or(0.0)).c_str(),
+                (Human(static_cast<double>(e.rss_bytes.value_or(0))) + "B").c_str(), Age(e.age_s.value_or(0.0)).c_str(),
+                e.last_exit.c_str());
   }
   return kExitOk;
 }

@@ -146,7 +146,7 @@ void Caretaker::PollOnce() {
         Guarded("a client", [&] { FromClient(peer, message); });
       } else {
         ++malformed_;
-        control::SendTo(*clients_, peer, {{"ok", false}, {"error", st.message()}});
+        control::SendTo(*clients_, peer, control::ToJson(control::Refusal{st.message(), {}}));
       }
     }
   }

@@ -91,7 +91,7 @@ class Caretaker {
   void FromClient(const std::string& peer, const Json& message);
   void Heartbeat();
   control::RunningElement RunningElementOf(const HostProcess& p) const;
-  Json StatusJson() const;
+  control::CaretakerStatusReply StatusReply() const;
   // The last `lines` of an element's stderr, running or finished.
   std::vector<std::string> StderrLines(const std::string& id, size_t lines) const;
 

@@ -104,12 +104,10 @@ zmq::pollitem_t MasterLink::PollItem() {
   return {socket_.handle(), 0, static_cast<short>(ZMQ_POLLIN | (outbox_.waiting() ? ZMQ_POLLOUT : 0)), 0};
 }
 
-Json MasterLink::StatusJson(Clock::time_point now) const {
+control::MasterLinkStatus MasterLink::LinkStatus(Clock::time_point now) const {
   double heard =
       last_heard_.time_since_epoch().count() == 0 ? -1.0 : std::chrono::duration<double>(now - last_heard_).count();
-  return {{"endpoint", endpoint_},
-          {"connected", heard >= 0 && heard < 3 * std::chrono::duration<double>(kHeartbeatInterval).count()},
-          {"last_heard_s", heard}};
+  return {endpoint_, heard >= 0 && heard < 3 * std::chrono::duration<double>(kHeartbeatInterval).count(), heard};
 }
 
 control::OutboxFigures MasterLink::OutboxFigures() const {

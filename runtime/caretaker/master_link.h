@@ -14,6 +14,7 @@
 #include <zmq.hpp>
 
 #include "runtime/caretaker/process_load.h"
+#include "runtime/core/client_replies.h"
 #include "runtime/core/control.h"
 #include "runtime/core/control_protocol.h"
 #include "runtime/core/outbox.h"
@@ -67,9 +68,9 @@ class MasterLink {
   // Poll flags: readable, and writable when something waits.
   zmq::pollitem_t PollItem();
 
-  // {"endpoint", "connected", "last_heard_s"} for the status service: the
-  // master is connected when heard from within three heartbeats.
-  control::Json StatusJson(Clock::time_point now) const;
+  // For the status service: the master is connected when heard from
+  // within three heartbeats.
+  control::MasterLinkStatus LinkStatus(Clock::time_point now) const;
   // What the outbox holds back, or lost.
   control::OutboxFigures OutboxFigures() const;
 

@@ -123,8 +123,10 @@ TEST_F(MasterLinkTest, MessagesArriveInTheOrderSentAndLeftComesLast) {
 
 TEST_F(MasterLinkTest, TheMasterIsConnectedOnlyWhenHeardFromWithinThreeHeartbeats) {
   MasterLink link(zmq_, facts_, "inproc://master");
-  Json before = link.StatusJson(MasterLink::Clock::now());
-  EXPECT_EQ(before, (Json{{"endpoint", "inproc://master"}, {"connected", false}, {"last_heard_s", -1.0}}));
+  control::MasterLinkStatus before = link.LinkStatus(MasterLink::Clock::now());
+  EXPECT_EQ(before.endpoint, "inproc://master");
+  EXPECT_FALSE(before.connected);
+  EXPECT_EQ(before.last_heard_s, -1.0);
 
   std::string peer;
   link.Join(1);
@@ -140,9 +142,10 @@ TEST_F(MasterLinkTest, TheMasterIsConnectedOnlyWhenHeardFromWithinThreeHeartbeat
   ASSERT_EQ(received.size(), 1u);
   EXPECT_EQ(OpOf(received[0]), Op::kHeartbeatAck);
   EXPECT_EQ(malformed, 0u);
-  Json later = link.StatusJson(MasterLink::Clock::now() + 3 * kHeartbeatInterval + std::chrono::seconds(1));
-  EXPECT_EQ(later["connected"], false);
-  EXPECT_GT(later["last_heard_s"].get<double>(), 1.5);
+  control::MasterLinkStatus later =
+      link.LinkStatus(MasterLink::Clock::now() + 3 * kHeartbeatInterval + std::chrono::seconds(1));
+  EXPECT_FALSE(later.connected);
+  EXPECT_GT(later.last_heard_s, 1.5);
 }
 
 TEST_F(MasterLinkTest, AFrameThatIsNotJsonIsCountedAndNotHandled) {

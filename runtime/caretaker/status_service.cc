@@ -43,28 +43,28 @@ void Caretaker::Heartbeat() {
   master_->Heartbeat(node_load_, std::move(elements), std::move(finished), malformed_);
 }
 
-Caretaker::Json Caretaker::StatusJson() const {
-  Json elements = Json::array();
-  for (const auto& [id, p] : processes_) elements.push_back(control::ToJson(RunningElementOf(p)));
+control::CaretakerStatusReply Caretaker::StatusReply() const {
+  control::CaretakerStatusReply reply;
+  reply.node = options_.node;
+  reply.address = options_.bind_host;
+  reply.pid = ::getpid();
+  reply.master = master_->LinkStatus(Clock::now());
+  reply.cpu_percent = node_load_.cpu_percent;
+  reply.memory_used_mb = node_load_.memory_used_mb;
+  reply.memory_mb = memory_mb_;
+  reply.cores = static_cast<int>(cores_);
+  reply.malformed = malformed_;
+  reply.to_master = master_->OutboxFigures();
+  for (const auto& [id, p] : processes_) reply.elements.push_back(RunningElementOf(p));
   for (const auto& [id, done] : finished_) {
-    elements.push_back({{"element", id},
-                        {"pid", done.exit.pid},
-                        {"state", "exited"},
-                        {"restarts", done.exit.restarts},
-                        {"last_exit", done.exit.last_exit}});
+    control::RunningElement& e = reply.elements.emplace_back();
+    e.element = id;
+    e.pid = done.exit.pid;
+    e.state = "exited";
+    e.restarts = done.exit.restarts;
+    e.last_exit = done.exit.last_exit;
   }
-  return {{"ok", true},
-          {"node", options_.node},
-          {"address", options_.bind_host},
-          {"pid", ::getpid()},
-          {"master", master_->StatusJson(Clock::now())},
-          {"cpu_percent", node_load_.cpu_percent},
-          {"memory_used_mb", node_load_.memory_used_mb},
-          {"memory_mb", memory_mb_},
-          {"cores", cores_},
-          {"malformed", malformed_},
-          {"to_master", control::ToJson(master_->OutboxFigures())},
-          {"elements", elements}};
+  return reply;
 }
 
 std::vector<std::string> Caretaker::StderrLines(const std::string& id, size_t lines) const {
@@ -78,22 +78,21 @@ void Caretaker::FromClient(const std::string& peer, const Json& message) {
   std::string name;
   if (Status st = control::ReadOp(message, &op, &name); !st.ok()) return Malformed("a client", st);
   if (op == control::Op::kStatus) {
-    control::SendTo(*clients_, peer, StatusJson());
+    control::SendTo(*clients_, peer, control::ToJson(StatusReply()));
   } else if (op == control::Op::kLogs) {
     Decoded<control::LogsRequest>("a client", message, [&](control::LogsRequest& request) {
-      const std::string& id = request.element;
-      Json reply;
-      if (!processes_.count(id) && !finished_.count(id)) {
-        reply = {{"ok", false}, {"error", fmt::format("node '{}' runs no element '{}'", options_.node, id)}};
+      // The answer the master relays, without a request id: the CLI reads both alike.
+      control::LogsReply reply;
+      reply.element = request.element;
+      if (!processes_.count(request.element) && !finished_.count(request.element)) {
+        reply.error = fmt::format("node '{}' runs no element '{}'", options_.node, request.element);
       } else {
-        reply = {{"ok", true},
-                 {"element", id},
-                 {"lines", StderrLines(id, request.lines.value_or(control::kDefaultLogLines))}};
+        reply.lines = StderrLines(request.element, request.lines.value_or(control::kDefaultLogLines));
       }
-      control::SendTo(*clients_, peer, reply);
+      control::SendTo(*clients_, peer, control::ToClientJson(reply));
     });
   } else {
-    control::SendTo(*clients_, peer, {{"ok", false}, {"error", fmt::format("unknown request '{}'", name)}});
+    control::SendTo(*clients_, peer, control::ToJson(control::Refusal{fmt::format("unknown request '{}'", name), {}}));
   }
 }
 

@@ -270,6 +270,52 @@ Status FromJson(const Json& json, KillReply* m) {
 Json ToJson(const ShutdownReply&) { return Answer(); }
 Status FromJson(const Json& json, ShutdownReply*) { return Fields(json, "shutdown reply").status(); }
 
+// ------------------------------------------------------------ the caretaker's own
+
+Json ToJson(const MasterLinkStatus& m) {
+  return {{"endpoint", m.endpoint}, {"connected", m.connected}, {"last_heard_s", m.last_heard_s}};
+}
+Status FromJson(const Json& json, MasterLinkStatus* m) {
+  return Fields(json, "master link")
+      .Get("endpoint", &m->endpoint)
+      .Get("connected", &m->connected)
+      .Get("last_heard_s", &m->last_heard_s)
+      .status();
+}
+
+Json ToJson(const CaretakerStatusReply& m) {
+  Json elements = Json::array();
+  for (const RunningElement& e : m.elements) elements.push_back(ToJson(e));
+  Json json = Answer();
+  json["node"] = m.node;
+  json["address"] = m.address;
+  json["pid"] = m.pid;
+  json["master"] = ToJson(m.master);
+  json["cpu_percent"] = m.cpu_percent;
+  json["memory_used_mb"] = m.memory_used_mb;
+  json["memory_mb"] = m.memory_mb;
+  json["cores"] = m.cores;
+  json["malformed"] = m.malformed;
+  json["to_master"] = ToJson(m.to_master);
+  json["elements"] = elements;
+  return json;
+}
+Status FromJson(const Json& json, CaretakerStatusReply* m) {
+  return Fields(json, "caretaker status")
+      .Get("node", &m->node)
+      .Get("address", &m->address)
+      .Get("pid", &m->pid)
+      .Get("master", &m->master)
+      .Get("cpu_percent", &m->cpu_percent)
+      .Get("memory_used_mb", &m->memory_used_mb)
+      .Get("memory_mb", &m->memory_mb)
+      .Get("cores", &m->cores)
+      .Get("malformed", &m->malformed)
+      .Get("to_master", &m->to_master)
+      .Get("elements", &m->elements)
+      .status();
+}
+
 Json ToClientJson(const HandlerReply& reply) {
   Json json = ToJson(reply);
   json["ok"] = !reply.error.has_value();

@@ -1,6 +1,7 @@
-// The master's replies to the CLI, declared once beside the requests of
+// The replies to the CLI, declared once beside the requests of
 // control_protocol.h: one struct per request, its encode (ToJson) and its
-// decode (FromJson). The master builds and the CLI reads only these.
+// decode (FromJson). The master (and a caretaker, for what it answers
+// itself) builds and the CLI reads only these.
 //
 // Every reply is one JSON object in an envelope: {"ok": true, FIELDS...},
 // or {"ok": false, "error": WHY} (a Refusal; a submit whose topology fails
@@ -72,9 +73,9 @@ struct ShardStatus {
   int min = 1, max = 1;
   std::string route, key, merge;
   int key_groups = 0;
-  uint64_t version = 0;  // of the senders' table
-  std::string state;     // "keyed" or "stateless"
-  int target = 0;        // members asked for by `datablox scale` (0: none)
+  uint64_t version = 0;                 // of the senders' table
+  std::string state;                    // "keyed" or "stateless"
+  int target = 0;                       // members asked for by `datablox scale` (0: none)
   std::optional<std::string> changing;  // what the change under way waits for
   std::string last_change;              // how the last change ended
   bool last_change_failed = false;
@@ -136,6 +137,30 @@ struct KillReply {                   // stop and kill
 
 struct ShutdownReply {};
 
+// ------------------------------------------------------------ the caretaker's own
+// A caretaker's status endpoint answers `datablox caretaker status` itself,
+// whether or not the master is there (and `logs`, with a LogsReply in the
+// envelope: ToClientJson below).
+
+struct MasterLinkStatus {  // the caretaker's link to its master
+  std::string endpoint;
+  bool connected = false;    // heard within three heartbeats
+  double last_heard_s = -1;  // -1: never heard
+};
+struct CaretakerStatusReply {
+  std::string node;
+  std::string address;  // the address its elements bind
+  int pid = 0;
+  MasterLinkStatus master;
+  double cpu_percent = 0;  // of all cores together, 0..100
+  uint64_t memory_used_mb = 0, memory_mb = 0;
+  int cores = 0;
+  uint64_t malformed = 0;  // control messages it dropped
+  OutboxFigures to_master;
+  // What it runs, then the exits it still tells (state "exited").
+  std::vector<RunningElement> elements;
+};
+
 #define DATABLOX_CLIENT_REPLY(Type) \
   Json ToJson(const Type& reply);   \
   Status FromJson(const Json& json, Type* reply);
@@ -152,6 +177,8 @@ DATABLOX_CLIENT_REPLY(EventItem)
 DATABLOX_CLIENT_REPLY(EventsReply)
 DATABLOX_CLIENT_REPLY(KillReply)
 DATABLOX_CLIENT_REPLY(ShutdownReply)
+DATABLOX_CLIENT_REPLY(MasterLinkStatus)
+DATABLOX_CLIENT_REPLY(CaretakerStatusReply)
 #undef DATABLOX_CLIENT_REPLY
 
 // handler and logs: the caretaker's reply in the envelope, "ok" false when

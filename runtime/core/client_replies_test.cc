@@ -180,6 +180,54 @@ TEST(ClientRepliesTest, LogsAnswerIsTheCaretakersReplyInTheEnvelope) {
   EXPECT_EQ(back.lines, reply.lines);
 }
 
+// `caretaker status`, answered by the caretaker itself: the fields scripts
+// read through -o json, with their types, and an exit still told.
+TEST(ClientRepliesTest, CaretakerStatusKeepsEveryFieldAndItsType) {
+  CaretakerStatusReply reply;
+  reply.node = "n1";
+  reply.address = "127.0.0.1";
+  reply.pid = 77;
+  reply.master = {"tcp://127.0.0.1:5000", true, 0.5};
+  reply.cpu_percent = 12.5;
+  reply.memory_used_mb = 900;
+  reply.memory_mb = 2048;
+  reply.cores = 2;
+  reply.malformed = 3;
+  reply.to_master = {1, 2, 0};
+  RunningElement running;
+  running.element = "t/src";
+  running.pid = 4242;
+  running.state = "running";
+  running.cpu_percent = 50.0;
+  running.rss_bytes = 1048576;
+  running.age_s = 2.5;
+  running.endpoints = {{"in", "tcp://127.0.0.1:4242"}};
+  RunningElement exited;
+  exited.element = "t/old";
+  exited.pid = 4000;
+  exited.state = "exited";
+  exited.restarts = 1;
+  exited.last_exit = "exited with status 1";
+  reply.elements = {running, exited};
+  Json wire = RoundTrip(reply);
+  EXPECT_EQ(wire["ok"], true);
+  EXPECT_EQ(wire["master"].dump(), R"({"connected":true,"endpoint":"tcp://127.0.0.1:5000","last_heard_s":0.5})");
+  EXPECT_TRUE(wire["memory_mb"].is_number_unsigned() && wire["cores"].is_number_integer());
+  EXPECT_EQ(wire["to_master"].dump(), R"({"deferred":2,"dropped":0,"waiting":1})");
+  ASSERT_EQ(wire["elements"].size(), 2u);
+  EXPECT_EQ(wire["elements"][0]["rss_bytes"], 1048576);
+  EXPECT_EQ(wire["elements"][1]["state"], "exited");
+  EXPECT_FALSE(wire["elements"][1].contains("cpu_percent"));  // an exit has no load
+}
+
+TEST(ClientRepliesTest, CaretakerStatusOfAMalformedMasterLinkNamesIt) {
+  Json wire = ToJson(CaretakerStatusReply{});
+  wire["master"]["connected"] = "yes";
+  CaretakerStatusReply back;
+  EXPECT_EQ(FromJson(wire, &back).message(),
+            "caretaker status: 'master': master link: 'connected' must be a bool, found string");
+}
+
 TEST(ClientRepliesTest, AFieldOfTheWrongTypeIsAnErrorNamingIt) {
   Json wire = ToJson(StatusReply{"t", "running", "", {SampleElement()}, {}});
   wire["elements"][0]["pid"] = "4242";
