@@ -13,15 +13,13 @@
 namespace datablox {
 namespace {
 
+using testing::AllKeyGroups;
+using testing::EvenKeyGroups;
 using testing::TestBatch;
 using testing::TestHost;
 
-constexpr int kLogs = 1000;
-constexpr int kKeys = 100;
-
-// A skewed but known key distribution: key i gets expected()[i] logs.
-// A skewed but known distribution over every key: users 0..19 get 18 logs, the rest 8.
-std::string KeyOf(int log) { return "user" + std::to_string(log < 800 ? log % kKeys : log % 20); }
+constexpr int kLogs = testing::kKeyedLogs;
+constexpr int kKeys = testing::kKeyedUsers;
 
 struct Member {
   Counter counter;
@@ -29,12 +27,12 @@ struct Member {
   explicit Member(const std::string& key) : host(std::make_unique<TestHost>(&counter, Counter::spec(), "users/0")) {
     EXPECT_TRUE(host->Configure(&counter, {{"key", ParamValue::String(key)}}).ok());
   }
-  uint64_t Count(const std::string& group) {
+  int Count(const std::string& group) {
     LogBuilder request;
     request.add("group", group);
     const TestHost::Answered& answer = host->Query(&counter, request);
     EXPECT_TRUE(answer.ok) << answer.text;
-    return static_cast<uint64_t>(answer.log.get("count").as_int());
+    return static_cast<int>(answer.log.get("count").as_int());
   }
   uint64_t Total() {
     LogBuilder request;
@@ -47,12 +45,7 @@ struct Member {
 class CounterShardTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    TestBatch input;
-    LogBuilder log;
-    for (int i = 0; i < kLogs; ++i) {
-      input.add(log.clear().add("user", KeyOf(i)).add("seq", i));
-      ++expected_[KeyOf(i)];
-    }
+    TestBatch input = testing::KeyedLogs(&expected_);
     ASSERT_EQ(expected_.size(), static_cast<size_t>(kKeys));
     old_owner_.counter.on_batch(0, input.batch());
   }
@@ -60,19 +53,12 @@ class CounterShardTest : public ::testing::Test {
   std::vector<OwnedLog> Move(const KeyGroupSet& moving) {
     std::vector<OwnedLog> state;
     EXPECT_TRUE(old_owner_.counter.export_state(moving, &state).ok());
-    std::vector<Log> views;
-    for (const OwnedLog& log : state) views.push_back(log.log());
-    EXPECT_TRUE(new_owner_.counter.import_state(Batch(views)).ok());
+    EXPECT_TRUE(testing::ImportState(new_owner_.counter, state).ok());
     return state;
-  }
-  static KeyGroupSet EvenGroups() {
-    std::vector<int> even;
-    for (int g = 0; g < kDefaultKeyGroups; g += 2) even.push_back(g);
-    return KeyGroupSet(kDefaultKeyGroups, even);
   }
 
   Member old_owner_{"user"}, new_owner_{"user"};
-  std::map<std::string, uint64_t> expected_;
+  std::map<std::string, int> expected_;  // logs per user
 };
 
 TEST_F(CounterShardTest, DeclaresKeyedStateByItsKeyParameter) {
@@ -89,7 +75,7 @@ TEST_F(CounterShardTest, StateSizeIsTheNumberOfKeys) {
 }
 
 TEST_F(CounterShardTest, ExportedHalfOfTheGroupsPutsEveryKeyOnExactlyOneSide) {
-  const KeyGroupSet moving = EvenGroups();
+  const KeyGroupSet moving = EvenKeyGroups();
   std::vector<OwnedLog> state = Move(moving);
   size_t moved_keys = 0;
   for (const auto& [key, n] : expected_) {
@@ -107,7 +93,7 @@ TEST_F(CounterShardTest, ExportedHalfOfTheGroupsPutsEveryKeyOnExactlyOneSide) {
 }
 
 TEST_F(CounterShardTest, StateLogsNameTheKeyAndItsCount) {
-  std::vector<OwnedLog> state = Move(EvenGroups());
+  std::vector<OwnedLog> state = Move(EvenKeyGroups());
   ASSERT_FALSE(state.empty());
   for (const OwnedLog& log : state) {
     std::string key(log.get("key").as_string());
@@ -124,9 +110,7 @@ TEST_F(CounterShardTest, ExportOfAnEmptySetMovesNothing) {
 }
 
 TEST_F(CounterShardTest, MovingEveryGroupEmptiesTheOldOwner) {
-  std::vector<int> all;
-  for (int g = 0; g < kDefaultKeyGroups; ++g) all.push_back(g);
-  Move(KeyGroupSet(kDefaultKeyGroups, all));
+  Move(AllKeyGroups());
   EXPECT_EQ(old_owner_.counter.state_size(), 0u);
   EXPECT_EQ(old_owner_.Total(), 0u);
   EXPECT_EQ(new_owner_.Total(), static_cast<uint64_t>(kLogs));
@@ -138,9 +122,7 @@ TEST_F(CounterShardTest, ImportAddsToTheCountOfAKeyHeldAlready) {
   LogBuilder log;
   input.add(log.clear().add("user", "user7"));
   new_owner_.counter.on_batch(0, input.batch());
-  std::vector<int> all;
-  for (int g = 0; g < kDefaultKeyGroups; ++g) all.push_back(g);
-  Move(KeyGroupSet(kDefaultKeyGroups, all));
+  Move(AllKeyGroups());
   EXPECT_EQ(new_owner_.Count("user7"), expected_["user7"] + 1);
   EXPECT_EQ(new_owner_.Total(), static_cast<uint64_t>(kLogs) + 1);
 }
@@ -171,13 +153,10 @@ TEST(KeylessCounterShardTest, ItsTotalMovesOnlyWithTheWholeKeySpace) {
   std::vector<OwnedLog> state;
   ASSERT_TRUE(from.counter.export_state(KeyGroupSet(kDefaultKeyGroups, {0, 1, 2}), &state).ok());
   EXPECT_TRUE(state.empty());
-  std::vector<int> all;
-  for (int g = 0; g < kDefaultKeyGroups; ++g) all.push_back(g);
-  ASSERT_TRUE(from.counter.export_state(KeyGroupSet(kDefaultKeyGroups, all), &state).ok());
+  ASSERT_TRUE(from.counter.export_state(AllKeyGroups(), &state).ok());
   ASSERT_EQ(state.size(), 1u);
   EXPECT_EQ(state[0].to_json(), "{\"count\":10}");
-  std::vector<Log> views = {state[0].log()};
-  ASSERT_TRUE(to.counter.import_state(Batch(views)).ok());
+  ASSERT_TRUE(testing::ImportState(to.counter, state).ok());
   EXPECT_EQ(from.Total(), 0u);
   EXPECT_EQ(to.Total(), 10u);
 }

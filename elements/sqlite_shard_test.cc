@@ -18,20 +18,12 @@
 namespace datablox {
 namespace {
 
+using testing::EvenKeyGroups;
 using testing::TestBatch;
 using testing::TestHost;
 
-constexpr int kLogs = 1000;
-constexpr int kKeys = 100;
-
-// A skewed but known distribution over every key: users 0..19 get 18 logs, the rest 8.
-std::string KeyOf(int log) { return "user" + std::to_string(log < 800 ? log % kKeys : log % 20); }
-
-KeyGroupSet EvenGroups() {
-  std::vector<int> even;
-  for (int g = 0; g < kDefaultKeyGroups; g += 2) even.push_back(g);
-  return KeyGroupSet(kDefaultKeyGroups, even);
-}
+constexpr int kLogs = testing::kKeyedLogs;
+constexpr int kKeys = testing::kKeyedUsers;
 
 struct Store {
   SqliteStore store;
@@ -65,11 +57,7 @@ struct Store {
     sqlite3_close(db);
     return rows;
   }
-  Status Import(const std::vector<OwnedLog>& state) {
-    std::vector<Log> views;
-    for (const OwnedLog& log : state) views.push_back(log.log());
-    return store.import_state(Batch(views));
-  }
+  Status Import(const std::vector<OwnedLog>& state) { return testing::ImportState(store, state); }
 };
 
 class SqliteShardTest : public ::testing::Test {
@@ -88,12 +76,7 @@ class SqliteShardTest : public ::testing::Test {
   void MakeMembers(const std::string& key = "user") {
     old_owner_ = std::make_unique<Store>(folder_, 0, key);
     new_owner_ = std::make_unique<Store>(folder_, 1, key);
-    TestBatch input;
-    LogBuilder log;
-    for (int i = 0; i < kLogs; ++i) {
-      input.add(log.clear().add("user", KeyOf(i)).add("seq", i));
-      ++expected_[KeyOf(i)];
-    }
+    TestBatch input = testing::KeyedLogs(&expected_);
     ASSERT_EQ(expected_.size(), static_cast<size_t>(kKeys));
     old_owner_->Push(input, 0);
   }
@@ -114,7 +97,7 @@ TEST_F(SqliteShardTest, DeclaresKeyedStateWithoutAKeyParameter) {
 TEST_F(SqliteShardTest, ExportedHalfOfTheGroupsPutsEveryRowOnExactlyOneSide) {
   MakeMembers();
   EXPECT_EQ(old_owner_->store.state_size(), static_cast<uint64_t>(kLogs));
-  const KeyGroupSet moving = EvenGroups();
+  const KeyGroupSet moving = EvenKeyGroups();
   std::vector<OwnedLog> state;
   ASSERT_TRUE(old_owner_->store.export_state(moving, &state).ok());
   ASSERT_TRUE(new_owner_->Import(state).ok());
@@ -142,7 +125,7 @@ TEST_F(SqliteShardTest, ExportedHalfOfTheGroupsPutsEveryRowOnExactlyOneSide) {
 TEST_F(SqliteShardTest, StateLogsAreTheRowsAsTheyAreStored) {
   MakeMembers();
   std::vector<OwnedLog> state;
-  ASSERT_TRUE(old_owner_->store.export_state(EvenGroups(), &state).ok());
+  ASSERT_TRUE(old_owner_->store.export_state(EvenKeyGroups(), &state).ok());
   ASSERT_FALSE(state.empty());
   const std::string user(state[0].get("user").as_string());
   EXPECT_EQ(state[0].to_json(),
@@ -160,7 +143,7 @@ TEST_F(SqliteShardTest, ExportOfAnEmptySetMovesNothing) {
 TEST_F(SqliteShardTest, AStoreNotRoutedByHashHoldsNoStateToMove) {
   MakeMembers(/*key=*/"");
   std::vector<OwnedLog> state;
-  ASSERT_TRUE(old_owner_->store.export_state(EvenGroups(), &state).ok());
+  ASSERT_TRUE(old_owner_->store.export_state(EvenKeyGroups(), &state).ok());
   EXPECT_TRUE(state.empty());
   EXPECT_EQ(old_owner_->store.state_size(), static_cast<uint64_t>(kLogs));  // its rows, all still here
   AddAnswer answer = old_owner_->store.can_add({.members = 1, .moving_share = 0.5});

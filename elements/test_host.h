@@ -2,7 +2,8 @@
 // test constructs the element, attaches it here, and calls its hooks itself
 // (configure, on_batch, on_query, the shard hooks) with logs it built. What
 // the element does through its host (emit, handlers, answers, reject, fail)
-// is recorded for the test to read. No socket, no process.
+// is recorded for the test to read. No socket, no process. Below it, the
+// keyed input and key-group sets the shard tests of the classes share.
 #pragma once
 
 #include <map>
@@ -114,5 +115,43 @@ struct TestBatch {
     return Batch(views);
   }
 };
+
+// ------------------------------------------------------------ shard members' state
+
+// A skewed but known distribution over every key: kKeyedLogs logs over
+// kKeyedUsers users, users 0..19 get 18 logs, the rest 8.
+inline constexpr int kKeyedLogs = 1000;
+inline constexpr int kKeyedUsers = 100;
+inline std::string KeyedUserOf(int log) { return "user" + std::to_string(log < 800 ? log % kKeyedUsers : log % 20); }
+// The logs {"user": KeyedUserOf(seq), "seq": seq}; `per_user` gets how
+// many logs each user has.
+inline TestBatch KeyedLogs(std::map<std::string, int>* per_user) {
+  TestBatch input;
+  LogBuilder log;
+  for (int seq = 0; seq < kKeyedLogs; ++seq) {
+    input.add(log.clear().add("user", KeyedUserOf(seq)).add("seq", seq));
+    ++(*per_user)[KeyedUserOf(seq)];
+  }
+  return input;
+}
+
+// About half of any set of keys: the even groups of kDefaultKeyGroups.
+inline KeyGroupSet EvenKeyGroups() {
+  std::vector<int> even;
+  for (int group = 0; group < kDefaultKeyGroups; group += 2) even.push_back(group);
+  return KeyGroupSet(kDefaultKeyGroups, even);
+}
+inline KeyGroupSet AllKeyGroups() {
+  std::vector<int> all;
+  for (int group = 0; group < kDefaultKeyGroups; ++group) all.push_back(group);
+  return KeyGroupSet(kDefaultKeyGroups, all);
+}
+
+// What another member's export_state() wrote, as the Batch import_state() takes.
+inline Status ImportState(Element& element, const std::vector<OwnedLog>& state) {
+  std::vector<Log> views;
+  for (const OwnedLog& log : state) views.push_back(log.log());
+  return element.import_state(Batch(views));
+}
 
 }  // namespace datablox::testing
