@@ -69,6 +69,7 @@ Json Master::Submit(const control::Submit& request) {
   record.file = file;
   record.text = request.text;
   record.search_path = search_path;
+  record.absolute_paths = request.absolute_paths.value_or(Json::object());
   record.topology = std::make_shared<const dsl::Topology>(std::move(topology));
   AdoptShards(record);
   for (auto& plan : plans) {
@@ -77,6 +78,7 @@ Json Master::Submit(const control::Submit& request) {
     element.plan = std::move(plan);
   }
   Save(record);
+  for (const auto& [shard_name, shard] : record.shards) Save(record, shard);
   for (auto& [element_name, element] : record.elements) {
     SendToNode(element.plan.node, control::ToJson(control::Spawn{element.plan, std::nullopt}));
     element.state = ElementState::kSpawned;

@@ -107,8 +107,12 @@ class Master {
 
   // registry_mapping.cc: written on every change of state, read back at start.
   void Load();
+  // A running topology read back: its text checked again, its shards at the
+  // layouts (members, owners, version) their last change left.
+  void AdoptShardsAgain(TopologyRecord& topology, const std::vector<ShardRow>& rows);
   void Save(const TopologyRecord& topology);
   void Save(const TopologyRecord& topology, const ElementRecord& element);
+  void Save(const TopologyRecord& topology, const ShardRecord& shard);
   void Event(const std::string& topology, const std::string& element, const std::string& what);
 
   MasterOptions options_;

@@ -3,15 +3,35 @@
 // again reads it all back and re-adopts what its caretakers still run.
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "datablox/element.h"
+#include "dsl/loader.h"
+#include "dsl/path_params.h"
 #include "runtime/master/master_daemon.h"
 
 namespace datablox::master {
+namespace {
+
+// Member ids, ascending, as SaveShard wrote them; false for anything else.
+bool ReadMembers(const Json& json, std::vector<int>* members) {
+  if (!json.is_array()) return false;
+  members->clear();
+  for (const Json& id : json) {
+    if (!id.is_number_integer()) return false;
+    members->push_back(id.get<int>());
+  }
+  return std::is_sorted(members->begin(), members->end());
+}
+
+}  // namespace
 
 void Master::Load() {
   std::vector<TopologyRow> topologies;
   std::vector<ElementRow> elements;
+  std::vector<ShardRow> shards;
   Status st = store_->Load(&topologies, &elements);
+  if (st.ok()) st = store_->LoadShards(&shards);
   if (!st.ok()) {
     spdlog::error("master: {}", st.message());
     return;
@@ -28,6 +48,8 @@ void Master::Load() {
     t.state = TopologyStateFrom(row.state);
     t.failure = row.failure;
     t.submitted_unix_ms = row.submitted_unix_ms;
+    Json absolute_paths = Json::parse(row.absolute_paths_json, nullptr, false);
+    if (absolute_paths.is_object()) t.absolute_paths = std::move(absolute_paths);
     if (t.state == TopologyState::kStopping) t.drain_deadline = Clock::now();  // the drain's time ran out meanwhile
     for (const std::string& folder : t.search_path) ClassTable::Global().add_search_path(folder);
   }
@@ -61,9 +83,46 @@ void Master::Load() {
     e.confirmed = !Active(t->second.state) || e.exited;
     if (!e.confirmed) ++adopted;
   }
+  for (auto& [name, t] : topologies_) {
+    if (Active(t.state)) AdoptShardsAgain(t, shards);
+  }
   if (!topologies.empty()) {
     spdlog::info("master: registry {}: {} topologies, {} elements to re-adopt from their caretakers", options_.registry,
                  topologies.size(), adopted);
+  }
+}
+
+void Master::AdoptShardsAgain(TopologyRecord& t, const std::vector<ShardRow>& rows) {
+  std::vector<dsl::Diagnostic> errors;
+  dsl::Topology topology = dsl::Parse(t.text, t.file, &errors);
+  dsl::AbsolutePaths absolute_paths;
+  try {
+    absolute_paths = t.absolute_paths.get<dsl::AbsolutePaths>();
+  } catch (const Json::exception&) {
+    errors.push_back({{t.file, 0, 0}, "the registry's absolute paths are not {element: {parameter: path}}"});
+  }
+  dsl::ApplyAbsolutePaths(absolute_paths, &topology);
+  // No nodes known: they join after the master starts, and placement was checked at submit.
+  if (errors.empty()) dsl::Check(topology, dsl::ClassTableCheckOptions(), &errors);
+  if (!errors.empty()) {
+    spdlog::warn("master: registry {}: topology {} no longer checks, its shards keep their size: {}", options_.registry,
+                 t.name, errors.front().ToString());
+    return;
+  }
+  t.topology = std::make_shared<const dsl::Topology>(std::move(topology));
+  AdoptShards(t);
+  for (const ShardRow& row : rows) {
+    auto shard = t.shards.find(row.name);
+    if (row.topology != t.name || shard == t.shards.end()) continue;
+    ShardLayout layout;
+    Status route_ok = control::FromJson(Json::parse(row.route_json, nullptr, false), &layout.route);
+    if (!route_ok.ok() || !ReadMembers(Json::parse(row.members_json, nullptr, false), &layout.members)) {
+      spdlog::warn("master: registry {}: shard {}/{} read at its first layout: {}", options_.registry, t.name, row.name,
+                   route_ok.ok() ? "its members are not ascending ids" : route_ok.message());
+      continue;
+    }
+    shard->second.layout = std::move(layout);
+    shard->second.next_id = row.next_id;
   }
 }
 
@@ -76,6 +135,7 @@ void Master::Save(const TopologyRecord& t) {
   row.state = StateName(t.state);
   row.failure = t.failure;
   row.submitted_unix_ms = t.submitted_unix_ms;
+  row.absolute_paths_json = t.absolute_paths.dump();
   Status st = store_->SaveTopology(row);
   if (!st.ok()) spdlog::warn("master: {}", st.message());
 }
@@ -94,6 +154,17 @@ void Master::Save(const TopologyRecord& t, const ElementRecord& e) {
   row.ended_links_json = Json(e.ended_links).dump();
   row.error = e.error;
   Status st = store_->SaveElement(row);
+  if (!st.ok()) spdlog::warn("master: {}", st.message());
+}
+
+void Master::Save(const TopologyRecord& t, const ShardRecord& shard) {
+  ShardRow row;
+  row.topology = t.name;
+  row.name = shard.name;
+  row.next_id = shard.next_id;
+  row.members_json = Json(shard.layout.members).dump();
+  row.route_json = control::ToJson(shard.layout.route).dump();
+  Status st = store_->SaveShard(row);
   if (!st.ok()) spdlog::warn("master: {}", st.message());
 }
 

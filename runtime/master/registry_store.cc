@@ -9,9 +9,10 @@
 namespace datablox {
 namespace {
 
-// Version 1 is the first schema. A master that changes it raises this and
+// Version 1 is the first schema; version 2 added the shards and the
+// topologies' absolute paths. A master that changes it raises this and
 // migrates older files in CreateSchema; an older master refuses newer files.
-constexpr int kSchemaVersion = 1;
+constexpr int kSchemaVersion = 2;
 // Enough history for `datablox logs` and a post-mortem; a master that runs
 // for months must not grow its file without end. Events are dropped a
 // thousand at a time: deleting one row per insert dirtied two more pages
@@ -33,7 +34,8 @@ CREATE TABLE IF NOT EXISTS topologies(
   search_path_json TEXT NOT NULL,
   state TEXT NOT NULL,
   failure TEXT NOT NULL,
-  submitted_unix_ms INTEGER NOT NULL);
+  submitted_unix_ms INTEGER NOT NULL,
+  absolute_paths_json TEXT NOT NULL DEFAULT '{{}}');
 CREATE TABLE IF NOT EXISTS elements(
   topology TEXT NOT NULL,
   name TEXT NOT NULL,
@@ -47,6 +49,7 @@ CREATE TABLE IF NOT EXISTS elements(
   ended_links_json TEXT NOT NULL,
   error TEXT NOT NULL,
   PRIMARY KEY(topology, name));
+{shards}
 CREATE TABLE IF NOT EXISTS events(
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   unix_ms INTEGER NOT NULL,
@@ -60,15 +63,32 @@ WHEN NEW.id - (SELECT min(id) FROM events) >= {max} BEGIN
 END;
 PRAGMA user_version = {version};
 )sql";
+constexpr const char* kCreateShards = R"sql(
+CREATE TABLE IF NOT EXISTS shards(
+  topology TEXT NOT NULL,
+  name TEXT NOT NULL,
+  next_id INTEGER NOT NULL,
+  members_json TEXT NOT NULL,
+  route_json TEXT NOT NULL,
+  PRIMARY KEY(topology, name));
+)sql";
+// A version 1 file keeps its rows: its topologies get no absolute paths
+// (a master of version 1 re-planned no shard after a restart anyway).
+constexpr const char* kMigrateFromVersion1 = R"sql(
+ALTER TABLE topologies ADD COLUMN absolute_paths_json TEXT NOT NULL DEFAULT '{{}}';
+{shards}
+PRAGMA user_version = {version};
+)sql";
 
 // Upserts rather than INSERT OR REPLACE: an update in place writes one page
 // of the table, where a replace deletes, inserts at a new rowid and rewrites
 // the primary key's index too, which made SaveElement four times slower.
 constexpr const char* kSaveTopology =
-    "INSERT INTO topologies(name, file, text, search_path_json, state, failure, submitted_unix_ms) "
-    "VALUES(?, ?, ?, ?, ?, ?, ?) ON CONFLICT(name) DO UPDATE SET file = excluded.file, "
+    "INSERT INTO topologies(name, file, text, search_path_json, state, failure, submitted_unix_ms, "
+    "absolute_paths_json) VALUES(?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(name) DO UPDATE SET file = excluded.file, "
     "text = excluded.text, search_path_json = excluded.search_path_json, state = excluded.state, "
-    "failure = excluded.failure, submitted_unix_ms = excluded.submitted_unix_ms";
+    "failure = excluded.failure, submitted_unix_ms = excluded.submitted_unix_ms, "
+    "absolute_paths_json = excluded.absolute_paths_json";
 constexpr const char* kSaveElement =
     "INSERT INTO elements(topology, name, plan_json, node, state, pid, restarts, last_exit, "
     "endpoints_json, ended_links_json, error) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
@@ -76,13 +96,19 @@ constexpr const char* kSaveElement =
     "state = excluded.state, pid = excluded.pid, restarts = excluded.restarts, "
     "last_exit = excluded.last_exit, endpoints_json = excluded.endpoints_json, "
     "ended_links_json = excluded.ended_links_json, error = excluded.error";
+constexpr const char* kSaveShard =
+    "INSERT INTO shards(topology, name, next_id, members_json, route_json) VALUES(?, ?, ?, ?, ?) "
+    "ON CONFLICT(topology, name) DO UPDATE SET next_id = excluded.next_id, "
+    "members_json = excluded.members_json, route_json = excluded.route_json";
 constexpr const char* kAddEvent = "INSERT INTO events(unix_ms, topology, element, what) VALUES(?, ?, ?, ?)";
 constexpr const char* kLoadTopologies =
-    "SELECT name, file, text, search_path_json, state, failure, submitted_unix_ms "
+    "SELECT name, file, text, search_path_json, state, failure, submitted_unix_ms, absolute_paths_json "
     "FROM topologies ORDER BY name";
 constexpr const char* kLoadElements =
     "SELECT topology, name, plan_json, node, state, pid, restarts, last_exit, endpoints_json, "
     "ended_links_json, error FROM elements ORDER BY topology, name";
+constexpr const char* kLoadShards =
+    "SELECT topology, name, next_id, members_json, route_json FROM shards ORDER BY topology, name";
 // Two texts rather than "? = '' OR topology = ?", which would hide the index.
 constexpr const char* kEventsOfAll =
     "SELECT unix_ms, topology, element, what FROM "
@@ -174,12 +200,18 @@ Status CreateSchema(sqlite3* db) {
   int version = 0;
   status = ReadSchemaVersion(db, &version);
   if (status.ok()) status = RefuseNewer(db, version);
-  if (status.ok() && version < kSchemaVersion) {
+  if (status.ok() && version == 0) {
     status = Exec(db,
                   fmt::format(kCreateSchema, fmt::arg("max", kMaxEvents), fmt::arg("dropped", kEventsDroppedAtOnce),
-                              fmt::arg("version", kSchemaVersion))
+                              fmt::arg("shards", kCreateShards), fmt::arg("version", kSchemaVersion))
                       .c_str(),
                   "creating the schema");
+  } else if (status.ok() && version == 1) {
+    status =
+        Exec(db,
+             fmt::format(kMigrateFromVersion1, fmt::arg("shards", kCreateShards), fmt::arg("version", kSchemaVersion))
+                 .c_str(),
+             "migrating the schema from version 1");
   }
   if (status.ok()) status = Exec(db, "COMMIT", "committing the schema");
   if (!status.ok()) sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
@@ -220,6 +252,7 @@ Status RegistryStore::Open(const std::string& path, std::unique_ptr<RegistryStor
   if (status.ok()) status = CreateSchema(db);
   if (status.ok()) status = Prepare(db, kSaveTopology, &store->save_topology_, "preparing SaveTopology");
   if (status.ok()) status = Prepare(db, kSaveElement, &store->save_element_, "preparing SaveElement");
+  if (status.ok()) status = Prepare(db, kSaveShard, &store->save_shard_, "preparing SaveShard");
   if (status.ok()) status = Prepare(db, kAddEvent, &store->add_event_, "preparing AddEvent");
   if (!status.ok()) return status;
   *out = std::move(store);
@@ -229,6 +262,7 @@ Status RegistryStore::Open(const std::string& path, std::unique_ptr<RegistryStor
 RegistryStore::~RegistryStore() {
   sqlite3_finalize(save_topology_);
   sqlite3_finalize(save_element_);
+  sqlite3_finalize(save_shard_);
   sqlite3_finalize(add_event_);
   sqlite3_close_v2(db_);
 }
@@ -241,6 +275,7 @@ Status RegistryStore::SaveTopology(const TopologyRow& row) {
   BindText(save_topology_, 5, row.state);
   BindText(save_topology_, 6, row.failure);
   sqlite3_bind_int64(save_topology_, 7, row.submitted_unix_ms);
+  BindText(save_topology_, 8, row.absolute_paths_json);
   return Run(db_, save_topology_, [&] { return fmt::format("saving topology {}", row.name); });
 }
 
@@ -259,20 +294,26 @@ Status RegistryStore::SaveElement(const ElementRow& row) {
   return Run(db_, save_element_, [&] { return fmt::format("saving element {}.{}", row.topology, row.name); });
 }
 
+Status RegistryStore::SaveShard(const ShardRow& row) {
+  BindText(save_shard_, 1, row.topology);
+  BindText(save_shard_, 2, row.name);
+  sqlite3_bind_int(save_shard_, 3, row.next_id);
+  BindText(save_shard_, 4, row.members_json);
+  BindText(save_shard_, 5, row.route_json);
+  return Run(db_, save_shard_, [&] { return fmt::format("saving shard {}.{}", row.topology, row.name); });
+}
+
 Status RegistryStore::RemoveTopology(const std::string& name) {
   std::string operation = fmt::format("removing topology {}", name);
   Status status = Exec(db_, "BEGIN IMMEDIATE", operation);
   if (!status.ok()) return status;
-  Statement elements, topology;
-  status = Prepare(db_, "DELETE FROM elements WHERE topology = ?", &elements.stmt, operation);
-  if (status.ok()) status = Prepare(db_, "DELETE FROM topologies WHERE name = ?", &topology.stmt, operation);
-  if (status.ok()) {
-    BindText(elements.stmt, 1, name);
-    status = Run(db_, elements.stmt, [&] { return operation; });
-  }
-  if (status.ok()) {
-    BindText(topology.stmt, 1, name);
-    status = Run(db_, topology.stmt, [&] { return operation; });
+  for (const char* sql : {"DELETE FROM elements WHERE topology = ?", "DELETE FROM shards WHERE topology = ?",
+                          "DELETE FROM topologies WHERE name = ?"}) {
+    Statement remove;
+    if (status.ok()) status = Prepare(db_, sql, &remove.stmt, operation);
+    if (!status.ok()) break;
+    BindText(remove.stmt, 1, name);
+    status = Run(db_, remove.stmt, [&] { return operation; });
   }
   if (status.ok()) status = Exec(db_, "COMMIT", operation);
   if (!status.ok()) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
@@ -302,6 +343,7 @@ Status RegistryStore::Load(std::vector<TopologyRow>* topologies, std::vector<Ele
       row.state = ColumnText(stmt, 4);
       row.failure = ColumnText(stmt, 5);
       row.submitted_unix_ms = sqlite3_column_int64(stmt, 6);
+      row.absolute_paths_json = ColumnText(stmt, 7);
     });
   }
   if (!status.ok()) return status;
@@ -321,6 +363,21 @@ Status RegistryStore::Load(std::vector<TopologyRow>* topologies, std::vector<Ele
     row.endpoints_json = ColumnText(stmt, 8);
     row.ended_links_json = ColumnText(stmt, 9);
     row.error = ColumnText(stmt, 10);
+  });
+}
+
+Status RegistryStore::LoadShards(std::vector<ShardRow>* shards) const {
+  shards->clear();
+  Statement query;
+  Status status = Prepare(db_, kLoadShards, &query.stmt, "loading shards");
+  if (!status.ok()) return status;
+  return ForEachRow(db_, query.stmt, "loading shards", [&](sqlite3_stmt* stmt) {
+    ShardRow& row = shards->emplace_back();
+    row.topology = ColumnText(stmt, 0);
+    row.name = ColumnText(stmt, 1);
+    row.next_id = sqlite3_column_int(stmt, 2);
+    row.members_json = ColumnText(stmt, 3);
+    row.route_json = ColumnText(stmt, 4);
   });
 }
 

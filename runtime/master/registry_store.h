@@ -1,5 +1,6 @@
 // The master's memory on disk: topologies, their elements with placements,
-// restarts and exits, and a log of events, in one SQLite file. The master
+// restarts and exits, their shards' members and tables, and a log of
+// events, in one SQLite file. The master
 // writes through it on every change of state (not on every load sample), so
 // that a master killed with SIGKILL and started again reads back what was
 // running and re-adopts it instead of starting it again.
@@ -25,6 +26,9 @@ struct TopologyRow {
   std::string state;             // "starting", "running", "done", "failed", "stopping", "stopped"
   std::string failure;
   int64_t submitted_unix_ms = 0;
+  // {element: {parameter: absolute path}}, as submitted: the text keeps the
+  // relative paths, so a master started again applies these to re-plan.
+  std::string absolute_paths_json = "{}";
 };
 
 struct ElementRow {
@@ -39,6 +43,16 @@ struct ElementRow {
   std::string endpoints_json;    // JSON object: port -> endpoint
   std::string ended_links_json;  // JSON array of link ids that ended for good
   std::string error;
+};
+
+// A shard of a topology as its last finished change left it: a master
+// started again grows and shrinks it from here.
+struct ShardRow {
+  std::string topology;
+  std::string name;
+  int next_id = 0;           // the next member's id (ids are never reused)
+  std::string members_json;  // JSON array of member ids, ascending
+  std::string route_json;    // control::ToJson(ShardRoute): owners, version
 };
 
 struct EventRow {
@@ -61,13 +75,16 @@ class RegistryStore {
   // Inserts or replaces by primary key (name; topology + name).
   Status SaveTopology(const TopologyRow& row);
   Status SaveElement(const ElementRow& row);
-  // Removes a topology and its elements (a name submitted again).
+  Status SaveShard(const ShardRow& row);
+  // Removes a topology, its elements and its shards (a name submitted again).
   Status RemoveTopology(const std::string& name);
   Status AddEvent(const EventRow& row);
 
   // Everything, for a master starting up: topologies in name order, elements
   // in (topology, name) order.
   Status Load(std::vector<TopologyRow>* topologies, std::vector<ElementRow>* elements) const;
+  // Every shard, in (topology, name) order.
+  Status LoadShards(std::vector<ShardRow>* shards) const;
   // The newest `limit` events of a topology ("" : of all), oldest first.
   Status Events(const std::string& topology, int limit, std::vector<EventRow>* events) const;
 
@@ -78,6 +95,7 @@ class RegistryStore {
   // preparing costs more than the write. They make the store single-threaded.
   sqlite3_stmt* save_topology_ = nullptr;
   sqlite3_stmt* save_element_ = nullptr;
+  sqlite3_stmt* save_shard_ = nullptr;
   sqlite3_stmt* add_event_ = nullptr;
 };
 

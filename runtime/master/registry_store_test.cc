@@ -25,6 +25,7 @@ TopologyRow Topology(const std::string& name) {
   row.state = "running";
   row.failure = "node n2 left";
   row.submitted_unix_ms = 1'712'345'678'901;
+  row.absolute_paths_json = R"({"out": {"path": "/srv/out.jsonl"}})";
   return row;
 }
 
@@ -52,6 +53,33 @@ void ExpectSame(const TopologyRow& a, const TopologyRow& b) {
   EXPECT_EQ(a.state, b.state);
   EXPECT_EQ(a.failure, b.failure);
   EXPECT_EQ(a.submitted_unix_ms, b.submitted_unix_ms);
+  EXPECT_EQ(a.absolute_paths_json, b.absolute_paths_json);
+}
+
+ShardRow Shard(const std::string& topology, const std::string& name) {
+  ShardRow row;
+  row.topology = topology;
+  row.name = name;
+  row.next_id = 3;
+  row.members_json = "[0, 2]";
+  row.route_json = R"({"shard": ")" + name + R"(", "owners": [0, 2, 2, 0], "version": 7})";
+  return row;
+}
+
+void ExpectSame(const ShardRow& a, const ShardRow& b) {
+  EXPECT_EQ(a.topology, b.topology);
+  EXPECT_EQ(a.name, b.name);
+  EXPECT_EQ(a.next_id, b.next_id);
+  EXPECT_EQ(a.members_json, b.members_json);
+  EXPECT_EQ(a.route_json, b.route_json);
+}
+
+// The rows of the store's shards table.
+std::vector<ShardRow> Shards(const RegistryStore& store) {
+  std::vector<ShardRow> shards;
+  Status status = store.LoadShards(&shards);
+  EXPECT_TRUE(status.ok()) << status.ToString();
+  return shards;
 }
 
 void ExpectSame(const ElementRow& a, const ElementRow& b) {
@@ -114,6 +142,22 @@ TEST_F(RegistryStoreTest, ElementRoundTripsEveryField) {
   ASSERT_TRUE(store->Load(&topologies, &elements).ok());
   ASSERT_EQ(elements.size(), 1u);
   ExpectSame(elements[0], saved);
+}
+
+TEST_F(RegistryStoreTest, ShardRoundTripsEveryFieldAndIsReplacedByTopologyAndName) {
+  auto store = OpenOrFail(":memory:");
+  ASSERT_TRUE(store);
+  ASSERT_TRUE(store->SaveShard(Shard("t2", "users")).ok());
+  ShardRow grown = Shard("t1", "users");
+  ASSERT_TRUE(store->SaveShard(grown).ok());
+  grown.next_id = 4;
+  grown.members_json = "[0, 2, 3]";
+  grown.route_json = R"({"owners": [0, 2, 3, 0], "version": 9})";
+  ASSERT_TRUE(store->SaveShard(grown).ok());
+  std::vector<ShardRow> shards = Shards(*store);
+  ASSERT_EQ(shards.size(), 2u);
+  ExpectSame(shards[0], grown);
+  ExpectSame(shards[1], Shard("t2", "users"));
 }
 
 TEST_F(RegistryStoreTest, EventRoundTripsEveryField) {
@@ -198,7 +242,7 @@ TEST_F(RegistryStoreTest, SaveElementReplacesByTopologyAndName) {
   ExpectSame(elements[1], Element("t2", "count"));
 }
 
-TEST_F(RegistryStoreTest, RemoveTopologyRemovesItsElementsAndKeepsEvents) {
+TEST_F(RegistryStoreTest, RemoveTopologyRemovesItsElementsAndShardsAndKeepsEvents) {
   auto store = OpenOrFail(":memory:");
   ASSERT_TRUE(store);
   ASSERT_TRUE(store->SaveTopology(Topology("gone")).ok());
@@ -206,6 +250,8 @@ TEST_F(RegistryStoreTest, RemoveTopologyRemovesItsElementsAndKeepsEvents) {
   ASSERT_TRUE(store->SaveElement(Element("gone", "a")).ok());
   ASSERT_TRUE(store->SaveElement(Element("gone", "b")).ok());
   ASSERT_TRUE(store->SaveElement(Element("kept", "a")).ok());
+  ASSERT_TRUE(store->SaveShard(Shard("gone", "users")).ok());
+  ASSERT_TRUE(store->SaveShard(Shard("kept", "users")).ok());
   ASSERT_TRUE(store->AddEvent({1, "gone", "a", "started"}).ok());
   ASSERT_TRUE(store->RemoveTopology("gone").ok());
   std::vector<TopologyRow> topologies;
@@ -215,6 +261,9 @@ TEST_F(RegistryStoreTest, RemoveTopologyRemovesItsElementsAndKeepsEvents) {
   EXPECT_EQ(topologies[0].name, "kept");
   ASSERT_EQ(elements.size(), 1u);
   EXPECT_EQ(elements[0].topology, "kept");
+  std::vector<ShardRow> shards = Shards(*store);
+  ASSERT_EQ(shards.size(), 1u);
+  EXPECT_EQ(shards[0].topology, "kept");
   std::vector<EventRow> events;
   ASSERT_TRUE(store->Events("gone", 10, &events).ok());
   ASSERT_EQ(events.size(), 1u);
@@ -302,6 +351,7 @@ TEST_F(RegistryStoreTest, ReopenedFileLoadsWhatWasSaved) {
     ASSERT_TRUE(store);
     ASSERT_TRUE(store->SaveTopology(topology).ok());
     ASSERT_TRUE(store->SaveElement(element).ok());
+    ASSERT_TRUE(store->SaveShard(Shard("wordcount", "users")).ok());
     ASSERT_TRUE(store->AddEvent(event).ok());
   }
   EXPECT_TRUE(fs::exists(path));
@@ -315,6 +365,9 @@ TEST_F(RegistryStoreTest, ReopenedFileLoadsWhatWasSaved) {
   ExpectSame(topologies[0], topology);
   ASSERT_EQ(elements.size(), 1u);
   ExpectSame(elements[0], element);
+  std::vector<ShardRow> shards = Shards(*store);
+  ASSERT_EQ(shards.size(), 1u);
+  ExpectSame(shards[0], Shard("wordcount", "users"));
   ASSERT_TRUE(store->Events("wordcount", 10, &events).ok());
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(events[0].unix_ms, 99);
@@ -322,7 +375,7 @@ TEST_F(RegistryStoreTest, ReopenedFileLoadsWhatWasSaved) {
 }
 
 // What a reader of the file (`datablox status`, a human with sqlite3) sees.
-TEST_F(RegistryStoreTest, FileIsInWalModeWithSchemaVersionOne) {
+TEST_F(RegistryStoreTest, FileIsInWalModeWithSchemaVersionTwo) {
   std::string path = Path("registry.db");
   auto store = OpenOrFail(path);
   ASSERT_TRUE(store);
@@ -331,7 +384,7 @@ TEST_F(RegistryStoreTest, FileIsInWalModeWithSchemaVersionOne) {
   sqlite3_stmt* stmt = nullptr;
   ASSERT_EQ(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &stmt, nullptr), SQLITE_OK);
   ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
-  EXPECT_EQ(sqlite3_column_int(stmt, 0), 1);
+  EXPECT_EQ(sqlite3_column_int(stmt, 0), 2);
   sqlite3_finalize(stmt);
   ASSERT_EQ(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &stmt, nullptr), SQLITE_OK);
   ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
@@ -369,9 +422,41 @@ TEST_F(RegistryStoreTest, NewerSchemaVersionIsRefusedNamingTheFile) {
   EXPECT_FALSE(store);
   EXPECT_NE(status.message().find(path), std::string::npos) << status.message();
   EXPECT_NE(status.message().find("99"), std::string::npos) << status.message();
-  EXPECT_NE(status.message().find("up to 1"), std::string::npos) << status.message();
+  EXPECT_NE(status.message().find("up to 2"), std::string::npos) << status.message();
   // Refused before anything was written: still in its rollback journal mode.
   EXPECT_FALSE(fs::exists(path + "-wal"));
+}
+
+// A file a version 1 master wrote: its rows stay, its topologies read
+// with no absolute paths, and shards can be saved in it.
+TEST_F(RegistryStoreTest, VersionOneFileIsMigratedKeepingItsRows) {
+  std::string path = Path("v1.db");
+  TopologyRow topology = Topology("wordcount");
+  {
+    auto store = OpenOrFail(path);
+    ASSERT_TRUE(store && store->SaveTopology(topology).ok() && store->SaveElement(Element("wordcount", "a")).ok());
+  }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db,
+                         "DROP TABLE shards; ALTER TABLE topologies DROP COLUMN absolute_paths_json; "
+                         "PRAGMA user_version = 1",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK)
+      << sqlite3_errmsg(db);
+  sqlite3_close(db);
+
+  auto store = OpenOrFail(path);
+  ASSERT_TRUE(store);
+  std::vector<TopologyRow> topologies;
+  std::vector<ElementRow> elements;
+  ASSERT_TRUE(store->Load(&topologies, &elements).ok());
+  ASSERT_EQ(topologies.size(), 1u);
+  topology.absolute_paths_json = "{}";
+  ExpectSame(topologies[0], topology);
+  EXPECT_EQ(elements.size(), 1u);
+  ASSERT_TRUE(store->SaveShard(Shard("wordcount", "users")).ok());
+  EXPECT_EQ(Shards(*store).size(), 1u);
 }
 
 TEST_F(RegistryStoreTest, FileThatIsNotADatabaseIsAnError) {

@@ -49,6 +49,16 @@ void Neighbours(const TopologyRecord& t, const ShardRecord& shard, shards::Shard
   for (const auto& [element, port] : receivers) state->receivers.push_back({element, port});
 }
 
+// A master started again knows its elements from the registry until their
+// caretakers' heartbeats confirm them; a change must not start before (its
+// messages would go to nodes not heard from yet): it waits for them.
+bool Readopted(const TopologyRecord& t) {
+  for (const auto& [name, e] : t.elements) {
+    if (!e.confirmed && !e.exited) return false;
+  }
+  return true;
+}
+
 control::PortPlan* FindPort(std::vector<control::PortPlan>& ports, const std::string& name) {
   for (control::PortPlan& port : ports) {
     if (port.port == name) return &port;
@@ -90,7 +100,7 @@ Json Master::Scale(const control::Scale& request) {
   }
   ShardRecord& shard = s->second;
   if (!topology.topology) {
-    return error(fmt::format("topology '{}' was adopted by a master started again: its shards keep their size",
+    return error(fmt::format("topology '{}' no longer checks (see the master's log): its shards keep their size",
                              request.topology));
   }
   if (topology.state != TopologyState::kRunning && topology.state != TopologyState::kStarting) {
@@ -116,6 +126,7 @@ void Master::NextChange(TopologyRecord& topology, ShardRecord& shard, const std:
     shard.target = 0;
     return;
   }
+  if (!Readopted(topology)) return;  // TickShards starts it once they are
   StartChange(topology, shard, shard.target > now, why);
 }
 
@@ -128,6 +139,7 @@ void Master::StartChange(TopologyRecord& topology, ShardRecord& shard, bool grow
   shards::ShardChange change;
   change.grow = grow;
   change.member = grow ? shard.next_id++ : shard.layout.members.back();  // the newest leaves first
+  if (grow) Save(topology, shard);  // an id once given is never given again, even by a master started again
   change.load = ShardLoadOf(topology, shard);
   shards::MigrationOptions options;
   options.first_request = next_request_;
@@ -248,6 +260,7 @@ void Master::Carry(TopologyRecord& topology, ShardRecord& shard, std::vector<sha
         shard.migration.reset();
         shard.autoscaler->Changed(NowS());
         if (action.kind == ActionKind::kAborted) shard.target = 0;
+        Save(topology, shard);
         NextChange(topology, shard, "asked by hand");
         return;  // `shard.migration` may be another change's now
       }
@@ -379,6 +392,7 @@ std::vector<control::ShardStatus> Master::ShardsStatus(const TopologyRecord& top
     status.state = shard.state == StateKind::kKeyed ? "keyed" : "stateless";
     status.target = shard.target;
     if (shard.migration) status.changing = shard.migration->waiting_for();
+    else if (shard.target != 0) status.changing = "its topology's elements to be re-adopted";
     status.last_change = shard.last_change;
     status.last_change_failed = shard.last_change_failed;
   }
@@ -396,8 +410,12 @@ void Master::TickShards() {
         Carry(topology, shard, shard.migration->Tick(now));
         continue;
       }
-      if (!autoscale || !topology.topology || shard.target != 0 || shard.min_members == shard.max_members ||
-          topology.state != TopologyState::kRunning)
+      if (shard.target != 0) {  // asked for while the topology was being re-adopted
+        NextChange(topology, shard, "asked by hand");
+        continue;
+      }
+      if (!autoscale || !topology.topology || shard.min_members == shard.max_members ||
+          topology.state != TopologyState::kRunning || !Readopted(topology))
         continue;
       const ShardLoad load = ShardLoadOf(topology, shard);
       for (int id : shard.layout.members) {

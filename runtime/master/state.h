@@ -80,14 +80,16 @@ struct TopologyRecord {
   std::string file;
   std::string text;
   std::vector<std::string> search_path;
+  Json absolute_paths = Json::object();  // as submitted: {element: {parameter: absolute path}}
   TopologyState state = TopologyState::kStarting;
   std::string failure;
   Clock::time_point drain_deadline{};             // kill -w: stopped for good at this time
   std::map<std::string, ElementRecord> elements;  // by element name
-  // As submitted and checked: what a shard's new member is planned from. In
-  // memory only: a master started again runs its shards at their size.
+  // As submitted and checked: what a shard's new member is planned from. A
+  // master started again parses and checks the text again (with the same
+  // absolute paths); null when that fails, and then its shards keep their size.
   std::shared_ptr<const dsl::Topology> topology;
-  std::map<std::string, ShardRecord> shards;  // by shard name
+  std::map<std::string, ShardRecord> shards;  // by shard name; the registry keeps each one's layout
   Clock::time_point submitted = Clock::now();
   int64_t submitted_unix_ms = UnixMs();
 };

@@ -308,9 +308,13 @@ def daemons(datablox, tmp_path):
         control = f"tcp://127.0.0.1:{free_port()}"
     log_path = tmp_path / "daemons.log"
     log = open(log_path, "w")
-    started = [subprocess.Popen([str(datablox), "master", "--listen", endpoint, "--registry", str(registry)],
+
+    def start_master():
+        return subprocess.Popen([str(datablox), "master", "--listen", endpoint, "--registry", str(registry)],
                                 cwd=tmp_path, stdout=log, stderr=log, stdin=subprocess.DEVNULL,
-                                start_new_session=True)]
+                                start_new_session=True)
+
+    started = [start_master()]
     started.append(subprocess.Popen([str(datablox), "caretaker", "--master", endpoint, "--node", "n1",
                                      "--control", control],
                                     cwd=tmp_path, stdout=log, stderr=log, stdin=subprocess.DEVNULL,
@@ -324,6 +328,15 @@ def daemons(datablox, tmp_path):
     cli.log = log_path
     cli.registry = registry
     cli.control = control
+
+    def restart_master():
+        """SIGKILL the master by its pid, then start it again on the same
+        address and registry file."""
+        started[0].kill()
+        started[0].wait()
+        started[0] = start_master()
+
+    cli.restart_master = restart_master
     try:
         wait_until(lambda: "n1" in cli("nodes").stdout, "the caretaker to join", log=log_path)
         yield cli
