@@ -95,6 +95,10 @@ void Master::Load() {
 void Master::AdoptShardsAgain(TopologyRecord& t, const std::vector<ShardRow>& rows) {
   std::vector<dsl::Diagnostic> errors;
   dsl::Topology topology = dsl::Parse(t.text, t.file, &errors);
+  // The checked topology serves shards only (a new member is planned from it).
+  if (errors.empty() && std::none_of(topology.elements.begin(), topology.elements.end(),
+                                     [](const dsl::ElementDecl& decl) { return decl.shard.has_value(); }))
+    return;
   dsl::AbsolutePaths absolute_paths;
   try {
     absolute_paths = t.absolute_paths.get<dsl::AbsolutePaths>();
