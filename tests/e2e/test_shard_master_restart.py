@@ -7,17 +7,27 @@ fixture holds."""
 
 import json
 
-from conftest import wait_until
-from test_shard_scale import counted, expected_groups, shard, status, topology
+from conftest import jsonl, wait_until
+from test_shard_scale import counted, expected_groups, shard, status, topology, wait_done
+
+
+def events(cli, name):
+    """The events of topology `name`, oldest first; none while the master does not answer."""
+    r = cli("events", name, "-o", "json")
+    return json.loads(r.stdout) if r.returncode == 0 else []
 
 
 def readopted(cli, name):
-    """The elements of topology `name` the master re-adopted (its events),
-    an empty set while it does not answer."""
-    r = cli("events", name, "-o", "json")
-    if r.returncode != 0:
-        return set()
-    return {e["element"] for e in json.loads(r.stdout) if e["what"].startswith("re-adopted on ")}
+    """The elements of topology `name` the master re-adopted."""
+    return {e["element"] for e in events(cli, name) if e["what"].startswith("re-adopted on ")}
+
+
+def since_the_restart(cli, name):
+    """What the master started again said of topology `name`: its events
+    from its first re-adoption on (only a master started again re-adopts)."""
+    said = [e["what"] for e in events(cli, name)]
+    first = next((i for i, what in enumerate(said) if what.startswith("re-adopted on ")), len(said))
+    return said[first:]
 
 
 def test_a_restarted_master_scales_a_shard_from_its_last_layout(daemons, tmp_path):
@@ -53,3 +63,27 @@ def test_a_restarted_master_scales_a_shard_from_its_last_layout(daemons, tmp_pat
     reply = counted(daemons, "t", tmp_path)
     assert reply["count"] == count
     assert reply["groups"] == expected_groups(count)
+
+
+def test_a_restarted_master_grows_an_overloaded_shard_by_itself(daemons, tmp_path):
+    # One Throttle member passes 4,000 logs/s and is sent 10,000: the
+    # master started again sees it overloaded and grows the shard itself.
+    count = 60000
+    (tmp_path / "t.topo").write_text(f"""
+src  :: Sequence(count: {count}, rate: 10000)
+work :: shard Throttle(rate: 4000) {{ members: 1..3 }}
+out  :: JsonLinesSink(path: "out.jsonl")
+src -> work -> out
+""")
+    assert daemons("submit", "t.topo").returncode == 0
+    wait_until(lambda: status(daemons, "t")["state"] == "running", "t to run", log=daemons.log)
+    daemons.restart_master()  # well before the 3 s of overload the autoscaler waits for
+
+    wait_until(lambda: any(what.startswith("growing to ") and "(the load)" in what
+                           for what in since_the_restart(daemons, "t")),
+               "the master started again to grow work", timeout=60, log=daemons.log)
+    final = wait_done(daemons, "t")
+    assert final["state"] == "done", final.get("failure")
+    assert len(shard(daemons, "t", "work")["members"]) > 1
+    seqs = [row["seq"] for row in jsonl(tmp_path / "out.jsonl")]
+    assert sorted(seqs) == list(range(count))  # every log once, through the restart and the change
