@@ -177,12 +177,17 @@ Status ForEachRow(sqlite3* db, sqlite3_stmt* stmt, std::string_view operation, R
   }
 }
 
-Status ReadSchemaVersion(sqlite3* db, int* version) {
+// A one-off query without parameters: `read_row` on each of its rows.
+template <typename ReadRow>
+Status ReadAll(sqlite3* db, const char* sql, std::string_view operation, ReadRow read_row) {
   Statement query;
-  Status status = Prepare(db, "PRAGMA user_version", &query.stmt, "reading the schema version");
-  if (!status.ok()) return status;
-  return ForEachRow(db, query.stmt, "reading the schema version",
-                    [&](sqlite3_stmt* row) { *version = sqlite3_column_int(row, 0); });
+  Status status = Prepare(db, sql, &query.stmt, operation);
+  return status.ok() ? ForEachRow(db, query.stmt, operation, read_row) : status;
+}
+
+Status ReadSchemaVersion(sqlite3* db, int* version) {
+  return ReadAll(db, "PRAGMA user_version", "reading the schema version",
+                 [&](sqlite3_stmt* row) { *version = sqlite3_column_int(row, 0); });
 }
 
 Status RefuseNewer(sqlite3* db, int version) {
@@ -331,26 +336,19 @@ Status RegistryStore::AddEvent(const EventRow& row) {
 Status RegistryStore::Load(std::vector<TopologyRow>* topologies, std::vector<ElementRow>* elements) const {
   topologies->clear();
   elements->clear();
-  Statement query;
-  Status status = Prepare(db_, kLoadTopologies, &query.stmt, "loading topologies");
-  if (status.ok()) {
-    status = ForEachRow(db_, query.stmt, "loading topologies", [&](sqlite3_stmt* stmt) {
-      TopologyRow& row = topologies->emplace_back();
-      row.name = ColumnText(stmt, 0);
-      row.file = ColumnText(stmt, 1);
-      row.text = ColumnText(stmt, 2);
-      row.search_path_json = ColumnText(stmt, 3);
-      row.state = ColumnText(stmt, 4);
-      row.failure = ColumnText(stmt, 5);
-      row.submitted_unix_ms = sqlite3_column_int64(stmt, 6);
-      row.absolute_paths_json = ColumnText(stmt, 7);
-    });
-  }
+  Status status = ReadAll(db_, kLoadTopologies, "loading topologies", [&](sqlite3_stmt* stmt) {
+    TopologyRow& row = topologies->emplace_back();
+    row.name = ColumnText(stmt, 0);
+    row.file = ColumnText(stmt, 1);
+    row.text = ColumnText(stmt, 2);
+    row.search_path_json = ColumnText(stmt, 3);
+    row.state = ColumnText(stmt, 4);
+    row.failure = ColumnText(stmt, 5);
+    row.submitted_unix_ms = sqlite3_column_int64(stmt, 6);
+    row.absolute_paths_json = ColumnText(stmt, 7);
+  });
   if (!status.ok()) return status;
-  Statement element_query;
-  status = Prepare(db_, kLoadElements, &element_query.stmt, "loading elements");
-  if (!status.ok()) return status;
-  return ForEachRow(db_, element_query.stmt, "loading elements", [&](sqlite3_stmt* stmt) {
+  return ReadAll(db_, kLoadElements, "loading elements", [&](sqlite3_stmt* stmt) {
     ElementRow& row = elements->emplace_back();
     row.topology = ColumnText(stmt, 0);
     row.name = ColumnText(stmt, 1);
@@ -368,10 +366,7 @@ Status RegistryStore::Load(std::vector<TopologyRow>* topologies, std::vector<Ele
 
 Status RegistryStore::LoadShards(std::vector<ShardRow>* shards) const {
   shards->clear();
-  Statement query;
-  Status status = Prepare(db_, kLoadShards, &query.stmt, "loading shards");
-  if (!status.ok()) return status;
-  return ForEachRow(db_, query.stmt, "loading shards", [&](sqlite3_stmt* stmt) {
+  return ReadAll(db_, kLoadShards, "loading shards", [&](sqlite3_stmt* stmt) {
     ShardRow& row = shards->emplace_back();
     row.topology = ColumnText(stmt, 0);
     row.name = ColumnText(stmt, 1);
