@@ -9,6 +9,7 @@
 #include "dsl/loader.h"
 #include "dsl/path_params.h"
 #include "runtime/master/master_daemon.h"
+#include "runtime/master/shard_members.h"
 
 namespace datablox::master {
 namespace {
@@ -127,6 +128,19 @@ void Master::AdoptShardsAgain(TopologyRecord& t, const std::vector<ShardRow>& ro
     }
     shard->second.layout = std::move(layout);
     shard->second.next_id = row.next_id;
+  }
+  std::vector<const control::ElementPlan*> plans;
+  for (const auto& [name, e] : t.elements) {
+    if (!Final(e.state)) plans.push_back(&e.plan);
+  }
+  for (auto& [name, shard] : t.shards) {
+    if (PlansAtLayout(name, shard.layout, plans)) continue;
+    shard.cut_short = true;
+    shard.last_change_failed = true;
+    shard.last_change = "cut short by the master's restart (not resumed): the shard keeps its size";
+    spdlog::warn("master: registry {}: shard {}/{} was changing when the master stopped: {}", options_.registry, t.name,
+                 name, shard.last_change);
+    Event(t.name, name, shard.last_change);
   }
 }
 

@@ -308,6 +308,16 @@ Status RegistryStore::SaveShard(const ShardRow& row) {
   return Run(db_, save_shard_, [&] { return fmt::format("saving shard {}.{}", row.topology, row.name); });
 }
 
+Status RegistryStore::RemoveElement(const std::string& topology, const std::string& name) {
+  Statement remove;
+  std::string operation = fmt::format("removing element {}.{}", topology, name);
+  Status status = Prepare(db_, "DELETE FROM elements WHERE topology = ? AND name = ?", &remove.stmt, operation);
+  if (!status.ok()) return status;
+  BindText(remove.stmt, 1, topology);
+  BindText(remove.stmt, 2, name);
+  return Run(db_, remove.stmt, [&] { return operation; });
+}
+
 Status RegistryStore::RemoveTopology(const std::string& name) {
   std::string operation = fmt::format("removing topology {}", name);
   Status status = Exec(db_, "BEGIN IMMEDIATE", operation);

@@ -76,6 +76,8 @@ class RegistryStore {
   Status SaveTopology(const TopologyRow& row);
   Status SaveElement(const ElementRow& row);
   Status SaveShard(const ShardRow& row);
+  // Removes one element (a shard's member that left).
+  Status RemoveElement(const std::string& topology, const std::string& name);
   // Removes a topology, its elements and its shards (a name submitted again).
   Status RemoveTopology(const std::string& name);
   Status AddEvent(const EventRow& row);

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <memory>
 #include <string>
+#include <tuple>
 #include <vector>
 
 namespace datablox {
@@ -66,13 +67,8 @@ ShardRow Shard(const std::string& topology, const std::string& name) {
   return row;
 }
 
-void ExpectSame(const ShardRow& a, const ShardRow& b) {
-  EXPECT_EQ(a.topology, b.topology);
-  EXPECT_EQ(a.name, b.name);
-  EXPECT_EQ(a.next_id, b.next_id);
-  EXPECT_EQ(a.members_json, b.members_json);
-  EXPECT_EQ(a.route_json, b.route_json);
-}
+auto Tied(const ShardRow& r) { return std::tie(r.topology, r.name, r.next_id, r.members_json, r.route_json); }
+void ExpectSame(const ShardRow& a, const ShardRow& b) { EXPECT_EQ(Tied(a), Tied(b)); }
 
 // The rows of the store's shards table.
 std::vector<ShardRow> Shards(const RegistryStore& store) {
@@ -268,6 +264,20 @@ TEST_F(RegistryStoreTest, RemoveTopologyRemovesItsElementsAndShardsAndKeepsEvent
   ASSERT_TRUE(store->Events("gone", 10, &events).ok());
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(events[0].what, "started");
+}
+
+TEST_F(RegistryStoreTest, RemoveElementRemovesThatElementOnly) {
+  auto store = OpenOrFail(":memory:");
+  ASSERT_TRUE(store);
+  for (const char* name : {"users/0", "users/1"}) ASSERT_TRUE(store->SaveElement(Element("t", name)).ok());
+  ASSERT_TRUE(store->SaveElement(Element("other", "users/1")).ok());
+  ASSERT_TRUE(store->RemoveElement("t", "users/1").ok());
+  ASSERT_TRUE(store->RemoveElement("t", "never-there").ok());
+  std::vector<TopologyRow> topologies;
+  std::vector<ElementRow> elements;
+  ASSERT_TRUE(store->Load(&topologies, &elements).ok() && elements.size() == 2u);
+  EXPECT_EQ(elements[0].topology + "/" + elements[0].name, "other/users/1");
+  EXPECT_EQ(elements[1].topology + "/" + elements[1].name, "t/users/0");
 }
 
 TEST_F(RegistryStoreTest, RemovingAnUnknownTopologyIsNotAnError) {

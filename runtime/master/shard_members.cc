@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "shards/assignment.h"
 #include "shards/migration.h"
 
@@ -47,6 +49,23 @@ control::ShardRoute FirstRoute(const dsl::ElementDecl& shard, const std::vector<
   }
   route.version = 1;
   return route;
+}
+
+bool PlansAtLayout(const std::string& shard, const ShardLayout& layout,
+                   const std::vector<const control::ElementPlan*>& plans) {
+  for (const control::ElementPlan* plan : plans) {
+    if (plan->member && plan->member->shard == shard &&
+        !std::binary_search(layout.members.begin(), layout.members.end(), plan->member->id))
+      return false;
+    for (const auto* ports : {&plan->push_out, &plan->query_out}) {
+      for (const control::PortPlan& port : *ports) {
+        for (const control::ShardRoute& route : port.shards) {
+          if (route.shard == shard && route.version != layout.route.version) return false;
+        }
+      }
+    }
+  }
+  return true;
 }
 
 }  // namespace datablox::master

@@ -9,6 +9,7 @@
 
 #include "dsl/topology.h"
 #include "runtime/core/control_protocol.h"
+#include "runtime/master/planner.h"
 
 namespace datablox::master {
 
@@ -18,5 +19,13 @@ namespace datablox::master {
 control::ElementPlan MemberOf(const control::ElementPlan& shard_plan, const dsl::ElementDecl& shard, int id);
 // The first table of a shard whose members are `members`.
 control::ShardRoute FirstRoute(const dsl::ElementDecl& shard, const std::vector<int>& members);
+// Whether `plans` (a topology's live elements, as the registry kept them)
+// are at `layout` of shard `shard`: every member among them is one of the
+// layout's, and every table of the shard on a sender's port is the layout's
+// version. False when the master stopped during a change: a member started,
+// or a table sent, before the change ended and its layout was kept. (A
+// member that left has ended: it is no live element.)
+bool PlansAtLayout(const std::string& shard, const ShardLayout& layout,
+                   const std::vector<const control::ElementPlan*>& plans);
 
 }  // namespace datablox::master

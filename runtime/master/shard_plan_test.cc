@@ -6,6 +6,7 @@
 #include <string>
 
 #include "runtime/master/planner.h"
+#include "runtime/master/shard_members.h"
 
 namespace datablox {
 namespace {
@@ -146,6 +147,36 @@ TEST(ShardPlanTest, AShardToAShardLinksEveryMemberToEveryMember) {
   EXPECT_EQ(plans.at("users/0").push_in[0].links.size(), 2u);  // work/0 and work/1
   EXPECT_EQ(plans.at("src").push_out[0].shards[0].route, RouteKind::kRoundRobin);
   EXPECT_TRUE(plans.at("src").push_out[0].shards[0].owners.empty());
+}
+
+// What a master started again tells from the registry: the elements are at
+// the shard's kept layout, or a change was cut short.
+TEST(ShardPlanTest, PlansAreAtTheLayoutUnlessAChangeWasCutShort) {
+  dsl::Topology topology = Sharded();
+  auto plans = PlanByName(topology);
+  const ShardLayout layout = FirstLayouts(topology).at("users");
+  auto at_layout = [&](const std::map<std::string, control::ElementPlan>& by_name) {
+    std::vector<const control::ElementPlan*> list;
+    for (const auto& [name, plan] : by_name) list.push_back(&plan);
+    return master::PlansAtLayout("users", layout, list);
+  };
+  EXPECT_TRUE(at_layout(plans));
+
+  auto spawned = plans;  // a new member started, the change not done
+  spawned["users/3"] = plans.at("users/2");
+  spawned["users/3"].member->id = 3;
+  EXPECT_FALSE(at_layout(spawned));
+
+  auto crashed = plans;  // a member down for good is still the layout's
+  crashed.erase("users/2");
+  EXPECT_TRUE(at_layout(crashed));
+
+  auto rerouted = plans;  // a sender was sent the next table
+  rerouted.at("src").push_out[0].shards[0].version = layout.route.version + 1;
+  EXPECT_FALSE(at_layout(rerouted));
+  auto asked = plans;  // so was a requester
+  asked.at("asker").query_out[0].shards[0].version = layout.route.version + 1;
+  EXPECT_FALSE(at_layout(asked));
 }
 
 TEST(ShardPlanTest, PlansRoundTripThroughTheWire) {

@@ -106,6 +106,7 @@ Json Master::Scale(const control::Scale& request) {
   if (topology.state != TopologyState::kRunning && topology.state != TopologyState::kStarting) {
     return error(fmt::format("topology '{}' is {}", request.topology, StateName(topology.state)));
   }
+  if (shard.cut_short) return error(fmt::format("shard '{}': {}", shard.name, shard.last_change));
   if (request.members < shard.min_members || request.members > shard.max_members) {
     return error(fmt::format("shard '{}' has {}..{} members: {} is out of range", shard.name, shard.min_members,
                              shard.max_members, request.members));
@@ -249,6 +250,8 @@ void Master::Carry(TopologyRecord& topology, ShardRecord& shard, std::vector<sha
         SendToNode(e->second.plan.node, control::ToJson(control::KillElement{FullId(topology, name)}));
         topology.elements.erase(e);
         Save(topology);
+        // Else a master started again would read it back as running, and wait for it.
+        if (Status st = store_->RemoveElement(topology.name, name); !st.ok()) spdlog::warn("master: {}", st.message());
         break;
       }
       case ActionKind::kDone:
@@ -414,7 +417,7 @@ void Master::TickShards() {
         NextChange(topology, shard, "asked by hand");
         continue;
       }
-      if (!autoscale || !topology.topology || shard.min_members == shard.max_members ||
+      if (!autoscale || !topology.topology || shard.cut_short || shard.min_members == shard.max_members ||
           topology.state != TopologyState::kRunning || !Readopted(topology))
         continue;
       const ShardLoad load = ShardLoadOf(topology, shard);

@@ -68,6 +68,9 @@ struct ShardRecord {
   std::shared_ptr<shards::Autoscaler> autoscaler;
   std::string last_change;  // how the last change ended, for status
   bool last_change_failed = false;
+  // Read back by a master started again in the middle of a change (not
+  // resumed): it keeps its size, neither `scale` nor the autoscaler change it.
+  bool cut_short = false;
 };
 
 enum class TopologyState { kStarting, kRunning, kDone, kFailed, kStopping, kStopped };
