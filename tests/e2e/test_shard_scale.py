@@ -24,6 +24,17 @@ ask.ask => users.query
 """
 
 
+def overloaded(count):
+    """One Throttle member passes 4,000 logs/s and is sent 10,000: it is busy
+    all its time and its sender is blocked, so the master grows the shard."""
+    return f"""
+src  :: Sequence(count: {count}, rate: 10000)
+work :: shard Throttle(rate: 4000) {{ members: 1..3 }}
+out  :: JsonLinesSink(path: "out.jsonl")
+src -> work -> out
+"""
+
+
 def expected_groups(count):
     groups = {}
     for seq in range(count):
@@ -105,15 +116,8 @@ def test_scale_refuses_what_it_cannot_do(daemons, tmp_path):
 
 
 def test_the_master_grows_an_overloaded_shard_by_itself(daemons, tmp_path):
-    # One Throttle member passes 4,000 logs/s and is sent 10,000: it is busy
-    # all its time and its sender is blocked, so the master grows the shard.
     count = 60000
-    (tmp_path / "t.topo").write_text(f"""
-src  :: Sequence(count: {count}, rate: 10000)
-work :: shard Throttle(rate: 4000) {{ members: 1..3 }}
-out  :: JsonLinesSink(path: "out.jsonl")
-src -> work -> out
-""")
+    (tmp_path / "t.topo").write_text(overloaded(count))
     assert daemons("submit", "t.topo").returncode == 0
     wait_until(lambda: len(shard(daemons, "t", "work")["members"]) > 1, "the master to grow work", timeout=60,
                log=daemons.log)
