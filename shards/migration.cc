@@ -149,8 +149,10 @@ void Migration::HoldAndFence(std::vector<Action>* out) {
   const int add = change_.grow ? change_.member : -1;
   linked_ = change_.grow;
   for (const ShardSender& sender : shard_.senders) {
-    if (sender.query) continue;  // a requester is told the final table only
-    out->push_back(Reroute(sender, held_table_, add, -1, ", holding " + Plural(n, "key group", "key groups")));
+    // A requester learns of a new member only at the release; the held table
+    // makes it keep back the requests that depend on the moving groups.
+    out->push_back(Reroute(sender, held_table_, sender.query ? -1 : add, -1,
+                           ", holding " + Plural(n, "key group", "key groups")));
   }
   Enter(Phase::kFencing);
   MaybeExport(out);  // a shard nobody sends to is fenced at once

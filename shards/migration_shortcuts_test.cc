@@ -71,7 +71,8 @@ TEST(MigrationShortcutTest, ShrinkOfAStatelessHashShardRehashesAtOnce) {
 
 TEST(MigrationShrinkTest, KeyedShrinkMovesTheLeaversGroupsThenUnlinksIt) {
   Migration migration(Users({0, 1, 2}, {0, 1, 2, 0, 1, 2}), ShrinkOut(1));
-  EXPECT_EQ(Lines(migration.Start(0)), (L{"reroute a.out v2 [012012] held 1,4", "reroute b.out v2 [012012] held 1,4"}));
+  EXPECT_EQ(Lines(migration.Start(0)), (L{"reroute a.out v2 [012012] held 1,4", "reroute b.out v2 [012012] held 1,4",
+                                          "reroute q.ask? v2 [012012] held 1,4"}));
   EXPECT_EQ(Lines(migration.On(Fenced("b", 2), 0)), L{});
   EXPECT_EQ(Lines(migration.On(Fenced("a", 2), 0)), (L{"export users/1 1 #1", "export users/1 4 #2"}));
   EXPECT_EQ(Lines(migration.On(Exported(2, {"k4"}), 0)), L{"import users/2 k4 #3"});

@@ -15,7 +15,7 @@ class KeyedGrowTest : public ::testing::Test {
   void UpToExports() {
     ASSERT_EQ(Lines(migration_.Start(0)), L{"can_add users/0 #1"});
     ASSERT_EQ(Lines(migration_.On(CanAdd(1, true, 2.5), 0.1)), L{"spawn users/2"});
-    ASSERT_EQ(Lines(migration_.On(MemberEvent(EventKind::kMemberStarted, 2), 0.2)).size(), 3u);
+    ASSERT_EQ(Lines(migration_.On(MemberEvent(EventKind::kMemberStarted, 2), 0.2)).size(), 4u);
     ASSERT_EQ(Lines(migration_.On(Fenced("a", 2), 0.3)), L{});
     ASSERT_EQ(Lines(migration_.On(Fenced("b", 2), 0.3)), (L{"export users/0 4 #2", "export users/1 5 #3"}));
   }
@@ -27,7 +27,8 @@ TEST_F(KeyedGrowTest, FullSequenceHoldsFencesMovesThenReleases) {
   EXPECT_EQ(Lines(migration_.On(CanAdd(1, true, 2.5), 0.1)), L{"spawn users/2"});
   EXPECT_EQ(Lines(migration_.On(MemberEvent(EventKind::kMemberBound, 2), 0.15)), L{});
   EXPECT_EQ(Lines(migration_.On(MemberEvent(EventKind::kMemberStarted, 2), 0.2)),
-            (L{"expect sink.in +2", "reroute a.out v2 [010101] held 4,5 +2", "reroute b.out v2 [010101] held 4,5 +2"}));
+            (L{"expect sink.in +2", "reroute a.out v2 [010101] held 4,5 +2", "reroute b.out v2 [010101] held 4,5 +2",
+               "reroute q.ask? v2 [010101] held 4,5"}));
   EXPECT_EQ(migration_.waiting_for(), "the fence of a.out, b.out");
   EXPECT_EQ(Lines(migration_.On(Fenced("a", 2), 0.3)), L{});
   std::vector<Action> exports = migration_.On(Fenced("b", 2), 0.3);

@@ -93,6 +93,7 @@ Status ElementHost::RerouteQueryOut(const control::Reroute& reroute) {
   BuildPollSet();
   spdlog::debug("[{}] query output '{}' asks shard '{}' at version {}: {} member links", plan_.name, out->name,
                 reroute.route.shard, reroute.route.version, out->links.size());
+  AskWaitingRequests(static_cast<int>(out - query_outs_.data()));  // a released group's requests go now
   return Status::OK();
 }
 

@@ -4,7 +4,21 @@ topology's end, the events' text, and the expected count of each key."""
 
 import json
 
+import pytest
+
 from conftest import wait_until
+
+# The test hook of runtime/host/shard_control.cc: each member waits this long
+# before it answers an export or an import, so that a move's window is real.
+HOLD_MS = 1500
+
+
+@pytest.fixture
+def held_daemons(monkeypatch, request):
+    """The daemons fixture (conftest.py), its members holding each export
+    and import HOLD_MS (DATABLOX_TEST_STATE_HOLD_MS)."""
+    monkeypatch.setenv("DATABLOX_TEST_STATE_HOLD_MS", str(HOLD_MS))
+    return request.getfixturevalue("daemons")
 
 
 def status(cli, name):

@@ -15,18 +15,10 @@ import subprocess
 import pytest
 
 from conftest import wait_until
-from shard_daemons import events_text, member_elements, members, status, submit, wait_done
+from shard_daemons import events_text, held_daemons, member_elements, members, status, submit, wait_done  # noqa: F401
 from shard_store import check_rows, rows_stored, store_topology
 
 COUNT = 12000
-HOLD_MS = 1500
-
-
-@pytest.fixture
-def held(monkeypatch, request):
-    """The daemons fixture, its members holding each export and import."""
-    monkeypatch.setenv("DATABLOX_TEST_STATE_HOLD_MS", str(HOLD_MS))
-    return request.getfixturevalue("daemons")
 
 
 def start_scale(cli, datablox, n):
@@ -50,7 +42,8 @@ def wait_restarted(cli, element, old_pid):
 
 
 @pytest.mark.parametrize("victim", ["old owner", "new member"])
-def test_a_member_crash_mid_migration_loses_no_row(held, datablox, tmp_path, victim):
+def test_a_member_crash_mid_migration_loses_no_row(held_daemons, datablox, tmp_path, victim):
+    held = held_daemons
     submit(held, tmp_path, store_topology(COUNT, 1000, members="1..2"))
     wait_until(lambda: rows_stored(status(held, "t")) > 500, "rows in store/0", log=held.log)
     scaling = start_scale(held, datablox, 2)
