@@ -147,9 +147,12 @@ void Migration::HoldAndFence(std::vector<Action>* out) {
   const size_t n = held.size();
   held_table_ = NextTable(shard_.table.owners, std::move(held));
   const int add = change_.grow ? change_.member : -1;
+  linked_ = change_.grow;
   for (const ShardSender& sender : shard_.senders) {
-    if (sender.query) continue;  // a requester is told the final table only
-    out->push_back(Reroute(sender, held_table_, add, -1, ", holding " + Plural(n, "key group", "key groups")));
+    // A requester learns of a new member only at the release; the held table
+    // makes it keep back the requests that depend on the moving groups.
+    out->push_back(Reroute(sender, held_table_, sender.query ? -1 : add, -1,
+                           ", holding " + Plural(n, "key group", "key groups")));
   }
   Enter(Phase::kFencing);
   MaybeExport(out);  // a shard nobody sends to is fenced at once
@@ -238,7 +241,12 @@ void Migration::MaybeFinishRollback(std::vector<Action>* out) {
   const ShardRoute table = NextTable(std::move(owners), {});
   const int remove = change_.grow ? change_.member : -1;
   for (const ShardSender& sender : shard_.senders) {
-    if (change_.grow && sender.query) continue;  // it never knew of the new member
+    if (change_.grow && sender.query) {
+      // It never asked the new member, which expects it all the same: linked
+      // and unlinked at once, it sends END, so that the member can end.
+      if (linked_) out->push_back(Reroute(sender, table, change_.member, change_.member, ", the grow undone"));
+      continue;
+    }
     out->push_back(Reroute(sender, table, -1, sender.query ? -1 : remove, ", held key groups released"));
   }
   Abort(abort_why_, out);
@@ -269,8 +277,13 @@ void Migration::Finish(std::vector<Action>* out) {
   out->push_back(std::move(done));
 }
 
+// A grow's new member that senders and receivers were never told of is
+// stopped. One they were told of is not: the rollback's reroute unlinks it,
+// so it gets END from every sender, and it ends as a shrink's leaver does,
+// with END on its outputs to the receivers that expect it (stopped, it would
+// leave them, and the senders that wait for its END ack, waiting for good).
 void Migration::Abort(const std::string& why, std::vector<Action>* out) {
-  if (change_.grow && spawned_) {
+  if (change_.grow && spawned_ && !linked_) {
     Action stop;
     stop.kind = ActionKind::kStopMember;
     stop.member = change_.member;

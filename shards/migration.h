@@ -86,7 +86,7 @@ enum class ActionKind : uint8_t {
   kReroute,      // Reroute to `element`.`port` (query): `route`, links to `add_member` / of `remove_member`
   kExportState,  // ExportState to `element` (request, key groups, groups)
   kImportState,  // ImportState to `element` (request, logs)
-  kStopMember,   // stop and forget member `member` (a grow that was aborted)
+  kStopMember,   // stop and forget member `member` (a grow aborted before anyone was told of it)
   kDone,         // the change is complete: `route` is the table now, `members` the members
   kAborted,      // the change is undone (`why`): `route` is the table now, `members` the members
 };
@@ -217,6 +217,7 @@ class Migration {
   std::vector<bool> fenced_;  // per sender, for held_table_
   std::vector<MoveProgress> moves_;
   bool spawned_ = false;
+  bool linked_ = false;  // a grow's senders were sent a table that links the new member
   std::string abort_why_;
   size_t state_logs_ = 0;
 };

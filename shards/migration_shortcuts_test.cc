@@ -71,7 +71,8 @@ TEST(MigrationShortcutTest, ShrinkOfAStatelessHashShardRehashesAtOnce) {
 
 TEST(MigrationShrinkTest, KeyedShrinkMovesTheLeaversGroupsThenUnlinksIt) {
   Migration migration(Users({0, 1, 2}, {0, 1, 2, 0, 1, 2}), ShrinkOut(1));
-  EXPECT_EQ(Lines(migration.Start(0)), (L{"reroute a.out v2 [012012] held 1,4", "reroute b.out v2 [012012] held 1,4"}));
+  EXPECT_EQ(Lines(migration.Start(0)), (L{"reroute a.out v2 [012012] held 1,4", "reroute b.out v2 [012012] held 1,4",
+                                          "reroute q.ask? v2 [012012] held 1,4"}));
   EXPECT_EQ(Lines(migration.On(Fenced("b", 2), 0)), L{});
   EXPECT_EQ(Lines(migration.On(Fenced("a", 2), 0)), (L{"export users/1 1 #1", "export users/1 4 #2"}));
   EXPECT_EQ(Lines(migration.On(Exported(2, {"k4"}), 0)), L{"import users/2 k4 #3"});
@@ -148,8 +149,9 @@ TEST(MigrationTimeoutTest, ASenderThatNeverFencesReleasesTheHeldGroups) {
   migration.On(CanAdd(1, true), 0);
   migration.On(MemberEvent(EventKind::kMemberStarted, 2), 0);
   migration.On(Fenced("a", 2), 1);
-  EXPECT_EQ(Lines(migration.Tick(2)), (L{"reroute a.out v3 [010101] -2", "reroute b.out v3 [010101] -2", "stop users/2",
-                                         "aborted 0,1 v3: timed out after 2.0 s waiting for the fence of b.out"}));
+  EXPECT_EQ(Lines(migration.Tick(2)),
+            (L{"reroute a.out v3 [010101] -2", "reroute b.out v3 [010101] -2", "reroute q.ask? v3 [010101] +2 -2",
+               "aborted 0,1 v3: timed out after 2.0 s waiting for the fence of b.out"}));
 }
 
 TEST(MigrationTimeoutTest, AnImportThatNeverEndsReturnsTheState) {
@@ -164,7 +166,7 @@ TEST(MigrationTimeoutTest, AnImportThatNeverEndsReturnsTheState) {
   EXPECT_EQ(Lines(migration.Tick(2)), (L{"import users/0 k4 #6", "import users/1 k5 #7"}));
   migration.On(Imported(6), 3);
   EXPECT_EQ(Lines(migration.On(Imported(7), 3)),
-            (L{"reroute a.out v3 [010101] -2", "reroute b.out v3 [010101] -2", "stop users/2",
+            (L{"reroute a.out v3 [010101] -2", "reroute b.out v3 [010101] -2", "reroute q.ask? v3 [010101] +2 -2",
                "aborted 0,1 v3: timed out after 2.0 s waiting for 0 exports and 2 imports"}));
 }
 
@@ -178,7 +180,7 @@ TEST(MigrationTimeoutTest, AReturnThatNeverEndsIsGivenUpAndSaidSo) {
   migration.On(Exported(2, {"k4"}), 0);
   migration.On(MemberEvent(EventKind::kMemberCrashed, 2), 1);  // returns #5 to users/0; #3 unanswered
   EXPECT_EQ(Lines(migration.Tick(3)),
-            (L{"reroute a.out v3 [010101] -2", "reroute b.out v3 [010101] -2", "stop users/2",
+            (L{"reroute a.out v3 [010101] -2", "reroute b.out v3 [010101] -2", "reroute q.ask? v3 [010101] +2 -2",
                "aborted 0,1 v3: the new member users/2 crashed; timed out after 2.0 s waiting for 2 returns of "
                "state: the state of 2 key groups may be lost"}));
 }

@@ -15,7 +15,7 @@ class KeyedGrowTest : public ::testing::Test {
   void UpToExports() {
     ASSERT_EQ(Lines(migration_.Start(0)), L{"can_add users/0 #1"});
     ASSERT_EQ(Lines(migration_.On(CanAdd(1, true, 2.5), 0.1)), L{"spawn users/2"});
-    ASSERT_EQ(Lines(migration_.On(MemberEvent(EventKind::kMemberStarted, 2), 0.2)).size(), 3u);
+    ASSERT_EQ(Lines(migration_.On(MemberEvent(EventKind::kMemberStarted, 2), 0.2)).size(), 4u);
     ASSERT_EQ(Lines(migration_.On(Fenced("a", 2), 0.3)), L{});
     ASSERT_EQ(Lines(migration_.On(Fenced("b", 2), 0.3)), (L{"export users/0 4 #2", "export users/1 5 #3"}));
   }
@@ -27,7 +27,8 @@ TEST_F(KeyedGrowTest, FullSequenceHoldsFencesMovesThenReleases) {
   EXPECT_EQ(Lines(migration_.On(CanAdd(1, true, 2.5), 0.1)), L{"spawn users/2"});
   EXPECT_EQ(Lines(migration_.On(MemberEvent(EventKind::kMemberBound, 2), 0.15)), L{});
   EXPECT_EQ(Lines(migration_.On(MemberEvent(EventKind::kMemberStarted, 2), 0.2)),
-            (L{"expect sink.in +2", "reroute a.out v2 [010101] held 4,5 +2", "reroute b.out v2 [010101] held 4,5 +2"}));
+            (L{"expect sink.in +2", "reroute a.out v2 [010101] held 4,5 +2", "reroute b.out v2 [010101] held 4,5 +2",
+               "reroute q.ask? v2 [010101] held 4,5"}));
   EXPECT_EQ(migration_.waiting_for(), "the fence of a.out, b.out");
   EXPECT_EQ(Lines(migration_.On(Fenced("a", 2), 0.3)), L{});
   std::vector<Action> exports = migration_.On(Fenced("b", 2), 0.3);
@@ -92,7 +93,7 @@ TEST_F(KeyedGrowTest, NewMemberCrashBeforeImportsAreAckedReturnsTheStateThenRele
   EXPECT_EQ(Lines(migration_.On(Imported(5), 2)), L{});  // the dead member's late answer
   EXPECT_EQ(Lines(migration_.On(Imported(6), 2)), L{});
   EXPECT_EQ(Lines(migration_.On(Imported(7), 2)),
-            (L{"reroute a.out v3 [010101] -2", "reroute b.out v3 [010101] -2", "stop users/2",
+            (L{"reroute a.out v3 [010101] -2", "reroute b.out v3 [010101] -2", "reroute q.ask? v3 [010101] +2 -2",
                "aborted 0,1 v3: the new member users/2 crashed"}));
   EXPECT_TRUE(migration_.aborted());
 }
@@ -104,7 +105,7 @@ TEST_F(KeyedGrowTest, NewMemberCrashWithAnExportUnansweredWaitsForItToReturnIt) 
   EXPECT_EQ(Lines(migration_.On(Imported(5), 2)), L{});
   EXPECT_EQ(Lines(migration_.On(Exported(2, {"k4"}), 2)), L{"import users/0 k4 #6"});
   EXPECT_EQ(Lines(migration_.On(Imported(6), 2)),
-            (L{"reroute a.out v3 [010101] -2", "reroute b.out v3 [010101] -2", "stop users/2",
+            (L{"reroute a.out v3 [010101] -2", "reroute b.out v3 [010101] -2", "reroute q.ask? v3 [010101] +2 -2",
                "aborted 0,1 v3: the new member users/2 crashed"}));
 }
 
@@ -113,8 +114,22 @@ TEST_F(KeyedGrowTest, NewMemberCrashWhileFencingReleasesAtOnce) {
   migration_.On(CanAdd(1, true), 0);
   migration_.On(MemberEvent(EventKind::kMemberStarted, 2), 0);
   EXPECT_EQ(Lines(migration_.On(MemberEvent(EventKind::kMemberCrashed, 2), 1)),
-            (L{"reroute a.out v3 [010101] -2", "reroute b.out v3 [010101] -2", "stop users/2",
+            (L{"reroute a.out v3 [010101] -2", "reroute b.out v3 [010101] -2", "reroute q.ask? v3 [010101] +2 -2",
                "aborted 0,1 v3: the new member users/2 crashed"}));
+}
+
+// The regression (tests/e2e/test_shard_crash.py): an aborted grow stopped
+// its new member after the senders had linked it and the receivers expected
+// it, so the senders waited for good for its END ack and the receivers for
+// its END: the topology never ended. Now the unlinking reroute ends it.
+TEST_F(KeyedGrowTest, AGrowAbortedAfterItsMemberWasLinkedUnlinksItAndDoesNotStopIt) {
+  migration_.Start(0);
+  migration_.On(CanAdd(1, true), 0);
+  migration_.On(MemberEvent(EventKind::kMemberStarted, 2), 0);  // linked: the senders hold, the receivers expect
+  std::vector<Action> out = migration_.On(MemberEvent(EventKind::kMemberCrashed, 2), 1);
+  EXPECT_EQ(Lines(out), (L{"reroute a.out v3 [010101] -2", "reroute b.out v3 [010101] -2",
+                           "reroute q.ask? v3 [010101] +2 -2", "aborted 0,1 v3: the new member users/2 crashed"}));
+  for (const Action& action : out) EXPECT_NE(action.kind, ActionKind::kStopMember);
 }
 
 TEST_F(KeyedGrowTest, NewMemberCrashBeforeItStartedOnlyStopsIt) {
@@ -183,7 +198,7 @@ TEST_F(KeyedGrowTest, AFailedExportReturnsWhatMovedAndReleases) {
   migration_.On(Exported(3, {"k5"}), 1);
   EXPECT_EQ(Lines(migration_.On(WithError(Exported(2, {}), "disk full"), 1)), L{"import users/1 k5 #5"});
   EXPECT_EQ(Lines(migration_.On(Imported(5), 1)),
-            (L{"reroute a.out v3 [010101] -2", "reroute b.out v3 [010101] -2", "stop users/2",
+            (L{"reroute a.out v3 [010101] -2", "reroute b.out v3 [010101] -2", "reroute q.ask? v3 [010101] +2 -2",
                "aborted 0,1 v3: exporting from users/0 failed: disk full"}));
 }
 
@@ -217,7 +232,7 @@ TEST_F(KeyedGrowTest, ASenderRestartedWhileStateGoesBackHoldsAgainUntilTheReleas
   migration_.On(Imported(5), 1);
   migration_.On(Exported(3, {"k5"}), 1);  // returned as #6
   EXPECT_EQ(Lines(migration_.On(Imported(6), 1)),
-            (L{"reroute a.out v3 [010101] -2", "reroute b.out v3 [010101] -2", "stop users/2",
+            (L{"reroute a.out v3 [010101] -2", "reroute b.out v3 [010101] -2", "reroute q.ask? v3 [010101] +2 -2",
                "aborted 0,1 v3: the new member users/2 crashed"}));
 }
 

@@ -26,4 +26,13 @@ Status QueryTargets(const control::ShardRoute& route, const Log& request, const 
   return Status::OK();
 }
 
+bool WaitsForHeldGroups(const control::ShardRoute& route, const Log& request) {
+  if (route.held.empty()) return false;
+  Value key;
+  if (route.route == RouteKind::kHash && !route.key.empty()) key = request.get(route.key);
+  if (!key.exists() || route.key_groups <= 0) return true;  // asked of every member
+  const int group = KeyGroupOf(KeyText(key), route.key_groups);
+  return std::find(route.held.begin(), route.held.end(), group) != route.held.end();
+}
+
 }  // namespace datablox::shards

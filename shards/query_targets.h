@@ -17,4 +17,12 @@ namespace datablox::shards {
 Status QueryTargets(const control::ShardRoute& route, const Log& request, const std::vector<int>& members,
                     std::vector<int>* targets);
 
+// Whether a request must wait for the table that releases the key groups
+// held now (their state is moving between members), because no member can
+// answer it right while they move: one that names the key of a held group
+// (its old owner may have exported it, its new owner not yet imported it),
+// or one asked of every member (a held group's state may be at neither).
+// A request naming the key of a group that is not held goes at once.
+bool WaitsForHeldGroups(const control::ShardRoute& route, const Log& request);
+
 }  // namespace datablox::shards

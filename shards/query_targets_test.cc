@@ -74,5 +74,39 @@ TEST(QueryTargetsTest, NoMemberToAskIsUnavailable) {
   EXPECT_EQ(st.message(), "shard 'users' has no member to ask");
 }
 
+// The gap of issue 10's queries: while a grow or shrink moves key groups,
+// a keyed request went to the group's owner in the requester's table, which
+// may have exported the state already (an answer of 0), or the new owner,
+// which may not have it yet. Now it waits for the release.
+TEST(QueryTargetsTest, ARequestForAKeyWhoseGroupIsMovingWaitsForTheRelease) {
+  control::ShardRoute route = HashedByUser();
+  route.held = {KeyGroupOf("alice", 8)};
+  EXPECT_TRUE(WaitsForHeldGroups(route, Json(R"({"user":"alice"})").log()));
+  route.held = {};  // the release
+  EXPECT_FALSE(WaitsForHeldGroups(route, Json(R"({"user":"alice"})").log()));
+}
+
+TEST(QueryTargetsTest, ARequestForAKeyWhoseGroupStaysGoesAtOnce) {
+  control::ShardRoute route = HashedByUser();
+  const int alice = KeyGroupOf("alice", 8);
+  route.held = {(alice + 1) % 8, (alice + 2) % 8};
+  EXPECT_FALSE(WaitsForHeldGroups(route, Json(R"({"user":"alice"})").log()));
+}
+
+TEST(QueryTargetsTest, ARequestOfEveryMemberWaitsWhileAnyGroupMoves) {
+  control::ShardRoute route = HashedByUser();
+  EXPECT_FALSE(WaitsForHeldGroups(route, Json("{}").log()));
+  route.held = {3};
+  EXPECT_TRUE(WaitsForHeldGroups(route, Json("{}").log()));
+  EXPECT_TRUE(WaitsForHeldGroups(route, Json(R"({"group":"alice"})").log()));
+}
+
+TEST(QueryTargetsTest, NothingHeldNeverWaits) {
+  control::ShardRoute route = HashedByUser();
+  route.route = RouteKind::kRoundRobin;
+  EXPECT_FALSE(WaitsForHeldGroups(route, Json(R"({"user":"alice"})").log()));
+  EXPECT_FALSE(WaitsForHeldGroups(route, Json("{}").log()));
+}
+
 }  // namespace
 }  // namespace datablox::shards

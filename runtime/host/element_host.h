@@ -21,8 +21,8 @@
 #include <deque>
 #include <map>
 #include <memory>
-#include <random>
 #include <optional>
+#include <random>
 #include <set>
 #include <string>
 #include <vector>
@@ -86,6 +86,10 @@ class ElementHost final : public detail::HostContext {
     ReplyCallback done;
     Clock::time_point deadline;
     std::unique_ptr<shards::ReplyGather> gather;  // asked of a shard's members
+    // Not sent yet: the shard's table holds key groups it depends on
+    // (shards::WaitsForHeldGroups); sent when a table releases them.
+    std::string waiting_request;
+    bool waiting = false;
   };
   struct Handler {
     std::function<std::string()> read;
@@ -161,6 +165,11 @@ class ElementHost final : public detail::HostContext {
   // queries.cc
   bool DrainQueryIn(QueryIn& port, int index);
   void DrainQueryOut(QueryOut& port, QueryLink& link);
+  // Sends request `id` (pending_, of a shard's port) to the members it is
+  // for, or leaves it waiting while the table holds groups it depends on;
+  // false when it failed (its callback has run).
+  bool AskShard(QueryOut& out, uint64_t id, std::string_view request);
+  void AskWaitingRequests(int port);  // after a new table for that port
   void ExpireRequests();
   void SendQueryEnd(QueryLink& link);
   // shard_control.cc

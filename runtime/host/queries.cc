@@ -3,7 +3,8 @@
 // and the END each requester sends when it is done asking. A query output
 // that asks a shard sends each request to the members it is for
 // (shards/query_targets.h) and gathers their answers into one
-// (shards/reply_gather.h).
+// (shards/reply_gather.h); while the shard's table holds key groups that a
+// request depends on, the request waits for the table that releases them.
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -107,31 +108,61 @@ void ElementHost::Ask(int port, std::string_view request, Milliseconds timeout, 
   }
   QueryOut& out = query_outs_[port];
   const uint64_t id = next_request_id_++;
-  const std::string frame = wire::Request(id, request);
   ++queries_out_;
+  pending_[id] = PendingRequest{port, std::move(done), Clock::now() + timeout, nullptr, {}, false};
   if (!out.shard) {
-    pending_[id] = PendingRequest{port, std::move(done), Clock::now() + timeout, nullptr};
-    out.links.front()->socket->send(zmq::buffer(frame), zmq::send_flags::none);
+    out.links.front()->socket->send(zmq::buffer(wire::Request(id, request)), zmq::send_flags::none);
     return;
   }
   // A shard: the request goes to each member it is for, and their answers merge.
+  (void)AskShard(out, id, request);
+}
+
+bool ElementHost::AskShard(QueryOut& out, uint64_t id, std::string_view request) {
+  auto it = pending_.find(id);
+  const OwnedLog log{std::string(request)};
+  if (shards::WaitsForHeldGroups(*out.shard, log.log())) {
+    if (!it->second.waiting) it->second.waiting_request = std::string(request);
+    it->second.waiting = true;
+    return true;
+  }
   std::vector<int> members, targets;
   for (const auto& link : out.links) {
     if (!link->leaving) members.push_back(link->member);
   }
-  Status st = shards::QueryTargets(*out.shard, OwnedLog(std::string(request)).log(), members, &targets);
+  Status st = shards::QueryTargets(*out.shard, log.log(), members, &targets);
   if (!st.ok()) {
     ++query_errors_;
+    PendingRequest failed = std::move(it->second);
+    pending_.erase(it);
     Reply reply;
     reply.status = st;
-    done(std::move(reply));
-    return;
+    HookScope hook(in_hook_);
+    failed.done(std::move(reply));
+    return false;
   }
-  auto gather = std::make_unique<shards::ReplyGather>(out.shard->shard, targets, out.shard->merge, out.custom_merge);
-  pending_[id] = PendingRequest{port, std::move(done), Clock::now() + timeout, std::move(gather)};
+  it->second.waiting = false;
+  it->second.gather =
+      std::make_unique<shards::ReplyGather>(out.shard->shard, targets, out.shard->merge, out.custom_merge);
+  const std::string frame = wire::Request(id, request);
   for (const auto& link : out.links) {
     if (link->leaving || std::find(targets.begin(), targets.end(), link->member) == targets.end()) continue;
     link->socket->send(zmq::buffer(frame), zmq::send_flags::none);
+  }
+  return true;
+}
+
+void ElementHost::AskWaitingRequests(int port) {
+  std::vector<uint64_t> ids;  // in the order they were asked
+  for (const auto& [id, request] : pending_) {
+    if (request.waiting && request.port == port) ids.push_back(id);
+  }
+  for (uint64_t id : ids) {
+    auto it = pending_.find(id);
+    if (it == pending_.end()) continue;
+    const std::string request = std::move(it->second.waiting_request);
+    it->second.waiting = false;
+    (void)AskShard(query_outs_[port], id, request);
   }
 }
 
@@ -199,7 +230,10 @@ void ElementHost::ExpireRequests() {
     ++query_errors_;
     const std::string& port = query_outs_[request.port].name;
     Reply reply;
-    if (request.gather) {
+    if (request.waiting) {
+      reply.status = Status::Timeout(fmt::format(
+          "no reply on '{}' in time: the key groups it asks about were still moving between members", port));
+    } else if (request.gather) {
       reply = request.gather->Expire(port);  // names the members that did not answer
     } else {
       reply.status = Status::Timeout(fmt::format("no reply on '{}' in time", port));

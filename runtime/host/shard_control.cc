@@ -11,12 +11,31 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <chrono>
+#include <cstdlib>
 #include <random>
+#include <thread>
 
 #include "runtime/host/element_host.h"
 #include "runtime/host/hook_scope.h"
 
 namespace datablox::host {
+
+namespace {
+
+// A test hook, never set in use: with DATABLOX_TEST_STATE_HOLD_MS=N a member
+// waits N ms before it answers export_state or import_state (before the
+// element's code runs), so that an end-to-end test can crash a member while
+// a migration is under way (tests/e2e/test_shard_crash.py). Unset: no wait.
+void HoldStateQuestionForTests() {
+  static const int hold_ms = [] {
+    const char* value = std::getenv("DATABLOX_TEST_STATE_HOLD_MS");
+    return value ? std::atoi(value) : 0;
+  }();
+  if (hold_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(hold_ms));
+}
+
+}  // namespace
 
 const ShardMembership* ElementHost::membership() const { return membership_ ? &*membership_ : nullptr; }
 
@@ -52,6 +71,16 @@ Status ElementHost::RerouteQueryOut(const control::Reroute& reroute) {
   if (!out) return Status::NotFound(fmt::format("reroute: {} has no query output '{}'", plan_.name, reroute.port));
   if (out->shard && reroute.route.version < out->shard->version) return Status::OK();  // an older table
   if (Status st = AdoptShardRoute(*out, reroute.route); !st.ok()) return st;
+  // Added before the removals: a link both added and removed (a grow
+  // undone: the member expects us, though we never asked it) gets END.
+  std::mt19937_64 lives(std::random_device{}());
+  for (const control::LinkPlan& plan : reroute.add) {
+    bool known = false;
+    for (const auto& link : out->links) known = known || (link->id == plan.id && !link->leaving);
+    if (known) continue;  // the same table twice
+    ConnectQueryLink(*out, plan, lives());
+    all_query_links_.push_back({out, out->links.back().get()});
+  }
   // Requests in flight keep the members they went to: a leaving member's
   // link stays open for their replies, and gets END now.
   for (const std::string& id : reroute.remove) {
@@ -61,17 +90,10 @@ Status ElementHost::RerouteQueryOut(const control::Reroute& reroute) {
       SendQueryEnd(*link);
     }
   }
-  std::mt19937_64 lives(std::random_device{}());
-  for (const control::LinkPlan& plan : reroute.add) {
-    bool known = false;
-    for (const auto& link : out->links) known = known || (link->id == plan.id && !link->leaving);
-    if (known) continue;  // the same table twice
-    ConnectQueryLink(*out, plan, lives());
-    all_query_links_.push_back({out, out->links.back().get()});
-  }
   BuildPollSet();
   spdlog::debug("[{}] query output '{}' asks shard '{}' at version {}: {} member links", plan_.name, out->name,
                 reroute.route.shard, reroute.route.version, out->links.size());
+  AskWaitingRequests(static_cast<int>(out - query_outs_.data()));  // a released group's requests go now
   return Status::OK();
 }
 
@@ -117,6 +139,7 @@ Status ElementHost::AnswerCanAdd(const Json& message) {
 Status ElementHost::AnswerExportState(const Json& message) {
   control::ExportState question;
   if (Status st = control::FromJson(message, &question); !st.ok()) return st;
+  HoldStateQuestionForTests();
   control::StateExported reply;
   reply.element = options_.element;
   reply.request = question.request;
@@ -134,6 +157,7 @@ Status ElementHost::AnswerExportState(const Json& message) {
 Status ElementHost::AnswerImportState(const Json& message) {
   control::ImportState question;
   if (Status st = control::FromJson(message, &question); !st.ok()) return st;
+  HoldStateQuestionForTests();
   control::StateImported reply;
   reply.element = options_.element;
   reply.request = question.request;

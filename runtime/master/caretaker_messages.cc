@@ -191,10 +191,10 @@ void Master::FromElement(const std::string& node_name, control::Op op, const Jso
       if (!Decode(peer, message, &m) ||
           !(element = Heard(node_name, m.element, PidOf(m.via), nullptr, false, &topology)))
         return;
-      const bool again = element->restarts > 0 && element->state != ElementState::kBound;
       element->state = ElementState::kRunning;
       element->started = Clock::now();
-      ShardLife(*topology, *element, again ? shards::EventKind::kMemberRestarted : shards::EventKind::kMemberStarted,
+      ShardLife(*topology, *element,
+                element->life.StartedAgain() ? shards::EventKind::kMemberRestarted : shards::EventKind::kMemberStarted,
                 shards::EventKind::kSenderRestarted);
       element->error.clear();  // an earlier life's failure is history now (last_exit, events)
       bool all = true;
@@ -228,6 +228,7 @@ void Master::FromElement(const std::string& node_name, control::Op op, const Jso
       if (!Decode(peer, message, &m) || !(element = Heard(node_name, m.element, 0, nullptr, false, &topology))) return;
       element->state = ElementState::kRestarting;
       element->restarts = m.restarts.value_or(element->restarts + 1);
+      element->life.Restarting();
       ShardLife(*topology, *element, shards::EventKind::kMemberCrashed, shards::EventKind::kSenderCrashed);
       element->last_exit = m.last_exit;
       Event(topology->name, element->plan.name,

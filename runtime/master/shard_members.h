@@ -28,4 +28,25 @@ control::ShardRoute FirstRoute(const dsl::ElementDecl& shard, const std::vector<
 bool PlansAtLayout(const std::string& shard, const ShardLayout& layout,
                    const std::vector<const control::ElementPlan*>& plans);
 
+// Which life of an element a "started" begins, for a shard's migration under
+// way: a later life (its caretaker restarted it after a crash) must be heard
+// as kMemberRestarted, so that the migration asks it again what its crashed
+// life left unanswered (an export, an import); a first start as
+// kMemberStarted. A restarted host binds again before it starts, so the
+// element's state (kBound) cannot tell them apart: the caretaker's
+// "restarting" can.
+class MemberLife {
+ public:
+  void Restarting() { restarting_ = true; }
+  // True when this start follows a restart; each restart counts once.
+  bool StartedAgain() {
+    const bool again = restarting_;
+    restarting_ = false;
+    return again;
+  }
+
+ private:
+  bool restarting_ = false;
+};
+
 }  // namespace datablox::master

@@ -15,6 +15,7 @@
 #include "runtime/core/control_protocol.h"
 #include "runtime/core/outbox.h"
 #include "runtime/master/planner.h"
+#include "runtime/master/shard_members.h"
 
 namespace datablox::shards {
 class Migration;
@@ -42,7 +43,8 @@ struct ElementRecord {
   bool confirmed = true;  // false: read from the registry, not yet seen in a heartbeat
   int pid = 0;
   int restarts = 0;
-  int moves = 0;  // placed again after its node died
+  int moves = 0;    // placed again after its node died
+  MemberLife life;  // whether its next start is a restart (what a migration must hear)
   std::string last_exit;
   std::set<std::string> ended_links;
   Json endpoints = Json::object();
