@@ -56,7 +56,13 @@ function(datablox_test name)
   cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
   add_executable(${name} ${ARG_SOURCES})
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} datablox_internal GTest::gtest GTest::gtest_main)
-  target_compile_options(${name} PRIVATE -Wall -Wextra)
+  # A test's own code is compiled without optimisation: what it tests is
+  # in the libraries, compiled -O2; at -O0 a GoogleTest file builds two to
+  # three times faster (control_protocol_test: 32 s -> 13 s). Batched like
+  # the libraries (a file whose private names clash with another's is kept
+  # out with SKIP_UNITY_BUILD_INCLUSION beside it).
+  target_compile_options(${name} PRIVATE -Wall -Wextra -O0)
+  set_target_properties(${name} PROPERTIES UNITY_BUILD ON UNITY_BUILD_BATCH_SIZE ${DATABLOX_UNITY_BATCH})
   add_test(NAME ${name} COMMAND ${name})
   add_dependencies(datablox_unit_tests ${name})
 endfunction()

@@ -293,7 +293,9 @@ struct Registration {
 // with the class's qualified name: DATABLOX_ELEMENT(mylib::Enrich)
 #define DATABLOX_CONCAT_INNER(a, b) a##b
 #define DATABLOX_CONCAT(a, b) DATABLOX_CONCAT_INNER(a, b)
+// (__COUNTER__, not __LINE__: two files batched into one unity build may
+// register on the same line number.)
 #define DATABLOX_ELEMENT(Class) \
-  static const ::datablox::detail::Registration<Class> DATABLOX_CONCAT(datablox_registration_, __LINE__);
+  static const ::datablox::detail::Registration<Class> DATABLOX_CONCAT(datablox_registration_, __COUNTER__);
 
 }  // namespace datablox

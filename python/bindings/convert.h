@@ -6,6 +6,7 @@
 #include <pybind11/pybind11.h>
 
 #include <memory>
+#include <string>
 
 #include "datablox/log.h"
 #include "datablox/spec.h"
@@ -40,5 +41,9 @@ struct BatchView {
 };
 
 void BindLog(py::module_& m);
+
+// The first line of an exception's text: what a Status or a reply carries
+// (the whole traceback goes to stderr).
+inline std::string FirstLine(const std::string& text) { return text.substr(0, text.find('\n')); }
 
 }  // namespace datablox::python

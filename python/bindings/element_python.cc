@@ -16,8 +16,6 @@
 namespace datablox::python {
 namespace {
 
-std::string FirstLine(const std::string& text) { return text.substr(0, text.find('\n')); }
-
 // A hook's port as Python sees it: datablox.Port(name, index), a str that
 // also equals the index a C++ hook gets, so `port == 0` and `port == "left"`
 // both hold.

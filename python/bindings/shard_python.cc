@@ -20,8 +20,6 @@
 namespace datablox::python {
 namespace {
 
-std::string FirstLine(const std::string& text) { return text.substr(0, text.find('\n')); }
-
 std::string TypeName(py::handle object) { return py::str(object.get_type().attr("__name__")); }
 
 // A Python exception in `where` ("SumByKey.export_state"): its traceback to
