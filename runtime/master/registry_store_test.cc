@@ -30,7 +30,7 @@ TopologyRow Topology(const std::string& name) {
   return row;
 }
 
-ElementRow Element(const std::string& topology, const std::string& name) {
+ElementRow ElementRowOf(const std::string& topology, const std::string& name) {
   ElementRow row;
   row.topology = topology;
   row.name = name;
@@ -130,7 +130,7 @@ TEST_F(RegistryStoreTest, TopologyRoundTripsEveryField) {
 TEST_F(RegistryStoreTest, ElementRoundTripsEveryField) {
   auto store = OpenOrFail(":memory:");
   ASSERT_TRUE(store);
-  ElementRow saved = Element("wordcount", "count");
+  ElementRow saved = ElementRowOf("wordcount", "count");
   saved.pid = 2'147'483'647;  // the largest pid_t
   ASSERT_TRUE(store->SaveElement(saved).ok());
   std::vector<TopologyRow> topologies;
@@ -174,9 +174,9 @@ TEST_F(RegistryStoreTest, LoadOrdersTopologiesByNameAndElementsByTopologyThenNam
   auto store = OpenOrFail(":memory:");
   ASSERT_TRUE(store);
   for (const char* name : {"zeta", "alpha", "mid"}) ASSERT_TRUE(store->SaveTopology(Topology(name)).ok());
-  ASSERT_TRUE(store->SaveElement(Element("zeta", "a")).ok());
-  ASSERT_TRUE(store->SaveElement(Element("alpha", "sink")).ok());
-  ASSERT_TRUE(store->SaveElement(Element("alpha", "count")).ok());
+  ASSERT_TRUE(store->SaveElement(ElementRowOf("zeta", "a")).ok());
+  ASSERT_TRUE(store->SaveElement(ElementRowOf("alpha", "sink")).ok());
+  ASSERT_TRUE(store->SaveElement(ElementRowOf("alpha", "count")).ok());
   std::vector<TopologyRow> topologies;
   std::vector<ElementRow> elements;
   ASSERT_TRUE(store->Load(&topologies, &elements).ok());
@@ -194,7 +194,7 @@ TEST_F(RegistryStoreTest, LoadReplacesWhatTheVectorsHeld) {
   auto store = OpenOrFail(":memory:");
   ASSERT_TRUE(store);
   std::vector<TopologyRow> topologies{Topology("stale")};
-  std::vector<ElementRow> elements{Element("stale", "x")};
+  std::vector<ElementRow> elements{ElementRowOf("stale", "x")};
   ASSERT_TRUE(store->Load(&topologies, &elements).ok());
   EXPECT_TRUE(topologies.empty());
   EXPECT_TRUE(elements.empty());
@@ -220,9 +220,9 @@ TEST_F(RegistryStoreTest, SaveTopologyReplacesByName) {
 TEST_F(RegistryStoreTest, SaveElementReplacesByTopologyAndName) {
   auto store = OpenOrFail(":memory:");
   ASSERT_TRUE(store);
-  ASSERT_TRUE(store->SaveElement(Element("t1", "count")).ok());
-  ASSERT_TRUE(store->SaveElement(Element("t2", "count")).ok());  // same name, other topology
-  ElementRow changed = Element("t1", "count");
+  ASSERT_TRUE(store->SaveElement(ElementRowOf("t1", "count")).ok());
+  ASSERT_TRUE(store->SaveElement(ElementRowOf("t2", "count")).ok());  // same name, other topology
+  ElementRow changed = ElementRowOf("t1", "count");
   changed.node = "n2";
   changed.state = "restarting";
   changed.pid = 0;
@@ -235,7 +235,7 @@ TEST_F(RegistryStoreTest, SaveElementReplacesByTopologyAndName) {
   ASSERT_TRUE(store->Load(&topologies, &elements).ok());
   ASSERT_EQ(elements.size(), 2u);
   ExpectSame(elements[0], changed);
-  ExpectSame(elements[1], Element("t2", "count"));
+  ExpectSame(elements[1], ElementRowOf("t2", "count"));
 }
 
 TEST_F(RegistryStoreTest, RemoveTopologyRemovesItsElementsAndShardsAndKeepsEvents) {
@@ -243,9 +243,9 @@ TEST_F(RegistryStoreTest, RemoveTopologyRemovesItsElementsAndShardsAndKeepsEvent
   ASSERT_TRUE(store);
   ASSERT_TRUE(store->SaveTopology(Topology("gone")).ok());
   ASSERT_TRUE(store->SaveTopology(Topology("kept")).ok());
-  ASSERT_TRUE(store->SaveElement(Element("gone", "a")).ok());
-  ASSERT_TRUE(store->SaveElement(Element("gone", "b")).ok());
-  ASSERT_TRUE(store->SaveElement(Element("kept", "a")).ok());
+  ASSERT_TRUE(store->SaveElement(ElementRowOf("gone", "a")).ok());
+  ASSERT_TRUE(store->SaveElement(ElementRowOf("gone", "b")).ok());
+  ASSERT_TRUE(store->SaveElement(ElementRowOf("kept", "a")).ok());
   ASSERT_TRUE(store->SaveShard(Shard("gone", "users")).ok());
   ASSERT_TRUE(store->SaveShard(Shard("kept", "users")).ok());
   ASSERT_TRUE(store->AddEvent({1, "gone", "a", "started"}).ok());
@@ -269,8 +269,8 @@ TEST_F(RegistryStoreTest, RemoveTopologyRemovesItsElementsAndShardsAndKeepsEvent
 TEST_F(RegistryStoreTest, RemoveElementRemovesThatElementOnly) {
   auto store = OpenOrFail(":memory:");
   ASSERT_TRUE(store);
-  for (const char* name : {"users/0", "users/1"}) ASSERT_TRUE(store->SaveElement(Element("t", name)).ok());
-  ASSERT_TRUE(store->SaveElement(Element("other", "users/1")).ok());
+  for (const char* name : {"users/0", "users/1"}) ASSERT_TRUE(store->SaveElement(ElementRowOf("t", name)).ok());
+  ASSERT_TRUE(store->SaveElement(ElementRowOf("other", "users/1")).ok());
   ASSERT_TRUE(store->RemoveElement("t", "users/1").ok());
   ASSERT_TRUE(store->RemoveElement("t", "never-there").ok());
   std::vector<TopologyRow> topologies;
@@ -354,7 +354,7 @@ TEST_F(RegistryStoreTest, EventsAreCappedAtTenThousandDroppingTheOldest) {
 TEST_F(RegistryStoreTest, ReopenedFileLoadsWhatWasSaved) {
   std::string path = Path("nested/folder/registry.db");  // the folders do not exist yet
   TopologyRow topology = Topology("wordcount");
-  ElementRow element = Element("wordcount", "count");
+  ElementRow element = ElementRowOf("wordcount", "count");
   EventRow event{99, "wordcount", "count", "started on n1"};
   {
     auto store = OpenOrFail(path);
@@ -444,7 +444,7 @@ TEST_F(RegistryStoreTest, VersionOneFileIsMigratedKeepingItsRows) {
   TopologyRow topology = Topology("wordcount");
   {
     auto store = OpenOrFail(path);
-    ASSERT_TRUE(store && store->SaveTopology(topology).ok() && store->SaveElement(Element("wordcount", "a")).ok());
+    ASSERT_TRUE(store && store->SaveTopology(topology).ok() && store->SaveElement(ElementRowOf("wordcount", "a")).ok());
   }
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
