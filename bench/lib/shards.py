@@ -21,16 +21,23 @@ TARGETS = {"speedup_2": 1.7, "grow_s": 0.5, "moved_share_2_to_3": 0.4}  # from t
 
 SPIN_TOPOLOGY = """\
 src  :: Sequence(count: {count}, pad: {pad})
-work :: shard Spin(us: {us}) {{members: {members}, route: round_robin}}
+work :: shard Spin(us: {us}, iterations_per_us: {ipu}) {{members: {members}, route: round_robin}}
 sink :: Null
 src -> work -> sink
 """
 SPIN_UNSHARDED_TOPOLOGY = """\
 src  :: Sequence(count: {count}, pad: {pad})
-spin :: Spin(us: {us})
+spin :: Spin(us: {us}, iterations_per_us: {ipu})
 sink :: Null
 src -> spin -> sink
 """
+# One Spin timing its loop at start, no log through it: its calibration.
+SPIN_CALIBRATION_TOPOLOGY = """\
+src  :: Sequence(count: 1)
+spin :: Spin(us: 0)
+src -> spin
+"""
+CALIBRATIONS = 5
 ROUND_ROBIN_SINK_TOPOLOGY = """\
 src  :: Sequence(count: {count}, pad: {pad})
 work :: shard Null {{members: 1, route: round_robin}}
@@ -98,6 +105,26 @@ def through_shard(datablox, topology, count, workdir, tag, env, measured):
     return result
 
 
+def calibrate_spin(datablox, workdir, env):
+    """The median of CALIBRATIONS Spin calibrations, and all of them. Every
+    Spin of the runs is given that one figure, so that every member of every
+    run does the same work per log: each timing its own loop at start took
+    from 1,440 to 3,020 iterations/us on the same machine (its speed moves
+    by 2x with its neighbours' load), and a member calibrated in a fast
+    moment spends twice the CPU per log, which made spin_1 and spin_2, and
+    the two members of one run, incomparable."""
+    topology = write(workdir, "spin_calibration.topo", SPIN_CALIBRATION_TOPOLOGY)
+    found = []
+    for i in range(CALIBRATIONS):
+        status, _ = datablox_run(datablox, topology, os.path.join(workdir, f"calibration-{i}.jsonl"), env=env)
+        value = stats_of(status, "spin").get("handlers", {}).get("iterations_per_us")
+        if value:
+            found.append(round(float(value), 1))
+    if not found:
+        raise RuntimeError("no Spin calibration: the calibration runs' Spin reported no iterations_per_us")
+    return median(found), found
+
+
 def throughput_part(build_dir, count, rounds, workdir, errors):
     """The rounds of plain push, raw push, a 1-member shard as the sink, Spin alone
     and Spin shards of 1 and 2 members, alternating so that drifting load
@@ -107,13 +134,17 @@ def throughput_part(build_dir, count, rounds, workdir, errors):
     env = plugin_env(build_dir)
     push_count = count * PUSH_FACTOR
     plain = topology_with_count("push.topo", push_count, workdir)
+    ipu, calibrations = calibrate_spin(datablox, workdir, env)
+    log(f"  Spin calibration: {ipu} iterations/us, the median of {calibrations}")
     topologies = {
         "spin_unsharded": write(workdir, "spin_unsharded.topo",
-                                SPIN_UNSHARDED_TOPOLOGY.format(count=count, pad=PAD, us=SPIN_US)),
+                                SPIN_UNSHARDED_TOPOLOGY.format(count=count, pad=PAD, us=SPIN_US, ipu=ipu)),
         "round_robin_1": write(workdir, "round_robin_1.topo",
                                ROUND_ROBIN_SINK_TOPOLOGY.format(count=push_count, pad=PAD)),
-        "spin_1": write(workdir, "spin_1.topo", SPIN_TOPOLOGY.format(count=count, pad=PAD, us=SPIN_US, members=1)),
-        "spin_2": write(workdir, "spin_2.topo", SPIN_TOPOLOGY.format(count=count, pad=PAD, us=SPIN_US, members=2)),
+        "spin_1": write(workdir, "spin_1.topo",
+                        SPIN_TOPOLOGY.format(count=count, pad=PAD, us=SPIN_US, ipu=ipu, members=1)),
+        "spin_2": write(workdir, "spin_2.topo",
+                        SPIN_TOPOLOGY.format(count=count, pad=PAD, us=SPIN_US, ipu=ipu, members=2)),
     }
     for key, path in list(topologies.items()):
         complaint = check(datablox, path, env)
@@ -141,7 +172,7 @@ def throughput_part(build_dir, count, rounds, workdir, errors):
             r = runs[key][-1]
             log(f"  {key:13} #{i + 1}: {r['steady_logs_per_s'] / 1e6:.3f} M logs/s, members took {r['member_logs']}, "
                 f"busy {r['member_busy_share']}")
-    return runs
+    return runs, {"iterations_per_us": ipu, "calibrations": calibrations}
 
 
 def rate(runs):
@@ -160,7 +191,7 @@ def shards(args):
     try:
         log(f"shards: Spin(us: {SPIN_US}) shards of 1 and 2 members ({count} logs), the plain push path and a "
             f"1-member round-robin shard as the sink ({count * PUSH_FACTOR} logs); median of {args.rounds}")
-        runs = throughput_part(build_dir, count, args.rounds, workdir, errors)
+        runs, calibration = throughput_part(build_dir, count, args.rounds, workdir, errors)
         log("shards: a keyed Counter shard grown 1 -> 2 -> 3 and shrunk to 1 by `datablox scale`, mid-stream")
         scale = scale_part(datablox, workdir, errors)
     finally:
@@ -186,6 +217,8 @@ def shards(args):
         "exact": scale.get("exact"),
         "statistic": "median", "rounds": args.rounds, "logs": count, "push_logs": count * PUSH_FACTOR, "pad": PAD,
         "spin_us": SPIN_US, "targets": TARGETS,
+        # The one calibration every Spin of the runs was given (calibrate_spin).
+        "spin_iterations_per_us": calibration["iterations_per_us"], "spin_calibrations": calibration["calibrations"],
         "runs": {key: [x["steady_logs_per_s"] for x in rs] for key, rs in runs.items()},
         "members": {key: [x["member_logs"] for x in runs[key]] for key in ("round_robin_1", "spin_1", "spin_2")},
         "busy_share": {key: [x["member_busy_share"] for x in runs[key]]

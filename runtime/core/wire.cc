@@ -45,7 +45,7 @@ Status ReadHeader(std::string_view frame, Kind* kind) {
 
 void BatchWriter::reset() {
   buffer_.clear();
-  buffer_.reserve(16 * 1024);
+  buffer_.reserve(std::max<size_t>(16 * 1024, last_size_));
   buffer_.push_back(static_cast<char>(kVersion));
   buffer_.push_back(static_cast<char>(Kind::kBatch));
   buffer_.append(8, '\0');                     // the first log's offset, patched in take()
@@ -74,6 +74,7 @@ void BatchWriter::append(std::string_view log) {
 std::string BatchWriter::take(uint64_t first_offset) {
   std::memcpy(buffer_.data() + kHeaderSize, &first_offset, 8);
   for (int i = 0; i < 4; ++i) buffer_[kBatchPrefix - 4 + i] = static_cast<char>(count_ >> (24 - 8 * i));
+  last_size_ = buffer_.size();
   std::string out = std::move(buffer_);
   reset();
   return out;

@@ -84,6 +84,9 @@ class BatchWriter {
  private:
   std::string buffer_;
   uint32_t count_ = 0;
+  // What the last batch took: the next one reserves as much, so that a
+  // batch of many logs is not grown (and copied) in steps.
+  size_t last_size_ = 0;
 };
 
 // Splits a batch frame into log views (no log is parsed). Any framing error

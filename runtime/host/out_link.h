@@ -17,6 +17,11 @@
 
 namespace datablox::host {
 
+// A batch is sent once it holds `batch_max` logs or this many bytes,
+// whichever comes first: the logs-per-message policy stays a count, and a
+// batch of large logs stays one modest message.
+inline constexpr size_t kBatchBytes = 256 * 1024;
+
 // A batch sent and not acked yet.
 struct SentBatch {
   uint64_t first = 0;
@@ -32,10 +37,11 @@ class OutLinkState {
       : window_(window), batch_max_(batch_max), stream_(stream) {}
 
   // --- Batching. ------------------------------------------------------------
-  // Adds a log to the batch being built; true when that batch is full.
+  // Adds a log to the batch being built; true when that batch is full (by
+  // count or by kBatchBytes).
   bool Append(std::string_view log) {
     writer_.append(log);
-    return writer_.count() >= batch_max_;
+    return writer_.count() >= batch_max_ || writer_.size() >= kBatchBytes;
   }
   uint32_t pending() const { return writer_.count(); }
   // The batch being built, numbered from `sent()` on, as the next batch

@@ -35,6 +35,17 @@ TEST(OutLinkStateTest, AppendSaysWhenTheBatchIsFull) {
   EXPECT_EQ(link.sent(), 0u);
 }
 
+TEST(OutLinkStateTest, ABatchOfLargeLogsIsFullAtItsByteBound) {
+  OutLinkState link(/*window=*/1000, /*batch_max=*/1000, kStream);
+  const std::string log = LogOf(64 * 1024);  // four of these, with their headers, pass 256 KiB
+  EXPECT_FALSE(link.Append(log));
+  EXPECT_FALSE(link.Append(log));
+  EXPECT_FALSE(link.Append(log));
+  EXPECT_TRUE(link.Append(log));
+  EXPECT_EQ(link.pending(), 4u);
+  EXPECT_GE(4 * log.size(), kBatchBytes);
+}
+
 TEST(OutLinkStateTest, ASealedBatchIsNumberedFromWhatWasSentAndKept) {
   OutLinkState link(100, 10, kStream);
   auto first = SendBatchOf(link, 4);
