@@ -39,14 +39,30 @@ def push_framework(datablox, topology, count, workdir, index):
     return result
 
 
-def push_raw(raw_push, count, decode=True):
-    code, out, err = run(NICE + [raw_push, "--count", str(count), "--pad", str(PAD), "--batch", "100"]
+# The raw baseline at each of these batch sizes, the fastest kept: the
+# framework's batch (policy { batch }, 1000 by default) is not raw ZeroMQ's
+# best (here 100-400 logs a message beat 1000), and the baseline should be
+# raw ZeroMQ at its best, not at our setting.
+RAW_BATCHES = (100, 400, 1000)
+
+
+def push_raw_at(raw_push, count, batch, decode=True):
+    code, out, err = run(NICE + [raw_push, "--count", str(count), "--pad", str(PAD), "--batch", str(batch)]
                          + ([] if decode else ["--no-decode"]), timeout=300, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     r = json.loads(out.strip().splitlines()[-1])
     if code != 0 or not r["completed"] or (decode and not r["seq_ok"]):
         raise RuntimeError(f"bench_raw_push failed ({code}): {out} {err}")
     return {"steady_logs_per_s": r["steady_logs_per_s"], "e2e_logs_per_s": r["e2e_logs_per_s"],
-            "steady_s": round(r["steady_s"], 3), "wall_s": round(r["e2e_s"], 3)}
+            "steady_s": round(r["steady_s"], 3), "wall_s": round(r["e2e_s"], 3), "batch": batch}
+
+
+def push_raw(raw_push, count, decode=True):
+    """Raw ZeroMQ + msgpack at its fastest batch size of RAW_BATCHES (each
+    run's figures under "by_batch")."""
+    tries = [push_raw_at(raw_push, count, batch, decode) for batch in RAW_BATCHES]
+    best = dict(max(tries, key=lambda r: r["steady_logs_per_s"]))
+    best["by_batch"] = {r["batch"]: r["steady_logs_per_s"] for r in tries}
+    return best
 
 
 def bench_push(bin_dir, count, rounds, workdir):
@@ -58,7 +74,8 @@ def bench_push(bin_dir, count, rounds, workdir):
             f"e2e {framework[-1]['e2e_logs_per_s'] / 1e6:.2f} M logs/s")
         raw.append(push_raw(os.path.join(bin_dir, "bench_raw_push"), count))
         log(f"  push raw       #{i + 1}: steady {raw[-1]['steady_logs_per_s'] / 1e6:.2f} M logs/s, "
-            f"e2e {raw[-1]['e2e_logs_per_s'] / 1e6:.2f} M logs/s")
+            f"e2e {raw[-1]['e2e_logs_per_s'] / 1e6:.2f} M logs/s (batch {raw[-1]['batch']}; "
+            f"by batch {raw[-1]['by_batch']})")
         bare.append(push_raw(os.path.join(bin_dir, "bench_raw_push"), count, decode=False))
         log(f"  push raw, consumer not decoding #{i + 1}: steady {bare[-1]['steady_logs_per_s'] / 1e6:.2f} M logs/s")
     f, r, b = best(framework, "steady_logs_per_s"), best(raw, "steady_logs_per_s"), best(bare, "steady_logs_per_s")
@@ -68,6 +85,7 @@ def bench_push(bin_dir, count, rounds, workdir):
         "framework_e2e_logs_per_s": max(x["e2e_logs_per_s"] for x in framework),
         "raw_steady_logs_per_s": r["steady_logs_per_s"],
         "raw_e2e_logs_per_s": max(x["e2e_logs_per_s"] for x in raw),
+        "raw_best": r,  # its batch size, and every batch size's figure
         "e2e_ratio": round(max(x["e2e_logs_per_s"] for x in framework) / max(x["e2e_logs_per_s"] for x in raw), 3),
         "framework_best": f,
         "framework_runs": [x["steady_logs_per_s"] for x in framework],
