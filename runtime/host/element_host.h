@@ -243,6 +243,7 @@ class ElementHost final : public detail::HostContext {
   uint64_t malformed_ = 0, rejected_ = 0, dropped_unconnected_ = 0;
   uint64_t queries_in_ = 0, queries_out_ = 0, replies_late_ = 0, query_errors_ = 0;
   uint64_t duplicates_ = 0, stale_ = 0, resumes_ = 0, undeliverable_ = 0;
+  uint64_t unannounced_ = 0;  // data on a link not (yet) expected: dropped, replayed once it is
   int64_t started_unix_ms_ = UnixMs(), first_in_unix_ms_ = 0;
   Clock::duration blocked_{0}, busy_{0};
   Clock::time_point started_ = Clock::now();

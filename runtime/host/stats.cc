@@ -49,6 +49,7 @@ Json ElementHost::Stats() const {
           {"replies_late", replies_late_},
           {"duplicates_dropped", duplicates_},
           {"stale_dropped", stale_},
+          {"unannounced_dropped", unannounced_},
           {"resumes", resumes_},
           {"undeliverable", undeliverable_},
           {"reroutes_stale", reroutes_stale_},
