@@ -88,8 +88,7 @@ class ElementHost final : public detail::HostContext {
     std::unique_ptr<shards::ReplyGather> gather;  // asked of a shard's members
     // Not sent yet: the shard's table holds key groups it depends on
     // (shards::WaitsForHeldGroups); sent when a table releases them.
-    std::string waiting_request;
-    bool waiting = false;
+    std::optional<std::string> waiting;  // the request itself, while it waits
   };
   struct Handler {
     std::function<std::string()> read;

@@ -109,7 +109,7 @@ void ElementHost::Ask(int port, std::string_view request, Milliseconds timeout, 
   QueryOut& out = query_outs_[port];
   const uint64_t id = next_request_id_++;
   ++queries_out_;
-  pending_[id] = PendingRequest{port, std::move(done), Clock::now() + timeout, nullptr, {}, false};
+  pending_[id] = PendingRequest{port, std::move(done), Clock::now() + timeout, nullptr, std::nullopt};
   if (!out.shard) {
     out.links.front()->socket->send(zmq::buffer(wire::Request(id, request)), zmq::send_flags::none);
     return;
@@ -122,8 +122,7 @@ bool ElementHost::AskShard(QueryOut& out, uint64_t id, std::string_view request)
   auto it = pending_.find(id);
   const OwnedLog log{std::string(request)};
   if (shards::WaitsForHeldGroups(*out.shard, log.log())) {
-    if (!it->second.waiting) it->second.waiting_request = std::string(request);
-    it->second.waiting = true;
+    if (!it->second.waiting) it->second.waiting = std::string(request);
     return true;
   }
   std::vector<int> members, targets;
@@ -141,7 +140,7 @@ bool ElementHost::AskShard(QueryOut& out, uint64_t id, std::string_view request)
     failed.done(std::move(reply));
     return false;
   }
-  it->second.waiting = false;
+  it->second.waiting.reset();
   it->second.gather =
       std::make_unique<shards::ReplyGather>(out.shard->shard, targets, out.shard->merge, out.custom_merge);
   const std::string frame = wire::Request(id, request);
@@ -160,8 +159,8 @@ void ElementHost::AskWaitingRequests(int port) {
   for (uint64_t id : ids) {
     auto it = pending_.find(id);
     if (it == pending_.end()) continue;
-    const std::string request = std::move(it->second.waiting_request);
-    it->second.waiting = false;
+    const std::string request = std::move(*it->second.waiting);
+    it->second.waiting.reset();
     (void)AskShard(query_outs_[port], id, request);
   }
 }
