@@ -15,7 +15,19 @@ Migration::Migration(ShardState shard, ShardChange change, MigrationOptions opti
       options_(options),
       next_request_(options.first_request),
       current_(shard_.table),
-      fenced_(shard_.senders.size(), false) {}
+      fenced_(shard_.senders.size(), false) {
+  for (size_t i = 0; i < shard_.senders.size(); ++i) fenced_[i] = shard_.senders[i].ended;
+}
+
+bool EveryPushSenderEnded(const std::vector<ShardSender>& senders) {
+  bool any = false;
+  for (const ShardSender& sender : senders) {
+    if (sender.query) continue;
+    if (!sender.ended) return false;
+    any = true;
+  }
+  return any;
+}
 
 bool Migration::moves_state() const {
   return shard_.table.route == RouteKind::kHash && shard_.state == StateKind::kKeyed && !moves_.empty();
@@ -81,6 +93,10 @@ std::vector<Action> Migration::Start(double now_s) {
   }
   if (!change_.grow && !member_there) {
     Abort("member " + member_element(change_.member) + " is not in the shard", &out);
+    return out;
+  }
+  if (EveryPushSenderEnded(shard_.senders)) {
+    Abort("every sender of " + table.shard + " has ended: nothing more comes to it", &out);
     return out;
   }
   if (!change_.grow && shard_.members.size() < 2) {
@@ -151,8 +167,8 @@ void Migration::HoldAndFence(std::vector<Action>* out) {
   for (const ShardSender& sender : shard_.senders) {
     // A requester learns of a new member only at the release; the held table
     // makes it keep back the requests that depend on the moving groups.
-    out->push_back(Reroute(sender, held_table_, sender.query ? -1 : add, -1,
-                           ", holding " + Plural(n, "key group", "key groups")));
+    out->push_back(
+        Reroute(sender, held_table_, sender.query ? -1 : add, -1, ", holding " + Plural(n, "key group", "key groups")));
   }
   Enter(Phase::kFencing);
   MaybeExport(out);  // a shard nobody sends to is fenced at once

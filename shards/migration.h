@@ -28,7 +28,10 @@
 // again once it restarts. A sender that restarts while groups are held is
 // sent the held table again (its held logs were never acked: it replays
 // them) and must fence again. A step that takes longer than the timeout
-// aborts the change the same way.
+// aborts the change the same way. A sender that has ended is fenced: all it
+// sent was acknowledged. A change of a shard whose every push sender has
+// ended is pointless (nothing more comes to it) and is aborted before a new
+// member is linked: one that was would wait for ENDs that never come.
 #pragma once
 
 #include <cstdint>
@@ -51,6 +54,9 @@ struct ShardSender {
   std::string element;  // within the topology: "src"
   std::string port;
   bool query = false;
+  // Its END went out and every receiver acknowledged it: it sends nothing
+  // more, so it is fenced for any table, and nothing is sent to it.
+  bool ended = false;
 };
 
 // A push input the shard's output reaches (it must expect a new member's links).
@@ -121,6 +127,7 @@ enum class EventKind : uint8_t {
   kMemberRestarted,  // member (started again after a crash)
   kSenderCrashed,    // element
   kSenderRestarted,  // element (started again)
+  kSenderEnded,      // element (ended: every END it sent acknowledged)
 };
 
 struct Event {
@@ -136,6 +143,10 @@ struct Event {
   std::vector<std::string> logs;
   std::optional<std::string> error;
 };
+
+// True when the shard has push senders and every one has ended: nothing
+// more comes to it, so it has no reason to change.
+bool EveryPushSenderEnded(const std::vector<ShardSender>& senders);
 
 // "users/2": a member's element name within its topology.
 std::string MemberElement(const std::string& shard, int id);
@@ -201,6 +212,7 @@ class Migration {
   void OnMemberCrashed(const Event& event, std::vector<Action>* out);
   void OnMemberRestarted(const Event& event, std::vector<Action>* out);
   void OnSenderGone(const Event& event, bool restarted, std::vector<Action>* out);
+  void OnSenderEnded(const Event& event, std::vector<Action>* out);
 
   ShardState shard_;
   ShardChange change_;

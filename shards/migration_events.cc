@@ -20,6 +20,7 @@ std::vector<Action> Migration::On(const Event& event, double now_s) {
     case EventKind::kMemberRestarted: OnMemberRestarted(event, &out); break;
     case EventKind::kSenderCrashed: OnSenderGone(event, false, &out); break;
     case EventKind::kSenderRestarted: OnSenderGone(event, true, &out); break;
+    case EventKind::kSenderEnded: OnSenderEnded(event, &out); break;
   }
   return out;
 }
@@ -170,6 +171,25 @@ void Migration::OnSenderGone(const Event& event, bool restarted, std::vector<Act
           sender, held_table_, change_.grow ? change_.member : -1, -1,
           ", holding " + Plural(held_table_.held.size(), "key group", "key groups") + " again (the sender restarted)"));
     }
+  }
+}
+
+void Migration::OnSenderEnded(const Event& event, std::vector<Action>* out) {
+  bool changed = false;
+  for (size_t i = 0; i < shard_.senders.size(); ++i) {
+    ShardSender& sender = shard_.senders[i];
+    if (sender.query || sender.ended || sender.element != event.element) continue;
+    sender.ended = true;
+    fenced_[i] = true;
+    changed = true;
+  }
+  if (!changed) return;
+  if ((phase_ == Phase::kCanAdd || phase_ == Phase::kStarting) && EveryPushSenderEnded(shard_.senders)) {
+    Fail("every sender of " + shard_.table.shard + " has ended: nothing more comes to it", out);
+  } else if (phase_ == Phase::kFencing) {
+    MaybeExport(out);
+  } else if (phase_ == Phase::kMoving) {
+    MaybeRelease(out);
   }
 }
 

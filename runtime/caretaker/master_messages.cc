@@ -78,6 +78,7 @@ void Caretaker::FromMaster(const Json& message) {
     case Op::kShutdown: return RequestCaretakerShutdown();
     case Op::kReroute:
     case Op::kExpectLinks:
+    case Op::kLinksEnded:
     case Op::kCanAdd:
     case Op::kExportState:
     case Op::kImportState: return ShardFromMaster(op, message);  // shard_relay.cc

@@ -1,6 +1,7 @@
 // The shard messages a caretaker passes on. Down, from the master to a
 // host: reroute and expect_links (kept in the plan as well, so a host that
-// restarts is wired to the shard as it is now: wiring.h), can_add,
+// restarts is wired to the shard as it is now: wiring.h), links_ended (kept
+// with the links its host ended, so that a restart does not wait on them), can_add,
 // export_state and import_state (answered for the host, with an error,
 // when it is not up to take them: the master never waits on a dead host).
 // Up, from a host to the master, stamped with who sent it: fenced,
@@ -51,6 +52,16 @@ void Caretaker::ShardFromMaster(Op op, const Json& message) {
         if (p->pid > 0 && !SendToHost(*p, control::ToJson(expect))) {
           spdlog::debug("caretaker '{}': '{}' is not up to take 'expect_links'; it gets it when it is", options_.node,
                         p->id);
+        }
+      });
+    case Op::kLinksEnded:
+      return Decoded<control::LinksEnded>(kFrom, message, [&](control::LinksEnded& ended) {
+        HostProcess* p = RunningHost(ended.element, "links_ended");
+        if (!p) return;
+        p->ended_links.insert(ended.links.begin(), ended.links.end());
+        if (p->pid > 0 && !SendToHost(*p, control::ToJson(ended))) {
+          spdlog::debug("caretaker '{}': '{}' is not up to take 'links_ended'; it reads them when it starts",
+                        options_.node, p->id);
         }
       });
     case Op::kCanAdd:

@@ -9,7 +9,7 @@
 namespace datablox::control {
 namespace {
 
-constexpr std::array<std::pair<Op, std::string_view>, 44> kOpNames = {{
+constexpr std::array<std::pair<Op, std::string_view>, 45> kOpNames = {{
     {Op::kSubmit, "submit"},
     {Op::kStatus, "status"},
     {Op::kList, "list"},
@@ -48,6 +48,7 @@ constexpr std::array<std::pair<Op, std::string_view>, 44> kOpNames = {{
     {Op::kReroute, "reroute"},
     {Op::kFenced, "fenced"},
     {Op::kExpectLinks, "expect_links"},
+    {Op::kLinksEnded, "links_ended"},
     {Op::kCanAdd, "can_add"},
     {Op::kCanAddReply, "can_add_reply"},
     {Op::kExportState, "export_state"},

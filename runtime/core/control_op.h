@@ -60,6 +60,7 @@ enum class Op {
   kReroute,
   kFenced,
   kExpectLinks,
+  kLinksEnded,
   kCanAdd,
   kCanAddReply,
   kExportState,

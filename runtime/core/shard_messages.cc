@@ -79,6 +79,17 @@ Status FromJson(const Json& json, ExpectLinks* m) {
   return Fields(json, "expect_links").Get("element", &m->element).Get("port", &m->port).Get("add", &m->add).status();
 }
 
+Json ToJson(const LinksEnded& m) {
+  Json json = Message(LinksEnded::kOp);
+  json["element"] = m.element;
+  json["port"] = m.port;
+  json["links"] = m.links;
+  return json;
+}
+Status FromJson(const Json& json, LinksEnded* m) {
+  return Fields(json, "links_ended").Get("element", &m->element).Get("port", &m->port).Get("links", &m->links).status();
+}
+
 Json ToJson(const CanAdd& m) {
   Json json = Message(CanAdd::kOp);
   json["element"] = m.element;

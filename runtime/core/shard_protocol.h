@@ -59,6 +59,17 @@ struct ExpectLinks {
   std::string port;
   std::vector<LinkPlan> add;
 };
+// master -> caretaker -> host: upstream links of one of its push inputs
+// that ended for good without a word on them: their sender ended (every
+// END it sent was acknowledged) before it heard of them, as a sender does
+// that ends while a shard grows. The host counts the ones it never heard
+// from as ended; one whose sender spoke gets (or got) its END as usual.
+struct LinksEnded {
+  static constexpr Op kOp = Op::kLinksEnded;
+  std::string element;
+  std::string port;
+  std::vector<std::string> links;
+};
 // master -> member host, and its answer back: may a member be added?
 struct CanAdd {
   static constexpr Op kOp = Op::kCanAdd;
@@ -115,6 +126,7 @@ DATABLOX_CONTROL_MESSAGE(Scale)
 DATABLOX_CONTROL_MESSAGE(Reroute)
 DATABLOX_CONTROL_MESSAGE(Fenced)
 DATABLOX_CONTROL_MESSAGE(ExpectLinks)
+DATABLOX_CONTROL_MESSAGE(LinksEnded)
 DATABLOX_CONTROL_MESSAGE(CanAdd)
 DATABLOX_CONTROL_MESSAGE(CanAddReply)
 DATABLOX_CONTROL_MESSAGE(ExportState)

@@ -8,7 +8,8 @@
 //   caretaker -> host: configure (the plan), connect (the peers), rewire,
 //                      drain, handler, stop; then anything (bye) once it
 //                      read our last word; the shard messages (reroute,
-//                      expect_links: shard_routing.cc, push_input.cc; a query
+//                      expect_links, links_ended: shard_routing.cc,
+//                      push_input.cc; a query
 //                      reroute, can_add, export_state, import_state:
 //                      shard_control.cc)
 //   host -> caretaker, a shard's sender: fenced; a member: can_add_reply,
@@ -162,6 +163,10 @@ void ElementHost::HandleControlMessage(const Json& message) {
     control::ExpectLinks expect;
     st = control::FromJson(message, &expect);
     if (st.ok()) ExpectMoreLinks(expect);  // push_input.cc
+  } else if (st.ok() && op == control::Op::kLinksEnded) {
+    control::LinksEnded ended;
+    st = control::FromJson(message, &ended);
+    if (st.ok()) EndUnheardLinks(ended);  // push_input.cc
   } else if (st.ok() && op == control::Op::kDrain) {
     // A source stops producing; END then flows downstream as at a normal end.
     production_done_ = true;

@@ -161,6 +161,7 @@ class ElementHost final : public detail::HostContext {
   void RetireLink(OutLink* link);
   // push_input.cc
   void ExpectMoreLinks(const control::ExpectLinks& expect);
+  void EndUnheardLinks(const control::LinksEnded& ended);
   // queries.cc
   bool DrainQueryIn(QueryIn& port, int index);
   void DrainQueryOut(QueryOut& port, QueryLink& link);

@@ -196,6 +196,23 @@ void ElementHost::ExpectMoreLinks(const control::ExpectLinks& expect) {
   }
 }
 
+void ElementHost::EndUnheardLinks(const control::LinksEnded& ended) {
+  auto port = std::find_if(inputs_.begin(), inputs_.end(), [&](const InPort& p) { return p.name == ended.port; });
+  if (port == inputs_.end()) {
+    return Malformed("control", Status::NotFound(fmt::format("links_ended: no push input '{}'", ended.port)));
+  }
+  for (const std::string& id : ended.links) {
+    auto link = port->links.find(id);
+    // A link whose sender spoke gets its END from the sender (it had to,
+    // before it could end): only the ones never heard from end here.
+    if (link == port->links.end() || link->second.known() || link->second.ended()) continue;
+    link->second.EndedBefore();
+    ++port->ended;
+    SendLinkDone(id);
+  }
+  // The event loop's next pass ends the element if these were the last.
+}
+
 void ElementHost::ReleaseAllHolds() {
   for (InPort& port : inputs_) {
     for (auto& [id, in] : port.links) {

@@ -241,8 +241,10 @@ void Master::FromElement(const std::string& node_name, control::Op op, const Jso
       if (!Decode(peer, message, &m) ||
           !(element = Heard(node_name, m.element, PidOf(m.via), &m.stats, false, &topology)))
         return;
+      const bool first_word = element->state != ElementState::kEnded;
       element->state = ElementState::kEnded;
       Save(*topology, *element);
+      if (first_word) SenderEnded(*topology, *element);
       break;
     }
     case Op::kStopped: {
@@ -347,6 +349,7 @@ void Master::Exited(TopologyRecord& topology, ElementRecord& element, const cont
     how = signalled ? fmt::format("killed by signal {}", *message.signal) : fmt::format("exited with status {}", code);
   if (!Final(element.state) && message.said_ended && code == 0 && !signalled) {
     element.state = ElementState::kEnded;  // it said so, and that word of it was lost on the way
+    SenderEnded(topology, element);
   } else if (!Final(element.state) && message.stopped) {
     element.state = ElementState::kStopped;  // its caretaker stopped it on our word (its own word may be lost)
   } else if (!Final(element.state)) {

@@ -102,6 +102,10 @@ class Master {
   void ShardLife(TopologyRecord& topology, const ElementRecord& element, shards::EventKind member_kind,
                  shards::EventKind sender_kind);
   void TickShards();  // timeouts of the changes under way, and the autoscalers
+  // shard_senders.cc: an element that sends to shards has ended.
+  void SenderEnded(TopologyRecord& topology, const ElementRecord& element);
+  // The push inputs of `plan` whose senders have ended, by link id.
+  static std::vector<std::string> InputsFromEnded(const TopologyRecord& topology, const control::ElementPlan& plan);
   // The shards' figures for status.
   std::vector<control::ShardStatus> ShardsStatus(const TopologyRecord& topology) const;
 

@@ -31,7 +31,8 @@ void Neighbours(const TopologyRecord& t, const ShardRecord& shard, shards::Shard
     for (bool query : {false, true}) {
       for (const control::PortPlan& port : query ? e.plan.query_out : e.plan.push_out) {
         for (const control::ShardRoute& route : port.shards) {
-          if (route.shard == shard.name) state->senders.push_back({name, port.port, query});
+          if (route.shard == shard.name)
+            state->senders.push_back({name, port.port, query, e.state == ElementState::kEnded});
         }
       }
     }
@@ -301,7 +302,10 @@ void Master::SpawnMember(TopologyRecord& topology, ShardRecord& shard, int id) {
   member = ElementRecord{};
   member.plan = std::move(*plan);
   Save(topology);
-  SendToNode(member.plan.node, control::ToJson(control::Spawn{member.plan, std::nullopt}));
+  // A sender that ended never links to it: those inputs are ended from the start.
+  std::vector<std::string> ended = InputsFromEnded(topology, member.plan);
+  SendToNode(member.plan.node, control::ToJson(control::Spawn{
+                                   member.plan, ended.empty() ? std::nullopt : std::make_optional(std::move(ended))}));
   member.state = ElementState::kSpawned;
   Save(topology, member);
 }
@@ -352,7 +356,8 @@ void Master::Reroute(TopologyRecord& topology, ShardRecord& shard, const shards:
       }
     }
   }
-  SendToNode(sender->plan.node, control::ToJson(reroute));
+  // An ended sender's host is gone (its plan is kept up to date all the same).
+  if (sender->state != ElementState::kEnded) SendToNode(sender->plan.node, control::ToJson(reroute));
   Save(topology, *sender);
 }
 
@@ -420,6 +425,9 @@ void Master::TickShards() {
       if (!autoscale || !topology.topology || shard.cut_short || shard.min_members == shard.max_members ||
           topology.state != TopologyState::kRunning || !Readopted(topology))
         continue;
+      shards::ShardState neighbours;
+      Neighbours(topology, shard, &neighbours);
+      if (shards::EveryPushSenderEnded(neighbours.senders)) continue;  // its load is history
       const ShardLoad load = ShardLoadOf(topology, shard);
       for (int id : shard.layout.members) {
         auto e = topology.elements.find(shards::MemberElement(shard.name, id));

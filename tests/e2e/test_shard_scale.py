@@ -109,3 +109,34 @@ def test_the_master_grows_an_overloaded_shard_by_itself(daemons, tmp_path):
     assert sorted(seqs) == list(range(count))  # every log once, through every change
     text = daemons("events", "t", "-o", "json").stdout
     assert "(the load)" in text
+
+
+def test_a_grow_after_one_sender_ended_counts_it_fenced_and_ends_the_new_members_input(daemons, tmp_path):
+    """`early` ends before the grow: its host is gone, it can neither fence
+    nor send END to the new member. The grow must still complete, the new
+    member must not wait for `early`'s END, and every count stays exact."""
+    late = 20000
+    (tmp_path / "t.topo").write_text(f"""
+early :: Sequence(count: 500, rate: 5000)
+late  :: Sequence(count: {late}, rate: 2500)
+key1  :: Map(expr: "user = concat('u', str(seq % {KEYS}))")
+key2  :: Map(expr: "user = concat('u', str(seq % {KEYS}))")
+users :: shard Counter(key: "user") {{ members: 1..3, route: hash(user), merge: sum }}
+ask   :: Ask(timeout_ms: 10000)
+out   :: JsonLinesSink(path: "count.jsonl")
+early -> key1 -> users
+late -> key2 -> users
+users -> ask -> out
+ask.ask => users.query
+""")
+    assert daemons("submit", "t.topo").returncode == 0
+    state = lambda name: {e["name"]: e["state"] for e in status(daemons, "t")["elements"]}.get(name)
+    wait_until(lambda: state("key1") == "ended", "key1 to end", log=daemons.log)
+    assert state("key2") == "running", "the test needs `late` still sending during the grow"
+    grown = daemons("scale", "t/users", "2")
+    assert grown.returncode == 0, grown.stderr + grown.stdout
+    assert shard(daemons, "t")["members"] == [0, 1]
+    reply = counted(daemons, "t", tmp_path)
+    assert reply["count"] == 500 + late
+    expected = key_counts([f"u{seq % KEYS}" for seq in range(500)] + [f"u{seq % KEYS}" for seq in range(late)])
+    assert reply["groups"] == expected
