@@ -68,6 +68,31 @@ def decision_ms(events, shard, after_ms):
     return None
 
 
+def group_steady_rate(series_by_element, count):
+    """(logs/s, window ms) of elements taken together (a shard's members):
+    the logs they took between the earliest first report with logs in it
+    and the latest last report ("ended", made as the last batch is in).
+    Each element's logs at its own first report are left out while the
+    window starts at the earliest of them, so the figure is never above
+    the true rate. (None, None) unless every element has reports with logs
+    and together they took `count` logs. One element: core's steady rate."""
+    firsts, lasts = [], []
+    for series in series_by_element.values():
+        first = next((s for s in series if s.get("logs_in", 0) > 0), None)
+        if first is None:
+            return None, None
+        firsts.append(first)
+        lasts.append(series[-1])
+    if not firsts or sum(s.get("logs_in", 0) for s in lasts) != count:
+        return None, None
+    begin = min(s["time_ms"] for s in firsts)
+    end = max(s["time_ms"] for s in lasts)
+    if end <= begin:
+        return None, None
+    window = end - begin
+    return round((count - sum(s["logs_in"] for s in firsts)) / (window / 1000.0)), window
+
+
 def speedup(two, one):
     """Throughput ratio, or None when either side is missing."""
     return round(two / one, 3) if two and one else None

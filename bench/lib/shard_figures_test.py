@@ -10,6 +10,20 @@ from lib import shard_figures as f  # noqa: E402
 
 
 class ShardFiguresTest(unittest.TestCase):
+    def test_a_group_rate_counts_the_logs_after_each_first_report_over_the_whole_window(self):
+        series = {"work/0": [{"time_ms": 1000, "logs_in": 0}, {"time_ms": 1100, "logs_in": 100},
+                             {"time_ms": 3100, "logs_in": 1000}],
+                  "work/1": [{"time_ms": 1200, "logs_in": 50}, {"time_ms": 3000, "logs_in": 1000}]}
+        # 2000 logs, 150 of them before the first reports, over 1100..3100 ms.
+        self.assertEqual(f.group_steady_rate(series, 2000), (925, 2000))
+        self.assertEqual(f.group_steady_rate({"sink": series["work/0"]}, 1000), (450, 2000))
+
+    def test_a_group_rate_is_none_when_logs_are_missing_or_a_member_took_none(self):
+        took = [{"time_ms": 1, "logs_in": 5}, {"time_ms": 9, "logs_in": 10}]
+        self.assertEqual(f.group_steady_rate({"a": took}, 11), (None, None))
+        self.assertEqual(f.group_steady_rate({"a": took, "b": [{"time_ms": 5, "logs_in": 0}]}, 10), (None, None))
+        self.assertEqual(f.group_steady_rate({"a": [{"time_ms": 3, "logs_in": 10}]}, 10), (None, None))
+
     def test_members_are_listed_by_id_and_other_elements_left_out(self):
         status = {"elements": [{"name": "users/10"}, {"name": "src"}, {"name": "users/2"}, {"name": "usersx"}]}
         self.assertEqual([e["name"] for e in f.members_of(status, "users")], ["users/2", "users/10"])
