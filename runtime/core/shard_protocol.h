@@ -88,7 +88,8 @@ struct CanAddReply {
   std::optional<ForwardedBy> via;
 };
 // master -> the old owner: hand over (and forget) the state of these
-// groups. State travels as logs, each as its JSON text.
+// groups. State travels as logs, each its msgpack bytes in base64 (JSON
+// carries text only, and a state's byte strings must come back as bytes).
 struct ExportState {
   static constexpr Op kOp = Op::kExportState;
   std::string element;

@@ -16,6 +16,8 @@
 #include <random>
 #include <thread>
 
+#include "runtime/core/base64.h"
+#include "runtime/core/log_shape.h"
 #include "runtime/host/element_host.h"
 #include "runtime/host/hook_scope.h"
 
@@ -146,7 +148,8 @@ Status ElementHost::AnswerExportState(const Json& message) {
   std::vector<OwnedLog> state;
   Status st = element_->export_state(KeyGroupSet(question.key_groups, question.groups), &state);
   if (st.ok()) {
-    for (const OwnedLog& log : state) reply.logs.push_back(log.to_json());
+    // Its msgpack bytes, as they are: a byte string stays bytes, a float a float.
+    for (const OwnedLog& log : state) reply.logs.push_back(Base64Encode(log.bytes()));
   } else {
     reply.error = st.message();
   }
@@ -164,7 +167,10 @@ Status ElementHost::AnswerImportState(const Json& message) {
   std::vector<OwnedLog> owned(question.logs.size());
   Status st;
   for (size_t i = 0; i < question.logs.size() && st.ok(); ++i) {
-    st = OwnedLog::FromJson(question.logs[i], &owned[i]);
+    std::string bytes;
+    st = Base64Decode(question.logs[i], &bytes);
+    if (st.ok()) st = CheckLogShape(bytes);  // a log as the wire takes one: a map, nested no deeper than the limit
+    if (st.ok()) owned[i] = OwnedLog(std::move(bytes));
     if (!st.ok()) st = Status::Invalid(fmt::format("state log {}: {}", i, st.message()));
   }
   if (st.ok()) {

@@ -5,6 +5,9 @@ merges their answers, or fails naming the member that erred or did not
 answer; a member answers the master's can_add, export_state and
 import_state. Real host processes, real sockets, exact outputs."""
 
+import base64
+
+import msgpack
 import pytest
 
 from conftest import jsonl
@@ -165,15 +168,25 @@ def test_a_member_exports_the_state_of_the_groups_asked(caretaker):
     assert reply["request"] == 8 and reply["logs"] == [] and reply.get("error") is None
 
 
+def state_log(log):
+    """A state log as the control protocol carries it: its msgpack, in base64."""
+    return base64.b64encode(msgpack.packb(log)).decode()
+
+
 def test_a_member_reports_state_it_cannot_import_or_read(caretaker):
     member = start_member(caretaker)
-    caretaker.send(member, {"op": "import_state", "element": member, "request": 9, "logs": ['{"user": "a"}']})
+    caretaker.send(member, {"op": "import_state", "element": member, "request": 9, "logs": [state_log({"user": "a"})]})
     reply = caretaker.expect("state_imported", member)
     assert reply["request"] == 9
     assert reply["error"] == "users/0 cannot import state"
-    caretaker.send(member, {"op": "import_state", "element": member, "request": 10, "logs": ['{"user": "a"}', "{"]})
+    caretaker.send(member, {"op": "import_state", "element": member, "request": 10,
+                            "logs": [state_log({"user": "a"}), "{"]})
     reply = caretaker.expect("state_imported", member)
-    assert reply["request"] == 10 and reply["error"].startswith("state log 1: ")
+    assert reply["request"] == 10 and reply["error"] == "state log 1: base64 of 1 characters (not a multiple of 4)"
+    not_a_map = base64.b64encode(msgpack.packb([1, 2])).decode()
+    caretaker.send(member, {"op": "import_state", "element": member, "request": 12, "logs": [not_a_map]})
+    reply = caretaker.expect("state_imported", member)
+    assert reply["request"] == 12 and reply["error"] == "state log 0: a log must be a msgpack map"
     caretaker.send(member, {"op": "import_state", "element": member, "request": 11, "logs": []})
     reply = caretaker.expect("state_imported", member)
     assert reply["request"] == 11 and reply.get("error") is None
