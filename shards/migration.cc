@@ -176,7 +176,7 @@ void Migration::HoldAndFence(std::vector<Action>* out) {
 
 void Migration::MaybeExport(std::vector<Action>* out) {
   for (size_t i = 0; i < shard_.senders.size(); ++i) {
-    if (!shard_.senders[i].query && !fenced_[i]) return;
+    if (!fenced_[i]) return;  // a requester too: a request it sent before may reach an old owner
   }
   Enter(Phase::kMoving);
   for (MoveProgress& progress : moves_) Export(&progress, out);

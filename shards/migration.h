@@ -17,8 +17,9 @@
 // moves no group holds nothing: grow = can_add, spawn, expect_links,
 // reroute with the new member; shrink = reroute without the leaver.
 //
-// The rules it keeps: nothing is exported before every push sender is
-// fenced for the held version; no group is released before its state was
+// The rules it keeps: nothing is exported before every sender (push, and
+// requesters: a request in flight may still reach an old owner) is fenced
+// for the held version; no group is released before its state was
 // imported at its new owner. State once exported is kept here until the end,
 // so a member's crash never loses it: a receiving member that crashes
 // before every import is acknowledged aborts the change, the state goes
@@ -48,8 +49,10 @@ namespace datablox::shards {
 using control::ShardRoute;  // the senders' table of a shard, as the control protocol carries it
 
 // A port that reaches the shard: a sender's push output, or a requester's
-// query output (`query`). Push senders hold and fence; requesters are only
-// told the final table.
+// query output (`query`). Push senders hold and fence; requesters keep back
+// the requests that depend on held groups, and fence once every request
+// they sent before the held table is answered; they learn of a new member
+// only with the final table.
 struct ShardSender {
   std::string element;  // within the topology: "src"
   std::string port;

@@ -24,7 +24,8 @@ TEST(MigrationEndedSenderTest, ASenderThatEndedBeforeTheGrowIsFencedAlready) {
   ASSERT_EQ(Lines(migration.Start(0)), L{"can_add users/0 #1"});
   ASSERT_EQ(Lines(migration.On(CanAdd(1, true), 0.1)), L{"spawn users/2"});
   ASSERT_EQ(Lines(migration.On(MemberEvent(EventKind::kMemberStarted, 2), 0.2)).size(), 4u);
-  EXPECT_EQ(migration.waiting_for(), "the fence of b.out");
+  EXPECT_EQ(migration.waiting_for(), "the fence of b.out, q.ask");
+  EXPECT_EQ(Lines(migration.On(Fenced("q", 2, "ask"), 0.3)), L{});
   EXPECT_EQ(Lines(migration.On(Fenced("b", 2), 0.3)), (L{"export users/0 4 #2", "export users/1 5 #3"}));
 }
 
@@ -33,6 +34,7 @@ TEST(MigrationEndedSenderTest, ASenderEndingWhileOthersFenceCompletesTheFence) {
   migration.Start(0);
   migration.On(CanAdd(1, true), 0.1);
   migration.On(MemberEvent(EventKind::kMemberStarted, 2), 0.2);
+  migration.On(Fenced("q", 2, "ask"), 0.25);
   EXPECT_EQ(Lines(migration.On(Fenced("a", 2), 0.3)), L{});
   EXPECT_EQ(Lines(migration.On(SenderEvent(EventKind::kSenderEnded, "b"), 0.4)),
             (L{"export users/0 4 #2", "export users/1 5 #3"}));
@@ -61,8 +63,29 @@ TEST(MigrationEndedSenderTest, TheLastSenderEndingAfterTheLinkOnlyCompletesTheFe
   migration.Start(0);
   migration.On(CanAdd(1, true), 0.1);
   migration.On(MemberEvent(EventKind::kMemberStarted, 2), 0.2);
+  migration.On(Fenced("q", 2, "ask"), 0.25);
   // b heard of users/2 before it ended (its END went there too): the state moves as usual.
   EXPECT_EQ(Lines(migration.On(SenderEvent(EventKind::kSenderEnded, "b"), 0.3)),
+            (L{"export users/0 4 #2", "export users/1 5 #3"}));
+}
+
+TEST(MigrationEndedSenderTest, ARequesterThatEndedOrCrashedIsFenced) {
+  Migration migration(Users({0, 1}, {0, 1, 0, 1, 0, 1}), GrowTo(2));
+  migration.Start(0);
+  migration.On(CanAdd(1, true), 0.1);
+  migration.On(MemberEvent(EventKind::kMemberStarted, 2), 0.2);
+  migration.On(Fenced("a", 2), 0.3);
+  migration.On(Fenced("b", 2), 0.3);
+  // Its requests in flight died with it: nothing of it can reach an old owner now.
+  EXPECT_EQ(Lines(migration.On(SenderEvent(EventKind::kSenderCrashed, "q"), 0.4)),
+            (L{"export users/0 4 #2", "export users/1 5 #3"}));
+  Migration other(Users({0, 1}, {0, 1, 0, 1, 0, 1}), GrowTo(2));
+  other.Start(0);
+  other.On(CanAdd(1, true), 0.1);
+  other.On(MemberEvent(EventKind::kMemberStarted, 2), 0.2);
+  other.On(Fenced("a", 2), 0.3);
+  other.On(Fenced("b", 2), 0.3);
+  EXPECT_EQ(Lines(other.On(SenderEvent(EventKind::kSenderEnded, "q"), 0.4)),
             (L{"export users/0 4 #2", "export users/1 5 #3"}));
 }
 

@@ -73,7 +73,7 @@ void Migration::OnFenced(const Event& event, std::vector<Action>* out) {
   if (event.version != held_table_.version) return;  // a stale fence (an older table)
   for (size_t i = 0; i < shard_.senders.size(); ++i) {
     const ShardSender& sender = shard_.senders[i];
-    if (sender.query || fenced_[i] || sender.element != event.element || sender.port != event.port) continue;
+    if (fenced_[i] || sender.element != event.element || sender.port != event.port) continue;
     fenced_[i] = true;
     if (phase_ == Phase::kFencing) {
       MaybeExport(out);
@@ -162,9 +162,17 @@ void Migration::OnMemberRestarted(const Event& event, std::vector<Action>* out) 
 void Migration::OnSenderGone(const Event& event, bool restarted, std::vector<Action>* out) {
   const bool held = phase_ == Phase::kFencing || phase_ == Phase::kMoving || phase_ == Phase::kRollingBack;
   if (!held) return;
+  bool requester_gone = false;
   for (size_t i = 0; i < shard_.senders.size(); ++i) {
     const ShardSender& sender = shard_.senders[i];
-    if (sender.query || sender.element != event.element) continue;
+    if (sender.element != event.element) continue;
+    if (sender.query) {
+      // Its requests in flight died with it (an answer would reach no one),
+      // and a life started again begins with the held table: fenced.
+      requester_gone = requester_gone || !fenced_[i];
+      fenced_[i] = true;
+      continue;
+    }
     fenced_[i] = false;  // what it sent after a restart has not been acked: it fences again
     if (restarted) {
       out->push_back(Reroute(
@@ -172,13 +180,14 @@ void Migration::OnSenderGone(const Event& event, bool restarted, std::vector<Act
           ", holding " + Plural(held_table_.held.size(), "key group", "key groups") + " again (the sender restarted)"));
     }
   }
+  if (requester_gone && phase_ == Phase::kFencing) MaybeExport(out);
 }
 
 void Migration::OnSenderEnded(const Event& event, std::vector<Action>* out) {
   bool changed = false;
   for (size_t i = 0; i < shard_.senders.size(); ++i) {
     ShardSender& sender = shard_.senders[i];
-    if (sender.query || sender.ended || sender.element != event.element) continue;
+    if (sender.ended || sender.element != event.element) continue;
     sender.ended = true;
     fenced_[i] = true;
     changed = true;
@@ -222,7 +231,7 @@ std::string Migration::waiting_for() const {
     case Phase::kFencing: {
       std::string senders;
       for (size_t i = 0; i < shard_.senders.size(); ++i) {
-        if (shard_.senders[i].query || fenced_[i]) continue;
+        if (fenced_[i]) continue;
         senders += (senders.empty() ? "" : ", ") + shard_.senders[i].element + "." + shard_.senders[i].port;
       }
       return "the fence of " + senders;

@@ -74,6 +74,7 @@ TEST(MigrationShrinkTest, KeyedShrinkMovesTheLeaversGroupsThenUnlinksIt) {
   EXPECT_EQ(Lines(migration.Start(0)), (L{"reroute a.out v2 [012012] held 1,4", "reroute b.out v2 [012012] held 1,4",
                                           "reroute q.ask? v2 [012012] held 1,4"}));
   EXPECT_EQ(Lines(migration.On(Fenced("b", 2), 0)), L{});
+  EXPECT_EQ(Lines(migration.On(Fenced("q", 2, "ask"), 0)), L{});
   EXPECT_EQ(Lines(migration.On(Fenced("a", 2), 0)), (L{"export users/1 1 #1", "export users/1 4 #2"}));
   EXPECT_EQ(Lines(migration.On(Exported(2, {"k4"}), 0)), L{"import users/2 k4 #3"});
   EXPECT_EQ(Lines(migration.On(Exported(1, {"k1"}), 0)), L{"import users/0 k1 #4"});
@@ -88,6 +89,7 @@ TEST(MigrationShrinkTest, KeyedShrinkMovesTheLeaversGroupsThenUnlinksIt) {
 TEST(MigrationShrinkTest, AReceiverThatRestartsIsSentItsStateAgain) {
   Migration migration(Users({0, 1, 2}, {0, 1, 2, 0, 1, 2}), ShrinkOut(1));
   migration.Start(0);
+  migration.On(Fenced("q", 2, "ask"), 0);
   migration.On(Fenced("a", 2), 0);
   migration.On(Fenced("b", 2), 0);
   migration.On(Exported(1, {"k1"}), 0);  // import #3 into users/0
@@ -102,6 +104,7 @@ TEST(MigrationShrinkTest, AReceiverThatRestartsIsSentItsStateAgain) {
 TEST(MigrationShrinkTest, AFailedImportKeepsWhatArrivedAndReturnsTheRest) {
   Migration migration(Users({0, 1, 2}, {0, 1, 2, 0, 1, 2}), ShrinkOut(1));
   migration.Start(0);
+  migration.On(Fenced("q", 2, "ask"), 0);
   migration.On(Fenced("a", 2), 0);
   migration.On(Fenced("b", 2), 0);
   migration.On(Exported(1, {"k1"}), 0);  // import #3 into users/0
@@ -151,7 +154,7 @@ TEST(MigrationTimeoutTest, ASenderThatNeverFencesReleasesTheHeldGroups) {
   migration.On(Fenced("a", 2), 1);
   EXPECT_EQ(Lines(migration.Tick(2)),
             (L{"reroute a.out v3 [010101] -2", "reroute b.out v3 [010101] -2", "reroute q.ask? v3 [010101] +2 -2",
-               "aborted 0,1 v3: timed out after 2.0 s waiting for the fence of b.out"}));
+               "aborted 0,1 v3: timed out after 2.0 s waiting for the fence of b.out, q.ask"}));
 }
 
 TEST(MigrationTimeoutTest, AnImportThatNeverEndsReturnsTheState) {
@@ -159,6 +162,7 @@ TEST(MigrationTimeoutTest, AnImportThatNeverEndsReturnsTheState) {
   migration.Start(0);
   migration.On(CanAdd(1, true), 0);
   migration.On(MemberEvent(EventKind::kMemberStarted, 2), 0);
+  migration.On(Fenced("q", 2, "ask"), 0);
   migration.On(Fenced("a", 2), 0);
   migration.On(Fenced("b", 2), 0);
   migration.On(Exported(2, {"k4"}), 0);
@@ -175,6 +179,7 @@ TEST(MigrationTimeoutTest, AReturnThatNeverEndsIsGivenUpAndSaidSo) {
   migration.Start(0);
   migration.On(CanAdd(1, true), 0);
   migration.On(MemberEvent(EventKind::kMemberStarted, 2), 0);
+  migration.On(Fenced("q", 2, "ask"), 0);
   migration.On(Fenced("a", 2), 0);
   migration.On(Fenced("b", 2), 0);
   migration.On(Exported(2, {"k4"}), 0);
@@ -191,9 +196,10 @@ TEST(MigrationTimeoutTest, AKeyedShrinkThatNeverFencesKeepsTheLeaver) {
   migration.On(Fenced("a", 2), 0);
   std::vector<Action> last = migration.Tick(2);
   EXPECT_EQ(Lines(last), (L{"reroute a.out v3 [012012]", "reroute b.out v3 [012012]", "reroute q.ask? v3 [012012]",
-                            "aborted 0,1,2 v3: timed out after 2.0 s waiting for the fence of b.out"}));
+                            "aborted 0,1,2 v3: timed out after 2.0 s waiting for the fence of b.out, q.ask"}));
   EXPECT_EQ(last.back().description,
-            "shrink of users from 3 to 2 members aborted: timed out after 2.0 s waiting for the fence of b.out");
+            "shrink of users from 3 to 2 members aborted: timed out after 2.0 s waiting for the fence of b.out, "
+            "q.ask");
 }
 
 }  // namespace datablox::shards

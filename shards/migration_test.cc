@@ -16,6 +16,7 @@ class KeyedGrowTest : public ::testing::Test {
     ASSERT_EQ(Lines(migration_.Start(0)), L{"can_add users/0 #1"});
     ASSERT_EQ(Lines(migration_.On(CanAdd(1, true, 2.5), 0.1)), L{"spawn users/2"});
     ASSERT_EQ(Lines(migration_.On(MemberEvent(EventKind::kMemberStarted, 2), 0.2)).size(), 4u);
+    ASSERT_EQ(Lines(migration_.On(Fenced("q", 2, "ask"), 0.3)), L{});
     ASSERT_EQ(Lines(migration_.On(Fenced("a", 2), 0.3)), L{});
     ASSERT_EQ(Lines(migration_.On(Fenced("b", 2), 0.3)), (L{"export users/0 4 #2", "export users/1 5 #3"}));
   }
@@ -29,8 +30,10 @@ TEST_F(KeyedGrowTest, FullSequenceHoldsFencesMovesThenReleases) {
   EXPECT_EQ(Lines(migration_.On(MemberEvent(EventKind::kMemberStarted, 2), 0.2)),
             (L{"expect sink.in +2", "reroute a.out v2 [010101] held 4,5 +2", "reroute b.out v2 [010101] held 4,5 +2",
                "reroute q.ask? v2 [010101] held 4,5"}));
-  EXPECT_EQ(migration_.waiting_for(), "the fence of a.out, b.out");
+  EXPECT_EQ(migration_.waiting_for(), "the fence of a.out, b.out, q.ask");
   EXPECT_EQ(Lines(migration_.On(Fenced("a", 2), 0.3)), L{});
+  // The requester too: a request it sent before the held table may still reach an old owner.
+  EXPECT_EQ(Lines(migration_.On(Fenced("q", 2, "ask"), 0.3)), L{});
   std::vector<Action> exports = migration_.On(Fenced("b", 2), 0.3);
   EXPECT_EQ(Lines(exports), (L{"export users/0 4 #2", "export users/1 5 #3"}));
   for (const Action& action : exports) EXPECT_EQ(action.key_groups, 6);
@@ -70,7 +73,8 @@ TEST_F(KeyedGrowTest, AStaleOrUnknownFenceIsIgnored) {
   EXPECT_EQ(Lines(migration_.On(Fenced("b", 1), 0)), L{});
   EXPECT_EQ(Lines(migration_.On(Fenced("a", 3), 0)), L{});         // a version never sent
   EXPECT_EQ(Lines(migration_.On(Fenced("x", 2), 0)), L{});         // not a sender
-  EXPECT_EQ(Lines(migration_.On(Fenced("q", 2, "ask"), 0)), L{});  // a requester does not fence
+  EXPECT_EQ(Lines(migration_.On(Fenced("q", 1, "ask"), 0)), L{});  // a requester's older fence
+  EXPECT_EQ(Lines(migration_.On(Fenced("q", 2, "ask"), 0)), L{});
   EXPECT_EQ(Lines(migration_.On(Fenced("a", 2), 0)), L{});
   EXPECT_EQ(Lines(migration_.On(Fenced("a", 2), 0)), L{});  // twice counts once
   EXPECT_EQ(Lines(migration_.On(Fenced("b", 2), 0)), (L{"export users/0 4 #2", "export users/1 5 #3"}));
@@ -161,6 +165,7 @@ TEST_F(KeyedGrowTest, SenderRestartedWhileFencedGetsTheHeldTableAgainAndFencesAg
   migration_.Start(0);
   migration_.On(CanAdd(1, true), 0);
   migration_.On(MemberEvent(EventKind::kMemberStarted, 2), 0);
+  migration_.On(Fenced("q", 2, "ask"), 0);
   migration_.On(Fenced("a", 2), 0);
   EXPECT_EQ(Lines(migration_.On(SenderEvent(EventKind::kSenderCrashed, "a"), 1)), L{});
   EXPECT_EQ(Lines(migration_.On(SenderEvent(EventKind::kSenderRestarted, "a"), 1)),

@@ -176,6 +176,9 @@ class ElementHost final : public detail::HostContext {
   void AdoptMembership();
   Status HandleShardMessage(control::Op op, const Json& message);
   Status RerouteQueryOut(const control::Reroute& reroute);
+  void ArmQueryFence(QueryOut& out,
+                     const control::ShardRoute& route);  // a held table: fence once in-flight requests are done
+  void CheckQueryFences();
   void AnswerStateQuestions();  // can_add, export_state, import_state that came, outside any hook
   Status AnswerCanAdd(const Json& message);
   Status AnswerExportState(const Json& message);

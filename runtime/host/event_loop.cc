@@ -94,6 +94,7 @@ void ElementHost::Loop() {
     }
     FireTimers();
     ExpireRequests();
+    CheckQueryFences();  // a reply or an expiry may have been the last a fence waited for
     AskResyncs(Clock::now());
     if (can_produce && failure_.ok()) {
       auto t0 = Clock::now();

@@ -99,6 +99,14 @@ struct QueryOut {
   std::vector<std::unique_ptr<QueryLink>> links;
   std::optional<control::ShardRoute> shard;     // the shard it asks, and how its answers merge
   const MergeFunction* custom_merge = nullptr;  // `merge: custom`: the member class's
+  // The fence a held table asks of a requester: the requests sent before it
+  // came may reach an old owner of a moving group, so its state must not
+  // move before they are answered (or time out). Sent once none is left.
+  struct Fence {
+    uint64_t version = 0;             // of the held table
+    std::vector<uint64_t> in_flight;  // pending_ ids sent before it
+  };
+  std::optional<Fence> fence;
   bool connected() const { return !links.empty(); }
 };
 

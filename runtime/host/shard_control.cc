@@ -73,6 +73,7 @@ Status ElementHost::RerouteQueryOut(const control::Reroute& reroute) {
   if (!out) return Status::NotFound(fmt::format("reroute: {} has no query output '{}'", plan_.name, reroute.port));
   if (out->shard && reroute.route.version < out->shard->version) return Status::OK();  // an older table
   if (Status st = AdoptShardRoute(*out, reroute.route); !st.ok()) return st;
+  ArmQueryFence(*out, reroute.route);
   // Added before the removals: a link both added and removed (a grow
   // undone: the member expects us, though we never asked it) gets END.
   std::mt19937_64 lives(std::random_device{}());
@@ -97,6 +98,36 @@ Status ElementHost::RerouteQueryOut(const control::Reroute& reroute) {
                 reroute.route.shard, reroute.route.version, out->links.size());
   AskWaitingRequests(static_cast<int>(out - query_outs_.data()));  // a released group's requests go now
   return Status::OK();
+}
+
+void ElementHost::ArmQueryFence(QueryOut& out, const control::ShardRoute& route) {
+  if (route.held.empty()) {
+    out.fence.reset();  // released (or rolled back): nothing is owed any more
+    return;
+  }
+  QueryOut::Fence fence;
+  fence.version = route.version;
+  const int port = static_cast<int>(&out - query_outs_.data());
+  for (const auto& [id, request] : pending_) {
+    if (request.port == port && !request.waiting) fence.in_flight.push_back(id);
+  }
+  out.fence = std::move(fence);
+  CheckQueryFences();
+}
+
+void ElementHost::CheckQueryFences() {
+  for (QueryOut& out : query_outs_) {
+    if (!out.fence || !out.shard) continue;
+    std::erase_if(out.fence->in_flight, [this](uint64_t id) { return !pending_.count(id); });
+    if (!out.fence->in_flight.empty()) continue;
+    control::Fenced fenced;
+    fenced.element = options_.element;
+    fenced.port = out.name;
+    fenced.shard = out.shard->shard;
+    fenced.version = out.fence->version;
+    control::Send(*control_, control::ToJson(fenced));
+    out.fence.reset();
+  }
 }
 
 void ElementHost::AnswerStateQuestions() {

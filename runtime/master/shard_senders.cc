@@ -1,7 +1,8 @@
 // A sender of a shard that ends while its shard may change. Its host ends
 // only once every END it sent is acknowledged, so when the master hears it
 // ended, every link it knew of is done with: a change under way counts it as
-// fenced, and a member's input from it that it never heard of (a grow's
+// fenced (a requester too: it has no request in flight), and a member's
+// input from it that it never heard of (a grow's
 // reroute that came after its end) is ended for the member, which would
 // otherwise wait for that END for good.
 #include "runtime/master/master_daemon.h"
@@ -25,8 +26,9 @@ std::vector<std::string> Master::InputsFromEnded(const TopologyRecord& topology,
 void Master::SenderEnded(TopologyRecord& topology, const ElementRecord& element) {
   if (element.plan.member) return;  // a member's end is its shard's own business
   bool routes_to_shards = false;
-  for (const control::PortPlan& port : element.plan.push_out)
-    routes_to_shards = routes_to_shards || !port.shards.empty();
+  for (const auto* ports : {&element.plan.push_out, &element.plan.query_out}) {
+    for (const control::PortPlan& port : *ports) routes_to_shards = routes_to_shards || !port.shards.empty();
+  }
   if (!routes_to_shards) return;
   shards::Event event;
   event.kind = shards::EventKind::kSenderEnded;

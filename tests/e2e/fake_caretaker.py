@@ -145,6 +145,7 @@ class FakeMember:
         self.endpoint = self.socket.getsockopt(zmq.LAST_ENDPOINT).decode()
         self.requests = []  # the requests it got, decoded
         self.ended = False
+        self.unanswered = None  # (peer, request id) of the last request served without an answer
 
     def serve(self, answer, timeout_ms=20000):
         """Reads one frame: answers a request with answer(request), a map
@@ -160,11 +161,19 @@ class FakeMember:
         request = msgpack.unpackb(frame[10:], raw=False)
         self.requests.append(request)
         reply = answer(request)
+        if reply is None:
+            self.unanswered = (peer, request_id)
         if isinstance(reply, dict):
             self.socket.send_multipart([peer, bytes([WIRE, REPLY]) + request_id + msgpack.packb(reply)])
         elif isinstance(reply, str):
             self.socket.send_multipart([peer, bytes([WIRE, ERROR]) + request_id + reply.encode()])
         return request
+
+    def answer_late(self, reply):
+        """Answers, now, the last request `serve` left unanswered."""
+        peer, request_id = self.unanswered
+        self.socket.send_multipart([peer, bytes([WIRE, REPLY]) + request_id + msgpack.packb(reply)])
+        self.unanswered = None
 
     def idle(self, timeout_ms=300):
         return self.socket.poll(timeout_ms) == 0

@@ -6,6 +6,7 @@ answer; a member answers the master's can_add, export_state and
 import_state. Real host processes, real sockets, exact outputs."""
 
 import base64
+import time
 
 import msgpack
 import pytest
@@ -118,6 +119,33 @@ def test_a_member_that_does_not_answer_is_named_at_the_deadline(caretaker, membe
     shard[2].serve(lambda request: None)
     failed = caretaker.expect("failed", "t/ask")
     assert failed["error"] == "the query failed: no reply on 'ask' in time from users/0, users/2"
+
+
+def test_a_requester_fences_a_held_table_only_once_its_requests_in_flight_are_answered(caretaker, members, tmp_path):
+    """A request sent before the held table may reach an old owner of a
+    moving group: the state must not move before it is answered, so the
+    requester's fence waits for it."""
+    shard = members(0, 1)
+    route = shard_route("sum", route="hash", key="user", owners=[1] * 8)
+    ask = ask_a_shard(caretaker, tmp_path, shard, route, request='{"user": "alice"}')
+    assert shard[1].serve(lambda request: None) == {"user": "alice"}  # in flight: not answered yet
+    held = dict(shard_route("sum", route="hash", key="user", owners=[1] * 8, version=2), held=list(range(8)))
+    caretaker.send(ask, {"op": "reroute", "element": ask, "port": "ask", "query": True, "route": held})
+    caretaker.handler(ask, "count")  # the reroute is in: the host reads its control channel in order
+    assert [m for _, m in caretaker.inbox if m.get("op") == "fenced"] == []
+    shard[1].answer_late({"user": "alice", "count": 5})
+    fenced = caretaker.expect("fenced", ask)
+    assert (fenced["port"], fenced["shard"], fenced["version"]) == ("ask", "users", 2)
+    assert jsonl_when_written(tmp_path / "reply.jsonl") == [{"user": "alice", "count": 5}]
+
+
+def jsonl_when_written(path, timeout=20.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if path.exists() and path.read_text().endswith("\n"):
+            return jsonl(path)
+        time.sleep(0.05)
+    raise AssertionError(f"nothing written to {path} in {timeout} s")
 
 
 def test_a_query_reroute_adds_and_removes_members(caretaker, members, tmp_path):
