@@ -74,7 +74,11 @@ class SchemaChecker {
   int Find(std::string_view name) const { return schema_.FindStructure(name); }
 
   // "; did you mean 'Session'?" among structures and scalars, or "".
-  std::string Suggestion(std::string_view wrong) const {
+  // Only the first kMaxSuggestions: each compares with every structure's
+  // name, and a hostile file could hold a hundred thousand unknown types.
+  std::string Suggestion(std::string_view wrong) {
+    if (suggestions_made_ == kMaxSuggestions) return "";
+    ++suggestions_made_;
     std::vector<std::string> names = structure_names_;
     for (ScalarType t : {ScalarType::kBoolean, ScalarType::kByte, ScalarType::kShort, ScalarType::kInteger,
                          ScalarType::kLong, ScalarType::kDouble, ScalarType::kString}) {
@@ -139,18 +143,24 @@ class SchemaChecker {
     }
     if (field.ordinal >= 0 && field.ordinal < count) return;
     if (std::find(broken.begin(), broken.end(), -1) != broken.end()) return;  // any might be missing
-    std::vector<int> missing;
-    for (int o = 0; o < count; ++o) {
-      bool used = std::find(broken.begin(), broken.end(), o) != broken.end();
-      for (const Field& other : structure.fields) used = used || other.ordinal == o;
-      if (!used) missing.push_back(o);
-    }
-    std::string missing_text;
-    for (int o : missing) missing_text += fmt::format("{}{}", missing_text.empty() ? "" : ", ", o);
+    const std::string& missing_text = MissingOrdinals(s, count);
     Report(field.pos, fmt::format("ordinal {} of field '{}' is out of range: structure '{}' has {} field{}, numbered "
                                   "0..{}{}",
                                   field.ordinal, field.name, structure.name, count, count == 1 ? "" : "s", count - 1,
                                   missing_text.empty() ? "" : fmt::format(" ({} missing)", missing_text)));
+  }
+
+  const std::string& MissingOrdinals(size_t s, int count) {
+    auto [it, inserted] = missing_ordinals_.emplace(s, "");
+    if (!inserted) return it->second;
+    std::vector<bool> used(static_cast<size_t>(count), false);
+    for (int o : BrokenOrdinals(s))
+      if (o >= 0 && o < count) used[static_cast<size_t>(o)] = true;
+    for (const Field& field : schema_.structures[s].fields)
+      if (field.ordinal >= 0 && field.ordinal < count) used[static_cast<size_t>(field.ordinal)] = true;
+    for (int o = 0; o < count; ++o)
+      if (!used[static_cast<size_t>(o)]) it->second += fmt::format("{}{}", it->second.empty() ? "" : ", ", o);
+    return it->second;
   }
 
   // Whether the field is a scalar one or names a structure that exists.
@@ -304,6 +314,10 @@ class SchemaChecker {
   std::vector<std::string> structure_names_;
   std::vector<std::vector<FieldMarks>> sorted_marks_;
   std::vector<size_t> post_order_;
+  static constexpr int kMaxSuggestions = 100;
+  int suggestions_made_ = 0;
+  // [structure]: "1, 2" for the ordinals no field has, made once per structure.
+  std::map<size_t, std::string> missing_ordinals_;
 };
 
 }  // namespace

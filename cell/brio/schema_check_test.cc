@@ -111,6 +111,18 @@ TEST(SchemaCheck, StructuresAndFieldsAreBounded) {
             (Lines{"1029:11: structure 'User' has more than 1024 fields (the limit)"}));
 }
 
+// Each suggestion compares with every structure's name: a hostile file of
+// many unknown types gets the first hundred only.
+TEST(SchemaCheck, SuggestionsStopAfterAHundred) {
+  std::string fields;
+  for (int i = 0; i < 101; ++i) fields += "    " + std::to_string(i) + ") f" + std::to_string(i) + " : Sesion\n";
+  const Lines errors = ErrorsOf(WithUser("  structure User {\n" + fields + "  }\n  structure Session { }\n"));
+  ASSERT_EQ(errors.size(), 101u);
+  EXPECT_EQ(errors[99],
+            "104:15: unknown type 'Sesion' (neither a scalar nor a structure of this schema); did you mean 'Session'?");
+  EXPECT_EQ(errors[100], "105:17: unknown type 'Sesion' (neither a scalar nor a structure of this schema)");
+}
+
 TEST(SchemaCheck, ASchemaBuiltInCodeIsCheckedAtItsFieldsPositions) {
   Schema schema;
   schema.name = "built";

@@ -9,6 +9,7 @@
 #include <fstream>
 
 #include "cell/brio/schema_describe.h"
+#include "cell/brio/schema_limits.h"
 #include "cell/brio/schema_test_util.h"
 
 namespace datablox::brio {
@@ -179,6 +180,23 @@ TEST(SchemaParser, AStructureWithoutFieldsAndOneTheRootDoesNotReachAreFine) {
   EXPECT_EQ(schema.structures.size(), 2u);
 }
 
+// A file cut anywhere is an error, never a crash or a schema, and every
+// error points into the text.
+TEST(SchemaParser, EveryTruncationOfTheExampleIsReportedInsideTheText) {
+  const std::string text = kUnity;
+  const std::string body_end = text.substr(0, text.rfind('}'));
+  for (size_t cut = 0; cut <= body_end.size(); ++cut) {
+    std::vector<SchemaError> errors;
+    ParseSchema(text.substr(0, cut), "t.brio", &errors);
+    ASSERT_FALSE(errors.empty()) << "cut at " << cut;
+    for (const SchemaError& e : errors) {
+      EXPECT_GE(e.pos.line, 1) << e.ToString();
+      EXPECT_LE(e.pos.line, 16) << e.ToString();
+      EXPECT_GE(e.pos.column, 1) << e.ToString();
+    }
+  }
+}
+
 TEST(SchemaParser, LoadSchemaReadsAFileAndSaysWhyNot) {
   char path[] = "/tmp/brio_schema_testXXXXXX";
   const int fd = ::mkstemp(path);
@@ -199,6 +217,27 @@ TEST(SchemaParser, LoadSchemaReadsAFileAndSaysWhyNot) {
   const Status missing = LoadSchema(path, &schema);
   EXPECT_EQ(missing.code(), Status::Code::kIOError);
   EXPECT_EQ(missing.message(), "cannot read " + std::string(path) + ": No such file or directory");
+}
+
+TEST(SchemaParser, AFileOverTheSizeLimitIsOneErrorWhereItPassesIt) {
+  char path[] = "/tmp/brio_schema_testXXXXXX";
+  const int fd = ::mkstemp(path);
+  ASSERT_GE(fd, 0);
+  ::close(fd);
+  // Lines of 1023 spaces and a newline: the limit falls on line 1025, column 1.
+  std::string line(1023, ' ');
+  line += '\n';
+  std::string text;
+  while (text.size() <= kMaxSchemaBytes) text += line;
+  std::ofstream(path) << text;
+  std::vector<SchemaError> errors;
+  std::string read;
+  EXPECT_FALSE(ReadSchemaFile(path, &read, &errors));
+  std::remove(path);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].ToString(),
+            std::string(path) + ":1025:1: error: file is larger than 1 MiB (the limit for a schema file)");
+  EXPECT_TRUE(read.empty());
 }
 
 TEST(SchemaParser, CheckSchemaResolvesASchemaBuiltInCode) {
