@@ -111,7 +111,8 @@ int main(int argc, char** argv) {
 
   std::string file, class_name;
   auto* check = app.add_subcommand(
-      "check", "check a topology file, or a Brio schema (a FILE ending in .brio); report every error with its position");
+      "check",
+      "check a topology file, or a Brio schema (a FILE ending in .brio); report every error with its position");
   check->add_option("FILE", file, "the .topo file (or .brio schema)")->required();
   add_plugin_path(check);
   add_output(check);
