@@ -182,7 +182,8 @@ class SchemaChecker {
   }
 
   void CheckSince(const Field& field, const FieldMarks& marks) {
-    if (field.since_version < 1 || field.since_version > schema_.version) {
+    const bool version_known = !marks_ || marks_->version_known;
+    if (field.since_version < 1 || (version_known && field.since_version > schema_.version)) {
       Report(marks.since, fmt::format("field '{}' is since version {}, but the schema is at version {}", field.name,
                                       field.since_version, schema_.version));
     } else if (field.key && field.since_version > 1) {

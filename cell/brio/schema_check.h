@@ -26,6 +26,7 @@ struct SchemaMarks {
   SchemaPos root_type;         // the structure after `root) name :`
   std::string root_structure;  // its name, which the checker resolves into Schema::root_structure
   SchemaPos version;           // the N of `version: N`
+  bool version_known = true;   // false: `version:` was written wrongly, so `since` is not checked against it
   // [structure][field], both in the order written (before fields are sorted).
   std::vector<std::vector<FieldMarks>> fields;
   // [structure]: the ordinals of fields that did not parse (and so are not in

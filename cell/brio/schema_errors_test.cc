@@ -44,6 +44,15 @@ TEST(SchemaSyntax, VersionsAreNumbersInRange) {
             (Lines{"1:21: version 65536 is out of range (1..65535)"}));
 }
 
+TEST(SchemaSyntax, AVersionWrittenWronglyIsReportedOnce) {
+  // Neither "no version", nor "since 3 is above version 1" (the default), nor
+  // "a second version" for the one that follows.
+  EXPECT_EQ(ErrorsOf("schema s {\n  version: x\n  root) u : U\n  structure U { 0) a : long since 3 }\n}"),
+            (Lines{"2:12: expected a version number after 'version:', found 'x'"}));
+  EXPECT_EQ(ErrorsOf("schema s {\n  version: 0\n  version: 3\n  root) u : U\n  structure U { 0) a : long since 3 }\n}"),
+            (Lines{"2:12: version 0 is out of range (1..65535)"}));
+}
+
 TEST(SchemaSyntax, TheRootIsNameColonStructure) {
   EXPECT_EQ(ErrorsOf("schema s { version: 1 root) : U structure U { } }"),
             (Lines{"1:29: expected the root relation's name after 'root)', found ':'"}));

@@ -42,6 +42,9 @@ class SchemaParser {
 
   Schema Run() {
     ParseFile();
+    // A version written wrongly leaves the schema's unknown: comparing `since`
+    // with the default would only echo that error.
+    marks_.version_known = version_seen_ || !version_written_;
     CheckSchemaWithMarks(&schema_, &marks_, file_, errors_);
     return std::move(schema_);
   }
@@ -136,7 +139,7 @@ class SchemaParser {
     if (At(Kind::kRBrace)) {
       const SchemaToken& close = Take();
       // Without its header the text is no schema: "no root" would be noise.
-      if (!version_seen_ && !header_broken_) {
+      if (!version_written_ && !header_broken_) {
         Report(Pos(close), "the schema has no version (write 'version: 1' in it)");
       }
       if (!root_written_ && !header_broken_) {
@@ -188,10 +191,8 @@ class SchemaParser {
     Take();  // :
     const SchemaPos number_pos = Pos(Peek());
     int version = 0;
-    if (!ParseVersionNumber("version:", &version)) {
-      version_seen_ = true;  // written, if wrongly: "no version" would echo it
-      return false;
-    }
+    version_written_ = true;
+    if (!ParseVersionNumber("version:", &version)) return false;
     if (version_seen_) {
       Report(Pos(word), fmt::format("a second version (the first was given at line {}, column {})", marks_.version.line,
                                     marks_.version.column));
@@ -394,9 +395,10 @@ class SchemaParser {
   std::vector<SchemaError>* errors_;
   Schema schema_;
   SchemaMarks marks_;
-  bool version_seen_ = false;
-  bool root_seen_ = false;     // a root parsed
-  bool root_written_ = false;  // one was written, perhaps wrongly
+  bool version_seen_ = false;     // a version parsed
+  bool version_written_ = false;  // one was written, perhaps wrongly
+  bool root_seen_ = false;        // a root parsed
+  bool root_written_ = false;     // one was written, perhaps wrongly
   bool header_broken_ = false;
 };
 
