@@ -24,13 +24,17 @@ std::string_view FieldKindName(FieldKind kind);
 //           0) id : long  key
 //
 // A schema that did not pass the checks may hold a cycle: the walk stops
-// kMaxContainmentDepth levels down, with a line saying so.
+// kMaxContainmentDepth levels down, with a line saying so. A last line names
+// the structures the root does not reach, if any. The tree repeats a
+// structure under every relation to it, so it stops after 10,000 relations
+// (a line says so).
 std::string SchemaTreeText(const Schema& schema);
 
 // The same tree as a JSON object (pretty-printed): the schema's name,
 // version, root and, for each relation, ordinal, name, kind, type, key,
 // ordering, since and (for a structure) its fields; "unused" lists the
-// structures the root does not reach.
+// structures the root does not reach; "truncated" says whether the walk
+// stopped (at the depth limit or after 10,000 relations).
 std::string SchemaTreeJson(const Schema& schema);
 
 // The schema in its language, one structure per block, fields in ordinal

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "cell/brio/schema_test_util.h"
@@ -45,7 +47,8 @@ TEST(SchemaDescribe, TheTreeIndentsEachLevelWithTypesAndMarks) {
             "        2) place : Place\n"
             "            0) city : string\n"
             "    2) traits : map[string, long]\n"
-            "    3) os : string  since 2\n");
+            "    3) os : string  since 2\n"
+            "not reached from the root: Spare\n");
 }
 
 TEST(SchemaDescribe, TheJsonTreeNestsStructuresAndListsTheUnusedOnes) {
@@ -86,6 +89,27 @@ TEST(SchemaDescribe, ACyclicSchemaBuiltInCodeStopsAtTheDepthLimit) {
   const std::string text = SchemaTreeText(schema);
   EXPECT_NE(text.find("... (deeper than 32 levels)"), std::string::npos);
   EXPECT_NO_THROW(nlohmann::json::parse(SchemaTreeJson(schema)));
+}
+
+// Checked and fine (a tree of structures, 32 levels), but two relations to
+// each next level would print 2^32 lines.
+TEST(SchemaDescribe, AWideTreeStopsAfterTenThousandRelations) {
+  std::string text = "schema wide { version: 1 root) r : L0\n";
+  for (int level = 0; level < 32; ++level) {
+    const std::string next = "L" + std::to_string(level + 1);
+    text += "structure L" + std::to_string(level) + " { 0) a : " + next + "  1) b : " + next + " }\n";
+  }
+  text += "structure L32 { 0) x : long } }\n";
+  std::vector<std::string> errors;
+  const Schema schema = testing::ParseClean(text, &errors);
+  ASSERT_EQ(errors, std::vector<std::string>{});
+  const std::string tree = SchemaTreeText(schema);
+  EXPECT_EQ(std::count(tree.begin(), tree.end(), '\n'), 2 + 9999 + 1);
+  EXPECT_NE(tree.find("... (more than 10000 relations: the rest is not shown)\n"), std::string::npos);
+  // (Not parsed back here: 25 MB of indented JSON is slow at -O0.)
+  const std::string json = SchemaTreeJson(schema);
+  EXPECT_NE(json.find("\n  \"truncated\": true"), std::string::npos);
+  EXPECT_EQ(nlohmann::json::parse(SchemaTreeJson(Parsed()))["truncated"], false);
 }
 
 TEST(SchemaDescribe, TheSourceTextIsTheLanguage) {

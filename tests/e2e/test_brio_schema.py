@@ -131,7 +131,7 @@ def test_describe_schema_json_nests_the_tree(cli):
     result = cli("describe-schema", EXAMPLE, "-o", "json")
     assert result.returncode == 0, result.stderr
     tree = json.loads(result.stdout)
-    assert (tree["schema"], tree["version"], tree["unused"]) == ("unity", 2, [])
+    assert (tree["schema"], tree["version"], tree["unused"], tree["truncated"]) == ("unity", 2, [], False)
     root = tree["root"]
     assert (root["name"], root["structure"]) == ("user", "User")
     assert [f["name"] for f in root["fields"]] == ["id", "country", "os", "sessions", "traits", "segments"]
