@@ -39,6 +39,11 @@ int Check(const std::string& file, const OutputFormat& format);
 int Describe(const std::string& class_name, const OutputFormat& format);
 int ListClasses(const OutputFormat& format);
 
+// schema_commands.cc: Brio schemas. `check` takes a FILE ending in .brio for one.
+bool IsSchemaFile(const std::string& file);
+int CheckSchemaFile(const std::string& file, const OutputFormat& format);
+int DescribeSchema(const std::string& file, const OutputFormat& format);
+
 struct RunOptions {
   std::string file;
   std::string executable;  // this binary, to start the master and the caretaker

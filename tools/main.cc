@@ -110,8 +110,10 @@ int main(int argc, char** argv) {
   };
 
   std::string file, class_name;
-  auto* check = app.add_subcommand("check", "check a topology file; report every error with its position");
-  check->add_option("FILE", file, "the .topo file")->required();
+  auto* check = app.add_subcommand(
+      "check",
+      "check a topology file, or a Brio schema (a FILE ending in .brio); report every error with its position");
+  check->add_option("FILE", file, "the .topo file (or .brio schema)")->required();
   add_plugin_path(check);
   add_output(check);
 
@@ -129,6 +131,10 @@ int main(int argc, char** argv) {
   describe->add_option("CLASS", class_name, "the class name")->required();
   add_plugin_path(describe);
   add_output(describe);
+
+  auto* describe_schema = app.add_subcommand("describe-schema", "show a Brio schema (.brio) as its containment tree");
+  describe_schema->add_option("FILE", file, "the schema file")->required();
+  add_output(describe_schema);
 
   auto* classes = app.add_subcommand("classes", "list the element classes");
   add_plugin_path(classes);
@@ -258,7 +264,8 @@ int main(int argc, char** argv) {
   }
 
   try {
-    if (*check) return cli::Check(file, format);
+    if (*check) return cli::IsSchemaFile(file) ? cli::CheckSchemaFile(file, format) : cli::Check(file, format);
+    if (*describe_schema) return cli::DescribeSchema(file, format);
     if (*describe) return cli::Describe(class_name, format);
     if (*classes) return cli::ListClasses(format);
     if (*run) {

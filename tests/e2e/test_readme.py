@@ -17,6 +17,8 @@ How each kind of block runs:
   API). A block headed `// examples/...` is that file of the repository,
   which tests/e2e/test_installed_package.py builds into a plugin and runs.
 - cmake: a block headed `# examples/...` is that file of the repository.
+- brio (a Brio schema): `datablox check` passes it; a block headed
+  `// topologies/X.brio` is that file but for comments.
 - sh with `$ ` prompts: each command runs in a temp dir laid out like a
   checkout (topologies/ and examples/ copied, build/ linked), and the output shown must
   match the one got loosely: every line shown appears, in order, numbers
@@ -70,7 +72,7 @@ class Block:
     def kind(self):
         if self.lang == "sh":
             return "shell-session" if re.search(r"^\$ ", self.text, re.M) else "shell"
-        if self.lang in ("python", "cpp", "cmake"):
+        if self.lang in ("python", "cpp", "cmake", "brio"):
             return self.lang
         if self.lang == "" and DECLARATION.search(self.text):
             return "topology"
@@ -147,7 +149,7 @@ def test_readme_block(block, tmp_path, cli, run_topology):
     if block.skip:
         pytest.skip(f"README.md:{block.line}: {block.skip}")
     runner = {"topology": run_topology_block, "python": run_python_block, "cpp": run_cpp_block,
-              "cmake": check_copy_of_a_file,
+              "cmake": check_copy_of_a_file, "brio": run_brio_block,
               "shell-session": run_shell_session_block, "shell": run_shell_block}.get(block.kind)
     if runner is None:
         pytest.fail(f"README.md:{block.line}: no runner for ```{block.lang} (mark it readme-test: skip)")
@@ -185,6 +187,21 @@ def run_topology_block(block, tmp_path, cli, run_topology):
         assert element["stats"]["rejected"] == 0 and element["stats"]["malformed"] == 0, (name, element["stats"])
     for sink in re.findall(r'JsonLinesSink\(path:\s*"([^"]+)"', block.text):
         assert (tmp_path / sink).stat().st_size > 0, f"README.md:{block.line}: {sink} is empty"
+
+
+def run_brio_block(block, tmp_path, cli, run_topology):
+    """A Brio schema: `datablox check` passes it; headed `// topologies/X.brio`,
+    it is that file but for comments."""
+    def words(text):
+        return re.sub(r"(//|#).*", "", text).split()
+    shown_as = re.match(r"//\s*(topologies/[\w/.-]+?\.brio)\b", block.text.splitlines()[0])
+    if shown_as:
+        assert words((REPO / shown_as.group(1)).read_text()) == words(block.text), \
+            f"README.md:{block.line} shows {shown_as.group(1)}, but differs from it"
+    path = tmp_path / "readme.brio"
+    path.write_text(block.text)
+    checked = cli("check", path, cwd=tmp_path)
+    assert checked.returncode == 0, f"README.md:{block.line}: check failed:\n{checked.stderr}"
 
 
 def run_python_block(block, tmp_path, cli, run_topology):
