@@ -6,8 +6,8 @@
 //       parcels=P items=I bytes=B (P parcels of I items, B bytes each),
 //       fail_after=K (a server error after K parcels), expected_extra=E (the
 //       completion's expected count E above what it sends: a server that
-//       lies), refuse=1. Writes its metrics as one JSON object to F after
-//       every stream's end; runs until SIGTERM or SIGINT.
+//       lies), refuse=1. Writes its metrics as one JSON object to F when a
+//       stream starts or ends or a frame is malformed; runs until SIGTERM or SIGINT.
 //   nexus_peer fetch --connect ADDR [--connect ADDR...] --streams K --paradata TEXT
 //       [--window W] [--timeout-ms T] [--slow-us U] [--abort-after P] [--cancel-after P]
 //       Opens K streams under one operation, over the addresses in turn,
@@ -137,13 +137,17 @@ int Serve(const std::string& bind, const std::string& metrics_file, int64_t hear
   }
   std::fprintf(stderr, "nexus_peer: serving on %s\n", server->endpoint().c_str());
   WriteMetrics(metrics_file, *server, rss_at_first_stream_kb);
-  uint64_t ended = 0;
+  uint64_t events = 0;
   while (!g_stop.load()) {
     server->Poll(100);
     const auto& m = server->metrics();
-    const uint64_t now_ended = m.streams_completed + m.streams_failed + m.streams_aborted + m.streams_refused;
-    if (now_ended != ended) {
-      ended = now_ended;
+    // Written when a stream starts or ends (or a frame is malformed): a test
+    // waits for a stream to be under way (to kill the server mid-stream) or
+    // done (to read its counts).
+    const uint64_t now_events = m.streams_initiated + m.streams_completed + m.streams_failed + m.streams_aborted +
+                                m.streams_refused + m.malformed_frames;
+    if (now_events != events) {
+      events = now_events;
       WriteMetrics(metrics_file, *server, rss_at_first_stream_kb);
     }
   }
