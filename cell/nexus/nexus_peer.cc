@@ -6,7 +6,8 @@
 //       parcels=P items=I bytes=B (P parcels of I items, B bytes each),
 //       fail_after=K (a server error after K parcels), expected_extra=E (the
 //       completion's expected count E above what it sends: a server that
-//       lies), refuse=1. Writes its metrics as one JSON object to F when a
+//       lies), not_yet_ms=N (no parcel ready for the first N ms: a slow
+//       source, kept alive by heartbeats), refuse=1. Writes its metrics as one JSON object to F when a
 //       stream starts or ends or a frame is malformed; runs until SIGTERM or SIGINT.
 //   nexus_peer fetch --connect ADDR [--connect ADDR...] --streams K --paradata TEXT
 //       [--window W] [--timeout-ms T] [--slow-us U] [--abort-after P] [--cancel-after P]
@@ -62,11 +63,18 @@ uint64_t Number(const std::map<std::string, std::string>& m, const char* key, ui
 // real source would produce its bytes into the parcel).
 class SyntheticSource : public nexus::ParcelSource {
  public:
-  SyntheticSource(uint64_t parcels, uint64_t items, uint64_t bytes, uint64_t fail_after, uint64_t expected_extra)
-      : parcels_(parcels), items_(items), fail_after_(fail_after), expected_extra_(expected_extra), pattern_(bytes, 0) {
+  SyntheticSource(uint64_t parcels, uint64_t items, uint64_t bytes, uint64_t fail_after, uint64_t expected_extra,
+                  uint64_t not_yet_ms)
+      : parcels_(parcels),
+        items_(items),
+        fail_after_(fail_after),
+        expected_extra_(expected_extra),
+        ready_at_(std::chrono::steady_clock::now() + std::chrono::milliseconds(not_yet_ms)),
+        pattern_(bytes, 0) {
     for (size_t i = 0; i < pattern_.size(); ++i) pattern_[i] = static_cast<char>('a' + i % 26);
   }
   Fill Next(nexus::Parcel* parcel, Status* error) override {
+    if (std::chrono::steady_clock::now() < ready_at_) return Fill::kNotYet;
     if (fail_after_ != 0 && sent_ == fail_after_) {
       *error = Status::Internal("failing after " + std::to_string(sent_) + " parcels, as asked");
       return Fill::kFailed;
@@ -82,6 +90,7 @@ class SyntheticSource : public nexus::ParcelSource {
 
  private:
   uint64_t parcels_, items_, fail_after_, expected_extra_;
+  std::chrono::steady_clock::time_point ready_at_;
   uint64_t sent_ = 0;
   std::string pattern_;
 };
@@ -122,9 +131,9 @@ int Serve(const std::string& bind, const std::string& metrics_file, int64_t hear
     if (rss_at_first_stream_kb == 0) rss_at_first_stream_kb = RssKb();
     const auto p = ParseParadata(request.paradata);
     if (Number(p, "refuse", 0) != 0) return Status::Invalid("refused, as asked");
-    *source =
-        std::make_unique<SyntheticSource>(Number(p, "parcels", 1), Number(p, "items", 1), Number(p, "bytes", 1024),
-                                          Number(p, "fail_after", 0), Number(p, "expected_extra", 0));
+    *source = std::make_unique<SyntheticSource>(Number(p, "parcels", 1), Number(p, "items", 1),
+                                                Number(p, "bytes", 1024), Number(p, "fail_after", 0),
+                                                Number(p, "expected_extra", 0), Number(p, "not_yet_ms", 0));
     return Status::OK();
   };
   std::unique_ptr<nexus::Server> server;

@@ -23,6 +23,8 @@ struct Server::Impl {
   // Incoming messages handled per Poll before sending: credits keep flowing
   // while a burst of initiates waits its turn.
   static constexpr int kMaxReceivesPerPoll = 256;
+  // How soon a source that answered kNotYet is asked again.
+  static constexpr int64_t kNotYetRetryMs = 5;
 
   StreamHandler handler;
   ServerOptions options;
@@ -130,56 +132,69 @@ struct Server::Impl {
     return true;
   }
 
-  // One parcel (or the end) of every stream that has credit. True when any
-  // stream could go on at once.
-  bool SendPass(int64_t now) {
-    bool more = false;
+  // One parcel (or the end) of every stream that has credit, a heartbeat
+  // for every stream silent too long. Sets send_again (a stream can go on at
+  // once) and source_waiting (a source answered kNotYet).
+  void SendPass(int64_t now) {
+    send_again = false;
+    source_waiting = false;
     for (auto it = streams.begin(); it != streams.end();) {
       auto next = std::next(it);
+      if (!SendOne(it, now)) {
+        it = next;
+        continue;
+      }
       Served& s = it->second;
-      const std::string& peer = it->first.first;
-      const uint64_t stream_id = it->first.second;
-      if (s.stream.CanSend()) {
-        Parcel parcel;
-        Status error;
-        switch (s.source->Next(&parcel, &error)) {
-          case ParcelSource::Fill::kParcel: {
-            const uint64_t items = parcel.item_count;
-            const uint64_t bytes = parcel.bytes.size();
-            if (!Send(peer, Frame{stream_id, Parcel{items, {}}}, &parcel.bytes)) {
-              EndStream(it, &metrics.streams_failed);
-              break;
-            }
-            s.stream.OnSent(items, bytes, now);
-            metrics.items += items;
-            metrics.bytes += bytes;
-            metrics.max_in_flight = std::max(metrics.max_in_flight, s.stream.in_flight());
-            more = more || s.stream.CanSend();
-            break;
-          }
-          case ParcelSource::Fill::kNotYet: break;
-          case ParcelSource::Fill::kDone: {
-            const Completion c =
-                s.stream.Complete(s.source->expected(), s.source->potential(), s.source->rejected(), now);
-            metrics.rejected += c.rejected;
-            Send(peer, Frame{stream_id, c}, nullptr);
-            EndStream(it, &metrics.streams_completed);
-            break;
-          }
-          case ParcelSource::Fill::kFailed:
-            Send(peer, Frame{stream_id, ServerError{ErrorCode::kFailed, error.ToString()}}, nullptr);
-            EndStream(it, &metrics.streams_failed);
-            break;
-        }
-      } else if (s.stream.HeartbeatDue(now)) {
-        if (!Send(peer, Frame{stream_id, s.stream.MakeHeartbeat(s.source->expected(), now)}, nullptr)) {
-          EndStream(it, &metrics.streams_failed);  // the client's connection is gone
-        }
+      if (s.stream.HeartbeatDue(now) &&
+          !Send(it->first.first, Frame{it->first.second, s.stream.MakeHeartbeat(s.source->expected(), now)}, nullptr)) {
+        EndStream(it, &metrics.streams_failed);  // the client's connection is gone
       }
       it = next;
     }
-    return more;
   }
+
+  // The stream's next parcel, or its end, if it has credit. False when the
+  // stream ended (and was erased).
+  bool SendOne(std::map<StreamKey, Served>::iterator it, int64_t now) {
+    Served& s = it->second;
+    if (!s.stream.CanSend()) return true;
+    const std::string& peer = it->first.first;
+    const uint64_t stream_id = it->first.second;
+    Parcel parcel;
+    Status error;
+    switch (s.source->Next(&parcel, &error)) {
+      case ParcelSource::Fill::kParcel: {
+        const uint64_t items = parcel.item_count;
+        const uint64_t bytes = parcel.bytes.size();
+        if (!Send(peer, Frame{stream_id, Parcel{items, {}}}, &parcel.bytes)) {
+          EndStream(it, &metrics.streams_failed);  // the client's connection is gone
+          return false;
+        }
+        s.stream.OnSent(items, bytes, now);
+        metrics.items += items;
+        metrics.bytes += bytes;
+        metrics.max_in_flight = std::max(metrics.max_in_flight, s.stream.in_flight());
+        send_again = send_again || s.stream.CanSend();
+        return true;
+      }
+      case ParcelSource::Fill::kNotYet: source_waiting = true; return true;
+      case ParcelSource::Fill::kDone: {
+        const Completion c = s.stream.Complete(s.source->expected(), s.source->potential(), s.source->rejected(), now);
+        metrics.rejected += c.rejected;
+        Send(peer, Frame{stream_id, c}, nullptr);
+        EndStream(it, &metrics.streams_completed);
+        return false;
+      }
+      case ParcelSource::Fill::kFailed:
+        Send(peer, Frame{stream_id, ServerError{ErrorCode::kFailed, error.ToString()}}, nullptr);
+        EndStream(it, &metrics.streams_failed);
+        return false;
+    }
+    return true;
+  }
+
+  bool send_again = false;
+  bool source_waiting = false;
 };
 
 Status Server::Bind(const std::string& address, StreamHandler handler, const ServerOptions& options,
@@ -205,9 +220,11 @@ Server::~Server() = default;
 
 void Server::Poll(int timeout_ms) {
   Impl& m = *impl_;
-  bool can_send = false;
-  for (const auto& [key, served] : m.streams) can_send = can_send || served.stream.CanSend();
-  const int wait = can_send ? 0 : static_cast<int>(std::min<int64_t>(timeout_ms, m.options.heartbeat_ms));
+  // No waiting while a stream can send; a source that said kNotYet is asked
+  // again soon; heartbeats are never late by more than a poll.
+  int64_t wait = std::min<int64_t>(timeout_ms, m.options.heartbeat_ms);
+  if (m.source_waiting) wait = std::min<int64_t>(wait, Impl::kNotYetRetryMs);
+  if (m.send_again) wait = 0;
   zmq::pollitem_t item{m.socket.handle(), 0, ZMQ_POLLIN, 0};
   try {
     zmq::poll(&item, 1, std::chrono::milliseconds(wait));

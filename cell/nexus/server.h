@@ -13,8 +13,8 @@
 //   while (running) server->Poll(100);
 //
 // A handler returns its source at once; the source may answer kNotYet while
-// its data is not ready (it is asked again on the next poll, heartbeats keep
-// the stream alive meanwhile).
+// its data is not ready (it is asked again within 5 ms; heartbeats keep the
+// stream alive meanwhile).
 #pragma once
 
 #include <cstdint>

@@ -10,7 +10,7 @@ import json
 import os
 import signal
 import subprocess
-import time
+import threading
 
 import msgpack
 import pytest
@@ -141,6 +141,31 @@ def test_a_server_killed_mid_stream_is_an_error_at_the_client_not_a_hang(servers
     assert lines[-1]["ok"] is False
 
 
+def test_a_client_killed_mid_stream_frees_its_streams_at_the_server(servers):
+    server = servers()
+    client = subprocess.Popen(
+        [str(PEER), "fetch", "--connect", server.address, "--streams", "3", "--paradata",
+         "parcels=100000 items=1 bytes=1000", "--slow-us", "2000"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        server.wait_metric("streams_initiated", 3)
+    finally:
+        os.killpg(client.pid, signal.SIGKILL)
+        client.wait()
+    # The server learns it when it next sends to the vanished client (a
+    # heartbeat at the latest): the streams end as failed, nothing is kept.
+    m = server.wait_metric("streams_failed", 3)
+    assert m["active_streams"] == 0 and m["streams_completed"] == 0
+
+
+def test_a_slow_source_is_kept_alive_by_heartbeats(servers):
+    # No parcel for 2 s, a client timeout of 0.6 s, heartbeats every 0.1 s.
+    server = servers(heartbeat_ms=100)
+    status, reports, _ = fetch([server.address], "parcels=3 items=2 bytes=10 not_yet_ms=2000", "--timeout-ms", 600)
+    assert status == 0, reports
+    assert reports[0]["state"] == "complete" and reports[0]["items"] == 6
+
+
 def lying_server(address, stop, parcels, items_per_parcel, completion_items):
     """A ROUTER written here, not with the code under test: it answers every
     initiate with `parcels` parcels and a completion claiming
@@ -168,7 +193,6 @@ def lying_server(address, stop, parcels, items_per_parcel, completion_items):
 
 
 def test_a_completion_claiming_more_items_than_arrived_is_a_mismatch():
-    import threading
     address = f"tcp://127.0.0.1:{free_port()}"
     stop = threading.Event()
     thread = threading.Thread(target=lying_server, args=(address, stop, 3, 10, 31))
