@@ -1,6 +1,7 @@
 #include "cell/nexus/client.h"
 
 #include <chrono>
+#include <deque>
 #include <map>
 #include <thread>
 #include <vector>
@@ -22,12 +23,18 @@ struct Client::Impl {
   // Messages handled per connection per Poll: one busy server does not starve
   // the timeouts of the others.
   static constexpr int kMaxReceivesPerPoll = 256;
+  // Reports of ended streams kept for Report(): a long-lived client forgets
+  // the oldest, so its memory does not grow with every stream it ever had.
+  static constexpr size_t kMaxReports = 4096;
 
   ClientOptions options;
   zmq::context_t context{1};
   ClientPool pool;
   std::map<uint64_t, zmq::socket_t> connections;
-  std::map<uint64_t, Opened> streams;  // every stream opened, ended ones too (their reports)
+  std::map<uint64_t, Opened> streams;  // the live ones, and those ended since the last Sweep()
+  std::vector<uint64_t> just_ended;
+  std::map<uint64_t, StreamReport> reports;  // ended streams, the newest kMaxReports
+  std::deque<uint64_t> report_order;
   std::map<uint64_t, Operation> operations;
   ClientMetrics metrics;
   uint64_t next_stream_id = 1;
@@ -62,6 +69,7 @@ struct Client::Impl {
     }
     metrics.rejected += o.stream.completion().rejected;
     --metrics.active_streams;
+    just_ended.push_back(stream_id);
     if (Operation* op = FindOperation(o.operation_id)) {
       op->OnProgress(stream_id, o.stream.items_received(), o.stream.bytes_received(), o.stream.expected());
       op->OnEnded(stream_id, o.stream.status());
@@ -118,9 +126,30 @@ struct Client::Impl {
     }
   }
 
+  static StreamReport ReportOf(uint64_t stream_id, const Opened& o) {
+    const ClientStream& s = o.stream;
+    return StreamReport{stream_id,          o.operation_id,       s.state(),      s.status(),        s.items_received(),
+                        s.bytes_received(), s.parcels_received(), s.completion(), s.max_unconsumed()};
+  }
+
+  // Ended streams leave the live table for the reports.
+  void Sweep() {
+    for (uint64_t stream_id : just_ended) {
+      auto it = streams.find(stream_id);
+      if (it == streams.end()) continue;
+      reports[stream_id] = ReportOf(stream_id, it->second);
+      report_order.push_back(stream_id);
+      streams.erase(it);
+    }
+    just_ended.clear();
+    while (report_order.size() > kMaxReports) {
+      reports.erase(report_order.front());
+      report_order.pop_front();
+    }
+  }
+
   void Tick(int64_t now) {
     for (auto& [stream_id, o] : streams) {
-      if (!o.stream.live()) continue;
       if (o.stream.OnTick(now)) {
         pool.MarkStale(o.connection_id);  // the server may be gone: new streams get a new connection
         Ended(stream_id, o, now);
@@ -177,6 +206,7 @@ Status Client::Open(const std::string& address, std::string paradata, uint64_t o
   if (!m.Send(lease.connection_id, it->second.stream.MakeInitiate(operation_id, std::move(paradata)))) {
     it->second.stream.FailTransport("nexus: cannot send the initiate to " + address);
     m.Ended(id, it->second, now);
+    m.Sweep();
   }
   *stream_id = id;
   return Status::OK();
@@ -188,6 +218,7 @@ void Client::Abort(uint64_t stream_id) {
   if (it == m.streams.end() || !it->second.stream.Abort()) return;
   m.Send(it->second.connection_id, Frame{stream_id, nexus::Abort{"aborted by the client"}});
   m.Ended(stream_id, it->second, SteadyNowMs());
+  m.Sweep();
 }
 
 void Client::Cancel(uint64_t operation_id) {
@@ -201,6 +232,7 @@ void Client::Cancel(uint64_t operation_id) {
     impl_->Send(it->second.connection_id, Frame{stream_id, nexus::Abort{"operation cancelled"}});
     impl_->Ended(stream_id, it->second, SteadyNowMs());
   }
+  impl_->Sweep();
 }
 
 void Client::Poll(int timeout_ms) {
@@ -230,24 +262,32 @@ void Client::Poll(int timeout_ms) {
       // EINTR mid-receive: what is left is read on the next poll
     }
   }
+  m.Sweep();  // streams that ended on a frame: no tick, no progress for them
   m.Tick(now);
+  m.Sweep();
 }
 
 size_t Client::live_streams() const { return impl_->metrics.active_streams; }
 
 Status Client::Report(uint64_t stream_id, StreamReport* out) const {
-  auto it = impl_->streams.find(stream_id);
-  if (it == impl_->streams.end()) return Status::NotFound("nexus: no stream " + std::to_string(stream_id));
-  const ClientStream& s = it->second.stream;
-  *out =
-      StreamReport{stream_id,          it->second.operation_id, s.state(),      s.status(),        s.items_received(),
-                   s.bytes_received(), s.parcels_received(),    s.completion(), s.max_unconsumed()};
+  if (auto live = impl_->streams.find(stream_id); live != impl_->streams.end()) {
+    *out = Impl::ReportOf(stream_id, live->second);
+    return Status::OK();
+  }
+  auto it = impl_->reports.find(stream_id);
+  if (it == impl_->reports.end()) return Status::NotFound("nexus: no stream " + std::to_string(stream_id));
+  *out = it->second;
   return Status::OK();
 }
 
 const Operation* Client::FindOperation(uint64_t operation_id) const {
   auto it = impl_->operations.find(operation_id);
   return it == impl_->operations.end() ? nullptr : &it->second;
+}
+
+void Client::Forget(uint64_t operation_id) {
+  auto it = impl_->operations.find(operation_id);
+  if (it != impl_->operations.end() && it->second.done()) impl_->operations.erase(it);
 }
 
 const ClientMetrics& Client::metrics() const { return impl_->metrics; }

@@ -88,10 +88,12 @@ class Client {
   void Poll(int timeout_ms);
 
   size_t live_streams() const;
-  // The stream's report (kept after it ended); NotFound for an id never opened.
+  // The stream's report, live or ended (the last 4096 ended are kept); NotFound otherwise.
   Status Report(uint64_t stream_id, StreamReport* out) const;
   // The operation, or null when unknown.
   const Operation* FindOperation(uint64_t operation_id) const;
+  // Drops a done operation (a client keeps every operation until told).
+  void Forget(uint64_t operation_id);
   const ClientMetrics& metrics() const;
 
   struct Impl;
