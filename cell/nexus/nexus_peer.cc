@@ -258,6 +258,10 @@ int main(int argc, char** argv) {
     const std::string flag = argv[i];
     if (i + 1 >= argc) return Usage(("a value after " + flag).c_str());
     const std::string value = argv[++i];
+    const bool numeric = flag != "--bind" && flag != "--metrics-file" && flag != "--connect" && flag != "--paradata";
+    if (numeric && (value.empty() || value.size() > 9 || value.find_first_not_of("0123456789") != std::string::npos)) {
+      return Usage((flag + " takes a number below 1e9, not " + value).c_str());
+    }
     if (flag == "--bind") bind = value;
     else if (flag == "--metrics-file") metrics_file = value;
     else if (flag == "--heartbeat-ms") heartbeat_ms = std::stoll(value);
