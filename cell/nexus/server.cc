@@ -25,6 +25,8 @@ struct Server::Impl {
   static constexpr int kMaxReceivesPerPoll = 256;
   // How soon a source that answered kNotYet is asked again.
   static constexpr int64_t kNotYetRetryMs = 5;
+  // Send passes (a parcel per stream each) between two looks at the socket.
+  static constexpr int kMaxPassesPerPoll = 16;
 
   StreamHandler handler;
   ServerOptions options;
@@ -238,7 +240,10 @@ void Server::Poll(int timeout_ms) {
   } catch (const zmq::error_t&) {
     // EINTR mid-receive: what is left is read on the next poll
   }
+  // Several passes per poll while streams have credit: a poll (a system
+  // call and ZeroMQ's mailbox) per parcel cost more than a small parcel.
   m.SendPass(now);
+  for (int pass = 1; pass < Impl::kMaxPassesPerPoll && m.send_again; ++pass) m.SendPass(now);
 }
 
 const ServerMetrics& Server::metrics() const { return impl_->metrics; }
