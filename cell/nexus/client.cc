@@ -38,6 +38,7 @@ struct Client::Impl {
   std::map<uint64_t, Operation> operations;
   ClientMetrics metrics;
   uint64_t next_stream_id = 1;
+  bool polling = false;
   uint64_t next_operation_id = 1;
 
   explicit Impl(const ClientOptions& o) : options(o), pool(o.idle_ttl_ms) {}
@@ -132,8 +133,11 @@ struct Client::Impl {
                         s.bytes_received(), s.parcels_received(), s.completion(), s.max_unconsumed()};
   }
 
-  // Ended streams leave the live table for the reports.
+  // Ended streams leave the live table for the reports. Not while Poll()
+  // is handing out parcels: a consumer that aborts its own stream must not
+  // free the stream under the frame being handled (Poll sweeps at its end).
   void Sweep() {
+    if (polling) return;
     for (uint64_t stream_id : just_ended) {
       auto it = streams.find(stream_id);
       if (it == streams.end()) continue;
@@ -254,6 +258,7 @@ void Client::Poll(int timeout_ms) {
     }
   }
   const int64_t now = SteadyNowMs();
+  m.polling = true;
   for (size_t i = 0; i < items.size(); ++i) {
     if (!(items[i].revents & ZMQ_POLLIN)) continue;
     try {
@@ -262,6 +267,7 @@ void Client::Poll(int timeout_ms) {
       // EINTR mid-receive: what is left is read on the next poll
     }
   }
+  m.polling = false;
   m.Sweep();  // streams that ended on a frame: no tick, no progress for them
   m.Tick(now);
   m.Sweep();

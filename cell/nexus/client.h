@@ -29,7 +29,8 @@
 
 namespace datablox::nexus {
 
-// Called inside Poll() with each parcel of a stream, in order.
+// Called inside Poll() with each parcel of a stream, in order; `bytes` is
+// valid during the call. It may Open, Abort or Cancel; it must not Poll.
 using ParcelConsumer = std::function<void(uint64_t stream_id, std::string_view bytes, uint64_t items)>;
 
 struct ClientOptions {

@@ -116,6 +116,24 @@ TEST_F(NexusTransport, TheFirstFailureIsTheOperationsError) {
   EXPECT_EQ(server_->metrics().streams_refused, 1u);
 }
 
+TEST_F(NexusTransport, AConsumerMayAbortItsOwnStream) {
+  Client client;
+  const uint64_t op = client.NewOperation();
+  uint64_t id = 0;
+  uint64_t seen = 0;
+  auto consume = [&](uint64_t stream_id, std::string_view, uint64_t) {
+    if (++seen == 3) client.Abort(stream_id);
+  };
+  ASSERT_TRUE(client.Open(address_, "1000", op, consume, &id).ok());
+  RunUntilDone(client, op);
+  StreamReport r;
+  ASSERT_TRUE(client.Report(id, &r).ok());
+  EXPECT_EQ(r.state, ClientState::kAborted);
+  EXPECT_EQ(seen, 3u);  // no parcel after the abort reaches the consumer
+  for (int i = 0; i < 1000 && server_->metrics().streams_aborted == 0; ++i) server_->Poll(1);
+  EXPECT_EQ(server_->metrics().streams_aborted, 1u);
+}
+
 TEST_F(NexusTransport, AServerThatNeverAnswersTimesOutAndItsConnectionIsEvicted) {
   ClientOptions options;
   options.stream_timeout_ms = 200;
