@@ -7,6 +7,8 @@ namespace datablox::brio {
 void BlobWriter::Begin() {
   bytes_.assign(kBlobHeaderSize, 0);
   dictionary_.Clear();
+  for (uint32_t id : ids_used_) key_of_id_[id] = 0;
+  ids_used_.clear();
 }
 
 uint32_t BlobWriter::AddInstance(int structure) {
@@ -25,6 +27,18 @@ void BlobWriter::SetScalar(uint32_t instance, const FieldLayout& field, ScalarTy
   uint8_t* at = bytes_.data() + instance;
   at[kInstanceVersionSize + static_cast<size_t>(field.null_bit / 8)] &= uint8_t(~(1u << (field.null_bit % 8)));
   WriteScalar(instance + static_cast<size_t>(field.fixed_offset), type, value);
+}
+
+void BlobWriter::SetInternedString(uint32_t instance, const FieldLayout& field, uint32_t id, std::string_view s) {
+  if (id >= key_of_id_.size()) key_of_id_.resize(static_cast<size_t>(id) + 1, 0);
+  uint32_t& key = key_of_id_[id];
+  if (key == 0) {
+    key = dictionary_.Intern(s) + 1;
+    ids_used_.push_back(id);
+  }
+  uint8_t* at = bytes_.data() + instance;
+  at[kInstanceVersionSize + static_cast<size_t>(field.null_bit / 8)] &= uint8_t(~(1u << (field.null_bit % 8)));
+  StoreAt<uint32_t>(at, static_cast<size_t>(field.fixed_offset), key - 1);
 }
 
 void BlobWriter::StartRelation(uint32_t instance, const FieldLayout& field) {

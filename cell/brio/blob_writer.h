@@ -35,6 +35,9 @@ class BlobWriter {
   const StructureLayout& LayoutOf(int structure) const { return layout_.Get(structure, layout_.version()); }
 
   void SetScalar(uint32_t instance, const FieldLayout& field, ScalarType type, const ScalarValue& value);
+  // A string the caller has interned already as `id` (dense, its own
+  // numbering): after its first use in a blob, an array lookup, no hashing.
+  void SetInternedString(uint32_t instance, const FieldLayout& field, uint32_t id, std::string_view s);
   // The relation's bytes start here: its table entry points at the end and it is no longer null.
   void StartRelation(uint32_t instance, const FieldLayout& field);
   // Appends a uint32 (a count, or an offset to patch later); returns where it is.
@@ -55,6 +58,8 @@ class BlobWriter {
   const SchemaLayout& layout_;
   std::vector<uint8_t> bytes_;
   StringInterner dictionary_;
+  std::vector<uint32_t> key_of_id_;  // SetInternedString: the caller's id -> dictionary key + 1 (0: not yet)
+  std::vector<uint32_t> ids_used_;   // the entries to reset at Begin()
 };
 
 }  // namespace datablox::brio

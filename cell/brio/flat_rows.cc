@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <unordered_map>
 
 #include "cell/brio/blob_format.h"
 #include "cell/brio/blob_writer.h"
@@ -24,10 +25,11 @@ struct Column {
 
 struct Level {
   int structure = -1;
-  std::vector<int> columns;  // this level's columns
-  std::vector<int> sort;     // ordinal columns (below the root) then key columns
-  std::vector<int> keys;     // key columns
-  int child_field = -1;      // index of the vector[Structure] field in the structure
+  std::vector<int> columns;    // this level's columns
+  std::vector<int> sort;       // ordinal columns (below the root) then key columns
+  std::vector<int> keys;       // key columns
+  std::vector<int> key_words;  // below the root: where the keys are among a row's sort words
+  int child_field = -1;        // index of the vector[Structure] field in the structure
 };
 
 // A distinct row key and the columns it feeds.
@@ -46,6 +48,11 @@ struct FlatPresser::Impl {
   // Writes the level's scalars of the item made of rows [begin, end) and its children.
   void WriteItem(int level, size_t begin, size_t end, uint32_t instance);
   std::string KeyText(uint32_t row) const;
+
+  // A cell as a word whose unsigned order is the value's (a null first);
+  // a string's word is its key in `strings`, equal for equal strings.
+  static uint64_t OrderedWord(uint64_t bits, bool set, ScalarType type);
+  bool SortsBefore(uint32_t a, uint32_t b) const;
 
   bool IsNull(uint32_t row, int column) const { return states[row * ncolumns + static_cast<size_t>(column)] == 0; }
   uint64_t Bits(uint32_t row, int column) const { return cells[row * ncolumns + static_cast<size_t>(column)]; }
@@ -67,6 +74,25 @@ struct FlatPresser::Impl {
   std::vector<uint8_t> states;
   StringInterner strings;
   std::vector<uint32_t> order;
+  // Each kept row's root, and the roots by their key cells (packed as bytes):
+  // roots are told apart by a hash, so only the rows of one root are sorted.
+  std::vector<uint32_t> row_root;
+  std::unordered_map<std::string, uint32_t> roots;  // several keys, or one that is not a string
+  uint32_t root_count = 0;
+  std::string root_key;  // the row being read's packed key, reused
+  // The root of each string, when the root has one string key (no hashing).
+  bool root_by_string_key = false;
+  std::vector<uint32_t> root_of_string;
+  // The sort columns of the levels below the root, and each kept row's
+  // OrderedWord of them: one row's are together, so sorting reads little.
+  // (A string ordinal sorts by its text: through Compare, not the words.)
+  std::vector<int> sort_columns;
+  bool sort_by_words = true;
+  std::vector<uint64_t> sort_words;
+  std::vector<uint64_t> moved_cells;  // Finish's reordered copies, reused
+  std::vector<uint8_t> moved_states;
+  std::vector<uint64_t> moved_words;
+  std::vector<uint16_t> key_hint;   // the row key found at each position of the last row
   std::vector<uint64_t> row_cells;  // the row being read
   std::vector<uint8_t> row_states;
 };
@@ -139,6 +165,18 @@ Status FlatPresser::Make(const SchemaLayout& layout, const FlatGrouping& groupin
   }
   if (!errors.empty()) return Status::Invalid(errors);
   impl->ncolumns = impl->columns.size();
+  for (size_t l = 1; l < impl->levels.size(); ++l) {
+    flat_internal::Level& level = impl->levels[l];
+    for (int column : level.sort) {
+      const flat_internal::Column& c = impl->columns[static_cast<size_t>(column)];
+      if (c.key) level.key_words.push_back(static_cast<int>(impl->sort_columns.size()));
+      if (c.ordering && c.type == ScalarType::kString) impl->sort_by_words = false;
+      impl->sort_columns.push_back(column);
+    }
+  }
+  const std::vector<int>& root_keys = impl->levels[0].keys;
+  impl->root_by_string_key =
+      root_keys.size() == 1 && impl->columns[static_cast<size_t>(root_keys[0])].type == ScalarType::kString;
   impl->row_cells.resize(impl->ncolumns);
   impl->row_states.resize(impl->ncolumns);
   out->reset(new FlatPresser(std::move(impl)));
@@ -174,12 +212,24 @@ void FlatPresser::AddLines(std::string_view text, std::string_view source) {
       return;
     }
     std::fill(m.row_states.begin(), m.row_states.end(), 0);
+    size_t position = 0;
     // Wrong types are counted only once the row is kept: a rejected row counts once, as a reject.
     uint64_t wrong = 0;
     for (auto [key, value] : object(root)) {
+      // Rows of one log mostly list their keys in one order: try the key
+      // found at this position last time first.
       const flat_internal::RowKey* rk = nullptr;
-      for (const flat_internal::RowKey& k : m.row_keys)
-        if (k.name.size() == key.size() && k.name == key) rk = &k;
+      if (position < m.key_hint.size()) {
+        const flat_internal::RowKey& hinted = m.row_keys[m.key_hint[position]];
+        if (hinted.name.size() == key.size() && hinted.name == key) rk = &hinted;
+      }
+      for (size_t k = 0; rk == nullptr && k < m.row_keys.size(); ++k)
+        if (m.row_keys[k].name.size() == key.size() && m.row_keys[k].name == key) {
+          rk = &m.row_keys[k];
+          if (position >= m.key_hint.size()) m.key_hint.resize(position + 1);
+          m.key_hint[position] = static_cast<uint16_t>(k);
+        }
+      ++position;
       if (rk == nullptr) {
         ++m.stats.unknown_fields;
         continue;
@@ -213,8 +263,32 @@ void FlatPresser::AddLines(std::string_view text, std::string_view source) {
         }
     m.stats.wrong_type_fields += wrong;
     ++m.stats.rows;
-    m.cells.insert(m.cells.end(), m.row_cells.begin(), m.row_cells.end());
-    m.states.insert(m.states.end(), m.row_states.begin(), m.row_states.end());
+    uint32_t root_index = m.root_count;
+    if (m.root_by_string_key) {
+      const uint64_t id = m.row_cells[static_cast<size_t>(m.levels[0].keys[0])];
+      if (id >= m.root_of_string.size()) m.root_of_string.resize(m.strings.size(), UINT32_MAX);
+      uint32_t& root = m.root_of_string[id];
+      if (root == UINT32_MAX) root = m.root_count++;
+      root_index = root;
+    } else if (m.levels[0].keys.empty()) {
+      ++m.root_count;  // no keys: each row is a root
+    } else {
+      m.root_key.clear();
+      for (int column : m.levels[0].keys)
+        m.root_key.append(reinterpret_cast<const char*>(&m.row_cells[static_cast<size_t>(column)]), sizeof(uint64_t));
+      root_index = m.roots.try_emplace(m.root_key, root_index).first->second;
+      if (root_index == m.root_count) ++m.root_count;
+    }
+    for (int column : m.sort_columns)
+      m.sort_words.push_back(Impl::OrderedWord(m.row_cells[static_cast<size_t>(column)],
+                                               m.row_states[static_cast<size_t>(column)] != 0,
+                                               m.columns[static_cast<size_t>(column)].type));
+    m.row_root.push_back(root_index);
+    const size_t at = m.cells.size();
+    m.cells.resize(at + m.ncolumns);
+    m.states.resize(at + m.ncolumns);
+    std::memcpy(&m.cells[at], m.row_cells.data(), m.ncolumns * sizeof(uint64_t));
+    std::memcpy(&m.states[at], m.row_states.data(), m.ncolumns);
   });
 }
 
@@ -224,7 +298,8 @@ int FlatPresser::Impl::Compare(uint32_t a, uint32_t b, int column) const {
   const uint64_t x = Bits(a, column), y = Bits(b, column);
   switch (columns[static_cast<size_t>(column)].type) {
     case ScalarType::kString: {
-      if (x == y) return 0;
+      // Keys only group: equal strings have equal keys in `strings`. Ordinals sort by the text.
+      if (x == y || columns[static_cast<size_t>(column)].key) return x == y ? 0 : (x < y ? -1 : 1);
       const int c = strings.Get(static_cast<uint32_t>(x)).compare(strings.Get(static_cast<uint32_t>(y)));
       return c < 0 ? -1 : (c > 0 ? 1 : 0);
     }
@@ -241,11 +316,42 @@ int FlatPresser::Impl::Compare(uint32_t a, uint32_t b, int column) const {
   }
 }
 
+uint64_t FlatPresser::Impl::OrderedWord(uint64_t bits, bool set, ScalarType type) {
+  constexpr uint64_t kSign = uint64_t{1} << 63;
+  if (!set) return 0;
+  switch (type) {
+    case ScalarType::kDouble: return (bits & kSign) ? ~bits : bits | kSign;
+    case ScalarType::kString:
+    case ScalarType::kBoolean: return bits;
+    default: return bits ^ kSign;
+  }
+}
+
+bool FlatPresser::Impl::SortsBefore(uint32_t a, uint32_t b) const {
+  if (!sort_by_words) {
+    for (int column : sort_columns)
+      if (const int c = Compare(a, b, column); c != 0) return c < 0;
+    return false;
+  }
+  const size_t n = sort_columns.size();
+  const uint64_t* x = sort_words.data() + a * n;
+  const uint64_t* y = sort_words.data() + b * n;
+  for (size_t i = 0; i < n; ++i)
+    if (x[i] != y[i]) return x[i] < y[i];
+  return false;
+}
+
 bool FlatPresser::Impl::SameItem(uint32_t a, uint32_t b, int level) const {
   const flat_internal::Level& l = levels[static_cast<size_t>(level)];
   if (l.keys.empty()) return false;  // no keys: each row is an item
-  for (int column : l.keys)
-    if (Compare(a, b, column) != 0) return false;
+  if (level == 0) {
+    for (int column : l.keys)
+      if (Compare(a, b, column) != 0) return false;
+    return true;
+  }
+  const size_t n = sort_columns.size();
+  for (int word : l.key_words)
+    if (sort_words[a * n + static_cast<size_t>(word)] != sort_words[b * n + static_cast<size_t>(word)]) return false;
   return true;
 }
 
@@ -257,11 +363,16 @@ void FlatPresser::Impl::WriteItem(int level, size_t begin, size_t end, uint32_t 
     for (size_t r = begin; r < end; ++r) {
       if (IsNull(order[r], column)) continue;
       const uint64_t bits = Bits(order[r], column);
+      const FieldLayout& field = sl.fields[static_cast<size_t>(c.field)];
+      if (c.type == ScalarType::kString) {
+        const uint32_t id = static_cast<uint32_t>(bits);
+        writer.SetInternedString(instance, field, id, strings.Get(id));
+        break;
+      }
       ScalarValue sv;
-      if (c.type == ScalarType::kString) sv.s = strings.Get(static_cast<uint32_t>(bits));
-      else if (c.type == ScalarType::kDouble) std::memcpy(&sv.d, &bits, sizeof bits);
+      if (c.type == ScalarType::kDouble) std::memcpy(&sv.d, &bits, sizeof bits);
       else sv.i = static_cast<int64_t>(bits);
-      writer.SetScalar(instance, sl.fields[static_cast<size_t>(c.field)], c.type, sv);
+      writer.SetScalar(instance, field, c.type, sv);
       break;
     }
   }
@@ -298,18 +409,39 @@ std::string FlatPresser::Impl::KeyText(uint32_t row) const {
 
 void FlatPresser::Finish(BlobSink& sink) {
   Impl& m = *impl_;
-  const size_t rows = m.states.size() / std::max<size_t>(m.ncolumns, 1);
-  m.order.resize(rows);
-  for (size_t r = 0; r < rows; ++r) m.order[r] = static_cast<uint32_t>(r);
-  std::stable_sort(m.order.begin(), m.order.end(), [&m](uint32_t a, uint32_t b) {
-    for (const flat_internal::Level& level : m.levels)
-      for (int column : level.sort)
-        if (const int c = m.Compare(a, b, column); c != 0) return c < 0;
-    return false;
-  });
-  for (size_t r = 0; r < rows;) {
-    size_t end = r + 1;
-    while (end < rows && m.SameItem(m.order[r], m.order[end], 0)) ++end;
+  const size_t rows = m.row_root.size();
+  // Rows by root (a counting sort: roots in the order they first appeared),
+  // then each root's rows by the levels below it.
+  std::vector<uint32_t> first(m.root_count + 1, 0);
+  for (uint32_t root : m.row_root) ++first[root + 1];
+  for (size_t i = 1; i < first.size(); ++i) first[i] += first[i - 1];
+  {
+    std::vector<uint32_t> next(first.begin(), first.end() - 1);
+    m.order.resize(rows);
+    for (size_t r = 0; r < rows; ++r) m.order[next[m.row_root[r]]++] = static_cast<uint32_t>(r);
+  }
+  // The rows moved into that order, once: a root's rows are then together
+  // in memory for its sort and its blob (rows of a shuffled log are
+  // scattered, and every later pass would miss the cache on each row).
+  const size_t nc = m.ncolumns, nw = m.sort_columns.size();
+  m.moved_cells.resize(rows * nc);
+  m.moved_states.resize(rows * nc);
+  m.moved_words.resize(rows * nw);
+  for (size_t i = 0; i < rows; ++i) {
+    const size_t from = m.order[i];
+    std::memcpy(&m.moved_cells[i * nc], &m.cells[from * nc], nc * sizeof(uint64_t));
+    std::memcpy(&m.moved_states[i * nc], &m.states[from * nc], nc);
+    if (nw > 0) std::memcpy(&m.moved_words[i * nw], &m.sort_words[from * nw], nw * sizeof(uint64_t));
+    m.order[i] = static_cast<uint32_t>(i);
+  }
+  m.cells.swap(m.moved_cells);
+  m.states.swap(m.moved_states);
+  m.sort_words.swap(m.moved_words);
+  auto below_root = [&m](uint32_t a, uint32_t b) { return m.SortsBefore(a, b); };
+  for (size_t root = 0; root + 1 < first.size(); ++root)
+    std::stable_sort(m.order.begin() + first[root], m.order.begin() + first[root + 1], below_root);
+  for (size_t root = 0; root + 1 < first.size(); ++root) {
+    const size_t r = first[root], end = first[root + 1];
     m.writer.Begin();
     m.WriteItem(0, r, end, m.writer.AddInstance(m.schema.root_structure));
     const std::string_view blob = m.writer.Finish();
@@ -323,11 +455,15 @@ void FlatPresser::Finish(BlobSink& sink) {
       m.stats.pressed_bytes += blob.size();
       sink.Add(blob);
     }
-    r = end;
   }
   m.cells.clear();
   m.states.clear();
   m.strings.Clear();
+  m.row_root.clear();
+  m.roots.clear();
+  m.root_count = 0;
+  m.root_of_string.clear();
+  m.sort_words.clear();
 }
 
 }  // namespace datablox::brio

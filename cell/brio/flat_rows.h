@@ -7,11 +7,12 @@
 //   level 2 (Event):            ts <- ts, type <- type, value <- value;    no keys: a row is an event
 //
 // Rows of one root may be spread over many inputs and come in any order:
-// AddLines keeps them (strings interned once for the whole press), Finish
-// sorts them by the keys of each level (and, below the root, first by the
-// level's `ordinal` fields, so vectors come out ordered), then presses one
-// blob per root. A level's other fields take the first non-null value among
-// its rows. The ordinal fields of a keyed level must agree across its rows
+// AddLines keeps them (strings interned once for the whole press) and
+// finds each row's root by a hash of the root's keys; Finish presses one
+// blob per root, in the order the roots first appeared, its rows sorted by
+// the keys of each level below (after the level's `ordinal` fields, so
+// vectors come out ordered; a null ordinal sorts first). A level's other
+// fields take the first non-null value among its rows. The ordinal fields of a keyed level must agree across its rows
 // (a session's start): rows that disagree make two items.
 #pragma once
 

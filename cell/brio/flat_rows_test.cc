@@ -65,13 +65,14 @@ TEST_F(FlatRowsTest, RowsOfOneUserOverTwoFilesOutOfOrderMakeOneTreeInOrder) {
   EXPECT_EQ(
       Read(sink),
       (std::vector<std::string>{
+          // u2 first: roots come out in the order they were first seen.
+          R"({"id":"u2","country":"FR","sessions":[)"
+          R"({"id":5,"start":500,"events":[{"ts":501,"type":"view","value":1},{"ts":502,"type":"buy","value":3}]}],)"
+          R"("tags":null,"traits":null,"os":"mac"})",
           R"({"id":"u1","country":"DE","sessions":[)"
           R"({"id":1,"start":100,"events":[{"ts":101,"type":"view","value":0.5},{"ts":102,"type":"click","value":2}]},)"
           R"({"id":2,"start":200,"events":[{"ts":201,"type":"click","value":4},{"ts":203,"type":"view","value":1.5}]}],)"
-          R"("tags":null,"traits":null,"os":"linux"})",
-          R"({"id":"u2","country":"FR","sessions":[)"
-          R"({"id":5,"start":500,"events":[{"ts":501,"type":"view","value":1},{"ts":502,"type":"buy","value":3}]}],)"
-          R"("tags":null,"traits":null,"os":"mac"})"}));
+          R"("tags":null,"traits":null,"os":"linux"})"}));
   const PressStats& stats = presser->stats();
   EXPECT_EQ(stats.lines, 6u);
   EXPECT_EQ(stats.rows, 6u);
