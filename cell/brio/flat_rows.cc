@@ -14,6 +14,8 @@ namespace datablox::brio {
 // Named, not anonymous: FlatPresser::Impl (declared in the header) holds them.
 namespace flat_internal {
 
+constexpr size_t kMaxColumns = 64;
+
 // One tree field fed by a row field: a column of the kept rows.
 struct Column {
   int level = 0;
@@ -30,6 +32,16 @@ struct Level {
   std::vector<int> keys;       // key columns
   std::vector<int> key_words;  // below the root: where the keys are among a row's sort words
   int child_field = -1;        // index of the vector[Structure] field in the structure
+};
+
+// The kept rows of one root, each one record of Impl::stride words: its
+// sort words (Impl::OrderedWord of the sort columns), a bitmask of the
+// columns that are set, then its cells (an int64, a double's bits or a
+// string's key in `strings`). A root's rows are kept together, and a row in
+// one record: a shuffled log's rows of one user are scattered, and reading
+// them from big arrays at the end would miss the cache on every row.
+struct RootRows {
+  std::vector<uint64_t> data;
 };
 
 // A distinct row key and the columns it feeds.
@@ -54,8 +66,10 @@ struct FlatPresser::Impl {
   static uint64_t OrderedWord(uint64_t bits, bool set, ScalarType type);
   bool SortsBefore(uint32_t a, uint32_t b) const;
 
-  bool IsNull(uint32_t row, int column) const { return states[row * ncolumns + static_cast<size_t>(column)] == 0; }
-  uint64_t Bits(uint32_t row, int column) const { return cells[row * ncolumns + static_cast<size_t>(column)]; }
+  // Rows of the root being pressed (`current`).
+  const uint64_t* Record(uint32_t row) const { return current->data.data() + row * stride; }
+  bool IsNull(uint32_t row, int column) const { return ((Record(row)[nwords] >> column) & 1u) == 0; }
+  uint64_t Bits(uint32_t row, int column) const { return Record(row)[nwords + 1 + static_cast<size_t>(column)]; }
 
   const SchemaLayout& layout;
   const Schema& schema;
@@ -66,32 +80,26 @@ struct FlatPresser::Impl {
   std::vector<flat_internal::Column> columns;
   std::vector<flat_internal::Level> levels;
   std::vector<flat_internal::RowKey> row_keys;
-  size_t ncolumns = 0;
+  size_t ncolumns = 0;  // at most kMaxColumns: a row's set columns are one bitmask
+  size_t nwords = 0;    // sort words of a row
+  size_t stride = 0;    // a row's record: nwords + 1 + ncolumns
 
-  // The kept rows: ncolumns cells each (an int64, a double's bits or a
-  // string's key in `strings`), and whether each is set.
-  std::vector<uint64_t> cells;
-  std::vector<uint8_t> states;
+  // The kept rows by root, and the roots by their key cells (packed as
+  // bytes): roots are told apart by a hash, so only one root's rows are sorted.
+  std::vector<flat_internal::RootRows> root_rows;
+  const flat_internal::RootRows* current = nullptr;
   StringInterner strings;
-  std::vector<uint32_t> order;
-  // Each kept row's root, and the roots by their key cells (packed as bytes):
-  // roots are told apart by a hash, so only the rows of one root are sorted.
-  std::vector<uint32_t> row_root;
+  std::vector<uint32_t> order;                      // Finish: the current root's rows in tree order
   std::unordered_map<std::string, uint32_t> roots;  // several keys, or one that is not a string
   uint32_t root_count = 0;
   std::string root_key;  // the row being read's packed key, reused
   // The root of each string, when the root has one string key (no hashing).
   bool root_by_string_key = false;
   std::vector<uint32_t> root_of_string;
-  // The sort columns of the levels below the root, and each kept row's
-  // OrderedWord of them: one row's are together, so sorting reads little.
-  // (A string ordinal sorts by its text: through Compare, not the words.)
+  // The sort columns of the levels below the root, a row's words. (A
+  // string ordinal sorts by its text: through Compare, not the words.)
   std::vector<int> sort_columns;
   bool sort_by_words = true;
-  std::vector<uint64_t> sort_words;
-  std::vector<uint64_t> moved_cells;  // Finish's reordered copies, reused
-  std::vector<uint8_t> moved_states;
-  std::vector<uint64_t> moved_words;
   std::vector<uint16_t> key_hint;   // the row key found at each position of the last row
   std::vector<uint64_t> row_cells;  // the row being read
   std::vector<uint8_t> row_states;
@@ -163,6 +171,9 @@ Status FlatPresser::Make(const SchemaLayout& layout, const FlatGrouping& groupin
     }
     impl->levels.push_back(std::move(level));
   }
+  if (impl->columns.size() > flat_internal::kMaxColumns)
+    error("the grouping feeds " + std::to_string(impl->columns.size()) + " fields, at most " +
+          std::to_string(flat_internal::kMaxColumns));
   if (!errors.empty()) return Status::Invalid(errors);
   impl->ncolumns = impl->columns.size();
   for (size_t l = 1; l < impl->levels.size(); ++l) {
@@ -177,6 +188,8 @@ Status FlatPresser::Make(const SchemaLayout& layout, const FlatGrouping& groupin
   const std::vector<int>& root_keys = impl->levels[0].keys;
   impl->root_by_string_key =
       root_keys.size() == 1 && impl->columns[static_cast<size_t>(root_keys[0])].type == ScalarType::kString;
+  impl->nwords = impl->sort_columns.size();
+  impl->stride = impl->nwords + 1 + impl->ncolumns;
   impl->row_cells.resize(impl->ncolumns);
   impl->row_states.resize(impl->ncolumns);
   out->reset(new FlatPresser(std::move(impl)));
@@ -279,16 +292,19 @@ void FlatPresser::AddLines(std::string_view text, std::string_view source) {
       root_index = m.roots.try_emplace(m.root_key, root_index).first->second;
       if (root_index == m.root_count) ++m.root_count;
     }
-    for (int column : m.sort_columns)
-      m.sort_words.push_back(Impl::OrderedWord(m.row_cells[static_cast<size_t>(column)],
-                                               m.row_states[static_cast<size_t>(column)] != 0,
-                                               m.columns[static_cast<size_t>(column)].type));
-    m.row_root.push_back(root_index);
-    const size_t at = m.cells.size();
-    m.cells.resize(at + m.ncolumns);
-    m.states.resize(at + m.ncolumns);
-    std::memcpy(&m.cells[at], m.row_cells.data(), m.ncolumns * sizeof(uint64_t));
-    std::memcpy(&m.states[at], m.row_states.data(), m.ncolumns);
+    if (root_index == m.root_rows.size()) m.root_rows.emplace_back();
+    std::vector<uint64_t>& data = m.root_rows[root_index].data;
+    const size_t at = data.size();
+    data.resize(at + m.stride);
+    uint64_t* record = data.data() + at;
+    for (size_t w = 0; w < m.nwords; ++w) {
+      const size_t column = static_cast<size_t>(m.sort_columns[w]);
+      record[w] = Impl::OrderedWord(m.row_cells[column], m.row_states[column] != 0, m.columns[column].type);
+    }
+    uint64_t set = 0;
+    for (size_t column = 0; column < m.ncolumns; ++column) set |= uint64_t{m.row_states[column]} << column;
+    record[m.nwords] = set;
+    std::memcpy(record + m.nwords + 1, m.row_cells.data(), m.ncolumns * sizeof(uint64_t));
   });
 }
 
@@ -333,10 +349,9 @@ bool FlatPresser::Impl::SortsBefore(uint32_t a, uint32_t b) const {
       if (const int c = Compare(a, b, column); c != 0) return c < 0;
     return false;
   }
-  const size_t n = sort_columns.size();
-  const uint64_t* x = sort_words.data() + a * n;
-  const uint64_t* y = sort_words.data() + b * n;
-  for (size_t i = 0; i < n; ++i)
+  const uint64_t* x = Record(a);
+  const uint64_t* y = Record(b);
+  for (size_t i = 0; i < nwords; ++i)
     if (x[i] != y[i]) return x[i] < y[i];
   return false;
 }
@@ -349,9 +364,8 @@ bool FlatPresser::Impl::SameItem(uint32_t a, uint32_t b, int level) const {
       if (Compare(a, b, column) != 0) return false;
     return true;
   }
-  const size_t n = sort_columns.size();
   for (int word : l.key_words)
-    if (sort_words[a * n + static_cast<size_t>(word)] != sort_words[b * n + static_cast<size_t>(word)]) return false;
+    if (Record(a)[word] != Record(b)[word]) return false;
   return true;
 }
 
@@ -409,61 +423,38 @@ std::string FlatPresser::Impl::KeyText(uint32_t row) const {
 
 void FlatPresser::Finish(BlobSink& sink) {
   Impl& m = *impl_;
-  const size_t rows = m.row_root.size();
-  // Rows by root (a counting sort: roots in the order they first appeared),
-  // then each root's rows by the levels below it.
-  std::vector<uint32_t> first(m.root_count + 1, 0);
-  for (uint32_t root : m.row_root) ++first[root + 1];
-  for (size_t i = 1; i < first.size(); ++i) first[i] += first[i - 1];
-  {
-    std::vector<uint32_t> next(first.begin(), first.end() - 1);
-    m.order.resize(rows);
-    for (size_t r = 0; r < rows; ++r) m.order[next[m.row_root[r]]++] = static_cast<uint32_t>(r);
-  }
-  // The rows moved into that order, once: a root's rows are then together
-  // in memory for its sort and its blob (rows of a shuffled log are
-  // scattered, and every later pass would miss the cache on each row).
-  const size_t nc = m.ncolumns, nw = m.sort_columns.size();
-  m.moved_cells.resize(rows * nc);
-  m.moved_states.resize(rows * nc);
-  m.moved_words.resize(rows * nw);
-  for (size_t i = 0; i < rows; ++i) {
-    const size_t from = m.order[i];
-    std::memcpy(&m.moved_cells[i * nc], &m.cells[from * nc], nc * sizeof(uint64_t));
-    std::memcpy(&m.moved_states[i * nc], &m.states[from * nc], nc);
-    if (nw > 0) std::memcpy(&m.moved_words[i * nw], &m.sort_words[from * nw], nw * sizeof(uint64_t));
-    m.order[i] = static_cast<uint32_t>(i);
-  }
-  m.cells.swap(m.moved_cells);
-  m.states.swap(m.moved_states);
-  m.sort_words.swap(m.moved_words);
-  auto below_root = [&m](uint32_t a, uint32_t b) { return m.SortsBefore(a, b); };
-  for (size_t root = 0; root + 1 < first.size(); ++root)
-    std::stable_sort(m.order.begin() + first[root], m.order.begin() + first[root + 1], below_root);
-  for (size_t root = 0; root + 1 < first.size(); ++root) {
-    const size_t r = first[root], end = first[root + 1];
+  auto before = [&m](uint32_t a, uint32_t b) { return m.SortsBefore(a, b); };
+  // Roots in the order they first appeared; each one's rows put in tree
+  // order (usually already: a log is written in time order), pressed, and
+  // their memory given back at once.
+  for (flat_internal::RootRows& rows : m.root_rows) {
+    m.current = &rows;
+    const size_t n = rows.data.size() / m.stride;
+    m.order.resize(n);
+    for (size_t r = 0; r < n; ++r) m.order[r] = static_cast<uint32_t>(r);
+    if (!std::is_sorted(m.order.begin(), m.order.end(), before))
+      std::stable_sort(m.order.begin(), m.order.end(), before);
     m.writer.Begin();
-    m.WriteItem(0, r, end, m.writer.AddInstance(m.schema.root_structure));
+    m.WriteItem(0, 0, n, m.writer.AddInstance(m.schema.root_structure));
     const std::string_view blob = m.writer.Finish();
     if (blob.size() > m.options.max_item_bytes) {
       ++m.stats.rejected_over_size_cap;
-      m.stats.rows_in_rejected_items += end - r;
-      m.stats.Sample(m.KeyText(m.order[r]), "pressed to " + std::to_string(blob.size()) + " bytes, over the cap of " +
+      m.stats.rows_in_rejected_items += n;
+      m.stats.Sample(m.KeyText(m.order[0]), "pressed to " + std::to_string(blob.size()) + " bytes, over the cap of " +
                                                 std::to_string(m.options.max_item_bytes));
     } else {
       ++m.stats.items;
       m.stats.pressed_bytes += blob.size();
       sink.Add(blob);
     }
+    rows = flat_internal::RootRows();
   }
-  m.cells.clear();
-  m.states.clear();
+  m.current = nullptr;
+  m.root_rows.clear();
   m.strings.Clear();
-  m.row_root.clear();
   m.roots.clear();
   m.root_count = 0;
   m.root_of_string.clear();
-  m.sort_words.clear();
 }
 
 }  // namespace datablox::brio
