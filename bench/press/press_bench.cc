@@ -22,8 +22,10 @@
 #include <string>
 #include <vector>
 
+#include "cell/brio/blob_json.h"
 #include "cell/brio/flat_rows.h"
 #include "cell/brio/json_input.h"
+#include "cell/brio/presser.h"
 #include "cell/brio/reader.h"
 #include "cell/brio/region.h"
 #include "cell/brio/test_schemas.h"
@@ -123,6 +125,7 @@ int main(int argc, char** argv) {
   double checksum = 0;
   // One presser for every round, as a sample-store worker keeps one: its
   // buffers are warm from the second round on (figures are the best round).
+  std::string last_region;
   std::unique_ptr<brio::FlatPresser> presser;
   if (!brio::FlatPresser::Make(layout, EventGrouping(), {}, &presser).ok()) return 70;
   uint64_t items_before = 0, rejected_before = 0;
@@ -153,6 +156,7 @@ int main(int argc, char** argv) {
       items_before = presser->stats().items;
       rejected_before = presser->stats().rejected();
       region_size = region.size();
+      last_region = region;
     }
     {  // a query's pass: every event's value summed, in place
       const double t0 = CpuNow();
@@ -171,14 +175,50 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "bench_press: round %d: parse %.3f s, press %.3f s, read %.3f s\n", round + 1, parse_best,
                  press_best, read_best);
   }
+  // The nested presser on the same trees written as nested JSON lines (one
+  // user a line, from the last region), against simdjson parsing those lines.
+  std::string nested;
+  {
+    brio::RegionView view;
+    if (!brio::RegionView::Open(last_region, &view).ok()) return 70;
+    for (uint64_t i = 0; i < view.blob_count(); ++i) {
+      brio::BlobView blob;
+      if (!view.OpenBlob(i, layout, &blob).ok()) return 70;
+      brio::AppendJson(blob.root(), &nested);
+      nested += '\n';
+    }
+  }
+  double nested_parse_best = 1e9, nested_press_best = 1e9;
+  brio::NestedPresser nested_presser(layout, {});
+  for (int round = 0; round < o.rounds; ++round) {
+    brio::JsonLineParser parser;
+    double t0 = CpuNow();
+    brio::ForEachLine(nested, [&](std::string_view line, uint64_t) {
+      simdjson::dom::element e;
+      (void)parser.Parse(nested, line, &e);
+    });
+    nested_parse_best = std::min(nested_parse_best, Seconds(t0));
+    brio::RegionWriter writer;
+    t0 = CpuNow();
+    nested_presser.PressLines(nested, "nested", writer);
+    const std::string region = writer.Finish();
+    nested_press_best = std::min(nested_press_best, Seconds(t0));
+  }
+  const double nested_mb = static_cast<double>(nested.size()) / 1e6;
+  std::fprintf(stderr, "bench_press: nested: %.1f MB, parse %.3f s, press %.3f s\n", nested_mb, nested_parse_best,
+               nested_press_best);
+  if (nested_presser.stats().items != static_cast<uint64_t>(o.users) * static_cast<uint64_t>(o.rounds)) return 1;
+
   std::printf(
       "{\"bench\": \"press_micro\", \"rows\": %zu, \"users\": %d, \"json_mb\": %.1f, \"order\": \"%s\", "
       "\"simdjson_mb_per_s\": %.1f, \"press_mb_per_s\": %.1f, \"press_vs_simdjson_ratio\": %.3f, "
       "\"pressed_vs_json_size\": %.4f, \"read_pressed_mb_per_s\": %.1f, \"items\": %llu, \"rejected\": %llu, "
-      "\"parsed\": %zu, \"value_sum\": %.3f}\n",
+      "\"parsed\": %zu, \"value_sum\": %.3f, \"nested_json_mb\": %.1f, \"nested_press_mb_per_s\": %.1f, "
+      "\"nested_press_vs_simdjson_ratio\": %.3f}\n",
       rows, o.users, mb, o.shuffled ? "shuffled" : "user", mb / parse_best, mb / press_best, parse_best / press_best,
       static_cast<double>(region_size) / static_cast<double>(text.size()),
       static_cast<double>(region_size) / 1e6 / read_best, static_cast<unsigned long long>(items),
-      static_cast<unsigned long long>(rejected), parsed, checksum);
+      static_cast<unsigned long long>(rejected), parsed, checksum, nested_mb, nested_mb / nested_press_best,
+      nested_parse_best / nested_press_best);
   return items == static_cast<uint64_t>(o.users) && rejected == 0 ? 0 : 1;
 }

@@ -80,6 +80,37 @@ TEST_F(ReaderTest, FlippedBytesAreAnErrorOrStayInBounds) {
   EXPECT_GT(rejected, whole.size());  // most flips land in offsets, counts, keys or the header
 }
 
+TEST(ReaderCorruptionTest, FlippedBytesOfEveryKindOfFieldAreAnErrorOrStayInBounds) {
+  const Schema schema = testing::EverythingSchema();
+  SchemaLayout layout;
+  ASSERT_TRUE(SchemaLayout::Make(schema, &layout).ok());
+  NestedPresser presser(layout, {});
+  testing::CollectSink sink;
+  presser.PressLines(
+      R"({"b":true,"y":1,"s":2,"i":3,"l":4,"d":5.5,"str":"s","bools":[true],"bytes":[1],"shorts":[2],"ints":[3],)"
+      R"("longs":[4],"doubles":[0.5],"strs":["a","b"],"scores":{"x":1},"names":{"7":"seven"},"leaf":{"x":1,"tag":"t"},)"
+      R"("leaves":[{"x":2}],"trees":[{"name":"r","kids":[{"name":"c","kids":[]}]}]})",
+      "all", sink);
+  ASSERT_EQ(sink.blobs.size(), 1u);
+  const std::string& whole = sink.blobs[0];
+  size_t rejected = 0;
+  for (size_t at = 0; at < whole.size(); ++at) {
+    for (uint8_t flip : {uint8_t{0x01}, uint8_t{0x10}, uint8_t{0xff}}) {
+      std::string bad = whole;
+      bad[at] = static_cast<char>(static_cast<uint8_t>(bad[at]) ^ flip);
+      BlobView blob;
+      if (!BlobView::Open(bad, layout, &blob).ok()) {
+        ++rejected;
+        continue;
+      }
+      std::string json;
+      AppendJson(blob.root(), &json);
+      EXPECT_FALSE(json.empty());
+    }
+  }
+  EXPECT_GT(rejected, whole.size());
+}
+
 TEST_F(ReaderTest, OffsetPointingBackIsAnErrorWithItsPosition) {
   std::string bad = sink_.blobs[0];
   const StructureLayout& user = layout_.Get(0, 2);

@@ -1,5 +1,5 @@
-// The reader allocates nothing per blob: global operator new is replaced in
-// this test program and counted while blobs are opened and read through.
+// The reader allocates nothing per blob, nor a warm nested presser per line:
+// global operator new is replaced in this test program and counted.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -89,6 +89,31 @@ TEST(ReaderAllocationTest, OpeningAndReadingARegionAllocatesNothing) {
   EXPECT_EQ(opened, 50u);
   EXPECT_GT(sum, 0);
   EXPECT_EQ(allocations, 0u);
+}
+
+// A sink that keeps nothing: what the presser allocates is all that is counted.
+class SizeSink : public BlobSink {
+ public:
+  void Add(std::string_view blob) override { bytes += blob.size(); }
+  size_t bytes = 0;
+};
+
+TEST(ReaderAllocationTest, WarmNestedPresserAllocatesNothingPerLine) {
+  const Schema schema = testing::UnitySchema();
+  SchemaLayout layout;
+  ASSERT_TRUE(SchemaLayout::Make(schema, &layout).ok());
+  NestedPresser presser(layout, {});
+  const std::string text =
+      R"({"id":"u1","country":"FR","tags":["x","y"],"traits":{"k":1},"sessions":[{"id":1,"start":5,"events":[{"ts":1,"type":"a","value":0.5}]}]})"
+      "\n"
+      R"({"id":"u2","os":"mac","sessions":[{"id":2,"events":[{"ts":2,"type":"b"},{"ts":3,"type":"c"}]}]})";
+  SizeSink warm, measured;
+  presser.PressLines(text, "warm", warm);  // buffers grow to fit
+  const uint64_t before = g_allocations.load();
+  for (int i = 0; i < 10; ++i) presser.PressLines(text, "again", measured);
+  EXPECT_EQ(g_allocations.load() - before, 0u);
+  EXPECT_EQ(measured.bytes, warm.bytes * 10);
+  EXPECT_EQ(presser.stats().items, 22u);
 }
 
 TEST(ReaderAllocationTest, CounterSeesAnAllocation) {
