@@ -34,16 +34,6 @@ struct Level {
   int child_field = -1;        // index of the vector[Structure] field in the structure
 };
 
-// The kept rows of one root, each one record of Impl::stride words: its
-// sort words (Impl::OrderedWord of the sort columns), a bitmask of the
-// columns that are set, then its cells (an int64, a double's bits or a
-// string's key in `strings`). A root's rows are kept together, and a row in
-// one record: a shuffled log's rows of one user are scattered, and reading
-// them from big arrays at the end would miss the cache on every row.
-struct RootRows {
-  std::vector<uint64_t> data;
-};
-
 // A distinct row key and the columns it feeds.
 struct RowKey {
   std::string name;
@@ -66,8 +56,8 @@ struct FlatPresser::Impl {
   static uint64_t OrderedWord(uint64_t bits, bool set, ScalarType type);
   bool SortsBefore(uint32_t a, uint32_t b) const;
 
-  // Rows of the root being pressed (`current`).
-  const uint64_t* Record(uint32_t row) const { return current->data.data() + row * stride; }
+  // Rows of the root being pressed (from `current`).
+  const uint64_t* Record(uint32_t row) const { return current + row * stride; }
   bool IsNull(uint32_t row, int column) const { return ((Record(row)[nwords] >> column) & 1u) == 0; }
   uint64_t Bits(uint32_t row, int column) const { return Record(row)[nwords + 1 + static_cast<size_t>(column)]; }
 
@@ -84,10 +74,21 @@ struct FlatPresser::Impl {
   size_t nwords = 0;    // sort words of a row
   size_t stride = 0;    // a row's record: nwords + 1 + ncolumns
 
-  // The kept rows by root, and the roots by their key cells (packed as
-  // bytes): roots are told apart by a hash, so only one root's rows are sorted.
-  std::vector<flat_internal::RootRows> root_rows;
-  const flat_internal::RootRows* current = nullptr;
+  // The kept rows as they came, each one record of `stride` words: its sort
+  // words (OrderedWord of the sort columns), a bitmask of the columns that
+  // are set, then its cells (an int64, a double's bits or a string's key in
+  // `strings`); and each row's root. Appended in arrival order (one stream
+  // of writes, whatever the order of the log), moved root by root once at
+  // Finish, so each root's rows are together for its sort and its blob.
+  // In chunks of kChunkRows records: growing never copies what is kept.
+  static constexpr size_t kChunkRows = 16384;
+  std::vector<std::unique_ptr<uint64_t[]>> chunks;
+  std::vector<uint32_t> record_root;
+  const uint64_t* KeptRecord(size_t r) const { return chunks[r / kChunkRows].get() + (r % kChunkRows) * stride; }
+  std::vector<uint64_t> moved;        // Finish: the records root by root
+  const uint64_t* current = nullptr;  // Finish: the first record of the root being pressed
+  // The roots by their key cells (packed as bytes): roots are told apart by
+  // a hash, so only one root's rows are ever sorted.
   StringInterner strings;
   std::vector<uint32_t> order;                      // Finish: the current root's rows in tree order
   std::unordered_map<std::string, uint32_t> roots;  // several keys, or one that is not a string
@@ -292,11 +293,10 @@ void FlatPresser::AddLines(std::string_view text, std::string_view source) {
       root_index = m.roots.try_emplace(m.root_key, root_index).first->second;
       if (root_index == m.root_count) ++m.root_count;
     }
-    if (root_index == m.root_rows.size()) m.root_rows.emplace_back();
-    std::vector<uint64_t>& data = m.root_rows[root_index].data;
-    const size_t at = data.size();
-    data.resize(at + m.stride);
-    uint64_t* record = data.data() + at;
+    const size_t r = m.record_root.size();
+    m.record_root.push_back(root_index);
+    if (r % Impl::kChunkRows == 0) m.chunks.push_back(std::make_unique<uint64_t[]>(Impl::kChunkRows * m.stride));
+    uint64_t* record = m.chunks.back().get() + (r % Impl::kChunkRows) * m.stride;
     for (size_t w = 0; w < m.nwords; ++w) {
       const size_t column = static_cast<size_t>(m.sort_columns[w]);
       record[w] = Impl::OrderedWord(m.row_cells[column], m.row_states[column] != 0, m.columns[column].type);
@@ -424,12 +424,23 @@ std::string FlatPresser::Impl::KeyText(uint32_t row) const {
 void FlatPresser::Finish(BlobSink& sink) {
   Impl& m = *impl_;
   auto before = [&m](uint32_t a, uint32_t b) { return m.SortsBefore(a, b); };
-  // Roots in the order they first appeared; each one's rows put in tree
-  // order (usually already: a log is written in time order), pressed, and
-  // their memory given back at once.
-  for (flat_internal::RootRows& rows : m.root_rows) {
-    m.current = &rows;
-    const size_t n = rows.data.size() / m.stride;
+  // Rows root by root (a counting sort: roots in the order they first
+  // appeared), then each root's rows in tree order (usually already: a log
+  // is written in time order) and pressed.
+  const size_t rows = m.record_root.size();
+  std::vector<size_t> first(static_cast<size_t>(m.root_count) + 1, 0);
+  for (uint32_t root : m.record_root) ++first[root + 1];
+  for (size_t i = 1; i < first.size(); ++i) first[i] += first[i - 1];
+  {
+    std::vector<size_t> next(first.begin(), first.end() - 1);
+    m.moved.resize(rows * m.stride);
+    for (size_t r = 0; r < rows; ++r)
+      std::memcpy(&m.moved[next[m.record_root[r]]++ * m.stride], m.KeptRecord(r), m.stride * sizeof(uint64_t));
+  }
+  m.chunks.clear();  // given back before the blobs are made
+  for (size_t root = 0; root + 1 < first.size(); ++root) {
+    m.current = m.moved.data() + first[root] * m.stride;
+    const size_t n = first[root + 1] - first[root];
     m.order.resize(n);
     for (size_t r = 0; r < n; ++r) m.order[r] = static_cast<uint32_t>(r);
     if (!std::is_sorted(m.order.begin(), m.order.end(), before))
@@ -447,10 +458,10 @@ void FlatPresser::Finish(BlobSink& sink) {
       m.stats.pressed_bytes += blob.size();
       sink.Add(blob);
     }
-    rows = flat_internal::RootRows();
   }
   m.current = nullptr;
-  m.root_rows.clear();
+  std::vector<uint64_t>().swap(m.moved);
+  m.record_root.clear();
   m.strings.Clear();
   m.roots.clear();
   m.root_count = 0;
