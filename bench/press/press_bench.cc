@@ -8,7 +8,7 @@
 //
 // Rows {"user","session","session_start","ts","type","value","country","os"}
 // for N users with 1-20 sessions of 1-50 events each (the shape, at
-// ~145 bytes a row), deterministic from the seed; `shuffled` (the default)
+// ~150 bytes a row), deterministic from the seed; `shuffled` (the default)
 // interleaves every user's rows at random, the grouper's hard case. Each
 // figure is the best of R rounds, in CPU seconds of the one thread. Progress on stderr; the last line of
 // stdout is one JSON object.
