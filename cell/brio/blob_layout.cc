@@ -31,6 +31,7 @@ StructureLayout Compute(const Structure& s, int version) {
     }
   }
   layout.bitmap_bytes = (present + 7) / 8;
+  layout.present_fields = present;
   const int fixed_start = static_cast<int>(kInstanceVersionSize) + layout.bitmap_bytes;
   const int table_start = fixed_start + fixed_bytes;
   for (FieldLayout& fl : layout.fields) {

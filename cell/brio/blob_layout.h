@@ -21,6 +21,7 @@ struct FieldLayout {
 struct StructureLayout {
   int version = 0;
   int bitmap_bytes = 0;
+  int present_fields = 0;           // bits used in the bitmap
   int instance_bytes = 0;           // version byte + bitmap + fixed scalars + offset table
   int relation_count = 0;           // entries of the offset table
   std::vector<FieldLayout> fields;  // by index into Structure::fields

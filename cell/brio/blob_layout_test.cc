@@ -34,6 +34,8 @@ TEST(BlobLayoutTest, FieldAddedInVersionTwoHasNoBytesAtVersionOne) {
   EXPECT_EQ(v2.instance_bytes, v1.instance_bytes + 4);
   EXPECT_EQ(v2.fields[5].null_bit, 5);
   EXPECT_EQ(v1.relation_count, 3);
+  EXPECT_EQ(v1.present_fields, 5);
+  EXPECT_EQ(v2.present_fields, 6);
 }
 
 TEST(BlobLayoutTest, UnresolvedStructureIsAnErrorWithItsPosition) {

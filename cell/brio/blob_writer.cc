@@ -17,9 +17,11 @@ uint32_t BlobWriter::AddInstance(int structure) {
   bytes_.resize(at + static_cast<size_t>(layout.instance_bytes), 0);
   uint8_t* instance = bytes_.data() + at;
   instance[0] = static_cast<uint8_t>(layout.version);
-  for (const FieldLayout& f : layout.fields)
-    if (f.present)
-      instance[kInstanceVersionSize + static_cast<size_t>(f.null_bit / 8)] |= uint8_t(1u << (f.null_bit % 8));
+  // Every present field null: its bits 0..present_fields-1 set.
+  uint8_t* bitmap = instance + kInstanceVersionSize;
+  const int full = layout.present_fields / 8, rest = layout.present_fields % 8;
+  std::memset(bitmap, 0xff, static_cast<size_t>(full));
+  if (rest != 0) bitmap[full] = static_cast<uint8_t>((1u << rest) - 1);
   return static_cast<uint32_t>(at);
 }
 

@@ -23,7 +23,8 @@ int FindField(const Structure& s, std::string_view key) {
 }  // namespace
 
 struct NestedPresser::Impl {
-  Impl(const SchemaLayout& l, PressOptions o) : layout(l), schema(l.schema()), options(o), writer(l) {}
+  Impl(const SchemaLayout& l, PressOptions o)
+      : layout(l), schema(l.schema()), options(o), writer(l), hints(l.schema().structures.size()) {}
 
   // Writes one instance of `structure` from `obj` and its relations after
   // it. False: the tree is deeper than kMaxTreeDepth.
@@ -41,6 +42,7 @@ struct NestedPresser::Impl {
   // The JSON value of each field of the structure being pressed at each depth.
   std::vector<std::vector<element>> values;
   std::vector<std::vector<uint8_t>> seen;
+  std::vector<std::vector<int>> hints;  // by structure: the field found at each key position last time
   std::string where;
 };
 
@@ -55,8 +57,24 @@ bool NestedPresser::Impl::Structure(object obj, int structure, int depth) {
   std::vector<uint8_t>& has = seen[static_cast<size_t>(depth)];
   value.resize(s.fields.size());
   has.assign(s.fields.size(), 0);
+  // JSON lines of one source mostly list their keys in one order: the
+  // field found at this position last time is tried first.
+  std::vector<int>& hint = hints[static_cast<size_t>(structure)];
+  size_t position = 0;
   for (auto [key, v] : obj) {
-    const int i = FindField(s, key);
+    int i = -1;
+    if (position < hint.size()) {
+      const std::string& name = s.fields[static_cast<size_t>(hint[position])].name;
+      if (name.size() == key.size() && name == key) i = hint[position];
+    }
+    if (i < 0) {
+      i = FindField(s, key);
+      if (i >= 0) {
+        if (position >= hint.size()) hint.resize(position + 1, 0);
+        hint[position] = i;
+      }
+    }
+    ++position;
     if (i < 0) {
       ++stats.unknown_fields;
       continue;
