@@ -1,0 +1,224 @@
+// bench_press: pressing generated flat event rows in one process, against
+// simdjson merely parsing the same bytes (the limit the presser is held to:
+// press_vs_simdjson_ratio >= 0.5), and the pressed size against the JSON's
+// (pressed_vs_json_size <= 0.25). The whole `bench/run press` (sample-store
+// workers, ClickHouse) comes later; this is its single-process core.
+//
+//   bench_press [--users N] [--rounds R] [--seed S] [--order shuffled|user]
+//
+// Rows {"user","session","session_start","ts","type","value","country","os"}
+// for N users with 1-20 sessions of 1-50 events each (the issue's shape, at
+// ~150 bytes a row), deterministic from the seed; `shuffled` (the default)
+// interleaves every user's rows at random, the grouper's hard case. Each
+// figure is the best of R rounds, in CPU seconds of the one thread. Progress on stderr; the last line of
+// stdout is one JSON object.
+#include <simdjson.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "cell/brio/blob_json.h"
+#include "cell/brio/flat_rows.h"
+#include "cell/brio/json_input.h"
+#include "cell/brio/presser.h"
+#include "cell/brio/reader.h"
+#include "cell/brio/region.h"
+#include "cell/brio/test_schemas.h"
+
+namespace brio = datablox::brio;
+
+namespace {
+
+struct Options {
+  int users = 2000;
+  int rounds = 3;
+  uint32_t seed = 42;
+  bool shuffled = true;
+};
+
+std::string Generate(const Options& o, size_t* rows_out) {
+  std::mt19937 rng(o.seed);
+  const char* types[] = {"page_view", "click", "scroll", "purchase", "add_to_cart", "search", "login", "logout"};
+  const char* countries[] = {"DE", "FR", "US", "JP", "BR", "IN", "GB", "ES"};
+  const char* systems[] = {"android", "ios", "linux", "windows", "macos"};
+  std::vector<std::string> rows;
+  char line[512];
+  for (int u = 0; u < o.users; ++u) {
+    const char* country = countries[rng() % 8];
+    const char* os = systems[rng() % 5];
+    const int sessions = 1 + static_cast<int>(rng() % 20);
+    int64_t start = 1700000000000 + static_cast<int64_t>(rng() % 1000000000);
+    for (int s = 0; s < sessions; ++s) {
+      const int events = 1 + static_cast<int>(rng() % 50);
+      const int64_t session = static_cast<int64_t>(u) * 100 + s;
+      int64_t ts = start;
+      for (int e = 0; e < events; ++e) {
+        ts += rng() % 60000;
+        const double value = static_cast<double>(rng() % 1000000) / 1000.0;
+        std::snprintf(
+            line, sizeof line,
+            R"({"user":"user-%07d","session":%lld,"session_start":%lld,"ts":%lld,"type":"%s","value":%.3f,"country":"%s","os":"%s"})",
+            u, static_cast<long long>(session), static_cast<long long>(start), static_cast<long long>(ts),
+            types[rng() % 8], value, country, os);
+        rows.emplace_back(line);
+      }
+      start = ts + 3600000;
+    }
+  }
+  if (o.shuffled) std::shuffle(rows.begin(), rows.end(), rng);
+  std::string text;
+  for (const std::string& r : rows) (text += r) += '\n';
+  *rows_out = rows.size();
+  return text;
+}
+
+// This thread's CPU time: on a machine shared with builds, wall time
+// measures the neighbours; the ratios compare CPU spent on the same bytes.
+double CpuNow() {
+  timespec t;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) / 1e9;
+}
+double Seconds(double since) { return CpuNow() - since; }
+
+brio::FlatGrouping EventGrouping() {
+  brio::FlatGrouping g;
+  g.levels.push_back({{{"id", "user"}, {"country", "country"}, {"os", "os"}}, {"id"}, "sessions"});
+  g.levels.push_back({{{"id", "session"}, {"start", "session_start"}}, {"id"}, "events"});
+  g.levels.push_back({{{"ts", "ts"}, {"type", "type"}, {"value", "value"}}, {}, ""});
+  return g;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string flag = argv[i];
+    if (flag == "--users") o.users = std::atoi(argv[i + 1]);
+    else if (flag == "--rounds") o.rounds = std::atoi(argv[i + 1]);
+    else if (flag == "--seed") o.seed = static_cast<uint32_t>(std::atoll(argv[i + 1]));
+    else if (flag == "--order") o.shuffled = std::strcmp(argv[i + 1], "user") != 0;
+    else {
+      std::fprintf(stderr, "bench_press: unknown flag %s\n", argv[i]);
+      return 64;
+    }
+  }
+  size_t rows = 0;
+  const std::string text = Generate(o, &rows);
+  const double mb = static_cast<double>(text.size()) / 1e6;
+  std::fprintf(stderr, "bench_press: %zu rows, %.1f MB of JSON, %d users\n", rows, mb, o.users);
+
+  // The same schema as the unit tests (until the schema parser reads a .brio file here).
+  const brio::Schema schema = brio::testing::UnitySchema();
+  brio::SchemaLayout layout;
+  if (!brio::SchemaLayout::Make(schema, &layout).ok()) return 70;
+
+  double parse_best = 1e9, press_best = 1e9, read_best = 1e9;
+  size_t region_size = 0, parsed = 0;
+  uint64_t items = 0, rejected = 0;
+  double checksum = 0;
+  // One presser for every round, as a sample-store worker keeps one: its
+  // buffers are warm from the second round on (figures are the best round).
+  std::string last_region;
+  std::unique_ptr<brio::FlatPresser> presser;
+  if (!brio::FlatPresser::Make(layout, EventGrouping(), {}, &presser).ok()) return 70;
+  uint64_t items_before = 0, rejected_before = 0;
+  for (int round = 0; round < o.rounds; ++round) {
+    {  // simdjson alone: every line parsed into its DOM, as the presser parses it
+      brio::JsonLineParser parser;
+      parsed = 0;
+      const double t0 = CpuNow();
+      brio::ForEachLine(text, [&](std::string_view line, uint64_t) {
+        simdjson::dom::element e;
+        if (!parser.Parse(text, line, &e)) ++parsed;
+      });
+      parse_best = std::min(parse_best, Seconds(t0));
+    }
+    std::string region;
+    {
+      brio::RegionWriter writer;
+      const double t0 = CpuNow();
+      presser->AddLines(text, "generated");
+      const double add_s = Seconds(t0);
+      presser->Finish(writer);
+      std::fprintf(stderr, "bench_press: round %d: press: rows kept in %.3f s, grouped and pressed in %.3f s\n",
+                   round + 1, add_s, Seconds(t0) - add_s);
+      region = writer.Finish();
+      press_best = std::min(press_best, Seconds(t0));
+      items = presser->stats().items - items_before;
+      rejected = presser->stats().rejected() - rejected_before;
+      items_before = presser->stats().items;
+      rejected_before = presser->stats().rejected();
+      region_size = region.size();
+      last_region = region;
+    }
+    {  // a query's pass: every event's value summed, in place
+      const double t0 = CpuNow();
+      brio::RegionView view;
+      if (!brio::RegionView::Open(region, &view).ok()) return 70;
+      double sum = 0;
+      for (uint64_t i = 0; i < view.blob_count(); ++i) {
+        brio::BlobView blob;
+        if (!view.OpenBlob(i, layout, &blob).ok()) return 70;
+        for (brio::StructView session : blob.root().GetStructs(2))
+          for (brio::StructView event : session.GetStructs(2)) sum += event.GetDouble(2);
+      }
+      read_best = std::min(read_best, Seconds(t0));
+      checksum = sum;
+    }
+    std::fprintf(stderr, "bench_press: round %d: parse %.3f s, press %.3f s, read %.3f s\n", round + 1, parse_best,
+                 press_best, read_best);
+  }
+  // The nested presser on the same trees written as nested JSON lines (one
+  // user a line, from the last region), against simdjson parsing those lines.
+  std::string nested;
+  {
+    brio::RegionView view;
+    if (!brio::RegionView::Open(last_region, &view).ok()) return 70;
+    for (uint64_t i = 0; i < view.blob_count(); ++i) {
+      brio::BlobView blob;
+      if (!view.OpenBlob(i, layout, &blob).ok()) return 70;
+      brio::AppendJson(blob.root(), &nested);
+      nested += '\n';
+    }
+  }
+  double nested_parse_best = 1e9, nested_press_best = 1e9;
+  brio::NestedPresser nested_presser(layout, {});
+  for (int round = 0; round < o.rounds; ++round) {
+    brio::JsonLineParser parser;
+    double t0 = CpuNow();
+    brio::ForEachLine(nested, [&](std::string_view line, uint64_t) {
+      simdjson::dom::element e;
+      (void)parser.Parse(nested, line, &e);
+    });
+    nested_parse_best = std::min(nested_parse_best, Seconds(t0));
+    brio::RegionWriter writer;
+    t0 = CpuNow();
+    nested_presser.PressLines(nested, "nested", writer);
+    const std::string region = writer.Finish();
+    nested_press_best = std::min(nested_press_best, Seconds(t0));
+  }
+  const double nested_mb = static_cast<double>(nested.size()) / 1e6;
+  std::fprintf(stderr, "bench_press: nested: %.1f MB, parse %.3f s, press %.3f s\n", nested_mb, nested_parse_best,
+               nested_press_best);
+  if (nested_presser.stats().items != static_cast<uint64_t>(o.users) * static_cast<uint64_t>(o.rounds)) return 1;
+
+  std::printf(
+      "{\"bench\": \"press_micro\", \"rows\": %zu, \"users\": %d, \"json_mb\": %.1f, \"order\": \"%s\", "
+      "\"simdjson_mb_per_s\": %.1f, \"press_mb_per_s\": %.1f, \"press_vs_simdjson_ratio\": %.3f, "
+      "\"pressed_vs_json_size\": %.4f, \"read_pressed_mb_per_s\": %.1f, \"items\": %llu, \"rejected\": %llu, "
+      "\"parsed\": %zu, \"value_sum\": %.3f, \"nested_json_mb\": %.1f, \"nested_press_mb_per_s\": %.1f, "
+      "\"nested_press_vs_simdjson_ratio\": %.3f}\n",
+      rows, o.users, mb, o.shuffled ? "shuffled" : "user", mb / parse_best, mb / press_best, parse_best / press_best,
+      static_cast<double>(region_size) / static_cast<double>(text.size()),
+      static_cast<double>(region_size) / 1e6 / read_best, static_cast<unsigned long long>(items),
+      static_cast<unsigned long long>(rejected), parsed, checksum, nested_mb, nested_mb / nested_press_best,
+      nested_parse_best / nested_press_best);
+  return items == static_cast<uint64_t>(o.users) && rejected == 0 ? 0 : 1;
+}

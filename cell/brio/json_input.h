@@ -1,0 +1,54 @@
+// What both pressers share about their JSON input: one simdjson parser
+// reused line after line (parsing in place where the text has room for
+// simdjson's padding, else from one reused copy), and the conversion of a
+// JSON value to a schema scalar. Private to cell/brio (includes simdjson).
+#pragma once
+
+#include <simdjson.h>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "cell/brio/blob_writer.h"
+#include "cell/brio/schema.h"
+
+namespace datablox::brio {
+
+class JsonLineParser {
+ public:
+  // `line` lies inside `text`; the element is valid until the next Parse.
+  simdjson::error_code Parse(std::string_view text, std::string_view line, simdjson::dom::element* out);
+
+ private:
+  simdjson::dom::parser parser_;
+  std::string padded_;  // the copy of a line too near the text's end
+};
+
+// Calls fn(line, line_number) for each line of text (1-based, '\n' ended,
+// the last line may lack it).
+template <typename Fn>
+void ForEachLine(std::string_view text, Fn&& fn) {
+  uint64_t number = 0;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    fn(text.substr(start, end - start), ++number);
+    start = end + 1;
+  }
+}
+
+// A line with nothing but whitespace in it.
+bool IsBlank(std::string_view line);
+
+enum class Conversion { kValue, kNull, kWrongType };
+
+// A JSON value as a scalar of `type`: kNull for JSON null, kWrongType for a
+// value of another type or out of the type's range (a byte that is 300).
+// A string's view points into the parser's buffers.
+Conversion ConvertScalar(simdjson::dom::element e, ScalarType type, ScalarValue* out);
+// A JSON object's key as a map key of `type` ("17" for a long key).
+Conversion ConvertKey(std::string_view key, ScalarType type, ScalarValue* out);
+
+}  // namespace datablox::brio

@@ -1,0 +1,138 @@
+// Reads a pressed blob in place (blob_format.h): views over the bytes, no
+// copies, no allocation. BlobView::Open checks every bound, key and offset of
+// the blob once (a corrupt or truncated blob is an error value); after that
+// the views trust it. Fields are named by their index in Structure::fields;
+// a field the instance's version does not have reads as null.
+//
+//   BlobView blob;
+//   Status s = BlobView::Open(bytes, layout, &blob);
+//   StructView user = blob.root();
+//   for (StructView session : user.GetStructs(kSessions))
+//     for (StructView event : session.GetStructs(kEvents)) sum += event.GetDouble(kValue);
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include "cell/brio/blob_format.h"
+#include "cell/brio/blob_layout.h"
+#include "datablox/status.h"
+
+namespace datablox::brio {
+
+class BlobView;
+class StructVector;
+
+// count scalars of one type back to back: a vector[scalar], or a map's keys or values.
+class ScalarArray {
+ public:
+  uint32_t size() const { return count_; }
+  ScalarType type() const { return type_; }
+  bool GetBool(uint32_t i) const { return LoadAt<uint8_t>(data_, Item(i)) != 0; }
+  // byte, short, integer or long, widened.
+  int64_t GetInt(uint32_t i) const;
+  double GetDouble(uint32_t i) const { return LoadAt<double>(data_, Item(i)); }
+  std::string_view GetString(uint32_t i) const;
+
+ private:
+  friend class StructView;
+  size_t Item(uint32_t i) const { return offset_ + static_cast<size_t>(i) * static_cast<size_t>(ScalarSize(type_)); }
+  const BlobView* blob_ = nullptr;
+  const uint8_t* data_ = nullptr;
+  size_t offset_ = 0;
+  uint32_t count_ = 0;
+  ScalarType type_ = ScalarType::kLong;
+};
+
+// One structure instance.
+class StructView {
+ public:
+  int structure() const { return structure_; }
+  int version() const { return layout_->version; }
+  const Schema& blob_schema() const;
+  bool IsNull(int field) const;
+  bool GetBool(int field) const { return IsNull(field) ? false : LoadAt<uint8_t>(data_, Fixed(field)) != 0; }
+  int64_t GetInt(int field) const;  // byte, short, integer or long, widened; 0 when null
+  double GetDouble(int field) const { return IsNull(field) ? 0 : LoadAt<double>(data_, Fixed(field)); }
+  std::string_view GetString(int field) const;  // empty when null
+  // Relations; a null one is empty (a null reference: check IsNull first).
+  StructView GetReference(int field) const;
+  StructVector GetStructs(int field) const;
+  ScalarArray GetScalars(int field) const;
+  ScalarArray GetMapKeys(int field) const;
+  ScalarArray GetMapValues(int field) const;
+
+ private:
+  friend class BlobView;
+  friend class StructVector;
+  size_t Fixed(int field) const {
+    return offset_ + static_cast<size_t>(layout_->fields[static_cast<size_t>(field)].fixed_offset);
+  }
+  uint32_t Relation(int field) const;
+  ScalarArray Array(uint32_t at, uint32_t count, ScalarType type) const;
+
+  const BlobView* blob_ = nullptr;
+  const uint8_t* data_ = nullptr;
+  size_t offset_ = 0;
+  int structure_ = -1;
+  const StructureLayout* layout_ = nullptr;
+};
+
+// vector[Structure]: iterated in order.
+class StructVector {
+ public:
+  class Iterator {
+   public:
+    StructView operator*() const;
+    Iterator& operator++();
+    bool operator!=(const Iterator& other) const { return index_ != other.index_; }
+
+   private:
+    friend class StructVector;
+    const StructVector* vector_ = nullptr;
+    uint32_t index_ = 0;
+    size_t position_ = 0;  // fixed-size items: where item index_ starts
+  };
+  uint32_t size() const { return count_; }
+  Iterator begin() const;
+  Iterator end() const;
+
+ private:
+  friend class StructView;
+  StructView At(size_t offset) const;
+  const BlobView* blob_ = nullptr;
+  size_t offset_ = 0;  // first byte after the count
+  uint32_t count_ = 0;
+  int structure_ = -1;
+  bool fixed_size_ = false;
+};
+
+class BlobView {
+ public:
+  // Checks the whole blob against `layout` (which outlives the view):
+  // header, dictionary, every instance's version and bounds, every relation
+  // offset and count, every string key. Nothing is allocated unless it fails.
+  static Status Open(std::string_view bytes, const SchemaLayout& layout, BlobView* out);
+
+  int version() const { return version_; }
+  size_t size() const { return size_; }
+  StructView root() const;
+  uint32_t string_count() const { return dict_count_; }
+  std::string_view String(uint32_t key) const;
+  const SchemaLayout& layout() const { return *layout_; }
+
+ private:
+  friend class StructView;
+  friend class StructVector;
+  friend class BlobValidator;
+  StructView InstanceAt(size_t offset, int structure) const;
+
+  const uint8_t* data_ = nullptr;
+  size_t size_ = 0;
+  const SchemaLayout* layout_ = nullptr;
+  int version_ = 0;
+  size_t dict_offset_ = 0;
+  uint32_t dict_count_ = 0;
+};
+
+}  // namespace datablox::brio

@@ -1,0 +1,37 @@
+// Distinct strings, each kept once and named by a dense key 0, 1, 2...: a
+// blob's dictionary while it is pressed, and the flat-row grouper's strings.
+// Open addressing over one table and one byte buffer, both reused after
+// Clear(): interning allocates only when a buffer grows.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace datablox::brio {
+
+class StringInterner {
+ public:
+  // The key of `s`, adding it if it is new.
+  uint32_t Intern(std::string_view s);
+  std::string_view Get(uint32_t key) const {
+    const uint32_t begin = key == 0 ? 0 : ends_[key - 1];
+    return std::string_view(bytes_).substr(begin, ends_[key] - begin);
+  }
+  uint32_t size() const { return static_cast<uint32_t>(ends_.size()); }
+  // The strings' bytes back to back, and where each ends: the dictionary's layout.
+  const std::string& bytes() const { return bytes_; }
+  const std::vector<uint32_t>& ends() const { return ends_; }
+  // Forgets every string; keeps the buffers.
+  void Clear();
+
+ private:
+  void Grow();
+
+  std::string bytes_;
+  std::vector<uint32_t> ends_;
+  std::vector<uint32_t> slots_;  // key + 1, 0 for empty; size a power of two
+};
+
+}  // namespace datablox::brio
