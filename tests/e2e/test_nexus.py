@@ -229,16 +229,19 @@ def test_a_refused_stream_and_a_failing_one_end_in_errors(servers):
 
 
 def test_a_slow_client_keeps_server_memory_flat(servers):
-    # 300 parcels of 1 MB to a client taking 2 ms for each: unbounded, the
-    # server would queue ~300 MB; with credit at most the window (4) is out.
+    # 600 parcels of 1 MB to a client taking 2 ms for each: unbounded, the
+    # server would queue ~600 MB; with credit at most the window (4) is out.
+    # The RSS bound leaves room for the allocator's and the kernel's ways (a
+    # full suite once saw 125 MB of growth here with 4 parcels in flight, as
+    # freed parcels stayed in the heap): what it must catch is the unbounded.
     server = servers()
-    status, reports, _ = fetch([server.address], f"parcels=300 items=1 bytes={MB}", "--window", 4, "--slow-us", 2000)
+    status, reports, _ = fetch([server.address], f"parcels=600 items=1 bytes={MB}", "--window", 4, "--slow-us", 2000)
     assert status == 0
-    assert reports[0]["items"] == 300 and reports[0]["max_unconsumed"] <= 4
+    assert reports[0]["items"] == 600 and reports[0]["max_unconsumed"] <= 4
     m = server.wait_metric("streams_completed", 1)
     assert m["max_in_flight"] <= 4
     growth_mb = (m["max_rss_kb"] - m["rss_at_first_stream_kb"]) / 1024
-    assert growth_mb < 40, m
+    assert growth_mb < 200, m
 
 
 def test_malformed_frames_are_counted_and_the_server_goes_on(servers):
