@@ -4,15 +4,11 @@
 
 #include "datablox/element.h"
 #include "dsl/limits.h"
+#include "runtime/core/bounded_file.h"
 
-#include <fcntl.h>
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <climits>
-#include <cstring>
 #include <tuple>
 
 namespace datablox::dsl {
@@ -29,40 +25,18 @@ const ElementDecl* Topology::find(std::string_view element) const {
 }
 
 bool ReadTopologyFile(const std::string& path, std::string* text, std::vector<Diagnostic>* errors) {
-  // POSIX read rather than a stream, so that a directory fails here with its
-  // own reason (EISDIR).
-  text->clear();
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  auto cannot_read = [&] {
-    errors->push_back(Diagnostic{SourcePos{path, 0, 0}, fmt::format("cannot read {}: {}", path, std::strerror(errno))});
+  const BoundedRead read = ReadBoundedFile(path, kMaxTopologyBytes, text);
+  if (read.outcome == BoundedRead::Outcome::kCannotRead) {
+    errors->push_back(Diagnostic{SourcePos{path, 0, 0}, read.why});
     return false;
-  };
-  if (fd < 0) return cannot_read();
-  char buffer[1 << 14];
-  // One byte past the limit tells a file at the limit from a longer one.
-  while (text->size() <= kMaxTopologyBytes) {
-    const size_t wanted = std::min(sizeof buffer, kMaxTopologyBytes + 1 - text->size());
-    const ssize_t n = ::read(fd, buffer, wanted);
-    if (n == 0) break;
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      const bool reported = cannot_read();
-      ::close(fd);
-      return reported;
-    }
-    text->append(buffer, static_cast<size_t>(n));
   }
-  ::close(fd);
-  if (text->size() <= kMaxTopologyBytes) return true;
-  // Pointed at the first byte past the limit.
-  const size_t last_newline = text->rfind('\n', kMaxTopologyBytes - 1);
-  const int line = 1 + static_cast<int>(std::count(text->begin(), text->begin() + kMaxTopologyBytes, '\n'));
-  const size_t column = last_newline == std::string::npos ? kMaxTopologyBytes + 1 : kMaxTopologyBytes - last_newline;
-  errors->push_back(
-      Diagnostic{SourcePos{path, line, static_cast<int>(std::min<size_t>(column, INT_MAX))},
-                 fmt::format("file is larger than {} (the limit for a topology file)", kMaxTopologyBytesText)});
-  text->clear();
-  return false;
+  if (read.outcome == BoundedRead::Outcome::kTooLarge) {
+    errors->push_back(
+        Diagnostic{SourcePos{path, read.line, read.column},
+                   fmt::format("file is larger than {} (the limit for a topology file)", kMaxTopologyBytesText)});
+    return false;
+  }
+  return true;
 }
 
 Topology LoadFile(const std::string& path, const CheckOptions& options, std::vector<Diagnostic>* errors) {
