@@ -202,34 +202,14 @@ FlatPresser::~FlatPresser() = default;
 const PressStats& FlatPresser::stats() const { return impl_->stats; }
 
 void FlatPresser::AddLines(std::string_view text, std::string_view source) {
-  using simdjson::dom::element;
-  using simdjson::dom::element_type;
   using simdjson::dom::object;
   Impl& m = *impl_;
-  ForEachLine(text, [&](std::string_view line, uint64_t number) {
-    ++m.stats.lines;
-    m.stats.json_bytes += line.size() + 1;
-    if (IsBlank(line)) {
-      ++m.stats.blank_lines;
-      return;
-    }
-    auto where = [&] { return std::string(source) + ":" + std::to_string(number); };
-    element root;
-    if (simdjson::error_code error = m.parser.Parse(text, line, &root)) {
-      ++m.stats.rejected_malformed;
-      m.stats.Sample(where(), std::string("malformed JSON: ") + simdjson::error_message(error));
-      return;
-    }
-    if (root.type() != element_type::OBJECT) {
-      ++m.stats.rejected_not_object;
-      m.stats.Sample(where(), "not a JSON object");
-      return;
-    }
+  ForEachObjectLine(text, source, m.parser, m.stats, [&](object root, auto& where) {
     std::fill(m.row_states.begin(), m.row_states.end(), 0);
     size_t position = 0;
     // Wrong types are counted only once the row is kept: a rejected row counts once, as a reject.
     uint64_t wrong = 0;
-    for (auto [key, value] : object(root)) {
+    for (auto [key, value] : root) {
       // Rows of one log mostly list their keys in one order: try the key
       // found at this position last time first.
       const flat_internal::RowKey* rk = nullptr;

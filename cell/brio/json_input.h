@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "cell/brio/blob_writer.h"
+#include "cell/brio/press_stats.h"
 #include "cell/brio/schema.h"
 
 namespace datablox::brio {
@@ -41,6 +42,36 @@ void ForEachLine(std::string_view text, Fn&& fn) {
 
 // A line with nothing but whitespace in it.
 bool IsBlank(std::string_view line);
+
+// What both pressers do with each line of their input: counted in `stats`
+// (lines, bytes, blank lines), parsed, and rejected with the reason when it
+// is not JSON or not an object; fn(object, where) gets the others, `where()`
+// naming the line ("SOURCE:LINE") for a reject of its own.
+template <typename Fn>
+void ForEachObjectLine(std::string_view text, std::string_view source, JsonLineParser& parser, PressStats& stats,
+                       Fn&& fn) {
+  ForEachLine(text, [&](std::string_view line, uint64_t number) {
+    ++stats.lines;
+    stats.json_bytes += line.size() + 1;
+    if (IsBlank(line)) {
+      ++stats.blank_lines;
+      return;
+    }
+    auto where = [&] { return std::string(source) + ":" + std::to_string(number); };
+    simdjson::dom::element root;
+    if (simdjson::error_code error = parser.Parse(text, line, &root)) {
+      ++stats.rejected_malformed;
+      stats.Sample(where(), std::string("malformed JSON: ") + simdjson::error_message(error));
+      return;
+    }
+    if (root.type() != simdjson::dom::element_type::OBJECT) {
+      ++stats.rejected_not_object;
+      stats.Sample(where(), "not a JSON object");
+      return;
+    }
+    fn(simdjson::dom::object(root), where);
+  });
+}
 
 enum class Conversion { kValue, kNull, kWrongType };
 

@@ -197,27 +197,9 @@ const PressStats& NestedPresser::stats() const { return impl_->stats; }
 
 void NestedPresser::PressLines(std::string_view text, std::string_view source, BlobSink& sink) {
   Impl& m = *impl_;
-  ForEachLine(text, [&](std::string_view line, uint64_t number) {
-    ++m.stats.lines;
-    m.stats.json_bytes += line.size() + 1;
-    if (IsBlank(line)) {
-      ++m.stats.blank_lines;
-      return;
-    }
-    auto where = [&] { return std::string(source) + ":" + std::to_string(number); };
-    element root;
-    if (simdjson::error_code error = m.parser.Parse(text, line, &root)) {
-      ++m.stats.rejected_malformed;
-      m.stats.Sample(where(), std::string("malformed JSON: ") + simdjson::error_message(error));
-      return;
-    }
-    if (root.type() != element_type::OBJECT) {
-      ++m.stats.rejected_not_object;
-      m.stats.Sample(where(), "not a JSON object");
-      return;
-    }
+  ForEachObjectLine(text, source, m.parser, m.stats, [&](object root, auto& where) {
     m.writer.Begin();
-    if (!m.Structure(object(root), m.schema.root_structure, 0)) {
+    if (!m.Structure(root, m.schema.root_structure, 0)) {
       ++m.stats.rejected_too_deep;
       m.stats.Sample(where(), "structures nested deeper than " + std::to_string(kMaxTreeDepth));
       return;
