@@ -104,9 +104,16 @@ void ElementHost::SendStarted() {
 }
 
 void ElementHost::AwaitGoodbye() {
-  // Briefly: the caretaker has read our last word once it answers (or not).
-  Json bye;
-  (void)control::Receive(*control_, Milliseconds(2000), &bye);
+  // Briefly: the caretaker has read our last word once it says bye (what
+  // else comes meanwhile is too late to matter). Without it the caretaker
+  // may reap the exit before it reads a "failed", and the master hear of a
+  // crash instead of the element's own words.
+  const auto deadline = Clock::now() + Milliseconds(2000);
+  while (Clock::now() < deadline) {
+    Json message;
+    Status st = control::Receive(*control_, control::TimeoutUntil(deadline, Milliseconds(2000)), &message);
+    if (!st.ok() || OpOf(message) == control::Op::kBye) return;  // a timeout, a bye, or a channel gone
+  }
 }
 
 Status ElementHost::AwaitWiring(control::ElementPlan* wiring) {
@@ -157,7 +164,7 @@ void ElementHost::HandleControlMessage(const Json& message) {
   } else if (st.ok() && op == control::Op::kReroute) {
     control::Reroute reroute;
     st = control::FromJson(message, &reroute);
-    if (st.ok() && !reroute.query) ReroutePush(reroute);              // shard_routing.cc
+    if (st.ok() && !reroute.query) ReroutePush(reroute);                 // shard_routing.cc
     if (st.ok() && reroute.query) st = HandleShardMessage(op, message);  // shard_control.cc
   } else if (st.ok() && op == control::Op::kExpectLinks) {
     control::ExpectLinks expect;
@@ -170,8 +177,8 @@ void ElementHost::HandleControlMessage(const Json& message) {
   } else if (st.ok() && op == control::Op::kDrain) {
     // A source stops producing; END then flows downstream as at a normal end.
     production_done_ = true;
-  } else if (st.ok() && (op == control::Op::kCanAdd || op == control::Op::kExportState ||
-                         op == control::Op::kImportState)) {
+  } else if (st.ok() &&
+             (op == control::Op::kCanAdd || op == control::Op::kExportState || op == control::Op::kImportState)) {
     st = HandleShardMessage(op, message);  // shard_control.cc
   } else if (st.ok() && op == control::Op::kHandler) {
     control::HandlerRequest request;

@@ -26,7 +26,10 @@ int ElementHost::Run() {
   CheckStop();  // a stop that interrupted the start-up is a stop, not a failure
   if (!st.ok()) {
     spdlog::error("[{}] {}", plan_.name.empty() ? options_.element : plan_.name, st.ToString());
-    if (control_) SendFailed(st.ToString(), /*with_stats=*/false);
+    if (control_) {
+      SendFailed(st.ToString(), /*with_stats=*/false);
+      AwaitGoodbye();
+    }
     return exit_code::kFailed;
   }
   control::ElementPlan wiring;
@@ -54,6 +57,7 @@ int ElementHost::Run() {
   if (!failure_.ok()) {
     spdlog::error("[{}] failed: {}", plan_.name, failure_.message());
     SendFailed(failure_.message(), /*with_stats=*/true);
+    AwaitGoodbye();
     return exit_code::kFailed;
   }
   ReportEnded();
