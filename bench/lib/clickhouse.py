@@ -3,7 +3,8 @@
 as a private server on loopback in a temporary folder (its own ports, data,
 logs and users), stopped by its pid. What is timed is what a user would do
 to get flat JSON event rows into a column store: `INSERT ... FORMAT
-JSONEachRow` into a MergeTree table, through clickhouse-client."""
+JSONEachRow` into a MergeTree table, through clickhouse-client (the loads
+themselves are lib/press.py's)."""
 import os
 import shutil
 import subprocess
@@ -120,28 +121,19 @@ class ClickHouse:
     def client(self, *args):
         return [CLIENT, "--host", "127.0.0.1", "--port", str(self.port), *args]
 
-    def try_query(self, sql):
+    def query(self, sql, timeout=600):
         r = subprocess.run(self.client("--query", sql), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                           timeout=30)
-        return r.stdout.strip() if r.returncode == 0 else None
-
-    def query(self, sql):
-        r = subprocess.run(self.client("--query", sql), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                           timeout=600)
+                           timeout=timeout)
         if r.returncode != 0:
             raise RuntimeError(f"clickhouse: {sql[:80]}: {r.stderr.strip()[-600:]}")
         return r.stdout.strip()
 
-    def insert_file(self, table, path):
-        """Seconds to load `path` (JSON lines) with INSERT ... FORMAT JSONEachRow."""
-        began = time.monotonic()
-        with open(path, "rb") as f:
-            r = subprocess.run(self.client("--query", f"INSERT INTO {table} FORMAT JSONEachRow"), stdin=f,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=1800)
-        elapsed = time.monotonic() - began
-        if r.returncode != 0:
-            raise RuntimeError(f"clickhouse: loading {path}: {r.stderr.decode(errors='replace').strip()[-600:]}")
-        return elapsed
+    def try_query(self, sql):
+        """The answer, or None while the server cannot give one (starting)."""
+        try:
+            return self.query(sql, timeout=30)
+        except (RuntimeError, subprocess.TimeoutExpired):
+            return None
 
 
 # The flat event rows of tools/gen_events.py as a MergeTree table, ordered as
