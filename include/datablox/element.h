@@ -31,6 +31,7 @@
 #include "datablox/shard.h"
 #include "datablox/spec.h"
 #include "datablox/status.h"
+#include "datablox/stream.h"
 
 namespace datablox {
 
@@ -139,6 +140,13 @@ class Element {
   // The element is going away (normal end or stop request).
   virtual void stop() {}
 
+  // --- Streams (stream.h; a class declared serves_streams()). -------------
+
+  // A stream was asked of this element, through query input `port` (-1:
+  // opened by address, not over a link). Set *source, or return an error
+  // (the requester's stream fails with it). The default refuses.
+  virtual Status on_stream(int port, const StreamRequest& request, std::unique_ptr<StreamSource>* source);
+
   // --- Shard members (a class declared shardable(); see shard.h). ----------
 
   // The master would add a member to this one's shard: no, or yes at a
@@ -176,6 +184,28 @@ class Element {
   // Sends a request on query output `port`; `done` runs later, in a hook of
   // its own, with the reply or an error (Timeout when none came in time).
   void ask(int port, LogBuilder& request, Milliseconds timeout, ReplyCallback done);
+
+  // Opens a stream on query output `port` (a port with one link, to a class
+  // that serves streams). `consume` gets each parcel in order; `done` runs
+  // once, in a hook of its own, when the stream ended (its status says how).
+  // An error here (no such port, no stream server there) means neither runs.
+  Status open_stream(int port, std::string paradata, StreamConsumer consume, StreamDone done,
+                     const StreamOptions& options = {}, uint64_t* stream_id = nullptr);
+  // The same, to a stream server's address (tcp://HOST:PORT), as another
+  // element's stream_address() handed out.
+  Status open_stream_to(const std::string& address, std::string paradata, StreamConsumer consume, StreamDone done,
+                        const StreamOptions& options = {}, uint64_t* stream_id = nullptr);
+  // A new operation id, to group streams (StreamOptions::operation_id).
+  uint64_t new_stream_operation();
+  // Ends one stream, or every live stream of an operation: their `done`
+  // runs with Unavailable("aborted"). No-op for what has ended.
+  void abort_stream(uint64_t stream_id);
+  void cancel_stream_operation(uint64_t operation_id);
+  // This element's stream server ("" unless its class serves streams).
+  std::string stream_address() const;
+  // The stream servers of the responders linked to query output `port`, in
+  // link order ("" for a responder that serves none).
+  std::vector<std::string> stream_peers(int port) const;
 
   // Timers: on_timer(id) after `delay`, then every `period` if non-zero.
   int set_timer(Milliseconds delay, Milliseconds period = Milliseconds(0));

@@ -141,6 +141,13 @@ class ClassSpec {
     return *this;
   }
 
+  // Serves streamed replies (stream.h): its host runs a Nexus server for it,
+  // and on_stream answers each stream asked of it.
+  ClassSpec& serves_streams() {
+    streams = true;
+    return *this;
+  }
+
   ClassSpec& push_in(std::string port, std::vector<FieldSpec> schema = {}, bool required = true, std::string doc = "");
   ClassSpec& push_out(std::string port, std::vector<FieldSpec> schema = {}, bool required = true, std::string doc = "");
   ClassSpec& query_in(std::string port, bool required = false, std::string doc = "");
@@ -187,6 +194,7 @@ class ClassSpec {
     MergeFunction merge;    // for `merge: custom`; empty: the class has none
   };
   Shard shard;
+  bool streams = false;    // serves_streams()
   ElementFactory factory;  // set by the registry
 };
 

@@ -31,6 +31,11 @@ void Element::on_query(int port, const Log& request, Responder responder) {
   responder.error(fmt::format("{} answers no queries", name()));
 }
 
+Status Element::on_stream(int port, const StreamRequest& request, std::unique_ptr<StreamSource>* source) {
+  (void)port, (void)request, (void)source;
+  return Status::Invalid(fmt::format("{} serves no streams", name()));
+}
+
 AddAnswer Element::can_add(const ShardLoad& load) {
   return AddAnswer::Yes(static_cast<double>(state_size()) * load.moving_share);
 }
@@ -61,6 +66,21 @@ bool Element::connected(int push_out) const { return context_->Connected(push_ou
 void Element::ask(int port, LogBuilder& request, Milliseconds timeout, ReplyCallback done) {
   context_->Ask(port, request.bytes(), timeout, std::move(done));
 }
+Status Element::open_stream(int port, std::string paradata, StreamConsumer consume, StreamDone done,
+                            const StreamOptions& options, uint64_t* stream_id) {
+  return context_->OpenStream(port, nullptr, std::move(paradata), std::move(consume), std::move(done), options,
+                              stream_id);
+}
+Status Element::open_stream_to(const std::string& address, std::string paradata, StreamConsumer consume,
+                               StreamDone done, const StreamOptions& options, uint64_t* stream_id) {
+  return context_->OpenStream(-1, &address, std::move(paradata), std::move(consume), std::move(done), options,
+                              stream_id);
+}
+uint64_t Element::new_stream_operation() { return context_->NewStreamOperation(); }
+void Element::abort_stream(uint64_t stream_id) { context_->AbortStream(stream_id); }
+void Element::cancel_stream_operation(uint64_t operation_id) { context_->CancelStreamOperation(operation_id); }
+std::string Element::stream_address() const { return context_->StreamAddress(); }
+std::vector<std::string> Element::stream_peers(int port) const { return context_->StreamPeers(port); }
 int Element::set_timer(Milliseconds delay, Milliseconds period) { return context_->SetTimer(delay, period); }
 void Element::cancel_timer(int timer_id) { context_->CancelTimer(timer_id); }
 void Element::wait_until(std::chrono::steady_clock::time_point deadline) { context_->WaitUntil(deadline); }

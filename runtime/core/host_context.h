@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "datablox/element.h"
 
@@ -38,6 +39,21 @@ class HostContext {
   virtual InputPosition BatchPosition() const = 0;
   virtual bool restarted() const = 0;
   virtual const ShardMembership* membership() const { return nullptr; }
+  // Streams (stream.h). A host without a stream client or server (a test
+  // host) refuses; the element host implements them.
+  virtual Status OpenStream(int port, const std::string* address, std::string paradata, StreamConsumer consume,
+                            StreamDone done, const StreamOptions& options, uint64_t* stream_id) {
+    (void)port, (void)address, (void)paradata, (void)consume, (void)done, (void)options, (void)stream_id;
+    return Status::Unavailable("this host runs no stream client");
+  }
+  virtual uint64_t NewStreamOperation() { return 0; }
+  virtual void AbortStream(uint64_t stream_id) { (void)stream_id; }
+  virtual void CancelStreamOperation(uint64_t operation_id) { (void)operation_id; }
+  virtual std::string StreamAddress() const { return ""; }
+  virtual std::vector<std::string> StreamPeers(int port) const {
+    (void)port;
+    return {};
+  }
   // Sends `frame` (a reply or an error) to the requester `peer` of query input `port`.
   virtual void Answer(int port, const std::string& peer, std::string_view frame) = 0;
 
