@@ -8,6 +8,7 @@ numbers, StreamPull checks them and writes one line per stream as it ended.
 
 import json
 import os
+import shutil
 import signal
 import time
 
@@ -126,3 +127,34 @@ def test_stream_metrics_are_the_elements_handlers(tmp_path, run_topology):
             "stream_in_bytes": "48000"}, pulled
     assert "stream_in_items_per_s" in pulled and "stream_out_items_per_s" in served
 
+
+PY_CLASSES = REPO / "tests" / "e2e" / "stream_classes" / "py_streams.py"
+
+
+def python_topology(responder, requester_params):
+    return (f"nums :: {responder}\n"
+            f"pull :: py:py_streams.PyPull({requester_params})\n"
+            f'out  :: JsonLinesSink(path: "streams.jsonl")\n'
+            f"pull -> out\n"
+            f"pull.numbers => nums.numbers\n")
+
+
+@pytest.mark.parametrize("responder", ["py:py_streams.PyNumbers", "StreamNumbers"])
+def test_a_python_requester_pulls_streams_whole(tmp_path, run_topology, responder):
+    shutil.copy(PY_CLASSES, tmp_path / "py_streams.py")
+    result = run_topology(tmp_path, python_topology(responder, "streams: 5, items: 30000, per_parcel: 1000"),
+                          "--plugin-path", PLUGINS)
+    assert result.returncode == 0, result.stderr
+    streams = by_stream(tmp_path / "streams.jsonl")
+    assert sorted(streams) == list(range(5))
+    for s in streams.values():
+        assert s == {"stream": s["stream"], "ok": True, "items": 30000, "checked": 30000, "error": "",
+                     "expected": 30000}, s
+
+
+def test_a_python_responder_refuses_by_raising(tmp_path, run_topology):
+    shutil.copy(PY_CLASSES, tmp_path / "py_streams.py")
+    result = run_topology(tmp_path, python_topology("py:py_streams.PyNumbers", "streams: 2, refuse: true"))
+    assert result.returncode == 0, result.stderr
+    for s in by_stream(tmp_path / "streams.jsonl").values():
+        assert s["ok"] is False and s["items"] == 0 and "refused as asked" in s["error"], s
