@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from conftest import REPO, final_elements, jsonl
+from conftest import REPO, final_elements, jsonl, wait_until
 
 PLUGINS = REPO / "build" / "tests" / "plugins"
 
@@ -34,8 +34,11 @@ def by_stream(path):
 
 
 @pytest.fixture(autouse=True)
-def plugin_built():
+def plugin_built(monkeypatch):
+    """The test plugin, on the path of every process a test starts (the
+    daemons' too: autouse fixtures come first)."""
     assert (PLUGINS / "stream_test.datablox.so").is_file(), f"build the stream_test plugin into {PLUGINS}"
+    monkeypatch.setenv("DATABLOX_PLUGIN_PATH", str(PLUGINS))
 
 
 def test_many_parallel_streams_each_arrive_whole_and_in_order(tmp_path, run_topology):
@@ -126,6 +129,27 @@ def test_stream_metrics_are_the_elements_handlers(tmp_path, run_topology):
         == {"streams_in_done": "2", "streams_in_failed": "0", "stream_in_items": "6000",
             "stream_in_bytes": "48000"}, pulled
     assert "stream_in_items_per_s" in pulled and "stream_out_items_per_s" in served
+
+
+def test_stream_handlers_are_read_through_the_master_while_streams_flow(daemons, tmp_path):
+    (tmp_path / "streams.topo").write_text(topology("streams: 2, items: 3000, per_parcel: 10, pace_ms: 5"))
+    assert daemons("submit", "streams.topo").returncode == 0
+
+    def handler(name):
+        r = daemons("handler", name)
+        return r.stdout.strip() if r.returncode == 0 else None
+
+    wait_until(lambda: (handler("pull.stream_in_items") or "0") != "0", "items streamed to pull", log=daemons.log)
+    assert handler("pull.streams_in_active") == "2"
+    assert handler("nums.streams_out_active") == "2"
+
+    def ended():
+        r = daemons("status", "streams", "-o", "json")
+        return r.returncode == 0 and json.loads(r.stdout)["state"] == "done"
+
+    wait_until(ended, "the topology to end", timeout=60, log=daemons.log)
+    assert by_stream(tmp_path / "streams.jsonl") == {
+        i: {"stream": i, "ok": True, "items": 3000, "checked": 3000, "error": "", "expected": 3000} for i in (0, 1)}
 
 
 PY_CLASSES = REPO / "tests" / "e2e" / "stream_classes" / "py_streams.py"
