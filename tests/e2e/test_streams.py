@@ -182,3 +182,13 @@ def test_a_python_responder_refuses_by_raising(tmp_path, run_topology):
     assert result.returncode == 0, result.stderr
     for s in by_stream(tmp_path / "streams.jsonl").values():
         assert s["ok"] is False and s["items"] == 0 and "refused as asked" in s["error"], s
+
+
+def test_a_python_responder_raising_mid_stream_fails_the_stream_with_its_message(tmp_path, run_topology):
+    shutil.copy(PY_CLASSES, tmp_path / "py_streams.py")
+    result = run_topology(tmp_path, python_topology("py:py_streams.PyNumbers",
+                                                    "streams: 2, items: 5000, per_parcel: 100, fail_at: 1200"))
+    assert result.returncode == 0, result.stderr
+    for s in by_stream(tmp_path / "streams.jsonl").values():
+        assert s["ok"] is False and s["items"] == 1200 and s["checked"] == 1200, s
+        assert "failing at item 1200 as asked" in s["error"], s
