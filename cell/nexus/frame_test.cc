@@ -142,7 +142,7 @@ TEST(NexusFrame, AnOversizedPortNameIsRefused) {
 }
 
 TEST(NexusFrame, OversizedParadataIsRefused) {
-  Frame big{1, Initiate{0, 1, std::string(kMaxParadataBytes + 1, 'p')}};
+  Frame big{1, Initiate{0, 1, std::string(kMaxParadataBytes + 1, 'p'), ""}};
   EXPECT_FALSE(Decode(EncodeHeader(big)).ok());
 }
 

@@ -346,7 +346,7 @@ TEST(ControlProtocolTest, MasterMessagesRoundTrip) {
   EXPECT_EQ(spawn["plan"], ToJson(SamplePlan()));
   RoundTrip(Spawn{SamplePlan(), std::vector<std::string>{"src.out>keep.in"}});
   RoundTrip(Connect{"t/keep", SamplePlan()});
-  EXPECT_EQ(RoundTrip(Rewire{"t/src", {{"src.out>keep.in", "tcp://127.0.0.1:6000"}}}),
+  EXPECT_EQ(RoundTrip(Rewire{"t/src", {{"src.out>keep.in", "tcp://127.0.0.1:6000"}}, {}}),
             Json({{"op", "rewire"}, {"element", "t/src"}, {"links", {{"src.out>keep.in", "tcp://127.0.0.1:6000"}}}}));
   Json moved = RoundTrip(
       Rewire{"t/pull", {{"pull.ask>nums.q", "tcp://127.0.0.1:6001"}}, {{"pull.ask>nums.q", "tcp://127.0.0.1:6002"}}});

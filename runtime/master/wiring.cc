@@ -57,7 +57,7 @@ void Master::Wire(TopologyRecord& topology) {
 void Master::RewireUpstreams(TopologyRecord& topology, const std::string& moved) {
   for (auto& [name, e] : topology.elements) {
     if (!e.wired || e.exited || name == moved) continue;
-    control::Rewire rewire{topology.name + "/" + name, {}};
+    control::Rewire rewire{topology.name + "/" + name, {}, {}};
     for (const auto* ports : {&e.plan.push_out, &e.plan.query_out}) {
       for (const auto& port : *ports) {
         for (const auto& link : port.links) {
