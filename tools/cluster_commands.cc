@@ -409,8 +409,8 @@ int Handler(const std::string& target, const std::optional<std::string>& value, 
 }
 
 // The reply is JSON in either format: -o json prints it the same way.
-int Call(const std::string& target, const std::string& json, int timeout_ms, const std::string& master,
-         const OutputFormat&) {
+int AskQuery(const std::string& target, const std::string& json, int timeout_ms, const std::string& master,
+             OwnedLog* reply) {
   size_t dot = target.rfind('.');
   if (dot == std::string::npos) {
     std::fprintf(stderr, "error: say ELEMENT.PORT, e.g. count.query\n");
@@ -466,8 +466,16 @@ int Call(const std::string& target, const std::string& json, int timeout_ms, con
                  body.data());
     return kExitFailed;
   }
-  std::printf("%s\n", OwnedLog(std::string(body)).to_json().c_str());
+  *reply = OwnedLog(std::string(body));
   return kExitOk;
+}
+
+int Call(const std::string& target, const std::string& json, int timeout_ms, const std::string& master,
+         const OutputFormat&) {
+  OwnedLog reply;
+  const int code = AskQuery(target, json, timeout_ms, master, &reply);
+  if (code == kExitOk) std::printf("%s\n", reply.to_json().c_str());
+  return code;
 }
 
 }  // namespace datablox::cli
