@@ -86,9 +86,12 @@ struct FetchOptions {
   std::string out;
   int query_timeout_ms = 5000;
   int stream_timeout_ms = 10000;
+  int window = 8;         // parcels in flight per locus stream
   bool progress = false;  // the progress line even when stderr is not a terminal
 };
 int Fetch(const FetchOptions& options, const std::string& master, const OutputFormat& format);
+// region_dump_command.cc: every blob of a region file as a JSON line.
+int DumpRegion(const std::string& file, const std::string& schema_file);
 int Logs(const std::string& target, int lines, const std::string& master, const OutputFormat& format);
 int Events(const std::string& topology, int limit, const std::string& master, const OutputFormat& format);
 // Stops the master, its caretakers and their elements; returns once the master is gone.

@@ -64,6 +64,7 @@ int Fetch(const FetchOptions& options, const std::string& master, const OutputFo
   };
   samplestore::LociFetchOptions fetch_options;
   fetch_options.stream_timeout_ms = options.stream_timeout_ms;
+  fetch_options.window = static_cast<uint32_t>(options.window);
   samplestore::FetchReport report;
   Status st = samplestore::FetchLoci(answer, fetch_options, file, progress, &report);
   if (show_progress && report.loci > 0) std::fprintf(stderr, "\n");

@@ -204,9 +204,17 @@ int main(int argc, char** argv) {
       ->add_option("--stream-timeout-ms", fetch_options.stream_timeout_ms,
                    "a locus stream silent this long fails (a dead worker)")
       ->capture_default_str();
+  fetch->add_option("--window", fetch_options.window, "parcels in flight per locus stream (1..1024)")
+      ->check(CLI::Range(1, 1024))
+      ->capture_default_str();
   fetch->add_flag("--progress", fetch_options.progress, "the progress line even when stderr is not a terminal");
   add_master(fetch);
   add_output(fetch);
+
+  std::string region_file, region_schema;
+  auto* dump_region = app.add_subcommand("dump-region", "print every blob of a Brio region file as a JSON line");
+  dump_region->add_option("FILE", region_file, "the region (what `fetch` writes)")->required();
+  dump_region->add_option("--schema", region_schema, "the .brio schema its blobs were pressed with")->required();
 
   int log_lines = 50;
   auto* logs = app.add_subcommand("logs", "show the recent stderr of an element (all its restarts)");
@@ -299,6 +307,7 @@ int main(int argc, char** argv) {
     if (*handler) return cli::Handler(target, handler_value, master_address, format);
     if (*call) return cli::Call(target, json_request, call_timeout_ms, master_address, format);
     if (*fetch) return cli::Fetch(fetch_options, master_address, format);
+    if (*dump_region) return cli::DumpRegion(region_file, region_schema);
     if (*logs) return cli::Logs(target, log_lines, master_address, format);
     if (*events) return cli::Events(topology_name, event_count, master_address, format);
     if (*shutdown) return cli::Shutdown(master_address);

@@ -19,6 +19,7 @@ ClassSpec SampleStoreWorker::spec() {
           "JSON or not objects, missing keys, items over the size cap); expected = items + rejected. Its "
           "`loci` port answers {} with {\"address\": ITS_STREAM_ADDRESS}.")
       .serves_streams()
+      .shardable()  // stateless: its members are the supervisor's workers, each asked for its own loci
       .query_in("loci", /*required=*/false, "the supervisor's link: streams of loci, and {} -> its address")
       .param_string("views_dir", "the folder of the NAME.view.toml files (the supervisor's)")
       .handler("streams", "locus streams started")
