@@ -10,6 +10,7 @@
 #include "python/bindings/convert.h"
 #include "python/bindings/module.h"
 #include "python/bindings/shard_python.h"
+#include "python/bindings/stream_python.h"
 
 PYBIND11_EMBEDDED_MODULE(_datablox_embedded, m) { datablox::python::DefineModule(m); }
 
@@ -174,6 +175,7 @@ Status LoadClass(std::string_view class_name, ClassSpec* spec) {
     Status st = ReadPorts(cls, spec);
     if (st.ok()) st = ReadParams(cls, spec);
     if (st.ok()) st = ReadShardDeclaration(cls, spec);
+    if (st.ok()) st = ReadStreamDeclaration(cls, spec);
     if (!st.ok()) return st;
     if (py::hasattr(cls, "handlers")) {
       for (auto [handler, handler_doc] : cls.attr("handlers").cast<py::dict>()) {

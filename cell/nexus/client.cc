@@ -33,6 +33,7 @@ struct Client::Impl {
   std::map<uint64_t, zmq::socket_t> connections;
   std::map<uint64_t, Opened> streams;  // the live ones, and those ended since the last Sweep()
   std::vector<uint64_t> just_ended;
+  std::vector<StreamReport> ended_reports;   // for TakeEnded(), with options.report_ended
   std::map<uint64_t, StreamReport> reports;  // ended streams, the newest kMaxReports
   std::deque<uint64_t> report_order;
   std::map<uint64_t, Operation> operations;
@@ -71,6 +72,7 @@ struct Client::Impl {
     metrics.rejected += o.stream.completion().rejected;
     --metrics.active_streams;
     just_ended.push_back(stream_id);
+    if (options.report_ended) ended_reports.push_back(ReportOf(stream_id, o));
     if (Operation* op = FindOperation(o.operation_id)) {
       op->OnProgress(stream_id, o.stream.items_received(), o.stream.bytes_received(), o.stream.expected());
       op->OnEnded(stream_id, o.stream.status());
@@ -179,7 +181,19 @@ uint64_t Client::NewOperation() {
 
 Status Client::Open(const std::string& address, std::string paradata, uint64_t operation_id, ParcelConsumer consumer,
                     uint64_t* stream_id) {
+  OpenOptions options;
+  options.operation_id = operation_id;
+  return Open(address, std::move(paradata), options, std::move(consumer), stream_id);
+}
+
+Status Client::Open(const std::string& address, std::string paradata, const OpenOptions& options,
+                    ParcelConsumer consumer, uint64_t* stream_id) {
   Impl& m = *impl_;
+  const uint64_t operation_id = options.operation_id;
+  if (options.port.size() > kMaxPortBytes) return Status::Invalid("nexus: the port name is too long");
+  if (paradata.size() > kMaxParadataBytes) {
+    return Status::Invalid("nexus: paradata over " + std::to_string(kMaxParadataBytes) + " bytes");
+  }
   if (operation_id != 0 && m.FindOperation(operation_id) == nullptr) {
     return Status::NotFound("nexus: no operation " + std::to_string(operation_id));
   }
@@ -201,13 +215,14 @@ Status Client::Open(const std::string& address, std::string paradata, uint64_t o
     }
   }
   const uint64_t id = m.next_stream_id++;
-  ClientStreamOptions stream_options{m.options.window, m.options.stream_timeout_ms};
+  ClientStreamOptions stream_options{options.window != 0 ? options.window : m.options.window,
+                                     options.timeout_ms > 0 ? options.timeout_ms : m.options.stream_timeout_ms};
   auto [it, inserted] = m.streams.emplace(
       id, Impl::Opened{ClientStream(id, stream_options, now), lease.connection_id, operation_id, std::move(consumer)});
   ++m.metrics.streams_opened;
   ++m.metrics.active_streams;
   if (Operation* op = m.FindOperation(operation_id)) op->Add(id);
-  if (!m.Send(lease.connection_id, it->second.stream.MakeInitiate(operation_id, std::move(paradata)))) {
+  if (!m.Send(lease.connection_id, it->second.stream.MakeInitiate(operation_id, std::move(paradata), options.port))) {
     it->second.stream.FailTransport("nexus: cannot send the initiate to " + address);
     m.Ended(id, it->second, now);
     m.Sweep();
@@ -240,14 +255,11 @@ void Client::Cancel(uint64_t operation_id) {
 }
 
 void Client::Poll(int timeout_ms) {
-  Impl& m = *impl_;
+  std::vector<void*> handles;
+  AppendSocketHandles(&handles);
   std::vector<zmq::pollitem_t> items;
-  std::vector<zmq::socket_t*> sockets;
-  for (auto& [connection_id, socket] : m.connections) {
-    items.push_back(zmq::pollitem_t{socket.handle(), 0, ZMQ_POLLIN, 0});
-    sockets.push_back(&socket);
-  }
-  const int wait = static_cast<int>(std::min<int64_t>(timeout_ms, m.options.stream_timeout_ms));
+  for (void* handle : handles) items.push_back(zmq::pollitem_t{handle, 0, ZMQ_POLLIN, 0});
+  const int wait = static_cast<int>(std::min<int64_t>(timeout_ms, impl_->options.stream_timeout_ms));
   if (items.empty()) {
     std::this_thread::sleep_for(std::chrono::milliseconds(wait));  // nothing to hear: only time passes
   } else {
@@ -257,12 +269,30 @@ void Client::Poll(int timeout_ms) {
       return;  // EINTR: a signal; the caller's loop decides whether to go on
     }
   }
+  Service();
+}
+
+void Client::AppendSocketHandles(std::vector<void*>* handles) {
+  for (auto& [connection_id, socket] : impl_->connections) handles->push_back(socket.handle());
+}
+
+int Client::WaitHintMs() const {
+  const Impl& m = *impl_;
+  if (!m.ended_reports.empty()) return 0;
+  if (m.metrics.active_streams == 0) return -1;
+  // Timeouts are checked on a tick: a stream fails within a tick of its timeout.
+  return static_cast<int>(std::min<int64_t>(kTickMs, m.options.stream_timeout_ms));
+}
+
+void Client::Service() {
+  Impl& m = *impl_;
   const int64_t now = SteadyNowMs();
   m.polling = true;
-  for (size_t i = 0; i < items.size(); ++i) {
-    if (!(items[i].revents & ZMQ_POLLIN)) continue;
+  // Every connection is read without waiting (a read that finds nothing is
+  // cheap), so the caller need not say which of them its poll saw ready.
+  for (auto& [connection_id, socket] : m.connections) {
     try {
-      m.Receive(*sockets[i], now);
+      m.Receive(socket, now);
     } catch (const zmq::error_t&) {
       // EINTR mid-receive: what is left is read on the next poll
     }
@@ -271,6 +301,11 @@ void Client::Poll(int timeout_ms) {
   m.Sweep();  // streams that ended on a frame: no tick, no progress for them
   m.Tick(now);
   m.Sweep();
+}
+
+void Client::TakeEnded(std::vector<StreamReport>* out) {
+  for (StreamReport& report : impl_->ended_reports) out->push_back(std::move(report));
+  impl_->ended_reports.clear();
 }
 
 size_t Client::live_streams() const { return impl_->metrics.active_streams; }

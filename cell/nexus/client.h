@@ -22,6 +22,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "cell/nexus/client_stream.h"
 #include "cell/nexus/operation.h"
@@ -37,6 +38,17 @@ struct ClientOptions {
   uint32_t window = 8;                // parcels in flight per stream
   int64_t stream_timeout_ms = 10000;  // no frame for this long: the stream fails
   int64_t idle_ttl_ms = 30000;        // a connection unused this long is closed
+  // Keep the report of every stream that ends until TakeEnded() takes it
+  // (an element host runs each stream's done callback from them).
+  bool report_ended = false;
+};
+
+// One stream's own settings (Open's); a zero takes the client's.
+struct OpenOptions {
+  uint64_t operation_id = 0;  // 0: no operation
+  std::string port;           // the initiate's entry point at the server ("": none)
+  uint32_t window = 0;
+  int64_t timeout_ms = 0;
 };
 
 // One stream as it ended (or is).
@@ -70,6 +82,9 @@ struct ClientMetrics {
 
 class Client {
  public:
+  // How often Service() wants to run while streams are live (their timeouts).
+  static constexpr int kTickMs = 100;
+
   explicit Client(const ClientOptions& options = {});
   ~Client();
   Client(const Client&) = delete;
@@ -80,6 +95,8 @@ class Client {
   // Opens a stream to `address` (tcp://HOST:PORT) asking for `paradata`.
   Status Open(const std::string& address, std::string paradata, uint64_t operation_id, ParcelConsumer consumer,
               uint64_t* stream_id);
+  Status Open(const std::string& address, std::string paradata, const OpenOptions& options, ParcelConsumer consumer,
+              uint64_t* stream_id);
   // Aborts one stream; no-op when it ended.
   void Abort(uint64_t stream_id);
   // Aborts every live stream of an operation.
@@ -87,6 +104,19 @@ class Client {
 
   // Does the work, waiting at most timeout_ms for frames.
   void Poll(int timeout_ms);
+
+  // The same in two halves, for a loop that polls many sockets at once (an
+  // element host): poll the handles AppendSocketHandles() adds (they change
+  // as connections open and close) for ZMQ_POLLIN, at most WaitHintMs(), then
+  // Service(), which never blocks. It must not be called from a consumer.
+  void AppendSocketHandles(std::vector<void*>* handles);
+  // -1: nothing to do until a frame arrives; else the ms until a tick is due
+  // (streams to time out), 0 when reports wait for TakeEnded().
+  int WaitHintMs() const;
+  void Service();
+  // The reports of the streams that ended since the last call, in the
+  // order they ended (only with ClientOptions::report_ended).
+  void TakeEnded(std::vector<StreamReport>* out);
 
   size_t live_streams() const;
   // The stream's report, live or ended (the last 4096 ended are kept); NotFound otherwise.

@@ -20,8 +20,8 @@ ClientStream::ClientStream(uint64_t stream_id, const ClientStreamOptions& option
   options_.window = std::clamp<uint32_t>(options_.window, 1, kMaxWindow);
 }
 
-Frame ClientStream::MakeInitiate(uint64_t operation_id, std::string paradata) const {
-  return Frame{stream_id_, Initiate{operation_id, options_.window, std::move(paradata)}};
+Frame ClientStream::MakeInitiate(uint64_t operation_id, std::string paradata, std::string port) const {
+  return Frame{stream_id_, Initiate{operation_id, options_.window, std::move(paradata), std::move(port)}};
 }
 
 void ClientStream::Fail(Status why) {

@@ -42,7 +42,7 @@ class ClientStream {
   ClientStream(uint64_t stream_id, const ClientStreamOptions& options, int64_t now_ms);
 
   // The initiate frame to send.
-  Frame MakeInitiate(uint64_t operation_id, std::string paradata) const;
+  Frame MakeInitiate(uint64_t operation_id, std::string paradata, std::string port = "") const;
 
   // One frame from the server for this stream; `payload_bytes` is the size of
   // a parcel's payload part (the decoder leaves Parcel::bytes empty).

@@ -29,7 +29,7 @@ using msgpack_write::StringSink;
 // Writes one frame's fields after [kind, stream_id].
 struct FieldWriter {
   Packer& p;
-  size_t FieldCount(const Initiate&) const { return 3; }
+  size_t FieldCount(const Initiate&) const { return 4; }
   size_t FieldCount(const Initiated&) const { return 1; }
   size_t FieldCount(const Error&) const { return 2; }
   size_t FieldCount(const Parcel&) const { return 1; }
@@ -47,6 +47,7 @@ struct FieldWriter {
     p.pack_uint64(f.operation_id);
     p.pack_uint32(f.window);
     Bin(f.paradata);
+    p.pack(f.port);
   }
   void Write(const Initiated& f) { p.pack_int64(f.expected); }
   void Write(const Error& f) {
@@ -153,6 +154,7 @@ Status DecodeBody(FieldReader& r, FrameKind kind, FrameBody* body) {
       r.U64(i, "operation_id", &f.operation_id);
       r.U32(i + 1, "window", &f.window);
       r.Bin(i + 2, "paradata", kMaxParadataBytes, &f.paradata);
+      r.Str(i + 3, "port", kMaxPortBytes, &f.port);
       *body = std::move(f);
       break;
     }

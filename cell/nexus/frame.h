@@ -6,7 +6,7 @@
 //
 //   client                                   server
 //   kInitiate (stream, operation, paradata,
-//              window)              ───────>
+//              window, port)        ───────>
 //                                   <─────── kInitiated (expected)   or kError
 //                                   <─────── kParcel (bytes, items)  ... at most `window`
 //   kCredit (parcels consumed)      ───────>                              unconsumed
@@ -55,8 +55,10 @@ constexpr size_t kMaxHeaderBytes = 64 * 1024;
 constexpr size_t kMaxDecodeDepth = 1;
 constexpr size_t kMaxParadataBytes = 32 * 1024;
 constexpr size_t kMaxMessageBytes = 4 * 1024;
+constexpr size_t kMaxPortBytes = 256;  // an initiate's `port`: a port name
 constexpr uint32_t kMaxWindow = 1024;  // parcels in flight per stream, at most
 static_assert(kMaxParadataBytes + kMaxMessageBytes < kMaxHeaderBytes, "a header holds its largest field");
+static_assert(kMaxPortBytes <= kMaxMessageBytes, "the decoder's string limit covers a port name");
 
 // Error codes of kError and kServerError.
 enum class ErrorCode : uint32_t {
@@ -71,6 +73,10 @@ struct Initiate {
   uint64_t operation_id = 0;  // groups the streams of one larger operation (0: none)
   uint32_t window = 0;        // parcels the server may send before the first credit
   std::string paradata;       // opaque to Nexus: what the handler is asked for
+  // Which of the server's entry points the stream is for ("": none named).
+  // An element host serves streams for its query inputs: the requester's
+  // link arrives on one, and its name goes here (Element::on_stream's port).
+  std::string port;
 };
 struct Initiated {
   int64_t expected = kUnknownCount;  // items the server expects to send

@@ -17,10 +17,12 @@ Frame RoundTrip(const Frame& frame) {
 }
 
 TEST(NexusFrame, EveryKindRoundTrips) {
-  const Initiate i = std::get<Initiate>(RoundTrip(Frame{7, Initiate{42, 16, std::string("para\0data", 9)}}).body);
+  const Initiate i =
+      std::get<Initiate>(RoundTrip(Frame{7, Initiate{42, 16, std::string("para\0data", 9), "loci"}}).body);
   EXPECT_EQ(i.operation_id, 42u);
   EXPECT_EQ(i.window, 16u);
   EXPECT_EQ(i.paradata, std::string("para\0data", 9));
+  EXPECT_EQ(i.port, "loci");
   EXPECT_EQ(std::get<Initiated>(RoundTrip(Frame{1, Initiated{kUnknownCount}}).body).expected, kUnknownCount);
   const Error e = std::get<Error>(RoundTrip(Frame{1, Error{ErrorCode::kRefused, "no such view"}}).body);
   EXPECT_EQ(e.code, ErrorCode::kRefused);
@@ -120,6 +122,23 @@ TEST(NexusFrame, PayloadPartsMustMatchTheKind) {
             "nexus parcel frame: its payload part is missing");
   EXPECT_EQ(Decode(EncodeHeader(Frame{1, Credit{1}}), true).message(),
             "nexus credit frame: a payload part on a frame that has none");
+}
+
+TEST(NexusFrame, AnInitiateWithoutItsPortIsMalformed) {
+  const Status st = Decode(Packed([](auto& p) {
+    p.pack_array(5);
+    p.pack_uint8(static_cast<uint8_t>(FrameKind::kInitiate));
+    p.pack_uint8(1);
+    p.pack_uint8(0);
+    p.pack_uint8(8);
+    p.pack_bin(0);
+  }));
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.message(), "nexus initiate frame: field 5 (port) must be present");
+}
+
+TEST(NexusFrame, AnOversizedPortNameIsRefused) {
+  EXPECT_FALSE(Decode(EncodeHeader(Frame{1, Initiate{0, 1, "", std::string(kMaxPortBytes + 1, 'q')}})).ok());
 }
 
 TEST(NexusFrame, OversizedParadataIsRefused) {

@@ -72,8 +72,9 @@ struct Server::Impl {
       return;
     }
     std::unique_ptr<ParcelSource> source;
-    Status st = handler ? handler(StreamRequest{stream_id, initiate.operation_id, initiate.paradata}, &source)
-                        : Status::Unavailable("no stream handler");
+    Status st =
+        handler ? handler(StreamRequest{stream_id, initiate.operation_id, initiate.paradata, initiate.port}, &source)
+                : Status::Unavailable("no stream handler");
     if (st.ok() && source == nullptr) st = Status::Internal("the stream handler returned no source");
     if (!st.ok()) {
       ++metrics.streams_refused;
@@ -221,18 +222,31 @@ Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Server::~Server() = default;
 
 void Server::Poll(int timeout_ms) {
-  Impl& m = *impl_;
-  // No waiting while a stream can send; a source that said kNotYet is asked
-  // again soon; heartbeats are never late by more than a poll.
-  int64_t wait = std::min<int64_t>(timeout_ms, m.options.heartbeat_ms);
-  if (m.source_waiting) wait = std::min<int64_t>(wait, Impl::kNotYetRetryMs);
-  if (m.send_again) wait = 0;
-  zmq::pollitem_t item{m.socket.handle(), 0, ZMQ_POLLIN, 0};
+  int wait = WaitHintMs();
+  wait = wait < 0 ? timeout_ms : std::min(wait, timeout_ms);
+  zmq::pollitem_t item{impl_->socket.handle(), 0, ZMQ_POLLIN, 0};
   try {
     zmq::poll(&item, 1, std::chrono::milliseconds(wait));
   } catch (const zmq::error_t&) {
     return;  // EINTR: a signal; the caller's loop decides whether to go on
   }
+  Service();
+}
+
+void* Server::socket_handle() { return impl_->socket.handle(); }
+
+int Server::WaitHintMs() const {
+  const Impl& m = *impl_;
+  // No waiting while a stream can send; a source that said kNotYet is asked
+  // again soon; heartbeats are never late by more than a poll.
+  if (m.send_again) return 0;
+  if (m.source_waiting) return static_cast<int>(std::min<int64_t>(Impl::kNotYetRetryMs, m.options.heartbeat_ms));
+  if (!m.streams.empty()) return static_cast<int>(m.options.heartbeat_ms);
+  return -1;
+}
+
+void Server::Service() {
+  Impl& m = *impl_;
   const int64_t now = SteadyNowMs();
   try {
     for (int i = 0; i < Impl::kMaxReceivesPerPoll && m.ReceiveOne(now); ++i) {

@@ -50,6 +50,7 @@ struct StreamRequest {
   uint64_t stream_id = 0;
   uint64_t operation_id = 0;
   std::string_view paradata;
+  std::string_view port;  // the initiate's entry point ("": none named)
 };
 
 // Asked once per initiate: a source for the request, or a non-ok status
@@ -86,6 +87,16 @@ class Server {
 
   // Receives, sends and heartbeats, waiting at most timeout_ms for work.
   void Poll(int timeout_ms);
+
+  // The same in two halves, for a loop that polls many sockets at once
+  // (an element host): poll socket_handle() for ZMQ_POLLIN, waiting at most
+  // WaitHintMs(), then call Service(), which never blocks.
+  void* socket_handle();
+  // How long the caller may sleep before Service() has work of its own
+  // (parcels to send, a source to ask again, a heartbeat due); -1: none
+  // until a frame arrives.
+  int WaitHintMs() const;
+  void Service();
 
   const ServerMetrics& metrics() const;
   // The bound address, with its port resolved.

@@ -3,8 +3,10 @@
 // them). The socket-free decisions have tests of their own; these check the
 // wiring: frames reach the right stream, counts add up, errors arrive.
 #include <gtest/gtest.h>
+#include <zmq.h>
 
 #include <string>
+#include <vector>
 
 #include "cell/nexus/client.h"
 #include "cell/nexus/server.h"
@@ -148,6 +150,56 @@ TEST_F(NexusTransport, AServerThatNeverAnswersTimesOutAndItsConnectionIsEvicted)
   EXPECT_EQ(client.metrics().connections_evicted, 1u);  // stale, no stream on it
   client.Forget(op);
   EXPECT_EQ(client.FindOperation(op), nullptr);
+}
+
+// The two halves an element host uses: one zmq_poll over both sides'
+// sockets, then Service() of each; every ended stream's report once, from
+// TakeEnded(); the initiate's port reaches the handler.
+TEST_F(NexusTransport, ServiceAfterOneSharedPollEndsEveryStreamWithOneReport) {
+  std::unique_ptr<Server> server;
+  std::vector<std::string> ports;
+  auto handler = [&ports](const StreamRequest& request, std::unique_ptr<ParcelSource>* source) {
+    ports.emplace_back(request.port);
+    return Handler(request, source);
+  };
+  ASSERT_TRUE(Server::Bind("tcp://127.0.0.1:*", handler, ServerOptions{}, &server).ok());
+  ClientOptions client_options;
+  client_options.report_ended = true;
+  Client client(client_options);
+  EXPECT_EQ(client.WaitHintMs(), -1);  // nothing live: nothing to wake for
+  EXPECT_EQ(server->WaitHintMs(), -1);
+  uint64_t items = 0;
+  auto consume = [&items](uint64_t, std::string_view, uint64_t n) { items += n; };
+  OpenOptions open;
+  open.port = "loci";
+  open.window = 3;
+  uint64_t first = 0, second = 0;
+  ASSERT_TRUE(client.Open(server->endpoint(), "40", open, consume, &first).ok());
+  open.port = "";
+  ASSERT_TRUE(client.Open(server->endpoint(), "refuse", open, consume, &second).ok());
+  EXPECT_EQ(client.WaitHintMs(), Client::kTickMs);
+  std::vector<StreamReport> ended;
+  for (int i = 0; i < 100000 && ended.size() < 2; ++i) {
+    std::vector<void*> handles{server->socket_handle()};
+    client.AppendSocketHandles(&handles);
+    std::vector<zmq_pollitem_t> items_to_poll;
+    for (void* handle : handles) items_to_poll.push_back({handle, 0, ZMQ_POLLIN, 0});
+    zmq_poll(items_to_poll.data(), static_cast<int>(items_to_poll.size()), 1);
+    server->Service();
+    client.Service();
+    client.TakeEnded(&ended);
+  }
+  ASSERT_EQ(ended.size(), 2u);
+  EXPECT_EQ(ended[0].stream_id, second);  // refused at once
+  EXPECT_FALSE(ended[0].status.ok());
+  EXPECT_EQ(ended[1].stream_id, first);
+  EXPECT_TRUE(ended[1].status.ok()) << ended[1].status.ToString();
+  EXPECT_EQ(ended[1].items, 120u);
+  EXPECT_EQ(items, 120u);
+  EXPECT_EQ(ports, (std::vector<std::string>{"loci", ""}));
+  client.TakeEnded(&ended);
+  EXPECT_EQ(ended.size(), 2u);  // taken once
+  EXPECT_EQ(client.WaitHintMs(), -1);
 }
 
 }  // namespace

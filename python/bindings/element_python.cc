@@ -206,8 +206,6 @@ void PyElement::stop() {
 
 // ------------------------------------------------------------ bindings
 
-namespace {
-
 PyElement& Running(Element& self) {
   if (!self.attached()) {
     throw py::value_error("this element is not running in a host (datablox run starts it)");
@@ -238,6 +236,8 @@ int PortIndex(PyElement& self, py::handle port, PortKind kind) {
   if (index < 0) throw py::value_error(fmt::format("{} has no such output port '{}'", self.name(), name));
   return index;
 }
+
+namespace {
 
 void Emit(Element& element, py::handle what, py::handle port) {
   PyElement& self = Running(element);

@@ -30,19 +30,28 @@ class PyElement : public Element {
   uint64_t state_size() const override;
   Status export_state(const KeyGroupSet& moving, std::vector<OwnedLog>* out) override;
   Status import_state(Batch state) override;
+  // The stream responder's hook (stream_python.cc).
+  Status on_stream(int port, const StreamRequest& request, std::unique_ptr<StreamSource>* source) override;
 
   // What the bindings call on behalf of Python (protected in Element).
+  using Element::abort_stream;
   using Element::add_read_handler;
   using Element::add_write_handler;
   using Element::ask;
+  using Element::cancel_stream_operation;
   using Element::cancel_timer;
   using Element::emit;
   using Element::fail;
   using Element::forward;
+  using Element::new_stream_operation;
+  using Element::open_stream;
+  using Element::open_stream_to;
   using Element::push_out_port;
   using Element::query_out_port;
   using Element::reject;
   using Element::set_timer;
+  using Element::stream_address;
+  using Element::stream_peers;
 
   void Failed(py::error_already_set& error, const char* hook);
   LogBuilder& scratch() { return scratch_; }
@@ -66,5 +75,11 @@ class PyElement : public Element {
 };
 
 void BindElement(py::module_& m);
+
+// The element a binding acts for: attached to a host, and called on the
+// host's thread (else a ValueError).
+PyElement& Running(Element& self);
+// An output port given by index or name (else a ValueError).
+int PortIndex(PyElement& self, py::handle port, PortKind kind);
 
 }  // namespace datablox::python

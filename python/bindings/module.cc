@@ -3,6 +3,7 @@
 #include "python/bindings/convert.h"
 #include "python/bindings/element_python.h"
 #include "python/bindings/shard_python.h"
+#include "python/bindings/stream_python.h"
 
 namespace datablox::python {
 
@@ -11,6 +12,7 @@ void DefineModule(pybind11::module_& m) {
   BindLog(m);
   BindElement(m);
   BindShard(m);
+  BindStreams(m);
 }
 
 }  // namespace datablox::python

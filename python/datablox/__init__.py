@@ -46,6 +46,18 @@ key whose group moves, forgotten here), import_state(self, logs),
 can_add(self, load) -> None | float (load is a datablox.ShardLoad; None
 says no) and a @staticmethod merge(replies: list[dict]) -> dict for
 `merge: custom`. topologies/sum_by_key.py implements them all.
+
+A class that serves streamed replies (Nexus) says `serves_streams = True`
+and answers on_stream(self, port, paradata: bytes) with an iterable of
+(bytes, items) parcels (a generator; None while nothing is ready), or
+raises to refuse; port is the query input the requester's link arrives on,
+-1 for a stream opened by address. Any element opens streams:
+self.open_stream(port, paradata, consume, done, window=8, timeout_ms=10000,
+operation=0) -> stream id, with consume(data: bytes, items) per parcel and
+done(result: dict) once (result["ok"], ["error"], ["items"], ["bytes"],
+["parcels"], ["expected"], ["potential"], ["rejected"]); also
+open_stream_to(address, ...), new_stream_operation(), abort_stream(id),
+cancel_stream_operation(op), stream_address(), stream_peers(port).
 """
 
 from ._datablox import Batch, Element, KeyGroups, Log, Responder, ShardLoad, key_text

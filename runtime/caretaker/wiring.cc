@@ -22,6 +22,9 @@ void ApplyRewire(const control::Rewire& rewire, control::Connect* connect) {
     for (control::PortPlan& port : *ports) {
       for (control::LinkPlan& link : port.links) {
         if (auto moved = rewire.links.find(link.id); moved != rewire.links.end()) link.endpoint = moved->second;
+        if (auto moved = rewire.stream_links.find(link.id); moved != rewire.stream_links.end()) {
+          link.stream_endpoint = moved->second;
+        }
       }
     }
   }

@@ -48,6 +48,18 @@ TEST(WiringTest, AQueryOutputIsRewiredLikeAPushOutput) {
   EXPECT_EQ(connect.plan.query_out[0].links[0].endpoint, "tcp://127.0.0.3:7");
 }
 
+TEST(WiringTest, ARewireMovesAQueryLinksStreamServerWithIt) {
+  control::Connect connect = MidConnect();
+  control::Rewire rewire;
+  rewire.element = "t/mid";
+  rewire.links = {{"mid.ask>store.query", "tcp://127.0.0.2:3"}};
+  rewire.stream_links = {{"mid.ask>store.query", "tcp://127.0.0.2:4"}};
+  ApplyRewire(rewire, &connect);
+  EXPECT_EQ(connect.plan.query_out[0].links[0].endpoint, "tcp://127.0.0.2:3");
+  EXPECT_EQ(connect.plan.query_out[0].links[0].stream_endpoint, "tcp://127.0.0.2:4");
+  EXPECT_FALSE(connect.plan.push_out[0].links[0].stream_endpoint);
+}
+
 TEST(WiringTest, InputsAndUnknownLinksAreLeftAlone) {
   control::Connect connect = MidConnect();
   control::Rewire rewire;

@@ -301,10 +301,15 @@ Json ToJson(const Rewire& m) {
   Json json = Message(Rewire::kOp);
   json["element"] = m.element;
   json["links"] = m.links;
+  if (!m.stream_links.empty()) json["stream_links"] = m.stream_links;
   return json;
 }
 Status FromJson(const Json& json, Rewire* m) {
-  return Fields(json, "rewire").Get("element", &m->element).Get("links", &m->links).status();
+  return Fields(json, "rewire")
+      .Get("element", &m->element)
+      .Get("links", &m->links)
+      .Get("stream_links", &m->stream_links)
+      .status();
 }
 
 Json ToJson(const Drain& m) {

@@ -167,6 +167,9 @@ struct Rewire {  // master -> caretaker -> host: receivers that moved
   static constexpr Op kOp = Op::kRewire;
   std::string element;
   std::map<std::string, std::string> links;  // link id -> its receiver's new address
+  // Query link id -> its responder's new stream server (a class that serves
+  // streams, stream.h): absent for the others.
+  std::map<std::string, std::string> stream_links;
 };
 struct Drain {  // master -> caretaker -> host: sources stop; END flows downstream
   static constexpr Op kOp = Op::kDrain;

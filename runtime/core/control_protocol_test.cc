@@ -151,6 +151,16 @@ TEST(ControlProtocolTest, PlanRoundTripsEveryField) {
   EXPECT_EQ(back.params.at("list").list.size(), 2u);
 }
 
+TEST(ControlProtocolTest, AQueryLinkCarriesItsRespondersStreamServerOnlyWhenItHasOne) {
+  LinkPlan link;
+  link.id = "pull.ask>nums.q";
+  EXPECT_FALSE(ToJson(link).contains("stream_endpoint"));
+  link.stream_endpoint = "tcp://127.0.0.1:7001";
+  LinkPlan back;
+  ASSERT_TRUE(FromJson(Json::parse(ToJson(link).dump()), &back).ok());
+  EXPECT_EQ(back.stream_endpoint, "tcp://127.0.0.1:7001");
+}
+
 TEST(ControlProtocolTest, PlanAbsentFieldsTakeTheDefaults) {
   ElementPlan plan;
   ASSERT_TRUE(FromJson(Json{{"name", "x"}}, &plan).ok());
@@ -338,6 +348,9 @@ TEST(ControlProtocolTest, MasterMessagesRoundTrip) {
   RoundTrip(Connect{"t/keep", SamplePlan()});
   EXPECT_EQ(RoundTrip(Rewire{"t/src", {{"src.out>keep.in", "tcp://127.0.0.1:6000"}}}),
             Json({{"op", "rewire"}, {"element", "t/src"}, {"links", {{"src.out>keep.in", "tcp://127.0.0.1:6000"}}}}));
+  Json moved = RoundTrip(
+      Rewire{"t/pull", {{"pull.ask>nums.q", "tcp://127.0.0.1:6001"}}, {{"pull.ask>nums.q", "tcp://127.0.0.1:6002"}}});
+  EXPECT_EQ(moved["stream_links"], Json({{"pull.ask>nums.q", "tcp://127.0.0.1:6002"}}));
   EXPECT_EQ(RoundTrip(Drain{"t"}), Json({{"op", "drain"}, {"topology", "t"}}));
   EXPECT_EQ(RoundTrip(KillElement{"t/x"}), Json({{"op", "kill_element"}, {"element", "t/x"}}));
 }

@@ -51,6 +51,7 @@ Status FromJson(const Json& json, LinkPlan* link) {
       .Get("check_schema", &link->check_schema)
       .Get("shard", &link->shard)
       .Get("member", &link->member)
+      .Get("stream_endpoint", &link->stream_endpoint)
       .status();
 }
 Json ToJson(const LinkPlan& link) {
@@ -61,6 +62,7 @@ Json ToJson(const LinkPlan& link) {
                {"check_schema", link.check_schema}};
   Put(json, "shard", link.shard);
   Put(json, "member", link.member);
+  Put(json, "stream_endpoint", link.stream_endpoint);
   return json;
 }
 Status FromJson(const Json& json, ShardRoute* route) {

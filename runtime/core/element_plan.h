@@ -51,7 +51,15 @@ struct LinkPlan {
   // member's id (the 2 of "users/2"). Absent on every other link.
   std::optional<std::string> shard;
   std::optional<int> member;
+  // A query output's link to a class that serves streams (stream.h): the
+  // responder's stream server (filled at connect, like `endpoint`). Absent
+  // on every other link.
+  std::optional<std::string> stream_endpoint;
 };
+
+// The key of an element's stream server among the addresses its host
+// reports bound (Endpoints): no port can be named so (a port is a name).
+inline constexpr const char* kStreamServerKey = "~streams";
 
 // A shard as the ports that reach it know it (a sender's push output, a
 // requester's query output): how to pick the members, and how their

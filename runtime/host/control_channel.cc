@@ -160,7 +160,7 @@ void ElementHost::HandleControlMessage(const Json& message) {
   } else if (st.ok() && op == control::Op::kRewire) {
     control::Rewire rewire;
     st = control::FromJson(message, &rewire);
-    if (st.ok()) Rewire(rewire.links);
+    if (st.ok()) Rewire(rewire.links, rewire.stream_links);
   } else if (st.ok() && op == control::Op::kReroute) {
     control::Reroute reroute;
     st = control::FromJson(message, &reroute);

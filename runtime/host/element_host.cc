@@ -34,7 +34,9 @@ void ElementHost::AddHandler(std::string name, std::function<std::string()> read
 
 std::vector<std::string> ElementHost::HandlerNames() const {
   std::vector<std::string> names;
-  for (const auto& entry : handlers_) names.push_back(entry.first);
+  for (const auto& [name, handler] : handlers_) {
+    if (!handler.host_owned) names.push_back(name);
+  }
   return names;
 }
 

@@ -12,6 +12,7 @@
 //   shard_control.cc    shard messages: query reroute, can_add, export/import state
 //   end_of_stream.cc    the end phases: flush, END, wait for every ack
 //   stats.cc            the load the caretaker reads; malformed and rejected input
+//   streams.cc          streamed replies (Nexus): the server, the client, their handlers
 //   element_host.cc     the rest of what an element calls (timers, handlers, ...)
 // The decisions of a link, and the timers, are socket-free classes
 // (in_link.h, out_link.h, timer_queue.h, shard_fence.h, and the shard's
@@ -41,9 +42,16 @@
 #include "runtime/host/timing.h"
 #include "shards/reply_gather.h"
 
+namespace datablox::nexus {
+struct StreamRequest;
+class ParcelSource;
+class Client;
+}  // namespace datablox::nexus
+
 namespace datablox::host {
 
 using control::Json;
+struct StreamState;
 
 // Wall-clock milliseconds since the epoch (stats.cc).
 int64_t UnixMs();
@@ -58,7 +66,9 @@ struct Assignment {
 
 class ElementHost final : public detail::HostContext {
  public:
-  explicit ElementHost(const HostOptions& options) : options_(options) {}
+  // Out of line (streams.cc): streams_ is of a type this header only names.
+  explicit ElementHost(const HostOptions& options);
+  ~ElementHost() override;
   // Returns the process exit status (exit_codes.h).
   int Run();
 
@@ -78,6 +88,14 @@ class ElementHost final : public detail::HostContext {
   InputPosition BatchPosition() const override;
   bool restarted() const override { return restarted_; }
   const ShardMembership* membership() const override;
+  // streams.cc
+  Status OpenStream(int port, const std::string* address, std::string paradata, StreamConsumer consume, StreamDone done,
+                    const StreamOptions& options, uint64_t* stream_id) override;
+  uint64_t NewStreamOperation() override;
+  void AbortStream(uint64_t stream_id) override;
+  void CancelStreamOperation(uint64_t operation_id) override;
+  std::string StreamAddress() const override;
+  std::vector<std::string> StreamPeers(int port) const override;
 
  private:
   enum class Phase { kRunning, kEnding, kDone };
@@ -93,6 +111,7 @@ class ElementHost final : public detail::HostContext {
   struct Handler {
     std::function<std::string()> read;
     std::function<Status(std::string_view)> write;
+    bool host_owned = false;  // the host's own (stream metrics): not the class's to declare
   };
 
   // control_channel.cc
@@ -116,7 +135,7 @@ class ElementHost final : public detail::HostContext {
   Status Connect(const control::ElementPlan& wiring);
   // A link out, connected, in all_out_links_ and out_states_ (not in its port yet).
   std::unique_ptr<OutLink> OpenOutLink(const control::LinkPlan& link_plan);
-  void Rewire(const std::map<std::string, std::string>& links);
+  void Rewire(const std::map<std::string, std::string>& links, const std::map<std::string, std::string>& streams);
   void BuildPollSet();
   void ConnectQueryLink(QueryOut& out, const control::LinkPlan& plan, uint64_t life);
   Status AdoptShardRoute(QueryOut& out, const control::ShardRoute& route);
@@ -185,6 +204,16 @@ class ElementHost final : public detail::HostContext {
   Status AnswerImportState(const Json& message);
   // end_of_stream.cc
   void AdvanceEnd();
+  // streams.cc
+  StreamState& Streams();  // made on first use
+  nexus::Client& StreamClient();
+  Status BindStreamServer(const Assignment& assignment, control::Endpoints* endpoints);
+  Status ServeStream(const nexus::StreamRequest& request, std::unique_ptr<nexus::ParcelSource>* out);
+  void AddHostHandler(const std::string& name, std::function<std::string()> read);
+  void AddStreamPollItems();  // the servers' and clients' sockets, at the poll set's end
+  void ServiceStreams();      // after each poll: frames, parcels, done callbacks
+  Clock::time_point StreamWake(Clock::time_point wake) const;
+  bool StreamsQuiet() const;  // no stream live, no done callback left to run
   // stats.cc
   Json Stats() const;
   void Malformed(std::string_view where, const Status& why);
@@ -216,6 +245,8 @@ class ElementHost final : public detail::HostContext {
   uint64_t reroutes_stale_ = 0;
 
   std::vector<zmq::pollitem_t> poll_items_;
+  std::unique_ptr<StreamState> streams_;  // null unless the element serves or opens streams
+  size_t stream_poll_items_ = 0;          // at poll_items_' end, AddStreamPollItems()'s
   detail::Arena arena_;
   std::vector<Log> batch_logs_;
   // The batch on_batch is handling: for batch_position(), built on demand.

@@ -17,6 +17,7 @@ void ElementHost::AdvanceEnd() {
       element_->on_inputs_ended();
     }
     if (!pending_.empty() || !failure_.ok()) return;  // replies may still emit
+    if (!StreamsQuiet()) return;                      // so may streams' parcels and done callbacks
     if (routes_to_shards_ && AnyHeldLogs()) return;   // their groups' new owners get them first
     // By index: a credit wait may apply a reroute, which adds links.
     for (size_t i = 0; i < all_out_links_.size(); ++i) SendBatch(*all_out_links_[i]);
@@ -44,10 +45,12 @@ void ElementHost::AdvanceEnd() {
     for (auto [port, q] : all_query_links_) {
       if (!q->leaving && !q->end_acked) return;  // a member that left may be gone: not waited for
     }
-    // A responder stays up while any requester may still ask.
+    // A responder stays up while any requester may still ask, or a stream
+    // asked of it by address is being served.
     for (QueryIn& q : query_ins_) {
       if (!q.done()) return;
     }
+    if (!StreamsQuiet()) return;
     phase_ = Phase::kDone;
   }
 }

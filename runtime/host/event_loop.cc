@@ -79,6 +79,7 @@ void ElementHost::Loop() {
       last_flush = now;
       timeout = control::TimeoutUntil(NextWake(), Milliseconds(200));
     }
+    if (streams_) AddStreamPollItems();
     if (!control::Poll(poll_items_.data(), poll_items_.size(), timeout)) continue;  // a signal: CheckStop
     size_t at = 0;
     if (poll_items_[at++].revents & ZMQ_POLLIN) HandleControl();
@@ -96,6 +97,7 @@ void ElementHost::Loop() {
     for (OutLink* link : all_out_links_) {
       if (poll_items_[at++].revents & ZMQ_POLLIN) DrainOutLink(*link);
     }
+    if (streams_) ServiceStreams();  // its sockets are the poll set's last: read whether or not they woke it
     FireTimers();
     ExpireRequests();
     CheckQueryFences();  // a reply or an expiry may have been the last a fence waited for
@@ -127,6 +129,7 @@ void ElementHost::Loop() {
 
 Clock::time_point ElementHost::NextWake() const {
   Clock::time_point wake = timers_.NextDue(next_stats_);
+  if (streams_) wake = StreamWake(wake);
   for (const auto& [id, request] : pending_) wake = std::min(wake, request.deadline);
   if (phase_ == Phase::kRunning && !production_done_ && InputsDone()) wake = std::min(wake, produce_at_);
   for (const OutLink* link : all_out_links_) {

@@ -86,7 +86,8 @@ struct QueryIn {
 // responder, or one member of the shard the port asks).
 struct QueryLink {
   std::string id, endpoint;
-  int member = -1;  // the member of the shard it reaches; -1: no shard
+  std::string stream_endpoint;  // the responder's stream server ("": it serves none)
+  int member = -1;              // the member of the shard it reaches; -1: no shard
   std::unique_ptr<zmq::socket_t> socket;
   bool leaving = false;  // a reroute removed its member: END sent, asked no more
   bool end_sent = false;

@@ -97,6 +97,7 @@ Status ElementHost::SetUp(const Assignment& assignment, control::Endpoints* endp
     (*endpoints)[port->name] = bind(*in.socket, port->name);
     query_ins_.push_back(std::move(in));
   }
+  if (spec_->streams) return BindStreamServer(assignment, endpoints);
   return Status::OK();
 }
 

@@ -75,7 +75,8 @@ Status ElementHost::Connect(const control::ElementPlan& wiring) {
   return Status::OK();
 }
 
-void ElementHost::Rewire(const std::map<std::string, std::string>& links) {
+void ElementHost::Rewire(const std::map<std::string, std::string>& links,
+                         const std::map<std::string, std::string>& streams) {
   auto new_endpoint = [&links](const std::string& link_id) -> std::string {
     auto it = links.find(link_id);
     return it == links.end() ? "" : it->second;
@@ -95,6 +96,7 @@ void ElementHost::Rewire(const std::map<std::string, std::string>& links) {
     link->endpoint = endpoint;
   }
   for (auto [port, q] : all_query_links_) {
+    if (auto moved = streams.find(q->id); moved != streams.end()) q->stream_endpoint = moved->second;
     std::string endpoint = new_endpoint(q->id);
     if (endpoint.empty() || endpoint == q->endpoint) continue;
     try {
@@ -110,6 +112,7 @@ void ElementHost::ConnectQueryLink(QueryOut& out, const control::LinkPlan& plan,
   auto link = std::make_unique<QueryLink>();
   link->id = plan.id;
   link->endpoint = plan.endpoint;
+  link->stream_endpoint = plan.stream_endpoint.value_or("");
   link->member = plan.member.value_or(-1);
   link->socket = std::make_unique<zmq::socket_t>(zmq_, zmq::socket_type::dealer);
   link->socket->set(zmq::sockopt::routing_id, LinkPeer::RoutingId(plan.id, life));
@@ -144,6 +147,7 @@ void ElementHost::BuildPollSet() {
   for (auto& q : query_ins_) poll_items_.push_back({q.socket->handle(), 0, ZMQ_POLLIN, 0});
   for (auto [port, q] : all_query_links_) poll_items_.push_back({q->socket->handle(), 0, ZMQ_POLLIN, 0});
   for (OutLink* link : all_out_links_) poll_items_.push_back({link->socket->handle(), 0, ZMQ_POLLIN, 0});
+  stream_poll_items_ = 0;  // the loop adds the streams' sockets again before its next poll
 }
 
 }  // namespace datablox::host

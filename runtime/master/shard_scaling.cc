@@ -342,6 +342,8 @@ void Master::Reroute(TopologyRecord& topology, ShardRecord& shard, const shards:
       link.shard = shard.name;
       link.member = action.add_member;
       link.endpoint = member->endpoints.value(connection->to.port, "");
+      const std::string streams = member->endpoints.value(control::kStreamServerKey, "");
+      if (action.query && !streams.empty()) link.stream_endpoint = streams;
       reroute.add.push_back(link);
       port->links.push_back(link);
     }

@@ -14,6 +14,18 @@ std::string ReceiverEndpoint(const TopologyRecord& topology, const std::string& 
   return it->second.endpoints.value(link.to_port, "");
 }
 
+// The stream server of the receiving end of `link_id` (a query link's
+// responder whose class serves streams); none otherwise.
+std::optional<std::string> ReceiverStreamServer(const TopologyRecord& topology, const std::string& link_id) {
+  control::LinkId link;
+  if (!control::ParseLinkId(link_id, &link).ok()) return std::nullopt;
+  auto it = topology.elements.find(link.to_element);
+  if (it == topology.elements.end()) return std::nullopt;
+  const std::string address = it->second.endpoints.value(control::kStreamServerKey, "");
+  if (address.empty()) return std::nullopt;
+  return address;
+}
+
 }  // namespace
 
 // Tells every element whose outputs all have addresses where they go; an
@@ -30,6 +42,9 @@ void Master::Wire(TopologyRecord& topology) {
           complete = complete && !link.endpoint.empty();
         }
       }
+    }
+    for (auto& port : wiring.query_out) {
+      for (auto& link : port.links) link.stream_endpoint = ReceiverStreamServer(topology, link.id);
     }
     if (!complete) continue;  // a receiver is still binding (or being placed again)
     if (SendToNode(e.plan.node, control::ToJson(control::Connect{topology.name + "/" + name, std::move(wiring)}))) {
@@ -50,6 +65,7 @@ void Master::RewireUpstreams(TopologyRecord& topology, const std::string& moved)
           if (!control::ParseLinkId(link.id, &id).ok() || id.to_element != moved) continue;
           std::string endpoint = ReceiverEndpoint(topology, link.id);
           if (!endpoint.empty()) rewire.links[link.id] = endpoint;
+          if (auto streams = ReceiverStreamServer(topology, link.id)) rewire.stream_links[link.id] = *streams;
         }
       }
     }
