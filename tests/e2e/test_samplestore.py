@@ -27,7 +27,8 @@ import gen_events  # noqa: E402
 
 SCHEMA = REPO / "topologies" / "unity.brio"
 VIEW = (REPO / "topologies" / "samplestore" / "events.view.toml").read_text()
-EXIT_DATAERR, EXIT_UNAVAILABLE = 65, 69
+EXIT_UNAVAILABLE = 69  # runtime/core/exit_codes.h: kUnavailable
+WORKERS = ("workers/0", "workers/1")  # the shard's members
 
 
 def row(user, session, start, ts, kind, value, country="DE", os_name="ios"):
@@ -50,7 +51,8 @@ def expected_users(rows):
     sessions = defaultdict(dict)
     for r in rows:
         users.setdefault(r["user"], {"country": r["country"], "os": r["os"]})
-        s = sessions[r["user"]].setdefault(r["session"], {"id": r["session"], "start": r["session_start"], "events": []})
+        s = sessions[r["user"]].setdefault(r["session"], {"id": r["session"], "start": r["session_start"],
+                                                         "events": []})
         s["events"].append((r["ts"], r["type"], r["value"]))
     for user, tree in users.items():
         tree["sessions"] = sorted(sessions[user].values(), key=lambda s: (s["start"], s["id"]))
@@ -107,6 +109,12 @@ class Store:
         assert r.returncode == 0, r.stderr
         return [json.loads(line) for line in r.stdout.splitlines()]
 
+    def handler(self, element, name):
+        """A handler's value (a shard member's by samplestore/workers/N)."""
+        r = self.cluster.cli("handler", f"samplestore/{element}.{name}")
+        assert r.returncode == 0, r.stderr
+        return r.stdout.strip()
+
     def pid(self, element):
         return elements(self.cluster.status("samplestore"))[element]["pid"]
 
@@ -143,7 +151,7 @@ def test_fetch_pulls_every_user_once_as_the_generator_wrote_it(store):
     assert not (store.tmp / "events.brgn.partial").exists()
     assert fetched_users(store.dump()) == expected_users(read_rows(store.data))
     # Both workers pressed their locus: the handlers say so.
-    items = [int(store.cluster.cli("handler", f"{w}.items").stdout.split()[-1]) for w in ("workers/0", "workers/1")]
+    items = [int(store.handler(w, "items")) for w in WORKERS]
     assert sum(items) == 150 and all(items)
 
 
@@ -170,7 +178,7 @@ def test_added_and_changed_files_make_new_generations_with_the_new_data(store):
     (store.data / "late.jsonl").unlink()  # removed
     assert store.loci()["generation"] != changed["generation"]
     # The supervisor's poll noticed the changes too (a handler, not a log line).
-    assert int(store.cluster.cli("handler", "store.changes").stdout.split()[-1]) >= 3
+    assert int(store.handler("store", "changes")) >= 3
 
 
 def test_rejected_lines_are_counted_with_their_reasons(store):
@@ -182,7 +190,7 @@ def test_rejected_lines_are_counted_with_their_reasons(store):
     assert r.returncode == 0, r.stderr
     result = json.loads(r.stdout)
     assert (result["items"], result["rejected"]) == (21, 3)
-    rejects = [store.cluster.cli("handler", f"{w}.rejects").stdout for w in ("workers/0", "workers/1")]
+    rejects = [store.handler(w, "rejects") for w in WORKERS]
     assert any("malformed=1 not_object=1 missing_key=1" in text for text in rejects), rejects
 
 
@@ -197,7 +205,7 @@ def test_a_stale_generation_is_refused_by_the_worker(store):
                        capture_output=True, text=True, timeout=30, stdin=subprocess.DEVNULL)
     assert r.returncode == 1, r.stdout + r.stderr
     assert "stale generation" in r.stdout, r.stdout
-    stale = sum(int(store.cluster.cli("handler", f"{w}.stale").stdout.split()[-1]) for w in ("workers/0", "workers/1"))
+    stale = sum(int(store.handler(w, "stale")) for w in WORKERS)
     assert stale == 1
     r = store.fetch()  # fetch asks anew: the new generation, with the new file
     assert r.returncode == 0, r.stderr
