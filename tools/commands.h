@@ -74,9 +74,9 @@ int Handler(const std::string& target, const std::optional<std::string>& value, 
 int Call(const std::string& target, const std::string& json, int timeout_ms, const std::string& master,
          const OutputFormat& format);
 // What Call does, the reply kept: kExitOk with *reply, or the exit status
-// after saying why on stderr.
+// after saying why (in *error when given, else on stderr).
 int AskQuery(const std::string& target, const std::string& json, int timeout_ms, const std::string& master,
-             OwnedLog* reply);
+             OwnedLog* reply, std::string* error = nullptr);
 // fetch_command.cc: a view's loci from its SampleStoreSupervisor (TARGET:
 // [TOPOLOGY/]ELEMENT[.PORT], port `view` by default), pulled through Nexus
 // into one Brio region file.
@@ -84,7 +84,7 @@ struct FetchOptions {
   std::string target;
   std::string view;
   std::string out;
-  int query_timeout_ms = 5000;
+  int query_timeout_ms = 5000;  // also how long to wait for a supervisor and workers still starting
   int stream_timeout_ms = 10000;
   int window = 8;         // parcels in flight per locus stream
   bool progress = false;  // the progress line even when stderr is not a terminal

@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "cell/samplestore/bounded_json.h"
 #include "cell/samplestore/loci_fetch.h"
@@ -38,8 +39,22 @@ int Fetch(const FetchOptions& options, const std::string& master, const OutputFo
   const std::string target = options.target.find('.') == std::string::npos ? options.target + ".view" : options.target;
   OwnedLog reply;
   const nlohmann::json request = {{"view", options.view}};
-  if (int code = AskQuery(target, request.dump(), options.query_timeout_ms, master, &reply); code != kExitOk)
-    return code;
+  // Right after `submit` the supervisor's port may not be bound yet, or its
+  // workers' stream servers not wired: those are waited for (within
+  // --timeout-ms); anything else is the answer.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(options.query_timeout_ms);
+  for (;;) {
+    std::string error;
+    const int code = AskQuery(target, request.dump(), options.query_timeout_ms, master, &reply, &error);
+    if (code == kExitOk) break;
+    const bool starting = error.find("has no bound query port") != std::string::npos ||
+                          error.find("(not running, or not wired yet)") != std::string::npos;
+    if (!starting || std::chrono::steady_clock::now() >= deadline) {
+      std::fprintf(stderr, "error: %s\n", error.c_str());
+      return code;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
   nlohmann::json answer;
   if (Status st = samplestore::ParseBoundedJson(reply.to_json(), &answer); !st.ok()) {
     std::fprintf(stderr, "error: %s answered: %s\n", target.c_str(), st.message().c_str());
