@@ -139,6 +139,40 @@ TEST_F(LocusSourceTest, AnAbandonedSourceStopsItsThreads) {
   EXPECT_TRUE(slots_->Acquire(std::atomic<bool>(false)));
 }
 
+TEST(NestedLocusSourceTest, PressesOneBlobPerLineOfRootObjects) {
+  TestDir dir;
+  dir.Write("unity.brio", kUnitySchema);
+  dir.Write(
+      "data/users.jsonl",
+      R"({"id":"u1","country":"DE","sessions":[{"id":1,"start":5,"events":[{"ts":6,"type":"view","value":1.5}]}]})"
+      "\n"
+      R"({"id":"u2","os":"ios"})"
+      "\n"
+      "{broken\n");
+  std::unique_ptr<LoadedView> loaded;
+  ASSERT_TRUE(
+      LoadedView::Load(dir.Write("n.view.toml", "schema = \"unity.brio\"\nshape = \"nested\"\nlocation = \"data\"\n"),
+                       &loaded)
+          .ok());
+  std::shared_ptr<const LoadedView> view(std::move(loaded));
+  auto tally = std::make_shared<PressTally>();
+  LocusSource source(view, {{dir.path() + "/data/users.jsonl", "users.jsonl"}}, std::make_shared<PressSlots>(1), tally);
+  Pulled pulled = Pull(source);
+  ASSERT_EQ(pulled.end, StreamSource::Fill::kDone) << pulled.error.ToString();
+  ASSERT_EQ(pulled.parcels.size(), 1u);
+  brio::RegionView region;
+  ASSERT_TRUE(brio::RegionView::Open(pulled.parcels[0].bytes, &region).ok());
+  ASSERT_EQ(region.blob_count(), 2u);
+  brio::BlobView blob;
+  ASSERT_TRUE(region.OpenBlob(0, view->layout(), &blob).ok());
+  std::string json;
+  brio::AppendJson(blob.root(), &json);
+  EXPECT_NE(json.find(R"("type":"view")"), std::string::npos) << json;
+  EXPECT_EQ(source.rejected(), 1u);
+  EXPECT_EQ(source.expected(), 3);
+  EXPECT_EQ(tally->RejectsText(), "malformed=1 not_object=0 missing_key=0 too_deep=0 over_size_cap=0");
+}
+
 TEST(PressSlotsTest, AcquireGivesUpWhenStopped) {
   PressSlots slots(1);
   std::atomic<bool> stop{false};
