@@ -124,6 +124,47 @@ std::string FirstLine(const std::string& what) {
   return line;
 }
 
+// toml11 parses arrays and inline tables recursively: text nested deeper
+// than kMaxViewNesting is refused before it is parsed (brackets inside
+// strings and comments do not count). Returns false with the position of
+// the bracket that goes too deep.
+bool NestingWithinLimit(std::string_view text, int* line, int* column) {
+  int depth = 0;
+  *line = 1;
+  *column = 0;
+  char quote = 0;  // the quote of the string we are in
+  bool comment = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    ++*column;
+    if (c == '\n') {
+      ++*line;
+      *column = 0;
+      comment = false;
+      quote = 0;  // a string ends with its line (a multi-line string's brackets count: harmless)
+      continue;
+    }
+    if (comment) continue;
+    if (quote) {
+      if (c == '\\' && quote == '"') {
+        ++i;
+        ++*column;
+      } else if (c == quote) {
+        quote = 0;
+      }
+      continue;
+    }
+    if (c == '#') comment = true;
+    if (c == '"' || c == '\'') quote = c;
+    if (c == '[' || c == '{') {
+      if (++depth > kMaxViewNesting) return false;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 void ParseView(std::string_view text, const std::string& file, ViewDefinition* view, std::vector<ViewError>* errors) {
@@ -131,6 +172,10 @@ void ParseView(std::string_view text, const std::string& file, ViewDefinition* v
   view->file = file;
   view->name = ViewName(file);
   view->text = std::string(text);
+  if (int line = 0, column = 0; !NestingWithinLimit(view->text, &line, &column)) {
+    errors->push_back({file, line, column, fmt::format("nested deeper than {} levels", kMaxViewNesting)});
+    return;
+  }
   toml::value root;
   try {
     std::istringstream in(view->text);

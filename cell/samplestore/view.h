@@ -73,6 +73,8 @@ struct ViewDefinition {
 inline constexpr std::string_view kViewSuffix = ".view.toml";
 // A view file is small: more than this is refused unread.
 inline constexpr size_t kMaxViewBytes = 1u << 20;
+// Arrays and inline tables nest at most this deep (the TOML parser recurses).
+inline constexpr int kMaxViewNesting = 16;
 inline constexpr int kMaxConcurrency = 256;
 inline constexpr int kMaxReplication = 64;
 

@@ -98,6 +98,15 @@ TEST(ViewTest, ATomlSyntaxErrorHasItsPosition) {
   EXPECT_NE(errors[0].find("TOML: "), std::string::npos) << errors[0];
 }
 
+TEST(ViewTest, NestingPastTheLimitIsRefusedBeforeTheTomlParserRecurses) {
+  EXPECT_EQ(Errors("files = " + std::string(100000, '[')),
+            std::vector<std::string>{"dir/v.view.toml:1:25: error: nested deeper than 16 levels"});
+  // Brackets in strings and comments are not nesting.
+  EXPECT_TRUE(Errors("schema = \"" + std::string(40, '[') + "\"  # " + std::string(40, '{') +
+                     "\nshape = \"nested\"\nlocation = 'd[[[[[[[[[[[[[[[[[[[['\n")
+                  .empty());
+}
+
 TEST(ViewTest, LoadedViewChecksTheGroupingAgainstTheSchema) {
   TestDir dir;
   dir.Write("unity.brio", kUnitySchema);
