@@ -409,17 +409,24 @@ int Handler(const std::string& target, const std::optional<std::string>& value, 
 }
 
 // The reply is JSON in either format: -o json prints it the same way.
-int Call(const std::string& target, const std::string& json, int timeout_ms, const std::string& master,
-         const OutputFormat&) {
+int AskQuery(const std::string& target, const std::string& json, int timeout_ms, const std::string& master,
+             OwnedLog* reply, std::string* error) {
+  auto say = [error](const std::string& message) {
+    if (error) {
+      *error = message;
+    } else {
+      std::fprintf(stderr, "error: %s\n", message.c_str());
+    }
+  };
   size_t dot = target.rfind('.');
   if (dot == std::string::npos) {
-    std::fprintf(stderr, "error: say ELEMENT.PORT, e.g. count.query\n");
+    say("say ELEMENT.PORT, e.g. count.query");
     return kExitUsage;
   }
   OwnedLog request;
   Status st = OwnedLog::FromJson(json, &request);
   if (!st.ok()) {
-    std::fprintf(stderr, "error: the request: %s\n", st.message().c_str());
+    say("the request: " + st.message());
     return kExitUsage;
   }
   zmq::context_t zmq(1);
@@ -428,15 +435,19 @@ int Call(const std::string& target, const std::string& json, int timeout_ms, con
   std::string topology, element;
   control::ElementStatus record;
   st = ResolveElement(client, target.substr(0, dot), &topology, &element, &record);
-  if (Unanswered(st)) return Unreachable(endpoint, st);
+  if (Unanswered(st)) {
+    if (!error) return Unreachable(endpoint, st);
+    say(fmt::format("cannot reach the master at {}: {}", endpoint, st.message()));
+    return st.code() == Status::Code::kInternal ? kExitSoftware : kExitUnavailable;
+  }
   if (!st.ok()) {
-    std::fprintf(stderr, "error: %s\n", st.message().c_str());
+    say(st.message());
     return kExitUsage;
   }
   std::string port = target.substr(dot + 1);
   std::string address = record.endpoints.value(port, "");
   if (address.empty()) {
-    std::fprintf(stderr, "error: %s has no bound query port '%s'\n", element.c_str(), port.c_str());
+    say(fmt::format("{} has no bound query port '{}'", element, port));
     return kExitUsage;
   }
   // Straight to the element, as any requester would: the master is not in the path.
@@ -449,7 +460,7 @@ int Call(const std::string& target, const std::string& json, int timeout_ms, con
   control::Poll(&item, 1, std::chrono::milliseconds(timeout_ms));
   zmq::message_t frame;
   if (!(item.revents & ZMQ_POLLIN) || !socket.recv(frame, zmq::recv_flags::dontwait)) {
-    std::fprintf(stderr, "error: no reply from %s.%s within %d ms\n", element.c_str(), port.c_str(), timeout_ms);
+    say(fmt::format("no reply from {}.{} within {} ms", element, port, timeout_ms));
     return kExitUnavailable;
   }
   wire::Kind kind;
@@ -458,16 +469,23 @@ int Call(const std::string& target, const std::string& json, int timeout_ms, con
   st = wire::ReadHeader(frame.to_string_view(), &kind);
   if (st.ok()) st = wire::ReadAddressed(frame.to_string_view(), &id, &body);
   if (!st.ok()) {
-    std::fprintf(stderr, "error: malformed reply: %s\n", st.message().c_str());
+    say("malformed reply: " + st.message());
     return kExitSoftware;
   }
   if (kind == wire::Kind::kError) {
-    std::fprintf(stderr, "error: %s.%s answered: %.*s\n", element.c_str(), port.c_str(), static_cast<int>(body.size()),
-                 body.data());
+    say(fmt::format("{}.{} answered: {}", element, port, body));
     return kExitFailed;
   }
-  std::printf("%s\n", OwnedLog(std::string(body)).to_json().c_str());
+  *reply = OwnedLog(std::string(body));
   return kExitOk;
+}
+
+int Call(const std::string& target, const std::string& json, int timeout_ms, const std::string& master,
+         const OutputFormat&) {
+  OwnedLog reply;
+  const int code = AskQuery(target, json, timeout_ms, master, &reply, nullptr);
+  if (code == kExitOk) std::printf("%s\n", reply.to_json().c_str());
+  return code;
 }
 
 }  // namespace datablox::cli

@@ -10,7 +10,8 @@
 
 namespace datablox {
 struct CaretakerOptions;
-}
+class OwnedLog;
+}  // namespace datablox
 
 namespace datablox::cli {
 
@@ -43,6 +44,9 @@ int ListClasses(const OutputFormat& format);
 bool IsSchemaFile(const std::string& file);
 int CheckSchemaFile(const std::string& file, const OutputFormat& format);
 int DescribeSchema(const std::string& file, const OutputFormat& format);
+// view_check_command.cc: sample-store views. `check` takes a FILE ending in .view.toml for one.
+bool IsViewFile(const std::string& file);
+int CheckViewFile(const std::string& file, const OutputFormat& format);
 
 struct RunOptions {
   std::string file;
@@ -69,6 +73,25 @@ int Handler(const std::string& target, const std::optional<std::string>& value, 
             const OutputFormat& format);
 int Call(const std::string& target, const std::string& json, int timeout_ms, const std::string& master,
          const OutputFormat& format);
+// What Call does, the reply kept: kExitOk with *reply, or the exit status
+// after saying why (in *error when given, else on stderr).
+int AskQuery(const std::string& target, const std::string& json, int timeout_ms, const std::string& master,
+             OwnedLog* reply, std::string* error = nullptr);
+// fetch_command.cc: a view's loci from its SampleStoreSupervisor (TARGET:
+// [TOPOLOGY/]ELEMENT[.PORT], port `view` by default), pulled through Nexus
+// into one Brio region file.
+struct FetchOptions {
+  std::string target;
+  std::string view;
+  std::string out;
+  int query_timeout_ms = 5000;  // also how long to wait for a supervisor and workers still starting
+  int stream_timeout_ms = 10000;
+  int window = 8;         // parcels in flight per locus stream
+  bool progress = false;  // the progress line even when stderr is not a terminal
+};
+int Fetch(const FetchOptions& options, const std::string& master, const OutputFormat& format);
+// region_dump_command.cc: every blob of a region file as a JSON line.
+int DumpRegion(const std::string& file, const std::string& schema_file);
 int Logs(const std::string& target, int lines, const std::string& master, const OutputFormat& format);
 int Events(const std::string& topology, int limit, const std::string& master, const OutputFormat& format);
 // Stops the master, its caretakers and their elements; returns once the master is gone.

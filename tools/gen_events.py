@@ -21,6 +21,7 @@ and the tests.
 
   tools/gen_events.py OUT_DIR --users 1000 --files 4
   tools/gen_events.py OUT_DIR --target-mb 770 --files 8 --gzip
+  tools/gen_events.py OUT_DIR --users 1000 --files 4 --partition user
 """
 
 import argparse
@@ -71,11 +72,13 @@ def file_names(out_dir, files, compress):
     return [os.path.join(out_dir, "events-%04d%s" % (k, suffix)) for k in range(files)]
 
 
-def generate(out_dir, users=None, target_bytes=None, seed=1, files=1, compress=False):
+def generate(out_dir, users=None, target_bytes=None, seed=1, files=1, compress=False, partition=None):
     """Writes the dataset into out_dir (created if need be); returns the summary.
 
     Exactly one of users (how many) or target_bytes (stop after the user that
-    reaches this many bytes of JSON) is given.
+    reaches this many bytes of JSON) is given. partition="user" puts every row
+    of a user in one file (user number % files), still out of order, as the
+    sample store's flat views want their files (partitioned by root key).
     """
     if (users is None) == (target_bytes is None):
         raise ValueError("give users or target_bytes")
@@ -103,6 +106,16 @@ def generate(out_dir, users=None, target_bytes=None, seed=1, files=1, compress=F
                 chunk.extend(rows)
             if not chunk:
                 break
+            if partition == "user":
+                # The chunk's users are index - len(users in chunk) .. index - 1;
+                # each row's user number is in the row itself.
+                parts = [[] for _ in outs]
+                for row in chunk:
+                    parts[int(row[10:17]) % files].append(row)
+                for part, out in zip(parts, outs):
+                    rng.shuffle(part)
+                    out.write("".join(part).encode("ascii"))
+                continue
             rng.shuffle(chunk)
             for k, out in enumerate(outs):
                 out.write("".join(chunk[k::files]).encode("ascii"))
@@ -130,6 +143,8 @@ def main(argv=None):
     parser.add_argument("--seed", type=int, default=1, help="the same seed writes the same bytes (default 1)")
     parser.add_argument("--files", type=int, default=1, help="spread the rows over this many files (default 1)")
     parser.add_argument("--gzip", action="store_true", help="write .jsonl.gz files")
+    parser.add_argument("--partition", choices=["user"],
+                        help="user: all the rows of a user in one file (the default deals rows to every file)")
     args = parser.parse_args(argv)
     if args.users is not None and args.users < 0:
         parser.error("--users must be at least 0")
@@ -137,7 +152,7 @@ def main(argv=None):
         parser.error("--files must be at least 1")
     target = None if args.target_mb is None else int(args.target_mb * 1e6)
     summary = generate(args.out_dir, users=args.users, target_bytes=target, seed=args.seed, files=args.files,
-                       compress=args.gzip)
+                       compress=args.gzip, partition=args.partition)
     print(json.dumps(summary), file=sys.stderr)
     return 0
 

@@ -191,6 +191,31 @@ int main(int argc, char** argv) {
   add_master(call);
   add_output(call);
 
+  cli::FetchOptions fetch_options;
+  auto* fetch =
+      app.add_subcommand("fetch", "pull a view's loci from a sample-store supervisor into a Brio region file");
+  fetch->add_option("SUPERVISOR", fetch_options.target, "[TOPOLOGY/]ELEMENT[.PORT] (port `view` by default)")
+      ->required();
+  fetch->add_option("VIEW", fetch_options.view, "the view's name (VIEWS_DIR/VIEW.view.toml)")->required();
+  fetch->add_option("--out", fetch_options.out, "the region file to write (FILE.partial until complete)")->required();
+  fetch->add_option("--timeout-ms", fetch_options.query_timeout_ms, "how long to wait for the supervisor's answer")
+      ->capture_default_str();
+  fetch
+      ->add_option("--stream-timeout-ms", fetch_options.stream_timeout_ms,
+                   "a locus stream silent this long fails (a dead worker)")
+      ->capture_default_str();
+  fetch->add_option("--window", fetch_options.window, "parcels in flight per locus stream (1..1024)")
+      ->check(CLI::Range(1, 1024))
+      ->capture_default_str();
+  fetch->add_flag("--progress", fetch_options.progress, "the progress line even when stderr is not a terminal");
+  add_master(fetch);
+  add_output(fetch);
+
+  std::string region_file, region_schema;
+  auto* dump_region = app.add_subcommand("dump-region", "print every blob of a Brio region file as a JSON line");
+  dump_region->add_option("FILE", region_file, "the region (what `fetch` writes)")->required();
+  dump_region->add_option("--schema", region_schema, "the .brio schema its blobs were pressed with")->required();
+
   int log_lines = 50;
   auto* logs = app.add_subcommand("logs", "show the recent stderr of an element (all its restarts)");
   logs->add_option("ELEMENT", target, "[TOPOLOGY/]ELEMENT")->required();
@@ -257,13 +282,14 @@ int main(int argc, char** argv) {
   format.json = output == "json";
   run_options.format = format;
   PutPluginPathInEnvironment(plugin_path);
-  for (const CLI::App* verb : {submit, list, nodes, status, kill, scale, handler, call, logs, events}) {
+  for (const CLI::App* verb : {submit, list, nodes, status, kill, scale, handler, call, fetch, logs, events}) {
     if (!*verb) continue;
     if (int code = CheckEndpointFlag("--master", cli::MasterEndpoint(master_address)); code != cli::kExitOk)
       return code;
   }
 
   try {
+    if (*check && cli::IsViewFile(file)) return cli::CheckViewFile(file, format);
     if (*check) return cli::IsSchemaFile(file) ? cli::CheckSchemaFile(file, format) : cli::Check(file, format);
     if (*describe_schema) return cli::DescribeSchema(file, format);
     if (*describe) return cli::Describe(class_name, format);
@@ -280,6 +306,8 @@ int main(int argc, char** argv) {
     if (*scale) return cli::Scale(scale_target, scale_members, scale_timeout_s, !scale_no_wait, master_address, format);
     if (*handler) return cli::Handler(target, handler_value, master_address, format);
     if (*call) return cli::Call(target, json_request, call_timeout_ms, master_address, format);
+    if (*fetch) return cli::Fetch(fetch_options, master_address, format);
+    if (*dump_region) return cli::DumpRegion(region_file, region_schema);
     if (*logs) return cli::Logs(target, log_lines, master_address, format);
     if (*events) return cli::Events(topology_name, event_count, master_address, format);
     if (*shutdown) return cli::Shutdown(master_address);

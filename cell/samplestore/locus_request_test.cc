@@ -1,0 +1,48 @@
+#include "cell/samplestore/locus_request.h"
+
+#include <gtest/gtest.h>
+
+#include "cell/samplestore/bounded_json.h"
+
+namespace datablox::samplestore {
+namespace {
+
+TEST(LocusRequestTest, RoundTrips) {
+  const LocusRequest request{"events", "00112233aabbccdd", 3, {"a.jsonl", "sub/b.jsonl.gz"}};
+  LocusRequest back;
+  ASSERT_TRUE(DecodeLocusRequest(EncodeLocusRequest(request), &back).ok());
+  EXPECT_EQ(back, request);
+}
+
+TEST(LocusRequestTest, EveryWrongPartIsNamed) {
+  LocusRequest r;
+  auto why = [&](const char* json) { return DecodeLocusRequest(json, &r).message(); };
+  EXPECT_EQ(why("nope"), "locus request: not JSON");
+  EXPECT_EQ(why("[1]"), "locus request: not a JSON object");
+  EXPECT_EQ(why(R"({"generation":"g","locus":0,"files":[]})"), "locus request: \"view\" must be a string");
+  EXPECT_EQ(why(R"({"view":"v","locus":0,"files":[]})"), "locus request: \"generation\" must be a string");
+  EXPECT_EQ(why(R"({"view":"v","generation":"g","locus":-1,"files":[]})"),
+            "locus request: \"locus\" must be a locus number");
+  EXPECT_EQ(why(R"({"view":"v","generation":"g","locus":0})"), "locus request: \"files\" must be a list");
+}
+
+TEST(LocusRequestTest, FilesOutsideTheDatasetAreRefused) {
+  LocusRequest r;
+  for (const char* file : {"/etc/passwd", "../x.jsonl", "a/../../x.jsonl", ""}) {
+    const std::string json = std::string(R"({"view":"v","generation":"g","locus":0,"files":[")") + file + "\"]}";
+    EXPECT_EQ(DecodeLocusRequest(json, &r).message(),
+              "locus request: every file must be a relative path inside the dataset")
+        << file;
+  }
+  EXPECT_TRUE(DecodeLocusRequest(R"({"view":"v","generation":"g","locus":0,"files":["a..b.jsonl"]})", &r).ok());
+}
+
+TEST(BoundedJsonTest, NestingPastTheLimitIsRefused) {
+  nlohmann::json j;
+  EXPECT_TRUE(ParseBoundedJson("[[[1]]]", &j, 3).ok());
+  EXPECT_EQ(ParseBoundedJson("[[[[1]]]]", &j, 3).message(), "JSON nested deeper than 3 levels");
+  EXPECT_EQ(ParseBoundedJson(std::string(100000, '['), &j).message(), "JSON nested deeper than 8 levels");
+}
+
+}  // namespace
+}  // namespace datablox::samplestore
