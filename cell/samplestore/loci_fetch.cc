@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "cell/brio/region.h"
-#include "cell/nexus/client.h"
+#include "runtime/nexus/client.h"
 
 namespace datablox::samplestore {
 

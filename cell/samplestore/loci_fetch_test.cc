@@ -13,7 +13,7 @@
 
 #include "cell/brio/blob_json.h"
 #include "cell/brio/region.h"
-#include "cell/nexus/server.h"
+#include "runtime/nexus/server.h"
 #include "cell/samplestore/dataset.h"
 #include "cell/samplestore/loci_answer.h"
 #include "cell/samplestore/locus_plan.h"

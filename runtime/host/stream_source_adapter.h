@@ -7,7 +7,7 @@
 
 #include <memory>
 
-#include "cell/nexus/server.h"
+#include "runtime/nexus/server.h"
 #include "datablox/stream.h"
 
 namespace datablox::host {

@@ -9,8 +9,8 @@
 #include <memory>
 #include <vector>
 
-#include "cell/nexus/client.h"
-#include "cell/nexus/server.h"
+#include "runtime/nexus/client.h"
+#include "runtime/nexus/server.h"
 #include "datablox/stream.h"
 #include "runtime/host/rate_meter.h"
 

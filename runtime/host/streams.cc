@@ -48,7 +48,7 @@ StreamState& ElementHost::Streams() {
     streams_ = std::make_unique<StreamState>();
     // Parcels are big and short-lived: glibc would give each back to the
     // kernel and fault it in again (~60,000 minor faults per GiB received,
-    // ~25% of Nexus's throughput; cell/nexus/README.md). Kept instead.
+    // ~25% of Nexus's throughput; runtime/nexus/README.md). Kept instead.
     mallopt(M_MMAP_THRESHOLD, 32 << 20);
     mallopt(M_TRIM_THRESHOLD, 256 << 20);
   }

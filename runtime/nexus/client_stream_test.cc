@@ -1,4 +1,4 @@
-#include "cell/nexus/client_stream.h"
+#include "runtime/nexus/client_stream.h"
 
 #include <gtest/gtest.h>
 

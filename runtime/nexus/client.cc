@@ -1,4 +1,4 @@
-#include "cell/nexus/client.h"
+#include "runtime/nexus/client.h"
 
 #include <chrono>
 #include <deque>
@@ -7,8 +7,8 @@
 #include <vector>
 #include <zmq.hpp>
 
-#include "cell/nexus/client_pool.h"
-#include "cell/nexus/steady_clock.h"
+#include "runtime/nexus/client_pool.h"
+#include "runtime/nexus/steady_clock.h"
 
 namespace datablox::nexus {
 

@@ -1,4 +1,4 @@
-#include "cell/nexus/operation.h"
+#include "runtime/nexus/operation.h"
 
 #include <gtest/gtest.h>
 

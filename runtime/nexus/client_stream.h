@@ -16,7 +16,7 @@
 #include <cstdint>
 #include <string>
 
-#include "cell/nexus/frame.h"
+#include "runtime/nexus/frame.h"
 #include "datablox/status.h"
 
 namespace datablox::nexus {

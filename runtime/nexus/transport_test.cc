@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "cell/nexus/client.h"
-#include "cell/nexus/server.h"
+#include "runtime/nexus/client.h"
+#include "runtime/nexus/server.h"
 
 namespace datablox::nexus {
 namespace {

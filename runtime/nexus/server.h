@@ -23,7 +23,7 @@
 #include <string>
 #include <string_view>
 
-#include "cell/nexus/frame.h"
+#include "runtime/nexus/frame.h"
 #include "datablox/status.h"
 
 namespace datablox::nexus {

@@ -10,7 +10,7 @@
 
 #include <cstdint>
 
-#include "cell/nexus/frame.h"
+#include "runtime/nexus/frame.h"
 #include "datablox/status.h"
 
 namespace datablox::nexus {

@@ -1,4 +1,4 @@
-#include "cell/nexus/server.h"
+#include "runtime/nexus/server.h"
 
 #include <chrono>
 #include <map>
@@ -6,8 +6,8 @@
 #include <vector>
 #include <zmq.hpp>
 
-#include "cell/nexus/server_stream.h"
-#include "cell/nexus/steady_clock.h"
+#include "runtime/nexus/server_stream.h"
+#include "runtime/nexus/steady_clock.h"
 
 namespace datablox::nexus {
 

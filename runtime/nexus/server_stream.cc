@@ -1,4 +1,4 @@
-#include "cell/nexus/server_stream.h"
+#include "runtime/nexus/server_stream.h"
 
 #include <algorithm>
 #include <string>

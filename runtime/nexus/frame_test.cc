@@ -1,4 +1,4 @@
-#include "cell/nexus/frame.h"
+#include "runtime/nexus/frame.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "cell/nexus/client_pool.h"
+#include "runtime/nexus/client_pool.h"
 
 #include <gtest/gtest.h>
 

@@ -30,8 +30,8 @@
 #include <thread>
 #include <vector>
 
-#include "cell/nexus/client.h"
-#include "cell/nexus/server.h"
+#include "runtime/nexus/client.h"
+#include "runtime/nexus/server.h"
 #include "runtime/core/exit_codes.h"
 
 namespace nexus = datablox::nexus;

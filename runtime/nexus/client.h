@@ -24,8 +24,8 @@
 #include <string_view>
 #include <vector>
 
-#include "cell/nexus/client_stream.h"
-#include "cell/nexus/operation.h"
+#include "runtime/nexus/client_stream.h"
+#include "runtime/nexus/operation.h"
 #include "datablox/status.h"
 
 namespace datablox::nexus {
