@@ -44,6 +44,7 @@ struct Options {
   uint32_t seed = 42;
   bool shuffled = true;
   std::vector<std::string> inputs;  // --input: rows from these files instead
+  bool press_only = false;          // --press-only 1: only the press rounds (for perf record)
 };
 
 // The files' text, each ending with a newline; false (and a message) when one cannot be read.
@@ -128,6 +129,7 @@ int main(int argc, char** argv) {
     else if (flag == "--seed") o.seed = static_cast<uint32_t>(std::atoll(argv[i + 1]));
     else if (flag == "--order") o.shuffled = std::strcmp(argv[i + 1], "user") != 0;
     else if (flag == "--input") o.inputs.push_back(argv[i + 1]);
+    else if (flag == "--press-only") o.press_only = std::strcmp(argv[i + 1], "0") != 0;
     else {
       std::fprintf(stderr, "bench_press: unknown flag %s\n", argv[i]);
       return 64;
@@ -160,7 +162,7 @@ int main(int argc, char** argv) {
   if (!brio::FlatPresser::Make(layout, EventGrouping(), {}, &presser).ok()) return 70;
   uint64_t items_before = 0, rejected_before = 0;
   for (int round = 0; round < o.rounds; ++round) {
-    {  // simdjson alone: every line parsed into its DOM, as the presser parses it
+    if (!o.press_only) {  // simdjson alone: every line parsed into its DOM, as the presser parses it
       brio::JsonLineParser parser;
       parsed = 0;
       const double t0 = CpuNow();
@@ -188,6 +190,7 @@ int main(int argc, char** argv) {
       region_size = region.size();
       last_region = region;
     }
+    if (o.press_only) continue;
     {  // a query's pass: every event's value summed, in place
       const double t0 = CpuNow();
       brio::RegionView view;
@@ -205,6 +208,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "bench_press: round %d: parse %.3f s, press %.3f s, read %.3f s\n", round + 1, parse_best,
                  press_best, read_best);
   }
+  if (o.press_only) return 0;
   // The nested presser on the same trees written as nested JSON lines (one
   // user a line, from the last region), against simdjson parsing those lines.
   std::string nested;
