@@ -95,6 +95,10 @@ Status FlatPresser::Make(const SchemaLayout& layout, const FlatGrouping& groupin
   impl->row_cells.resize(impl->ncolumns);
   impl->row_states.resize(impl->ncolumns);
   impl->PrepareCleanRows();
+  // A small budget is checked more often than every kCheckRows rows: a quarter of it at most between checks.
+  if (options.memory_budget_bytes > 0)
+    impl->check_rows =
+        std::clamp<size_t>(options.memory_budget_bytes / (impl->stride * sizeof(uint64_t)) / 4, 1, Impl::kCheckRows);
   out->reset(new FlatPresser(std::move(impl)));
   return Status::OK();
 }
@@ -231,8 +235,8 @@ uint32_t FlatPresser::Impl::RootOf() {
 
 void FlatPresser::Impl::KeepRow() {
   const size_t r = record_root.size();
-  if (r % kCheckRows == 0) {
-    // Between checks memory grows by kCheckRows rows at most.
+  if (r % check_rows == 0) {
+    // Between checks memory grows by check_rows rows at most.
     if (options.memory_budget_bytes > 0 && !reloading && status.ok() && r > 0 &&
         MemoryBytes() > options.memory_budget_bytes) {
       // The row being kept has its strings interned already: kept aside

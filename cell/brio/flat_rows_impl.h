@@ -108,8 +108,9 @@ struct FlatPresser::Impl {
   // double's bits or a string's key in `strings`); and each row's root. At
   // Finish the row indices (not the records) are grouped root by root, so
   // only one root's rows are ever sorted, from sort words made for it alone.
-  // The budget is checked every kCheckRows rows.
+  // The budget is checked every check_rows rows.
   static constexpr size_t kCheckRows = 16384;
+  size_t check_rows = kCheckRows;
   RecordArena records;
   std::vector<uint32_t> record_root;
   std::vector<uint32_t> rows_by_root;      // Finish: the kept rows' indices, root by root
