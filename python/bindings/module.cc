@@ -6,11 +6,14 @@
 
 namespace datablox::python {
 
+void BindBrio(pybind11::module_& m);  // brio_python.cc
+
 void DefineModule(pybind11::module_& m) {
   m.doc() = "datablox elements in Python: the C++ side (see the datablox package)";
   BindLog(m);
   BindElement(m);
   BindShard(m);
+  BindBrio(m);
 }
 
 }  // namespace datablox::python
