@@ -6,6 +6,10 @@
 
 namespace datablox::brio {
 
+namespace {
+constexpr size_t kPrefetchRows = 16;
+}  // namespace
+
 int FlatPresser::Impl::Compare(uint32_t a, uint32_t b, int column) const {
   const bool na = IsNull(a, column), nb = IsNull(b, column);
   if (na || nb) return na == nb ? 0 : (na ? -1 : 1);
@@ -139,7 +143,15 @@ void FlatPresser::Impl::PressKept(BlobSink& sink) {
     const size_t n = first[root + 1] - first[root];
     // Only this root's sort words, made here: they stay in cache while it is sorted and written.
     sort_words.resize(n * nwords);
+    const size_t at = first[root];
     for (size_t r = 0; r < n; ++r) {
+      // The rows of a root lie scattered over the kept records: each is a
+      // cache miss unless asked for ahead (across roots: rows_by_root runs on).
+      if (at + r + kPrefetchRows < rows) {
+        const char* ahead = reinterpret_cast<const char*>(KeptRecord(rows_by_root[at + r + kPrefetchRows]));
+        __builtin_prefetch(ahead);
+        __builtin_prefetch(ahead + stride * sizeof(uint64_t) - 1);
+      }
       const uint64_t* record = Record(static_cast<uint32_t>(r));
       for (size_t w = 0; w < nwords; ++w) {
         const size_t column = static_cast<size_t>(sort_columns[w]);
