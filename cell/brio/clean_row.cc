@@ -43,15 +43,19 @@ bool OnDemandRowReader::Read(const char* line, size_t size, size_t capacity, con
   const char* after_last = nullptr;  // where the last value's token ends
   for (auto field_result : object) {
     simdjson::ondemand::field field;
-    std::string_view key;
-    if (std::move(field_result).get(field) || field.unescaped_key().get(key)) return false;
+    if (std::move(field_result).get(field)) return false;
+    // The key as written, not unescaped (no copy): names hold neither '"'
+    // nor '\\' and are short (clean_row.h), so one matches only a key written
+    // plainly, read within the padding; a key written with escapes is unknown
+    // here, and the DOM's.
+    const char* raw = field.key().raw();
+    auto matches = [&](size_t i) {
+      return std::memcmp(spec.keys[i], raw, spec.key_sizes[i]) == 0 && raw[spec.key_sizes[i]] == '"';
+    };
     int k = -1;
-    if (position < kHints && hinted_[position]) {
-      const uint16_t h = hint_[position];
-      if (spec.key_sizes[h] == key.size() && std::memcmp(spec.keys[h], key.data(), key.size()) == 0) k = h;
-    }
+    if (position < kHints && hinted_[position] && matches(hint_[position])) k = hint_[position];
     for (size_t i = 0; k < 0 && i < spec.nkeys; ++i)
-      if (spec.key_sizes[i] == key.size() && std::memcmp(spec.keys[i], key.data(), key.size()) == 0) {
+      if (matches(i)) {
         k = static_cast<int>(i);
         if (position < kHints) hint_[position] = static_cast<uint16_t>(i), hinted_[position] = true;
       }

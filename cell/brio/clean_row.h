@@ -17,6 +17,10 @@
 
 namespace datablox::brio {
 
+// Row field names are matched as written in the JSON: each at most
+// kMaxCleanKeyBytes, with neither '"' nor '\\' (else no clean reader is made).
+inline constexpr size_t kMaxCleanKeyBytes = 32;
+
 struct CleanRowSpec {
   const char* const* keys;  // the row field names, keys[k] of key_sizes[k] bytes
   const size_t* key_sizes;

@@ -129,6 +129,8 @@ uint32_t InternInto(void* strings, const char* s, size_t n) {
 
 void FlatPresser::Impl::PrepareCleanRows() {
   if (!CpuRunsCleanRowReader()) return;
+  for (const flat_internal::RowKey& rk : row_keys)
+    if (rk.name.size() > kMaxCleanKeyBytes || rk.name.find_first_of("\"\\") != std::string::npos) return;
   clean_reader.reset(MakeCleanRowReader());
   for (const flat_internal::RowKey& rk : row_keys) {
     clean_keys.push_back(rk.name.data());
