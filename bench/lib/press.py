@@ -150,6 +150,10 @@ def press(args):
         "clickhouse_vs_json_size": round(clickhouse["bytes_on_disk"] / json_bytes, 4)
         if clickhouse.get("bytes_on_disk") else None,
         "clickhouse": clickhouse,
+        # Each presser process's peak RSS (ru_maxrss): its input file read whole, the kept rows, the region.
+        "press_peak_rss_mb": max(p["press_peak_rss_mb"] for p in pressed) if pressed else None,
+        "press_memory_budget_mb": pressed[0]["memory_budget_mb"] if pressed else None,
+        "press_spills": sum(p["spills"] for p in pressed) if pressed else None,
         "items": sum(p["items"] for p in pressed) if pressed else None,
         "rejected": sum(p["rejected"] for p in pressed) if pressed else None,
         "pressers": pressed,

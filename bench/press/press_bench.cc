@@ -6,6 +6,7 @@
 //
 //   bench_press [--users N] [--rounds R] [--seed S] [--order shuffled|user]
 //   bench_press --input FILE [--input FILE ...] [--rounds R]
+//   (either: [--memory-budget-mb N] the presser's budget, [--press-only 1] for perf record)
 //
 // With --input, the rows are the files' (tools/gen_events.py's, as
 // `bench/run press` gives them), read whole before anything is timed.
@@ -17,6 +18,7 @@
 // figure is the best of R rounds, in CPU seconds of the one thread. Progress on stderr; the last line of
 // stdout is one JSON object.
 #include <simdjson.h>
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -44,6 +46,8 @@ struct Options {
   uint32_t seed = 42;
   bool shuffled = true;
   std::vector<std::string> inputs;  // --input: rows from these files instead
+  size_t memory_budget_mb = 0;      // --memory-budget-mb N: the presser's budget (0: PressOptions' default)
+  bool press_only = false;          // --press-only 1: only the press rounds (for perf record)
 };
 
 // The files' text, each ending with a newline; false (and a message) when one cannot be read.
@@ -128,6 +132,8 @@ int main(int argc, char** argv) {
     else if (flag == "--seed") o.seed = static_cast<uint32_t>(std::atoll(argv[i + 1]));
     else if (flag == "--order") o.shuffled = std::strcmp(argv[i + 1], "user") != 0;
     else if (flag == "--input") o.inputs.push_back(argv[i + 1]);
+    else if (flag == "--memory-budget-mb") o.memory_budget_mb = static_cast<size_t>(std::atoll(argv[i + 1]));
+    else if (flag == "--press-only") o.press_only = std::strcmp(argv[i + 1], "0") != 0;
     else {
       std::fprintf(stderr, "bench_press: unknown flag %s\n", argv[i]);
       return 64;
@@ -157,10 +163,12 @@ int main(int argc, char** argv) {
   // buffers are warm from the second round on (figures are the best round).
   std::string last_region;
   std::unique_ptr<brio::FlatPresser> presser;
-  if (!brio::FlatPresser::Make(layout, EventGrouping(), {}, &presser).ok()) return 70;
+  brio::PressOptions press_options;
+  if (o.memory_budget_mb > 0) press_options.memory_budget_bytes = o.memory_budget_mb << 20;
+  if (!brio::FlatPresser::Make(layout, EventGrouping(), press_options, &presser).ok()) return 70;
   uint64_t items_before = 0, rejected_before = 0;
   for (int round = 0; round < o.rounds; ++round) {
-    {  // simdjson alone: every line parsed into its DOM, as the presser parses it
+    if (!o.press_only) {  // simdjson alone: every line parsed into its DOM, as the presser parses it
       brio::JsonLineParser parser;
       parsed = 0;
       const double t0 = CpuNow();
@@ -188,6 +196,7 @@ int main(int argc, char** argv) {
       region_size = region.size();
       last_region = region;
     }
+    if (o.press_only) continue;
     {  // a query's pass: every event's value summed, in place
       const double t0 = CpuNow();
       brio::RegionView view;
@@ -205,6 +214,15 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "bench_press: round %d: parse %.3f s, press %.3f s, read %.3f s\n", round + 1, parse_best,
                  press_best, read_best);
   }
+  // Peak RSS here: the input text, the kept rows, the region (before the nested part).
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  const double press_peak_rss_mb = static_cast<double>(usage.ru_maxrss) / 1024.0;
+  if (!presser->status().ok()) {
+    std::fprintf(stderr, "bench_press: %s\n", presser->status().ToString().c_str());
+    return 1;
+  }
+  if (o.press_only) return 0;
   // The nested presser on the same trees written as nested JSON lines (one
   // user a line, from the last region), against simdjson parsing those lines.
   std::string nested;
@@ -245,12 +263,15 @@ int main(int argc, char** argv) {
       "\"simdjson_mb_per_s\": %.1f, \"press_mb_per_s\": %.1f, \"press_vs_simdjson_ratio\": %.3f, "
       "\"pressed_vs_json_size\": %.4f, \"read_pressed_mb_per_s\": %.1f, \"items\": %llu, \"rejected\": %llu, "
       "\"parsed\": %zu, \"value_sum\": %.3f, \"nested_json_mb\": %.1f, \"nested_press_mb_per_s\": %.1f, "
-      "\"nested_press_vs_simdjson_ratio\": %.3f, \"json_bytes\": %zu, \"pressed_bytes\": %zu}\n",
+      "\"nested_press_vs_simdjson_ratio\": %.3f, \"json_bytes\": %zu, \"pressed_bytes\": %zu, "
+      "\"press_peak_rss_mb\": %.1f, \"memory_budget_mb\": %.0f, \"spills\": %llu}\n",
       rows, o.inputs.empty() ? o.users : static_cast<int>(items), mb, o.shuffled ? "shuffled" : "user", mb / parse_best,
       mb / press_best, parse_best / press_best, static_cast<double>(region_size) / static_cast<double>(text.size()),
       static_cast<double>(region_size) / 1e6 / read_best, static_cast<unsigned long long>(items),
       static_cast<unsigned long long>(rejected), parsed, checksum, nested_mb, nested_mb / nested_press_best,
-      nested_parse_best / nested_press_best, text.size(), region_size);
+      nested_parse_best / nested_press_best, text.size(), region_size, press_peak_rss_mb,
+      static_cast<double>(press_options.memory_budget_bytes) / (1 << 20),
+      static_cast<unsigned long long>(presser->stats().spills));
   // Generated: one item a user. Read: whatever the files hold, none rejected.
   const bool all_items = o.inputs.empty() ? items == static_cast<uint64_t>(o.users) : items > 0;
   return all_items && rejected == 0 ? 0 : 1;

@@ -12,8 +12,17 @@
 // blob per root, in the order the roots first appeared, its rows sorted by
 // the keys of each level below (after the level's `ordinal` fields, so
 // vectors come out ordered; a null ordinal sorts first). A level's other
-// fields take the first non-null value among its rows. The ordinal fields of a keyed level must agree across its rows
-// (a session's start): rows that disagree make two items.
+// fields take the first non-null value among its rows. The ordinal fields
+// of a keyed level must agree across its rows (a session's start): rows
+// that disagree make two items.
+//
+// Memory is bounded by PressOptions::memory_budget_bytes: past it the kept
+// rows go to spill files in a temporary folder, each to one of 16
+// partitions by a hash of its root's key, and Finish presses partition by
+// partition (roots then come out partition by partition, each partition's
+// in the order they first appeared) and removes the files. Every root is
+// still one blob. (A partition is pressed in memory whatever its size: a
+// locus over about 16 budgets goes over the budget.)
 #pragma once
 
 #include <memory>
@@ -53,6 +62,10 @@ class FlatPresser {
   // Presses every root of the rows added so far into the sink, then forgets the rows.
   void Finish(BlobSink& sink);
   const PressStats& stats() const;
+  // The first spill failure (a folder that cannot be made, a full disk):
+  // the rows are then kept in memory, over the budget, none lost, unless
+  // spilled rows could not be read back (said here, with the file and byte).
+  Status status() const;
 
  private:
   struct Impl;

@@ -124,6 +124,24 @@ TEST_F(FlatRowsTest, RowsWithoutTheirKeysAreRejectedWithTheReason) {
   EXPECT_EQ(stats.samples[1].where, "r.jsonl:2");
 }
 
+// The On-Demand fast path stops reading at the object's end: what follows must still reject the line.
+TEST_F(FlatRowsTest, CleanRowFollowedByMoreJsonIsMalformedNotPressed) {
+  auto presser = Presser();
+  presser->AddLines(R"({"user":"u","session":1,"ts":1}})"
+                    "\n"
+                    R"({"user":"u","session":1,"ts":2} {"user":"v"})"
+                    "\n"
+                    R"({"user":"u","session":1,"ts":3,"value":1e999})"
+                    "\n"
+                    R"({"user":"u","session":1,"ts":4}  )",
+                    "t");
+  testing::CollectSink sink;
+  presser->Finish(sink);
+  EXPECT_EQ(presser->stats().rejected_malformed, 3u);
+  EXPECT_EQ(presser->stats().rows, 1u);
+  EXPECT_EQ(presser->stats().samples.at(1).where, "t:2");
+}
+
 TEST_F(FlatRowsTest, WrongTypedValueIsNullAndCountedAndUnknownKeysCounted) {
   auto presser = Presser();
   presser->AddLines(R"({"user":"u","session":1,"ts":"late","type":"a","value":true,"browser":"x"})", "w");

@@ -5,13 +5,17 @@
 
 namespace datablox::brio {
 
-simdjson::error_code JsonLineParser::Parse(std::string_view text, std::string_view line, simdjson::dom::element* out) {
+std::string_view JsonLineParser::Padded(std::string_view text, std::string_view line) {
   const char* text_end = text.data() + text.size();
-  if (line.data() + line.size() + simdjson::SIMDJSON_PADDING <= text_end)
-    return parser_.parse(line.data(), line.size(), false).get(*out);
+  if (line.data() + line.size() + simdjson::SIMDJSON_PADDING <= text_end) return line;
   padded_.assign(line);
   padded_.resize(line.size() + simdjson::SIMDJSON_PADDING, ' ');
-  return parser_.parse(padded_.data(), line.size(), false).get(*out);
+  return std::string_view(padded_.data(), line.size());
+}
+
+simdjson::error_code JsonLineParser::Parse(std::string_view text, std::string_view line, simdjson::dom::element* out) {
+  const std::string_view padded = Padded(text, line);
+  return parser_.parse(padded.data(), padded.size(), false).get(*out);
 }
 
 bool IsBlank(std::string_view line) {

@@ -14,6 +14,12 @@ struct PressOptions {
   // An item (one root object) whose blob would be larger is rejected whole,
   // never truncated. At most 4 GiB - 1 (blob offsets are uint32).
   size_t max_item_bytes = 64u << 20;
+  // Flat rows: past this many bytes of kept rows, they go to spill files
+  // (partitioned by a hash of the root's key) and Finish presses partition
+  // by partition; 0: no budget. Checked every 16384 rows.
+  size_t memory_budget_bytes = size_t{1} << 30;
+  // Where the spill folder is made; empty: $TMPDIR, else /tmp.
+  std::string spill_directory;
 };
 
 struct PressReject {
@@ -38,6 +44,9 @@ struct PressStats {
 
   uint64_t wrong_type_fields = 0;  // a value of the wrong type (or range): pressed as null
   uint64_t unknown_fields = 0;     // JSON keys the schema (or the grouping) does not name: ignored
+
+  uint64_t spills = 0;        // flat rows: times the kept rows went to spill files
+  uint64_t spilled_rows = 0;  // rows written to them
 
   static constexpr size_t kMaxSamples = 8;
   std::vector<PressReject> samples;  // the first rejects

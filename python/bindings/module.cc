@@ -1,5 +1,6 @@
 #include "python/bindings/module.h"
 
+#include "python/bindings/brio_python.h"
 #include "python/bindings/convert.h"
 #include "python/bindings/element_python.h"
 #include "python/bindings/shard_python.h"
@@ -13,6 +14,7 @@ void DefineModule(pybind11::module_& m) {
   BindElement(m);
   BindShard(m);
   BindStreams(m);
+  BindBrio(m);
 }
 
 }  // namespace datablox::python

@@ -1,0 +1,49 @@
+// The fast path of the flat presser: one JSON row read with simdjson
+// On-Demand (values parsed as they are read, no DOM tape), taken only when
+// the row is clean: an object of known keys, each feeding one scalar
+// column with a value of its type or null, nothing after it. Anything else
+// returns false and the row goes to the validating DOM path, which counts
+// its rejects and warnings exactly.
+//
+// simdjson compiles On-Demand only for the implementation the compiler
+// targets, so clean_row.cc is built for AVX2 (haswell) and is used only
+// where the CPU has it (CpuRunsCleanRowReader). Its interface is
+// plain pointers: no inline function shared with other files is compiled
+// there, so no AVX2 copy of one can stand in for theirs.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace datablox::brio {
+
+// Row field names are matched as written in the JSON: each at most
+// kMaxCleanKeyBytes, with neither '"' nor '\\' (else no clean reader is made).
+inline constexpr size_t kMaxCleanKeyBytes = 32;
+
+struct CleanRowSpec {
+  const char* const* keys;  // the row field names, keys[k] of key_sizes[k] bytes
+  const size_t* key_sizes;
+  const int* column_of_key;    // the one column key k feeds, or -1 (none or several: not clean)
+  const uint8_t* column_type;  // each column's ScalarType
+  size_t nkeys;
+  // Interns a string cell: its key in the presser's strings.
+  uint32_t (*intern)(void* context, const char* s, size_t n);
+  void* context;
+};
+
+class CleanRowReader {
+ public:
+  virtual ~CleanRowReader() = default;
+  // `line` has `capacity` readable bytes (simdjson's padding); cells[c] and
+  // states[c] (1 set, 0 null) of every column the row names are written.
+  virtual bool Read(const char* line, size_t size, size_t capacity, const CleanRowSpec& spec, uint64_t* cells,
+                    uint8_t* states) = 0;
+};
+
+// True where the CPU runs what clean_row.cc is built for (checked in a file built for any x86-64).
+bool CpuRunsCleanRowReader();
+// A reader; call only where CpuRunsCleanRowReader().
+CleanRowReader* MakeCleanRowReader();
+
+}  // namespace datablox::brio
