@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <system_error>
 
+#include <fmt/format.h>
+
 namespace datablox::literal {
 namespace {
 
@@ -24,6 +26,10 @@ size_t SkipRestOfString(std::string_view text, size_t pos, char quote, LineBreak
   if (pos < text.size() && text[pos] == quote) ++pos;
   return pos;
 }
+
+// Spelled with fmt, not `std::string(...) + quote`: GCC 12 warns falsely
+// (-Warray-bounds) inside libstdc++'s operator+ for that.
+std::string Unterminated(char quote) { return fmt::format("unterminated string: expected a closing {}", quote); }
 
 bool Fail(LiteralError* error, size_t offset, size_t resume, std::string message) {
   error->offset = offset;
@@ -59,7 +65,7 @@ bool ScanString(std::string_view text, size_t begin, LineBreaks line_breaks, std
     if (EndsString(text, pos, line_breaks)) {
       // Reported at the opening quote, which is where the writer has to
       // look; lexing goes on at the line break, which still ends a statement.
-      return Fail(error, begin, pos, std::string("unterminated string: expected a closing ") + quote);
+      return Fail(error, begin, pos, Unterminated(quote));
     }
     const char c = text[pos];
     if (c == quote) {
@@ -73,7 +79,7 @@ bool ScanString(std::string_view text, size_t begin, LineBreaks line_breaks, std
     }
     const size_t escape_at = pos++;
     if (EndsString(text, pos, line_breaks)) {
-      return Fail(error, begin, pos, std::string("unterminated string: expected a closing ") + quote);
+      return Fail(error, begin, pos, Unterminated(quote));
     }
     const char escaped = text[pos++];
     switch (escaped) {

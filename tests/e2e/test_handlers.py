@@ -25,6 +25,34 @@ lines -> ask
 ask.ask => cnt.query
 """
 
+# The sample store's classes are services (the supervisor rescans its views
+# until stopped): run apart, stopped by --timeout.
+SERVICES = """
+lines    :: JsonLinesSource(path: "in.jsonl")
+views    :: SampleStoreSupervisor(views_dir: "views")
+pressers :: shard SampleStoreWorker(views_dir: "views") { members: 1 }
+askv     :: Ask(request: "{\\"view\\": \\"items\\"}")
+views.workers => pressers.loci
+lines -> askv
+askv.ask => views.view
+"""
+SERVICE_CLASSES = {"SampleStoreSupervisor", "SampleStoreWorker"}
+TINY_SCHEMA = """schema tiny {
+  version: 1
+  root) item : Item
+  structure Item {
+    0) id : long key
+  }
+}
+"""
+TINY_VIEW = """schema = "tiny.brio"
+shape = "nested"
+location = "../data"
+files = ["*.jsonl"]
+"""
+# What the host registers itself for a class that serves streams (stream.h).
+HOST_STREAM_HANDLER_PREFIXES = ("streams_out_", "stream_out_")
+
 
 def classes(cli):
     result = cli("classes", "-o", "json")
@@ -46,14 +74,42 @@ def test_every_built_in_registers_exactly_what_it_declares(tmp_path, cli, run_to
     # Print's lines come first on stdout, then the final status.
     status = result.stdout[result.stdout.index("\n{") + 1:]
     elements = final_elements(json.loads(status))
-    assert {e["class"] for e in elements.values()} == classes(cli), "a built-in class this test does not run"
+    assert {e["class"] for e in elements.values()} | SERVICE_CLASSES == classes(cli), \
+        "a built-in class this test does not run"
     for element in elements.values():
-        declared = declared_handlers(cli, element["class"])
-        # The status shows the readable handlers: all declared ones but
-        # the write-only (Counter's reset).
-        readable = set(element["stats"]["handlers"])
-        assert readable <= set(declared), (element["class"], readable, declared)
-        assert set(declared) - readable <= {"reset"}, (element["class"], readable, declared)
+        assert_registered_as_declared(cli, element)
+
+
+def assert_registered_as_declared(cli, element, host_added=()):
+    declared = declared_handlers(cli, element["class"])
+    # The status shows the readable handlers: all declared ones but the
+    # write-only (Counter's reset), and those the host adds.
+    readable = {h for h in element["stats"]["handlers"] if not h.startswith(host_added)} if host_added \
+        else set(element["stats"]["handlers"])
+    assert readable <= set(declared), (element["class"], readable, declared)
+    assert set(declared) - readable <= {"reset"}, (element["class"], readable, declared)
+
+
+def test_the_sample_store_services_register_exactly_what_they_declare(tmp_path, cli, run_topology):
+    (tmp_path / "in.jsonl").write_text('{"a": 1}\n')
+    (tmp_path / "views").mkdir()
+    (tmp_path / "views" / "tiny.brio").write_text(TINY_SCHEMA)
+    (tmp_path / "views" / "items.view.toml").write_text(TINY_VIEW)
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "a.jsonl").write_text('{"id": 1}\n')
+    result = run_topology(tmp_path, SERVICES, "-o", "json", "--timeout", "4")
+    # Stopped by --timeout, as a service is: a non-zero exit that says so.
+    assert result.returncode == 1 and "stopped" in result.stderr, result.stderr
+    assert "handler" not in result.stderr.replace("stopped", ""), result.stderr
+    elements = final_elements(json.loads(result.stdout))
+    services = [e for e in elements.values() if e["class"] in SERVICE_CLASSES]
+    assert {e["class"] for e in services} == SERVICE_CLASSES
+    assert elements["views"]["stats"]["handlers"]["requests"] == "1", elements["views"]
+    for element in services:
+        host_added = HOST_STREAM_HANDLER_PREFIXES if element["class"] == "SampleStoreWorker" else ()
+        assert_registered_as_declared(cli, element, host_added)
+    worker = elements["pressers/0"]["stats"]["handlers"]
+    assert {"streams_out_done", "stream_out_items"} <= set(worker), worker
 
 
 def test_describe_shows_every_handler_with_its_doc(cli):
