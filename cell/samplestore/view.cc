@@ -4,9 +4,10 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 #include <toml.hpp>
+
+#include "runtime/core/bounded_file.h"
 
 namespace datablox::samplestore {
 
@@ -265,16 +266,15 @@ void ParseView(std::string_view text, const std::string& file, ViewDefinition* v
 }
 
 void ReadView(const std::string& path, ViewDefinition* view, std::vector<ViewError>* errors) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    errors->push_back({path, 0, 0, "cannot read the view file"});
+  std::string text;
+  const BoundedRead read = ReadBoundedFile(path, kMaxViewBytes, &text);
+  if (read.outcome == BoundedRead::Outcome::kCannotRead) {
+    errors->push_back({path, 0, 0, read.why});
     return;
   }
-  std::string text(kMaxViewBytes + 1, '\0');
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
-  text.resize(static_cast<size_t>(in.gcount()));
-  if (text.size() > kMaxViewBytes) {
-    errors->push_back({path, 0, 0, fmt::format("larger than {} bytes: not a view file", kMaxViewBytes)});
+  if (read.outcome == BoundedRead::Outcome::kTooLarge) {
+    errors->push_back(
+        {path, read.line, read.column, fmt::format("larger than {} bytes: not a view file", kMaxViewBytes)});
     return;
   }
   ParseView(text, path, view, errors);

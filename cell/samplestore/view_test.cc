@@ -138,6 +138,23 @@ TEST(ViewTest, LoadedViewReportsTheSchemasErrorsInTheSchemaFile) {
   EXPECT_EQ(errors[1].line, 3);
 }
 
+TEST(ViewTest, AViewFileThatCannotBeReadOrIsTooLargeIsAnErrorNamingIt) {
+  TestDir dir;
+  std::vector<ViewError> errors;
+  ViewDefinition view;
+  ReadView(dir.path(), &view, &errors);  // a folder
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].file, dir.path());
+  EXPECT_NE(errors[0].message.find("cannot read"), std::string::npos) << errors[0].message;
+
+  const std::string big = dir.Write("big.view.toml", std::string(kMaxViewBytes + 10, '#'));
+  errors.clear();
+  ReadView(big, &view, &errors);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_NE(errors[0].message.find("not a view file"), std::string::npos) << errors[0].message;
+  EXPECT_GT(errors[0].line, 0);
+}
+
 TEST(ViewTest, ViewNamesArePlainFileNames) {
   std::string path;
   EXPECT_TRUE(ViewPath("/views", "events", &path).ok());
