@@ -5,14 +5,12 @@
 
 #include <string>
 
+#include "shards/test_logs.h"
+
 namespace datablox::shards {
 namespace {
 
-OwnedLog Json(const std::string& json) {
-  OwnedLog log;
-  EXPECT_TRUE(OwnedLog::FromJson(json, &log).ok()) << json;
-  return log;
-}
+using test_logs::Json;
 
 control::ShardRoute HashedByUser() {
   control::ShardRoute route;

@@ -4,16 +4,14 @@
 
 #include <string>
 
+#include "shards/test_logs.h"
+
 namespace datablox::shards {
 namespace {
 
 using Outcome = ReplyGather::Outcome;
 
-OwnedLog Json(const std::string& json) {
-  OwnedLog log;
-  EXPECT_TRUE(OwnedLog::FromJson(json, &log).ok()) << json;
-  return log;
-}
+using test_logs::Json;
 
 TEST(ReplyGatherTest, AnswersWithTheMergeOnceEveryMemberAskedReplied) {
   ReplyGather gather("users", {0, 1, 2}, MergeKind::kSum);
