@@ -175,7 +175,7 @@ void PrintList(const json& answer) {
   const Section sections[] = {
       {"domains", {"KEY", "DOMAIN", "PROPERTIES"}, {"key", "moniker", "properties"}},
       {"views",
-       {"KEY", "VIEW", "DOMAIN", "SHAPE", "GENERATION", "STORE", "VIEW FILE"},
+       {"KEY", "VIEW", "DOMAIN", "SHAPE", "GENERATION", "STORE", "FILE"},
        {"key", "moniker", "domain", "shape", "generation", "store", "view_file"}},
       {"queries", {"KEY", "QUERY", "VIEW", "TEXT"}, {"key", "moniker", "view", "text"}},
   };

@@ -53,7 +53,7 @@ def test_catalog_adds_lists_shows_refuses_and_removes(cluster, tmp_path):
 
     listed = ok(cluster.cli("catalog", "list")).split("\n\n")
     assert table(listed[0]) == [["KEY", "DOMAIN", "PROPERTIES"], ["1", "unity", "owner=games"]]
-    assert table(listed[1]) == [["KEY", "VIEW", "DOMAIN", "SHAPE", "GENERATION", "STORE", "VIEW FILE"],
+    assert table(listed[1]) == [["KEY", "VIEW", "DOMAIN", "SHAPE", "GENERATION", "STORE", "FILE"],
                                 ["1", "events", "unity", "flat", "0", "samplestore/store", str(VIEW_FILE)]]
     assert table(listed[2]) == [["KEY", "QUERY", "VIEW", "TEXT"],
                                 ["1", "buyers", "events", "select count(user) from schema unity"]]
