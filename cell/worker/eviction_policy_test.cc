@@ -2,20 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include "cell/worker/cache_test_util.h"
+
 namespace datablox::worker {
 namespace {
 
 using S = SliceState;
-
-SliceKey Key(int worker, int64_t generation = 1) { return {{"unity", "events", generation}, worker}; }
-
-EvictionLimits Limits(uint64_t memory, uint64_t disk, int64_t ttl_ms = 0) {
-  EvictionLimits limits;
-  limits.memory_bytes = memory;
-  limits.disk_bytes = disk;
-  limits.view_ttl_ms = ttl_ms;
-  return limits;
-}
 
 TEST(EvictionPolicy, NothingHappensUnderTheHighWatermarks) {
   // 40 of 100 bytes hot: at the memory high watermark, not past it.
