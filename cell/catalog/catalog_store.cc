@@ -154,6 +154,16 @@ Status CatalogStore::Exec(const std::string& sql) {
   return Status::OK();
 }
 
+// Checks and their change in one write transaction: what was checked still
+// holds when the change is made, whoever else writes the file.
+Status CatalogStore::InTransaction(const std::function<Status()>& change) {
+  if (Status st = Exec("BEGIN IMMEDIATE"); !st.ok()) return st;
+  Status st = change();
+  if (st.ok()) st = Exec("COMMIT");
+  if (!st.ok()) (void)Exec("ROLLBACK");
+  return st;
+}
+
 Status CatalogStore::Migrate() {
   Status st = Exec("BEGIN IMMEDIATE");
   if (!st.ok()) return st;
@@ -191,40 +201,45 @@ Status CatalogStore::AddDomain(Domain* d) {
 }
 
 Status CatalogStore::AddView(View* v) {
-  if (Status st = CheckMoniker(v->moniker); !st.ok()) return st;
-  Domain domain;
-  if (Status st = FindDomain(v->domain, &domain); !st.ok()) return st;
-  Statement s(db_,
-              "INSERT INTO views (moniker, domain, view_file, schema_file, shape, levels, store, location, properties, "
-              "generation) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  s.bind(1, v->moniker)
-      .bind(2, domain.key)
-      .bind(3, v->view_file)
-      .bind(4, v->schema)
-      .bind(5, v->shape)
-      .bind(6, static_cast<int64_t>(v->levels))
-      .bind(7, v->store)
-      .bind(8, v->location)
-      .bind(9, PropertiesText(v->properties))
-      .bind(10, v->generation)
-      .step();
-  if (s.constraint_failed()) return Status::Invalid(fmt::format("a view '{}' exists already", v->moniker));
-  if (!s.status().ok()) return s.status();
-  v->key = sqlite3_last_insert_rowid(db_);
-  return Status::OK();
+  return InTransaction([&]() -> Status {
+    if (Status st = CheckMoniker(v->moniker); !st.ok()) return st;
+    Domain domain;
+    if (Status st = FindDomain(v->domain, &domain); !st.ok()) return st;
+    Statement s(
+        db_,
+        "INSERT INTO views (moniker, domain, view_file, schema_file, shape, levels, store, location, properties, "
+        "generation) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    s.bind(1, v->moniker)
+        .bind(2, domain.key)
+        .bind(3, v->view_file)
+        .bind(4, v->schema)
+        .bind(5, v->shape)
+        .bind(6, static_cast<int64_t>(v->levels))
+        .bind(7, v->store)
+        .bind(8, v->location)
+        .bind(9, PropertiesText(v->properties))
+        .bind(10, v->generation)
+        .step();
+    if (s.constraint_failed()) return Status::Invalid(fmt::format("a view '{}' exists already", v->moniker));
+    if (!s.status().ok()) return s.status();
+    v->key = sqlite3_last_insert_rowid(db_);
+    return Status::OK();
+  });
 }
 
 Status CatalogStore::AddQuery(SavedQuery* q) {
-  if (Status st = CheckMoniker(q->moniker); !st.ok()) return st;
-  if (q->text.empty()) return Status::Invalid(fmt::format("saved query '{}': the text is empty", q->moniker));
-  View view;
-  if (Status st = FindView(q->view, &view); !st.ok()) return st;
-  Statement s(db_, "INSERT INTO queries (moniker, view, text) VALUES (?, ?, ?)");
-  s.bind(1, q->moniker).bind(2, view.key).bind(3, q->text).step();
-  if (s.constraint_failed()) return Status::Invalid(fmt::format("a saved query '{}' exists already", q->moniker));
-  if (!s.status().ok()) return s.status();
-  q->key = sqlite3_last_insert_rowid(db_);
-  return Status::OK();
+  return InTransaction([&]() -> Status {
+    if (Status st = CheckMoniker(q->moniker); !st.ok()) return st;
+    if (q->text.empty()) return Status::Invalid(fmt::format("saved query '{}': the text is empty", q->moniker));
+    View view;
+    if (Status st = FindView(q->view, &view); !st.ok()) return st;
+    Statement s(db_, "INSERT INTO queries (moniker, view, text) VALUES (?, ?, ?)");
+    s.bind(1, q->moniker).bind(2, view.key).bind(3, q->text).step();
+    if (s.constraint_failed()) return Status::Invalid(fmt::format("a saved query '{}' exists already", q->moniker));
+    if (!s.status().ok()) return s.status();
+    q->key = sqlite3_last_insert_rowid(db_);
+    return Status::OK();
+  });
 }
 
 Status CatalogStore::ListDomains(std::vector<Domain>* out) {
@@ -255,44 +270,54 @@ Status CatalogStore::Names(const std::string& sql, int64_t key, std::vector<std:
 }
 
 Status CatalogStore::RemoveDomain(const std::string& moniker, Domain* removed) {
-  if (Status st = FindDomain(moniker, removed); !st.ok()) return st;
-  std::vector<std::string> views;
-  if (Status st = Names("SELECT moniker FROM views WHERE domain = ? ORDER BY moniker", removed->key, &views); !st.ok())
-    return st;
-  if (!views.empty())
-    return Status::Invalid(fmt::format("domain '{}' still has views: {} (remove them first)", moniker, Joined(views)));
-  Statement s(db_, "DELETE FROM domains WHERE id = ?");
-  s.bind(1, removed->key).step();
-  return s.status();
+  return InTransaction([&]() -> Status {
+    if (Status st = FindDomain(moniker, removed); !st.ok()) return st;
+    std::vector<std::string> views;
+    if (Status st = Names("SELECT moniker FROM views WHERE domain = ? ORDER BY moniker", removed->key, &views);
+        !st.ok())
+      return st;
+    if (!views.empty())
+      return Status::Invalid(
+          fmt::format("domain '{}' still has views: {} (remove them first)", moniker, Joined(views)));
+    Statement s(db_, "DELETE FROM domains WHERE id = ?");
+    s.bind(1, removed->key).step();
+    return s.status();
+  });
 }
 
 Status CatalogStore::RemoveView(const std::string& moniker, View* removed) {
-  if (Status st = FindView(moniker, removed); !st.ok()) return st;
-  std::vector<std::string> queries;
-  if (Status st = Names("SELECT moniker FROM queries WHERE view = ? ORDER BY moniker", removed->key, &queries);
-      !st.ok())
-    return st;
-  if (!queries.empty())
-    return Status::Invalid(
-        fmt::format("view '{}' still has saved queries: {} (remove them first)", moniker, Joined(queries)));
-  Statement s(db_, "DELETE FROM views WHERE id = ?");
-  s.bind(1, removed->key).step();
-  return s.status();
+  return InTransaction([&]() -> Status {
+    if (Status st = FindView(moniker, removed); !st.ok()) return st;
+    std::vector<std::string> queries;
+    if (Status st = Names("SELECT moniker FROM queries WHERE view = ? ORDER BY moniker", removed->key, &queries);
+        !st.ok())
+      return st;
+    if (!queries.empty())
+      return Status::Invalid(
+          fmt::format("view '{}' still has saved queries: {} (remove them first)", moniker, Joined(queries)));
+    Statement s(db_, "DELETE FROM views WHERE id = ?");
+    s.bind(1, removed->key).step();
+    return s.status();
+  });
 }
 
 Status CatalogStore::RemoveQuery(const std::string& moniker, SavedQuery* removed) {
-  if (Status st = FindQuery(moniker, removed); !st.ok()) return st;
-  Statement s(db_, "DELETE FROM queries WHERE id = ?");
-  s.bind(1, removed->key).step();
-  return s.status();
+  return InTransaction([&]() -> Status {
+    if (Status st = FindQuery(moniker, removed); !st.ok()) return st;
+    Statement s(db_, "DELETE FROM queries WHERE id = ?");
+    s.bind(1, removed->key).step();
+    return s.status();
+  });
 }
 
 Status CatalogStore::BumpGeneration(const std::string& moniker, View* out) {
-  Statement s(db_, "UPDATE views SET generation = generation + 1 WHERE moniker = ?");
-  s.bind(1, moniker).step();
-  if (!s.status().ok()) return s.status();
-  if (sqlite3_changes(db_) == 0) return Status::NotFound(fmt::format("no view '{}'", moniker));
-  return FindView(moniker, out);
+  return InTransaction([&]() -> Status {
+    Statement s(db_, "UPDATE views SET generation = generation + 1 WHERE moniker = ?");
+    s.bind(1, moniker).step();
+    if (!s.status().ok()) return s.status();
+    if (sqlite3_changes(db_) == 0) return Status::NotFound(fmt::format("no view '{}'", moniker));
+    return FindView(moniker, out);
+  });
 }
 
 }  // namespace datablox::catalog

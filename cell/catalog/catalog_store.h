@@ -9,6 +9,7 @@
 // IOError when SQLite fails.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -55,6 +56,7 @@ class CatalogStore {
   explicit CatalogStore(std::string path) : path_(std::move(path)) {}
   Status Exec(const std::string& sql);
   Status Migrate();
+  Status InTransaction(const std::function<Status()>& change);
   Status Names(const std::string& sql, int64_t key, std::vector<std::string>* names);
 
   std::string path_;

@@ -2,11 +2,10 @@
 
 #include <gtest/gtest.h>
 
-#include "cell/worker/cache_test_util.h"
-
 #include <filesystem>
 
 #include "cell/samplestore/test_dir.h"
+#include "cell/worker/cache_test_util.h"
 
 namespace datablox::worker {
 namespace {
