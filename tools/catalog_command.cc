@@ -111,8 +111,13 @@ int AskElement(const CatalogOptions& o, const std::string& master, const json& r
     const bool starting = error.find("has no bound query port") != std::string::npos ||
                           error.find("(not running, or not wired yet)") != std::string::npos;
     if (!starting || std::chrono::steady_clock::now() >= deadline) {
-      std::fprintf(stderr, "error: %s\n", error.c_str());
-      return code;
+      // No catalog where it was looked for is a catalog that cannot be reached.
+      const bool absent = starting || error.rfind("no element '", 0) == 0;
+      const int exit = absent ? kExitUnavailable : code;
+      std::fprintf(
+          stderr, "error: %s%s\n", error.c_str(),
+          exit == kExitUnavailable ? " (is a Catalog running? --catalog names it; --db FILE reads its file)" : "");
+      return exit;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }

@@ -48,6 +48,8 @@ def add_all(cluster):
 
 
 def test_catalog_adds_lists_shows_refuses_and_removes(cluster, tmp_path):
+    r = cluster.cli("catalog", "list")  # a master, but no catalog yet
+    assert r.returncode == EXIT_UNAVAILABLE and "no element 'catalog'" in r.stderr, (r.returncode, r.stderr)
     start(cluster)
     add_all(cluster)
 
@@ -114,13 +116,15 @@ def test_catalog_survives_a_restart_and_its_file_is_read_directly(cluster, tmp_p
     # With the cell gone, --db reads and writes the same file.
     ok(cluster.cli("kill", "catalog"))
     cluster.wait_finished("catalog")
+    r = cluster.cli("catalog", "list", "--timeout-ms", 500)
+    assert r.returncode == EXIT_UNAVAILABLE and "is a Catalog running?" in r.stderr, (r.returncode, r.stderr)
     r = cluster.local("catalog", "--db", tmp_path / "catalog.db", "list", "-o", "json")
     assert json.loads(ok(r)) == before
     r = cluster.local("catalog", "--db", tmp_path / "catalog.db", "add", "domain", "second")
     assert ok(r) == "added domain second (key 2)\n"
 
 
-def test_catalog_cannot_be_reached(cli, tmp_path):
+def test_catalog_without_a_master_cannot_be_reached(cli, tmp_path):
     from conftest import free_port
     r = cli("catalog", "list", "--master", f"tcp://127.0.0.1:{free_port()}", cwd=tmp_path)
     assert r.returncode == EXIT_UNAVAILABLE, r.stderr
