@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "cell/catalog/catalog_service.h"
+#include "cell/samplestore/bounded_json.h"
 #include "datablox/log.h"
 #include "tools/commands.h"
 
@@ -121,9 +122,8 @@ int AskElement(const CatalogOptions& o, const std::string& master, const json& r
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
-  *answer = json::parse(reply.to_json(), nullptr, /*allow_exceptions=*/false);
-  if (answer->is_discarded()) {
-    std::fprintf(stderr, "error: %s answered what is not JSON\n", target.c_str());
+  if (Status st = samplestore::ParseBoundedJson(reply.to_json(), answer, catalog::kMaxRequestDepth); !st.ok()) {
+    std::fprintf(stderr, "error: %s answered: %s\n", target.c_str(), st.message().c_str());
     return kExitSoftware;
   }
   return kExitOk;

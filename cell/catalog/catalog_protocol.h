@@ -94,7 +94,8 @@ Status CheckMoniker(std::string_view moniker);
 // Saved queries' texts and properties' values are bounded too.
 inline constexpr size_t kMaxTextBytes = 64 * 1024;
 inline constexpr size_t kMaxProperties = 64;
-// Requests and answers nest a few levels; deeper is refused before it is built.
+// Requests and answers nest a few levels (an answer: {"views": [{"properties": {}}]});
+// deeper is refused before it is built, on either side.
 inline constexpr int kMaxRequestDepth = 8;
 
 const char* KindName(Kind kind);  // "domain", "view", "query"
