@@ -8,6 +8,10 @@
 
 #include "runtime/core/exit_codes.h"
 
+namespace CLI {
+class App;
+}  // namespace CLI
+
 namespace datablox {
 struct CaretakerOptions;
 class OwnedLog;
@@ -90,6 +94,21 @@ struct FetchOptions {
   bool progress = false;  // the progress line even when stderr is not a terminal
 };
 int Fetch(const FetchOptions& options, const std::string& master, const OutputFormat& format);
+// catalog_command.cc: `datablox catalog VERB ...`, the cell's catalog, asked
+// through a running Catalog element or (--db FILE) in its SQLite file.
+struct CatalogOptions {
+  std::string verb;  // add, list, show, remove, bump
+  std::string kind, moniker;
+  std::string domain, view_file, store, location;  // add view
+  std::string view, text;                          // add query
+  std::vector<std::string> properties;             // NAME=VALUE
+  std::string target = "catalog";                  // [TOPOLOGY/]ELEMENT[.PORT]
+  std::string db;                                  // the SQLite file, instead of the element
+  int timeout_ms = 5000;
+};
+// Registers `catalog` and its verbs on `app`, filling *options when parsed.
+CLI::App* AddCatalogVerbs(CLI::App* app, CatalogOptions* options);
+int Catalog(const CatalogOptions& options, const std::string& master, const OutputFormat& format);
 // region_dump_command.cc: every blob of a region file as a JSON line.
 int DumpRegion(const std::string& file, const std::string& schema_file);
 int Logs(const std::string& target, int lines, const std::string& master, const OutputFormat& format);

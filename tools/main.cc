@@ -211,6 +211,11 @@ int main(int argc, char** argv) {
   add_master(fetch);
   add_output(fetch);
 
+  cli::CatalogOptions catalog_options;
+  auto* catalog = cli::AddCatalogVerbs(&app, &catalog_options);
+  add_master(catalog);
+  add_output(catalog);
+
   std::string region_file, region_schema;
   auto* dump_region = app.add_subcommand("dump-region", "print every blob of a Brio region file as a JSON line");
   dump_region->add_option("FILE", region_file, "the region (what `fetch` writes)")->required();
@@ -282,7 +287,7 @@ int main(int argc, char** argv) {
   format.json = output == "json";
   run_options.format = format;
   PutPluginPathInEnvironment(plugin_path);
-  for (const CLI::App* verb : {submit, list, nodes, status, kill, scale, handler, call, fetch, logs, events}) {
+  for (const CLI::App* verb : {submit, list, nodes, status, kill, scale, handler, call, fetch, catalog, logs, events}) {
     if (!*verb) continue;
     if (int code = CheckEndpointFlag("--master", cli::MasterEndpoint(master_address)); code != cli::kExitOk)
       return code;
@@ -307,6 +312,7 @@ int main(int argc, char** argv) {
     if (*handler) return cli::Handler(target, handler_value, master_address, format);
     if (*call) return cli::Call(target, json_request, call_timeout_ms, master_address, format);
     if (*fetch) return cli::Fetch(fetch_options, master_address, format);
+    if (*catalog) return cli::Catalog(catalog_options, master_address, format);
     if (*dump_region) return cli::DumpRegion(region_file, region_schema);
     if (*logs) return cli::Logs(target, log_lines, master_address, format);
     if (*events) return cli::Events(topology_name, event_count, master_address, format);

@@ -25,18 +25,19 @@ lines -> ask
 ask.ask => cnt.query
 """
 
-# The sample store's classes are services (the supervisor rescans its views
-# until stopped): run apart, stopped by --timeout.
+# The sample store's classes and the cell's catalog are services (the
+# supervisor rescans its views until stopped): run apart, stopped by --timeout.
 SERVICES = """
 lines    :: JsonLinesSource(path: "in.jsonl")
 views    :: SampleStoreSupervisor(views_dir: "views")
 pressers :: shard SampleStoreWorker(views_dir: "views") { members: 1 }
 askv     :: Ask(request: "{\\"view\\": \\"items\\"}")
+catalog  :: Catalog(path: "catalog.db")
 views.workers => pressers.loci
 lines -> askv
 askv.ask => views.view
 """
-SERVICE_CLASSES = {"SampleStoreSupervisor", "SampleStoreWorker"}
+SERVICE_CLASSES = {"SampleStoreSupervisor", "SampleStoreWorker", "Catalog"}
 TINY_SCHEMA = """schema tiny {
   version: 1
   root) item : Item

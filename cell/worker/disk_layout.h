@@ -1,0 +1,58 @@
+// Where a worker keeps its warm slices, so that a worker its caretaker
+// restarts finds them again instead of loading them anew:
+//
+//   ROOT/DOMAIN/VIEW/GENERATION/slice-WORKER/region-CORE.brgn   one per core
+//   ROOT/DOMAIN/VIEW/GENERATION/slice-WORKER/manifest.json      written last
+//
+// Every file is written as NAME.partial, flushed to disk and renamed: a
+// name without .partial is complete. The manifest lists the regions and
+// their sizes and is written once every region is: a slice is on disk only
+// when its manifest is. Rescan() brings back every slice whose manifest
+// reads and whose regions are all there at their sizes; the rest (a
+// half-written slice, a torn region, a manifest that does not parse,
+// .partial leftovers) is reported and removed.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cell/worker/cache_model.h"
+#include "datablox/status.h"
+
+namespace datablox::worker {
+
+inline constexpr int kManifestFormat = 1;
+inline constexpr std::string_view kManifestName = "manifest.json";
+inline constexpr std::string_view kPartialSuffix = ".partial";
+inline constexpr size_t kMaxManifestBytes = 1u << 20;
+inline constexpr int kMaxManifestDepth = 4;  // {"regions": [{...}]}
+inline constexpr int kMaxCores = 1024;
+
+struct RescanResult {
+  std::vector<CachedSlice> warm;     // state warm, regions as their manifest says
+  std::vector<std::string> ignored;  // "PATH: why", each removed
+};
+
+class DiskLayout {
+ public:
+  explicit DiskLayout(std::string root) : root_(std::move(root)) {}
+
+  // Invalid for a domain or view name that is no plain file name.
+  Status SliceDir(const SliceKey& key, std::string* dir) const;
+  // Writes one region of the slice (FILE.partial, fsync, rename).
+  Status WriteRegion(const SliceKey& key, int core, std::string_view bytes, RegionInfo* out) const;
+  // Writes the manifest of the slice, atomically, after its regions.
+  Status WriteManifest(const SliceKey& key, const std::vector<RegionInfo>& regions) const;
+  // Removes the slice's folder (a drop).
+  Status RemoveSlice(const SliceKey& key) const;
+  // What a restarted worker finds (see above). A missing root is empty.
+  Status Rescan(RescanResult* out) const;
+
+  const std::string& root() const { return root_; }
+
+ private:
+  std::string root_;
+};
+
+}  // namespace datablox::worker
