@@ -9,7 +9,15 @@
 // targets, so clean_row.cc is built for AVX2 (haswell) and is used only
 // where the CPU has it (CpuRunsCleanRowReader). Its interface is
 // plain pointers: no inline function shared with other files is compiled
-// there, so no AVX2 copy of one can stand in for theirs.
+// there, so no AVX2 copy of one can stand in for theirs (an inline function
+// emitted there would be a weak symbol the linker may pick for every
+// caller). simdjson 3.0's header gives On-Demand for its built-in
+// implementation only, so per-implementation namespaces without -mavx2 are
+// not an option here; instead ctest brio_clean_row_shares_no_code
+// (clean_row_symbols.cmake) reads the object with nm: it exports no code but
+// MakeCleanRowReader and simdjson::haswell functions, which only files built
+// for AVX2 define. The file is built -O2 in every build type: at -O0 the
+// inline CleanRowReader members and simdjson's helpers come out of line.
 #pragma once
 
 #include <cstddef>
