@@ -28,10 +28,16 @@ namespace datablox::brio {
 // Row field names are matched as written in the JSON: each at most
 // kMaxCleanKeyBytes, with neither '"' nor '\\' (else no clean reader is made).
 inline constexpr size_t kMaxCleanKeyBytes = 32;
+// A key as the reader compares it: its bytes, then the closing '"', zero
+// padded to whole little-endian words (MakeCleanKeyImage), so a key is
+// matched with a few word compares in place of a call to memcmp.
+inline constexpr size_t kCleanKeyWords = (kMaxCleanKeyBytes + 1 + 7) / 8;
+void MakeCleanKeyImage(const char* key, size_t size, uint64_t image[kCleanKeyWords]);
 
 struct CleanRowSpec {
   const char* const* keys;  // the row field names, keys[k] of key_sizes[k] bytes
   const size_t* key_sizes;
+  const uint64_t* key_images;  // key k's image at key_images[k * kCleanKeyWords]
   const int* column_of_key;    // the one column key k feeds, or -1 (none or several: not clean)
   const uint8_t* column_type;  // each column's ScalarType
   size_t nkeys;
