@@ -109,7 +109,6 @@ def press_through_elements(datablox, files, expected_items, json_bytes, rounds, 
             log(f"press: elements round {k + 1}: {seconds:.2f} s, {runs[-1]['mb_per_s']} MB/s")
         status = cluster.try_status("press") or status
         workers = {e["name"]: e for e in status.get("elements", []) if e["name"] in members}
-        handlers = {n: w.get("handlers", {}) for n, w in workers.items()}
         rss = [peak_rss_mb(w["pid"]) for w in workers.values() if w.get("pid")]
     finally:
         try:
@@ -118,5 +117,4 @@ def press_through_elements(datablox, files, expected_items, json_bytes, rounds, 
             cluster.close()
     best = min(runs, key=lambda r: r["seconds"])
     return {"mb_per_s": best["mb_per_s"], "seconds": best["seconds"], "pressed_bytes": best["file_bytes"],
-            "runs": runs, "worker_peak_rss_mb": max((r for r in rss if r is not None), default=None),
-            "worker_handlers": handlers}
+            "runs": runs, "worker_peak_rss_mb": max((r for r in rss if r is not None), default=None)}
