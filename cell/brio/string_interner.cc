@@ -67,7 +67,46 @@ inline uint64_t SlotOf(uint64_t hash, uint32_t key) { return (hash & 0xffffffff0
 
 }  // namespace
 
+namespace {
+
+// A short string (1 to 16 bytes) as two words that, with its size, name it
+// exactly: its first and last 8 bytes, or for fewer its bytes in the first.
+inline void ShortWords(std::string_view s, uint64_t* a, uint64_t* b) {
+  const char* p = s.data();
+  const size_t n = s.size();
+  if (n >= 8) {
+    std::memcpy(a, p, 8);
+    std::memcpy(b, p + n - 8, 8);
+    return;
+  }
+  *b = 0;
+  if (n >= 4) {
+    uint32_t lo, hi;
+    std::memcpy(&lo, p, 4);
+    std::memcpy(&hi, p + n - 4, 4);
+    *a = lo | (uint64_t{hi} << 32);
+    return;
+  }
+  *a = 0;
+  for (size_t i = 0; i < n; ++i) *a |= uint64_t{static_cast<unsigned char>(p[i])} << (8 * i);
+}
+
+}  // namespace
+
 uint32_t StringInterner::Intern(std::string_view s) {
+  if (s.size() - 1 < kShortBytes) {  // 1 to kShortBytes bytes
+    uint64_t a, b;
+    ShortWords(s, &a, &b);
+    ShortEntry& e = recent_[((a * 0x9e3779b97f4a7c15ull) ^ (b * 0xc2b2ae3d27d4eb4full)) >> (64 - kRecentBits)];
+    if (e.a == a && e.b == b && e.size == s.size()) return e.key;
+    const uint32_t key = InternNew(s);
+    e = {a, b, static_cast<uint32_t>(s.size()), key};
+    return key;
+  }
+  return InternNew(s);
+}
+
+uint32_t StringInterner::InternNew(std::string_view s) {
   // Kept at most half full, so a probe ends at an empty slot quickly.
   if ((ends_.size() + 1) * 2 > slots_.size()) Grow();
   const size_t mask = slots_.size() - 1;
@@ -105,6 +144,7 @@ void StringInterner::Grow() {
 void StringInterner::Clear() {
   bytes_.clear();
   ends_.clear();
+  std::fill(std::begin(recent_), std::end(recent_), ShortEntry{});
   std::fill(slots_.begin(), slots_.end(), 0);
 }
 
