@@ -21,6 +21,8 @@ import time
 
 from lib.clickhouse import EVENTS_TABLE, ClickHouse, ensure_installed
 from lib.common import ROOT, build, log
+from lib.daemons import ClusterError
+from lib.press_elements import press_through_elements
 
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 import gen_events  # noqa: E402
@@ -107,7 +109,7 @@ def clickhouse_load(files):
 def press(args):
     build_dir = os.path.abspath(args.build_dir)
     if not args.no_build:
-        build(build_dir, ["bench_press"])
+        build(build_dir, ["bench_press", "datablox"])
     bench_press = os.path.join(build_dir, "bin", "bench_press")
     users = args.users or DEFAULT_USERS
     files, summary = dataset(users)
@@ -115,6 +117,18 @@ def press(args):
     json_mb = json_bytes / 1e6
     log(f"press: {summary['rows']} rows of {users} users, {json_mb:.0f} MB of JSON in {len(files)} files")
     errors = {}
+    elements = {}
+    workdir = tempfile.mkdtemp(prefix="datablox-bench-press-")
+    try:
+        elements = press_through_elements(os.path.join(build_dir, "bin", "datablox"), files, users, json_bytes,
+                                          args.rounds, workdir)
+    except (ClusterError, RuntimeError, OSError, ValueError, KeyError) as e:
+        errors["elements"] = str(e)[-1500:]
+    finally:
+        if args.keep:
+            log(f"press: the element path's folder is kept: {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
     pressed = []
     try:
         pressed = press_in_parallel(bench_press, files, args.rounds)
@@ -135,16 +149,20 @@ def press(args):
             errors["clickhouse"] = str(e)[-800:]
     # Each process's rate is its bytes over its own CPU seconds; on two
     # cores, at once, they add up to the two cores' rate.
-    press_rate = sum(p["press_mb_per_s"] for p in pressed) if pressed else None
+    library_rate = sum(p["press_mb_per_s"] for p in pressed) if pressed else None
+    press_rate = elements.get("mb_per_s")
     simdjson_rate = sum(p["simdjson_mb_per_s"] for p in pressed) if pressed else None
     pressed_bytes = sum(p["pressed_bytes"] for p in pressed) if pressed else None
     result = {
         "bench": "press",
         "press_mb_per_s": round(press_rate, 1) if press_rate else None,
+        "library_press_mb_per_s": round(library_rate, 1) if library_rate else None,
         "press_vs_simdjson_ratio": round(press_rate / simdjson_rate, 3) if press_rate and simdjson_rate else None,
         "press_vs_clickhouse_ratio": round(press_rate / clickhouse["mb_per_s"], 3)
         if press_rate and clickhouse.get("mb_per_s") else None,
         "pressed_vs_json_size": round(pressed_bytes / json_bytes, 4) if pressed_bytes else None,
+        "library_press_vs_simdjson_ratio": round(library_rate / simdjson_rate, 3)
+        if library_rate and simdjson_rate else None,
         "simdjson_mb_per_s": round(simdjson_rate, 1) if simdjson_rate else None,
         "clickhouse_mb_per_s": clickhouse.get("mb_per_s"),
         "clickhouse_vs_json_size": round(clickhouse["bytes_on_disk"] / json_bytes, 4)
@@ -152,18 +170,22 @@ def press(args):
         "clickhouse": clickhouse,
         # Each presser process's peak RSS (ru_maxrss): its input file read whole, the kept rows, the region.
         "press_peak_rss_mb": max(p["press_peak_rss_mb"] for p in pressed) if pressed else None,
+        # Each sample-store worker host's peak RSS (VmHWM), over every round.
+        "worker_peak_rss_mb": elements.get("worker_peak_rss_mb"),
         "press_memory_budget_mb": pressed[0]["memory_budget_mb"] if pressed else None,
         "press_spills": sum(p["spills"] for p in pressed) if pressed else None,
         "items": sum(p["items"] for p in pressed) if pressed else None,
         "rejected": sum(p["rejected"] for p in pressed) if pressed else None,
         "pressers": pressed,
+        "elements": elements,
         "json_mb": round(json_mb, 1), "rows": summary["rows"], "users": users, "workers": WORKERS,
         "rounds": args.rounds, "targets": TARGETS, "cpus": os.cpu_count(),
         "note": "nexus_vs_tcp_ratio is bench/run nexus's",
     }
     if errors:
         result["errors"] = errors
-    print(f"press      {result['press_mb_per_s']} MB/s of JSON on {WORKERS} pressers; "
+    print(f"press      {result['press_mb_per_s']} MB/s of JSON through {WORKERS} sample-store workers "
+          f"(the library alone {result['library_press_mb_per_s']}); "
           f"{result['press_vs_simdjson_ratio']} x simdjson parsing ({result['simdjson_mb_per_s']} MB/s), "
           f"{result['press_vs_clickhouse_ratio']} x ClickHouse loading ({result['clickhouse_mb_per_s']} MB/s); "
           f"pressed {result['pressed_vs_json_size']} of the JSON's size (ClickHouse {result['clickhouse_vs_json_size']})")

@@ -1,8 +1,9 @@
 // bench_press: pressing generated flat event rows in one process, against
 // simdjson merely parsing the same bytes (the limit the presser is held to:
 // press_vs_simdjson_ratio >= 0.5), and the pressed size against the JSON's
-// (pressed_vs_json_size <= 0.25). The whole `bench/run press` (sample-store
-// workers, ClickHouse) comes later; this is its single-process core.
+// (pressed_vs_json_size <= 0.25). `bench/run press` runs two of these
+// (library_press_mb_per_s and the simdjson baseline) beside the sample-store
+// elements (press_mb_per_s) and ClickHouse.
 //
 //   bench_press [--users N] [--rounds R] [--seed S] [--order shuffled|user]
 //   bench_press --input FILE [--input FILE ...] [--rounds R]

@@ -3,6 +3,7 @@
 
 #include <simdjson.h>
 
+#include <bit>
 #include <cstring>
 
 namespace datablox::brio {
@@ -48,9 +49,25 @@ bool OnDemandRowReader::Read(const char* line, size_t size, size_t capacity, con
     // nor '\\' and are short (clean_row.h), so one matches only a key written
     // plainly, read within the padding; a key written with escapes is unknown
     // here, and the DOM's.
+    // The image's words against the bytes at `raw` (within the line and its
+    // padding: a key is at most kMaxCleanKeyBytes, the padding 64 bytes), the
+    // last word masked to the key's closing quote.
     const char* raw = field.key().raw();
     auto matches = [&](size_t i) {
-      return std::memcmp(spec.keys[i], raw, spec.key_sizes[i]) == 0 && raw[spec.key_sizes[i]] == '"';
+      const uint64_t* image = spec.key_images + i * kCleanKeyWords;
+      const size_t n = spec.key_sizes[i] + 1;
+      size_t w = 0;
+      uint64_t word;
+      for (; (w + 1) * 8 <= n; ++w) {
+        std::memcpy(&word, raw + w * 8, 8);
+        if (word != image[w]) return false;
+      }
+      const size_t rest = n - w * 8;
+      if (rest == 0) return true;
+      if constexpr (std::endian::native != std::endian::little)
+        return std::memcmp(raw + w * 8, reinterpret_cast<const char*>(image + w), rest) == 0;
+      std::memcpy(&word, raw + w * 8, 8);
+      return (word & ((uint64_t{1} << (rest * 8)) - 1)) == image[w];
     };
     int k = -1;
     if (position < kHints && hinted_[position] && matches(hint_[position])) k = hint_[position];

@@ -9,7 +9,15 @@
 // targets, so clean_row.cc is built for AVX2 (haswell) and is used only
 // where the CPU has it (CpuRunsCleanRowReader). Its interface is
 // plain pointers: no inline function shared with other files is compiled
-// there, so no AVX2 copy of one can stand in for theirs.
+// there, so no AVX2 copy of one can stand in for theirs (an inline function
+// emitted there would be a weak symbol the linker may pick for every
+// caller). simdjson 3.0's header gives On-Demand for its built-in
+// implementation only, so per-implementation namespaces without -mavx2 are
+// not an option here; instead ctest brio_clean_row_shares_no_code
+// (clean_row_symbols.cmake) reads the object with nm: it exports no code but
+// MakeCleanRowReader and simdjson::haswell functions, which only files built
+// for AVX2 define. The file is built -O2 in every build type: at -O0 the
+// inline CleanRowReader members and simdjson's helpers come out of line.
 #pragma once
 
 #include <cstddef>
@@ -20,10 +28,16 @@ namespace datablox::brio {
 // Row field names are matched as written in the JSON: each at most
 // kMaxCleanKeyBytes, with neither '"' nor '\\' (else no clean reader is made).
 inline constexpr size_t kMaxCleanKeyBytes = 32;
+// A key as the reader compares it: its bytes, then the closing '"', zero
+// padded to whole little-endian words (MakeCleanKeyImage), so a key is
+// matched with a few word compares in place of a call to memcmp.
+inline constexpr size_t kCleanKeyWords = (kMaxCleanKeyBytes + 1 + 7) / 8;
+void MakeCleanKeyImage(const char* key, size_t size, uint64_t image[kCleanKeyWords]);
 
 struct CleanRowSpec {
   const char* const* keys;  // the row field names, keys[k] of key_sizes[k] bytes
   const size_t* key_sizes;
+  const uint64_t* key_images;  // key k's image at key_images[k * kCleanKeyWords]
   const int* column_of_key;    // the one column key k feeds, or -1 (none or several: not clean)
   const uint8_t* column_type;  // each column's ScalarType
   size_t nkeys;

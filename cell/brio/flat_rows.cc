@@ -127,12 +127,22 @@ uint32_t InternInto(void* strings, const char* s, size_t n) {
 }
 }  // namespace
 
+// Here, not in clean_row.cc: only what that file must hold is built for AVX2.
+void MakeCleanKeyImage(const char* key, size_t size, uint64_t image[kCleanKeyWords]) {
+  char bytes[kCleanKeyWords * 8] = {};
+  std::memcpy(bytes, key, size);
+  bytes[size] = '"';
+  std::memcpy(image, bytes, sizeof bytes);
+}
+
 void FlatPresser::Impl::PrepareCleanRows() {
   if (!CpuRunsCleanRowReader()) return;
   for (const flat_internal::RowKey& rk : row_keys)
     if (rk.name.size() > kMaxCleanKeyBytes || rk.name.find_first_of("\"\\") != std::string::npos) return;
   clean_reader.reset(MakeCleanRowReader());
+  clean_key_images.assign(row_keys.size() * kCleanKeyWords, 0);
   for (const flat_internal::RowKey& rk : row_keys) {
+    MakeCleanKeyImage(rk.name.data(), rk.name.size(), clean_key_images.data() + clean_keys.size() * kCleanKeyWords);
     clean_keys.push_back(rk.name.data());
     clean_key_sizes.push_back(rk.name.size());
     clean_column_of_key.push_back(rk.columns.size() == 1 ? rk.columns[0] : -1);
@@ -140,6 +150,7 @@ void FlatPresser::Impl::PrepareCleanRows() {
   for (const flat_internal::Column& c : columns) clean_types.push_back(static_cast<uint8_t>(c.type));
   clean_spec = {clean_keys.data(),
                 clean_key_sizes.data(),
+                clean_key_images.data(),
                 clean_column_of_key.data(),
                 clean_types.data(),
                 clean_keys.size(),

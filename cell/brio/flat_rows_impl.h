@@ -44,6 +44,13 @@ struct Level {
   int child_field = -1;        // index of the vector[Structure] field in the structure
 };
 
+// A row's sort words by value, for sorting one root's rows (SortOrder).
+constexpr size_t kSortEntryWords = 3;
+struct SortEntry {
+  uint64_t words[kSortEntryWords];
+  uint32_t row;
+};
+
 // A distinct row key and the columns it feeds.
 struct RowKey {
   std::string name;
@@ -71,6 +78,8 @@ struct FlatPresser::Impl {
   int Compare(uint32_t a, uint32_t b, int column) const;
   bool SameItem(uint32_t a, uint32_t b, int level) const;
   bool SortsBefore(uint32_t a, uint32_t b) const;
+  template <typename Before>
+  void SortOrder(const Before& before);
   // Writes the level's scalars of the item made of rows [begin, end) of `order` and its children.
   void WriteItem(int level, size_t begin, size_t end, uint32_t instance);
   std::string KeyText(uint32_t row) const;
@@ -113,10 +122,11 @@ struct FlatPresser::Impl {
   size_t check_rows = kCheckRows;
   RecordArena records;
   std::vector<uint32_t> record_root;
-  std::vector<uint32_t> rows_by_root;      // Finish: the kept rows' indices, root by root
-  const uint32_t* current_rows = nullptr;  // Finish: the current root's rows in rows_by_root
-  std::vector<uint64_t> sort_words;        // Finish: the current root's rows' sort words
-  std::vector<uint32_t> order;             // Finish: the current root's rows in tree order
+  std::vector<uint32_t> rows_by_root;                  // Finish: the kept rows' indices, root by root
+  const uint32_t* current_rows = nullptr;              // Finish: the current root's rows in rows_by_root
+  std::vector<uint64_t> sort_words;                    // Finish: the current root's rows' sort words
+  std::vector<uint32_t> order;                         // Finish: the current root's rows in tree order
+  std::vector<flat_internal::SortEntry> sort_entries;  // Finish: SortOrder's
   StringInterner strings;
   // The roots by their key cells (packed as bytes), when there are several keys or one that is not a string.
   std::unordered_map<std::string, uint32_t> roots;
@@ -137,6 +147,7 @@ struct FlatPresser::Impl {
   CleanRowSpec clean_spec{};
   std::vector<const char*> clean_keys;
   std::vector<size_t> clean_key_sizes;
+  std::vector<uint64_t> clean_key_images;
   std::vector<int> clean_column_of_key;
   std::vector<uint8_t> clean_types;
 

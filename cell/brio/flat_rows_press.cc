@@ -123,6 +123,34 @@ std::string FlatPresser::Impl::KeyText(uint32_t row) const {
   return schema.root_name + " " + text;
 }
 
+// The current root's rows in tree order, equal rows in the order they came.
+// With at most kSortEntryWords sort words (users, sessions, events: 3), the
+// words are sorted by value with the row as the last word, which is as
+// stable as stable_sort: no indirection to the words in every comparison
+// (that sort was a tenth of pressing).
+template <typename Before>
+void FlatPresser::Impl::SortOrder(const Before& before) {
+  if (!sort_by_words || nwords > flat_internal::kSortEntryWords) {
+    std::stable_sort(order.begin(), order.end(), before);
+    return;
+  }
+  const size_t n = order.size();
+  sort_entries.resize(n);
+  for (size_t r = 0; r < n; ++r) {
+    flat_internal::SortEntry& e = sort_entries[r];
+    const uint64_t* words = Words(static_cast<uint32_t>(r));
+    for (size_t w = 0; w < flat_internal::kSortEntryWords; ++w) e.words[w] = w < nwords ? words[w] : 0;
+    e.row = static_cast<uint32_t>(r);
+  }
+  std::sort(sort_entries.begin(), sort_entries.end(),
+            [](const flat_internal::SortEntry& a, const flat_internal::SortEntry& b) {
+              for (size_t w = 0; w < flat_internal::kSortEntryWords; ++w)
+                if (a.words[w] != b.words[w]) return a.words[w] < b.words[w];
+              return a.row < b.row;
+            });
+  for (size_t r = 0; r < n; ++r) order[r] = sort_entries[r].row;
+}
+
 void FlatPresser::Impl::PressKept(BlobSink& sink) {
   auto before = [this](uint32_t a, uint32_t b) { return SortsBefore(a, b); };
   // The rows' indices root by root (a counting sort: roots in the order
@@ -160,7 +188,7 @@ void FlatPresser::Impl::PressKept(BlobSink& sink) {
     }
     order.resize(n);
     for (size_t r = 0; r < n; ++r) order[r] = static_cast<uint32_t>(r);
-    if (!std::is_sorted(order.begin(), order.end(), before)) std::stable_sort(order.begin(), order.end(), before);
+    if (!std::is_sorted(order.begin(), order.end(), before)) SortOrder(before);
     writer.Begin();
     WriteItem(0, 0, n, writer.AddInstance(schema.root_structure));
     const std::string_view blob = writer.Finish();

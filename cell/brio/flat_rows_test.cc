@@ -80,6 +80,24 @@ TEST_F(FlatRowsTest, RowsOfOneUserOverTwoFilesOutOfOrderMakeOneTreeInOrder) {
   EXPECT_EQ(stats.rejected(), 0u);
 }
 
+// Strings are read in place when written plainly and unescaped otherwise:
+// either way the same string is the same key, and spaces around are no part of it.
+TEST_F(FlatRowsTest, EscapedAndPlainlyWrittenStringsAreTheSameString) {
+  auto presser = Presser();
+  presser->AddLines(R"({"user" : "u\u0031" , "session":1,"session_start":1,"ts":1,"type":"say \"hi\"" })"
+                    "\n"
+                    R"({"user":"u1","session":1,"session_start":1,"ts":2,"type":  "plain"  ,"os":"x\\y"})",
+                    "x");
+  testing::CollectSink sink;
+  presser->Finish(sink);
+  EXPECT_EQ(Read(sink), (std::vector<std::string>{
+                            R"({"id":"u1","country":null,"sessions":[{"id":1,"start":1,"events":[)"
+                            R"({"ts":1,"type":"say \"hi\"","value":null},{"ts":2,"type":"plain","value":null}]}],)"
+                            R"("tags":null,"traits":null,"os":"x\\y"})"}));
+  EXPECT_EQ(presser->stats().rejected(), 0u);
+  EXPECT_EQ(presser->stats().wrong_type_fields, 0u);
+}
+
 TEST_F(FlatRowsTest, SessionsComeOutInStartOrderNotKeyOrder) {
   auto presser = Presser();
   presser->AddLines(R"({"user":"u","session":1,"session_start":900,"ts":1})"

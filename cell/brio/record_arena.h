@@ -5,7 +5,8 @@
 // faults were a sixth of pressing with 4 KiB chunks). Reset() keeps the
 // pages for the next press (a worker presses locus after locus: on this
 // machine touching fresh pages cost more than filling them); Clear()
-// gives them back.
+// gives them back, or keeps them lazily freed for the next arena of the
+// process (record_arena.cc: a worker makes a presser for every file).
 #pragma once
 
 #include <cstddef>

@@ -1,7 +1,8 @@
 // Distinct strings, each kept once and named by a dense key 0, 1, 2...: a
 // blob's dictionary while it is pressed, and the flat-row grouper's strings.
 // Open addressing over one table and one byte buffer, both reused after
-// Clear(): interning allocates only when a buffer grows.
+// Clear(): interning allocates only when a buffer grows. Short strings
+// interned lately are found first in a small direct-mapped cache.
 #pragma once
 
 #include <cstdint>
@@ -33,6 +34,20 @@ class StringInterner {
 
  private:
   void Grow();
+  uint32_t InternNew(std::string_view s);
+
+  // The short strings interned lately, direct mapped by their bytes: most
+  // cells of a log are a few distinct short strings (a type, a country), and
+  // finding one here skips the hash and the probe of the table. An entry
+  // whose size is 0 is empty (a string of 0 bytes never goes here).
+  static constexpr size_t kShortBytes = 16;
+  static constexpr int kRecentBits = 8;
+  struct ShortEntry {
+    uint64_t a = 0, b = 0;
+    uint32_t size = 0;
+    uint32_t key = 0;
+  };
+  ShortEntry recent_[size_t{1} << kRecentBits];
 
   std::string bytes_;
   std::vector<uint32_t> ends_;

@@ -7,6 +7,7 @@
 #include "cell/brio/presser.h"
 #include "cell/brio/region.h"
 #include "cell/samplestore/file_text.h"
+#include "cell/samplestore/mapped_file.h"
 
 namespace datablox::samplestore {
 
@@ -74,8 +75,10 @@ void LocusSource::Work() {
 }
 
 void LocusSource::PressFile(const LocusFile& file) {
-  std::string text;
-  if (Status st = ReadFileText(file.path, &text); !st.ok()) {
+  std::string text;   // a gzip'd file's
+  MappedFile mapped;  // a plain one's (mapped_file.h: no copy into the heap)
+  std::string_view bytes;
+  if (Status st = FileBytes(file.path, &text, &mapped, &bytes); !st.ok()) {
     tally_->AddFailedFile();
     std::lock_guard lock(mu_);
     if (failure_.ok()) failure_ = st;
@@ -94,13 +97,14 @@ void LocusSource::PressFile(const LocusFile& file) {
       if (failure_.ok()) failure_ = st;
       return;
     }
-    presser->AddLines(text, file.name);
+    presser->AddLines(bytes, file.name);
     std::string().swap(text);  // the rows are kept by the presser now
+    mapped.Close();
     presser->Finish(cutter);
     stats = presser->stats();
   } else {
     brio::NestedPresser presser(view.layout(), view.press_options());
-    presser.PressLines(text, file.name, cutter);
+    presser.PressLines(bytes, file.name, cutter);
     stats = presser.stats();
   }
   cutter.Flush();
