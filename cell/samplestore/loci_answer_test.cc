@@ -36,7 +36,7 @@ TEST(LociAnswerTest, EachLocusHasItsWorkersAddressesAndItsParadata) {
   EXPECT_EQ(second["addresses"], nlohmann::json({"tcp://127.0.0.1:2", "tcp://127.0.0.1:1"}));
   LocusRequest request;
   ASSERT_TRUE(DecodeLocusRequest(second["paradata"].get<std::string>(), &request).ok());
-  EXPECT_EQ(request, (LocusRequest{"events", generation, 1, {"b.jsonl", "c.jsonl"}}));
+  EXPECT_EQ(request, (LocusRequest{"events", generation, 1, {"b.jsonl", "c.jsonl"}, {}}));
 }
 
 TEST(LociAnswerTest, WorkersWithoutStreamServersAreAnError) {

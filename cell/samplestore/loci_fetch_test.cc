@@ -13,11 +13,11 @@
 
 #include "cell/brio/blob_json.h"
 #include "cell/brio/region.h"
-#include "runtime/nexus/server.h"
 #include "cell/samplestore/dataset.h"
 #include "cell/samplestore/loci_answer.h"
 #include "cell/samplestore/locus_plan.h"
 #include "cell/samplestore/test_dir.h"
+#include "runtime/nexus/server.h"
 
 namespace datablox::samplestore {
 namespace {
