@@ -88,6 +88,7 @@ struct FetchOptions {
   int stream_timeout_ms = 10000;
   int window = 8;         // parcels in flight per locus stream
   bool progress = false;  // the progress line even when stderr is not a terminal
+  double max_parcels_per_s = 0;  // 0: no limit
 };
 int Fetch(const FetchOptions& options, const std::string& master, const OutputFormat& format);
 // region_dump_command.cc: every blob of a region file as a JSON line.
