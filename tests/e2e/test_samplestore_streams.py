@@ -75,9 +75,9 @@ def test_a_replicated_locus_whose_worker_is_killed_mid_fetch_comes_from_its_repl
     answer = store.loci()
     assert all(len(locus["addresses"]) == 2 for locus in answer["loci"])
     victim = store.pid("workers/0")
-    # Slow: about 6 parcels a second, so the kill lands mid-stream.
+    # Slow: about 4 parcels a second, so the kill lands mid-stream.
     fetch = subprocess.Popen([str(store.cluster.datablox), "fetch", "store", "events", "--out", "events.brgn",
-                              "--stream-timeout-ms", "2000", "--max-parcels-per-s", "6", "-o", "json",
+                              "--stream-timeout-ms", "2000", "--max-parcels-per-s", "4", "-o", "json",
                               "--master", store.cluster.cli.endpoint],
                              cwd=store.tmp, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                              stdin=subprocess.DEVNULL, start_new_session=True)
