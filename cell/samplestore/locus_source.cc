@@ -138,7 +138,6 @@ void LocusSource::PressFile(const LocusFile& file) {
     return Fail(chunks.status());
   }
   if (flat && !stop_) flat_presser->Finish(cutter);
-  if (flat && !flat_presser->status().ok()) return Fail(flat_presser->status());
   cutter.Flush();
   brio::PressStats pressed = stats();
   for (size_t i = 0; i < pressed.samples.size() && i < sample_lines_before.size(); ++i)
