@@ -68,16 +68,17 @@ def test_a_big_nested_file_is_cut_into_ranges_over_both_workers_each_item_once(c
 
 
 def test_a_replicated_locus_whose_worker_is_killed_mid_fetch_comes_from_its_replica(store):
-    store.generate(users=800, files=4)
+    store.generate(users=1200, files=4)
     view = store.views / "events.view.toml"
     view.write_text(view.read_text().replace("loci.replication = 1", "loci.replication = 2"))
     store.submit()
     answer = store.loci()
     assert all(len(locus["addresses"]) == 2 for locus in answer["loci"])
     victim = store.pid("workers/0")
-    # Slow: about 4 parcels a second, so the kill lands mid-stream.
+    # Slow: 2 parcels a second over the fetch (about 16 parcels in all), so
+    # the kill lands mid-stream although handlers are seen a second late.
     fetch = subprocess.Popen([str(store.cluster.datablox), "fetch", "store", "events", "--out", "events.brgn",
-                              "--stream-timeout-ms", "2000", "--max-parcels-per-s", "4", "-o", "json",
+                              "--stream-timeout-ms", "2000", "--max-parcels-per-s", "2", "-o", "json",
                               "--master", store.cluster.cli.endpoint],
                              cwd=store.tmp, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                              stdin=subprocess.DEVNULL, start_new_session=True)
@@ -93,7 +94,7 @@ def test_a_replicated_locus_whose_worker_is_killed_mid_fetch_comes_from_its_repl
     result = json.loads(out)
     assert result["retries"] >= 1, (result, err)
     assert "pulled from" in err, err
-    assert (result["items"], result["rejected"]) == (800, 0)
+    assert (result["items"], result["rejected"]) == (1200, 0)
     assert fetched_users(store.dump()) == expected_users(read_rows(store.data))  # each once, none lost
 
 
