@@ -90,8 +90,9 @@ struct FetchOptions {
   std::string out;
   int query_timeout_ms = 5000;  // also how long to wait for a supervisor and workers still starting
   int stream_timeout_ms = 10000;
-  int window = 8;         // parcels in flight per locus stream
-  bool progress = false;  // the progress line even when stderr is not a terminal
+  int window = 8;                // parcels in flight per locus stream
+  bool progress = false;         // the progress line even when stderr is not a terminal
+  double max_parcels_per_s = 0;  // 0: no limit
 };
 int Fetch(const FetchOptions& options, const std::string& master, const OutputFormat& format);
 // catalog_command.cc: `datablox catalog VERB ...`, the cell's catalog, asked

@@ -1,12 +1,14 @@
 // `datablox fetch SUPERVISOR VIEW --out FILE`: a view's loci from the
 // sample-store supervisor of a running topology (asked as `datablox call`
 // asks), then every locus pulled through Nexus (cell/samplestore/
-// loci_fetch.h) into one Brio region file. FILE is written as FILE.partial
-// and renamed once complete: a failed fetch leaves no FILE. Exit: 0; 65
-// when the data does not add up (a count mismatch, a parcel that is no
-// region); 69 when the supervisor or a worker cannot be reached or goes
-// silent (a dead worker, after --stream-timeout-ms); 1 when one refuses or
-// fails (a stale generation: fetch again).
+// loci_fetch.h) into one Brio region file, a locus whose worker is dead,
+// refuses or fails pulled again from its next replica. FILE is written as
+// FILE.partial and renamed once complete: a failed fetch leaves no FILE.
+// Exit: 0; 65 when the data does not add up (a count mismatch, a parcel
+// that is no region); 69 when the supervisor cannot be reached or every
+// worker of a locus failed (dead after --stream-timeout-ms, refused, or
+// failed: a stale generation says so, fetch again), each named with its
+// error; 1 when the supervisor refuses (an unknown view).
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -26,7 +28,7 @@ namespace datablox::cli {
 namespace {
 
 int ExitFor(const Status& st) {
-  if (st.IsTimeout()) return kExitUnavailable;
+  if (st.IsTimeout() || st.code() == Status::Code::kUnavailable) return kExitUnavailable;
   if (st.code() == Status::Code::kInvalid) return kExitDataErr;
   return kExitFailed;
 }
@@ -72,17 +74,22 @@ int Fetch(const FetchOptions& options, const std::string& master, const OutputFo
   auto seconds = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(); };
   auto progress = [&](const samplestore::FetchProgress& p) {
     if (!show_progress) return;
-    std::fprintf(stderr, "\r[%6.1fs] fetch %s  %u/%u loci done  %s items  %s  %s/s ", seconds(), options.view.c_str(),
+    std::fprintf(stderr, "\r[%6.1fs] fetch %s  %u/%u loci done  %s items  %s  %s/s%s ", seconds(), options.view.c_str(),
                  p.loci_done, p.loci, Human(static_cast<double>(p.items)).c_str(),
                  Megabytes(static_cast<double>(p.bytes)).c_str(),
-                 Megabytes(static_cast<double>(p.bytes) / std::max(seconds(), 1e-3)).c_str());
+                 Megabytes(static_cast<double>(p.bytes) / std::max(seconds(), 1e-3)).c_str(),
+                 p.retries ? fmt::format("  {} retried", p.retries).c_str() : "");
   };
   samplestore::LociFetchOptions fetch_options;
   fetch_options.stream_timeout_ms = options.stream_timeout_ms;
   fetch_options.window = static_cast<uint32_t>(options.window);
+  fetch_options.max_parcels_per_s = options.max_parcels_per_s;
   samplestore::FetchReport report;
-  Status st = samplestore::FetchLoci(answer, fetch_options, file, progress, &report);
+  samplestore::RegionFileLocusSink sink(&file);
+  Status st = samplestore::FetchLoci(answer, fetch_options, sink, progress, &report);
   if (show_progress && report.loci > 0) std::fprintf(stderr, "\n");
+  for (const std::string& retry : report.retried)
+    std::fprintf(stderr, "fetch %s: %s\n", options.view.c_str(), retry.c_str());
   if (st.ok()) st = file.Finish();
   std::error_code ec;
   if (st.ok()) std::filesystem::rename(partial, options.out, ec);
@@ -94,10 +101,11 @@ int Fetch(const FetchOptions& options, const std::string& master, const OutputFo
                  report.failed.empty() ? "" : (", " + report.failed).c_str(), st.message().c_str());
     return st.code() == Status::Code::kIOError ? kExitNoInput : ExitFor(st);
   }
-  const nlohmann::json summary = {
-      {"view", options.view},  {"generation", report.generation}, {"loci", report.loci},
-      {"items", report.items}, {"rejected", report.rejected},     {"parcel_bytes", report.bytes},
-      {"file", options.out},   {"file_bytes", file.bytes()},      {"seconds", seconds()}};
+  const nlohmann::json summary = {{"view", options.view},        {"generation", report.generation},
+                                  {"loci", report.loci},         {"items", report.items},
+                                  {"rejected", report.rejected}, {"parcel_bytes", report.bytes},
+                                  {"retries", report.retries},   {"file", options.out},
+                                  {"file_bytes", file.bytes()},  {"seconds", seconds()}};
   if (format.json) {
     std::printf("%s\n", summary.dump().c_str());
   } else {

@@ -202,10 +202,15 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   fetch
       ->add_option("--stream-timeout-ms", fetch_options.stream_timeout_ms,
-                   "a locus stream silent this long fails (a dead worker)")
+                   "a locus stream silent this long fails (a dead worker: then its next replica is tried)")
       ->capture_default_str();
   fetch->add_option("--window", fetch_options.window, "parcels in flight per locus stream (1..1024)")
       ->check(CLI::Range(1, 1024))
+      ->capture_default_str();
+  fetch
+      ->add_option("--max-parcels-per-s", fetch_options.max_parcels_per_s,
+                   "consume at most this many parcels a second over all loci (0: no limit), a slow requester")
+      ->check(CLI::Range(0.0, 1e9))
       ->capture_default_str();
   fetch->add_flag("--progress", fetch_options.progress, "the progress line even when stderr is not a terminal");
   add_master(fetch);

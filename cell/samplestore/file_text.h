@@ -1,7 +1,7 @@
-// A dataset file's text, whole: plain JSON lines, or gzip'd ones (a name
-// ending .gz, read through zlib, several members concatenated too). Whole,
-// because a flat press keeps every row of a file until its roots are
-// complete anyway, and the presser's rejects then name true line numbers.
+// A file's text, whole: plain, or gzip'd (a name ending .gz, read through
+// zlib, several members concatenated too). For files read whole anyway
+// (`datablox dump-region`'s region files); a worker's presses read the
+// dataset in chunks of lines instead (line_chunks.h).
 #pragma once
 
 #include <cstdint>

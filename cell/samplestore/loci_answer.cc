@@ -1,7 +1,10 @@
 #include "cell/samplestore/loci_answer.h"
 
+#include <fmt/format.h>
+
 #include "cell/samplestore/loci.h"
 #include "cell/samplestore/locus_request.h"
+#include "runtime/nexus/frame.h"
 
 namespace datablox::samplestore {
 
@@ -16,14 +19,27 @@ Status BuildLociAnswer(const ViewDefinition& view, const std::vector<DatasetFile
   uint64_t bytes = 0;
   for (const DatasetFile& f : files) bytes += f.size;
   nlohmann::json loci = nlohmann::json::array();
-  for (const Locus& locus : SplitLoci(files, static_cast<int>(workers.size()), view.loci_replication)) {
+  const uint64_t range_bytes = view.shape == ViewShape::kNested ? view.loci_range_bytes : 0;
+  for (const Locus& locus : SplitLoci(files, static_cast<int>(workers.size()), view.loci_replication, range_bytes)) {
     nlohmann::json addresses = nlohmann::json::array();
     for (int w : locus.workers) addresses.push_back(workers[static_cast<size_t>(w)]);
-    loci.push_back({{"locus", locus.index},
-                    {"files", locus.files},
-                    {"bytes", locus.bytes},
-                    {"addresses", std::move(addresses)},
-                    {"paradata", EncodeLocusRequest({view.name, generation, locus.index, locus.files})}});
+    std::string paradata = EncodeLocusRequest({view.name, generation, locus.index, locus.files, locus.ranges});
+    if (paradata.size() > nexus::kMaxParadataBytes)
+      return Status::Invalid(
+          fmt::format("view {}: locus {} names too many files and ranges for a stream's paradata "
+                      "({} bytes, at most {}): use fewer, larger files, or raise loci.rangeBytes",
+                      view.name, locus.index, paradata.size(), nexus::kMaxParadataBytes));
+    nlohmann::json entry = {{"locus", locus.index},
+                            {"files", locus.files},
+                            {"bytes", locus.bytes},
+                            {"addresses", std::move(addresses)},
+                            {"paradata", std::move(paradata)}};
+    if (!locus.ranges.empty()) {
+      nlohmann::json ranges = nlohmann::json::array();
+      for (const LocusRange& r : locus.ranges) ranges.push_back({{"file", r.file}, {"begin", r.begin}, {"end", r.end}});
+      entry["ranges"] = std::move(ranges);
+    }
+    loci.push_back(std::move(entry));
   }
   *answer = {{"view", view.name},
              {"generation", generation},

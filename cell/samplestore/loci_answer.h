@@ -7,6 +7,8 @@
 //    "loci": [{"locus": 0, "files": ["a.jsonl"], "bytes": 61728,
 //              "addresses": ["tcp://127.0.0.1:5001", ...],   // primary first
 //              "paradata": "{\"view\":...}"}, ...]}
+//   (a locus with byte ranges of files, loci.h, also has
+//    "ranges": [{"file": "big.jsonl", "begin": 0, "end": 67108864}, ...])
 #pragma once
 
 #include <string>
@@ -21,7 +23,8 @@
 namespace datablox::samplestore {
 
 // Unavailable when no worker serves streams (an empty address among
-// `workers`, or none at all).
+// `workers`, or none at all); Invalid when a locus's paradata would be
+// over Nexus's limit (too many files).
 Status BuildLociAnswer(const ViewDefinition& view, const std::vector<DatasetFile>& files,
                        const std::vector<std::string>& workers, nlohmann::json* answer);
 

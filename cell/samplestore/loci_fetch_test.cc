@@ -8,16 +8,17 @@
 
 #include <atomic>
 #include <future>
+#include <map>
 #include <set>
 #include <thread>
 
 #include "cell/brio/blob_json.h"
 #include "cell/brio/region.h"
-#include "runtime/nexus/server.h"
 #include "cell/samplestore/dataset.h"
 #include "cell/samplestore/loci_answer.h"
 #include "cell/samplestore/locus_plan.h"
 #include "cell/samplestore/test_dir.h"
+#include "runtime/nexus/server.h"
 
 namespace datablox::samplestore {
 namespace {
@@ -45,6 +46,22 @@ class Adapted : public nexus::ParcelSource {
 
  private:
   std::unique_ptr<StreamSource> source_;
+};
+
+// The blobs of each locus, in memory; Finish makes one region of them all.
+class MemorySink : public LocusSink {
+ public:
+  void Add(int locus, std::string_view blob) override { blobs_[locus].emplace_back(blob); }
+  void Discard(int locus) override { blobs_.erase(locus); }
+  std::string Finish() {
+    brio::RegionWriter writer;
+    for (const auto& [locus, blobs] : blobs_)
+      for (const std::string& blob : blobs) writer.Add(blob);
+    return writer.Finish();
+  }
+
+ private:
+  std::map<int, std::vector<std::string>> blobs_;
 };
 
 // A Nexus server polled on its own thread until stopped (or destroyed).
@@ -124,7 +141,7 @@ class LociFetchTest : public ::testing::Test {
 
 TEST_F(LociFetchTest, PullsEveryLocusFromEveryWorkerWithExactCounts) {
   ServerThread w1(Worker()), w2(Worker());
-  brio::RegionWriter sink;
+  MemorySink sink;
   FetchReport report;
   int progress_calls = 0;
   Status st = FetchLoci(
@@ -160,7 +177,7 @@ TEST_F(LociFetchTest, AStaleGenerationFailsTheFetchNamingTheLocus) {
   ServerThread w1(Worker());
   const nlohmann::json answer = Answer({w1.endpoint()});
   dir_.Write("data/d.jsonl", Rows(100, 1));  // added after the supervisor answered
-  brio::RegionWriter sink;
+  MemorySink sink;
   FetchReport report;
   Status st = FetchLoci(answer, options_, sink, nullptr, &report);
   EXPECT_EQ(st.code(), Status::Code::kUnavailable);
@@ -205,7 +222,7 @@ nexus::StreamHandler Scripting(std::string parcel, uint64_t items, int64_t expec
 
 TEST_F(LociFetchTest, ACompletionShortOfItsExpectedCountIsAnError) {
   ServerThread liar(Scripting(RegionOf(2), 2, /*expected=*/5));
-  brio::RegionWriter sink;
+  MemorySink sink;
   FetchReport report;
   Status st = FetchLoci(Answer({liar.endpoint()}), options_, sink, nullptr, &report);
   EXPECT_EQ(st.code(), Status::Code::kInvalid) << st.ToString();
@@ -214,7 +231,7 @@ TEST_F(LociFetchTest, ACompletionShortOfItsExpectedCountIsAnError) {
 
 TEST_F(LociFetchTest, AParcelThatIsNoRegionIsAnError) {
   ServerThread garbage(Scripting("not a region at all, not at all", 1, 1));
-  brio::RegionWriter sink;
+  MemorySink sink;
   FetchReport report;
   Status st = FetchLoci(Answer({garbage.endpoint()}), options_, sink, nullptr, &report);
   EXPECT_EQ(st.code(), Status::Code::kInvalid);
@@ -231,7 +248,7 @@ TEST_F(LociFetchTest, AWorkerThatDiesMidStreamIsATimeoutNotAHang) {
     dying.reset();  // its server is gone: no heartbeat, no completion
   });
   options_.stream_timeout_ms = 1000;
-  brio::RegionWriter sink;
+  MemorySink sink;
   FetchReport report;
   Status st = FetchLoci(answer, options_, sink, nullptr, &report);
   killer.join();
@@ -239,8 +256,89 @@ TEST_F(LociFetchTest, AWorkerThatDiesMidStreamIsATimeoutNotAHang) {
   EXPECT_EQ(report.failed.rfind("locus 1 at ", 0), 0u) << report.failed;
 }
 
+// Sends its locus's first parcel as a worker would, then fails the stream.
+class FailsAfterOne : public nexus::ParcelSource {
+ public:
+  explicit FailsAfterOne(std::unique_ptr<nexus::ParcelSource> real) : real_(std::move(real)) {}
+  Fill Next(nexus::Parcel* parcel, Status* error) override {
+    if (sent_) {
+      *error = Status::IOError("disk gone");
+      return Fill::kFailed;
+    }
+    const Fill fill = real_->Next(parcel, error);
+    sent_ = fill == Fill::kParcel;
+    return fill;
+  }
+
+ private:
+  std::unique_ptr<nexus::ParcelSource> real_;
+  bool sent_ = false;
+};
+
+std::set<std::string> UserIds(const std::string& region_bytes, const brio::SchemaLayout& layout, uint64_t* blobs) {
+  brio::RegionView region;
+  EXPECT_TRUE(brio::RegionView::Open(region_bytes, &region).ok());
+  std::set<std::string> ids;
+  for (uint64_t i = 0; i < region.blob_count(); ++i) {
+    brio::BlobView blob;
+    EXPECT_TRUE(region.OpenBlob(i, layout, &blob).ok());
+    std::string json;
+    brio::AppendJson(blob.root(), &json);
+    ids.insert(nlohmann::json::parse(json)["id"].get<std::string>());
+  }
+  *blobs = region.blob_count();
+  return ids;
+}
+
+TEST_F(LociFetchTest, ALocusWhoseWorkerIsDeadOrFailsMidStreamIsPulledFromItsReplica) {
+  ServerThread good(Worker());
+  ServerThread failing([this](const nexus::StreamRequest& request, std::unique_ptr<nexus::ParcelSource>* out) {
+    std::unique_ptr<nexus::ParcelSource> real;
+    if (Status st = Worker()(request, &real); !st.ok()) return st;
+    *out = std::make_unique<FailsAfterOne>(std::move(real));
+    return Status::OK();
+  });
+  const std::string dead = "tcp://127.0.0.1:9";  // nothing listens: the stream hears nothing
+  nlohmann::json answer = Answer({good.endpoint(), failing.endpoint()});
+  ASSERT_EQ(answer["loci"].size(), 2u);
+  answer["loci"][0]["addresses"] = {dead, good.endpoint()};
+  answer["loci"][1]["addresses"] = {failing.endpoint(), good.endpoint()};
+  options_.stream_timeout_ms = 500;
+  MemorySink sink;
+  FetchReport report;
+  Status st = FetchLoci(answer, options_, sink, nullptr, &report);
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  EXPECT_EQ(report.retries, 2u);
+  ASSERT_EQ(report.retried.size(), 2u);
+  EXPECT_NE(report.retried[0].find("disk gone"), std::string::npos) << report.retried[0];  // it fails first
+  EXPECT_NE(report.retried[1].find("locus 0 at " + dead + ": nexus stream"), std::string::npos) << report.retried[1];
+  EXPECT_EQ(report.items, 100u);
+  uint64_t blobs = 0;
+  EXPECT_EQ(UserIds(sink.Finish(), view_->layout(), &blobs).size(), 100u);
+  EXPECT_EQ(blobs, 100u);  // the failed attempt's parcel was discarded: no duplicates
+  EXPECT_EQ(report.rejected, 1u);
+}
+
+TEST_F(LociFetchTest, ALocusFailsTheFetchOnlyWhenEveryReplicaFailedNamingEach) {
+  ServerThread good(Worker());
+  dir_.Write("data/d.jsonl", Rows(100, 1));  // after the answer below: its generation is stale
+  nlohmann::json answer = Answer({good.endpoint()});
+  dir_.Write("data/d.jsonl", Rows(100, 2));
+  const std::string dead = "tcp://127.0.0.1:9";
+  answer["loci"][0]["addresses"] = {good.endpoint(), dead};
+  options_.stream_timeout_ms = 500;
+  MemorySink sink;
+  FetchReport report;
+  Status st = FetchLoci(answer, options_, sink, nullptr, &report);
+  EXPECT_EQ(st.code(), Status::Code::kUnavailable) << st.ToString();
+  EXPECT_EQ(st.message().rfind("locus 0: every replica failed: " + good.endpoint() + ": ", 0), 0u) << st.message();
+  EXPECT_NE(st.message().find("stale generation"), std::string::npos) << st.message();
+  EXPECT_NE(st.message().find("; " + dead + ": nexus stream"), std::string::npos) << st.message();
+  EXPECT_EQ(report.failed, "locus 0 at " + good.endpoint() + ", " + dead);
+}
+
 TEST_F(LociFetchTest, AnAnswerNotOfItsShapeIsInvalid) {
-  brio::RegionWriter sink;
+  MemorySink sink;
   FetchReport report;
   EXPECT_EQ(FetchLoci(nlohmann::json::array(), options_, sink, nullptr, &report).code(), Status::Code::kInvalid);
   EXPECT_EQ(FetchLoci({{"generation", "g"}, {"loci", {{{"locus", 0}}}}}, options_, sink, nullptr, &report).code(),

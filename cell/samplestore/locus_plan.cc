@@ -32,6 +32,19 @@ Status PlanLocus(const std::string& views_dir, std::string_view paradata, LocusP
       return Status::NotFound(fmt::format("view {}: generation {} has no file {}", locus.view, now, name));
     plan->files.push_back({(std::filesystem::path(view.location) / name).string(), name});
   }
+  for (const LocusRange& range : locus.ranges) {
+    auto it = std::find_if(files.begin(), files.end(), [&](const DatasetFile& f) { return f.path == range.file; });
+    if (it == files.end())
+      return Status::NotFound(fmt::format("view {}: generation {} has no file {}", locus.view, now, range.file));
+    if (view.shape == ViewShape::kFlat || !RangesAllowed(range.file) || range.end > it->size)
+      return Status::Invalid(
+          fmt::format("view {}: {} bytes {}..{}: not a range a locus may hold (a nested view's "
+                      "plain file, within its {} bytes)",
+                      locus.view, range.file, range.begin, range.end, it->size));
+    // The last range reads to the end of the file, which the generation says is `size`.
+    plan->files.push_back(
+        {(std::filesystem::path(view.location) / range.file).string(), range.file, range.begin, range.end});
+  }
   return Status::OK();
 }
 

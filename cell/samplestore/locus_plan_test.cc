@@ -2,12 +2,19 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include "cell/samplestore/dataset.h"
 #include "cell/samplestore/locus_request.h"
 #include "cell/samplestore/test_dir.h"
 
 namespace datablox::samplestore {
 namespace {
+
+void ReadBack(const std::string& path, std::string* text) {
+  std::ifstream in(path, std::ios::binary);
+  text->assign(std::istreambuf_iterator<char>(in), {});
+}
 
 class LocusPlanTest : public ::testing::Test {
  protected:
@@ -24,7 +31,7 @@ class LocusPlanTest : public ::testing::Test {
     return GenerationOf(files, view_text_);
   }
   std::string Paradata(const std::string& generation, std::vector<std::string> files) {
-    return EncodeLocusRequest({"v", generation, 0, std::move(files)});
+    return EncodeLocusRequest({"v", generation, 0, std::move(files), {}});
   }
 
   TestDir dir_;
@@ -57,9 +64,33 @@ TEST_F(LocusPlanTest, AFileTheGenerationLacksIsRefused) {
   EXPECT_EQ(st.code(), Status::Code::kNotFound);
 }
 
+TEST_F(LocusPlanTest, ANestedViewPlansByteRangesOfPlainFilesOnly) {
+  dir_.Write("n.view.toml", "schema = \"unity.brio\"\nshape = \"nested\"\nlocation = \"data\"\n");
+  dir_.Write("data/c.jsonl.gz", "x");
+  std::vector<DatasetFile> files;
+  ASSERT_TRUE(ScanDataset(dir_.path() + "/data", {"*.jsonl", "*.jsonl.gz"}, &files).ok());
+  std::string view_text;
+  ReadBack(dir_.path() + "/n.view.toml", &view_text);
+  const std::string generation = GenerationOf(files, view_text);
+  auto plan_of = [&](const std::string& view, std::vector<LocusRange> ranges, LocusPlan* plan) {
+    return PlanLocus(dir_.path(), EncodeLocusRequest({view, view == "n" ? generation : Generation(), 0, {}, ranges}),
+                     plan);
+  };
+  LocusPlan plan;
+  ASSERT_TRUE(plan_of("n", {{"a.jsonl", 1, 3}}, &plan).ok());
+  ASSERT_EQ(plan.files.size(), 1u);
+  EXPECT_EQ(plan.files[0].name, "a.jsonl");
+  EXPECT_EQ(plan.files[0].begin, 1u);
+  EXPECT_EQ(plan.files[0].end, 3u);
+  LocusPlan past_the_end, gzip, flat;
+  EXPECT_EQ(plan_of("n", {{"a.jsonl", 1, 4}}, &past_the_end).code(), Status::Code::kInvalid);  // a.jsonl has 3 bytes
+  EXPECT_EQ(plan_of("n", {{"c.jsonl.gz", 0, 1}}, &gzip).code(), Status::Code::kInvalid);
+  EXPECT_EQ(plan_of("v", {{"a.jsonl", 0, 3}}, &flat).code(), Status::Code::kInvalid);
+}
+
 TEST_F(LocusPlanTest, AnUnknownViewOrBadParadataIsRefused) {
   LocusPlan plan;
-  EXPECT_FALSE(PlanLocus(dir_.path(), EncodeLocusRequest({"nope", "g", 0, {}}), &plan).ok());
+  EXPECT_FALSE(PlanLocus(dir_.path(), EncodeLocusRequest({"nope", "g", 0, {}, {}}), &plan).ok());
   EXPECT_EQ(PlanLocus(dir_.path(), "{", &plan).message(), "locus request: not JSON");
 }
 

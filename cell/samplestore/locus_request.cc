@@ -7,6 +7,11 @@ namespace datablox::samplestore {
 std::string EncodeLocusRequest(const LocusRequest& request) {
   nlohmann::json j = {
       {"view", request.view}, {"generation", request.generation}, {"locus", request.locus}, {"files", request.files}};
+  if (!request.ranges.empty()) {
+    nlohmann::json ranges = nlohmann::json::array();
+    for (const LocusRange& r : request.ranges) ranges.push_back({r.file, r.begin, r.end});
+    j["ranges"] = std::move(ranges);
+  }
   return j.dump();
 }
 
@@ -51,6 +56,18 @@ Status DecodeLocusRequest(std::string_view paradata, LocusRequest* request) {
     if (!f.is_string() || !InsideLocation(f.get<std::string>()))
       return Status::Invalid("locus request: every file must be a relative path inside the dataset");
     r.files.push_back(f.get<std::string>());
+  }
+  if (auto ranges = j.find("ranges"); ranges != j.end()) {
+    if (!ranges->is_array()) return Status::Invalid("locus request: \"ranges\" must be a list");
+    for (const nlohmann::json& range : *ranges) {
+      if (!range.is_array() || range.size() != 3 || !range[0].is_string() || !range[1].is_number_unsigned() ||
+          !range[2].is_number_unsigned() || range[1].get<uint64_t>() >= range[2].get<uint64_t>() ||
+          !InsideLocation(range[0].get<std::string>()))
+        return Status::Invalid(
+            "locus request: every range must be [FILE, BEGIN, END], a relative path inside the dataset and "
+            "BEGIN < END");
+      r.ranges.push_back({range[0].get<std::string>(), range[1].get<uint64_t>(), range[2].get<uint64_t>()});
+    }
   }
   *request = std::move(r);
   return Status::OK();

@@ -5,13 +5,17 @@
 // the files. JSON, to be read in logs and errors.
 //
 //   {"view": "events", "generation": "0123456789abcdef", "locus": 0,
-//    "files": ["events-0000.jsonl", "events-0002.jsonl.gz"]}
+//    "files": ["events-0000.jsonl", "events-0002.jsonl.gz"],
+//    "ranges": [["big.jsonl", 0, 67108864], ...]}    // FILE, BEGIN, END; only when any
+// (a range as a list, not an object: the paradata of a locus must stay
+// under Nexus's 32 KiB, and a locus may hold many ranges).
 #pragma once
 
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "cell/samplestore/loci.h"
 #include "datablox/status.h"
 
 namespace datablox::samplestore {
@@ -21,12 +25,13 @@ struct LocusRequest {
   std::string generation;
   int locus = 0;
   std::vector<std::string> files;  // relative to the view's location
+  std::vector<LocusRange> ranges;  // byte ranges of files (loci.h)
   bool operator==(const LocusRequest&) const = default;
 };
 
 std::string EncodeLocusRequest(const LocusRequest& request);
 // Invalid, saying which part is wrong, for anything else (a file path that
-// is absolute or climbs out with "..").
+// is absolute or climbs out with "..", a range whose begin is not below its end).
 Status DecodeLocusRequest(std::string_view paradata, LocusRequest* request);
 
 }  // namespace datablox::samplestore

@@ -1,13 +1,13 @@
 #include "cell/samplestore/locus_source.h"
 
+#include <fmt/format.h>
+
 #include <chrono>
 
 #include "cell/brio/blob_format.h"
 #include "cell/brio/flat_rows.h"
 #include "cell/brio/presser.h"
 #include "cell/brio/region.h"
-#include "cell/samplestore/file_text.h"
-#include "cell/samplestore/mapped_file.h"
 
 namespace datablox::samplestore {
 
@@ -43,12 +43,14 @@ class LocusSource::ParcelCutter : public brio::BlobSink {
 };
 
 LocusSource::LocusSource(std::shared_ptr<const LoadedView> view, std::vector<LocusFile> files,
-                         std::shared_ptr<PressSlots> slots, std::shared_ptr<PressTally> tally, size_t parcel_bytes)
+                         std::shared_ptr<PressSlots> slots, std::shared_ptr<PressTally> tally, size_t parcel_bytes,
+                         size_t chunk_bytes)
     : view_(std::move(view)),
       files_(std::move(files)),
       slots_(std::move(slots)),
       tally_(std::move(tally)),
-      parcel_bytes_(parcel_bytes) {
+      parcel_bytes_(parcel_bytes),
+      chunk_bytes_(chunk_bytes) {
   const size_t threads =
       std::min(files_.size(), static_cast<size_t>(std::max(1, view_->definition().load_concurrency)));
   queue_limit_ = 2 * std::max<size_t>(threads, 1);
@@ -74,44 +76,76 @@ void LocusSource::Work() {
   --working_;
 }
 
-void LocusSource::PressFile(const LocusFile& file) {
-  std::string text;   // a gzip'd file's
-  MappedFile mapped;  // a plain one's (mapped_file.h: no copy into the heap)
-  std::string_view bytes;
-  if (Status st = FileBytes(file.path, &text, &mapped, &bytes); !st.ok()) {
-    tally_->AddFailedFile();
-    std::lock_guard lock(mu_);
-    if (failure_.ok()) failure_ = st;
-    stop_ = true;
-    room_.notify_all();
+namespace {
+
+// The presser numbers lines from 1 in each chunk: a sample "LABEL:N" of a
+// chunk whose first line is number lines_before + 1 becomes LABEL:N+lines_before.
+void Renumber(brio::PressReject* sample, std::string_view label, uint64_t lines_before) {
+  const std::string_view where = sample->where;
+  if (lines_before == 0 || where.size() <= label.size() + 1 || !where.starts_with(label) || where[label.size()] != ':')
     return;
+  uint64_t n = 0;
+  for (char c : where.substr(label.size() + 1)) {
+    if (c < '0' || c > '9') return;
+    n = n * 10 + static_cast<uint64_t>(c - '0');
   }
-  ParcelCutter cutter(this);
-  brio::PressStats stats;
-  const LoadedView& view = *view_;
-  if (view.definition().shape == ViewShape::kFlat) {
-    std::unique_ptr<brio::FlatPresser> presser;
-    Status st = brio::FlatPresser::Make(view.layout(), view.definition().grouping, view.press_options(), &presser);
-    if (!st.ok()) {  // checked when the view was loaded: cannot happen
-      std::lock_guard lock(mu_);
-      if (failure_.ok()) failure_ = st;
-      return;
-    }
-    presser->AddLines(bytes, file.name);
-    std::string().swap(text);  // the rows are kept by the presser now
-    mapped.Close();
-    presser->Finish(cutter);
-    stats = presser->stats();
-  } else {
-    brio::NestedPresser presser(view.layout(), view.press_options());
-    presser.PressLines(bytes, file.name, cutter);
-    stats = presser.stats();
-  }
-  cutter.Flush();
-  tally_->Add(stats);
+  sample->where = fmt::format("{}:{}", label, n + lines_before);
+}
+
+}  // namespace
+
+void LocusSource::Fail(const Status& why) {
   std::lock_guard lock(mu_);
-  items_ += stats.items;
-  rejected_ += stats.rejected();
+  if (failure_.ok()) failure_ = why;
+  stop_ = true;
+  room_.notify_all();
+}
+
+void LocusSource::PressFile(const LocusFile& file) {
+  LineChunks chunks;
+  if (Status st = chunks.Open(file.path, file.begin, file.end, chunk_bytes_); !st.ok()) {
+    tally_->AddFailedFile();
+    return Fail(st);
+  }
+  const LoadedView& view = *view_;
+  const bool flat = view.definition().shape == ViewShape::kFlat;
+  std::unique_ptr<brio::FlatPresser> flat_presser;
+  std::unique_ptr<brio::NestedPresser> nested_presser;
+  if (flat) {
+    Status st = brio::FlatPresser::Make(view.layout(), view.definition().grouping, view.press_options(), &flat_presser);
+    if (!st.ok()) return Fail(st);  // checked when the view was loaded: cannot happen
+  } else {
+    nested_presser = std::make_unique<brio::NestedPresser>(view.layout(), view.press_options());
+  }
+  auto stats = [&]() -> const brio::PressStats& { return flat ? flat_presser->stats() : nested_presser->stats(); };
+
+  ParcelCutter cutter(this);
+  std::string label;
+  std::vector<uint64_t> sample_lines_before;  // per sample: the lines before its chunk
+  uint64_t read = 0;
+  std::string_view lines;
+  while (!stop_ && chunks.Next(&lines)) {
+    if (label.empty())
+      label = file.begin == 0 ? file.name : fmt::format("{}@{}", file.name, chunks.first_line_offset());
+    if (flat) flat_presser->AddLines(lines, label);
+    else nested_presser->PressLines(lines, label, cutter);
+    sample_lines_before.resize(stats().samples.size(), chunks.lines_before());
+    tally_->AddRead(chunks.bytes_read() - read);
+    read = chunks.bytes_read();
+  }
+  if (!chunks.status().ok()) {
+    tally_->AddFailedFile();
+    return Fail(chunks.status());
+  }
+  if (flat && !stop_) flat_presser->Finish(cutter);
+  cutter.Flush();
+  brio::PressStats pressed = stats();
+  for (size_t i = 0; i < pressed.samples.size() && i < sample_lines_before.size(); ++i)
+    Renumber(&pressed.samples[i], label, sample_lines_before[i]);
+  tally_->Add(pressed);
+  std::lock_guard lock(mu_);
+  items_ += pressed.items;
+  rejected_ += pressed.rejected();
 }
 
 bool LocusSource::Deliver(std::string region, uint64_t items) {

@@ -1,10 +1,20 @@
-// The stream of one locus: its files pressed on threads of the worker
-// (at most load.concurrency files at once over all the worker's streams:
-// PressSlots) into parcels, each a Brio region (cell/brio/region.h) of
-// several hundred KiB, handed to the host through StreamSource::next
-// without blocking it. Parcels wait in a bounded queue: a slow requester
-// stops the presses (memory stays flat), an aborted stream stops them
-// between files, and the destructor joins the threads.
+// The stream of one locus: its files (or byte ranges of them, loci.h)
+// pressed on threads of the worker (at most load.concurrency at once over
+// all the worker's streams: PressSlots) into parcels, each a Brio region
+// (cell/brio/region.h) of several hundred KiB, handed to the host through
+// StreamSource::next without blocking it. A file is read in chunks of
+// whole lines (line_chunks.h) and pressed chunk by chunk, and parcels wait
+// in a bounded queue, so a stream's memory is a few chunks and parcels per
+// thread whatever the file size (flat rows: plus what the presser keeps,
+// bounded by its memory budget, flat_rows.h). A slow requester stops the
+// presses; an abort (or the host stopping) destroys the source, whose
+// destructor stops the presses within a chunk and joins the threads. (A
+// flat press stops between chunks while it reads; once it presses its
+// roots, FlatPresser::Finish runs to its end, its blobs dropped unsent.)
+//
+// Rejects name "FILE:LINE"; in a byte range that starts past the file's
+// first byte, "FILE@BYTE:LINE", the line counted from the range's first
+// line, which starts at BYTE (a worker does not read the file before it).
 //
 // The completion: items are the blobs sent; rejected the lines and items
 // the pressers rejected (press_stats.h); expected = items + rejected once
@@ -23,6 +33,7 @@
 #include <thread>
 #include <vector>
 
+#include "cell/samplestore/line_chunks.h"
 #include "cell/samplestore/loaded_view.h"
 #include "cell/samplestore/press_tally.h"
 #include "cell/samplestore/view.h"
@@ -47,12 +58,15 @@ inline constexpr size_t kParcelBytes = 512 << 10;
 struct LocusFile {
   std::string path;  // to open
   std::string name;  // relative to the location: rejects name it
+  // A byte range of it (line_chunks.h); the whole file by default.
+  uint64_t begin = 0;
+  uint64_t end = kWholeFile;
 };
 
 class LocusSource : public StreamSource {
  public:
   LocusSource(std::shared_ptr<const LoadedView> view, std::vector<LocusFile> files, std::shared_ptr<PressSlots> slots,
-              std::shared_ptr<PressTally> tally, size_t parcel_bytes = kParcelBytes);
+              std::shared_ptr<PressTally> tally, size_t parcel_bytes = kParcelBytes, size_t chunk_bytes = kChunkBytes);
   ~LocusSource() override;
   LocusSource(const LocusSource&) = delete;
   LocusSource& operator=(const LocusSource&) = delete;
@@ -65,6 +79,7 @@ class LocusSource : public StreamSource {
  private:
   void Work();
   void PressFile(const LocusFile& file);
+  void Fail(const Status& why);
   // Queues a finished region; waits while the queue is full. False once stopped.
   bool Deliver(std::string region, uint64_t items);
 
@@ -75,6 +90,7 @@ class LocusSource : public StreamSource {
   std::shared_ptr<PressSlots> slots_;
   std::shared_ptr<PressTally> tally_;
   size_t parcel_bytes_;
+  size_t chunk_bytes_;
   size_t queue_limit_;
 
   std::atomic<bool> stop_{false};

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
+
+#include <set>
 #include <thread>
 
 #include "cell/brio/blob_json.h"
@@ -171,6 +174,94 @@ TEST(NestedLocusSourceTest, PressesOneBlobPerLineOfRootObjects) {
   EXPECT_EQ(source.rejected(), 1u);
   EXPECT_EQ(source.expected(), 3);
   EXPECT_EQ(tally->RejectsText(), "malformed=1 not_object=0 missing_key=0 too_deep=0 over_size_cap=0");
+}
+
+class ChunkedLocusSourceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_.Write("unity.brio", kUnitySchema);
+    std::unique_ptr<LoadedView> loaded;
+    ASSERT_TRUE(
+        LoadedView::Load(
+            dir_.Write("n.view.toml", "schema = \"unity.brio\"\nshape = \"nested\"\nlocation = \"data\"\n"), &loaded)
+            .ok());
+    view_ = std::shared_ptr<const LoadedView>(std::move(loaded));
+  }
+  // `count` users a line, about 100 bytes each; line `bad` (1-based) is not JSON.
+  std::string Users(int count, int bad = 0) {
+    std::string text;
+    for (int i = 1; i <= count; ++i)
+      text += i == bad ? "{broken\n"
+                       : R"({"id":"u)" + std::to_string(i) +
+                             R"(","country":"DE","sessions":[{"id":1,"start":5,"events":[{"ts":6,"type":"v"}]}]})"
+                             "\n";
+    return text;
+  }
+
+  TestDir dir_;
+  std::shared_ptr<const LoadedView> view_;
+  std::shared_ptr<PressTally> tally_ = std::make_shared<PressTally>();
+};
+
+TEST_F(ChunkedLocusSourceTest, AnAbortAfterTheFirstParcelStopsALargeFileWithoutReadingTheRest) {
+  const std::string text = Users(80000);  // about 8 MB
+  dir_.Write("data/big.jsonl", text);
+  auto source =
+      std::make_unique<LocusSource>(view_, std::vector<LocusFile>{{dir_.path() + "/data/big.jsonl", "big.jsonl"}},
+                                    std::make_shared<PressSlots>(1), tally_, /*parcel_bytes=*/1,
+                                    /*chunk_bytes=*/64 << 10);
+  StreamParcel parcel;
+  Status error;
+  while (source->next(&parcel, &error) != StreamSource::Fill::kParcel)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  source.reset();  // the abort: the host drops the source
+  const uint64_t read = tally_->read_bytes();
+  EXPECT_GT(read, 0u);
+  EXPECT_LE(read, uint64_t{2 * 64 << 10}) << "of " << text.size();  // a chunk, and the next being read at most
+  EXPECT_LT(tally_->Totals().items, 80000u);
+}
+
+TEST_F(ChunkedLocusSourceTest, ChunksPressEveryLineAndRejectsNameTheirTrueLine) {
+  dir_.Write("data/big.jsonl", Users(5000, /*bad=*/4321));
+  LocusSource source(view_, {{dir_.path() + "/data/big.jsonl", "big.jsonl"}}, std::make_shared<PressSlots>(1), tally_,
+                     kParcelBytes, /*chunk_bytes=*/4096);
+  Pulled pulled = Pull(source);
+  ASSERT_EQ(pulled.end, StreamSource::Fill::kDone) << pulled.error.ToString();
+  uint64_t items = 0;
+  for (const StreamParcel& p : pulled.parcels) items += p.items;
+  EXPECT_EQ(items, 4999u);
+  EXPECT_EQ(source.expected(), 5000);
+  EXPECT_EQ(tally_->SamplesText().rfind("big.jsonl:4321: malformed JSON", 0), 0u) << tally_->SamplesText();
+}
+
+TEST_F(ChunkedLocusSourceTest, RangesOfAFilePressEachLineOnceAndNameRejectsByTheirStartByte) {
+  const std::string text = Users(3000, /*bad=*/2001);
+  dir_.Write("data/big.jsonl", text);
+  const std::string path = dir_.path() + "/data/big.jsonl";
+  const uint64_t half = text.size() / 2;
+  LocusSource source(view_, {{path, "big.jsonl", 0, half}, {path, "big.jsonl", half, text.size()}},
+                     std::make_shared<PressSlots>(2), tally_, kParcelBytes, /*chunk_bytes=*/4096);
+  Pulled pulled = Pull(source);
+  ASSERT_EQ(pulled.end, StreamSource::Fill::kDone) << pulled.error.ToString();
+  std::set<std::string> ids;
+  for (const StreamParcel& p : pulled.parcels) {
+    brio::RegionView region;
+    ASSERT_TRUE(brio::RegionView::Open(p.bytes, &region).ok());
+    for (uint64_t i = 0; i < region.blob_count(); ++i) {
+      brio::BlobView blob;
+      ASSERT_TRUE(region.OpenBlob(i, view_->layout(), &blob).ok());
+      std::string json;
+      brio::AppendJson(blob.root(), &json);
+      EXPECT_TRUE(ids.insert(json.substr(0, json.find(','))).second) << json;
+    }
+  }
+  EXPECT_EQ(ids.size(), 2999u);
+  EXPECT_EQ(source.expected(), 3000);
+  // The second range starts at the first line that starts at or after `half`.
+  const uint64_t second = text.find('\n', half - 1) + 1;
+  const uint64_t line_in_range = 2001 - static_cast<uint64_t>(std::count(text.begin(), text.begin() + second, '\n'));
+  EXPECT_EQ(tally_->SamplesText().rfind(fmt::format("big.jsonl@{}:{}: malformed JSON", second, line_in_range), 0), 0u)
+      << tally_->SamplesText();
 }
 
 TEST(PressSlotsTest, AcquireGivesUpWhenStopped) {

@@ -3,6 +3,7 @@
 // Press threads add to it; the host thread reads it. Thread-safe.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <mutex>
 #include <string>
@@ -19,6 +20,10 @@ class PressTally {
     std::lock_guard lock(mu_);
     ++failed_files_;
   }
+  // Bytes taken from the files (decompressed), as the reads go: a press
+  // stopped mid-file shows how far it read.
+  void AddRead(uint64_t bytes) { read_bytes_.fetch_add(bytes, std::memory_order_relaxed); }
+  uint64_t read_bytes() const { return read_bytes_.load(std::memory_order_relaxed); }
   brio::PressStats Totals() const;
   uint64_t files() const;
   uint64_t failed_files() const;
@@ -32,6 +37,7 @@ class PressTally {
   brio::PressStats totals_;
   uint64_t files_ = 0;
   uint64_t failed_files_ = 0;
+  std::atomic<uint64_t> read_bytes_{0};
 };
 
 // "malformed=1 not_object=0 ..." of one PressStats: the reasons' names.

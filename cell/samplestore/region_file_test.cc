@@ -29,6 +29,31 @@ TEST(RegionFileTest, WritesWhatTheRegionReaderReadsAsRegionWriterDoes) {
   EXPECT_EQ(view.BlobBytes(1).substr(0, 3), "abc");
 }
 
+TEST(RegionFileTest, DiscardedBlobsAreDroppedAndTheRestKeptInOrder) {
+  TestDir dir;
+  RegionFileWriter file;
+  brio::RegionWriter memory;
+  const std::string path = dir.path() + "/out.brgn";
+  ASSERT_TRUE(file.Open(path).ok());
+  file.Add(1, "one-a");
+  file.Add(2, std::string(3 << 20, 'x'));  // discarded: over a compaction piece
+  file.Add(1, "one-b");
+  file.Add(2, "two-a");
+  file.Discard(2);
+  EXPECT_EQ(file.blob_count(), 2u);
+  file.Add(2, std::string(2 << 20, 'y'));  // the tag pulled again: kept
+  file.Add(3, "three");
+  ASSERT_TRUE(file.Finish().ok());
+  for (const std::string& blob :
+       {std::string("one-a"), std::string("one-b"), std::string(2 << 20, 'y'), std::string("three")})
+    memory.Add(blob);
+  EXPECT_EQ(file.blob_count(), 4u);
+  std::string bytes;
+  ASSERT_TRUE(ReadFileText(path, &bytes).ok());
+  EXPECT_EQ(bytes.size(), file.bytes());
+  EXPECT_EQ(bytes, memory.Finish());
+}
+
 TEST(RegionFileTest, AnEmptyRegionIsValid) {
   TestDir dir;
   RegionFileWriter file;

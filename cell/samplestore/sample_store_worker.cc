@@ -12,9 +12,11 @@ ClassSpec SampleStoreWorker::spec() {
   return ClassSpec("SampleStoreWorker", "presses a locus's JSON files into Brio blobs and streams them")
       .describe(
           "Serves streams (Nexus) whose paradata is a locus of a SampleStoreSupervisor's answer: {\"view\", "
-          "\"generation\", \"locus\", \"files\"}. Checks the generation against its own scan of the view (a "
-          "stale one is an error: ask the supervisor again), then presses the files (.jsonl, .jsonl.gz) on "
-          "load.concurrency threads (over all its streams of that view) and sends parcels of about 512 KiB, each "
+          "\"generation\", \"locus\", \"files\", \"ranges\"}. Checks the generation against its own scan of the "
+          "view (a stale one is an error: ask the supervisor again), then presses the files (.jsonl, .jsonl.gz) and "
+          "byte ranges of files (nested views) on load.concurrency threads (over all its streams of that view), "
+          "reading each in chunks of whole lines of about 4 MiB (so a stream's memory stays flat whatever the "
+          "file size, and an abort stops it within a chunk), and sends parcels of about 512 KiB, each "
           "a Brio region (cell/brio/region.h). The completion carries the items and the rejects (lines not "
           "JSON or not objects, missing keys, items over the size cap); expected = items + rejected. Its "
           "`loci` port answers {} with {\"address\": ITS_STREAM_ADDRESS}.")
@@ -29,6 +31,7 @@ ClassSpec SampleStoreWorker::spec() {
       .handler("failed_files", "files that could not be read (their stream failed)")
       .handler("items", "blobs pressed")
       .handler("json_bytes", "bytes of JSON read")
+      .handler("read_bytes", "bytes read from the files (decompressed), as the reads go")
       .handler("pressed_bytes", "bytes of blobs pressed")
       .handler("rejected", "lines and items rejected")
       .handler("rejects", "the rejects by reason: malformed=N not_object=N missing_key=N too_deep=N over_size_cap=N")
@@ -46,6 +49,7 @@ Status SampleStoreWorker::configure(const Params& params) {
   add_read_handler("failed_files", [this] { return std::to_string(tally_->failed_files()); });
   add_read_handler("items", count(&brio::PressStats::items));
   add_read_handler("json_bytes", count(&brio::PressStats::json_bytes));
+  add_read_handler("read_bytes", [this] { return std::to_string(tally_->read_bytes()); });
   add_read_handler("pressed_bytes", count(&brio::PressStats::pressed_bytes));
   add_read_handler("rejected", [this] { return std::to_string(tally_->Totals().rejected()); });
   add_read_handler("rejects", [this] { return tally_->RejectsText(); });

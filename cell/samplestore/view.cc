@@ -218,8 +218,9 @@ void ParseView(std::string_view text, const std::string& file, ViewDefinition* v
         read.Integer(v, "load." + k, 1, kMaxConcurrency, &view->load_concurrency);
       });
     } else if (key == "loci") {
-      read.Group(value, key, {"replication"}, [&](const std::string& k, const toml::value& v) {
-        read.Integer(v, "loci." + k, 1, kMaxReplication, &view->loci_replication);
+      read.Group(value, key, {"replication", "rangeBytes"}, [&](const std::string& k, const toml::value& v) {
+        if (k == "replication") read.Integer(v, "loci." + k, 1, kMaxReplication, &view->loci_replication);
+        else read.Integer(v, "loci." + k, 0, int64_t{1} << 50, &view->loci_range_bytes);
       });
     } else if (key == "json") {
       read.Group(value, key, {"rootVersion"}, [&](const std::string& k, const toml::value& v) {
@@ -234,9 +235,11 @@ void ParseView(std::string_view text, const std::string& file, ViewDefinition* v
     } else if (key == "level") {
       levels = &value;
     } else {
-      read.Error(value, fmt::format("unknown key '{}' (known: schema, shape, location, files, max_item_bytes, "
-                                    "load.concurrency, loci.replication, json.rootVersion, stream.skipIndex, level)",
-                                    key));
+      read.Error(value,
+                 fmt::format("unknown key '{}' (known: schema, shape, location, files, max_item_bytes, "
+                             "load.concurrency, loci.replication, loci.rangeBytes, json.rootVersion, stream.skipIndex, "
+                             "level)",
+                             key));
     }
   }
   if (!have_schema) read.Error(1, 1, "no 'schema': the .brio file the view presses with");

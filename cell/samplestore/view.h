@@ -14,6 +14,7 @@
 //   max_item_bytes = 67108864        # an item whose blob is larger is rejected
 //   load.concurrency = 2             # files pressed at once by one worker
 //   loci.replication = 1             # workers holding each locus
+//   loci.rangeBytes = 67108864       # nested: plain files larger are cut into byte ranges (0: never; loci.h)
 //   json.rootVersion = 2             # the schema version the JSON is written at
 //   stream.skipIndex = false         # accepted, see ViewDefinition
 //
@@ -56,6 +57,8 @@ struct ViewDefinition {
   uint64_t max_item_bytes = 64u << 20;
   int load_concurrency = 2;
   int loci_replication = 1;
+  // Nested views only (flat ones split whole files: loci.h); 0: never.
+  uint64_t loci_range_bytes = 64u << 20;
   int json_root_version = 0;  // 0: not given, the schema's version
   // Burst's Alloy skips building a per-locus item index with it. Here a
   // parcel is a Brio region, whose index the region reader needs, so the

@@ -21,7 +21,7 @@ TEST(ViewTest, FlatViewReadsEveryProperty) {
   ViewDefinition view;
   // Properties come before the tables (after one, a key is the table's).
   const std::string ordered =
-      "loci.replication = 2\njson.rootVersion = 1\nstream.skipIndex = true\n"
+      "loci.replication = 2\nloci.rangeBytes = 1048576\njson.rootVersion = 1\nstream.skipIndex = true\n"
       "max_item_bytes = 4096\nfiles = [\"*.jsonl.gz\"]\n" +
       std::string(kFlatView);
   EXPECT_TRUE(Errors(ordered, &view).empty());
@@ -31,6 +31,7 @@ TEST(ViewTest, FlatViewReadsEveryProperty) {
   EXPECT_EQ(view.shape, ViewShape::kFlat);
   EXPECT_EQ(view.load_concurrency, 2);
   EXPECT_EQ(view.loci_replication, 2);
+  EXPECT_EQ(view.loci_range_bytes, 1048576u);
   EXPECT_EQ(view.json_root_version, 1);
   EXPECT_TRUE(view.stream_skip_index);
   EXPECT_EQ(view.max_item_bytes, 4096u);
@@ -54,22 +55,24 @@ TEST(ViewTest, NestedViewNeedsNoLevels) {
 }
 
 TEST(ViewTest, EveryErrorIsReportedAtItsPositionInOneRun) {
-  EXPECT_EQ(Errors("schema = 3\n"
-                   "shape = \"tree\"\n"
-                   "location = \"d\"\n"
-                   "load.concurrency = 0\n"
-                   "loci.copies = 2\n"
-                   "stream.skipIndex = \"yes\"\n"
-                   "colour = \"red\"\n"),
-            (std::vector<std::string>{
-                "dir/v.view.toml:1:10: error: 'schema' must be a string",
-                "dir/v.view.toml:2:9: error: shape must be \"nested\" or \"flat\", not \"tree\"",
-                "dir/v.view.toml:4:20: error: 'load.concurrency' must be in 1..256, not 0",
-                "dir/v.view.toml:5:15: error: unknown property 'loci.copies' (known: loci.replication)",
-                "dir/v.view.toml:6:20: error: 'stream.skipIndex' must be true or false",
-                "dir/v.view.toml:7:10: error: unknown key 'colour' (known: schema, shape, location, files, "
-                "max_item_bytes, load.concurrency, loci.replication, json.rootVersion, stream.skipIndex, level)",
-            }));
+  EXPECT_EQ(
+      Errors("schema = 3\n"
+             "shape = \"tree\"\n"
+             "location = \"d\"\n"
+             "load.concurrency = 0\n"
+             "loci.copies = 2\n"
+             "stream.skipIndex = \"yes\"\n"
+             "colour = \"red\"\n"),
+      (std::vector<std::string>{
+          "dir/v.view.toml:1:10: error: 'schema' must be a string",
+          "dir/v.view.toml:2:9: error: shape must be \"nested\" or \"flat\", not \"tree\"",
+          "dir/v.view.toml:4:20: error: 'load.concurrency' must be in 1..256, not 0",
+          "dir/v.view.toml:5:15: error: unknown property 'loci.copies' (known: loci.replication, loci.rangeBytes)",
+          "dir/v.view.toml:6:20: error: 'stream.skipIndex' must be true or false",
+          "dir/v.view.toml:7:10: error: unknown key 'colour' (known: schema, shape, location, files, "
+          "max_item_bytes, load.concurrency, loci.replication, loci.rangeBytes, json.rootVersion, stream.skipIndex, "
+          "level)",
+      }));
 }
 
 TEST(ViewTest, MissingKeysAreReportedAtTheTop) {
