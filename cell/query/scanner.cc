@@ -39,6 +39,19 @@ Scanner::Scanner(const Plan& plan) : plan_(plan) {
     for (int child : node.children) needed = needed || needed_[static_cast<size_t>(child)];
     needed_[i] = needed ? 1 : 0;
   }
+  // A level whose instances are only counted is counted by its vectors' sizes.
+  counted_only_.assign(n, 0);
+  for (size_t i = 1; i < n; ++i) {
+    const PlanNode& node = plan.nodes[i];
+    bool only = node.filters.empty() && node.funnel_events.empty() && node.funnel_subject.empty() &&
+                node.funnel_reset.empty() && !node.groups_here;
+    for (int child : node.children) only = only && !needed_[static_cast<size_t>(child)];
+    for (int a : node.aggregates) {
+      const PlanAggregate& agg = plan.aggregates[static_cast<size_t>(a)];
+      only = only && agg.function == AggFunction::kCount && agg.field.field < 0;
+    }
+    counted_only_[i] = only ? 1 : 0;
+  }
   funnel_aggregate_.assign(plan.funnels.size(), -1);
   for (size_t a = 0; a < plan.aggregates.size(); ++a) {
     if (plan.aggregates[a].funnel >= 0)
@@ -48,8 +61,9 @@ Scanner::Scanner(const Plan& plan) : plan_(plan) {
 }
 
 void Scanner::ScanBlob(const brio::BlobView& blob, PartialResult* out) {
+  if (out_ != out) group_valid_ = false;
   out_ = out;
-  group_ = 0;
+  if (!group_valid_) group_ = 0;
   ++out->blobs_scanned;
   Visit(0, blob.root());
 }
@@ -129,7 +143,16 @@ void Scanner::FindGroup() {
       default: part.kind = KeyPart::Kind::kInt; part.int_value = TimePart(d.function, view.GetInt(d.field.field));
     }
   }
+  // Neighbours mostly share a group (the events of one hour, one user's
+  // country): the group found last is checked before the table is.
+  if (group_valid_ && group_ < out_->group_count()) {
+    const KeyPart* last = out_->key(group_);
+    bool same = true;
+    for (size_t i = 0; i < plan_.dimensions.size() && same; ++i) same = KeyPartEqual(last[i], key_[i]);
+    if (same) return;
+  }
   group_ = out_->FindOrAdd(key_);
+  group_valid_ = true;
 }
 
 void Scanner::Update(const PlanAggregate& agg, AggState* s, DistinctSet* distinct) const {
@@ -219,6 +242,13 @@ void Scanner::Visit(int index, const brio::StructView& view) {
   for (int child : node.children) {
     if (!needed_[static_cast<size_t>(child)]) continue;
     const PlanNode& c = plan_.nodes[static_cast<size_t>(child)];
+    if (counted_only_[static_cast<size_t>(child)] && c.is_vector) {
+      const uint32_t n = view.GetStructs(c.relation_field).size();
+      out_->rows_scanned += n;
+      AggState* states = out_->states(group_);
+      for (int a : c.aggregates) states[a].count += n;
+      continue;
+    }
     if (c.is_vector) {
       for (brio::StructView item : view.GetStructs(c.relation_field)) Visit(child, item);
     } else if (!view.IsNull(c.relation_field)) {

@@ -49,12 +49,14 @@ class Scanner {
 
   const Plan& plan_;
   std::vector<char> needed_;           // per node: its subtree does something
+  std::vector<char> counted_only_;     // per node: only count(level), nothing below
   std::vector<int> funnel_aggregate_;  // per funnel: its aggregate
   std::vector<FunnelState> funnels_;
   brio::StructView views_[kMaxPlanNodes];
   KeyPart key_[kMaxGroupKeyParts];
   PartialResult* out_ = nullptr;
   uint32_t group_ = 0;
+  bool group_valid_ = false;  // group_ is a group of out_ found by its key
 };
 
 }  // namespace datablox::eql

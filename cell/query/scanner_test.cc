@@ -120,6 +120,27 @@ TEST(ScannerTest, AggregatesOfNothingAreZeroOrNull) {
             "0,0,-,-");
 }
 
+TEST(ScannerTest, OneScannerServesManyPartials) {
+  // The scanner remembers the group it found last: a partial it has not
+  // seen (or one that took another's place) must not get it.
+  const Plan plan = testing::MustCompile("select user.country, count(user) from schema unity group by user.country");
+  auto region = testing::Press(testing::SampleUsers());
+  Scanner scanner(plan);
+  for (int round = 0; round < 3; ++round) {
+    PartialResult partial(PartialShape::Of(plan));
+    ASSERT_TRUE(scanner.ScanRegion(region->view, region->layout, &partial).ok());
+    EXPECT_EQ(testing::RowsText(FinishResult(plan, partial)), "DE,1|FR,2") << round;
+  }
+}
+
+TEST(ScannerTest, CountedLevelsAreCountedWithoutWalkingThem) {
+  const Plan plan = testing::MustCompile("select count(user.sessions.events) from schema unity");
+  auto region = testing::Press(testing::SampleUsers());
+  const PartialResult partial = testing::Scan(plan, *region);
+  EXPECT_EQ(partial.states(0)[0].count, 6);
+  EXPECT_EQ(partial.rows_scanned, 3u + 3u + 6u);  // still counted as scanned
+}
+
 TEST(ScannerTest, RowsScannedCountsInstancesWalked) {
   const Plan plan = testing::MustCompile("select count(user.sessions) from schema unity");
   auto region = testing::Press(testing::SampleUsers());
