@@ -261,19 +261,19 @@ class Parser {
         {"days", kDayMs}, {"hours", kHourMs}, {"minutes", kMinuteMs}};
     for (const auto& [word, unit] : kUnits) {
       if (!IsWord(Peek(), word)) continue;
-      Next();
-      if (!Expect(Tok::kLParen, fmt::format("after '{}'", word))) return false;
+      const std::string written = Next().text;  // DAYS, as the query spells it
+      if (!Expect(Tok::kLParen, fmt::format("after '{}'", written))) return false;
       if (Peek().kind != Tok::kInt) {
         Error(Peek().pos, fmt::format("expected a whole number of {}, found {}", word, Describe(Peek())));
         return false;
       }
       const Token& n = Next();
       if (n.int_value > (int64_t{1} << 62) / unit) {
-        Error(n.pos, fmt::format("{}({}) is too long a time", word, n.int_value));
+        Error(n.pos, fmt::format("{}({}) is too long a time", written, n.int_value));
         return false;
       }
       *ms = n.int_value * unit;
-      return Expect(Tok::kRParen, fmt::format("to close '{}'", word));
+      return Expect(Tok::kRParen, fmt::format("to close '{}'", written));
     }
     Error(Peek().pos, fmt::format("expected DAYS(n), HOURS(n) or MINUTES(n), found {}", Describe(Peek())));
     return false;

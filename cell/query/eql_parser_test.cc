@@ -133,6 +133,13 @@ TEST(EqlParserTest, InListAndDurationErrors) {
             "1:64: error: expected a whole number of days, found '1.5'\n");
 }
 
+TEST(EqlParserTest, UnknownEscapeAndOverlongDuration) {
+  EXPECT_EQ(Errors(R"(select count(user) from schema unity where user.os = "a\qb")"),
+            "1:56: error: unknown escape '\\q' in a string\n");
+  EXPECT_EQ(Errors("select count(user) from schema unity where user.t > NOW - DAYS(9999999999999)"),
+            "1:64: error: DAYS(9999999999999) is too long a time\n");
+}
+
 TEST(EqlParserTest, FunnelErrors) {
   EXPECT_EQ(Errors("select funnel(user a.b = 1) from schema unity"),
             "1:20: error: expected ':' before the funnel's steps, found 'a'\n");
