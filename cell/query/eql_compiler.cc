@@ -47,7 +47,7 @@ class Compiler {
     }
     CompileDimensions(q);
     for (const SelectItem& item : q.items) CompileItem(item);
-    CheckLevels(q);
+    CheckLevels();
     if (q.has_where) CompileWhere(q.where);
     plan_->limit = q.limit;
     if (plan_->nodes.size() > static_cast<size_t>(kMaxPlanNodes)) {
@@ -139,7 +139,7 @@ class Compiler {
     return r;
   }
 
-  // Resolves a dimension's path; kExitOk-like: false after an error.
+  // Resolves a dimension's path; false after an error (reported).
   bool CompileDimension(const Dimension& d, PlanDimension* out) {
     Resolved r = Resolve(d.path);
     if (!r.ok) return false;
@@ -421,7 +421,7 @@ class Compiler {
   }
 
   // Every dimension on one chain, at or above every aggregate's level.
-  void CheckLevels(const Query& q) {
+  void CheckLevels() {
     int group = -1;
     size_t group_dim = 0;
     for (size_t i = 0; i < plan_->dimensions.size(); ++i) {
@@ -437,7 +437,6 @@ class Compiler {
         return;
       }
     }
-    (void)q;
     if (group < 0) return;
     plan_->nodes[static_cast<size_t>(group)].groups_here = true;
     for (size_t a = 0; a < plan_->aggregates.size(); ++a) {

@@ -14,7 +14,7 @@
 
 namespace datablox::eql {
 
-constexpr int kMaxPlanNodes = 32;     // the schema tree is at most 32 levels deep
+constexpr int kMaxPlanNodes = 32;     // levels one query reaches (the scanner keeps a view of each in a fixed array)
 constexpr int kMaxGroupKeyParts = 8;  // dimensions of one query
 constexpr int kMaxFunnelSteps = 16;
 constexpr int kMaxAggregates = 64;
