@@ -113,6 +113,9 @@ class BlobView {
   // header, dictionary, every instance's version and bounds, every relation
   // offset and count, every string key. Nothing is allocated unless it fails.
   static Status Open(std::string_view bytes, const SchemaLayout& layout, BlobView* out);
+  // The same bytes and layout Open has already accepted (a region checked
+  // once when loaded, scanned many times): reads the header, checks nothing.
+  static BlobView OpenTrusted(std::string_view bytes, const SchemaLayout& layout);
 
   int version() const { return version_; }
   size_t size() const { return size_; }

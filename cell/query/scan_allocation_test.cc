@@ -74,6 +74,14 @@ TEST(ScanAllocationTest, EveryAggregateAndAFunnelInOnePassAllocateNothing) {
   PartialResult partial(PartialShape::Of(plan));
   EXPECT_EQ(AllocationsOfScan(plan, *region, &partial), 0u);
   EXPECT_EQ(testing::RowsText(FinishResult(plan, partial)), "200,600,2400,3600,1699900000000,3,1.5,200");
+  // The same over a region checked once, as a worker scans it: no check, no allocation either.
+  ASSERT_TRUE(region->view.CheckBlobs(region->layout).ok());
+  PartialResult checked(PartialShape::Of(plan));
+  Scanner scanner(plan);
+  const uint64_t before = g_allocations.load();
+  scanner.ScanCheckedRegion(region->view, region->layout, &checked);
+  EXPECT_EQ(g_allocations.load() - before, 0u);
+  EXPECT_EQ(testing::RowsText(FinishResult(plan, checked)), "200,600,2400,3600,1699900000000,3,1.5,200");
 }
 
 TEST(ScanAllocationTest, GroupsAllocateOnlyWhenNew) {

@@ -32,6 +32,9 @@ class Scanner {
   void ScanBlob(const brio::BlobView& blob, PartialResult* out);
   // Every blob of `region`; the first blob that does not open is the error, with its index.
   Status ScanRegion(const brio::RegionView& region, const brio::SchemaLayout& layout, PartialResult* out);
+  // Every blob of a region RegionView::CheckBlobs accepted with `layout`:
+  // checked once when loaded, so no blob is checked again here.
+  void ScanCheckedRegion(const brio::RegionView& region, const brio::SchemaLayout& layout, PartialResult* out);
 
  private:
   struct FunnelState {

@@ -133,6 +133,29 @@ TEST(ScannerTest, OneScannerServesManyPartials) {
   }
 }
 
+TEST(ScannerTest, ARegionCheckedOnceScansAsTheCheckingScanDoes) {
+  const Plan plan = testing::MustCompile(
+      "select user.country, count(user.sessions.events), sum(user.sessions.events.value) from schema unity "
+      "where user.sessions.events.type != 'search' group by user.country");
+  auto region = testing::Press(testing::SampleUsers());
+  ASSERT_TRUE(region->view.CheckBlobs(region->layout).ok());
+  Scanner scanner(plan);
+  PartialResult checked(PartialShape::Of(plan));
+  scanner.ScanCheckedRegion(region->view, region->layout, &checked);
+  EXPECT_EQ(testing::RowsText(FinishResult(plan, checked)), "DE,1,3|FR,3,16");
+  EXPECT_EQ(testing::RowsText(FinishResult(plan, checked)),
+            testing::RowsText(FinishResult(plan, testing::Scan(plan, *region))));
+}
+
+TEST(ScannerTest, ACorruptBlobFailsTheRegionCheckWithItsIndex) {
+  auto region = testing::Press(testing::SampleUsers());
+  const std::string_view second = region->view.BlobBytes(1);
+  region->bytes[static_cast<size_t>(second.data() - region->bytes.data())] ^= 0x5a;  // its magic
+  const Status st = region->view.CheckBlobs(region->layout);
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.message(), "blob 1: blob byte 0: not a Brio blob (bad magic)");
+}
+
 TEST(ScannerTest, CountedLevelsAreCountedWithoutWalkingThem) {
   const Plan plan = testing::MustCompile("select count(user.sessions.events) from schema unity");
   auto region = testing::Press(testing::SampleUsers());

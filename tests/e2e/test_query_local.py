@@ -185,6 +185,23 @@ def test_a_query_that_does_not_check_exits_65_with_every_error_at_line_and_colum
     assert r.stderr.splitlines()[0] == "1:19: error: expected ')' to close the aggregate, found 'from'"
 
 
+def test_a_region_is_checked_whole_before_the_scan_and_a_corrupt_blob_exits_65(pressed):
+    cluster, region, _ = pressed
+    r = query(cluster, region, "select count(user) from schema unity", "-o", "json")
+    assert r.returncode == 0, r.stderr
+    stats = json.loads(r.stdout)["stats"]
+    assert stats["blobs"] == 300 and stats["check_ms"] >= 0 and stats["ms"] >= 0
+    data = bytearray(region.read_bytes())
+    index = int.from_bytes(data[16:24], "little")
+    last = int.from_bytes(data[index + 8 * 299:index + 8 * 300], "little")
+    data[last] ^= 0x5A  # the last blob's magic: the region's header and index still check
+    bad = region.with_name("bad.brgn")
+    bad.write_bytes(bytes(data))
+    r = query(cluster, bad, "select count(user) from schema unity", "-o", "json")
+    assert r.returncode == EXIT_DATAERR, r.stdout + r.stderr
+    assert "blob 299: blob byte 0: not a Brio blob (bad magic)" in r.stderr and r.stdout == ""
+
+
 def test_an_unreadable_region_exits_66(tmp_path, datablox):
     r = cluster_free(datablox, tmp_path, "select count(user) from schema unity")
     assert r.returncode == EXIT_NOINPUT, r.stderr
