@@ -3,8 +3,6 @@
 #include <fmt/format.h>
 #include <bit>
 
-#include "cell/query/time_parts.h"
-
 namespace datablox::eql {
 namespace {
 
@@ -144,7 +142,9 @@ void Scanner::FindGroup() {
         part.kind = KeyPart::Kind::kInt;
         part.int_value = view.GetBool(d.field.field) ? 1 : 0;
         break;
-      default: part.kind = KeyPart::Kind::kInt; part.int_value = TimePart(d.function, view.GetInt(d.field.field));
+      default:
+        part.kind = KeyPart::Kind::kInt;
+        part.int_value = time_parts_[i].Get(d.function, view.GetInt(d.field.field));
     }
   }
   // Neighbours mostly share a group (the events of one hour, one user's

@@ -19,6 +19,7 @@
 #include "cell/brio/region.h"
 #include "cell/query/partial.h"
 #include "cell/query/plan.h"
+#include "cell/query/time_parts.h"
 #include "datablox/status.h"
 
 namespace datablox::eql {
@@ -57,6 +58,7 @@ class Scanner {
   std::vector<FunnelState> funnels_;
   brio::StructView views_[kMaxPlanNodes];
   KeyPart key_[kMaxGroupKeyParts];
+  TimePartCache time_parts_[kMaxGroupKeyParts];  // per dimension
   PartialResult* out_ = nullptr;
   uint32_t group_ = 0;
   bool group_valid_ = false;  // group_ is a group of out_ found by its key

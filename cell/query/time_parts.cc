@@ -42,6 +42,34 @@ int64_t TimePart(DimFunction function, int64_t epoch_ms) {
   return epoch_ms;
 }
 
+int64_t TimePartSpanMs(DimFunction function) {
+  switch (function) {
+    case DimFunction::kValue: return 0;
+    case DimFunction::kHour: return kMsPerHour;
+    case DimFunction::kDay:
+    case DimFunction::kDayOfWeek:
+    case DimFunction::kMonth: return kMsPerDay;
+  }
+  return 0;
+}
+
+int64_t TimePartCache::Refill(DimFunction function, int64_t epoch_ms) {
+  const int64_t span = TimePartSpanMs(function);
+  part_ = TimePart(function, epoch_ms);
+  if (span == 0) {
+    Clear();
+    return part_;
+  }
+  // An hour or a day far from the int64 limits: beyond them, nothing is kept.
+  if (epoch_ms > INT64_MIN + span && epoch_ms < INT64_MAX - span) {
+    low_ = FloorDiv(epoch_ms, span) * span;
+    high_ = low_ + span;
+  } else {
+    Clear();
+  }
+  return part_;
+}
+
 bool TimePartText(DimFunction function, int64_t part, std::string* text) {
   if (function == DimFunction::kDay) {
     int64_t year;

@@ -44,5 +44,20 @@ TEST(TimePartsTest, DayPartsSortInTimeOrder) {
             TimePart(DimFunction::kMonth, 1'700'000'000'000 + 30 * kDay));
 }
 
+TEST(TimePartsTest, TheCacheAgreesWithTimePartAcrossHourAndDayEdges) {
+  const int64_t edge = 1'700'006'400'000;  // 2023-11-15T00:00:00Z
+  for (DimFunction f :
+       {DimFunction::kValue, DimFunction::kHour, DimFunction::kDay, DimFunction::kDayOfWeek, DimFunction::kMonth}) {
+    TimePartCache cache;
+    for (int64_t ms : {edge - 1, edge, edge + 1, edge + 3'599'999, edge + 3'600'000, edge - 1, int64_t{-1}, int64_t{0},
+                       -(int64_t{1} << 62), int64_t{1} << 62, edge + 86'400'000 * 16}) {
+      EXPECT_EQ(cache.Get(f, ms), TimePart(f, ms)) << static_cast<int>(f) << " at " << ms;
+    }
+  }
+  EXPECT_EQ(TimePartSpanMs(DimFunction::kHour), 3'600'000);
+  EXPECT_EQ(TimePartSpanMs(DimFunction::kMonth), 86'400'000);
+  EXPECT_EQ(TimePartSpanMs(DimFunction::kValue), 0);
+}
+
 }  // namespace
 }  // namespace datablox::eql
