@@ -55,6 +55,8 @@ class StructView {
   int64_t GetInt(int field) const;  // byte, short, integer or long, widened; 0 when null
   double GetDouble(int field) const { return IsNull(field) ? 0 : LoadAt<double>(data_, Fixed(field)); }
   std::string_view GetString(int field) const;  // empty when null
+  // A non-null string field's key in the blob's dictionary (BlobView::String).
+  uint32_t GetStringKey(int field) const { return LoadAt<uint32_t>(data_, Fixed(field)); }
   // Relations; a null one is empty (a null reference: check IsNull first).
   StructView GetReference(int field) const;
   StructVector GetStructs(int field) const;

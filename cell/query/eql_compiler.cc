@@ -318,6 +318,7 @@ class Compiler {
         if (type != ScalarType::kString) return mismatch("a string");
         out->is_string = true;
         out->string_value = v.string_value;
+        out->string_slot = plan_->string_literals++;
         return true;
       case Literal::Kind::kBool:
         if (type != ScalarType::kBoolean) return mismatch("a boolean");

@@ -33,6 +33,9 @@ struct PlanValue {
   double double_value = 0;  // every numeric literal, for a double field or a fractional literal
   bool integral = true;     // the literal is a whole number: integer fields compare exactly
   std::string string_value;
+  // A string literal's index among the plan's (0..Plan::string_literals):
+  // the scanner finds it in each blob's dictionary once and compares keys.
+  int string_slot = -1;
 };
 
 struct PlanCondition {
@@ -100,6 +103,7 @@ struct Plan {
   std::vector<PlanFunnel> funnels;
   std::vector<PlanColumn> columns;  // in `select` order
   int64_t limit = -1;
+  int string_literals = 0;  // PlanValue::string_slot runs below this
 };
 
 }  // namespace datablox::eql

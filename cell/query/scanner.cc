@@ -56,6 +56,32 @@ Scanner::Scanner(const Plan& plan) : plan_(plan) {
       funnel_aggregate_[static_cast<size_t>(plan.aggregates[a].funnel)] = static_cast<int>(a);
   }
   funnels_.resize(plan.funnels.size());
+  literal_text_.assign(static_cast<size_t>(plan.string_literals), nullptr);
+  literal_key_.assign(static_cast<size_t>(plan.string_literals), kNoKey);
+  for (const PlanNode& node : plan.nodes)
+    for (const PlanCondition& c : node.filters) CollectLiterals(c);
+  for (const PlanFunnel& f : plan.funnels)
+    for (const PlanCondition& c : f.steps) CollectLiterals(c);
+}
+
+void Scanner::CollectLiterals(const PlanCondition& c) {
+  for (const PlanValue& v : c.values)
+    if (v.string_slot >= 0 && static_cast<size_t>(v.string_slot) < literal_text_.size())
+      literal_text_[static_cast<size_t>(v.string_slot)] = &v.string_value;
+  for (const PlanCondition& child : c.children) CollectLiterals(child);
+}
+
+void Scanner::FindLiterals(const brio::BlobView& blob) {
+  for (size_t slot = 0; slot < literal_text_.size(); ++slot) {
+    literal_key_[slot] = kNoKey;
+    if (literal_text_[slot] == nullptr) continue;
+    for (uint32_t k = 0; k < blob.string_count(); ++k) {
+      if (blob.String(k) == *literal_text_[slot]) {
+        literal_key_[slot] = k;
+        break;
+      }
+    }
+  }
 }
 
 void Scanner::ScanBlob(const brio::BlobView& blob, PartialResult* out) {
@@ -63,6 +89,7 @@ void Scanner::ScanBlob(const brio::BlobView& blob, PartialResult* out) {
   out_ = out;
   if (!group_valid_) group_ = 0;
   ++out->blobs_scanned;
+  FindLiterals(blob);
   Visit(0, blob.root());
 }
 
@@ -85,7 +112,13 @@ bool Scanner::Compare(const PlanCondition& c, const PlanValue& v) const {
   const int field = c.field.field;
   if (view.IsNull(field)) return false;
   switch (c.field.type) {
-    case ScalarType::kString: return Ordered(c.op, view.GetString(field), std::string_view(v.string_value));
+    case ScalarType::kString:
+      if (v.string_slot >= 0 && (c.op == CompareOp::kEq || c.op == CompareOp::kNotEq) &&
+          literal_text_[static_cast<size_t>(v.string_slot)] != nullptr) {
+        const bool equal = view.GetStringKey(field) == literal_key_[static_cast<size_t>(v.string_slot)];
+        return c.op == CompareOp::kEq ? equal : !equal;
+      }
+      return Ordered(c.op, view.GetString(field), std::string_view(v.string_value));
     case ScalarType::kDouble: return Ordered(c.op, view.GetDouble(field), v.double_value);
     case ScalarType::kBoolean: return Ordered(c.op, view.GetBool(field) ? int64_t{1} : int64_t{0}, v.int_value);
     default:

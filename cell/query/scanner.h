@@ -44,6 +44,8 @@ class Scanner {
     bool matched;
   };
 
+  void CollectLiterals(const PlanCondition& c);
+  void FindLiterals(const brio::BlobView& blob);
   void Visit(int node, const brio::StructView& view);
   void Update(const PlanAggregate& agg, AggState* state, DistinctSet* distinct) const;
   void FindGroup();
@@ -56,6 +58,12 @@ class Scanner {
   std::vector<char> counted_only_;     // per node: only count(level), nothing below
   std::vector<int> funnel_aggregate_;  // per funnel: its aggregate
   std::vector<FunnelState> funnels_;
+  // Per string literal (PlanValue::string_slot): its text, and its key in
+  // the blob being scanned (kNoKey: not in its dictionary). A dictionary
+  // holds each distinct string once, so equal keys are equal strings.
+  static constexpr uint32_t kNoKey = UINT32_MAX;
+  std::vector<const std::string*> literal_text_;
+  std::vector<uint32_t> literal_key_;
   brio::StructView views_[kMaxPlanNodes];
   KeyPart key_[kMaxGroupKeyParts];
   TimePartCache time_parts_[kMaxGroupKeyParts];  // per dimension

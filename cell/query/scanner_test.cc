@@ -156,6 +156,19 @@ TEST(ScannerTest, ACorruptBlobFailsTheRegionCheckWithItsIndex) {
   EXPECT_EQ(st.message(), "blob 1: blob byte 0: not a Brio blob (bad magic)");
 }
 
+TEST(ScannerTest, StringLiteralsMatchByDictionaryKeyInEveryBlob) {
+  // 'search' is in u1's and u2's dictionaries under different keys, 'ad' in none.
+  EXPECT_EQ(RunQuery("select count(user.sessions.events) from schema unity where user.sessions.events.type = 'search'"),
+            "2");
+  EXPECT_EQ(RunQuery("select count(user.sessions.events) from schema unity where user.sessions.events.type != 'ad'"),
+            "6");
+  EXPECT_EQ(RunQuery("select count(user.sessions.events) from schema unity where user.sessions.events.type = 'ad'"),
+            "0");
+  EXPECT_EQ(RunQuery("select count(user.sessions.events) from schema unity where user.sessions.events.type not in "
+                     "('ad', 'buy') and user.country != 'DE'"),
+            "2");
+}
+
 TEST(ScannerTest, CountedLevelsAreCountedWithoutWalkingThem) {
   const Plan plan = testing::MustCompile("select count(user.sessions.events) from schema unity");
   auto region = testing::Press(testing::SampleUsers());
