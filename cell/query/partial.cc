@@ -5,17 +5,6 @@
 
 namespace datablox::eql {
 
-bool KeyPartEqual(const KeyPart& a, const KeyPart& b) {
-  if (a.kind != b.kind) return false;
-  switch (a.kind) {
-    case KeyPart::Kind::kNull: return true;
-    case KeyPart::Kind::kInt: return a.int_value == b.int_value;
-    case KeyPart::Kind::kDouble: return a.double_value == b.double_value;
-    case KeyPart::Kind::kString: return a.string_value == b.string_value;
-  }
-  return false;
-}
-
 int CompareKeyParts(const KeyPart& a, const KeyPart& b) {
   auto rank = [](KeyPart::Kind k) { return k == KeyPart::Kind::kNull ? 0 : k == KeyPart::Kind::kString ? 2 : 1; };
   if (rank(a.kind) != rank(b.kind)) return rank(a.kind) < rank(b.kind) ? -1 : 1;

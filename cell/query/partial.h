@@ -31,7 +31,17 @@ struct KeyPart {
   double double_value = 0;
   std::string_view string_value;
 };
-bool KeyPartEqual(const KeyPart& a, const KeyPart& b);
+// Inline: the scanner asks it at every instance that finds its group.
+inline bool KeyPartEqual(const KeyPart& a, const KeyPart& b) {
+  if (a.kind != b.kind) return false;
+  switch (a.kind) {
+    case KeyPart::Kind::kNull: return true;
+    case KeyPart::Kind::kInt: return a.int_value == b.int_value;
+    case KeyPart::Kind::kDouble: return a.double_value == b.double_value;
+    case KeyPart::Kind::kString: return a.string_value == b.string_value;
+  }
+  return false;
+}
 // Nulls first, then numbers, then strings (bytewise).
 int CompareKeyParts(const KeyPart& a, const KeyPart& b);
 
