@@ -1,6 +1,7 @@
 // The `datablox` subcommands. Each returns its exit status (sysexits.h).
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <set>
 #include <string>
@@ -112,6 +113,14 @@ CLI::App* AddCatalogVerbs(CLI::App* app, CatalogOptions* options);
 int Catalog(const CatalogOptions& options, const std::string& master, const OutputFormat& format);
 // region_dump_command.cc: every blob of a region file as a JSON line.
 int DumpRegion(const std::string& file, const std::string& schema_file);
+// query_command.cc: an EQL query over one region file, scanned here.
+struct QueryOptions {
+  std::string query;
+  std::string region_file;
+  std::string schema_file;
+  int64_t now_ms = -1;  // NOW of the query, epoch ms; -1: the clock's
+};
+int QueryRegion(const QueryOptions& options, const OutputFormat& format);
 int Logs(const std::string& target, int lines, const std::string& master, const OutputFormat& format);
 int Events(const std::string& topology, int limit, const std::string& master, const OutputFormat& format);
 // Stops the master, its caretakers and their elements; returns once the master is gone.

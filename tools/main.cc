@@ -226,6 +226,15 @@ int main(int argc, char** argv) {
   dump_region->add_option("FILE", region_file, "the region (what `fetch` writes)")->required();
   dump_region->add_option("--schema", region_schema, "the .brio schema its blobs were pressed with")->required();
 
+  cli::QueryOptions query_options;
+  auto* query = app.add_subcommand("query", "run an EQL query over a Brio region file (what `fetch` writes)");
+  query->add_option("QUERY", query_options.query, "select ... from schema NAME [where ...] [group by ...] [limit N]")
+      ->required();
+  query->add_option("--region", query_options.region_file, "the region file to scan")->required();
+  query->add_option("--schema", query_options.schema_file, "the .brio schema its blobs were pressed with")->required();
+  query->add_option("--now", query_options.now_ms, "NOW of the query, epoch milliseconds (default: the clock)");
+  add_output(query);
+
   int log_lines = 50;
   auto* logs = app.add_subcommand("logs", "show the recent stderr of an element (all its restarts)");
   logs->add_option("ELEMENT", target, "[TOPOLOGY/]ELEMENT")->required();
@@ -319,6 +328,7 @@ int main(int argc, char** argv) {
     if (*fetch) return cli::Fetch(fetch_options, master_address, format);
     if (*catalog) return cli::Catalog(catalog_options, master_address, format);
     if (*dump_region) return cli::DumpRegion(region_file, region_schema);
+    if (*query) return cli::QueryRegion(query_options, format);
     if (*logs) return cli::Logs(target, log_lines, master_address, format);
     if (*events) return cli::Events(topology_name, event_count, master_address, format);
     if (*shutdown) return cli::Shutdown(master_address);

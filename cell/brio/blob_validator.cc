@@ -161,4 +161,17 @@ Status BlobView::Open(std::string_view bytes, const SchemaLayout& layout, BlobVi
   return Status::OK();
 }
 
+BlobView BlobView::OpenTrusted(std::string_view bytes, const SchemaLayout& layout) {
+  BlobHeader h;
+  std::memcpy(&h, bytes.data(), sizeof h);
+  BlobView blob;
+  blob.data_ = reinterpret_cast<const uint8_t*>(bytes.data());
+  blob.layout_ = &layout;
+  blob.size_ = h.total_size;
+  blob.version_ = h.blob_version;
+  blob.dict_offset_ = h.dict_offset;
+  blob.dict_count_ = h.dict_count;
+  return blob;
+}
+
 }  // namespace datablox::brio

@@ -55,6 +55,8 @@ class StructView {
   int64_t GetInt(int field) const;  // byte, short, integer or long, widened; 0 when null
   double GetDouble(int field) const { return IsNull(field) ? 0 : LoadAt<double>(data_, Fixed(field)); }
   std::string_view GetString(int field) const;  // empty when null
+  // A non-null string field's key in the blob's dictionary (BlobView::String).
+  uint32_t GetStringKey(int field) const { return LoadAt<uint32_t>(data_, Fixed(field)); }
   // Relations; a null one is empty (a null reference: check IsNull first).
   StructView GetReference(int field) const;
   StructVector GetStructs(int field) const;
@@ -113,6 +115,9 @@ class BlobView {
   // header, dictionary, every instance's version and bounds, every relation
   // offset and count, every string key. Nothing is allocated unless it fails.
   static Status Open(std::string_view bytes, const SchemaLayout& layout, BlobView* out);
+  // The same bytes and layout Open has already accepted (a region checked
+  // once when loaded, scanned many times): reads the header, checks nothing.
+  static BlobView OpenTrusted(std::string_view bytes, const SchemaLayout& layout);
 
   int version() const { return version_; }
   size_t size() const { return size_; }
@@ -134,5 +139,70 @@ class BlobView {
   size_t dict_offset_ = 0;
   uint32_t dict_count_ = 0;
 };
+
+// The accessors every scan calls per instance and per field, inline: out of
+// line their calls cost more than their work.
+
+inline int64_t LoadScalarInt(const uint8_t* data, size_t at, ScalarType type) {
+  switch (type) {
+    case ScalarType::kByte: return LoadAt<int8_t>(data, at);
+    case ScalarType::kShort: return LoadAt<int16_t>(data, at);
+    case ScalarType::kInteger: return LoadAt<int32_t>(data, at);
+    case ScalarType::kLong: return LoadAt<int64_t>(data, at);
+    case ScalarType::kBoolean: return LoadAt<uint8_t>(data, at);
+    default: return 0;
+  }
+}
+
+inline bool StructView::IsNull(int field) const {
+  const FieldLayout& f = layout_->fields[static_cast<size_t>(field)];
+  if (!f.present) return true;
+  const uint8_t bits = data_[offset_ + kInstanceVersionSize + static_cast<size_t>(f.null_bit / 8)];
+  return (bits >> (f.null_bit % 8)) & 1u;
+}
+
+inline int64_t StructView::GetInt(int field) const {
+  if (IsNull(field)) return 0;
+  return LoadScalarInt(
+      data_, Fixed(field),
+      blob_->layout_->schema().structures[static_cast<size_t>(structure_)].fields[static_cast<size_t>(field)].scalar);
+}
+
+inline std::string_view StructView::GetString(int field) const {
+  if (IsNull(field)) return {};
+  return blob_->String(LoadAt<uint32_t>(data_, Fixed(field)));
+}
+
+inline StructView StructVector::At(size_t offset) const { return blob_->InstanceAt(offset, structure_); }
+
+inline StructView StructVector::Iterator::operator*() const {
+  if (vector_->fixed_size_) return vector_->At(position_);
+  return vector_->At(
+      LoadAt<uint32_t>(vector_->blob_->data_, vector_->offset_ + static_cast<size_t>(index_) * kRelationOffsetSize));
+}
+
+inline StructVector::Iterator& StructVector::Iterator::operator++() {
+  if (vector_->fixed_size_) position_ += static_cast<size_t>((**this).layout_->instance_bytes);
+  ++index_;
+  return *this;
+}
+
+inline std::string_view BlobView::String(uint32_t key) const {
+  const size_t ends = dict_offset_;
+  const size_t strings = dict_offset_ + static_cast<size_t>(dict_count_) * kDictEndSize;
+  const uint32_t begin = key == 0 ? 0 : LoadAt<uint32_t>(data_, ends + (key - 1) * kDictEndSize);
+  const uint32_t end = LoadAt<uint32_t>(data_, ends + key * kDictEndSize);
+  return std::string_view(reinterpret_cast<const char*>(data_) + strings + begin, end - begin);
+}
+
+inline StructView BlobView::InstanceAt(size_t offset, int structure) const {
+  StructView v;
+  v.blob_ = this;
+  v.data_ = data_;
+  v.offset_ = offset;
+  v.structure_ = structure;
+  v.layout_ = &layout_->Get(structure, data_[offset]);
+  return v;
+}
 
 }  // namespace datablox::brio

@@ -48,6 +48,15 @@ Status RegionView::Open(std::string_view bytes, RegionView* out) {
   return Status::OK();
 }
 
+Status RegionView::CheckBlobs(const SchemaLayout& layout) const {
+  for (uint64_t i = 0; i < count_; ++i) {
+    BlobView blob;
+    Status st = OpenBlob(i, layout, &blob);
+    if (!st.ok()) return Status::Invalid("blob " + std::to_string(i) + ": " + st.message());
+  }
+  return Status::OK();
+}
+
 std::string_view RegionView::BlobBytes(uint64_t i) const {
   const uint8_t* data = reinterpret_cast<const uint8_t*>(bytes_.data());
   const uint64_t at = LoadAt<uint64_t>(data, index_offset_ + i * kRegionIndexEntrySize);

@@ -38,6 +38,12 @@ class RegionView {
   Status OpenBlob(uint64_t i, const SchemaLayout& layout, BlobView* out) const {
     return BlobView::Open(BlobBytes(i), layout, out);
   }
+  // Every blob through OpenBlob, once: the first that fails, with its index.
+  Status CheckBlobs(const SchemaLayout& layout) const;
+  // Blob i of a region CheckBlobs accepted with this layout, not checked again.
+  BlobView TrustedBlob(uint64_t i, const SchemaLayout& layout) const {
+    return BlobView::OpenTrusted(BlobBytes(i), layout);
+  }
 
  private:
   std::string_view bytes_;

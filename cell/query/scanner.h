@@ -1,0 +1,75 @@
+// Runs a Plan (plan.h) over pressed blobs: one depth-first pass per blob,
+// every aggregate, filter, group and funnel of the query in that pass,
+// into a PartialResult. Nothing is allocated per blob or per instance: the
+// views of the levels on the way down live in a fixed array, conditions
+// compare in place, and a partial allocates only for a group (or a
+// distinct value) it has not seen.
+//
+// Funnels follow the tree's order: sessions by start, events by time in a
+// session (what `ordinal` marks). A step matches an instance after the
+// previous step's; within a time window the last step's time is at most
+// the window after the first's (the latest start is kept per step, so one
+// pass finds any chain that fits).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "cell/brio/reader.h"
+#include "cell/brio/region.h"
+#include "cell/query/partial.h"
+#include "cell/query/plan.h"
+#include "cell/query/time_parts.h"
+#include "datablox/status.h"
+
+namespace datablox::eql {
+
+class Scanner {
+ public:
+  // `plan` outlives the scanner.
+  explicit Scanner(const Plan& plan);
+
+  // Scans one blob into `out` (of PartialShape::Of(plan)).
+  void ScanBlob(const brio::BlobView& blob, PartialResult* out);
+  // Every blob of `region`; the first blob that does not open is the error, with its index.
+  Status ScanRegion(const brio::RegionView& region, const brio::SchemaLayout& layout, PartialResult* out);
+  // Every blob of a region RegionView::CheckBlobs accepted with `layout`:
+  // checked once when loaded, so no blob is checked again here.
+  void ScanCheckedRegion(const brio::RegionView& region, const brio::SchemaLayout& layout, PartialResult* out);
+
+ private:
+  struct FunnelState {
+    int64_t start[kMaxFunnelSteps];
+    bool reached[kMaxFunnelSteps];
+    bool matched;
+  };
+
+  void CollectLiterals(const PlanCondition& c);
+  void FindLiterals(const brio::BlobView& blob);
+  void Visit(int node, const brio::StructView& view);
+  void Update(const PlanAggregate& agg, AggState* state, DistinctSet* distinct) const;
+  void FindGroup();
+  void Feed(int funnel);
+  bool Eval(const PlanCondition& c) const;
+  bool Compare(const PlanCondition& c, const PlanValue& v) const;
+
+  const Plan& plan_;
+  std::vector<char> needed_;           // per node: its subtree does something
+  std::vector<char> counted_only_;     // per node: only count(level), nothing below
+  std::vector<int> funnel_aggregate_;  // per funnel: its aggregate
+  std::vector<FunnelState> funnels_;
+  // Per string literal (PlanValue::string_slot): its text, and its key in
+  // the blob being scanned (kNoKey: not in its dictionary). A dictionary
+  // holds each distinct string once, so equal keys are equal strings.
+  static constexpr uint32_t kNoKey = UINT32_MAX;
+  std::vector<const std::string*> literal_text_;
+  std::vector<uint32_t> literal_key_;
+  brio::StructView views_[kMaxPlanNodes];
+  KeyPart key_[kMaxGroupKeyParts];
+  TimePartCache time_parts_[kMaxGroupKeyParts];  // per dimension
+  PartialResult* out_ = nullptr;
+  uint32_t group_ = 0;
+  bool group_valid_ = false;  // group_ is a group of out_ found by its key
+};
+
+}  // namespace datablox::eql
