@@ -1,26 +1,11 @@
 #include "cell/samplestore/file_text.h"
 
 #include <gtest/gtest.h>
-#include <zlib.h>
 
 #include "cell/samplestore/test_dir.h"
 
 namespace datablox::samplestore {
 namespace {
-
-std::string Gzip(const std::string& text) {
-  z_stream z{};
-  deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);  // +16: a gzip header
-  std::string out(deflateBound(&z, text.size()) + 64, '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
-  z.avail_in = static_cast<uInt>(text.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  deflate(&z, Z_FINISH);
-  out.resize(z.total_out);
-  deflateEnd(&z);
-  return out;
-}
 
 TEST(FileTextTest, ReadsPlainAndGzipFilesAlike) {
   TestDir dir;

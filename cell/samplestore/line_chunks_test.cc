@@ -1,7 +1,6 @@
 #include "cell/samplestore/line_chunks.h"
 
 #include <gtest/gtest.h>
-#include <zlib.h>
 
 #include <map>
 
@@ -10,20 +9,6 @@
 
 namespace datablox::samplestore {
 namespace {
-
-std::string Gzip(const std::string& text) {
-  z_stream z{};
-  deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);  // +16: a gzip header
-  std::string out(deflateBound(&z, text.size()) + 64, '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
-  z.avail_in = static_cast<uInt>(text.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  deflate(&z, Z_FINISH);
-  out.resize(z.total_out);
-  deflateEnd(&z);
-  return out;
-}
 
 // Every chunk of a read, concatenated; each chunk checked to end a line.
 std::string ReadAll(const std::string& path, uint64_t begin, uint64_t end, size_t chunk, Status* status = nullptr,
