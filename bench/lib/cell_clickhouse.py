@@ -14,10 +14,9 @@ events by hour 83."""
 import http.client
 import re
 import statistics
-import subprocess
 import time
 
-from lib.clickhouse import EVENTS_TABLE, ClickHouse
+from lib.clickhouse import EVENTS_TABLE, ClickHouse, load_files
 
 # windowFunnel takes DateTime or UInt32 only: milliseconds since the
 # dataset's base (tools/gen_events.py's BASE_MS; 30 days fit in 32 bits)
@@ -43,29 +42,11 @@ def http_port(ch):
         return int(re.search(r"<http_port>(\d+)</http_port>", f.read()).group(1))
 
 
-def load(ch, files):
-    """Seconds to load every file at once (one INSERT ... FORMAT JSONEachRow each)."""
-    ch.query(EVENTS_TABLE.format(name="events"))
-    inputs = [open(path, "rb") for path in files]
-    try:
-        began = time.monotonic()
-        loads = [subprocess.Popen(ch.client("--query", "INSERT INTO events FORMAT JSONEachRow"), stdin=f,
-                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE) for f in inputs]
-        errors = [(path, p.communicate(timeout=3600)[1], p.returncode) for p, path in zip(loads, files)]
-        seconds = time.monotonic() - began
-    finally:
-        for f in inputs:
-            f.close()
-    failed = [f"{path}: {err.decode(errors='replace')[-400:]}" for path, err, code in errors if code != 0]
-    if failed:
-        raise RuntimeError("clickhouse load: " + "; ".join(failed))
-    return seconds
-
-
 def answers(files, threads, rounds=5):
     """{"load_s": s, "queries": {name: {"ms": median, "rows": [[...], ...]}}}."""
     with ClickHouse(threads=threads) as ch:
-        load_s = load(ch, files)
+        ch.query(EVENTS_TABLE.format(name="events"))
+        load_s = load_files(ch, files)
         ch.query("OPTIMIZE TABLE events FINAL")  # one part, as a loaded-then-queried store would settle
         conn = http.client.HTTPConnection("127.0.0.1", http_port(ch), timeout=600)
 

@@ -17,9 +17,8 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 
-from lib.clickhouse import EVENTS_TABLE, ClickHouse, ensure_installed
+from lib.clickhouse import EVENTS_TABLE, ClickHouse, ensure_installed, load_files
 from lib.common import ROOT, build, log
 from lib.daemons import ClusterError
 from lib.press_elements import press_through_elements
@@ -85,22 +84,7 @@ def clickhouse_load(files):
     table, the rows it holds after, and its on-disk size."""
     with ClickHouse(threads=WORKERS) as ch:
         ch.query(EVENTS_TABLE.format(name="events"))
-        inputs = [open(path, "rb") for path in files]
-        try:
-            began = time.monotonic()
-            loads = [subprocess.Popen(ch.client("--query", "INSERT INTO events FORMAT JSONEachRow"), stdin=f,
-                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE) for f in inputs]
-            failures = []
-            for load, path in zip(loads, files):
-                _, err = load.communicate(timeout=3600)
-                if load.returncode != 0:
-                    failures.append(f"loading {path}: {err.decode(errors='replace')[-600:]}")
-            seconds = time.monotonic() - began
-        finally:
-            for f in inputs:
-                f.close()
-        if failures:
-            raise RuntimeError("clickhouse: " + "; ".join(failures))
+        seconds = load_files(ch, files)
         rows = int(ch.query("SELECT count() FROM events"))
         size = int(ch.query("SELECT sum(bytes_on_disk) FROM system.parts WHERE table = 'events' AND active") or 0)
     return seconds, rows, size

@@ -1,39 +1,12 @@
 // The reader allocates nothing per blob, nor a warm nested presser per line:
-// global operator new is replaced in this test program and counted.
+// global operator new is counted in this test program (counting_new.h).
 #include <gtest/gtest.h>
 
-#include <atomic>
-#include <cstdlib>
-#include <new>
-
+#include "cell/brio/counting_new.h"
 #include "cell/brio/presser.h"
 #include "cell/brio/reader.h"
 #include "cell/brio/region.h"
 #include "cell/brio/test_schemas.h"
-
-namespace {
-std::atomic<uint64_t> g_allocations{0};
-}  // namespace
-
-// Every form of new and delete is replaced, so each delete frees what its
-// own new allocated (simdjson uses the nothrow forms).
-void* operator new(std::size_t n) {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(n ? n : 1)) return p;
-  throw std::bad_alloc();
-}
-void* operator new[](std::size_t n) { return operator new(n); }
-void* operator new(std::size_t n, const std::nothrow_t&) noexcept {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  return std::malloc(n ? n : 1);
-}
-void* operator new[](std::size_t n, const std::nothrow_t& t) noexcept { return operator new(n, t); }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
-void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
-void operator delete[](void* p, const std::nothrow_t&) noexcept { std::free(p); }
 
 namespace datablox::brio {
 namespace {
@@ -74,7 +47,7 @@ TEST(ReaderAllocationTest, OpeningAndReadingARegionAllocatesNothing) {
   ASSERT_EQ(writer.blob_count(), 50u);
   const std::string region_bytes = writer.Finish();
 
-  const uint64_t before = g_allocations.load();
+  const uint64_t before = AllocationCount();
   RegionView region;
   double sum = 0;
   uint64_t opened = 0;
@@ -85,7 +58,7 @@ TEST(ReaderAllocationTest, OpeningAndReadingARegionAllocatesNothing) {
     ++opened;
     sum += ReadAll(blob.root());
   }
-  const uint64_t allocations = g_allocations.load() - before;
+  const uint64_t allocations = AllocationCount() - before;
   EXPECT_EQ(opened, 50u);
   EXPECT_GT(sum, 0);
   EXPECT_EQ(allocations, 0u);
@@ -109,18 +82,18 @@ TEST(ReaderAllocationTest, WarmNestedPresserAllocatesNothingPerLine) {
       R"({"id":"u2","os":"mac","sessions":[{"id":2,"events":[{"ts":2,"type":"b"},{"ts":3,"type":"c"}]}]})";
   SizeSink warm, measured;
   presser.PressLines(text, "warm", warm);  // buffers grow to fit
-  const uint64_t before = g_allocations.load();
+  const uint64_t before = AllocationCount();
   for (int i = 0; i < 10; ++i) presser.PressLines(text, "again", measured);
-  EXPECT_EQ(g_allocations.load() - before, 0u);
+  EXPECT_EQ(AllocationCount() - before, 0u);
   EXPECT_EQ(measured.bytes, warm.bytes * 10);
   EXPECT_EQ(presser.stats().items, 22u);
 }
 
 TEST(ReaderAllocationTest, CounterSeesAnAllocation) {
   // The replacement is in effect: a test that would pass with no counting is no test.
-  const uint64_t before = g_allocations.load();
+  const uint64_t before = AllocationCount();
   auto* p = new std::string(100, 'x');
-  EXPECT_GT(g_allocations.load(), before);
+  EXPECT_GT(AllocationCount(), before);
   delete p;
 }
 

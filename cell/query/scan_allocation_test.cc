@@ -1,39 +1,15 @@
 // A scan allocates nothing per blob or per event: global operator new is
-// replaced in this test program and counted (as cell/brio/allocation_test.cc
-// does for the reader).
+// counted in this test program (cell/brio/counting_new.h).
 #include <gtest/gtest.h>
 
-#include <atomic>
-#include <cstdlib>
-#include <new>
-
+#include "cell/brio/counting_new.h"
 #include "cell/query/query_test_util.h"
 #include "cell/query/scanner.h"
 
-namespace {
-std::atomic<uint64_t> g_allocations{0};
-}  // namespace
-
-void* operator new(std::size_t n) {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(n ? n : 1)) return p;
-  throw std::bad_alloc();
-}
-void* operator new[](std::size_t n) { return operator new(n); }
-void* operator new(std::size_t n, const std::nothrow_t&) noexcept {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  return std::malloc(n ? n : 1);
-}
-void* operator new[](std::size_t n, const std::nothrow_t& t) noexcept { return operator new(n, t); }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
-void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
-void operator delete[](void* p, const std::nothrow_t&) noexcept { std::free(p); }
-
 namespace datablox::eql {
 namespace {
+
+using brio::AllocationCount;
 
 // 200 users, 3 sessions each, 4 events a session: 2,400 events.
 std::string ManyUsers() {
@@ -57,9 +33,9 @@ std::string ManyUsers() {
 
 uint64_t AllocationsOfScan(const Plan& plan, const testing::PressedRegion& region, PartialResult* partial) {
   Scanner scanner(plan);
-  const uint64_t before = g_allocations.load();
+  const uint64_t before = AllocationCount();
   const Status st = scanner.ScanRegion(region.view, region.layout, partial);
-  const uint64_t allocations = g_allocations.load() - before;
+  const uint64_t allocations = AllocationCount() - before;
   EXPECT_TRUE(st.ok());
   return allocations;
 }
@@ -78,9 +54,9 @@ TEST(ScanAllocationTest, EveryAggregateAndAFunnelInOnePassAllocateNothing) {
   ASSERT_TRUE(region->view.CheckBlobs(region->layout).ok());
   PartialResult checked(PartialShape::Of(plan));
   Scanner scanner(plan);
-  const uint64_t before = g_allocations.load();
+  const uint64_t before = AllocationCount();
   scanner.ScanCheckedRegion(region->view, region->layout, &checked);
-  EXPECT_EQ(g_allocations.load() - before, 0u);
+  EXPECT_EQ(AllocationCount() - before, 0u);
   EXPECT_EQ(testing::RowsText(FinishResult(plan, checked)), "200,600,2400,3600,1699900000000,3,1.5,200");
 }
 
@@ -98,9 +74,9 @@ TEST(ScanAllocationTest, GroupsAllocateOnlyWhenNew) {
 }
 
 TEST(ScanAllocationTest, CounterSeesAnAllocation) {
-  const uint64_t before = g_allocations.load();
+  const uint64_t before = AllocationCount();
   auto* p = new std::string(100, 'x');
-  EXPECT_GT(g_allocations.load(), before);
+  EXPECT_GT(AllocationCount(), before);
   delete p;
 }
 
