@@ -113,6 +113,7 @@ def test_a_load_fills_the_cache_with_the_datasets_users_and_a_restart_finds_them
     assert cell.handler("cell", "streams_opened") == "2"
 
     # Killed by its pid: its caretaker restarts it, and it finds the slice on disk.
+    served = [cell.handler(w, "streams") for w in ("workers/0", "workers/1")]
     victim = cell.pid("cell")
     os.kill(victim, signal.SIGKILL)
     cell.wait_running(not_pid=victim)
@@ -123,6 +124,7 @@ def test_a_load_fills_the_cache_with_the_datasets_users_and_a_restart_finds_them
     from_disk = json.loads(r.stdout)
     assert (from_disk["state"], from_disk["source"], from_disk["items"]) == ("hot", "disk", 120)
     assert cell.handler("cell", "streams_opened") == "0"  # this life opened none
+    assert [cell.handler(w, "streams") for w in ("workers/0", "workers/1")] == served  # and none was served
     assert sorted(b for p in cell.regions()[1] for b in cell.blobs(p)) == cell.blobs(cell.tmp / "fetched.brgn")
 
 
@@ -146,6 +148,11 @@ def test_asking_without_waiting_shows_the_load_and_a_failed_locus_is_named(cell)
     assert "locus 1 at tcp://127.0.0.1:9" in r.stderr, r.stderr
     assert "failed=1" in cell.handler("cell", "slices")
     assert cell.handler("cell", "load_failures") == "1"
+    # Asked again, with its worker's address: the failed slice is loaded anew.
+    r = cell.load(answer, domain="other")
+    assert r.returncode == 0, r.stderr
+    assert (json.loads(r.stdout)["state"], json.loads(r.stdout)["items"]) == ("hot", 30)
+    assert cell.handler("cell", "slices") == "cold=0 warm=0 hot=2 no_data=0 failed=0"
 
 
 def test_a_small_memory_watermark_flushes_a_hot_slice_to_warm(cell):
