@@ -77,6 +77,12 @@ class Cell(Store):
         return sorted(json.dumps(b, sort_keys=True) for b in self.dump(str(path)))
 
 
+def shown(status, *names):
+    """The CellWorker's handlers as `datablox status` shows them."""
+    handlers = elements(status)["cell"].get("stats", {}).get("handlers", {})
+    return tuple(handlers.get(name) for name in names)
+
+
 @pytest.fixture
 def cell(cluster, tmp_path):
     return Cell(cluster, tmp_path)
@@ -94,6 +100,9 @@ def test_a_load_fills_the_cache_with_the_datasets_users_and_a_restart_finds_them
     assert loaded["generation"] == answer["generation"]
     assert cell.handler("cell", "streams_opened") == "2"
     assert cell.handler("cell", "slices") == "cold=0 warm=0 hot=1 no_data=0 failed=0"
+    # `datablox status` shows them too, once the element's next stats have come.
+    cell.cluster.wait_status("cellw", lambda s: shown(s, "slices", "loaded_items") == (
+        "cold=0 warm=0 hot=1 no_data=0 failed=0", "120"), "the status to show the hot slice")
 
     listing, paths = cell.regions()
     (generation,) = listing["generations"]
