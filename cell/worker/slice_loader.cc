@@ -1,27 +1,8 @@
 #include "cell/worker/slice_loader.h"
 
-#include "cell/brio/region.h"
+#include "cell/worker/region_dealer.h"
 
 namespace datablox::worker {
-
-namespace {
-
-// Deals the blobs to the regions in turn, so each core scans a like share.
-class RoundRobinSink : public brio::BlobSink {
- public:
-  explicit RoundRobinSink(int cores) : regions_(static_cast<size_t>(cores)) {}
-  void Add(std::string_view blob) override {
-    regions_[next_].Add(blob);
-    next_ = (next_ + 1) % regions_.size();
-  }
-  std::vector<brio::RegionWriter>& regions() { return regions_; }
-
- private:
-  std::vector<brio::RegionWriter> regions_;
-  size_t next_ = 0;
-};
-
-}  // namespace
 
 SliceLoader::SliceLoader(const DiskLayout& layout, SliceKey key, nlohmann::json loci, int cores,
                          samplestore::LociFetchOptions options)
@@ -37,7 +18,7 @@ SliceLoader::~SliceLoader() {
 LoadProgress SliceLoader::progress() const { return {loci_.load(), loci_done_.load(), items_.load(), bytes_.load()}; }
 
 void SliceLoader::Run(nlohmann::json loci, int cores, samplestore::LociFetchOptions options) {
-  RoundRobinSink sink(cores);
+  RegionDealer dealer(cores);
   samplestore::FetchReport report;
   auto show = [this](const samplestore::FetchProgress& p) {
     loci_ = p.loci;
@@ -45,20 +26,17 @@ void SliceLoader::Run(nlohmann::json loci, int cores, samplestore::LociFetchOpti
     items_ = p.items;
     bytes_ = p.bytes;
   };
-  result_.status = samplestore::FetchLoci(loci, options, sink, show, &report);
+  result_.status = samplestore::FetchLoci(loci, options, dealer, show, &report);
   result_.failed = report.failed;
   result_.items = report.items;
-  if (result_.status.ok() && report.items > 0) {
-    // An empty region would be a file to map for nothing: a core gets one
-    // only when it has blobs (fewer blobs than cores: fewer regions).
-    for (size_t core = 0; core < sink.regions().size() && result_.status.ok(); ++core) {
-      brio::RegionWriter& writer = sink.regions()[core];
-      if (writer.blob_count() == 0) continue;
-      const std::string bytes = writer.Finish();
-      RegionInfo region;
-      result_.status = layout_.WriteRegion(key_, static_cast<int>(core), bytes, &region);
-      if (result_.status.ok()) result_.regions.push_back(region);
-    }
+  // A failed load writes nothing: what its streams brought is dropped here.
+  const std::vector<RegionDealer::Region> regions =
+      result_.status.ok() ? dealer.Finish() : std::vector<RegionDealer::Region>();
+  for (const RegionDealer::Region& region : regions) {
+    RegionInfo info;
+    result_.status = layout_.WriteRegion(key_, region.core, region.bytes, &info);
+    if (!result_.status.ok()) break;
+    result_.regions.push_back(info);
   }
   done_.store(true, std::memory_order_release);
 }
