@@ -10,12 +10,13 @@ WorkerCache::Entry& WorkerCache::EntryFor(const SliceKey& key) {
   return e;
 }
 
-Status WorkerCache::Recover(std::vector<std::string>* ignored) {
+Status WorkerCache::Recover(std::vector<std::string>* ignored, int64_t now_ms) {
   RescanResult found;
   if (Status st = layout_.Rescan(&found); !st.ok()) return st;
   for (CachedSlice& slice : found.warm) {
     Entry& e = EntryFor(slice.key);
     e.slice = std::move(slice);
+    e.slice.last_used_ms = now_ms;
   }
   *ignored = std::move(found.ignored);
   return Status::OK();
@@ -44,6 +45,14 @@ Status WorkerCache::FailLoad(const SliceKey& key, const std::string& why, int64_
   e.failure = why;
   e.slice.last_used_ms = now_ms;
   return Status::OK();
+}
+
+Status WorkerCache::Drop(const SliceKey& key) {
+  auto it = slices_.find(key);
+  if (it == slices_.end()) return Status::NotFound(fmt::format("slice {}: not held", key.ToString()));
+  it->second.mapped.clear();
+  slices_.erase(it);
+  return layout_.RemoveSlice(key);
 }
 
 Status WorkerCache::Acquire(const SliceKey& key, int64_t now_ms, std::vector<std::string_view>* regions) {
@@ -99,6 +108,12 @@ std::vector<SliceUse> WorkerCache::Slices() const {
   std::vector<SliceUse> out;
   for (const auto& [key, e] : slices_)
     out.push_back({key, e.slice.life.state(), e.slice.bytes(), e.slice.last_used_ms});
+  return out;
+}
+
+std::vector<CachedSlice> WorkerCache::Contents() const {
+  std::vector<CachedSlice> out;
+  for (const auto& [key, e] : slices_) out.push_back(e.slice);
   return out;
 }
 

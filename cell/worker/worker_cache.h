@@ -25,8 +25,9 @@ class WorkerCache {
   WorkerCache(std::string root, EvictionLimits limits) : layout_(std::move(root)), limits_(limits) {}
 
   // Adopts the warm slices a previous life left on disk; *ignored gets
-  // what was half-written or torn (and removed).
-  Status Recover(std::vector<std::string>* ignored);
+  // what was half-written or torn (and removed). They count as used at
+  // now_ms: their TTL runs from the restart, not from the epoch.
+  Status Recover(std::vector<std::string>* ignored, int64_t now_ms = 0);
 
   // A load of a cold (or unknown) slice ended: its regions are written
   // (layout().WriteRegion), so the manifest is written and the slice is
@@ -35,6 +36,9 @@ class WorkerCache {
   Status CompleteLoad(const SliceKey& key, const std::vector<RegionInfo>& regions, int64_t now_ms);
   // A load failed: the slice is failed, with why, until dropped.
   Status FailLoad(const SliceKey& key, const std::string& why, int64_t now_ms);
+  // Forgets a slice and removes its files (a failed slice asked for again
+  // starts cold). NotFound when it holds no such slice.
+  Status Drop(const SliceKey& key);
 
   // For a scan: maps every region of a warm slice (it becomes hot), or
   // takes a hot one as it is; *regions are the bytes by core. A region that
@@ -47,6 +51,8 @@ class WorkerCache {
 
   // What it holds, in key order (for a `slices` handler and the policy).
   std::vector<SliceUse> Slices() const;
+  // The same with each slice's regions, for a listing.
+  std::vector<CachedSlice> Contents() const;
   // cold (unknown) when it holds no such slice.
   SliceState StateOf(const SliceKey& key) const;
   // Why a failed slice failed ("" otherwise).

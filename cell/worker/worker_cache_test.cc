@@ -154,5 +154,43 @@ TEST_F(WorkerCacheTest, RegionTornUnderAWarmSliceFailsItAtTheScanSayingWhy) {
   EXPECT_TRUE(regions.empty());
 }
 
+TEST_F(WorkerCacheTest, DropForgetsAFailedSliceAndItsFilesSoItMayLoadAgain) {
+  WorkerCache cache(Root(), Limits(1000, 1000));
+  RegionInfo info;
+  ASSERT_TRUE(cache.layout().WriteRegion(Key(0), 0, "half", &info).ok());
+  ASSERT_TRUE(cache.FailLoad(Key(0), "locus 1 at tcp://127.0.0.1:1: gone", 1).ok());
+  ASSERT_TRUE(cache.Drop(Key(0)).ok());
+  EXPECT_EQ(cache.StateOf(Key(0)), S::kCold);
+  EXPECT_FALSE(fs::exists(Dir(Key(0))));
+  EXPECT_TRUE(cache.Slices().empty());
+  Load(&cache, Key(0), {"whole"}, 2);
+  EXPECT_EQ(cache.StateOf(Key(0)), S::kWarm);
+  EXPECT_TRUE(cache.Drop(Key(1)).IsNotFound());
+}
+
+TEST_F(WorkerCacheTest, ContentsListEachSliceWithItsRegions) {
+  WorkerCache cache(Root(), Limits(1000, 1000));
+  Load(&cache, Key(1), {"abc", "de"}, 5);
+  const std::vector<CachedSlice> held = cache.Contents();
+  ASSERT_EQ(held.size(), 1u);
+  EXPECT_EQ(held[0].key, Key(1));
+  EXPECT_EQ(held[0].life.state(), S::kWarm);
+  EXPECT_EQ(held[0].regions, (std::vector<RegionInfo>{{0, "region-0.brgn", 3}, {1, "region-1.brgn", 2}}));
+  EXPECT_EQ(held[0].last_used_ms, 5);
+}
+
+TEST_F(WorkerCacheTest, RecoveredSlicesCountAsUsedAtTheRestartSoTheirTtlRunsFromIt) {
+  {
+    WorkerCache before(Root(), Limits(1000, 1000, /*ttl_ms=*/100));
+    Load(&before, Key(0), {"zero"}, 1);
+  }
+  WorkerCache after(Root(), Limits(1000, 1000, /*ttl_ms=*/100));
+  std::vector<std::string> ignored;
+  ASSERT_TRUE(after.Recover(&ignored, 5000).ok());
+  EXPECT_EQ(after.Slices()[0].last_used_ms, 5000);
+  EXPECT_TRUE(after.Evict(5050).empty());
+  EXPECT_EQ(after.Evict(5100).size(), 1u);
+}
+
 }  // namespace
 }  // namespace datablox::worker

@@ -33,11 +33,12 @@ views    :: SampleStoreSupervisor(views_dir: "views")
 pressers :: shard SampleStoreWorker(views_dir: "views") { members: 1 }
 askv     :: Ask(request: "{\\"view\\": \\"items\\"}")
 catalog  :: Catalog(path: "catalog.db")
+cell     :: CellWorker(cache_dir: "cache")
 views.workers => pressers.loci
 lines -> askv
 askv.ask => views.view
 """
-SERVICE_CLASSES = {"SampleStoreSupervisor", "SampleStoreWorker", "Catalog"}
+SERVICE_CLASSES = {"SampleStoreSupervisor", "SampleStoreWorker", "Catalog", "CellWorker"}
 TINY_SCHEMA = """schema tiny {
   version: 1
   root) item : Item
