@@ -1,21 +1,40 @@
 #include "cell/worker/region_dealer.h"
 
+#include "cell/brio/region.h"
+
 namespace datablox::worker {
 
-void RegionDealer::Add(std::string_view blob) {
-  regions_[next_].Add(blob);
-  next_ = (next_ + 1) % regions_.size();
+void RegionDealer::Add(int locus, std::string_view blob) {
+  LocusBlobs& held = loci_[locus];
+  held.spans.emplace_back(held.bytes.size(), blob.size());
+  held.bytes.append(blob);
   ++blobs_;
 }
 
+void RegionDealer::Discard(int locus) {
+  auto it = loci_.find(locus);
+  if (it == loci_.end()) return;
+  blobs_ -= it->second.spans.size();
+  loci_.erase(it);
+}
+
 std::vector<RegionDealer::Region> RegionDealer::Finish() {
-  std::vector<Region> out;
-  for (size_t core = 0; core < regions_.size(); ++core) {
-    if (regions_[core].blob_count() == 0) continue;
-    out.push_back({static_cast<int>(core), regions_[core].Finish()});
+  std::vector<brio::RegionWriter> writers(cores_);
+  size_t next = 0;
+  for (auto& [locus, held] : loci_) {
+    for (const auto& [offset, size] : held.spans) {
+      writers[next].Add(std::string_view(held.bytes).substr(offset, size));
+      next = (next + 1) % cores_;
+    }
+    std::string().swap(held.bytes);  // dealt: its memory goes before the next locus's copy
   }
-  next_ = 0;
+  loci_.clear();
   blobs_ = 0;
+  std::vector<Region> out;
+  for (size_t core = 0; core < writers.size(); ++core) {
+    if (writers[core].blob_count() == 0) continue;
+    out.push_back({static_cast<int>(core), writers[core].Finish()});
+  }
   return out;
 }
 

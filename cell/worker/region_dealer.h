@@ -2,20 +2,32 @@
 // turn to one Brio region per core, so each core scans a like share. A core
 // that got no blob (fewer blobs than cores) gets no region: a file to map
 // for nothing.
+//
+// The blobs arrive tagged with their locus (a LocusSink, as the fetch
+// client gives them) and are held per locus until Finish: a locus pulled
+// again from a replica after its first worker failed mid-stream is
+// discarded first, so no blob is dealt twice. Finish deals the loci in
+// their order, each locus's blobs in arrival order.
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
-#include "cell/brio/region.h"
+#include "cell/samplestore/loci_fetch.h"
 
 namespace datablox::worker {
 
-class RegionDealer : public brio::BlobSink {
+class RegionDealer : public samplestore::LocusSink {
  public:
-  explicit RegionDealer(int cores) : regions_(static_cast<size_t>(cores < 1 ? 1 : cores)) {}
-  void Add(std::string_view blob) override;
+  explicit RegionDealer(int cores) : cores_(cores < 1 ? 1 : cores) {}
+  void Add(int locus, std::string_view blob) override;
+  void Discard(int locus) override;
+  void Add(std::string_view blob) { Add(0, blob); }
+  // Blobs held now (those of discarded loci no longer count).
   uint64_t blob_count() const { return blobs_; }
 
   struct Region {
@@ -26,8 +38,13 @@ class RegionDealer : public brio::BlobSink {
   std::vector<Region> Finish();
 
  private:
-  std::vector<brio::RegionWriter> regions_;
-  size_t next_ = 0;
+  struct LocusBlobs {
+    std::string bytes;                               // the blobs, one after another
+    std::vector<std::pair<size_t, size_t>> spans;  // each blob's offset and size in bytes
+  };
+
+  size_t cores_;
+  std::map<int, LocusBlobs> loci_;
   uint64_t blobs_ = 0;
 };
 

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "cell/brio/region.h"
+
 namespace datablox::worker {
 namespace {
 
@@ -35,6 +37,24 @@ TEST(RegionDealerTest, ACoreWithNoBlobGetsNoRegion) {
   ASSERT_EQ(regions.size(), 1u);
   EXPECT_EQ(regions[0].core, 0);
   EXPECT_TRUE(RegionDealer(3).Finish().empty());
+}
+
+TEST(RegionDealerTest, ADiscardedLocusIsDealtOnlyFromItsRetry) {
+  RegionDealer dealer(2);
+  dealer.Add(1, "l1-a....");
+  dealer.Add(0, "l0-a....");
+  dealer.Add(1, "l1-b....");
+  dealer.Discard(1);  // its worker failed mid-stream: pulled again from a replica
+  EXPECT_EQ(dealer.blob_count(), 1u);
+  dealer.Add(1, "l1-a'...");
+  dealer.Add(1, "l1-b'...");
+  dealer.Add(1, "l1-c'...");
+  EXPECT_EQ(dealer.blob_count(), 4u);
+  const std::vector<RegionDealer::Region> regions = dealer.Finish();
+  ASSERT_EQ(regions.size(), 2u);  // locus 0 first, then locus 1, in turn over the cores
+  EXPECT_EQ(Blobs(regions[0].bytes), (std::vector<std::string>{"l0-a....", "l1-b'..."}));
+  EXPECT_EQ(Blobs(regions[1].bytes), (std::vector<std::string>{"l1-a'...", "l1-c'..."}));
+  EXPECT_EQ(dealer.blob_count(), 0u);
 }
 
 }  // namespace
