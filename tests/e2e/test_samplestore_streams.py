@@ -48,6 +48,36 @@ def fetch(store, view, out, *args):
     return json.loads(r.stdout), r.stderr
 
 
+class BackgroundFetch:
+    """`datablox fetch` of `view` running in a session of its own while the
+    test watches (or kills) the workers; ended by its process group if the
+    test leaves before it does."""
+
+    def __init__(self, store, view, out, *args):
+        self.process = subprocess.Popen(
+            [str(store.cluster.datablox), "fetch", "store", view, "--out", out, *map(str, args), "-o", "json",
+             "--master", store.cluster.cli.endpoint],
+            cwd=store.tmp, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL,
+            start_new_session=True)
+
+    def running(self):
+        return self.process.poll() is None
+
+    def finish(self, timeout):
+        """(exit status, stdout, stderr); fails when it has not ended within `timeout` s."""
+        out, err = self.process.communicate(timeout=timeout)
+        return self.process.returncode, out, err
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+        return False
+
+
 def test_a_big_nested_file_is_cut_into_ranges_over_both_workers_each_item_once(cluster, tmp_path):
     lines = [user_line(n, 1 + n % 30) for n in range(6000)]  # about 3 MB, lines of 80..1000 bytes
     lines[-1] = lines[-1].rstrip("\n")  # the last line without its newline
@@ -77,20 +107,11 @@ def test_a_replicated_locus_whose_worker_is_killed_mid_fetch_comes_from_its_repl
     victim = store.pid("workers/0")
     # Slow: 2 parcels a second over the fetch (about 16 parcels in all), so
     # the kill lands mid-stream although handlers are seen a second late.
-    fetch = subprocess.Popen([str(store.cluster.datablox), "fetch", "store", "events", "--out", "events.brgn",
-                              "--stream-timeout-ms", "2000", "--max-parcels-per-s", "2", "-o", "json",
-                              "--master", store.cluster.cli.endpoint],
-                             cwd=store.tmp, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                             stdin=subprocess.DEVNULL, start_new_session=True)
-    try:
+    with BackgroundFetch(store, "events", "events.brgn", "--stream-timeout-ms", 2000, "--max-parcels-per-s", 2) as f:
         wait_until(lambda: int(store.handler("workers/0", "read_bytes")) > 0, "workers/0 to press its locus", 30)
         os.kill(victim, signal.SIGKILL)
-        out, err = fetch.communicate(timeout=120)
-    finally:
-        if fetch.poll() is None:
-            os.killpg(fetch.pid, signal.SIGKILL)
-            fetch.wait()
-    assert fetch.returncode == 0, err + store.cluster.log()
+        code, out, err = f.finish(timeout=120)
+    assert code == 0, err + store.cluster.log()
     result = json.loads(out)
     assert result["retries"] >= 1, (result, err)
     assert "pulled from" in err, err
@@ -118,23 +139,15 @@ def test_a_slow_requester_keeps_the_workers_memory_flat(cluster, tmp_path):
     store.submit()
     pids = {w: store.pid(w) for w in ("workers/0", "workers/1")}
     baseline = {w: rss_kb(pid) for w, pid in pids.items()}
-    fetch = subprocess.Popen([str(store.cluster.datablox), "fetch", "store", "users", "--out", "users.brgn",
-                              "--max-parcels-per-s", "60", "--window", "2", "-o", "json",
-                              "--master", store.cluster.cli.endpoint],
-                             cwd=store.tmp, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                             stdin=subprocess.DEVNULL, start_new_session=True)
     peak = dict(baseline)
-    try:
-        while fetch.poll() is None:
+    with BackgroundFetch(store, "users", "users.brgn", "--max-parcels-per-s", 60, "--window", 2) as f:
+        deadline = time.monotonic() + 300
+        while f.running() and time.monotonic() < deadline:
             for w, pid in pids.items():
                 peak[w] = max(peak[w], rss_kb(pid))
             time.sleep(0.05)
-        out, err = fetch.communicate(timeout=10)
-    finally:
-        if fetch.poll() is None:
-            os.killpg(fetch.pid, signal.SIGKILL)
-            fetch.wait()
-    assert fetch.returncode == 0, err + store.cluster.log()
+        code, out, err = f.finish(timeout=10)
+    assert code == 0, err + store.cluster.log()
     result = json.loads(out)
     assert result["items"] == 80000
     streamed_kb = result["parcel_bytes"] >> 10
