@@ -88,6 +88,14 @@ Status ReadSlice(const fs::path& dir, const SliceKey& key, CachedSlice* out) {
     return Status::Invalid("manifest: names another slice than its folder");
   auto regions = m.find("regions");
   if (regions == m.end() || !regions->is_array()) return Status::Invalid("manifest: no regions");
+  auto loci = m.find("loci");
+  if (loci == m.end() || !loci->is_array() || loci->size() > kMaxManifestLoci)
+    return Status::Invalid("manifest: no loci");
+  out->loci.clear();
+  for (const json& n : *loci) {
+    if (!n.is_number_integer()) return Status::Invalid("manifest: a locus that is no number");
+    out->loci.push_back(n.get<int>());
+  }
   out->key = key;
   out->regions.clear();
   for (const json& r : *regions) {
@@ -132,14 +140,16 @@ Status DiskLayout::WriteRegion(const SliceKey& key, int core, std::string_view b
   return WriteAtomically((fs::path(dir) / out->file).string(), bytes);
 }
 
-Status DiskLayout::WriteManifest(const SliceKey& key, const std::vector<RegionInfo>& regions) const {
+Status DiskLayout::WriteManifest(const SliceKey& key, const std::vector<RegionInfo>& regions,
+                                 const std::vector<int>& loci) const {
   std::string dir;
   if (Status st = SliceDir(key, &dir); !st.ok()) return st;
   json list = json::array();
   for (const RegionInfo& r : regions) list.push_back({{"core", r.core}, {"bytes", r.bytes}});
   const json manifest = {{"format", kManifestFormat},   {"domain", key.generation.domain},
                          {"view", key.generation.view}, {"generation", key.generation.generation},
-                         {"worker", key.worker},        {"regions", list}};
+                         {"worker", key.worker},        {"regions", list},
+                         {"loci", loci}};
   Status st = WriteAtomically((fs::path(dir) / kManifestName).string(), manifest.dump());
   if (st.ok()) SyncDirectory(dir);  // the renames of the regions and the manifest reach the disk
   return st;
@@ -154,7 +164,7 @@ Status DiskLayout::RemoveSlice(const SliceKey& key) const {
   return Status::OK();
 }
 
-Status DiskLayout::Rescan(RescanResult* out) const {
+Status DiskLayout::Rescan(RescanResult* out, int only_worker) const {
   *out = RescanResult();
   std::error_code ec;
   if (!fs::is_directory(root_, ec)) return Status::OK();
@@ -176,6 +186,7 @@ Status DiskLayout::Rescan(RescanResult* out) const {
           const std::string name = slice.filename().string();
           int worker = 0;
           if (!name.starts_with("slice-") || !ParseNumber(std::string_view(name).substr(6), &worker)) continue;
+          if (only_worker != kAnyWorker && worker != only_worker) continue;  // another member's
           // Leftovers of a write that did not finish.
           for (const auto& entry : fs::directory_iterator(slice, ec)) {
             if (entry.path().string().ends_with(kPartialSuffix)) {
