@@ -16,6 +16,7 @@ import math
 import os
 import shutil
 import signal
+import threading
 
 import msgpack
 import pytest
@@ -61,9 +62,9 @@ class Cell(Store):
         assert r.returncode == 0, r.stderr + self.cluster.log()
         return json.loads(r.stdout)
 
-    def scan(self, answer, deal, query=QUERY):
+    def scan(self, answer, deal, query=QUERY, domain="unity"):
         """Asks the shard through the relay; (exit code, reply or stderr)."""
-        request = json.dumps({"domain": "unity", "view": "events", "generation": answer["generation"],
+        request = json.dumps({"domain": domain, "view": "events", "generation": answer["generation"],
                               "loci": answer["loci"], "deal": deal, "query": query,
                               "schema": SCHEMA.read_text(), "now": NOW, "timeout_ms": 30000})
 
@@ -180,3 +181,35 @@ def test_a_query_that_does_not_compile_fails_the_scan_at_line_and_column_naming_
     # A deal naming a locus that is not there: refused by name, nothing loaded.
     code, stderr = cell.scan(answer, {"0": [5]})
     assert code != 0 and "\"deal\" member 0: 5 is no index into the 2 loci" in stderr, stderr
+
+
+def test_scans_at_once_share_one_load_and_a_locus_that_cannot_load_fails_its_scan_naming_it(cell):
+    cell.generate(users=60, files=2)
+    cell.submit()
+    answer = cell.loci()
+    deal = {"0": [0], "1": [1]}
+    results = [None, None]
+
+    def ask(i):
+        results[i] = cell.scan(answer, deal)
+    threads = [threading.Thread(target=ask, args=(i,)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert all(r is not None and r[0] == 0 for r in results), results
+    assert partial_rows(results[0][1])[0] == partial_rows(results[1][1])[0]
+    assert sum(row[1] for row in partial_rows(results[0][1])[0]) == 60
+    assert [cell.handler(m, "scans") for m in MEMBERS] == ["2", "2"]
+    assert [cell.handler(m, "streams_opened") for m in MEMBERS] == ["1", "1"]  # each slice loaded once
+
+    # Member 1's locus at an address that serves nothing: its scan fails naming the locus, no hang.
+    broken = json.loads(json.dumps(answer))
+    broken["loci"][1]["addresses"] = ["tcp://127.0.0.1:9"]
+    code, stderr = cell.scan(broken, deal, domain="other")  # another slice: the held one is not asked for
+    assert code != 0 and "cells/1: " in stderr and "locus 1 at tcp://127.0.0.1:9" in stderr, stderr
+    assert cell.handler("cells/1", "scan_failures") == "1"
+    # The held generation still answers, from memory.
+    code, again = cell.scan(answer, deal)
+    assert code == 0, again
+    assert [w["source"] for w in again["workers"]] == ["memory", "memory"]
