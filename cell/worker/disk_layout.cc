@@ -35,6 +35,21 @@ bool ParseNumber(std::string_view text, T* out) {
 
 Status Errno(const std::string& what) { return Status::IOError(fmt::format("{}: {}", what, std::strerror(errno))); }
 
+// PATH.partial (complete) flushed to disk, then renamed to PATH.
+Status SyncAndRename(const std::string& path) {
+  const std::string partial = path + std::string(kPartialSuffix);
+  const int fd = ::open(partial.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Errno(partial);
+  if (::fsync(fd) != 0) {
+    Status st = Errno(partial);
+    ::close(fd);
+    return st;
+  }
+  ::close(fd);
+  if (::rename(partial.c_str(), path.c_str()) != 0) return Errno(path);
+  return Status::OK();
+}
+
 // PATH.partial, flushed to disk, then renamed to PATH: PATH is complete or absent.
 Status WriteAtomically(const std::string& path, std::string_view bytes) {
   const std::string partial = path + std::string(kPartialSuffix);
@@ -51,14 +66,8 @@ Status WriteAtomically(const std::string& path, std::string_view bytes) {
     }
     written += static_cast<size_t>(n);
   }
-  if (::fsync(fd) != 0) {
-    Status st = Errno(partial);
-    ::close(fd);
-    return st;
-  }
-  ::close(fd);
-  if (::rename(partial.c_str(), path.c_str()) != 0) return Errno(path);
-  return Status::OK();
+  if (::close(fd) != 0) return Errno(partial);
+  return SyncAndRename(path);
 }
 
 void SyncDirectory(const std::string& dir) {
@@ -138,6 +147,29 @@ Status DiskLayout::WriteRegion(const SliceKey& key, int core, std::string_view b
   if (ec) return Status::IOError(fmt::format("{}: {}", dir, ec.message()));
   *out = {core, RegionName(core), bytes.size()};
   return WriteAtomically((fs::path(dir) / out->file).string(), bytes);
+}
+
+Status DiskLayout::PartialRegionPath(const SliceKey& key, int core, std::string* path) const {
+  if (core < 0 || core >= kMaxCores) return Status::Invalid(fmt::format("core {} out of range", core));
+  std::string dir;
+  if (Status st = SliceDir(key, &dir); !st.ok()) return st;
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return Status::IOError(fmt::format("{}: {}", dir, ec.message()));
+  *path = (fs::path(dir) / RegionName(core)).string() + std::string(kPartialSuffix);
+  return Status::OK();
+}
+
+Status DiskLayout::CommitRegion(const SliceKey& key, int core, RegionInfo* out) const {
+  std::string dir;
+  if (Status st = SliceDir(key, &dir); !st.ok()) return st;
+  const std::string path = (fs::path(dir) / RegionName(core)).string();
+  if (Status st = SyncAndRename(path); !st.ok()) return st;
+  std::error_code ec;
+  const uintmax_t bytes = fs::file_size(path, ec);
+  if (ec) return Status::IOError(fmt::format("{}: {}", path, ec.message()));
+  *out = {core, RegionName(core), static_cast<uint64_t>(bytes)};
+  return Status::OK();
 }
 
 Status DiskLayout::WriteManifest(const SliceKey& key, const std::vector<RegionInfo>& regions,

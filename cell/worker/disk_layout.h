@@ -45,6 +45,11 @@ class DiskLayout {
   Status SliceDir(const SliceKey& key, std::string* dir) const;
   // Writes one region of the slice (FILE.partial, fsync, rename).
   Status WriteRegion(const SliceKey& key, int core, std::string_view bytes, RegionInfo* out) const;
+  // A region written as it comes: where to write it (FILE.partial, its
+  // folder made), then, once complete, CommitRegion flushes it to disk and
+  // renames it (*out with its size).
+  Status PartialRegionPath(const SliceKey& key, int core, std::string* path) const;
+  Status CommitRegion(const SliceKey& key, int core, RegionInfo* out) const;
   // Writes the manifest of the slice, atomically, after its regions.
   Status WriteManifest(const SliceKey& key, const std::vector<RegionInfo>& regions,
                        const std::vector<int>& loci = {}) const;

@@ -97,6 +97,23 @@ TEST_F(DiskLayoutTest, AWorkerRescansOnlyItsOwnSlicesBesideAnotherMembersHalfWri
   EXPECT_TRUE(fs::exists(Dir(Key(1)) + "/region-0.brgn")) << "another member's slice is left alone";
 }
 
+TEST_F(DiskLayoutTest, ARegionWrittenAsItComesIsCompleteOnlyOnceCommitted) {
+  std::string path;
+  ASSERT_TRUE(layout_.PartialRegionPath(Key(), 1, &path).ok());
+  EXPECT_EQ(path, Dir(Key()) + "/region-1.brgn.partial");
+  dir_.Write("cache/unity/events/3/slice-0/region-1.brgn.partial", "streamed blobs");
+  EXPECT_FALSE(fs::exists(Dir(Key()) + "/region-1.brgn"));
+  RegionInfo info;
+  ASSERT_TRUE(layout_.CommitRegion(Key(), 1, &info).ok());
+  EXPECT_EQ(info, (RegionInfo{1, "region-1.brgn", 14}));
+  EXPECT_FALSE(fs::exists(path));
+  ASSERT_TRUE(layout_.WriteManifest(Key(), {info}, {0}).ok());
+  RescanResult found = Rescan();
+  ASSERT_EQ(found.warm.size(), 1u);
+  EXPECT_EQ(found.warm[0].regions, (std::vector<RegionInfo>{info}));
+  EXPECT_EQ(layout_.CommitRegion(Key(), 2, &info).code(), Status::Code::kIOError) << "nothing written for core 2";
+}
+
 TEST_F(DiskLayoutTest, FoundRegionMapsReadOnlyWithItsBytes) {
   WriteSlice(Key(), {"the blobs of core zero"});
   RescanResult found = Rescan();
