@@ -50,23 +50,28 @@ Status SyncAndRename(const std::string& path) {
   return Status::OK();
 }
 
-// PATH.partial, flushed to disk, then renamed to PATH: PATH is complete or absent.
-Status WriteAtomically(const std::string& path, std::string_view bytes) {
-  const std::string partial = path + std::string(kPartialSuffix);
-  const int fd = ::open(partial.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return Errno(partial);
+// Writes `bytes` to `path` (created or truncated) and closes it.
+Status WriteFile(const std::string& path, std::string_view bytes) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return Errno(path);
   size_t written = 0;
   while (written < bytes.size()) {
     const ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
-      Status st = Errno(partial);
+      Status st = Errno(path);
       ::close(fd);
       return st;
     }
     written += static_cast<size_t>(n);
   }
-  if (::close(fd) != 0) return Errno(partial);
+  if (::close(fd) != 0) return Errno(path);
+  return Status::OK();
+}
+
+// PATH.partial, flushed to disk, then renamed to PATH: PATH is complete or absent.
+Status WriteAtomically(const std::string& path, std::string_view bytes) {
+  if (Status st = WriteFile(path + std::string(kPartialSuffix), bytes); !st.ok()) return st;
   return SyncAndRename(path);
 }
 
@@ -139,14 +144,10 @@ Status DiskLayout::SliceDir(const SliceKey& key, std::string* dir) const {
 }
 
 Status DiskLayout::WriteRegion(const SliceKey& key, int core, std::string_view bytes, RegionInfo* out) const {
-  if (core < 0 || core >= kMaxCores) return Status::Invalid(fmt::format("core {} out of range", core));
-  std::string dir;
-  if (Status st = SliceDir(key, &dir); !st.ok()) return st;
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) return Status::IOError(fmt::format("{}: {}", dir, ec.message()));
-  *out = {core, RegionName(core), bytes.size()};
-  return WriteAtomically((fs::path(dir) / out->file).string(), bytes);
+  std::string partial;
+  if (Status st = PartialRegionPath(key, core, &partial); !st.ok()) return st;
+  if (Status st = WriteFile(partial, bytes); !st.ok()) return st;
+  return CommitRegion(key, core, out);
 }
 
 Status DiskLayout::PartialRegionPath(const SliceKey& key, int core, std::string* path) const {

@@ -21,11 +21,11 @@ import threading
 import msgpack
 import pytest
 
+import test_cell_worker
 from cluster_runtime import cluster, hosts  # noqa: F401  (the fixtures)
-from cluster_runtime import elements
 from conftest import REPO, wait_until
 from test_query_local import NOW
-from test_samplestore import SCHEMA, Store
+from test_samplestore import SCHEMA
 
 HERE = REPO / "tests" / "e2e"
 MEMBERS = ("cells/0", "cells/1")
@@ -44,23 +44,15 @@ relay.ask => cells.scan
 """
 
 
-class Cell(Store):
+class Cell(test_cell_worker.Cell):
     """The sample store, a CellWorker shard whose cache is in tmp_path, and the relay that asks it."""
+
+    name = "cells"
 
     def submit(self):
         shutil.copy(HERE / "shard_classes" / "scan_relay.py", self.tmp)
-        self.cluster.submit("cells", topology(self.views, self.tmp / "cache"))
+        self.cluster.submit(self.name, topology(self.views, self.tmp / "cache"))
         self.wait_running()
-
-    def wait_running(self, not_pid=None):
-        self.cluster.wait_status("cells", lambda s: all(e["state"] == "running" and e.get("pid")
-                                                        and e["pid"] != not_pid for e in s["elements"]),
-                                 "the cell workers and the sample store to run")
-
-    def loci(self):
-        r = self.cluster.cli("call", "cells/store.view", '{"view": "events"}')
-        assert r.returncode == 0, r.stderr + self.cluster.log()
-        return json.loads(r.stdout)
 
     def scan(self, answer, deal, query=QUERY, domain="unity"):
         """Asks the shard through the relay; (exit code, reply or stderr)."""
@@ -74,14 +66,6 @@ class Cell(Store):
             return None if starting else r
         r = wait_until(answered, "the relay's scan port")
         return r.returncode, (json.loads(r.stdout) if r.returncode == 0 else r.stderr)
-
-    def handler(self, element, name):
-        r = self.cluster.cli("handler", f"cells/{element}.{name}")
-        assert r.returncode == 0, r.stderr
-        return r.stdout.strip()
-
-    def pid(self, element):
-        return elements(self.cluster.status("cells"))[element]["pid"]
 
 
 def partial_rows(reply):

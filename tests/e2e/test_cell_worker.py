@@ -24,21 +24,23 @@ TOPOLOGY = (REPO / "topologies" / "cell_worker.topo").read_text()
 class Cell(Store):
     """The sample store and a CellWorker whose cache is in tmp_path."""
 
+    name = "cellw"  # the topology's
+
     def submit(self, **cell_params):
         params = "".join(f", {k}: {v}" for k, v in cell_params.items())
         text = TOPOLOGY.replace('"topologies/samplestore"', f'"{self.views}"')
         text = text.replace('CellWorker(cache_dir: "cell-cache", cores: 2)',
                             f'CellWorker(cache_dir: "{self.tmp / "cache"}", cores: 2{params})')
-        self.cluster.submit("cellw", text)
+        self.cluster.submit(self.name, text)
         self.wait_running()
 
     def wait_running(self, not_pid=None):
-        self.cluster.wait_status("cellw", lambda s: all(e["state"] == "running" and e.get("pid")
+        self.cluster.wait_status(self.name, lambda s: all(e["state"] == "running" and e.get("pid")
                                                         and e["pid"] != not_pid for e in s["elements"]),
                                  "the cell worker and the sample store to run")
 
     def loci(self):
-        r = self.cluster.cli("call", "cellw/store.view", '{"view": "events"}')
+        r = self.cluster.cli("call", f"{self.name}/store.view", '{"view": "events"}')
         assert r.returncode == 0, r.stderr + self.cluster.log()
         return json.loads(r.stdout)
 
@@ -54,12 +56,12 @@ class Cell(Store):
         return wait_until(answered, "the cell worker's load port")
 
     def handler(self, element, name):
-        r = self.cluster.cli("handler", f"cellw/{element}.{name}")
+        r = self.cluster.cli("handler", f"{self.name}/{element}.{name}")
         assert r.returncode == 0, r.stderr
         return r.stdout.strip()
 
     def pid(self, element):
-        return elements(self.cluster.status("cellw"))[element]["pid"]
+        return elements(self.cluster.status(self.name))[element]["pid"]
 
     def regions(self):
         """The region files of the cache, as the listing names them."""
