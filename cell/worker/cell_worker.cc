@@ -17,7 +17,7 @@ namespace {
 
 constexpr int64_t kPollMs = 20;     // how often running loads (and scans waiting for them) are looked at
 constexpr int64_t kScanPollMs = 1;  // how often running scans are: a hot scan's answer waits for it
-constexpr int kLoadPort = 0, kScanPort = 1;  // query inputs, in declaration order
+constexpr int kScanPort = 1;  // the second query input, as declared (the first: load)
 
 // Wall-clock ms: a slice's last use survives a restart (the TTL runs on).
 int64_t NowMs() {
