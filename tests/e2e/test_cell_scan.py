@@ -23,7 +23,7 @@ import pytest
 
 import test_cell_worker
 from cluster_runtime import cluster, hosts  # noqa: F401  (the fixtures)
-from conftest import REPO, wait_until
+from conftest import REPO
 from test_query_local import NOW
 from test_samplestore import SCHEMA
 
@@ -59,12 +59,7 @@ class Cell(test_cell_worker.Cell):
         request = json.dumps({"domain": domain, "view": "events", "generation": answer["generation"],
                               "loci": answer["loci"], "deal": deal, "query": query,
                               "schema": SCHEMA.read_text(), "now": NOW, "timeout_ms": 30000})
-
-        def answered():
-            r = self.cluster.cli("call", "cells/relay.scan", request, "--timeout-ms", 60000)
-            starting = "has no bound query port" in r.stderr or "not wired yet" in r.stderr
-            return None if starting else r
-        r = wait_until(answered, "the relay's scan port")
+        r = self.call("relay.scan", request, timeout_ms=60000)
         return r.returncode, (json.loads(r.stdout) if r.returncode == 0 else r.stderr)
 
 

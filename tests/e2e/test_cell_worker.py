@@ -44,16 +44,18 @@ class Cell(Store):
         assert r.returncode == 0, r.stderr + self.cluster.log()
         return json.loads(r.stdout)
 
-    def load(self, answer, domain="unity", **extra):
-        """The supervisor's answer with a domain, asked of the CellWorker (as
-        `fetch` does, a port not bound yet right after a (re)start is waited for)."""
-        request = json.dumps(dict(answer, domain=domain, **extra))
-
+    def call(self, port, request, timeout_ms=30000):
+        """`datablox call` of ELEMENT.PORT (as `fetch` does, a port not bound
+        yet right after a (re)start is waited for)."""
         def answered():
-            r = self.cluster.cli("call", "cellw/cell.load", request, "--timeout-ms", 30000)
+            r = self.cluster.cli("call", f"{self.name}/{port}", request, "--timeout-ms", timeout_ms)
             starting = "has no bound query port" in r.stderr or "not wired yet" in r.stderr
             return None if starting else r
-        return wait_until(answered, "the cell worker's load port")
+        return wait_until(answered, f"{port} to be bound")
+
+    def load(self, answer, domain="unity", **extra):
+        """The supervisor's answer with a domain, asked of the CellWorker."""
+        return self.call("cell.load", json.dumps(dict(answer, domain=domain, **extra)))
 
     def handler(self, element, name):
         r = self.cluster.cli("handler", f"{self.name}/{element}.{name}")
