@@ -12,7 +12,6 @@ member. (fixtures: cluster_runtime.py; the dataset's helpers:
 test_samplestore.py)"""
 
 import json
-import math
 import os
 import shutil
 import signal
@@ -24,7 +23,7 @@ import pytest
 import test_cell_worker
 from cluster_runtime import cluster, hosts  # noqa: F401  (the fixtures)
 from conftest import REPO
-from test_query_local import NOW
+from test_query_local import NOW, same
 from test_samplestore import SCHEMA
 
 HERE = REPO / "tests" / "e2e"
@@ -78,8 +77,7 @@ def partial_rows(reply):
 
 def same_rows(got, expected):
     return len(got) == len(expected) and all(
-        len(g) == len(e) and all(math.isclose(x, y, rel_tol=1e-9) if isinstance(y, float) else x == y
-                                 for x, y in zip(g, e)) for g, e in zip(got, expected))
+        len(g) == len(e) and all(same(x, y) for x, y in zip(g, e)) for g, e in zip(got, expected))
 
 
 @pytest.fixture
