@@ -1,21 +1,44 @@
 #include "cell/samplestore/bounded_json.h"
 
 namespace datablox::samplestore {
+namespace {
+
+// The deepest nesting of `text`'s arrays and objects, stopping once past
+// `limit`: one pass over the bytes, strings (and their escapes) skipped.
+// Counted before parsing, rather than in a parser callback: nlohmann's
+// callback parser looks through the parent for a discarded value at every
+// object's end, which makes an array of many objects quadratic.
+int NestingDepth(std::string_view text, int limit) {
+  int depth = 0, deepest = 0;
+  bool in_string = false, escaped = false;
+  for (const char c : text) {
+    if (in_string) {
+      if (escaped) {
+        escaped = false;
+      } else if (c == '\\') {
+        escaped = true;
+      } else if (c == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > deepest && (deepest = depth) > limit) return deepest;
+    } else if (c == ']' || c == '}') {
+      --depth;  // unbalanced text is the parser's to refuse
+    }
+  }
+  return deepest;
+}
+
+}  // namespace
 
 Status ParseBoundedJson(std::string_view text, nlohmann::json* out, int max_depth) {
-  bool too_deep = false;
-  // nlohmann's parser keeps its own stack (it does not recurse); the
-  // callback stops a value from being built past the limit.
-  auto limit = [&](int depth, nlohmann::json::parse_event_t event, nlohmann::json&) {
-    if ((event == nlohmann::json::parse_event_t::object_start || event == nlohmann::json::parse_event_t::array_start) &&
-        depth >= max_depth) {
-      too_deep = true;
-      return false;
-    }
-    return !too_deep;
-  };
-  nlohmann::json parsed = nlohmann::json::parse(text.begin(), text.end(), limit, /*allow_exceptions=*/false);
-  if (too_deep) return Status::Invalid("JSON nested deeper than " + std::to_string(max_depth) + " levels");
+  if (NestingDepth(text, max_depth) > max_depth)
+    return Status::Invalid("JSON nested deeper than " + std::to_string(max_depth) + " levels");
+  nlohmann::json parsed = nlohmann::json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
   if (parsed.is_discarded()) return Status::Invalid("not JSON");
   *out = std::move(parsed);
   return Status::OK();
