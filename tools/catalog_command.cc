@@ -11,11 +11,9 @@
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
-#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <nlohmann/json.hpp>
-#include <thread>
 
 #include "cell/catalog/catalog_service.h"
 #include "cell/samplestore/bounded_json.h"

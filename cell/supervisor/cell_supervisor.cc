@@ -26,23 +26,6 @@ int64_t WallMs() {
       .count();
 }
 
-// The workers' shard's answer to a scan (cell/worker/scan_protocol.h's reply).
-Status DecodeScanAnswer(const Log& reply, ScanAnswer* out) {
-  const Value partial = reply.get("partial");
-  if (partial.type() != ValueType::kBytes && partial.type() != ValueType::kString)
-    return Status::Invalid("the workers' answer has no partial result");
-  out->partial = std::string(partial.type() == ValueType::kBytes ? partial.as_bytes() : partial.as_string());
-  out->generation = std::string(reply.get("generation").as_string());
-  const Value workers = reply.get("workers");
-  out->workers = json::array();
-  if (workers.exists()) {
-    json parsed;
-    if (Status st = samplestore::ParseBoundedJson(workers.to_json(), &parsed, kMaxReplyDepth); !st.ok()) return st;
-    if (parsed.is_array()) out->workers = std::move(parsed);
-  }
-  return Status::OK();
-}
-
 }  // namespace
 
 ClassSpec CellSupervisor::spec() {
@@ -129,6 +112,16 @@ Status CellSupervisor::ParseReply(const Reply& reply, json* out) {
   return samplestore::ParseBoundedJson(reply.log.to_json(), out, kMaxReplyDepth);
 }
 
+ReplyCallback CellSupervisor::AnswerTo(uint64_t id, void (QueryRun::*on)(const Status&, const json&)) {
+  return [this, id, on](Reply reply) {
+    auto at = running_.find(id);
+    if (at == running_.end()) return;
+    json answer;
+    ((*at->second.run).*on)(ParseReply(reply, &answer), answer);
+    Advance(id);
+  };
+}
+
 void CellSupervisor::Advance(uint64_t id) {
   auto it = running_.find(id);
   if (it == running_.end()) return;
@@ -136,22 +129,16 @@ void CellSupervisor::Advance(uint64_t id) {
   const int64_t now = SteadyMs();
   const Milliseconds step_timeout(std::min(step_timeout_ms_, run.RemainingMs(now)));
   LogBuilder request;
-  auto build = [&](const json& j) {
-    Status st = request.assign_json(j.dump());
+  auto build = [&](const std::string& text) {
+    Status st = request.assign_json(text);
     if (!st.ok()) run.Fail(Status::Internal(fmt::format("a request could not be written: {}", st.message())));
     return st.ok();
   };
   switch (run.step()) {
     case QueryRun::Step::kSavedQuery:
     case QueryRun::Step::kView:
-      if (!build(run.CatalogRequest())) return Advance(id);
-      return ask(catalog_port_, request, step_timeout, [this, id](Reply reply) {
-        auto at = running_.find(id);
-        if (at == running_.end()) return;
-        json answer;
-        at->second.run->OnCatalog(ParseReply(reply, &answer), answer);
-        Advance(id);
-      });
+      if (!build(run.CatalogRequest().dump())) return Advance(id);
+      return ask(catalog_port_, request, step_timeout, AnswerTo(id, &QueryRun::OnCatalog));
     case QueryRun::Step::kStore: {
       const std::vector<std::string> stores = linked_elements(stores_port_);
       auto link = std::find(stores.begin(), stores.end(), run.store_element());
@@ -161,15 +148,9 @@ void CellSupervisor::Advance(uint64_t id) {
                         run.view(), run.store_element(), fmt::join(stores, ", "))));
         return Advance(id);
       }
-      if (!build(run.StoreRequest())) return Advance(id);
+      if (!build(run.StoreRequest().dump())) return Advance(id);
       return ask_link(stores_port_, static_cast<int>(link - stores.begin()), request, step_timeout,
-                      [this, id](Reply reply) {
-                        auto at = running_.find(id);
-                        if (at == running_.end()) return;
-                        json answer;
-                        at->second.run->OnStore(ParseReply(reply, &answer), answer);
-                        Advance(id);
-                      });
+                      AnswerTo(id, &QueryRun::OnStore));
     }
     case QueryRun::Step::kScan: {
       Deal deal;
@@ -177,13 +158,13 @@ void CellSupervisor::Advance(uint64_t id) {
         run.Fail(st);
         return Advance(id);
       }
-      if (!build(run.ScanRequest(deal, now))) return Advance(id);
+      if (!build(worker::EncodeScanRequest(run.ScanRequest(deal, now)))) return Advance(id);
       return ask(workers_port_, request, Milliseconds(run.RemainingMs(now)), [this, id](Reply reply) {
         auto at = running_.find(id);
         if (at == running_.end()) return;
-        ScanAnswer answer;
+        worker::ScanReply answer;
         Status st = reply.status;
-        if (st.ok()) st = DecodeScanAnswer(reply.log.log(), &answer);
+        if (st.ok()) st = worker::DecodeScanReply(reply.log.log(), &answer);
         at->second.run->OnScan(st, answer, SteadyMs());
         Advance(id);
       });

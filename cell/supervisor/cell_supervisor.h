@@ -30,6 +30,9 @@ class CellSupervisor : public Element {
   // Asks what the run's step needs, or answers it once done.
   void Advance(uint64_t id);
   void Finish(Running& running);
+  // The callback of a catalog's or a sample store's answer: parsed, handed
+  // to the run's `on`, and the run advanced.
+  ReplyCallback AnswerTo(uint64_t id, void (QueryRun::*on)(const Status&, const nlohmann::json&));
   // The reply, parsed (its depth bounded); an error status when it is none.
   static Status ParseReply(const Reply& reply, nlohmann::json* out);
 

@@ -9,6 +9,7 @@
 #include "cell/query/eql_compiler.h"
 #include "cell/query/partial_codec.h"
 #include "cell/query/result_table.h"
+#include "cell/worker/load_request.h"
 
 namespace datablox::supervisor {
 namespace {
@@ -114,6 +115,8 @@ void QueryRun::OnStore(const Status& asked, const json& answer) {
       schema == answer.end() || !schema->is_string())
     return Fail(Status::Invalid(fmt::format("{}: an answer without generation, loci and schema", what)));
   generation_ = generation->get<std::string>();
+  if (Status st = worker::GenerationNumber(generation_, &generation_number_); !st.ok())
+    return Fail(Within(what, st));
   loci_ = *loci;
   const std::string schema_file = schema->get<std::string>();
   std::vector<brio::SchemaError> schema_errors;
@@ -134,18 +137,22 @@ void QueryRun::OnStore(const Status& asked, const json& answer) {
   step_ = Step::kScan;
 }
 
-json QueryRun::ScanRequest(const Deal& deal, int64_t now_ms) const {
-  json dealt = json::object();
-  for (const auto& [member, loci] : deal) dealt[std::to_string(member)] = loci;
+worker::ScanRequest QueryRun::ScanRequest(const Deal& deal, int64_t now_ms) const {
+  worker::ScanRequest request;
+  request.generation = {domain_, query_.view, generation_number_};
+  request.generation_text = generation_;
+  request.loci = loci_;
+  request.deal = deal;
+  request.query = query_.text;
+  request.schema = schema_text_;
+  request.now_ms = now_ms_;
   // The workers' own budget ends a little before ours, so that their
   // answer (or their error naming who was slow) comes before our timeout.
-  const int64_t remaining = RemainingMs(now_ms);
-  return {{"domain", domain_},     {"view", query_.view},     {"generation", generation_},
-          {"loci", loci_},         {"deal", std::move(dealt)}, {"query", query_.text},
-          {"schema", schema_text_}, {"now", now_ms_},          {"timeout_ms", std::max<int64_t>(1, remaining * 9 / 10)}};
+  request.timeout_ms = std::max<int64_t>(1, RemainingMs(now_ms) * 9 / 10);
+  return request;
 }
 
-void QueryRun::OnScan(const Status& asked, const ScanAnswer& answer, int64_t now_ms) {
+void QueryRun::OnScan(const Status& asked, const worker::ScanReply& answer, int64_t now_ms) {
   if (!asked.ok()) return Fail(Within(fmt::format("scan of view '{}'", query_.view), asked));
   eql::PartialResult merged(eql::PartialShape::Of(plan_));
   if (Status st = eql::DecodePartial(answer.partial, &merged); !st.ok())
@@ -155,17 +162,13 @@ void QueryRun::OnScan(const Status& asked, const ScanAnswer& answer, int64_t now
   const eql::ResultTable table = eql::FinishResult(plan_, merged);
   json sources = json::object();
   double load_ms = 0;
-  for (const json& worker : answer.workers) {
-    if (!worker.is_object()) continue;
-    if (auto s = worker.find("source"); s != worker.end() && s->is_string()) {
-      json& n = sources[s->get<std::string>()];
-      n = n.is_number() ? n.get<int64_t>() + 1 : 1;
-    }
-    if (auto l = worker.find("load_ms"); l != worker.end() && l->is_number())
-      load_ms = std::max(load_ms, l->get<double>());
+  for (const worker::ScanWorkerStats& worker : answer.workers) {
+    json& n = sources[worker.source];
+    n = n.is_number() ? n.get<int64_t>() + 1 : 1;
+    load_ms = std::max(load_ms, worker.load_ms);
   }
   answer_ = TableJson(table);
-  answer_["stats"] = {{"generation", answer.generation.empty() ? generation_ : answer.generation},
+  answer_["stats"] = {{"generation", answer.generation_text.empty() ? generation_ : answer.generation_text},
                       {"rows_scanned", merged.rows_scanned},
                       {"blobs", merged.blobs_scanned},
                       {"ms", now_ms - start_ms_},

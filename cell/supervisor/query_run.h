@@ -22,17 +22,10 @@
 #include "cell/query/plan.h"
 #include "cell/supervisor/locus_deal.h"
 #include "cell/supervisor/supervisor_protocol.h"
+#include "cell/worker/scan_protocol.h"
 #include "datablox/status.h"
 
 namespace datablox::supervisor {
-
-// What the workers' shard answered a scan (cell/worker/scan_protocol.h's reply).
-struct ScanAnswer {
-  std::string partial;     // EncodePartial bytes, merged over the members
-  std::string generation;  // the generation they scanned
-  // Per member: {"worker", "slice", "source", "rows_scanned", "blobs", "load_ms", "scan_ms"}.
-  nlohmann::json workers = nlohmann::json::array();
-};
 
 class QueryRun {
  public:
@@ -58,8 +51,9 @@ class QueryRun {
   // of them, and the shard's answer.
   const std::string& view() const { return query_.view; }
   int loci() const { return static_cast<int>(loci_.size()); }
-  nlohmann::json ScanRequest(const Deal& deal, int64_t now_ms) const;
-  void OnScan(const Status& asked, const ScanAnswer& answer, int64_t now_ms);
+  // (cell/worker/scan_protocol.h is the protocol.)
+  worker::ScanRequest ScanRequest(const Deal& deal, int64_t now_ms) const;
+  void OnScan(const Status& asked, const worker::ScanReply& answer, int64_t now_ms);
 
   // Fails the run (a step that could not be asked); kDone after.
   void Fail(const Status& why);
@@ -81,6 +75,7 @@ class QueryRun {
   std::string domain_, store_element_, store_view_;
   std::string generation_, schema_text_;
   nlohmann::json loci_ = nlohmann::json::array();
+  int64_t generation_number_ = 0;
   eql::Plan plan_;
   QueryRefusal refusal_;
   Status error_;

@@ -37,15 +37,15 @@ struct Fakes {
             {"loci", json::array({{{"locus", 0}}, {{"locus", 1}}, {{"locus", 2}}})}};
   }
   // What the workers would answer: the sample users scanned with the query's plan.
-  ScanAnswer Scanned(const char* query) const {
+  worker::ScanReply Scanned(const char* query) const {
     const eql::Plan plan = eql::testing::MustCompile(query);
     auto region = eql::testing::Press(eql::testing::SampleUsers());
-    ScanAnswer answer;
+    worker::ScanReply answer;
     answer.partial = eql::EncodePartial(eql::testing::Scan(plan, *region));
-    answer.generation = "00000000000000ab";
-    answer.workers = json::array({{{"worker", 0}, {"source", "nexus"}, {"load_ms", 40}},
-                                  {{"worker", 1}, {"source", "memory"}, {"load_ms", 0}},
-                                  {{"worker", 2}, {"source", "nexus"}, {"load_ms", 55.5}}});
+    answer.generation_text = "00000000000000ab";
+    answer.workers = {{0, "unity/events@171#0", "nexus", 0, 0, 40, 1},
+                      {1, "unity/events@171#1", "memory", 0, 0, 0, 1},
+                      {2, "unity/events@171#2", "nexus", 0, 0, 55.5, 1}};
     return answer;
   }
 };
@@ -72,16 +72,21 @@ TEST(QueryRunTest, AQueryAsksTheCatalogThenItsStoreThenScansAndAnswersTheTable) 
   ASSERT_EQ(run.step(), QueryRun::Step::kScan) << run.error().ToString();
   EXPECT_EQ(run.loci(), 3);
 
-  const json scan = run.ScanRequest(Deal{{0, {0, 2}}, {1, {1}}}, /*now_ms=*/300);
-  EXPECT_EQ(scan["deal"], (json{{"0", {0, 2}}, {"1", {1}}}));
-  EXPECT_EQ(scan["loci"].size(), 3u);
-  EXPECT_EQ(scan["generation"], "00000000000000ab");
-  EXPECT_EQ(scan["domain"], "unity");
-  EXPECT_EQ(scan["view"], "events");
-  EXPECT_EQ(scan["query"], kCount);
-  EXPECT_EQ(scan["schema"], samplestore::kUnitySchema);
-  EXPECT_EQ(scan["now"], eql::testing::kTestNow);
-  EXPECT_EQ(scan["timeout_ms"], 720);  // 800 left: the workers' budget ends first
+  const worker::ScanRequest scan = run.ScanRequest(Deal{{0, {0, 2}}, {1, {1}}}, /*now_ms=*/300);
+  EXPECT_EQ(scan.deal, (Deal{{0, {0, 2}}, {1, {1}}}));
+  EXPECT_EQ(scan.loci.size(), 3u);
+  EXPECT_EQ(scan.generation_text, "00000000000000ab");
+  EXPECT_EQ(scan.generation.generation, 0xab);
+  EXPECT_EQ(scan.generation.domain, "unity");
+  EXPECT_EQ(scan.generation.view, "events");
+  EXPECT_EQ(scan.query, kCount);
+  EXPECT_EQ(scan.schema, samplestore::kUnitySchema);
+  EXPECT_EQ(scan.now_ms, eql::testing::kTestNow);
+  EXPECT_EQ(scan.timeout_ms, 720);  // 800 left: the workers' budget ends first
+  // What goes on the wire is the scan protocol's request, read back as sent.
+  worker::ScanRequest read;
+  ASSERT_TRUE(worker::ParseScanRequest(worker::EncodeScanRequest(scan), &read).ok());
+  EXPECT_EQ(read.deal, scan.deal);
 
   run.OnScan(Status::OK(), fakes.Scanned(kCount), /*now_ms=*/350);
   ASSERT_EQ(run.step(), QueryRun::Step::kDone);
@@ -117,7 +122,7 @@ TEST(QueryRunTest, ASavedQueryTakesItsTextAndViewFromTheCatalog) {
   run.OnCatalog(Status::OK(), fakes.ViewAnswer());
   run.OnStore(Status::OK(), fakes.StoreAnswer());
   ASSERT_EQ(run.step(), QueryRun::Step::kScan) << run.error().ToString();
-  EXPECT_EQ(run.ScanRequest({}, 0)["query"], kCount);
+  EXPECT_EQ(run.ScanRequest({}, 0).query, kCount);
 }
 
 TEST(QueryRunTest, AQueryThatDoesNotCheckIsRefusedWithEveryErrorAtLineAndColumn) {
@@ -186,7 +191,7 @@ TEST(QueryRunTest, APartialOfAnotherQueryOrNoPartialAtAllFails) {
   QueryRun garbled(Adhoc(kCount), 0, 0);
   garbled.OnCatalog(Status::OK(), fakes.ViewAnswer());
   garbled.OnStore(Status::OK(), fakes.StoreAnswer());
-  ScanAnswer bad;
+  worker::ScanReply bad;
   bad.partial = "not msgpack";
   garbled.OnScan(Status::OK(), bad, 10);
   EXPECT_NE(garbled.error().message().find("its partial result"), std::string::npos) << garbled.error().message();
