@@ -1,0 +1,43 @@
+"""The cell's deployment scenarios (issue 12, item 6; the Alloy design's):
+one cell worker with one sample-store worker, two with one, two with two,
+and a cell answering two views held by two different sample stores (the
+supervisor asks each view's store by its element's name, over one `stores`
+port wired to both). Each answers the same queries as SQLite over the same
+JSON rows, so all answer them identically. (the cell's verbs: cell_runtime.py)"""
+
+import pytest
+
+from cell_runtime import Cell
+from cluster_runtime import cluster, hosts  # noqa: F401  (the fixtures)
+from eql_sqlite import QUERIES, wrong_answers
+
+# Counts at every level, sums and min/max/avg, distinct, a dimension, a
+# filter with `in`, and a funnel: the shapes whose merge over workers differs.
+SOME = [QUERIES[i] for i in (0, 1, 2, 3, 8, 13)]
+
+
+@pytest.mark.parametrize("cell_workers, store_workers", [(1, 1), (2, 1), (2, 2)])
+def test_each_deployment_answers_as_sqlite(cluster, tmp_path, cell_workers, store_workers):
+    cell = Cell(cluster, tmp_path, cell_workers=cell_workers, store_workers=store_workers)
+    cell.generate(users=200, files=4)
+    cell.submit()
+    wrong = wrong_answers(cell.answer, cell.sqlite(), SOME)
+    assert not wrong, "\n".join(wrong)
+    stats = cell.answer("select count(user) from schema unity")["stats"]
+    assert stats["workers"] == cell_workers and stats["blobs"] == 200
+
+
+def test_two_views_from_two_sample_stores_each_answer_their_own_rows(cluster, tmp_path):
+    cell = Cell(cluster, tmp_path, stores=2)
+    cell.generate(users=150, files=2, n=1, seed=7)
+    cell.generate(users=90, files=2, n=2, seed=8)
+    cell.submit()
+    for n in (1, 2):
+        wrong = wrong_answers(lambda eql: cell.answer(eql, view=cell.view(n)), cell.sqlite(n), SOME)
+        assert not wrong, f"view {cell.view(n)}:\n" + "\n".join(wrong)
+    one = cell.answer("select count(user) from schema unity", view="events")
+    two = cell.answer("select count(user) from schema unity", view="events2")
+    assert (one["rows"], two["rows"]) == ([[150]], [[90]])
+    assert one["stats"]["generation"] == cell.store_generation(1)
+    assert two["stats"]["generation"] == cell.store_generation(2)
+    assert one["stats"]["generation"] != two["stats"]["generation"]
