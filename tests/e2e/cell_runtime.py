@@ -20,11 +20,11 @@ class Cell:
     tmp_path. `stores` extra sample stores (store2, ...) each hold a view of
     their own dataset (events2, ...)."""
 
-    def __init__(self, cluster, tmp_path, cell_workers=2, store_workers=2, stores=1):
+    def __init__(self, cluster, tmp_path, cell_workers=2, store_workers=2, stores=1, worker_params=""):
         self.cluster, self.tmp = cluster, tmp_path
         self.stores = stores
         text = TOPOLOGY.replace('Catalog(path: "cell-catalog.db")', f'Catalog(path: "{tmp_path / "catalog.db"}")')
-        text = text.replace('"cell-cache/{member}"', f'"{tmp_path / "cache"}/{{member}}"')
+        text = text.replace('"cell-cache/{member}"', f'"{tmp_path / "cache"}/{{member}}"' + worker_params)
         text = text.replace("{ members: 2, merge: custom }", f"{{ members: {cell_workers}, merge: custom }}")
         text = text.replace("SampleStoreWorker(views_dir: \"topologies/samplestore\") { members: 2 }",
                             f"SampleStoreWorker(views_dir: \"topologies/samplestore\") {{ members: {store_workers} }}")

@@ -153,6 +153,16 @@ def test_a_worker_killed_mid_query_fails_it_naming_the_worker_and_the_next_query
     assert answer["stats"]["workers"] == 2
 
 
+def test_the_loci_of_a_member_gone_from_the_shard_are_dealt_again(cell, cluster):
+    before = cell.answer(BY_COUNTRY)
+    assert before["stats"]["workers"] == 2
+    r = cluster.cli("scale", "cell/workers", 1)
+    assert r.returncode == 0, r.stderr + cluster.log()
+    after = wait_answered(cell, BY_COUNTRY, lambda a: a["stats"]["workers"] == 1, "an answer from one worker")
+    assert after["rows"] == before["rows"]
+    assert int(cell.handler("supervisor", "redealt")) >= 1
+
+
 def test_a_file_added_makes_a_new_generation_and_the_new_answer(cell):
     first = cell.answer("select count(user), count(user.sessions) from schema unity")
     add_users_file(cell.data(), "events-added.jsonl", first_user=5000, users=40)

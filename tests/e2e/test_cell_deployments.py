@@ -2,13 +2,15 @@
 one cell worker with one sample-store worker, two with one, two with two,
 and a cell answering two views held by two different sample stores (the
 supervisor asks each view's store by its element's name, over one `stores`
-port wired to both). Each answers the same queries as SQLite over the same
+port wired to both); and a worker whose slice is flushed under a small
+memory watermark, read again from disk. Each answers the same queries as SQLite over the same
 JSON rows, so all answer them identically. (the cell's verbs: cell_runtime.py)"""
 
 import pytest
 
 from cell_runtime import Cell
 from cluster_runtime import cluster, hosts  # noqa: F401  (the fixtures)
+from conftest import wait_until
 from eql_sqlite import QUERIES, wrong_answers
 
 # Counts at every level, sums and min/max/avg, distinct, a dimension, a
@@ -41,3 +43,23 @@ def test_two_views_from_two_sample_stores_each_answer_their_own_rows(cluster, tm
     assert one["stats"]["generation"] == cell.store_generation(1)
     assert two["stats"]["generation"] == cell.store_generation(2)
     assert one["stats"]["generation"] != two["stats"]["generation"]
+
+
+def test_a_worker_over_its_memory_watermark_flushes_and_the_next_query_reads_its_slice_from_disk(cluster, tmp_path):
+    # 4 KB of memory: any hot slice is over 40% of it, so eviction (every
+    # 50 ms) unmaps it to warm; the next scan maps it again from disk.
+    cell = Cell(cluster, tmp_path, worker_params=", memory_bytes: 4096, evict_ms: 50")
+    cell.generate(users=200, files=2)
+    cell.submit()
+    db = cell.sqlite()
+    first = cell.answer(SOME[0][0])
+    assert first["stats"]["sources"] == {"nexus": 2}
+    for member in ("workers/0", "workers/1"):
+        # "flushed=N dropped=N"
+        wait_until(lambda: int(cell.handler(member, "evictions").split()[0].split("=")[1]) >= 1,
+                   f"{member} to flush its slice")
+    again = cell.answer(SOME[0][0])
+    assert again["stats"]["sources"] == {"disk": 2}
+    assert again["rows"] == first["rows"]
+    wrong = wrong_answers(cell.answer, db, SOME)
+    assert not wrong, "\n".join(wrong)
