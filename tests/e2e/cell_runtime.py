@@ -83,6 +83,15 @@ class Cell:
             head += ["--view", view]
         return self.cluster.cli(*head, *([text] if text else []), *args)
 
+    def start_query(self, text, timeout_ms=20000):
+        """`datablox query --cell ... -o json TEXT` in the background, in a
+        session of its own (end it with finish_queries)."""
+        import subprocess
+        return subprocess.Popen(
+            [str(self.cluster.datablox), "query", "--cell", "cell/supervisor", "--view", "events", "--now", str(NOW),
+             "--timeout-ms", str(timeout_ms), "-o", "json", text, "--master", self.cluster.cli.endpoint],
+            cwd=self.tmp, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+
     def answer(self, text, view="events"):
         r = self.query(text, "-o", "json", view=view)
         assert r.returncode == 0, f"{text}\n{r.stderr}\n{self.cluster.log()}"
@@ -121,3 +130,18 @@ def wait_answered(cell, text, predicate, what, view="events"):
         r = cell.query(text, "-o", "json", view=view)
         return json.loads(r.stdout) if r.returncode == 0 and predicate(json.loads(r.stdout)) else None
     return wait_until(attempt, what, timeout=60)
+
+
+def finish_queries(running, timeout=60):
+    """[(stdout, stderr)] of queries start_query began, each waited for
+    (bounded: a query that hangs fails the test); whatever is left is killed
+    by its process group."""
+    import os
+    import signal
+    try:
+        return [p.communicate(timeout=timeout) for p in running]
+    finally:
+        for p in running:
+            if p.poll() is None:
+                os.killpg(p.pid, signal.SIGKILL)
+                p.wait()

@@ -10,15 +10,14 @@ generation -> the new answer; cell.topo under `datablox run`.
 import json
 import os
 import signal
-import subprocess
 
 import pytest
 
 from cell_runtime import (EXIT_DATAERR, EXIT_FAILED, EXIT_UNAVAILABLE, EXIT_USAGE, REPO, Cell, add_users_file,
-                          wait_answered)
+                          finish_queries, wait_answered)
 from cluster_runtime import cluster, hosts  # noqa: F401  (the fixtures)
 from conftest import free_port, wait_hosts_gone
-from eql_sqlite import NOW, QUERIES, wrong_answers
+from eql_sqlite import QUERIES, wrong_answers
 
 BY_COUNTRY = 'select user.country as "country", count(user) as "users" from schema unity group by user.country'
 
@@ -100,23 +99,13 @@ def test_the_clients_exit_codes(cell, cluster):
     assert int(cell.handler("supervisor", "failures")) == 2
 
 
-def test_several_queries_at_once_each_get_their_own_answer_while_the_generation_loads(cell, cluster):
+def test_several_queries_at_once_each_get_their_own_answer_while_the_generation_loads(cell):
     """Four queries asked together, before the workers hold the generation:
     each waits for the one load and gets its own answer."""
     db = cell.sqlite()
     asked = [QUERIES[i] for i in (0, 3, 5, 13)]
-    running = [subprocess.Popen(
-        [str(cluster.datablox), "query", "--cell", "cell/supervisor", "--view", "events", "--now", str(NOW),
-         "-o", "json", eql, "--master", cluster.cli.endpoint],
-        cwd=cell.tmp, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
-        for eql, _ in asked]
-    try:
-        answers = [p.communicate(timeout=60) for p in running]
-    finally:
-        for p in running:
-            if p.poll() is None:
-                os.killpg(p.pid, signal.SIGKILL)
-                p.wait()
+    running = [cell.start_query(eql) for eql, _ in asked]
+    answers = finish_queries(running)
     assert [p.returncode for p in running] == [0] * 4, [err for _, err in answers]
     by_text = {eql: json.loads(out) for (eql, _), (out, _) in zip(asked, answers)}
     wrong = wrong_answers(lambda eql: by_text[eql], db, asked)
@@ -124,23 +113,15 @@ def test_several_queries_at_once_each_get_their_own_answer_while_the_generation_
     assert len({a["stats"]["generation"] for a in by_text.values()}) == 1
 
 
-def test_a_worker_killed_mid_query_fails_it_naming_the_worker_and_the_next_query_is_right(cell, cluster):
+def test_a_worker_killed_mid_query_fails_it_naming_the_worker_and_the_next_query_is_right(cell):
     db = cell.sqlite()
     expected = [list(row) for row in db.execute(
         "select country, count(distinct user) from events group by country order by country")]
     victim = cell.pid("workers/1")
     # The first query of the generation: the workers load it first, then scan.
-    query = subprocess.Popen(
-        [str(cluster.datablox), "query", "--cell", "cell/supervisor", "--view", "events", "--now", str(NOW),
-         "--timeout-ms", "6000", "-o", "json", BY_COUNTRY, "--master", cluster.cli.endpoint],
-        cwd=cell.tmp, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
-    try:
-        os.kill(victim, signal.SIGKILL)
-        out, err = query.communicate(timeout=30)  # never a hang: the supervisor's budget ends it
-    finally:
-        if query.poll() is None:
-            os.killpg(query.pid, signal.SIGKILL)
-            query.wait()
+    query = cell.start_query(BY_COUNTRY, timeout_ms=6000)
+    os.kill(victim, signal.SIGKILL)
+    ((out, err),) = finish_queries([query], timeout=30)  # never a hang: the supervisor's budget ends it
     if query.returncode == 0:  # it was answered before the kill landed: then right
         assert json.loads(out)["rows"] == expected
     else:
