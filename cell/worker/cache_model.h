@@ -39,6 +39,9 @@ struct CachedSlice {
   SliceKey key;
   SliceLifecycle life;
   std::vector<RegionInfo> regions;
+  // The sample store's numbers of the loci it holds (the deal it was
+  // loaded for): a scan dealt other loci loads it anew.
+  std::vector<int> loci;
   int64_t last_used_ms = 0;  // the last query that scanned it (or its load)
   uint64_t bytes() const;
 };

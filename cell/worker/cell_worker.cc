@@ -6,13 +6,18 @@
 #include <cstdio>
 
 #include "cell/brio/region.h"
+#include "cell/query/partial_codec.h"
 #include "cell/worker/cache_listing.h"
+#include "cell/worker/scan_decision.h"
+#include "cell/worker/scan_merge.h"
 
 namespace datablox::worker {
 
 namespace {
 
-constexpr int64_t kPollMs = 20;  // how often running loads are looked at
+constexpr int64_t kPollMs = 20;     // how often running loads (and scans waiting for them) are looked at
+constexpr int64_t kScanPollMs = 1;  // how often running scans are: a hot scan's answer waits for it
+constexpr int kLoadPort = 0, kScanPort = 1;  // query inputs, in declaration order
 
 // Wall-clock ms: a slice's last use survives a restart (the TTL runs on).
 int64_t NowMs() {
@@ -37,10 +42,23 @@ ClassSpec CellWorker::spec() {
           "disk again (half-written ones are removed): a load of one answers from disk, no stream opened. Every "
           "EVICT_MS, eviction: slices unused for TTL_S are dropped, hot ones flushed (unmapped, still warm) when "
           "memory passes MEMORY_HIGH of MEMORY_BYTES until under MEMORY_LOW, and the least recently used dropped "
-          "when the disk passes DISK_HIGH of DISK_BYTES until under DISK_LOW. Runs until stopped.")
+          "when the disk passes DISK_HIGH of DISK_BYTES until under DISK_LOW; a slice a scan reads is left alone. "
+          "On its `scan` port it is asked a query over its deal (cell/worker/scan_protocol.h): {\"domain\", "
+          "\"view\", \"generation\", \"loci\": ALL, \"deal\": {MEMBER_ID: [locus index, ...]}, \"query\", "
+          "\"schema\": TEXT, \"now\"[, \"timeout_ms\"]}. It compiles the query once (an error answers every "
+          "LINE:COL), loads its slice of the loci dealt to its member id (its `worker` outside a shard) as `load` "
+          "does when it is not held (a scan waits for a load in progress, at most TIMEOUT_MS; a slice held for "
+          "other loci is loaded anew), checks its regions once after they are loaded or mapped, scans them on one "
+          "thread per region and answers {\"partial\": BYTES, \"generation\", \"workers\": [{\"worker\", "
+          "\"slice\", \"source\", \"rows_scanned\", \"blobs\", \"load_ms\", \"scan_ms\"}]}; a member dealt "
+          "nothing answers an empty partial. As a shard's members (`merge: custom`), their partials are merged "
+          "into one reply of the same shape. Runs until stopped.")
+      .shardable()
+      .merge(MergeScanReplies)
       .query_in("load", /*required=*/false, "{domain, view, generation, loci[, wait]} -> the slice, once loaded")
+      .query_in("scan", /*required=*/false, "{domain, view, generation, loci, deal, query, schema, now} -> a partial")
       .param_string("cache_dir", "the folder of its slices (kept across restarts)")
-      .param_int("worker", 0, "the slice number this worker holds of each generation")
+      .param_int("worker", 0, "the slice number this worker holds of each generation (a shard's member: its id)")
       .param_int("cores", 2, "regions per slice: the cores that scan it (1..1024)")
       .param_int("memory_bytes", int64_t{1} << 30, "the memory budget the memory watermarks are fractions of")
       .param_int("disk_bytes", int64_t{10} << 30, "the disk budget the disk watermarks are fractions of")
@@ -63,7 +81,13 @@ ClassSpec CellWorker::spec() {
       .handler("memory_bytes", "bytes of hot slices")
       .handler("disk_bytes", "bytes of slices on disk")
       .handler("evictions", "flushed=N dropped=N")
-      .handler("cache", "generations -> slices -> regions with their states, as JSON");
+      .handler("cache", "generations -> slices -> regions with their states, as JSON")
+      .handler("scans", "scans answered")
+      .handler("scan_failures", "scans answered with an error (a bad request, a query that does not compile, ...)")
+      .handler("scanning", "scans waiting for their slice and scans running")
+      .handler("rows_scanned", "instances visited by the scans answered, every level")
+      .handler("last_scan_ms", "how long the last scan answered took over its regions")
+      .handler("reloads", "slices loaded anew because a scan was dealt other loci than they hold");
 }
 
 Status CellWorker::configure(const Params& params) {
@@ -90,6 +114,7 @@ Status CellWorker::configure(const Params& params) {
   if (memory < 0 || disk < 0 || ttl_s < 0) return Status::Invalid("memory_bytes, disk_bytes and ttl_s must be >= 0");
   if (evict_ms_ < 10 || evict_ms_ > 600000) return Status::Invalid("evict_ms must be in 10..600000");
   if (stream_timeout_ms_ < 100) return Status::Invalid("stream_timeout_ms must be >= 100");
+  if (const ShardMembership* member = membership()) worker_ = member->id;
   limits_.memory_bytes = static_cast<uint64_t>(memory);
   limits_.disk_bytes = static_cast<uint64_t>(disk);
   limits_.view_ttl_ms = ttl_s * 1000;
@@ -109,12 +134,18 @@ Status CellWorker::configure(const Params& params) {
   add_read_handler("disk_bytes", [this] { return std::to_string(cache_->disk_bytes()); });
   add_read_handler("evictions", [this] { return fmt::format("flushed={} dropped={}", flushed_, dropped_); });
   add_read_handler("cache", [this] { return CacheListing(*cache_).dump(); });
+  add_read_handler("scans", number(&scans_));
+  add_read_handler("scan_failures", number(&scan_failures_));
+  add_read_handler("scanning", [this] { return std::to_string(waiting_scans_.size() + running_scans_.size()); });
+  add_read_handler("rows_scanned", number(&rows_scanned_));
+  add_read_handler("last_scan_ms", [this] { return fmt::format("{:.3f}", last_scan_ms_); });
+  add_read_handler("reloads", number(&reloads_));
   return Status::OK();
 }
 
 Status CellWorker::start() {
   std::vector<std::string> ignored;
-  if (Status st = cache_->Recover(&ignored, NowMs()); !st.ok()) return st;
+  if (Status st = cache_->Recover(&ignored, NowMs(), static_cast<int>(worker_)); !st.ok()) return st;
   for (const std::string& why : ignored) std::fprintf(stderr, "cache: removed %s\n", why.c_str());
   recovered_ = cache_->Slices().size();
   if (recovered_ > 0)
@@ -128,10 +159,13 @@ Status CellWorker::start() {
 Production CellWorker::produce() { return Production::Later(Milliseconds(60000)); }
 
 void CellWorker::stop() {
+  running_scans_.clear();  // their threads end with their regions
+  waiting_scans_.clear();
   loading_.clear();  // each loader's thread ends with its streams' timeouts at the latest
 }
 
-void CellWorker::on_query(int, const Log& request, Responder responder) {
+void CellWorker::on_query(int port, const Log& request, Responder responder) {
+  if (port == kScanPort) return OnScan(request, responder);
   LoadRequest load;
   if (Status st = ParseLoadRequest(request.to_json(), &load); !st.ok()) return responder.error(st.message());
   ++loads_;
@@ -144,7 +178,7 @@ void CellWorker::on_query(int, const Log& request, Responder responder) {
   if (state == SliceState::kFailed && !load.wait) return AnswerHeld(key, "memory", responder);
   if (state == SliceState::kFailed) (void)cache_->Drop(key);  // asked again: load anew
   if (state == SliceState::kCold || state == SliceState::kFailed) {
-    StartLoad(key, load);
+    StartLoad(key, load.generation_text, load.loci, LocusNumbers(load.loci["loci"]));
     Loading& loading = loading_.at(key);
     if (load.wait) return loading.waiters.push_back(responder);
     return AnswerLoading(key, loading, responder);
@@ -152,21 +186,38 @@ void CellWorker::on_query(int, const Log& request, Responder responder) {
   AnswerHeld(key, state == SliceState::kWarm ? "disk" : "memory", responder);
 }
 
-void CellWorker::StartLoad(const SliceKey& key, const LoadRequest& request) {
+void CellWorker::StartLoad(const SliceKey& key, const std::string& generation_text, const nlohmann::json& loci,
+                           std::vector<int> numbers) {
   samplestore::LociFetchOptions options;
   options.stream_timeout_ms = stream_timeout_ms_;
   options.progress_ms = 100;
-  streams_opened_ += request.loci["loci"].size();
+  streams_opened_ += loci["loci"].size();
   Loading& loading = loading_[key];
-  loading.generation_text = request.generation_text;
-  loading.loader =
-      std::make_unique<SliceLoader>(cache_->layout(), key, request.loci, static_cast<int>(cores_), options);
-  if (poll_timer_ < 0) poll_timer_ = set_timer(Milliseconds(kPollMs), Milliseconds(kPollMs));
+  loading.generation_text = generation_text;
+  loading.loci = std::move(numbers);
+  loading.loader = std::make_unique<SliceLoader>(cache_->layout(), key, loci, static_cast<int>(cores_), options);
+  checked_.erase(key);
+  UpdateTimers();
 }
 
 void CellWorker::on_timer(int timer_id) {
   if (timer_id == poll_timer_) FinishLoads();
+  if (timer_id == scan_timer_) FinishScans();
+  if (timer_id == poll_timer_ || timer_id == scan_timer_) DispatchScans();
   if (timer_id == evict_timer_) Evict();
+  UpdateTimers();
+}
+
+void CellWorker::UpdateTimers() {
+  auto keep = [this](int* timer, bool needed, int64_t period_ms) {
+    if (needed && *timer < 0) *timer = set_timer(Milliseconds(period_ms), Milliseconds(period_ms));
+    if (!needed && *timer >= 0) {
+      cancel_timer(*timer);
+      *timer = -1;
+    }
+  };
+  keep(&poll_timer_, !loading_.empty() || !waiting_scans_.empty(), kPollMs);
+  keep(&scan_timer_, !running_scans_.empty(), kScanPollMs);
 }
 
 void CellWorker::FinishLoads() {
@@ -183,7 +234,7 @@ void CellWorker::FinishLoads() {
     loaded_items_ += result.items;
     loaded_bytes_ += progress.bytes;
     Status st = result.status;
-    if (st.ok()) st = cache_->CompleteLoad(key, result.regions, NowMs());
+    if (st.ok()) st = cache_->CompleteLoad(key, result.regions, NowMs(), loading.loci);
     if (!st.ok()) {
       ++load_failures_;
       const std::string why =
@@ -191,18 +242,24 @@ void CellWorker::FinishLoads() {
       std::fprintf(stderr, "%s\n", why.c_str());
       (void)cache_->FailLoad(key, why, NowMs());
       for (const Responder& r : loading.waiters) r.error(why);
+      // The scans that waited for it fail with it (asked again, they load anew).
+      for (auto scan = waiting_scans_.begin(); scan != waiting_scans_.end();) {
+        if (scan->key != key) {
+          ++scan;
+          continue;
+        }
+        FailScan(scan->responder, why);
+        scan = waiting_scans_.erase(scan);
+      }
       continue;
     }
     for (const Responder& r : loading.waiters) AnswerHeld(key, "nexus", r);
   }
-  if (loading_.empty() && poll_timer_ >= 0) {
-    cancel_timer(poll_timer_);
-    poll_timer_ = -1;
-  }
 }
 
 void CellWorker::Evict() {
-  for (const EvictionStep& step : cache_->Evict(NowMs())) {
+  for (const EvictionStep& step : cache_->Evict(NowMs(), SlicesInUse())) {
+    checked_.erase(step.key);  // mapped again, or loaded again, its regions are checked again
     const bool flush = step.action == EvictionAction::kFlush;
     ++(flush ? flushed_ : dropped_);
     std::fprintf(stderr, "cache: %s %s (%s)\n", flush ? "flushed" : "dropped", step.key.ToString().c_str(),
@@ -245,6 +302,135 @@ void CellWorker::AnswerLoading(const SliceKey& key, const Loading& loading, cons
   LogBuilder reply;
   if (Status st = reply.assign_json(answer.dump()); !st.ok()) return responder.error(st.message());
   responder.reply(reply);
+}
+
+void CellWorker::OnScan(const Log& request, const Responder& responder) {
+  ScanRequest scan;
+  if (Status st = ParseScanRequest(request.to_json(), &scan); !st.ok()) return FailScan(responder, st.message());
+  WaitingScan waiting;
+  // Compiled once, on this thread (a few ms at most); every region's thread shares it.
+  if (Status st = CompileScan(scan.schema, scan.query, scan.now_ms, &waiting.query); !st.ok())
+    return FailScan(responder, st.message());
+  waiting.key = SliceKey{scan.generation, static_cast<int>(worker_)};
+  waiting.generation_text = scan.generation_text;
+  waiting.dealt = LociDealtTo(scan, static_cast<int>(worker_));
+  waiting.responder = responder;
+  waiting.arrived = Clock::now();
+  waiting.deadline = scan.timeout_ms > 0 ? waiting.arrived + Milliseconds(scan.timeout_ms) : Clock::time_point::max();
+  if (waiting.dealt.numbers.empty()) {  // dealt nothing: nothing to hold or to scan
+    ++scans_;
+    return AnswerScan(waiting, eql::PartialResult(eql::PartialShape::Of(waiting.query->plan)), {});
+  }
+  waiting_scans_.push_back(std::move(waiting));
+  DispatchScans();
+  UpdateTimers();
+}
+
+void CellWorker::DispatchScans() {
+  for (auto it = waiting_scans_.begin(); it != waiting_scans_.end();) {
+    WaitingScan& scan = *it;
+    const SliceKey& key = scan.key;
+    if (Clock::now() >= scan.deadline) {
+      FailScan(scan.responder, fmt::format("scan of {}: its slice did not load within the scan's timeout_ms",
+                                           key.ToString()));
+      it = waiting_scans_.erase(it);
+      continue;
+    }
+    const SliceSituation situation{cache_->StateOf(key), loading_.contains(key),
+                                   cache_->LociOf(key) == scan.dealt.numbers, InUse(key)};
+    const ScanStep step = NextScanStep(situation);
+    if (step == ScanStep::kWait) {
+      scan.waited_for_load = scan.waited_for_load || situation.loading;
+      ++it;
+      continue;
+    }
+    if (step == ScanStep::kReload || step == ScanStep::kLoad) {
+      if (step == ScanStep::kReload) ++reloads_;
+      if (situation.state != SliceState::kCold) (void)cache_->Drop(key);
+      StartLoad(key, scan.generation_text, scan.dealt.fetch, scan.dealt.numbers);
+      scan.waited_for_load = true;
+      ++it;
+      continue;
+    }
+    if (step == ScanStep::kAnswerEmpty) {
+      ++scans_;
+      ScanWorkerStats stats{static_cast<int>(worker_), key.ToString(), scan.waited_for_load ? "nexus" : "memory"};
+      stats.load_ms = std::chrono::duration<double, std::milli>(Clock::now() - scan.arrived).count();
+      AnswerScan(scan, eql::PartialResult(eql::PartialShape::Of(scan.query->plan)), {stats});
+    } else {
+      StartScan(std::move(scan));
+    }
+    it = waiting_scans_.erase(it);
+  }
+}
+
+void CellWorker::StartScan(WaitingScan scan) {
+  const SliceState before = cache_->StateOf(scan.key);
+  std::vector<std::string_view> regions;
+  if (Status st = cache_->Acquire(scan.key, NowMs(), &regions); !st.ok()) return FailScan(scan.responder, st.message());
+  if (before == SliceState::kWarm) checked_.erase(scan.key);  // mapped anew: checked anew
+  auto checked = checked_.find(scan.key);
+  RunningScan running;
+  running.checks = checked == checked_.end() || checked->second != scan.query->schema_text;
+  running.stats.worker = static_cast<int>(worker_);
+  running.stats.slice = scan.key.ToString();
+  running.stats.source = scan.waited_for_load ? "nexus" : before == SliceState::kWarm ? "disk" : "memory";
+  running.stats.load_ms = std::chrono::duration<double, std::milli>(Clock::now() - scan.arrived).count();
+  running.job = std::make_unique<SliceScan>(scan.query, std::move(regions), running.checks);
+  running.scan = std::move(scan);
+  running_scans_.push_back(std::move(running));
+}
+
+void CellWorker::FinishScans() {
+  for (auto it = running_scans_.begin(); it != running_scans_.end();) {
+    if (!it->job->done()) {
+      ++it;
+      continue;
+    }
+    RunningScan& running = *it;
+    if (!running.job->status().ok()) {
+      FailScan(running.scan.responder,
+               fmt::format("scan of {}: {}", running.scan.key.ToString(), running.job->status().message()));
+    } else {
+      if (running.checks) checked_[running.scan.key] = running.scan.query->schema_text;
+      const eql::PartialResult& partial = running.job->partial();
+      ++scans_;
+      rows_scanned_ += partial.rows_scanned;
+      last_scan_ms_ = running.job->scan_ms();
+      running.stats.rows_scanned = partial.rows_scanned;
+      running.stats.blobs = partial.blobs_scanned;
+      running.stats.scan_ms = running.job->scan_ms();
+      AnswerScan(running.scan, partial, {running.stats});
+    }
+    it = running_scans_.erase(it);
+  }
+}
+
+void CellWorker::FailScan(const Responder& responder, const std::string& why) {
+  ++scan_failures_;
+  std::fprintf(stderr, "scan: %s\n", why.c_str());
+  responder.error(why);
+}
+
+void CellWorker::AnswerScan(const WaitingScan& scan, const eql::PartialResult& partial,
+                            std::vector<ScanWorkerStats> workers) {
+  ScanReply reply{eql::EncodePartial(partial), scan.generation_text, std::move(workers)};
+  LogBuilder log;
+  EncodeScanReply(reply, &log);
+  scan.responder.reply(log);
+}
+
+bool CellWorker::InUse(const SliceKey& key) const {
+  for (const RunningScan& running : running_scans_) {
+    if (running.scan.key == key) return true;
+  }
+  return false;
+}
+
+std::set<SliceKey> CellWorker::SlicesInUse() const {
+  std::set<SliceKey> keys;
+  for (const RunningScan& running : running_scans_) keys.insert(running.scan.key);
+  return keys;
 }
 
 std::string CellWorker::ProgressText() const {

@@ -35,6 +35,21 @@ bool ParseNumber(std::string_view text, T* out) {
 
 Status Errno(const std::string& what) { return Status::IOError(fmt::format("{}: {}", what, std::strerror(errno))); }
 
+// PATH.partial (complete) flushed to disk, then renamed to PATH.
+Status SyncAndRename(const std::string& path) {
+  const std::string partial = path + std::string(kPartialSuffix);
+  const int fd = ::open(partial.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Errno(partial);
+  if (::fsync(fd) != 0) {
+    Status st = Errno(partial);
+    ::close(fd);
+    return st;
+  }
+  ::close(fd);
+  if (::rename(partial.c_str(), path.c_str()) != 0) return Errno(path);
+  return Status::OK();
+}
+
 // PATH.partial, flushed to disk, then renamed to PATH: PATH is complete or absent.
 Status WriteAtomically(const std::string& path, std::string_view bytes) {
   const std::string partial = path + std::string(kPartialSuffix);
@@ -51,14 +66,8 @@ Status WriteAtomically(const std::string& path, std::string_view bytes) {
     }
     written += static_cast<size_t>(n);
   }
-  if (::fsync(fd) != 0) {
-    Status st = Errno(partial);
-    ::close(fd);
-    return st;
-  }
-  ::close(fd);
-  if (::rename(partial.c_str(), path.c_str()) != 0) return Errno(path);
-  return Status::OK();
+  if (::close(fd) != 0) return Errno(partial);
+  return SyncAndRename(path);
 }
 
 void SyncDirectory(const std::string& dir) {
@@ -88,6 +97,14 @@ Status ReadSlice(const fs::path& dir, const SliceKey& key, CachedSlice* out) {
     return Status::Invalid("manifest: names another slice than its folder");
   auto regions = m.find("regions");
   if (regions == m.end() || !regions->is_array()) return Status::Invalid("manifest: no regions");
+  auto loci = m.find("loci");
+  if (loci == m.end() || !loci->is_array() || loci->size() > kMaxManifestLoci)
+    return Status::Invalid("manifest: no loci");
+  out->loci.clear();
+  for (const json& n : *loci) {
+    if (!n.is_number_integer()) return Status::Invalid("manifest: a locus that is no number");
+    out->loci.push_back(n.get<int>());
+  }
   out->key = key;
   out->regions.clear();
   for (const json& r : *regions) {
@@ -132,14 +149,39 @@ Status DiskLayout::WriteRegion(const SliceKey& key, int core, std::string_view b
   return WriteAtomically((fs::path(dir) / out->file).string(), bytes);
 }
 
-Status DiskLayout::WriteManifest(const SliceKey& key, const std::vector<RegionInfo>& regions) const {
+Status DiskLayout::PartialRegionPath(const SliceKey& key, int core, std::string* path) const {
+  if (core < 0 || core >= kMaxCores) return Status::Invalid(fmt::format("core {} out of range", core));
+  std::string dir;
+  if (Status st = SliceDir(key, &dir); !st.ok()) return st;
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return Status::IOError(fmt::format("{}: {}", dir, ec.message()));
+  *path = (fs::path(dir) / RegionName(core)).string() + std::string(kPartialSuffix);
+  return Status::OK();
+}
+
+Status DiskLayout::CommitRegion(const SliceKey& key, int core, RegionInfo* out) const {
+  std::string dir;
+  if (Status st = SliceDir(key, &dir); !st.ok()) return st;
+  const std::string path = (fs::path(dir) / RegionName(core)).string();
+  if (Status st = SyncAndRename(path); !st.ok()) return st;
+  std::error_code ec;
+  const uintmax_t bytes = fs::file_size(path, ec);
+  if (ec) return Status::IOError(fmt::format("{}: {}", path, ec.message()));
+  *out = {core, RegionName(core), static_cast<uint64_t>(bytes)};
+  return Status::OK();
+}
+
+Status DiskLayout::WriteManifest(const SliceKey& key, const std::vector<RegionInfo>& regions,
+                                 const std::vector<int>& loci) const {
   std::string dir;
   if (Status st = SliceDir(key, &dir); !st.ok()) return st;
   json list = json::array();
   for (const RegionInfo& r : regions) list.push_back({{"core", r.core}, {"bytes", r.bytes}});
   const json manifest = {{"format", kManifestFormat},   {"domain", key.generation.domain},
                          {"view", key.generation.view}, {"generation", key.generation.generation},
-                         {"worker", key.worker},        {"regions", list}};
+                         {"worker", key.worker},        {"regions", list},
+                         {"loci", loci}};
   Status st = WriteAtomically((fs::path(dir) / kManifestName).string(), manifest.dump());
   if (st.ok()) SyncDirectory(dir);  // the renames of the regions and the manifest reach the disk
   return st;
@@ -154,7 +196,7 @@ Status DiskLayout::RemoveSlice(const SliceKey& key) const {
   return Status::OK();
 }
 
-Status DiskLayout::Rescan(RescanResult* out) const {
+Status DiskLayout::Rescan(RescanResult* out, int only_worker) const {
   *out = RescanResult();
   std::error_code ec;
   if (!fs::is_directory(root_, ec)) return Status::OK();
@@ -176,6 +218,7 @@ Status DiskLayout::Rescan(RescanResult* out) const {
           const std::string name = slice.filename().string();
           int worker = 0;
           if (!name.starts_with("slice-") || !ParseNumber(std::string_view(name).substr(6), &worker)) continue;
+          if (only_worker != kAnyWorker && worker != only_worker) continue;  // another member's
           // Leftovers of a write that did not finish.
           for (const auto& entry : fs::directory_iterator(slice, ec)) {
             if (entry.path().string().ends_with(kPartialSuffix)) {

@@ -6,7 +6,8 @@
 //
 // Every file is written as NAME.partial, flushed to disk and renamed: a
 // name without .partial is complete. The manifest lists the regions and
-// their sizes and is written once every region is: a slice is on disk only
+// their sizes, and the loci the slice holds (the numbers its deal named),
+// and is written once every region is: a slice is on disk only
 // when its manifest is. Rescan() brings back every slice whose manifest
 // reads and whose regions are all there at their sizes; the rest (a
 // half-written slice, a torn region, a manifest that does not parse,
@@ -22,12 +23,14 @@
 
 namespace datablox::worker {
 
-inline constexpr int kManifestFormat = 1;
+inline constexpr int kManifestFormat = 2;  // 2: with "loci"
 inline constexpr std::string_view kManifestName = "manifest.json";
 inline constexpr std::string_view kPartialSuffix = ".partial";
 inline constexpr size_t kMaxManifestBytes = 1u << 20;
 inline constexpr int kMaxManifestDepth = 4;  // {"regions": [{...}]}
 inline constexpr int kMaxCores = 1024;
+inline constexpr size_t kMaxManifestLoci = 1u << 16;
+inline constexpr int kAnyWorker = -1;
 
 struct RescanResult {
   std::vector<CachedSlice> warm;     // state warm, regions as their manifest says
@@ -42,12 +45,20 @@ class DiskLayout {
   Status SliceDir(const SliceKey& key, std::string* dir) const;
   // Writes one region of the slice (FILE.partial, fsync, rename).
   Status WriteRegion(const SliceKey& key, int core, std::string_view bytes, RegionInfo* out) const;
+  // A region written as it comes: where to write it (FILE.partial, its
+  // folder made), then, once complete, CommitRegion flushes it to disk and
+  // renames it (*out with its size).
+  Status PartialRegionPath(const SliceKey& key, int core, std::string* path) const;
+  Status CommitRegion(const SliceKey& key, int core, RegionInfo* out) const;
   // Writes the manifest of the slice, atomically, after its regions.
-  Status WriteManifest(const SliceKey& key, const std::vector<RegionInfo>& regions) const;
+  Status WriteManifest(const SliceKey& key, const std::vector<RegionInfo>& regions,
+                       const std::vector<int>& loci = {}) const;
   // Removes the slice's folder (a drop).
   Status RemoveSlice(const SliceKey& key) const;
   // What a restarted worker finds (see above). A missing root is empty.
-  Status Rescan(RescanResult* out) const;
+  // With a worker: only that worker's slices are looked at (and cleaned):
+  // the members of a shard share one cache_dir, each its own slice-ID.
+  Status Rescan(RescanResult* out, int worker = kAnyWorker) const;
 
   const std::string& root() const { return root_; }
 

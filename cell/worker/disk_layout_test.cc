@@ -16,23 +16,23 @@ class DiskLayoutTest : public ::testing::Test {
  protected:
   SliceKey Key(int worker = 0, int64_t generation = 3) { return {{"unity", "events", generation}, worker}; }
   // A complete slice: its regions, then its manifest.
-  void WriteSlice(const SliceKey& key, const std::vector<std::string>& regions) {
+  void WriteSlice(const SliceKey& key, const std::vector<std::string>& regions, const std::vector<int>& loci = {}) {
     std::vector<RegionInfo> written;
     for (size_t core = 0; core < regions.size(); ++core) {
       RegionInfo info;
       ASSERT_TRUE(layout_.WriteRegion(key, static_cast<int>(core), regions[core], &info).ok());
       written.push_back(info);
     }
-    ASSERT_TRUE(layout_.WriteManifest(key, written).ok());
+    ASSERT_TRUE(layout_.WriteManifest(key, written, loci).ok());
   }
   std::string Dir(const SliceKey& key) {
     std::string dir;
     EXPECT_TRUE(layout_.SliceDir(key, &dir).ok());
     return dir;
   }
-  RescanResult Rescan() {
+  RescanResult Rescan(int worker = kAnyWorker) {
     RescanResult result;
-    EXPECT_TRUE(DiskLayout(dir_.path() + "/cache").Rescan(&result).ok());  // as a restarted worker would
+    EXPECT_TRUE(DiskLayout(dir_.path() + "/cache").Rescan(&result, worker).ok());  // as a restarted worker would
     return result;
   }
   samplestore::TestDir dir_;
@@ -57,6 +57,61 @@ TEST_F(DiskLayoutTest, RestartedWorkerFindsItsCompleteSlicesWarm) {
   EXPECT_EQ(found.warm[0].regions, (std::vector<RegionInfo>{{0, "region-0.brgn", 12}, {1, "region-1.brgn", 21}}));
   EXPECT_EQ(found.warm[0].bytes(), 33u);
   EXPECT_EQ(found.warm[1].key, Key(1, 4));
+}
+
+TEST_F(DiskLayoutTest, ASliceKnowsTheLociItHoldsAcrossARestart) {
+  WriteSlice(Key(0), {"a"}, {2, 0, 5});
+  WriteSlice(Key(1), {"b"});
+  RescanResult found = Rescan();
+  ASSERT_EQ(found.warm.size(), 2u);
+  EXPECT_EQ(found.warm[0].loci, (std::vector<int>{2, 0, 5}));
+  EXPECT_TRUE(found.warm[1].loci.empty());
+}
+
+TEST_F(DiskLayoutTest, AManifestOfTheFormatBeforeLociIsIgnoredAndRemoved) {
+  WriteSlice(Key(0), {"a"});
+  dir_.Write("cache/unity/events/3/slice-0/manifest.json",
+             R"({"format": 1, "domain": "unity", "view": "events", "generation": 3, "worker": 0,)"
+             R"( "regions": [{"core": 0, "bytes": 1}]})");
+  RescanResult found = Rescan();
+  EXPECT_TRUE(found.warm.empty());
+  ASSERT_EQ(found.ignored.size(), 1u);
+  EXPECT_EQ(found.ignored[0], Dir(Key(0)) + ": manifest: not format 2");
+  WriteSlice(Key(0), {"a"});
+  dir_.Write("cache/unity/events/3/slice-0/manifest.json",
+             R"({"format": 2, "domain": "unity", "view": "events", "generation": 3, "worker": 0,)"
+             R"( "regions": [{"core": 0, "bytes": 1}], "loci": ["x"]})");
+  found = Rescan();
+  ASSERT_EQ(found.ignored.size(), 1u);
+  EXPECT_EQ(found.ignored[0], Dir(Key(0)) + ": manifest: a locus that is no number");
+}
+
+TEST_F(DiskLayoutTest, AWorkerRescansOnlyItsOwnSlicesBesideAnotherMembersHalfWrittenOne) {
+  WriteSlice(Key(0), {"mine"});
+  RegionInfo info;
+  ASSERT_TRUE(layout_.WriteRegion(Key(1), 0, "the other member is writing this", &info).ok());
+  RescanResult found = Rescan(0);
+  ASSERT_EQ(found.warm.size(), 1u);
+  EXPECT_EQ(found.warm[0].key, Key(0));
+  EXPECT_TRUE(found.ignored.empty());
+  EXPECT_TRUE(fs::exists(Dir(Key(1)) + "/region-0.brgn")) << "another member's slice is left alone";
+}
+
+TEST_F(DiskLayoutTest, ARegionWrittenAsItComesIsCompleteOnlyOnceCommitted) {
+  std::string path;
+  ASSERT_TRUE(layout_.PartialRegionPath(Key(), 1, &path).ok());
+  EXPECT_EQ(path, Dir(Key()) + "/region-1.brgn.partial");
+  dir_.Write("cache/unity/events/3/slice-0/region-1.brgn.partial", "streamed blobs");
+  EXPECT_FALSE(fs::exists(Dir(Key()) + "/region-1.brgn"));
+  RegionInfo info;
+  ASSERT_TRUE(layout_.CommitRegion(Key(), 1, &info).ok());
+  EXPECT_EQ(info, (RegionInfo{1, "region-1.brgn", 14}));
+  EXPECT_FALSE(fs::exists(path));
+  ASSERT_TRUE(layout_.WriteManifest(Key(), {info}, {0}).ok());
+  RescanResult found = Rescan();
+  ASSERT_EQ(found.warm.size(), 1u);
+  EXPECT_EQ(found.warm[0].regions, (std::vector<RegionInfo>{info}));
+  EXPECT_EQ(layout_.CommitRegion(Key(), 2, &info).code(), Status::Code::kIOError) << "nothing written for core 2";
 }
 
 TEST_F(DiskLayoutTest, FoundRegionMapsReadOnlyWithItsBytes) {

@@ -17,6 +17,17 @@ Status GenerationNumber(std::string_view hex, int64_t* out) {
   return Status::OK();
 }
 
+int LocusNumber(const nlohmann::json& locus, int fallback) {
+  const nlohmann::json number = locus.is_object() ? locus.value("locus", nlohmann::json()) : nlohmann::json();
+  return number.is_number_integer() ? number.get<int>() : fallback;
+}
+
+std::vector<int> LocusNumbers(const nlohmann::json& loci) {
+  std::vector<int> numbers;
+  for (size_t i = 0; i < loci.size(); ++i) numbers.push_back(LocusNumber(loci[i], static_cast<int>(i)));
+  return numbers;
+}
+
 std::string GenerationText(int64_t generation) { return fmt::format("{:016x}", static_cast<uint64_t>(generation)); }
 
 Status ParseLoadRequest(std::string_view json_text, LoadRequest* out) {

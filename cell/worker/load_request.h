@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -34,6 +35,12 @@ struct LoadRequest {
 
 // Invalid, naming the field, for a request not of the shape above.
 Status ParseLoadRequest(std::string_view json_text, LoadRequest* out);
+
+// A locus's number as the sample store gives it ("locus"), or `fallback`
+// (its index) when it has none: what a slice records of the loci it holds.
+int LocusNumber(const nlohmann::json& locus, int fallback);
+// LocusNumber of each locus of an array, by index.
+std::vector<int> LocusNumbers(const nlohmann::json& loci);
 
 // "0123456789abcdef" <-> the number the cache keys it by.
 Status GenerationNumber(std::string_view hex, int64_t* out);

@@ -1,51 +1,57 @@
-// How a loaded slice's blobs become its regions, socket-free: dealt in
-// turn to one Brio region per core, so each core scans a like share. A core
+// How a loaded slice's blobs become its regions: dealt in turn, as they
+// arrive, to one Brio region file per core (samplestore's
+// RegionFileWriter), so each core scans a like share and the slice is
+// never held in memory (12 bytes a blob are: the files' indexes). A core
 // that got no blob (fewer blobs than cores) gets no region: a file to map
 // for nothing.
 //
 // The blobs arrive tagged with their locus (a LocusSink, as the fetch
-// client gives them) and are held per locus until Finish: a locus pulled
-// again from a replica after its first worker failed mid-stream is
-// discarded first, so no blob is dealt twice. Finish deals the loci in
-// their order, each locus's blobs in arrival order.
+// client gives them): a locus pulled again from a replica after its first
+// worker failed mid-stream is discarded first (its blobs so far dropped
+// from every file, the holes closed by Finish), so no blob is dealt twice.
 #pragma once
 
 #include <cstdint>
-#include <map>
+#include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
-#include <utility>
 #include <vector>
 
 #include "cell/samplestore/loci_fetch.h"
+#include "cell/samplestore/region_file.h"
 
 namespace datablox::worker {
 
 class RegionDealer : public samplestore::LocusSink {
  public:
-  explicit RegionDealer(int cores) : cores_(cores < 1 ? 1 : cores) {}
+  // Where core N's region is written (its folder made): asked at the core's first blob.
+  using RegionPath = std::function<Status(int core, std::string* path)>;
+  RegionDealer(int cores, RegionPath path_of);
   void Add(int locus, std::string_view blob) override;
   void Discard(int locus) override;
-  void Add(std::string_view blob) { Add(0, blob); }
   // Blobs held now (those of discarded loci no longer count).
-  uint64_t blob_count() const { return blobs_; }
+  uint64_t blob_count() const;
 
   struct Region {
     int core = 0;
-    std::string bytes;  // a Brio region (blob_format.h)
+    std::string path;
+    uint64_t bytes = 0;
   };
-  // The regions of the cores that got blobs, by core; the dealer is empty afterwards.
-  std::vector<Region> Finish();
+  // Finishes every file (index, header) into *regions, by core; a file
+  // left with no blob is removed. The first error of any file, if any.
+  Status Finish(std::vector<Region>* regions);
 
  private:
-  struct LocusBlobs {
-    std::string bytes;                               // the blobs, one after another
-    std::vector<std::pair<size_t, size_t>> spans;  // each blob's offset and size in bytes
+  struct CoreFile {
+    std::string path;
+    std::unique_ptr<samplestore::RegionFileWriter> writer;  // null until its first blob
   };
 
-  size_t cores_;
-  std::map<int, LocusBlobs> loci_;
-  uint64_t blobs_ = 0;
+  RegionPath path_of_;
+  std::vector<CoreFile> cores_;
+  size_t next_ = 0;
+  Status error_;
 };
 
 }  // namespace datablox::worker

@@ -109,8 +109,7 @@ DealtLoci LociDealtTo(const ScanRequest& request, int member) {
   if (auto it = request.deal.find(member); it != request.deal.end()) {
     for (int index : it->second) {
       const json& locus = request.loci[static_cast<size_t>(index)];
-      const json number = locus.value("locus", json());
-      out.numbers.push_back(number.is_number_integer() ? number.get<int>() : index);
+      out.numbers.push_back(LocusNumber(locus, index));
       loci.push_back(locus);
     }
   }

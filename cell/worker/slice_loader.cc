@@ -18,7 +18,8 @@ SliceLoader::~SliceLoader() {
 LoadProgress SliceLoader::progress() const { return {loci_.load(), loci_done_.load(), items_.load(), bytes_.load()}; }
 
 void SliceLoader::Run(nlohmann::json loci, int cores, samplestore::LociFetchOptions options) {
-  RegionDealer dealer(cores);
+  // The blobs go to their region files as they come: the slice is never held in memory.
+  RegionDealer dealer(cores, [this](int core, std::string* path) { return layout_.PartialRegionPath(key_, core, path); });
   samplestore::FetchReport report;
   auto show = [this](const samplestore::FetchProgress& p) {
     loci_ = p.loci;
@@ -29,14 +30,19 @@ void SliceLoader::Run(nlohmann::json loci, int cores, samplestore::LociFetchOpti
   result_.status = samplestore::FetchLoci(loci, options, dealer, show, &report);
   result_.failed = report.failed;
   result_.items = report.items;
-  // A failed load writes nothing: what its streams brought is dropped here.
-  const std::vector<RegionDealer::Region> regions =
-      result_.status.ok() ? dealer.Finish() : std::vector<RegionDealer::Region>();
+  std::vector<RegionDealer::Region> regions;
+  const Status written = dealer.Finish(&regions);
+  if (result_.status.ok()) result_.status = written;
   for (const RegionDealer::Region& region : regions) {
-    RegionInfo info;
-    result_.status = layout_.WriteRegion(key_, region.core, region.bytes, &info);
     if (!result_.status.ok()) break;
-    result_.regions.push_back(info);
+    RegionInfo info;
+    result_.status = layout_.CommitRegion(key_, region.core, &info);
+    if (result_.status.ok()) result_.regions.push_back(info);
+  }
+  // A failed load leaves nothing: what its streams brought is removed (the slice was cold).
+  if (!result_.status.ok()) {
+    result_.regions.clear();
+    (void)layout_.RemoveSlice(key_);
   }
   done_.store(true, std::memory_order_release);
 }

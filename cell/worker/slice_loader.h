@@ -1,8 +1,8 @@
 // One slice's load, on a thread of its own: the loci pulled through Nexus
 // from the sample-store workers by the fetch client (loci_fetch.h, the one
-// `datablox fetch` uses), the blobs dealt round-robin to one Brio region per
-// core, each region written through the disk layout (NAME.partial, fsync,
-// rename). The element's thread reads progress() while it runs and takes
+// `datablox fetch` uses), the blobs dealt round-robin to one Brio region file
+// per core as they come (region_dealer.h), each file then committed through
+// the disk layout (NAME.partial, fsync, rename). The element's thread reads progress() while it runs and takes
 // the result once done(); the cache itself (the manifest, the slice's
 // state) is changed only there, never from this thread.
 #pragma once

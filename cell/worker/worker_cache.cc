@@ -10,9 +10,9 @@ WorkerCache::Entry& WorkerCache::EntryFor(const SliceKey& key) {
   return e;
 }
 
-Status WorkerCache::Recover(std::vector<std::string>* ignored, int64_t now_ms) {
+Status WorkerCache::Recover(std::vector<std::string>* ignored, int64_t now_ms, int worker) {
   RescanResult found;
-  if (Status st = layout_.Rescan(&found); !st.ok()) return st;
+  if (Status st = layout_.Rescan(&found, worker); !st.ok()) return st;
   for (CachedSlice& slice : found.warm) {
     Entry& e = EntryFor(slice.key);
     e.slice = std::move(slice);
@@ -22,7 +22,8 @@ Status WorkerCache::Recover(std::vector<std::string>* ignored, int64_t now_ms) {
   return Status::OK();
 }
 
-Status WorkerCache::CompleteLoad(const SliceKey& key, const std::vector<RegionInfo>& regions, int64_t now_ms) {
+Status WorkerCache::CompleteLoad(const SliceKey& key, const std::vector<RegionInfo>& regions, int64_t now_ms,
+                                 const std::vector<int>& loci) {
   Entry& e = EntryFor(key);
   const SliceEvent event = regions.empty() ? SliceEvent::kLoadedEmpty : SliceEvent::kLoaded;
   SliceState next;
@@ -31,9 +32,10 @@ Status WorkerCache::CompleteLoad(const SliceKey& key, const std::vector<RegionIn
                                        StateName(e.slice.life.state()), EventName(event)));
   }
   if (!regions.empty()) {
-    if (Status st = layout_.WriteManifest(key, regions); !st.ok()) return st;
+    if (Status st = layout_.WriteManifest(key, regions, loci); !st.ok()) return st;
   }
   e.slice.regions = regions;
+  e.slice.loci = loci;
   e.slice.last_used_ms = now_ms;
   return e.slice.life.Apply(event);
 }
@@ -86,8 +88,11 @@ Status WorkerCache::Acquire(const SliceKey& key, int64_t now_ms, std::vector<std
   return Status::OK();
 }
 
-std::vector<EvictionStep> WorkerCache::Evict(int64_t now_ms) {
+std::vector<EvictionStep> WorkerCache::Evict(int64_t now_ms, const std::set<SliceKey>& in_use) {
+  // Planned over every slice (the totals are what they are); a step on a
+  // slice in use waits for a later round.
   std::vector<EvictionStep> steps = PlanEviction(Slices(), limits_, now_ms);
+  std::erase_if(steps, [&](const EvictionStep& step) { return in_use.contains(step.key); });
   for (const EvictionStep& step : steps) {
     auto it = slices_.find(step.key);
     if (it == slices_.end()) continue;
@@ -125,6 +130,11 @@ SliceState WorkerCache::StateOf(const SliceKey& key) const {
 std::string WorkerCache::FailureOf(const SliceKey& key) const {
   auto it = slices_.find(key);
   return it == slices_.end() ? "" : it->second.failure;
+}
+
+std::vector<int> WorkerCache::LociOf(const SliceKey& key) const {
+  auto it = slices_.find(key);
+  return it == slices_.end() ? std::vector<int>() : it->second.slice.loci;
 }
 
 uint64_t WorkerCache::memory_bytes() const {

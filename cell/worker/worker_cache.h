@@ -9,6 +9,7 @@
 
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,14 +27,17 @@ class WorkerCache {
 
   // Adopts the warm slices a previous life left on disk; *ignored gets
   // what was half-written or torn (and removed). They count as used at
-  // now_ms: their TTL runs from the restart, not from the epoch.
-  Status Recover(std::vector<std::string>* ignored, int64_t now_ms = 0);
+  // now_ms: their TTL runs from the restart, not from the epoch. With a
+  // worker, only that worker's slices (DiskLayout::Rescan).
+  Status Recover(std::vector<std::string>* ignored, int64_t now_ms = 0, int worker = kAnyWorker);
 
   // A load of a cold (or unknown) slice ended: its regions are written
   // (layout().WriteRegion), so the manifest is written and the slice is
-  // warm. No regions at all: the slice is no_data. Invalid when the slice's
+  // warm. No regions at all: the slice is no_data. `loci`: the numbers of
+  // the loci it was loaded from (in its manifest). Invalid when the slice's
   // state does not allow it (a warm slice loaded again).
-  Status CompleteLoad(const SliceKey& key, const std::vector<RegionInfo>& regions, int64_t now_ms);
+  Status CompleteLoad(const SliceKey& key, const std::vector<RegionInfo>& regions, int64_t now_ms,
+                      const std::vector<int>& loci = {});
   // A load failed: the slice is failed, with why, until dropped.
   Status FailLoad(const SliceKey& key, const std::string& why, int64_t now_ms);
   // Forgets a slice and removes its files (a failed slice asked for again
@@ -47,7 +51,8 @@ class WorkerCache {
 
   // Plans eviction (PlanEviction) and applies it: a flush unmaps, a drop
   // removes the slice's files and forgets it. Returns the steps taken.
-  std::vector<EvictionStep> Evict(int64_t now_ms);
+  // Slices `in_use` (a scan reads their mappings now) are left as they are.
+  std::vector<EvictionStep> Evict(int64_t now_ms, const std::set<SliceKey>& in_use = {});
 
   // What it holds, in key order (for a `slices` handler and the policy).
   std::vector<SliceUse> Slices() const;
@@ -57,6 +62,8 @@ class WorkerCache {
   SliceState StateOf(const SliceKey& key) const;
   // Why a failed slice failed ("" otherwise).
   std::string FailureOf(const SliceKey& key) const;
+  // The loci a held slice was loaded from (CachedSlice::loci); empty when not held.
+  std::vector<int> LociOf(const SliceKey& key) const;
   uint64_t memory_bytes() const;  // hot slices
   uint64_t disk_bytes() const;    // warm and hot slices
 

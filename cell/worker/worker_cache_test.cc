@@ -97,6 +97,33 @@ TEST_F(WorkerCacheTest, UnderASmallMemoryWatermarkTheOldestHotSliceIsFlushedAndR
   EXPECT_EQ(regions[0], std::string(30, 'a'));
 }
 
+TEST_F(WorkerCacheTest, ASliceInUseIsNeitherFlushedNorDroppedUntilItIsFree) {
+  WorkerCache cache(Root(), Limits(100, 100, 10));  // everything past its marks and its TTL
+  Load(&cache, Key(0), {std::string(70, 'a')}, 1);
+  std::vector<std::string_view> regions;
+  ASSERT_TRUE(cache.Acquire(Key(0), 2, &regions).ok());
+  EXPECT_TRUE(cache.Evict(1000, {Key(0)}).empty()) << "a scan reads its mapping";
+  EXPECT_EQ(cache.StateOf(Key(0)), S::kHot);
+  EXPECT_EQ(regions[0], std::string(70, 'a'));
+  std::vector<EvictionStep> expected = {{Key(0), EvictionAction::kDrop, "ttl"}};
+  EXPECT_EQ(cache.Evict(1000), expected);
+  EXPECT_EQ(cache.StateOf(Key(0)), S::kCold);
+}
+
+TEST_F(WorkerCacheTest, ASliceKeepsTheLociItWasLoadedFrom) {
+  WorkerCache cache(Root(), Limits(1000, 1000));
+  ASSERT_TRUE(cache.CompleteLoad(Key(0), {}, 1, {4}).ok());  // no_data: in memory only
+  EXPECT_EQ(cache.LociOf(Key(0)), (std::vector<int>{4}));
+  RegionInfo info;
+  ASSERT_TRUE(cache.layout().WriteRegion(Key(1), 0, "x", &info).ok());
+  ASSERT_TRUE(cache.CompleteLoad(Key(1), {info}, 1, {0, 3}).ok());
+  WorkerCache after(Root(), Limits(1000, 1000));
+  std::vector<std::string> ignored;
+  ASSERT_TRUE(after.Recover(&ignored, 0, 1).ok());
+  EXPECT_EQ(after.LociOf(Key(1)), (std::vector<int>{0, 3}));
+  EXPECT_TRUE(after.LociOf(Key(9)).empty());
+}
+
 TEST_F(WorkerCacheTest, PastTheDiskWatermarkTheOldestSliceIsDroppedWithItsFiles) {
   WorkerCache cache(Root(), Limits(1000, 100));  // on disk past 60 bytes: drop to 50
   Load(&cache, Key(0), {std::string(40, 'a')}, 1);
