@@ -42,13 +42,12 @@ json CellJson(const eql::ResultCell& cell) {
 }  // namespace
 
 json EncodeCellQuery(const CellQuery& query) {
+  // Every field given is written, so that a request of both shapes (or of
+  // neither) is refused by DecodeCellQuery wherever it is decoded.
   json out = json::object();
-  if (!query.saved.empty()) {
-    out["saved"] = query.saved;
-  } else {
-    out["query"] = query.text;
-    out["view"] = query.view;
-  }
+  if (!query.text.empty()) out["query"] = query.text;
+  if (!query.view.empty()) out["view"] = query.view;
+  if (!query.saved.empty()) out["saved"] = query.saved;
   if (query.now_ms >= 0) out["now"] = query.now_ms;
   out["timeout_ms"] = query.timeout_ms;
   return out;

@@ -39,6 +39,11 @@ TEST(SupervisorProtocolTest, MalformedRequestsAreRefusedNamingTheField) {
   EXPECT_NE(why({{"saved", 3}}).find("'saved' must be a string"), std::string::npos);
   EXPECT_NE(why({{"saved", "s"}, {"timeout_ms", 0}}).find("'timeout_ms'"), std::string::npos);
   EXPECT_NE(why({{"saved", "s"}, {"colour", 1}}).find("unknown field 'colour'"), std::string::npos);
+  CellQuery both;  // what `query --saved S QUERY` would ask: written whole, refused when read
+  both.text = "select count(user) from schema unity";
+  both.view = "events";
+  both.saved = "daily";
+  EXPECT_NE(why(EncodeCellQuery(both)).find("either"), std::string::npos);
   EXPECT_NE(why({{"query", std::string(kMaxQueryTextBytes + 1, 'x')}, {"view", "v"}}).find("'query'"),
             std::string::npos);
 }

@@ -134,13 +134,20 @@ def test_a_worker_killed_mid_query_fails_it_naming_the_worker_and_the_next_query
     assert answer["stats"]["workers"] == 2
 
 
-def test_the_loci_of_a_member_gone_from_the_shard_are_dealt_again(cell, cluster):
-    before = cell.answer(BY_COUNTRY)
-    assert before["stats"]["workers"] == 2
+def test_the_loci_of_a_member_gone_from_the_shard_are_dealt_again(cluster, tmp_path):
+    # A shard of 1..2 starts with one member: grown to two before the first
+    # query, each takes a locus; shrunk to one, the one left takes both.
+    cell = Cell(cluster, tmp_path, cell_workers="1..2")
+    cell.generate(users=300)
+    cell.submit()
+    r = cluster.cli("scale", "cell/workers", 2)
+    assert r.returncode == 0, r.stderr + cluster.log()
+    before = wait_answered(cell, BY_COUNTRY, lambda a: a["stats"]["workers"] == 2, "an answer from two workers")
     r = cluster.cli("scale", "cell/workers", 1)
     assert r.returncode == 0, r.stderr + cluster.log()
     after = wait_answered(cell, BY_COUNTRY, lambda a: a["stats"]["workers"] == 1, "an answer from one worker")
     assert after["rows"] == before["rows"]
+    assert after["stats"]["blobs"] == 300
     assert int(cell.handler("supervisor", "redealt")) >= 1
 
 
