@@ -6,6 +6,8 @@ port wired to both); and a worker whose slice is flushed under a small
 memory watermark, read again from disk. Each answers the same queries as SQLite over the same
 JSON rows, so all answer them identically. (the cell's verbs: cell_runtime.py)"""
 
+import json
+
 import pytest
 
 from cell_runtime import Cell
@@ -26,7 +28,11 @@ def test_each_deployment_answers_as_sqlite(cluster, tmp_path, cell_workers, stor
     wrong = wrong_answers(cell.answer, cell.sqlite(), SOME)
     assert not wrong, "\n".join(wrong)
     stats = cell.answer("select count(user) from schema unity")["stats"]
-    assert stats["workers"] == cell_workers and stats["blobs"] == 200
+    # A locus per sample-store worker; a cell worker dealt none scans nothing and is not listed.
+    r = cluster.cli("call", "cell/store.view", '{"view": "events"}')
+    loci = len(json.loads(r.stdout)["loci"])
+    assert loci == store_workers
+    assert stats["workers"] == min(cell_workers, loci) and stats["blobs"] == 200
 
 
 def test_two_views_from_two_sample_stores_each_answer_their_own_rows(cluster, tmp_path):
