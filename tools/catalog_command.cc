@@ -11,11 +11,9 @@
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
-#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <nlohmann/json.hpp>
-#include <thread>
 
 #include "cell/catalog/catalog_service.h"
 #include "cell/samplestore/bounded_json.h"
@@ -103,24 +101,13 @@ Status BuildRequest(const CatalogOptions& o, catalog::Request* r) {
 // starting, as `fetch` does right after `submit`.
 int AskElement(const CatalogOptions& o, const std::string& master, const json& request, json* answer) {
   const std::string target = o.target.find('.') == std::string::npos ? o.target + ".query" : o.target;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(o.timeout_ms);
   OwnedLog reply;
-  for (;;) {
-    std::string error;
-    const int code = AskQuery(target, request.dump(), o.timeout_ms, master, &reply, &error);
-    if (code == kExitOk) break;
-    const bool starting = error.find("has no bound query port") != std::string::npos ||
-                          error.find("(not running, or not wired yet)") != std::string::npos;
-    if (!starting || std::chrono::steady_clock::now() >= deadline) {
-      // No catalog where it was looked for is a catalog that cannot be reached.
-      const bool absent = starting || error.rfind("no element '", 0) == 0;
-      const int exit = absent ? kExitUnavailable : code;
-      std::fprintf(
-          stderr, "error: %s%s\n", error.c_str(),
-          exit == kExitUnavailable ? " (is a Catalog running? --catalog names it; --db FILE reads its file)" : "");
-      return exit;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  std::string error;
+  if (int exit = AskStartingElement(target, request.dump(), o.timeout_ms, master, &reply, &error); exit != kExitOk) {
+    std::fprintf(
+        stderr, "error: %s%s\n", error.c_str(),
+        exit == kExitUnavailable ? " (is a Catalog running? --catalog names it; --db FILE reads its file)" : "");
+    return exit;
   }
   if (Status st = samplestore::ParseBoundedJson(reply.to_json(), answer, catalog::kMaxRequestDepth); !st.ok()) {
     std::fprintf(stderr, "error: %s answered: %s\n", target.c_str(), st.message().c_str());

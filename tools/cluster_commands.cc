@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "datablox/element.h"
 #include "dsl/loader.h"
@@ -478,6 +479,23 @@ int AskQuery(const std::string& target, const std::string& json, int timeout_ms,
   }
   *reply = OwnedLog(std::string(body));
   return kExitOk;
+}
+
+int AskStartingElement(const std::string& target, const std::string& json, int timeout_ms, const std::string& master,
+                       OwnedLog* reply, std::string* error) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  for (;;) {
+    const int code = AskQuery(target, json, timeout_ms, master, reply, error);
+    if (code == kExitOk) return code;
+    const bool starting = error->find("has no bound query port") != std::string::npos ||
+                          error->find("(not running, or not wired yet)") != std::string::npos;
+    if (!starting || std::chrono::steady_clock::now() >= deadline) {
+      // An element that is not where it was looked for is one that cannot be reached.
+      const bool absent = starting || error->rfind("no element '", 0) == 0;
+      return absent ? kExitUnavailable : code;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
 }
 
 int Call(const std::string& target, const std::string& json, int timeout_ms, const std::string& master,

@@ -82,6 +82,12 @@ int Call(const std::string& target, const std::string& json, int timeout_ms, con
 // after saying why (in *error when given, else on stderr).
 int AskQuery(const std::string& target, const std::string& json, int timeout_ms, const std::string& master,
              OwnedLog* reply, std::string* error = nullptr);
+// AskQuery, waiting (within timeout_ms) for an element still starting (its
+// port not bound, or not wired yet), as after a `submit`: what `catalog` and
+// `query --cell` ask through. An element not there (none of that name, or
+// still starting at the deadline) is kExitUnavailable. *error says why.
+int AskStartingElement(const std::string& target, const std::string& json, int timeout_ms, const std::string& master,
+                       OwnedLog* reply, std::string* error);
 // fetch_command.cc: a view's loci from its SampleStoreSupervisor (TARGET:
 // [TOPOLOGY/]ELEMENT[.PORT], port `view` by default), pulled through Nexus
 // into one Brio region file.
@@ -121,6 +127,14 @@ struct QueryOptions {
   int64_t now_ms = -1;  // NOW of the query, epoch ms; -1: the clock's
 };
 int QueryRegion(const QueryOptions& options, const OutputFormat& format);
+// query_cell_command.cc: an EQL query asked of a running cell's CellSupervisor.
+struct CellQueryOptions {
+  std::string target;  // [TOPOLOGY/]SUPERVISOR[.PORT], port `query` by default
+  std::string view, saved, query;
+  int64_t now_ms = -1;
+  int64_t timeout_ms = 30000;
+};
+int QueryCell(const CellQueryOptions& options, const std::string& master, const OutputFormat& format);
 int Logs(const std::string& target, int lines, const std::string& master, const OutputFormat& format);
 int Events(const std::string& topology, int limit, const std::string& master, const OutputFormat& format);
 // Stops the master, its caretakers and their elements; returns once the master is gone.

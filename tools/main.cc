@@ -227,12 +227,24 @@ int main(int argc, char** argv) {
   dump_region->add_option("--schema", region_schema, "the .brio schema its blobs were pressed with")->required();
 
   cli::QueryOptions query_options;
-  auto* query = app.add_subcommand("query", "run an EQL query over a Brio region file (what `fetch` writes)");
-  query->add_option("QUERY", query_options.query, "select ... from schema NAME [where ...] [group by ...] [limit N]")
-      ->required();
-  query->add_option("--region", query_options.region_file, "the region file to scan")->required();
-  query->add_option("--schema", query_options.schema_file, "the .brio schema its blobs were pressed with")->required();
+  cli::CellQueryOptions cell_query;
+  auto* query = app.add_subcommand(
+      "query", "run an EQL query: asked of a running cell (--cell, --view or --saved), or over a Brio region file "
+               "(--region, --schema: what `fetch` writes)");
+  query->add_option("QUERY", query_options.query, "select ... from schema NAME [where ...] [group by ...] [limit N]");
+  auto* cell_flag = query->add_option("--cell", cell_query.target,
+                                      "[TOPOLOGY/]SUPERVISOR[.PORT] of the running CellSupervisor (port `query`)");
+  query->add_option("--view", cell_query.view, "with --cell: the catalog's view to query");
+  query->add_option("--saved", cell_query.saved, "with --cell: run the catalog's saved query MONIKER (no QUERY)");
+  query->add_option("--timeout-ms", cell_query.timeout_ms, "with --cell: how long the query may take")
+      ->check(CLI::Range(int64_t{1}, int64_t{3600} * 1000));
+  auto* region_flag = query->add_option("--region", query_options.region_file, "the region file to scan");
+  auto* schema_flag =
+      query->add_option("--schema", query_options.schema_file, "the .brio schema its blobs were pressed with");
   query->add_option("--now", query_options.now_ms, "NOW of the query, epoch milliseconds (default: the clock)");
+  region_flag->excludes(cell_flag);
+  schema_flag->excludes(cell_flag);
+  add_master(query);
   add_output(query);
 
   int log_lines = 50;
@@ -328,7 +340,19 @@ int main(int argc, char** argv) {
     if (*fetch) return cli::Fetch(fetch_options, master_address, format);
     if (*catalog) return cli::Catalog(catalog_options, master_address, format);
     if (*dump_region) return cli::DumpRegion(region_file, region_schema);
-    if (*query) return cli::QueryRegion(query_options, format);
+    if (*query && *cell_flag) {
+      cell_query.query = query_options.query;
+      cell_query.now_ms = query_options.now_ms;
+      return cli::QueryCell(cell_query, master_address, format);
+    }
+    if (*query) {
+      if (query_options.query.empty() || query_options.region_file.empty() || query_options.schema_file.empty()) {
+        std::fprintf(stderr, "error: query: say --cell SUPERVISOR --view VIEW QUERY (or --saved MONIKER), or "
+                             "--region FILE --schema FILE.brio QUERY\n");
+        return cli::kExitUsage;
+      }
+      return cli::QueryRegion(query_options, format);
+    }
     if (*logs) return cli::Logs(target, log_lines, master_address, format);
     if (*events) return cli::Events(topology_name, event_count, master_address, format);
     if (*shutdown) return cli::Shutdown(master_address);

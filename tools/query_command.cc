@@ -6,6 +6,8 @@
 // "check_ms"}}: `ms` the scan, `check_ms` checking the whole region first.
 // 65 for a query that does not parse or check (every error as LINE:COL on
 // stderr) or a region that does not check, 66 for a file that cannot be read.
+// (`datablox query --cell`, the query asked of a running cell, is
+// query_cell_command.cc.)
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -23,6 +25,7 @@
 #include "cell/query/eql_compiler.h"
 #include "cell/query/result_table.h"
 #include "cell/query/scanner.h"
+#include "cell/supervisor/supervisor_protocol.h"
 #include "tools/commands.h"
 
 namespace datablox::cli {
@@ -63,16 +66,6 @@ class MappedFile {
   void* data_ = nullptr;
   size_t size_ = 0;
 };
-
-nlohmann::json CellJson(const eql::ResultCell& cell) {
-  switch (cell.kind) {
-    case eql::ResultCell::Kind::kNull: return nullptr;
-    case eql::ResultCell::Kind::kInt: return cell.int_value;
-    case eql::ResultCell::Kind::kDouble: return cell.double_value;
-    case eql::ResultCell::Kind::kString: return cell.string_value;
-  }
-  return nullptr;
-}
 
 }  // namespace
 
@@ -129,17 +122,8 @@ int QueryRegion(const QueryOptions& options, const OutputFormat& format) {
     std::fputs(eql::ResultTableText(table).c_str(), stdout);
     return kExitOk;
   }
-  nlohmann::json rows = nlohmann::json::array();
-  for (const auto& row : table.rows) {
-    nlohmann::json cells = nlohmann::json::array();
-    for (const eql::ResultCell& cell : row) cells.push_back(CellJson(cell));
-    rows.push_back(std::move(cells));
-  }
-  const nlohmann::json out = {
-      {"columns", table.columns},
-      {"rows", std::move(rows)},
-      {"stats",
-       {{"rows_scanned", partial.rows_scanned}, {"blobs", partial.blobs_scanned}, {"ms", ms}, {"check_ms", check_ms}}}};
+  nlohmann::json out = supervisor::TableJson(table);
+  out["stats"] = {{"rows_scanned", partial.rows_scanned}, {"blobs", partial.blobs_scanned}, {"ms", ms}, {"check_ms", check_ms}};
   std::printf("%s\n", out.dump().c_str());
   return kExitOk;
 }

@@ -183,7 +183,19 @@ class Element {
 
   // Sends a request on query output `port`; `done` runs later, in a hook of
   // its own, with the reply or an error (Timeout when none came in time).
+  // A port wired to several elements (not one shard) is asked one link at a
+  // time, with ask_link: ask() answers it Unavailable.
   void ask(int port, LogBuilder& request, Milliseconds timeout, ReplyCallback done);
+  // As ask(), of the `link`-th responder of linked_elements(port).
+  void ask_link(int port, int link, LogBuilder& request, Milliseconds timeout, ReplyCallback done);
+  // The responders linked to query output `port`, in link order, by element
+  // name: "store", or "workers/1" for a shard's member. A requester picks a
+  // link by the element it wants (the cell's supervisor, a view's store).
+  std::vector<std::string> linked_elements(int port) const;
+  // The ids of the members of the shard query output `port` asks, in link
+  // order, without those leaving it (empty: no shard). It changes when the
+  // master grows or shrinks the shard; a member restarted keeps its id.
+  std::vector<int> linked_members(int port) const;
 
   // Opens a stream on query output `port` (a port with one link, to a class
   // that serves streams). `consume` gets each parcel in order; `done` runs

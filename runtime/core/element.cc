@@ -66,6 +66,11 @@ bool Element::connected(int push_out) const { return context_->Connected(push_ou
 void Element::ask(int port, LogBuilder& request, Milliseconds timeout, ReplyCallback done) {
   context_->Ask(port, request.bytes(), timeout, std::move(done));
 }
+void Element::ask_link(int port, int link, LogBuilder& request, Milliseconds timeout, ReplyCallback done) {
+  context_->AskLink(port, link, request.bytes(), timeout, std::move(done));
+}
+std::vector<std::string> Element::linked_elements(int port) const { return context_->LinkedElements(port); }
+std::vector<int> Element::linked_members(int port) const { return context_->LinkedMembers(port); }
 Status Element::open_stream(int port, std::string paradata, StreamConsumer consume, StreamDone done,
                             const StreamOptions& options, uint64_t* stream_id) {
   return context_->OpenStream(port, nullptr, std::move(paradata), std::move(consume), std::move(done), options,

@@ -54,6 +54,21 @@ class HostContext {
     (void)port;
     return {};
   }
+  // Query outputs wired to several elements, and the members behind one.
+  virtual void AskLink(int port, int link, std::string_view request, Milliseconds timeout, ReplyCallback done) {
+    (void)port, (void)link, (void)request, (void)timeout;
+    Reply reply;
+    reply.status = Status::Unavailable("this host asks no link by its index");
+    done(std::move(reply));
+  }
+  virtual std::vector<std::string> LinkedElements(int port) const {
+    (void)port;
+    return {};
+  }
+  virtual std::vector<int> LinkedMembers(int port) const {
+    (void)port;
+    return {};
+  }
   // Sends `frame` (a reply or an error) to the requester `peer` of query input `port`.
   virtual void Answer(int port, const std::string& peer, std::string_view frame) = 0;
 

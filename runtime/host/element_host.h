@@ -75,6 +75,9 @@ class ElementHost final : public detail::HostContext {
   // --- detail::HostContext: what the element calls. ------------------------
   void Emit(int port, std::string_view log) override;
   void Ask(int port, std::string_view request, Milliseconds timeout, ReplyCallback done) override;
+  void AskLink(int port, int link, std::string_view request, Milliseconds timeout, ReplyCallback done) override;
+  std::vector<std::string> LinkedElements(int port) const override;
+  std::vector<int> LinkedMembers(int port) const override;
   int SetTimer(Milliseconds delay, Milliseconds period) override;
   void CancelTimer(int id) override;
   void WaitUntil(Clock::time_point deadline) override;

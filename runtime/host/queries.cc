@@ -10,6 +10,7 @@
 
 #include <algorithm>
 
+#include "runtime/core/link_id.h"
 #include "runtime/host/element_host.h"
 #include "runtime/host/hook_scope.h"
 #include "runtime/host/link_peer.h"
@@ -107,6 +108,13 @@ void ElementHost::Ask(int port, std::string_view request, Milliseconds timeout, 
     return;
   }
   QueryOut& out = query_outs_[port];
+  if (!out.shard && out.links.size() > 1) {
+    Reply reply;
+    reply.status = Status::Unavailable(fmt::format(
+        "query output '{}' is wired to {} elements: ask one of them by its link (ask_link)", out.name, out.links.size()));
+    done(std::move(reply));
+    return;
+  }
   const uint64_t id = next_request_id_++;
   ++queries_out_;
   pending_[id] = PendingRequest{port, std::move(done), Clock::now() + timeout, nullptr, std::nullopt};
@@ -116,6 +124,49 @@ void ElementHost::Ask(int port, std::string_view request, Milliseconds timeout, 
   }
   // A shard: the request goes to each member it is for, and their answers merge.
   (void)AskShard(out, id, request);
+}
+
+void ElementHost::AskLink(int port, int link, std::string_view request, Milliseconds timeout, ReplyCallback done) {
+  const bool known = port >= 0 && port < static_cast<int>(query_outs_.size());
+  const QueryOut* out = known ? &query_outs_[port] : nullptr;
+  Status refused;
+  if (!out || !out->connected()) {
+    refused = Status::Unavailable(fmt::format("query output {} is not connected", port));
+  } else if (out->shard) {
+    refused = Status::Invalid(fmt::format("query output '{}' asks a shard: ask() it, the members merge", out->name));
+  } else if (link < 0 || link >= static_cast<int>(out->links.size())) {
+    refused = Status::Invalid(fmt::format("query output '{}' has no link {} (it has {})", out->name, link,
+                                          out->links.size()));
+  }
+  if (!refused.ok()) {
+    Reply reply;
+    reply.status = refused;
+    done(std::move(reply));
+    return;
+  }
+  const uint64_t id = next_request_id_++;
+  ++queries_out_;
+  pending_[id] = PendingRequest{port, std::move(done), Clock::now() + timeout, nullptr, std::nullopt};
+  out->links[link]->socket->send(zmq::buffer(wire::Request(id, request)), zmq::send_flags::none);
+}
+
+std::vector<std::string> ElementHost::LinkedElements(int port) const {
+  std::vector<std::string> names;
+  if (port < 0 || port >= static_cast<int>(query_outs_.size())) return names;
+  for (const auto& link : query_outs_[port].links) {
+    control::LinkId id;
+    names.push_back(control::ParseLinkId(link->id, &id).ok() ? id.to_element : "");
+  }
+  return names;
+}
+
+std::vector<int> ElementHost::LinkedMembers(int port) const {
+  std::vector<int> members;
+  if (port < 0 || port >= static_cast<int>(query_outs_.size()) || !query_outs_[port].shard) return members;
+  for (const auto& link : query_outs_[port].links) {
+    if (!link->leaving && link->member >= 0) members.push_back(link->member);
+  }
+  return members;
 }
 
 bool ElementHost::AskShard(QueryOut& out, uint64_t id, std::string_view request) {

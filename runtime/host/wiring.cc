@@ -59,11 +59,8 @@ Status ElementHost::Connect(const control::ElementPlan& wiring) {
       if (!p.shards.empty()) {
         if (Status st = AdoptShardRoute(out, p.shards.front()); !st.ok()) return st;
       }
-      // One responder, or (a shard) one link per member.
-      for (const auto& link_plan : p.links) {
-        ConnectQueryLink(out, link_plan, stream_ids_());
-        if (!out.shard) break;
-      }
+      // One link per responder: an element, several (asked by link), or a shard's members.
+      for (const auto& link_plan : p.links) ConnectQueryLink(out, link_plan, stream_ids_());
     }
     query_outs_.push_back(std::move(out));
   }

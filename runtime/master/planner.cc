@@ -125,11 +125,14 @@ Status PlanTopology(const dsl::Topology& topology, const std::string& name, Plac
           in.links.push_back(link);
         } else {
           control::PortPlan& out = PortOf(from.query_out, c.from.port);
-          // A query output asks one responder: one element, or one shard (its members).
+          // A query output asks one shard (its members, merged), or elements
+          // that are no shard's, each by its link (Element::ask_link).
           const bool same_shard = to_shard && !out.links.empty() && out.links.front().shard == link.shard;
-          if (!out.links.empty() && !same_shard) {
-            return Status::Invalid(
-                fmt::format("query output '{}.{}' is wired to more than one responder", c.from.element, c.from.port));
+          const bool plain_links = !to_shard && (out.links.empty() || !out.links.front().shard);
+          if (!out.links.empty() && !same_shard && !plain_links) {
+            return Status::Invalid(fmt::format(
+                "query output '{}.{}' is wired to a shard and to other responders: a shard must be its only one",
+                c.from.element, c.from.port));
           }
           out.links.push_back(link);
           if (to_shard) AddRoute(out, *to_layout);

@@ -34,7 +34,8 @@ using ShardLayouts = std::map<std::string, ShardLayout, std::less<>>;
 // Each element's node comes from `placement` (which counts it there), or,
 // for an element in `nodes` (a running topology's), stays where it is.
 // Fails when no node has joined, an element is pinned to a node that is not
-// there, or a query output is wired to more than one responder.
+// there, or a query output is wired to a shard and to another responder
+// (several elements, no shard among them, are asked each by its link).
 Status PlanTopology(const dsl::Topology& topology, const std::string& name, Placement* placement,
                     std::vector<control::ElementPlan>* plans, const ShardLayouts* layouts = nullptr,
                     const std::map<std::string, std::string>* nodes = nullptr);

@@ -131,6 +131,36 @@ TEST(ShardPlanTest, ARequesterAsksEveryMemberWithTheShardsMerge) {
   EXPECT_EQ(plans.at("users/0").query_in[0].links[0].id, "asker.ask>users/0.query");
 }
 
+// The cell's supervisor asks each view's sample store by its link.
+TEST(ShardPlanTest, ARequesterWiredToSeveralElementsHasALinkToEachInOrder) {
+  dsl::Topology t;
+  t.elements.push_back(Decl("asker", "Ask"));
+  t.elements.push_back(Decl("a", "Counter"));
+  t.elements.push_back(Decl("b", "Counter"));
+  t.connections.push_back(Link(PortKind::kQuery, "asker", "ask", "a", "query"));
+  t.connections.push_back(Link(PortKind::kQuery, "asker", "ask", "b", "query"));
+  auto plans = PlanByName(t);
+  const control::ElementPlan& asker = plans.at("asker");
+  ASSERT_EQ(asker.query_out.size(), 1u);
+  ASSERT_EQ(asker.query_out[0].links.size(), 2u);
+  EXPECT_EQ(asker.query_out[0].links[0].id, "asker.ask>a.query");
+  EXPECT_EQ(asker.query_out[0].links[1].id, "asker.ask>b.query");
+  EXPECT_TRUE(asker.query_out[0].shards.empty());
+}
+
+TEST(ShardPlanTest, ARequesterWiredToAShardAndAnotherElementIsRefused) {
+  dsl::Topology t = Sharded();
+  t.elements.push_back(Decl("other", "Counter"));
+  t.connections.push_back(Link(PortKind::kQuery, "asker", "ask", "other", "query"));
+  Placement placement({{"a", 2, 0, 0}});
+  std::vector<control::ElementPlan> plans;
+  Status st = PlanTopology(t, "t", &placement, &plans);
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("query output 'asker.ask' is wired to a shard and to other responders"),
+            std::string::npos)
+      << st.message();
+}
+
 TEST(ShardPlanTest, AShardToAShardLinksEveryMemberToEveryMember) {
   dsl::Topology t = Sharded();
   dsl::ElementDecl work = Decl("work", "Map");

@@ -195,8 +195,8 @@ def test_shipped_example_checks_and_runs(example, tmp_path, cli, run_topology, m
     monkeypatch.setenv("DATABLOX_PYTHONPATH", str(REPO / "topologies"))
     checked = cli("check", example)
     assert checked.returncode == 0, checked.stderr
-    if example.stem in ("samplestore", "catalog", "cell_worker"):  # services, until stopped: test_samplestore.py,
-        return  # test_catalog.py, test_cell_worker.py run them
+    if example.stem in ("samplestore", "catalog", "cell_worker", "cell"):  # services, until stopped:
+        return  # test_samplestore.py, test_catalog.py, test_cell_worker.py, test_cell.py run them
     assert len(checked.stdout.splitlines()) == 1
     result = run_topology(tmp_path, example.read_text(), "-q", name=example.name)
     assert result.returncode == 0, result.stderr
