@@ -183,27 +183,38 @@ void Migration::MaybeExport(std::vector<Action>* out) {
 }
 
 void Migration::Export(MoveProgress* progress, std::vector<Action>* out) {
+  progress->export_request = next_request_++;
+  ResendExport(*progress, out);
+}
+
+// Under the request id it had: a member that answered it already answers
+// again from what it kept (Migration::Resume).
+void Migration::ResendExport(const MoveProgress& progress, std::vector<Action>* out) const {
   Action action;
   action.kind = ActionKind::kExportState;
-  action.element = member_element(progress->move.from);
-  action.request = progress->export_request = next_request_++;
-  action.groups = progress->move.groups;
+  action.element = member_element(progress.move.from);
+  action.request = progress.export_request;
+  action.groups = progress.move.groups;
   action.key_groups = shard_.table.key_groups;
   action.description = "exporting " + Plural(action.groups.size(), "key group", "key groups") + " of " +
-                       action.element + " for " + member_element(progress->move.to);
+                       action.element + " for " + member_element(progress.move.to);
   out->push_back(std::move(action));
 }
 
 void Migration::Import(MoveProgress* progress, bool back, std::vector<Action>* out) {
+  (back ? progress->return_request : progress->import_request) = next_request_++;
+  ResendImport(*progress, back, out);
+}
+
+void Migration::ResendImport(const MoveProgress& progress, bool back, std::vector<Action>* out) const {
   Action action;
   action.kind = ActionKind::kImportState;
-  action.element = member_element(back ? progress->move.from : progress->move.to);
-  action.request = next_request_++;
-  (back ? progress->return_request : progress->import_request) = action.request;
-  action.logs = progress->logs;
+  action.element = member_element(back ? progress.move.from : progress.move.to);
+  action.request = back ? progress.return_request : progress.import_request;
+  action.logs = progress.logs;
   action.description = std::string(back ? "returning " : "importing ") +
                        Plural(action.logs.size(), "state log", "state logs") + " (" +
-                       Plural(progress->move.groups.size(), "key group", "key groups") + ") " +
+                       Plural(progress.move.groups.size(), "key group", "key groups") + ") " +
                        (back ? "to " : "into ") + action.element;
   out->push_back(std::move(action));
 }
@@ -299,6 +310,7 @@ void Migration::Finish(std::vector<Action>* out) {
 // with END on its outputs to the receivers that expect it (stopped, it would
 // leave them, and the senders that wait for its END ack, waiting for good).
 void Migration::Abort(const std::string& why, std::vector<Action>* out) {
+  if (&why != &abort_why_) abort_why_ = why;  // kept for a resumed abort (Record)
   if (change_.grow && spawned_ && !linked_) {
     Action stop;
     stop.kind = ActionKind::kStopMember;

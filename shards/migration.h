@@ -36,6 +36,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -167,6 +168,30 @@ class Migration {
   // The timeout of the step under way, if it has passed.
   std::vector<Action> Tick(double now_s);
 
+  // Durable progress (migration_record.cc). The master writes Record()
+  // before it carries out any action Start, On, Tick or Resume returned,
+  // so a master killed at any point finds in its registry a step whose
+  // actions went out in part, in full, or not at all, and whose answers
+  // may be lost. Restore reads it back; Resume then finishes the change,
+  // or, when the new member may not have started yet, rolls it back:
+  //   can_add   asked again (nothing was done);
+  //   starting  rolled back: the member is stopped, nobody was told of it;
+  //   fencing   receivers told again, the held table sent again one version
+  //             on (every sender fences anew: a fence said to the dead
+  //             master is lost);
+  //   moving    each export and import not answered sent again under its
+  //             own request id: a member answers a request it answered
+  //             before from what it kept (ExportState), or without doing
+  //             it twice (ImportState), so no state is lost or doubled;
+  //   rolling back  likewise for the exports and the returns;
+  //   done, aborted  the final table sent again one version on, then the end.
+  control::Json Record() const;
+  static Status Restore(const control::Json& record, std::unique_ptr<Migration>* out);
+  std::vector<Action> Resume(double now_s);
+  // The member a grow adds (-1 for a shrink): a master started again does
+  // not wait for it to be re-adopted, since it may never have been spawned.
+  int new_member() const { return change_.grow ? change_.member : -1; }
+
   bool finished() const { return phase_ == Phase::kDone || phase_ == Phase::kAborted; }
   bool aborted() const { return phase_ == Phase::kAborted; }
   // What the migration is waiting for ("fenced 1 of 2 senders"), for status.
@@ -206,6 +231,9 @@ class Migration {
   void Fail(const std::string& why, std::vector<Action>* out);  // roll back what moved, then abort
   void MaybeFinishRollback(std::vector<Action>* out);
   void Finish(std::vector<Action>* out);
+  void ResendExport(const MoveProgress& progress, std::vector<Action>* out) const;
+  void ResendImport(const MoveProgress& progress, bool back, std::vector<Action>* out) const;
+  void ExpectNewMemberLinks(std::vector<Action>* out) const;
   void Abort(const std::string& why, std::vector<Action>* out);
   void OnCanAdd(const Event& event, std::vector<Action>* out);
   void OnMemberStarted(const Event& event, std::vector<Action>* out);

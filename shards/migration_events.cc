@@ -47,6 +47,19 @@ void Migration::OnCanAdd(const Event& event, std::vector<Action>* out) {
 
 void Migration::OnMemberStarted(const Event& event, std::vector<Action>* out) {
   if (phase_ != Phase::kStarting || event.member != change_.member) return;
+  ExpectNewMemberLinks(out);
+  if (moves_state()) {
+    HoldAndFence(out);
+    return;
+  }
+  const ShardRoute final_table = NextTable(owners_after_, {});
+  for (const ShardSender& sender : shard_.senders) {
+    out->push_back(Reroute(sender, final_table, change_.member, -1, ""));
+  }
+  Finish(out);
+}
+
+void Migration::ExpectNewMemberLinks(std::vector<Action>* out) const {
   for (const ShardReceiver& receiver : shard_.receivers) {
     Action expect;
     expect.kind = ActionKind::kExpectLinks;
@@ -57,15 +70,6 @@ void Migration::OnMemberStarted(const Event& event, std::vector<Action>* out) {
         receiver.element + "." + receiver.port + " expects the links of " + member_element(change_.member);
     out->push_back(std::move(expect));
   }
-  if (moves_state()) {
-    HoldAndFence(out);
-    return;
-  }
-  const ShardRoute final_table = NextTable(owners_after_, {});
-  for (const ShardSender& sender : shard_.senders) {
-    out->push_back(Reroute(sender, final_table, change_.member, -1, ""));
-  }
-  Finish(out);
 }
 
 void Migration::OnFenced(const Event& event, std::vector<Action>* out) {

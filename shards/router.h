@@ -47,8 +47,9 @@ class Router {
 
   // Round robin and work queue: the slot of the next log, `links` in slot
   // order. It sticks to the slot of the batch being built (pending > 0);
-  // then round robin takes the next member in turn, work queue the one with
-  // the most free credit (the first in slot order among equals), or kWait
+  // then round robin takes the next member in turn that has credit for a
+  // whole batch (passing over one that has not), work queue the one with
+  // the most free credit (the first in slot order among equals); kWait
   // when none has credit for a whole batch. kNone without members.
   int BatchSlot(std::span<const MemberLinkView> links);
   // The slot BatchSlot chose last (-1 before, or after a new table).

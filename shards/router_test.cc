@@ -62,10 +62,22 @@ TEST(RouterTest, RoundRobinMovesOnWhenAPartialBatchWasFlushed) {
   EXPECT_EQ(router.BatchSlot(links), 1);
 }
 
-TEST(RouterTest, RoundRobinIgnoresCredit) {
+TEST(RouterTest, RoundRobinPassesOverAMemberWithoutRoomForABatch) {
+  Router router(Route(RouteKind::kRoundRobin), {0, 1, 2});
+  std::vector<MemberLinkView> links = {{0, 100, 1}, {0, 0, 1}, {0, 100, 1}};
+  // Member 1's window is full: it is not waited for, the others take its turns.
+  EXPECT_EQ(Feed(router, links, 4), (std::vector<int>{0, 2, 0, 2}));
+  links[1].credit = 100;  // it caught up: its turn again
+  EXPECT_EQ(Feed(router, links, 3), (std::vector<int>{0, 1, 2}));
+}
+
+TEST(RouterTest, RoundRobinWaitsOnlyWhenNoMemberHasRoomForABatch) {
   Router router(Route(RouteKind::kRoundRobin), {0, 1});
-  std::vector<MemberLinkView> links = {{0, 0, 1}, {0, 100, 1}};
-  EXPECT_EQ(Feed(router, links, 4), (std::vector<int>{0, 1, 0, 1}));  // the host waits for member 0's credit
+  std::vector<MemberLinkView> links = {{0, 1, 2}, {0, 0, 2}};  // room for 1 log, batches of 2
+  EXPECT_EQ(router.BatchSlot(links), Router::kWait);
+  EXPECT_EQ(router.sticky(), -1);
+  links[1].credit = 2;
+  EXPECT_EQ(router.BatchSlot(links), 1);
 }
 
 TEST(RouterTest, WorkQueueTakesTheMemberWithTheMostFreeCredit) {

@@ -96,3 +96,19 @@ def group_steady_rate(series_by_element, count):
 def speedup(two, one):
     """Throughput ratio, or None when either side is missing."""
     return round(two / one, 3) if two and one else None
+
+
+def paired_speedup(two, one):
+    """(median, each) of the per-round ratios of runs made side by side
+    (round i of `two` over round i of `one`): the machine's speed drifts
+    by a fifth from one second to the next on a shared VM, and a pair run
+    back to back shares its moment, where the ratio of the medians of
+    runs minutes apart does not. Rounds missing on either side are left
+    out; (None, []) when none is left."""
+    each = [round(a / b, 3) for a, b in zip(two, one) if a and b]
+    if not each:
+        return None, []
+    ordered = sorted(each)
+    mid = len(ordered) // 2
+    median = ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+    return round(median, 3), each

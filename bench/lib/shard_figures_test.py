@@ -24,6 +24,12 @@ class ShardFiguresTest(unittest.TestCase):
         self.assertEqual(f.group_steady_rate({"a": took, "b": [{"time_ms": 5, "logs_in": 0}]}, 10), (None, None))
         self.assertEqual(f.group_steady_rate({"a": [{"time_ms": 3, "logs_in": 10}]}, 10), (None, None))
 
+    def test_a_paired_speedup_is_the_median_of_each_rounds_ratio(self):
+        # The second round ran on a slower moment: both sides slower, its ratio alike.
+        self.assertEqual(f.paired_speedup([800, 600, 900], [500, 400, 500]), (1.6, [1.6, 1.5, 1.8]))
+        self.assertEqual(f.paired_speedup([800, None, 700], [500, 400, 400]), (1.675, [1.6, 1.75]))
+        self.assertEqual(f.paired_speedup([None], [400]), (None, []))
+
     def test_members_are_listed_by_id_and_other_elements_left_out(self):
         status = {"elements": [{"name": "users/10"}, {"name": "src"}, {"name": "users/2"}, {"name": "usersx"}]}
         self.assertEqual([e["name"] for e in f.members_of(status, "users")], ["users/2", "users/10"])

@@ -1,5 +1,7 @@
 // Reads and writes the fields of a control message (private to
-// runtime/core: the codecs of the parts of control_protocol.h).
+// runtime/core: the codecs of the parts of control_protocol.h; and to the
+// master's migration record, shards/migration_record.cc, which holds
+// control structs and is read as strictly).
 #pragma once
 
 #include <fmt/format.h>

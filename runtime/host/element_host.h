@@ -40,6 +40,7 @@
 #include "runtime/host/ports.h"
 #include "runtime/host/timer_queue.h"
 #include "runtime/host/timing.h"
+#include "shards/answered_requests.h"
 #include "shards/reply_gather.h"
 
 namespace datablox::nexus {
@@ -258,6 +259,7 @@ class ElementHost final : public detail::HostContext {
   bool restarted_ = false;                     // the caretaker restarted us: durable sinks continue
   std::optional<ShardMembership> membership_;  // a shard's member (plan_.member)
   std::deque<Json> state_questions_;           // shard questions waiting for the loop
+  shards::AnsweredRequests answered_states_;   // exports and imports, answered again the same
 
   std::map<uint64_t, PendingRequest> pending_;
   uint64_t next_request_id_ = 1;

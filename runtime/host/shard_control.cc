@@ -3,7 +3,9 @@
 // `query`), and, for a shard's member, the master's questions while it
 // grows or shrinks the shard: may a member be added (can_add), hand over
 // the state of these key groups (export_state), take this state
-// (import_state).
+// (import_state). An export or import asked again under the same request
+// id (a master started again in the middle of a change) is answered as the
+// first time, not done twice (shards/answered_requests.h).
 //
 // The three questions run the element's code: never inside another hook
 // (a control message read while emit waits for credit, say), so one that
@@ -172,6 +174,10 @@ Status ElementHost::AnswerCanAdd(const Json& message) {
 Status ElementHost::AnswerExportState(const Json& message) {
   control::ExportState question;
   if (Status st = control::FromJson(message, &question); !st.ok()) return st;
+  if (const Json* again = answered_states_.Find(question.request)) {
+    control::Send(*control_, *again);  // the state left with the first answer: the same again
+    return Status::OK();
+  }
   HoldStateQuestionForTests();
   control::StateExported reply;
   reply.element = options_.element;
@@ -184,13 +190,19 @@ Status ElementHost::AnswerExportState(const Json& message) {
   } else {
     reply.error = st.message();
   }
-  control::Send(*control_, control::ToJson(reply));
+  const Json answer = control::ToJson(reply);
+  if (!reply.error) answered_states_.Keep(question.request, answer);
+  control::Send(*control_, answer);
   return Status::OK();
 }
 
 Status ElementHost::AnswerImportState(const Json& message) {
   control::ImportState question;
   if (Status st = control::FromJson(message, &question); !st.ok()) return st;
+  if (const Json* again = answered_states_.Find(question.request)) {
+    control::Send(*control_, *again);  // imported already: not twice
+    return Status::OK();
+  }
   HoldStateQuestionForTests();
   control::StateImported reply;
   reply.element = options_.element;
@@ -211,7 +223,9 @@ Status ElementHost::AnswerImportState(const Json& message) {
     st = element_->import_state(Batch(batch));
   }
   if (!st.ok()) reply.error = st.message();
-  control::Send(*control_, control::ToJson(reply));
+  const Json answer = control::ToJson(reply);
+  if (!reply.error) answered_states_.Keep(question.request, answer);
+  control::Send(*control_, answer);
   return Status::OK();
 }
 

@@ -102,6 +102,9 @@ class Master {
   void ShardLife(TopologyRecord& topology, const ElementRecord& element, shards::EventKind member_kind,
                  shards::EventKind sender_kind);
   void TickShards();  // timeouts of the changes under way, and the autoscalers
+  // A change read back from the registry, resumed once its topology's
+  // elements are re-adopted (shards::Migration::Resume).
+  void ResumeChange(TopologyRecord& topology, ShardRecord& shard, double now);
   // shard_senders.cc: an element that sends to shards has ended.
   void SenderEnded(TopologyRecord& topology, const ElementRecord& element);
   // The push inputs of `plan` whose senders have ended, by link id.

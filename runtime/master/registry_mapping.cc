@@ -84,6 +84,7 @@ void Master::Load() {
     e.confirmed = !Active(t->second.state) || e.exited;
     if (!e.confirmed) ++adopted;
   }
+  for (const ShardRow& row : shards) next_request_ = std::max(next_request_, row.requests_from);
   for (auto& [name, t] : topologies_) {
     if (Active(t.state)) AdoptShardsAgain(t, shards);
   }
@@ -128,13 +129,25 @@ void Master::AdoptShardsAgain(TopologyRecord& t, const std::vector<ShardRow>& ro
     }
     shard->second.layout = std::move(layout);
     shard->second.next_id = row.next_id;
+    if (row.change_json.empty()) continue;
+    // A change under way when the master stopped: resumed once the
+    // topology's elements are re-adopted (TickShards).
+    std::unique_ptr<shards::Migration> change;
+    Status change_ok = shards::Migration::Restore(Json::parse(row.change_json, nullptr, false), &change);
+    if (!change_ok.ok()) {
+      spdlog::warn("master: registry {}: shard {}/{}: its change under way cannot be resumed: {}", options_.registry,
+                   t.name, row.name, change_ok.message());
+      continue;
+    }
+    shard->second.migration = std::move(change);
+    shard->second.resume_pending = true;
   }
   std::vector<const control::ElementPlan*> plans;
   for (const auto& [name, e] : t.elements) {
     if (!Final(e.state)) plans.push_back(&e.plan);
   }
   for (auto& [name, shard] : t.shards) {
-    if (PlansAtLayout(name, shard.layout, plans)) continue;
+    if (shard.migration || PlansAtLayout(name, shard.layout, plans)) continue;
     shard.cut_short = true;
     shard.last_change_failed = true;
     shard.last_change = "cut short by the master's restart (not resumed): the shard keeps its size";
@@ -182,6 +195,8 @@ void Master::Save(const TopologyRecord& t, const ShardRecord& shard) {
   row.next_id = shard.next_id;
   row.members_json = Json(shard.layout.members).dump();
   row.route_json = control::ToJson(shard.layout.route).dump();
+  if (shard.migration) row.change_json = shard.migration->Record().dump();
+  row.requests_from = next_request_;
   Status st = store_->SaveShard(row);
   if (!st.ok()) spdlog::warn("master: {}", st.message());
 }

@@ -10,9 +10,10 @@ namespace datablox {
 namespace {
 
 // Version 1 is the first schema; version 2 added the shards and the
-// topologies' absolute paths. A master that changes it raises this and
+// topologies' absolute paths; version 3 a shard's change under way and the
+// first request id a later change may use. A master that changes it raises this and
 // migrates older files in CreateSchema; an older master refuses newer files.
-constexpr int kSchemaVersion = 2;
+constexpr int kSchemaVersion = 3;
 // Enough history for `datablox logs` and a post-mortem; a master that runs
 // for months must not grow its file without end. Events are dropped a
 // thousand at a time: deleting one row per insert dirtied two more pages
@@ -70,6 +71,8 @@ CREATE TABLE IF NOT EXISTS shards(
   next_id INTEGER NOT NULL,
   members_json TEXT NOT NULL,
   route_json TEXT NOT NULL,
+  change_json TEXT NOT NULL DEFAULT '',
+  requests_from INTEGER NOT NULL DEFAULT 1,
   PRIMARY KEY(topology, name));
 )sql";
 // A version 1 file keeps its rows: its topologies get no absolute paths
@@ -77,6 +80,13 @@ CREATE TABLE IF NOT EXISTS shards(
 constexpr const char* kMigrateFromVersion1 = R"sql(
 ALTER TABLE topologies ADD COLUMN absolute_paths_json TEXT NOT NULL DEFAULT '{{}}';
 {shards}
+PRAGMA user_version = {version};
+)sql";
+
+// A version 2 file's shards had no change under way that could be resumed.
+constexpr const char* kMigrateFromVersion2 = R"sql(
+ALTER TABLE shards ADD COLUMN change_json TEXT NOT NULL DEFAULT '';
+ALTER TABLE shards ADD COLUMN requests_from INTEGER NOT NULL DEFAULT 1;
 PRAGMA user_version = {version};
 )sql";
 
@@ -97,9 +107,10 @@ constexpr const char* kSaveElement =
     "last_exit = excluded.last_exit, endpoints_json = excluded.endpoints_json, "
     "ended_links_json = excluded.ended_links_json, error = excluded.error";
 constexpr const char* kSaveShard =
-    "INSERT INTO shards(topology, name, next_id, members_json, route_json) VALUES(?, ?, ?, ?, ?) "
-    "ON CONFLICT(topology, name) DO UPDATE SET next_id = excluded.next_id, "
-    "members_json = excluded.members_json, route_json = excluded.route_json";
+    "INSERT INTO shards(topology, name, next_id, members_json, route_json, change_json, requests_from) "
+    "VALUES(?, ?, ?, ?, ?, ?, ?) ON CONFLICT(topology, name) DO UPDATE SET next_id = excluded.next_id, "
+    "members_json = excluded.members_json, route_json = excluded.route_json, change_json = excluded.change_json, "
+    "requests_from = excluded.requests_from";
 constexpr const char* kAddEvent = "INSERT INTO events(unix_ms, topology, element, what) VALUES(?, ?, ?, ?)";
 constexpr const char* kLoadTopologies =
     "SELECT name, file, text, search_path_json, state, failure, submitted_unix_ms, absolute_paths_json "
@@ -108,7 +119,8 @@ constexpr const char* kLoadElements =
     "SELECT topology, name, plan_json, node, state, pid, restarts, last_exit, endpoints_json, "
     "ended_links_json, error FROM elements ORDER BY topology, name";
 constexpr const char* kLoadShards =
-    "SELECT topology, name, next_id, members_json, route_json FROM shards ORDER BY topology, name";
+    "SELECT topology, name, next_id, members_json, route_json, change_json, requests_from FROM shards "
+    "ORDER BY topology, name";
 // Two texts rather than "? = '' OR topology = ?", which would hide the index.
 constexpr const char* kEventsOfAll =
     "SELECT unix_ms, topology, element, what FROM "
@@ -217,6 +229,9 @@ Status CreateSchema(sqlite3* db) {
              fmt::format(kMigrateFromVersion1, fmt::arg("shards", kCreateShards), fmt::arg("version", kSchemaVersion))
                  .c_str(),
              "migrating the schema from version 1");
+  } else if (status.ok() && version == 2) {
+    status = Exec(db, fmt::format(kMigrateFromVersion2, fmt::arg("version", kSchemaVersion)).c_str(),
+                  "migrating the schema from version 2");
   }
   if (status.ok()) status = Exec(db, "COMMIT", "committing the schema");
   if (!status.ok()) sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
@@ -305,6 +320,8 @@ Status RegistryStore::SaveShard(const ShardRow& row) {
   sqlite3_bind_int(save_shard_, 3, row.next_id);
   BindText(save_shard_, 4, row.members_json);
   BindText(save_shard_, 5, row.route_json);
+  BindText(save_shard_, 6, row.change_json);
+  sqlite3_bind_int64(save_shard_, 7, static_cast<sqlite3_int64>(row.requests_from));
   return Run(db_, save_shard_, [&] { return fmt::format("saving shard {}.{}", row.topology, row.name); });
 }
 
@@ -383,6 +400,8 @@ Status RegistryStore::LoadShards(std::vector<ShardRow>* shards) const {
     row.next_id = sqlite3_column_int(stmt, 2);
     row.members_json = ColumnText(stmt, 3);
     row.route_json = ColumnText(stmt, 4);
+    row.change_json = ColumnText(stmt, 5);
+    row.requests_from = static_cast<uint64_t>(sqlite3_column_int64(stmt, 6));
   });
 }
 

@@ -45,14 +45,20 @@ struct ElementRow {
   std::string error;
 };
 
-// A shard of a topology as its last finished change left it: a master
-// started again grows and shrinks it from here.
+// A shard of a topology as its last finished change left it, and the change
+// under way: a master started again resumes that change, then grows and
+// shrinks it from here.
 struct ShardRow {
   std::string topology;
   std::string name;
   int next_id = 0;           // the next member's id (ids are never reused)
   std::string members_json;  // JSON array of member ids, ascending
   std::string route_json;    // control::ToJson(ShardRoute): owners, version
+  std::string change_json;   // shards::Migration::Record() of the change under way; "" for none
+  // The request ids of the master's questions to members start here after
+  // a restart: a member that kept an answer to an earlier id (a change cut
+  // short) must never take a new question for that one.
+  uint64_t requests_from = 1;
 };
 
 struct EventRow {

@@ -64,10 +64,14 @@ ShardRow Shard(const std::string& topology, const std::string& name) {
   row.next_id = 3;
   row.members_json = "[0, 2]";
   row.route_json = R"({"shard": ")" + name + R"(", "owners": [0, 2, 2, 0], "version": 7})";
+  row.change_json = R"({"phase": "moving"})";
+  row.requests_from = uint64_t{5} << 40;  // beyond 32 bits: kept whole
   return row;
 }
 
-auto Tied(const ShardRow& r) { return std::tie(r.topology, r.name, r.next_id, r.members_json, r.route_json); }
+auto Tied(const ShardRow& r) {
+  return std::tie(r.topology, r.name, r.next_id, r.members_json, r.route_json, r.change_json, r.requests_from);
+}
 void ExpectSame(const ShardRow& a, const ShardRow& b) { EXPECT_EQ(Tied(a), Tied(b)); }
 
 // The rows of the store's shards table.
@@ -385,7 +389,7 @@ TEST_F(RegistryStoreTest, ReopenedFileLoadsWhatWasSaved) {
 }
 
 // What a reader of the file (`datablox status`, a human with sqlite3) sees.
-TEST_F(RegistryStoreTest, FileIsInWalModeWithSchemaVersionTwo) {
+TEST_F(RegistryStoreTest, FileIsInWalModeWithSchemaVersionThree) {
   std::string path = Path("registry.db");
   auto store = OpenOrFail(path);
   ASSERT_TRUE(store);
@@ -394,7 +398,7 @@ TEST_F(RegistryStoreTest, FileIsInWalModeWithSchemaVersionTwo) {
   sqlite3_stmt* stmt = nullptr;
   ASSERT_EQ(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &stmt, nullptr), SQLITE_OK);
   ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
-  EXPECT_EQ(sqlite3_column_int(stmt, 0), 2);
+  EXPECT_EQ(sqlite3_column_int(stmt, 0), 3);
   sqlite3_finalize(stmt);
   ASSERT_EQ(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &stmt, nullptr), SQLITE_OK);
   ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
@@ -432,41 +436,46 @@ TEST_F(RegistryStoreTest, NewerSchemaVersionIsRefusedNamingTheFile) {
   EXPECT_FALSE(store);
   EXPECT_NE(status.message().find(path), std::string::npos) << status.message();
   EXPECT_NE(status.message().find("99"), std::string::npos) << status.message();
-  EXPECT_NE(status.message().find("up to 2"), std::string::npos) << status.message();
+  EXPECT_NE(status.message().find("up to 3"), std::string::npos) << status.message();
   // Refused before anything was written: still in its rollback journal mode.
   EXPECT_FALSE(fs::exists(path + "-wal"));
 }
 
-// A file a version 1 master wrote: its rows stay, its topologies read
-// with no absolute paths, and shards can be saved in it.
-TEST_F(RegistryStoreTest, VersionOneFileIsMigratedKeepingItsRows) {
-  std::string path = Path("v1.db");
-  TopologyRow topology = Topology("wordcount");
-  {
-    auto store = OpenOrFail(path);
-    ASSERT_TRUE(store && store->SaveTopology(topology).ok() && store->SaveElement(ElementRowOf("wordcount", "a")).ok());
-  }
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db,
-                         "DROP TABLE shards; ALTER TABLE topologies DROP COLUMN absolute_paths_json; "
-                         "PRAGMA user_version = 1",
-                         nullptr, nullptr, nullptr),
-            SQLITE_OK)
-      << sqlite3_errmsg(db);
-  sqlite3_close(db);
+// A file a version 1 or 2 master wrote: its rows stay, its topologies read
+// with no absolute paths (version 1), its shards with no change under way,
+// and shards can be saved in it.
+TEST_F(RegistryStoreTest, OlderFilesAreMigratedKeepingTheirRows) {
+  for (int version : {1, 2}) {
+    SCOPED_TRACE(version);
+    std::string path = Path("v" + std::to_string(version) + ".db");
+    TopologyRow topology = Topology("wordcount");
+    {
+      auto store = OpenOrFail(path);
+      ASSERT_TRUE(store && store->SaveTopology(topology).ok() &&
+                  store->SaveElement(ElementRowOf("wordcount", "a")).ok());
+    }
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    const char* older = version == 1 ? "DROP TABLE shards; ALTER TABLE topologies DROP COLUMN absolute_paths_json; "
+                                       "PRAGMA user_version = 1"
+                                     : "ALTER TABLE shards DROP COLUMN change_json; "
+                                       "ALTER TABLE shards DROP COLUMN requests_from; PRAGMA user_version = 2";
+    ASSERT_EQ(sqlite3_exec(db, older, nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+    sqlite3_close(db);
 
-  auto store = OpenOrFail(path);
-  ASSERT_TRUE(store);
-  std::vector<TopologyRow> topologies;
-  std::vector<ElementRow> elements;
-  ASSERT_TRUE(store->Load(&topologies, &elements).ok());
-  ASSERT_EQ(topologies.size(), 1u);
-  topology.absolute_paths_json = "{}";
-  ExpectSame(topologies[0], topology);
-  EXPECT_EQ(elements.size(), 1u);
-  ASSERT_TRUE(store->SaveShard(Shard("wordcount", "users")).ok());
-  EXPECT_EQ(Shards(*store).size(), 1u);
+    auto store = OpenOrFail(path);
+    ASSERT_TRUE(store);
+    std::vector<TopologyRow> topologies;
+    std::vector<ElementRow> elements;
+    ASSERT_TRUE(store->Load(&topologies, &elements).ok());
+    ASSERT_EQ(topologies.size(), 1u);
+    if (version == 1) topology.absolute_paths_json = "{}";
+    ExpectSame(topologies[0], topology);
+    EXPECT_EQ(elements.size(), 1u);
+    ASSERT_TRUE(store->SaveShard(Shard("wordcount", "users")).ok());
+    ASSERT_EQ(Shards(*store).size(), 1u);
+    ExpectSame(Shards(*store)[0], Shard("wordcount", "users"));
+  }
 }
 
 TEST_F(RegistryStoreTest, FileThatIsNotADatabaseIsAnError) {

@@ -66,12 +66,16 @@ struct ShardRecord {
   ShardLayout layout;  // the members and the senders' table now
   int next_id = 0;     // member ids are never reused
   int target = 0;      // members asked for by hand (`datablox scale`); 0: the autoscaler's to decide
-  std::shared_ptr<shards::Migration> migration;  // the change under way
+  std::shared_ptr<shards::Migration> migration;  // the change under way (the registry keeps its record)
+  // Read back from the registry by a master started again: resumed (and
+  // told what its peers say) once its topology's elements are re-adopted.
+  bool resume_pending = false;
   std::shared_ptr<shards::Autoscaler> autoscaler;
   std::string last_change;  // how the last change ended, for status
   bool last_change_failed = false;
-  // Read back by a master started again in the middle of a change (not
-  // resumed): it keeps its size, neither `scale` nor the autoscaler change it.
+  // Read back by a master started again in the middle of a change it has
+  // no record of (an older master's file) or cannot read: it keeps its
+  // size, neither `scale` nor the autoscaler change it.
   bool cut_short = false;
 };
 
