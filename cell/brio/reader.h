@@ -53,6 +53,8 @@ class StructView {
   bool IsNull(int field) const;
   bool GetBool(int field) const { return IsNull(field) ? false : LoadAt<uint8_t>(data_, Fixed(field)) != 0; }
   int64_t GetInt(int field) const;  // byte, short, integer or long, widened; 0 when null
+  // GetInt for a caller that knows the field's type (a compiled query): no look-up in the schema.
+  int64_t GetInt(int field, ScalarType type) const;
   double GetDouble(int field) const { return IsNull(field) ? 0 : LoadAt<double>(data_, Fixed(field)); }
   std::string_view GetString(int field) const;  // empty when null
   // A non-null string field's key in the blob's dictionary (BlobView::String).
@@ -60,9 +62,16 @@ class StructView {
   // Relations; a null one is empty (a null reference: check IsNull first).
   StructView GetReference(int field) const;
   StructVector GetStructs(int field) const;
+  // The items of a vector relation (0 when null), read without building the vector.
+  uint32_t VectorSize(int field) const;
   ScalarArray GetScalars(int field) const;
   ScalarArray GetMapKeys(int field) const;
   ScalarArray GetMapValues(int field) const;
+  // In a vector of fixed-size items (StructVector::fixed_size), the item
+  // after this one: they lie back to back, so a scan steps to it with no
+  // offset read, and keeps this one's layout when its version is the same.
+  // The caller knows there is one.
+  StructView NextFixed() const;
 
  private:
   friend class BlobView;
@@ -96,6 +105,8 @@ class StructVector {
     size_t position_ = 0;  // fixed-size items: where item index_ starts
   };
   uint32_t size() const { return count_; }
+  // Items with no relations: back to back, with no offsets (StructView::NextFixed).
+  bool fixed_size() const { return fixed_size_; }
   Iterator begin() const;
   Iterator end() const;
 
@@ -141,7 +152,9 @@ class BlobView {
 };
 
 // The accessors every scan calls per instance and per field, inline: out of
-// line their calls cost more than their work.
+// line their calls cost more than their work (and GCC leaves IsNull out of
+// line in a large caller unless told).
+#define DATABLOX_BRIO_HOT inline __attribute__((always_inline))
 
 inline int64_t LoadScalarInt(const uint8_t* data, size_t at, ScalarType type) {
   switch (type) {
@@ -154,7 +167,7 @@ inline int64_t LoadScalarInt(const uint8_t* data, size_t at, ScalarType type) {
   }
 }
 
-inline bool StructView::IsNull(int field) const {
+DATABLOX_BRIO_HOT bool StructView::IsNull(int field) const {
   const FieldLayout& f = layout_->fields[static_cast<size_t>(field)];
   if (!f.present) return true;
   const uint8_t bits = data_[offset_ + kInstanceVersionSize + static_cast<size_t>(f.null_bit / 8)];
@@ -168,9 +181,28 @@ inline int64_t StructView::GetInt(int field) const {
       blob_->layout_->schema().structures[static_cast<size_t>(structure_)].fields[static_cast<size_t>(field)].scalar);
 }
 
+inline int64_t StructView::GetInt(int field, ScalarType type) const {
+  return IsNull(field) ? 0 : LoadScalarInt(data_, Fixed(field), type);
+}
+
+inline uint32_t StructView::VectorSize(int field) const {
+  if (IsNull(field)) return 0;
+  const uint32_t at = LoadAt<uint32_t>(
+      data_, offset_ + static_cast<size_t>(layout_->fields[static_cast<size_t>(field)].relation_slot));
+  return at == 0 ? 0 : LoadAt<uint32_t>(data_, at);
+}
+
 inline std::string_view StructView::GetString(int field) const {
   if (IsNull(field)) return {};
   return blob_->String(LoadAt<uint32_t>(data_, Fixed(field)));
+}
+
+DATABLOX_BRIO_HOT StructView StructView::NextFixed() const {
+  const size_t next = offset_ + static_cast<size_t>(layout_->instance_bytes);
+  if (data_[next] != layout_->version) return blob_->InstanceAt(next, structure_);
+  StructView v = *this;
+  v.offset_ = next;
+  return v;
 }
 
 inline StructView StructVector::At(size_t offset) const { return blob_->InstanceAt(offset, structure_); }

@@ -36,6 +36,9 @@ struct Condition {
   CompareOp op = CompareOp::kEq;    // kCompare: path OP values[0]
   bool negated = false;             // kIn: `not in`
   PathExpr path;                    // kCompare, kIn
+  // kCompare, kIn on `count(path)`: how many instances of the level `path`
+  // one instance of its parent level holds (a vector's length), not a field.
+  bool count_of = false;
   std::vector<Literal> values;      // kCompare: one; kIn: the list
   std::vector<Condition> children;  // kAnd, kOr: two or more; kNot: one
   QueryPos pos;

@@ -285,6 +285,7 @@ class Compiler {
         *deepest_pos = c.path.pos;
         Resolved r = Resolve(c.path);
         if (!r.ok) return -1;
+        if (c.count_of) return CompileCountTest(c, r, out);
         if (r.field < 0) {
           Error(c.path.pos, fmt::format("'{}' is a level: a condition compares a field", c.path.Text()));
           return -1;
@@ -305,6 +306,41 @@ class Compiler {
       }
     }
     return -1;
+  }
+
+  // count(LEVEL) OP n: a test on the level above LEVEL, which it filters.
+  int CompileCountTest(const Condition& c, const Resolved& r, PlanCondition* out) {
+    const std::string text = fmt::format("count({})", c.path.Text());
+    if (r.field >= 0) {
+      Error(c.path.pos, fmt::format("'{}' is a field: {} in a condition counts a level's instances (count a level "
+                                    "such as {})",
+                                    c.path.Text(), text, LevelName(r.node)));
+      return -1;
+    }
+    const PlanNode& level = plan_->nodes[static_cast<size_t>(r.node)];
+    if (level.parent < 0) {
+      Error(c.path.pos, fmt::format("{} is not a test on one instance: '{}' is the root, no level holds it", text,
+                                    c.path.Text()));
+      return -1;
+    }
+    out->field = {level.parent, level.relation_field, ScalarType::kLong};
+    out->count_of = true;
+    out->count_vector = level.is_vector;
+    bool ok = true;
+    for (const Literal& v : c.values) {
+      PlanValue pv;
+      if (v.kind != Literal::Kind::kInt && v.kind != Literal::Kind::kDouble) {
+        Error(v.pos, fmt::format("{} is a number of instances, compared with {}", text,
+                                 v.kind == Literal::Kind::kString ? "a string"
+                                 : v.kind == Literal::Kind::kBool ? "a boolean"
+                                                                  : "a time"));
+        ok = false;
+      } else {
+        ok = CompileValue(v, ScalarType::kLong, c.path, &pv) && ok;
+      }
+      out->values.push_back(std::move(pv));
+    }
+    return ok ? level.parent : -1;
   }
 
   bool CompileValue(const Literal& v, ScalarType type, const PathExpr& path, PlanValue* out) {

@@ -85,6 +85,32 @@ TEST(EqlCompilerTest, ComparisonsWithValuesOfAnotherType) {
             "1:44: error: 'user.sessions' is a level: a condition compares a field\n");
 }
 
+TEST(EqlCompilerTest, ACountInAConditionFiltersTheLevelAbove) {
+  const Plan plan = MustCompile(
+      "select user.os, count(user.sessions) from schema unity where count(user.sessions.events) > 40 and "
+      "count(user.sessions) >= 2 group by user.os");
+  ASSERT_EQ(plan.nodes[1].filters.size(), 1u);  // sessions: by their events
+  const PlanCondition& events = plan.nodes[1].filters[0];
+  EXPECT_TRUE(events.count_of);
+  EXPECT_TRUE(events.count_vector);
+  EXPECT_EQ(events.field.node, 1);
+  EXPECT_EQ(events.field.field, 2);  // Session.events
+  EXPECT_EQ(events.values[0].int_value, 40);
+  ASSERT_EQ(plan.nodes[0].filters.size(), 1u);  // users: by their sessions
+  EXPECT_EQ(plan.nodes[0].filters[0].field.field, 3);  // User.sessions
+}
+
+TEST(EqlCompilerTest, ACountInAConditionOfAFieldTheRootOrAString) {
+  EXPECT_EQ(CompileErrors("select count(user) from schema unity where count(user.country) > 1"),
+            "1:50: error: 'user.country' is a field: count(user.country) in a condition counts a level's instances "
+            "(count a level such as user)\n");
+  EXPECT_EQ(CompileErrors("select count(user) from schema unity where count(user) > 1"),
+            "1:50: error: count(user) is not a test on one instance: 'user' is the root, no level holds it\n");
+  EXPECT_EQ(CompileErrors("select count(user) from schema unity where count(user.sessions) in (1, 'two', NOW)"),
+            "1:72: error: count(user.sessions) is a number of instances, compared with a string\n"
+            "1:79: error: count(user.sessions) is a number of instances, compared with a time\n");
+}
+
 TEST(EqlCompilerTest, FunnelChecks) {
   EXPECT_EQ(CompileErrors("select funnel(user.country: user.os = 'ios') from schema unity"),
             "1:15: error: a funnel's subject is a level (user or one under it), not the field 'user.country'\n");

@@ -390,9 +390,9 @@ class Parser {
       Next();
       c->op = Mirror(c->op);
       c->values.push_back(std::move(value));
-      return ParsePath(&c->path, "to compare with");
+      return ParseOperand(c, "to compare with");
     }
-    if (!ParsePath(&c->path, "in the condition")) return false;
+    if (!ParseOperand(c, "in the condition")) return false;
     if (IsWord(Peek(), "in") || (IsWord(Peek(), "not") && IsWord(Peek(1), "in"))) {
       c->kind = Condition::Kind::kIn;
       if (Accept("not")) c->negated = true;
@@ -406,8 +406,9 @@ class Parser {
       return Expect(Tok::kRParen, "to close the 'in' list");
     }
     if (!IsCompare(Peek().kind, &c->op)) {
+      const std::string operand = c->count_of ? fmt::format("count({})", c->path.Text()) : c->path.Text();
       Error(Peek().pos, fmt::format("expected a comparison (=, !=, <, <=, >, >=) or 'in' after '{}', found {}",
-                                    c->path.Text(), Describe(Peek())));
+                                    operand, Describe(Peek())));
       return false;
     }
     Next();
@@ -415,6 +416,16 @@ class Parser {
     if (!ParseLiteral(&value)) return false;
     c->values.push_back(std::move(value));
     return true;
+  }
+
+  // A field's path, or count(PATH) of a level.
+  bool ParseOperand(Condition* c, std::string_view context) {
+    if (!IsWord(Peek(), "count") || Peek(1).kind != Tok::kLParen) return ParsePath(&c->path, context);
+    Next();  // count
+    Next();  // (
+    c->count_of = true;
+    if (!ParsePath(&c->path, "as the level to count")) return false;
+    return Expect(Tok::kRParen, "to close 'count('");
   }
 
   bool ParseLiteral(Literal* v) {

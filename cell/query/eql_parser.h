@@ -9,7 +9,8 @@
 //   funnel    := FUNNEL '(' path [WITHIN (SESSION | duration)] ':' cond (THEN cond)* ')'
 //   dimension := path | (DAY|HOUR|DAYOFWEEK|MONTH) '(' path ')'
 //   cond      := and (OR and)* ; and := not (AND not)* ; not := NOT not | '(' cond ')' | test
-//   test      := path op literal | literal op path | path [NOT] IN '(' literal (',' literal)* ')'
+//   test      := operand op literal | literal op operand | operand [NOT] IN '(' literal (',' literal)* ')'
+//   operand   := path | COUNT '(' path ')'
 //   literal   := ['-'] number | string | TRUE | FALSE | NOW (('+'|'-') duration)*
 //   duration  := (DAYS|HOURS|MINUTES) '(' int ')'
 //   path      := name ('.' name)*

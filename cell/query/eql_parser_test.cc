@@ -64,6 +64,33 @@ TEST(EqlParserTest, LiteralOnTheLeftIsMirrored) {
   EXPECT_DOUBLE_EQ(q.where.children[1].values[0].double_value, -2.5);
 }
 
+TEST(EqlParserTest, ACountOfALevelIsAnOperandOfATest) {
+  const Query q = Parse(
+      "select count(user.sessions) from schema unity where count(user.sessions.events) > 40 and 2 <= "
+      "count(user.sessions) or count(user.sessions) not in (0, 1)");
+  ASSERT_EQ(q.where.kind, Condition::Kind::kOr);
+  const Condition& both = q.where.children[0];
+  ASSERT_EQ(both.children.size(), 2u);
+  EXPECT_TRUE(both.children[0].count_of);
+  EXPECT_EQ(both.children[0].path.Text(), "user.sessions.events");
+  EXPECT_EQ(both.children[0].op, CompareOp::kGreater);
+  EXPECT_TRUE(both.children[1].count_of);
+  EXPECT_EQ(both.children[1].op, CompareOp::kGreaterEq);  // mirrored
+  EXPECT_TRUE(q.where.children[1].count_of);
+  EXPECT_EQ(q.where.children[1].kind, Condition::Kind::kIn);
+  EXPECT_TRUE(q.where.children[1].negated);
+  // A field named like the function is still a field.
+  EXPECT_FALSE(Parse("select count(user) from schema unity where user.count > 1").where.count_of);
+}
+
+TEST(EqlParserTest, ACountInATestThatIsNotClosedOrNotCompared) {
+  EXPECT_EQ(Errors("select count(user) from schema unity where count(user.sessions > 1"),
+            "1:64: error: expected ')' to close 'count(', found '>'\n");
+  EXPECT_EQ(Errors("select count(user) from schema unity where count(user.sessions) limit 1"),
+            "1:65: error: expected a comparison (=, !=, <, <=, >, >=) or 'in' after 'count(user.sessions)', found "
+            "'limit'\n");
+}
+
 TEST(EqlParserTest, NotInAndNowArithmetic) {
   const Query q = Parse(
       "select count(user) from schema unity where user.os not in ('ios') and user.t < NOW + HOURS(2) - MINUTES(5)");

@@ -44,6 +44,11 @@ struct PlanCondition {
   CompareOp op = CompareOp::kEq;
   bool negated = false;  // kIn: not in
   FieldRef field;
+  // kCompare, kIn on a count: the instances relation `field.field` of the
+  // instance on `field.node` holds (a vector's length, a reference's 0 or
+  // 1), read from the blob without visiting them. field.type is kLong.
+  bool count_of = false;
+  bool count_vector = false;  // count_of: the relation is a vector (else one reference)
   std::vector<PlanValue> values;
   std::vector<PlanCondition> children;
 };

@@ -27,28 +27,37 @@ bool Ordered(CompareOp op, const T& a, const T& b) {
 
 Scanner::Scanner(const Plan& plan) : plan_(plan) {
   const size_t n = plan.nodes.size();
-  needed_.assign(n, 0);
-  // Children come after their parents: one backward pass marks every
-  // level whose subtree aggregates, groups or feeds a funnel.
+  levels_.resize(n);
+  // Children come after their parents: one backward pass finds, for each
+  // level, whether its subtree does anything (aggregates, groups, feeds a
+  // funnel) and whether its instances are only counted (count(level),
+  // nothing else there or below): those are counted by their vectors' sizes.
+  std::vector<char> needed(n, 0);
+  std::vector<char> counted_only(n, 0);
   for (size_t i = n; i-- > 0;) {
     const PlanNode& node = plan.nodes[i];
-    bool needed =
-        !node.aggregates.empty() || !node.funnel_events.empty() || !node.funnel_subject.empty() || node.groups_here;
-    for (int child : node.children) needed = needed || needed_[static_cast<size_t>(child)];
-    needed_[i] = needed ? 1 : 0;
-  }
-  // A level whose instances are only counted is counted by its vectors' sizes.
-  counted_only_.assign(n, 0);
-  for (size_t i = 1; i < n; ++i) {
-    const PlanNode& node = plan.nodes[i];
+    Level& level = levels_[i];
     bool only = node.filters.empty() && node.funnel_events.empty() && node.funnel_subject.empty() &&
                 node.funnel_reset.empty() && !node.groups_here;
-    for (int child : node.children) only = only && !needed_[static_cast<size_t>(child)];
     for (int a : node.aggregates) {
       const PlanAggregate& agg = plan.aggregates[static_cast<size_t>(a)];
+      if (agg.function != AggFunction::kFunnel) level.aggregates.push_back(a);
       only = only && agg.function == AggFunction::kCount && agg.field.field < 0;
     }
-    counted_only_[i] = only ? 1 : 0;
+    bool below = false;
+    for (int child : node.children) {
+      if (!needed[static_cast<size_t>(child)]) continue;
+      below = true;
+      (counted_only[static_cast<size_t>(child)] ? level.counted : level.walked).push_back(child);
+    }
+    level.works = !node.filters.empty() || node.groups_here || !node.funnel_subject.empty() ||
+                  !node.funnel_reset.empty() || !node.funnel_events.empty() || !level.aggregates.empty();
+    level.leaf = level.walked.empty();
+    counted_only[i] = only && !below ? 1 : 0;
+    needed[i] = below || !node.aggregates.empty() || !node.funnel_events.empty() || !node.funnel_subject.empty() ||
+                        node.groups_here
+                    ? 1
+                    : 0;
   }
   funnel_aggregate_.assign(plan.funnels.size(), -1);
   for (size_t a = 0; a < plan.aggregates.size(); ++a) {
@@ -56,6 +65,14 @@ Scanner::Scanner(const Plan& plan) : plan_(plan) {
       funnel_aggregate_[static_cast<size_t>(plan.aggregates[a].funnel)] = static_cast<int>(a);
   }
   funnels_.resize(plan.funnels.size());
+  for (size_t i = 0; i < plan.dimensions.size() && i < static_cast<size_t>(kMaxGroupKeyParts); ++i) {
+    const PlanDimension& d = plan.dimensions[i];
+    dim_code_[i] = d.field.type == ScalarType::kString   ? DimCode::kStringKey
+                   : d.field.type == ScalarType::kDouble  ? DimCode::kDouble
+                   : d.field.type == ScalarType::kBoolean ? DimCode::kBool
+                   : d.function != DimFunction::kValue    ? DimCode::kTimePart
+                                                          : DimCode::kInt;
+  }
   literal_text_.assign(static_cast<size_t>(plan.string_literals), nullptr);
   literal_key_.assign(static_cast<size_t>(plan.string_literals), kNoKey);
   for (const PlanNode& node : plan.nodes)
@@ -88,7 +105,9 @@ void Scanner::ScanBlob(const brio::BlobView& blob, PartialResult* out) {
   if (out_ != out) group_valid_ = false;
   out_ = out;
   if (!group_valid_) group_ = 0;
+  codes_valid_ = false;  // string codes are keys of one blob's dictionary
   ++out->blobs_scanned;
+  ++out->rows_scanned;
   FindLiterals(blob);
   Visit(0, blob.root());
 }
@@ -110,6 +129,10 @@ void Scanner::ScanCheckedRegion(const brio::RegionView& region, const brio::Sche
 bool Scanner::Compare(const PlanCondition& c, const PlanValue& v) const {
   const brio::StructView& view = views_[c.field.node];
   const int field = c.field.field;
+  if (c.count_of) {  // never null: a null relation holds nothing
+    const int64_t n = c.count_vector ? view.VectorSize(field) : view.IsNull(field) ? 0 : 1;
+    return v.integral ? Ordered(c.op, n, v.int_value) : Ordered(c.op, static_cast<double>(n), v.double_value);
+  }
   if (view.IsNull(field)) return false;
   switch (c.field.type) {
     case ScalarType::kString:
@@ -122,8 +145,8 @@ bool Scanner::Compare(const PlanCondition& c, const PlanValue& v) const {
     case ScalarType::kDouble: return Ordered(c.op, view.GetDouble(field), v.double_value);
     case ScalarType::kBoolean: return Ordered(c.op, view.GetBool(field) ? int64_t{1} : int64_t{0}, v.int_value);
     default:
-      if (v.integral) return Ordered(c.op, view.GetInt(field), v.int_value);
-      return Ordered(c.op, static_cast<double>(view.GetInt(field)), v.double_value);
+      if (v.integral) return Ordered(c.op, view.GetInt(field, c.field.type), v.int_value);
+      return Ordered(c.op, static_cast<double>(view.GetInt(field, c.field.type)), v.double_value);
   }
 }
 
@@ -141,7 +164,7 @@ bool Scanner::Eval(const PlanCondition& c) const {
     case PlanCondition::Kind::kNot: return !Eval(c.children[0]);
     case PlanCondition::Kind::kCompare: return Compare(c, c.values[0]);
     case PlanCondition::Kind::kIn: {
-      if (views_[c.field.node].IsNull(c.field.field)) return false;
+      if (!c.count_of && views_[c.field.node].IsNull(c.field.field)) return false;
       bool found = false;
       for (const PlanValue& v : c.values) {
         if (Compare(c, v)) {
@@ -156,37 +179,57 @@ bool Scanner::Eval(const PlanCondition& c) const {
 }
 
 void Scanner::FindGroup() {
-  for (size_t i = 0; i < plan_.dimensions.size(); ++i) {
+  // Neighbours mostly share a group (the events of one hour, one user's
+  // country): their codes are compared with the last group's first, and
+  // only a group that differs builds its key.
+  const size_t dims = plan_.dimensions.size();
+  bool same = codes_valid_;
+  for (size_t i = 0; i < dims; ++i) {
     const PlanDimension& d = plan_.dimensions[i];
     const brio::StructView& view = views_[d.field.node];
+    const bool null = view.IsNull(d.field.field);
+    uint64_t code = 0;
+    if (!null) {
+      switch (dim_code_[i]) {
+        case DimCode::kStringKey: code = view.GetStringKey(d.field.field); break;
+        case DimCode::kTimePart:
+          code = static_cast<uint64_t>(time_parts_[i].Get(d.function, view.GetInt(d.field.field, d.field.type)));
+          break;
+        case DimCode::kInt: code = static_cast<uint64_t>(view.GetInt(d.field.field, d.field.type)); break;
+        case DimCode::kBool: code = view.GetBool(d.field.field) ? 1 : 0; break;
+        case DimCode::kDouble: code = std::bit_cast<uint64_t>(view.GetDouble(d.field.field)); break;
+      }
+    }
+    same = same && last_code_[i] == code && last_null_[i] == null;
+    last_code_[i] = code;
+    last_null_[i] = null;
+  }
+  codes_valid_ = true;
+  if (same && group_valid_ && group_ < out_->group_count()) return;
+  for (size_t i = 0; i < dims; ++i) {
     KeyPart& part = key_[i];
     part = KeyPart{};
-    if (view.IsNull(d.field.field)) continue;
-    switch (d.field.type) {
-      case ScalarType::kString:
+    if (last_null_[i]) continue;
+    switch (dim_code_[i]) {
+      case DimCode::kStringKey:
         part.kind = KeyPart::Kind::kString;
-        part.string_value = view.GetString(d.field.field);
+        part.string_value = views_[plan_.dimensions[i].field.node].GetString(plan_.dimensions[i].field.field);
         break;
-      case ScalarType::kDouble:
+      case DimCode::kDouble:
         part.kind = KeyPart::Kind::kDouble;
-        part.double_value = view.GetDouble(d.field.field);
-        break;
-      case ScalarType::kBoolean:
-        part.kind = KeyPart::Kind::kInt;
-        part.int_value = view.GetBool(d.field.field) ? 1 : 0;
+        part.double_value = std::bit_cast<double>(last_code_[i]);
         break;
       default:
         part.kind = KeyPart::Kind::kInt;
-        part.int_value = time_parts_[i].Get(d.function, view.GetInt(d.field.field));
+        part.int_value = static_cast<int64_t>(last_code_[i]);
     }
   }
-  // Neighbours mostly share a group (the events of one hour, one user's
-  // country): the group found last is checked before the table is.
+  // Another blob's user of the same country: the same key, no look-up.
   if (group_valid_ && group_ < out_->group_count()) {
     const KeyPart* last = out_->key(group_);
-    bool same = true;
-    for (size_t i = 0; i < plan_.dimensions.size() && same; ++i) same = KeyPartEqual(last[i], key_[i]);
-    if (same) return;
+    bool equal = true;
+    for (size_t i = 0; i < dims && equal; ++i) equal = KeyPartEqual(last[i], key_[i]);
+    if (equal) return;
   }
   group_ = out_->FindOrAdd(key_);
   group_valid_ = true;
@@ -216,13 +259,13 @@ void Scanner::Update(const PlanAggregate& agg, AggState* s, DistinctSet* distinc
           return;
         }
         case ScalarType::kBoolean: distinct->numbers.insert(view.GetBool(field) ? 1 : 0); return;
-        default: distinct->numbers.insert(view.GetInt(field)); return;
+        default: distinct->numbers.insert(view.GetInt(field, agg.field.type)); return;
       }
     default: break;
   }
   double d;
   if (IsIntegerType(agg.field.type)) {
-    const int64_t v = agg.field.type == ScalarType::kBoolean ? (view.GetBool(field) ? 1 : 0) : view.GetInt(field);
+    const int64_t v = agg.field.type == ScalarType::kBoolean ? (view.GetBool(field) ? 1 : 0) : view.GetInt(field, agg.field.type);
     s->int_sum += v;
     s->int_min = std::min(s->int_min, v);
     s->int_max = std::max(s->int_max, v);
@@ -240,7 +283,7 @@ void Scanner::Feed(int funnel) {
   FunnelState& s = funnels_[static_cast<size_t>(funnel)];
   if (s.matched) return;
   const PlanFunnel& f = plan_.funnels[static_cast<size_t>(funnel)];
-  const int64_t t = f.time_field >= 0 ? views_[f.event_node].GetInt(f.time_field) : 0;
+  const int64_t t = f.time_field >= 0 ? views_[f.event_node].GetInt(f.time_field, ScalarType::kLong) : 0;
   const size_t steps = f.steps.size();
   // Last step first, so that one instance never takes two steps at once.
   for (size_t i = steps; i-- > 0;) {
@@ -255,11 +298,16 @@ void Scanner::Feed(int funnel) {
 }
 
 void Scanner::Visit(int index, const brio::StructView& view) {
-  const PlanNode& node = plan_.nodes[static_cast<size_t>(index)];
   views_[index] = view;
-  ++out_->rows_scanned;
+  if (Enter(index)) Descend(index, view);
+}
+
+// What an instance does at its own level; false when a filter skips it
+// (with everything under it).
+inline bool Scanner::Enter(int index) {
+  const PlanNode& node = plan_.nodes[static_cast<size_t>(index)];
   for (const PlanCondition& filter : node.filters)
-    if (!Eval(filter)) return;
+    if (!Eval(filter)) return false;
   if (node.groups_here) FindGroup();
   for (int f : node.funnel_subject) {
     funnels_[static_cast<size_t>(f)].matched = false;
@@ -267,31 +315,62 @@ void Scanner::Visit(int index, const brio::StructView& view) {
   }
   for (int f : node.funnel_reset)
     for (bool& r : funnels_[static_cast<size_t>(f)].reached) r = false;
-  if (!node.aggregates.empty()) {
+  const Level& level = levels_[static_cast<size_t>(index)];
+  if (!level.aggregates.empty()) {
     AggState* states = out_->states(group_);
-    for (int a : node.aggregates) {
-      const PlanAggregate& agg = plan_.aggregates[static_cast<size_t>(a)];
-      if (agg.function == AggFunction::kFunnel) continue;
-      Update(agg, &states[a], out_->distinct(group_, static_cast<size_t>(a)));
-    }
+    for (int a : level.aggregates)
+      Update(plan_.aggregates[static_cast<size_t>(a)], &states[a], out_->distinct(group_, static_cast<size_t>(a)));
   }
   for (int f : node.funnel_events) Feed(f);
-  for (int child : node.children) {
-    if (!needed_[static_cast<size_t>(child)]) continue;
+  return true;
+}
+
+inline void Scanner::CountBelow(const Level& level, const brio::StructView& view) {
+  AggState* states = out_->states(group_);
+  for (int child : level.counted) {
     const PlanNode& c = plan_.nodes[static_cast<size_t>(child)];
-    if (counted_only_[static_cast<size_t>(child)] && c.is_vector) {
-      const uint32_t n = view.GetStructs(c.relation_field).size();
-      out_->rows_scanned += n;
-      AggState* states = out_->states(group_);
-      for (int a : c.aggregates) states[a].count += n;
+    const uint32_t n = c.is_vector ? view.VectorSize(c.relation_field) : view.IsNull(c.relation_field) ? 0 : 1;
+    out_->rows_scanned += n;
+    for (int a : c.aggregates) states[a].count += n;
+  }
+}
+
+void Scanner::Descend(int index, const brio::StructView& view) {
+  const Level& level = levels_[static_cast<size_t>(index)];
+  if (!level.counted.empty()) CountBelow(level, view);
+  for (int child : level.walked) {
+    const PlanNode& c = plan_.nodes[static_cast<size_t>(child)];
+    if (!c.is_vector) {
+      if (view.IsNull(c.relation_field)) continue;
+      ++out_->rows_scanned;
+      Visit(child, view.GetReference(c.relation_field));
       continue;
     }
-    if (c.is_vector) {
-      for (brio::StructView item : view.GetStructs(c.relation_field)) Visit(child, item);
-    } else if (!view.IsNull(c.relation_field)) {
-      Visit(child, view.GetReference(c.relation_field));
+    const brio::StructVector items = view.GetStructs(c.relation_field);
+    out_->rows_scanned += items.size();
+    const Level& below = levels_[static_cast<size_t>(child)];
+    if (!below.leaf) {
+      for (brio::StructView item : items) Visit(child, item);
+      continue;
+    }
+    // The deepest level walked (events, mostly): one loop, no call per instance.
+    const uint32_t count = items.size();
+    if (count == 0) continue;
+    brio::StructView& at = views_[child];
+    auto item = items.begin();
+    at = *item;
+    for (uint32_t i = 0;;) {
+      if ((!below.works || Enter(child)) && !below.counted.empty()) CountBelow(below, at);
+      if (++i == count) break;
+      if (items.fixed_size()) {
+        at = at.NextFixed();
+      } else {
+        ++item;
+        at = *item;
+      }
     }
   }
+  const PlanNode& node = plan_.nodes[static_cast<size_t>(index)];
   for (int f : node.funnel_subject) {
     if (!funnels_[static_cast<size_t>(f)].matched) continue;
     ++out_->states(group_)[funnel_aggregate_[static_cast<size_t>(f)]].count;

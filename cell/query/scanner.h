@@ -43,10 +43,25 @@ class Scanner {
     bool reached[kMaxFunnelSteps];
     bool matched;
   };
+  // A plan node as the walk runs it, worked out once from the plan.
+  struct Level {
+    std::vector<int> walked;      // children visited instance by instance
+    std::vector<int> counted;     // children only counted (count(level), nothing below): by their vectors' sizes
+    std::vector<int> aggregates;  // updated at each instance; funnels are counted when their subject ends
+    bool works = false;           // filters, a group, aggregates or funnels: Enter has something to do
+    bool leaf = false;            // walks no child: a vector of it runs in one loop, with no call per instance
+  };
+  // How a dimension's value is told from the last one without building its
+  // key: a string by its dictionary key (so only within one blob), a time
+  // by its part, a number by its bits.
+  enum class DimCode : uint8_t { kStringKey, kTimePart, kInt, kBool, kDouble };
 
   void CollectLiterals(const PlanCondition& c);
   void FindLiterals(const brio::BlobView& blob);
   void Visit(int node, const brio::StructView& view);
+  bool Enter(int node);
+  void Descend(int node, const brio::StructView& view);
+  void CountBelow(const Level& level, const brio::StructView& view);
   void Update(const PlanAggregate& agg, AggState* state, DistinctSet* distinct) const;
   void FindGroup();
   void Feed(int funnel);
@@ -54,8 +69,7 @@ class Scanner {
   bool Compare(const PlanCondition& c, const PlanValue& v) const;
 
   const Plan& plan_;
-  std::vector<char> needed_;           // per node: its subtree does something
-  std::vector<char> counted_only_;     // per node: only count(level), nothing below
+  std::vector<Level> levels_;          // per plan node
   std::vector<int> funnel_aggregate_;  // per funnel: its aggregate
   std::vector<FunnelState> funnels_;
   // Per string literal (PlanValue::string_slot): its text, and its key in
@@ -67,6 +81,11 @@ class Scanner {
   brio::StructView views_[kMaxPlanNodes];
   KeyPart key_[kMaxGroupKeyParts];
   TimePartCache time_parts_[kMaxGroupKeyParts];  // per dimension
+  DimCode dim_code_[kMaxGroupKeyParts];
+  // The codes (and nulls) of the group found last: the same codes, the same group.
+  uint64_t last_code_[kMaxGroupKeyParts];
+  bool last_null_[kMaxGroupKeyParts];
+  bool codes_valid_ = false;  // last_code_ is group_'s, in the blob being scanned
   PartialResult* out_ = nullptr;
   uint32_t group_ = 0;
   bool group_valid_ = false;  // group_ is a group of out_ found by its key

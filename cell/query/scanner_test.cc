@@ -72,6 +72,23 @@ TEST(ScannerTest, OrNotAndNotIn) {
             "3");
 }
 
+TEST(ScannerTest, ACountInAConditionFiltersTheLevelHoldingTheCounted) {
+  // u1's sessions hold 1 and 3 events, u2's one 2, u3 has no session.
+  EXPECT_EQ(RunQuery("select count(user.sessions), count(user.sessions.events) from schema unity where "
+                     "count(user.sessions.events) > 1"),
+            "2,5");
+  EXPECT_EQ(RunQuery("select user.os, count(user.sessions) from schema unity where count(user.sessions.events) >= 3 "
+                     "group by user.os"),
+            "android,0|ios,1");
+  EXPECT_EQ(RunQuery("select count(user) from schema unity where count(user.sessions) = 0"), "1");
+  EXPECT_EQ(RunQuery("select count(user) from schema unity where count(user.sessions) in (0, 2)"), "2");
+  EXPECT_EQ(RunQuery("select count(user.sessions) from schema unity where not count(user.sessions.events) < 2.5"),
+            "1");
+  EXPECT_EQ(RunQuery("select count(user.sessions) from schema unity where count(user.sessions.events) = 1 or "
+                     "user.os = 'android'"),
+            "2");
+}
+
 TEST(ScannerTest, FunnelWithinASession) {
   EXPECT_EQ(RunQuery("select funnel(user within session: user.sessions.events.type = 'search' then "
                      "user.sessions.events.type = 'buy') from schema unity"),

@@ -74,6 +74,14 @@ QUERIES = [
      " where a.type = 'purchase' and b.type = 'share') f on f.os = u.os group by u.os order by u.os"),
     ("select user.country, count(user.sessions) from schema unity group by user.country limit 5",
      "select country, count(distinct session) from events group by country order by country limit 5"),
+    # A condition on a level's count of instances below it filters that level.
+    (f"select user.os, count(user.sessions), count({EV}) from schema unity where count({EV}) > 40 group by user.os",
+     "select os, count(*), sum(c) from (select session, os, count(*) c from events group by session having c > 40) "
+     "group by os order by os"),
+    ("select count(user), count(user.sessions) from schema unity where count(user.sessions) >= 10 and "
+     "not count(user.sessions) in (12, 13)",
+     "select count(*), coalesce(sum(c), 0) from (select user, count(distinct session) c from events group by user "
+     "having c >= 10 and c not in (12, 13))"),
 ]
 
 

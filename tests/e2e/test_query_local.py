@@ -4,8 +4,9 @@ sample store presses them (`datablox submit topologies/samplestore.topo`,
 `datablox fetch` through Nexus into one region file), and `datablox query
 --region` answers queries that SQLite, over the same JSON rows, answers
 too: counts at every level, sums, min/max/avg, distinct, every dimension
-function, `in`, `or`, `not`, a filter at each level, funnels within a
-session, over a session, within a time window, and `limit`.
+function, `in`, `or`, `not`, a filter at each level (and one on a level's
+count of instances below it), funnels within a session, over a session,
+within a time window, and `limit`.
 (fixtures: cluster_runtime.py)"""
 
 import json
