@@ -16,7 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cell/catalog/catalog_service.h"
-#include "cell/samplestore/bounded_json.h"
+#include "runtime/core/bounded_json.h"
 #include "datablox/log.h"
 #include "tools/commands.h"
 
@@ -109,7 +109,7 @@ int AskElement(const CatalogOptions& o, const std::string& master, const json& r
         exit == kExitUnavailable ? " (is a Catalog running? --catalog names it; --db FILE reads its file)" : "");
     return exit;
   }
-  if (Status st = samplestore::ParseBoundedJson(reply.to_json(), answer, catalog::kMaxRequestDepth); !st.ok()) {
+  if (Status st = ParseBoundedJson(reply.to_json(), answer, catalog::kMaxRequestDepth); !st.ok()) {
     std::fprintf(stderr, "error: %s answered: %s\n", target.c_str(), st.message().c_str());
     return kExitSoftware;
   }

@@ -18,7 +18,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "cell/samplestore/bounded_json.h"
+#include "runtime/core/bounded_json.h"
 #include "cell/samplestore/loci_fetch.h"
 #include "cell/samplestore/region_file.h"
 #include "datablox/log.h"
@@ -58,7 +58,7 @@ int Fetch(const FetchOptions& options, const std::string& master, const OutputFo
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   nlohmann::json answer;
-  if (Status st = samplestore::ParseBoundedJson(reply.to_json(), &answer); !st.ok()) {
+  if (Status st = ParseBoundedJson(reply.to_json(), &answer); !st.ok()) {
     std::fprintf(stderr, "error: %s answered: %s\n", target.c_str(), st.message().c_str());
     return kExitSoftware;
   }

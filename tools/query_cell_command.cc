@@ -9,7 +9,7 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
-#include "cell/samplestore/bounded_json.h"
+#include "runtime/core/bounded_json.h"
 #include "cell/supervisor/supervisor_protocol.h"
 #include "datablox/log.h"
 #include "tools/commands.h"
@@ -48,7 +48,7 @@ int QueryCell(const CellQueryOptions& options, const std::string& master, const 
     return exit;
   }
   nlohmann::json answer;
-  if (Status st = samplestore::ParseBoundedJson(reply.to_json(), &answer, supervisor::kMaxAnswerDepth); !st.ok()) {
+  if (Status st = ParseBoundedJson(reply.to_json(), &answer, supervisor::kMaxAnswerDepth); !st.ok()) {
     std::fprintf(stderr, "error: %s answered: %s\n", target.c_str(), st.message().c_str());
     return kExitSoftware;
   }

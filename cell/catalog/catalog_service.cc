@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "cell/samplestore/bounded_json.h"
+#include "runtime/core/bounded_json.h"
 #include "cell/samplestore/loaded_view.h"
 
 namespace datablox::catalog {
@@ -33,7 +33,7 @@ json RefusedFor(const Status& st) {
 
 Status CatalogService::HandleText(std::string_view text, json* answer) {
   json request;
-  if (Status st = samplestore::ParseBoundedJson(text, &request, kMaxRequestDepth); !st.ok()) return st;
+  if (Status st = ParseBoundedJson(text, &request, kMaxRequestDepth); !st.ok()) return st;
   return Handle(request, answer);
 }
 

@@ -1,6 +1,6 @@
 #include "cell/samplestore/locus_request.h"
 
-#include "cell/samplestore/bounded_json.h"
+#include "runtime/core/bounded_json.h"
 
 namespace datablox::samplestore {
 

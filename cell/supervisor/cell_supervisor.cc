@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <chrono>
 
-#include "cell/samplestore/bounded_json.h"
+#include "runtime/core/bounded_json.h"
 
 namespace datablox::supervisor {
 
@@ -96,7 +96,7 @@ Production CellSupervisor::produce() { return Production::Later(Milliseconds(600
 void CellSupervisor::on_query(int, const Log& request, Responder responder) {
   json parsed;
   CellQuery query;
-  Status st = samplestore::ParseBoundedJson(request.to_json(), &parsed, kMaxRequestDepth);
+  Status st = ParseBoundedJson(request.to_json(), &parsed, kMaxRequestDepth);
   if (st.ok()) st = DecodeCellQuery(parsed, &query);
   if (!st.ok()) {
     ++failures_;
@@ -109,7 +109,7 @@ void CellSupervisor::on_query(int, const Log& request, Responder responder) {
 
 Status CellSupervisor::ParseReply(const Reply& reply, json* out) {
   if (!reply.status.ok()) return reply.status;
-  return samplestore::ParseBoundedJson(reply.log.to_json(), out, kMaxReplyDepth);
+  return ParseBoundedJson(reply.log.to_json(), out, kMaxReplyDepth);
 }
 
 ReplyCallback CellSupervisor::AnswerTo(uint64_t id, void (QueryRun::*on)(const Status&, const json&)) {

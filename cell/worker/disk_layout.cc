@@ -12,7 +12,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "cell/samplestore/bounded_json.h"
+#include "runtime/core/bounded_json.h"
 
 namespace datablox::worker {
 namespace fs = std::filesystem;
@@ -93,7 +93,7 @@ Status ReadSlice(const fs::path& dir, const SliceKey& key, CachedSlice* out) {
   std::string text(static_cast<size_t>(size), '\0');
   in.read(text.data(), static_cast<std::streamsize>(text.size()));
   json m;
-  if (Status st = samplestore::ParseBoundedJson(text, &m, kMaxManifestDepth); !st.ok())
+  if (Status st = ParseBoundedJson(text, &m, kMaxManifestDepth); !st.ok())
     return Status::Invalid(fmt::format("manifest: {}", st.message()));
   if (!m.is_object() || m.value("format", 0) != kManifestFormat)
     return Status::Invalid(fmt::format("manifest: not format {}", kManifestFormat));

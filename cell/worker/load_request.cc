@@ -4,7 +4,7 @@
 
 #include <charconv>
 
-#include "cell/samplestore/bounded_json.h"
+#include "runtime/core/bounded_json.h"
 
 namespace datablox::worker {
 
@@ -33,7 +33,7 @@ std::string GenerationText(int64_t generation) { return fmt::format("{:016x}", s
 Status ParseLoadRequest(std::string_view json_text, LoadRequest* out) {
   if (json_text.size() > kMaxLoadRequestBytes) return Status::Invalid("load request too large");
   nlohmann::json request;
-  if (Status st = samplestore::ParseBoundedJson(json_text, &request, kMaxLoadRequestDepth); !st.ok())
+  if (Status st = ParseBoundedJson(json_text, &request, kMaxLoadRequestDepth); !st.ok())
     return Status::Invalid("load request: " + st.message());
   if (!request.is_object()) return Status::Invalid("load request: not an object");
   auto text = [&](const char* field, std::string* value) {

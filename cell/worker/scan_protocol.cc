@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <set>
 
-#include "cell/samplestore/bounded_json.h"
+#include "runtime/core/bounded_json.h"
 #include "cell/worker/load_request.h"
 
 namespace datablox::worker {
@@ -73,7 +73,7 @@ Status ParseScanRequest(std::string_view json_text, ScanRequest* out) {
   if (json_text.size() > kMaxScanRequestBytes)
     return Status::Invalid(fmt::format("scan request: over {} bytes", kMaxScanRequestBytes));
   json request;
-  if (Status st = samplestore::ParseBoundedJson(json_text, &request, kMaxScanRequestDepth); !st.ok())
+  if (Status st = ParseBoundedJson(json_text, &request, kMaxScanRequestDepth); !st.ok())
     return Status::Invalid("scan request: " + st.message());
   if (!request.is_object()) return Status::Invalid("scan request: not an object");
   if (Status st = Text(request, "domain", 255, &out->generation.domain); !st.ok()) return st;

@@ -1,6 +1,6 @@
-#include "cell/samplestore/bounded_json.h"
+#include "runtime/core/bounded_json.h"
 
-namespace datablox::samplestore {
+namespace datablox {
 namespace {
 
 // The deepest nesting of `text`'s arrays and objects, stopping once past
@@ -44,4 +44,4 @@ Status ParseBoundedJson(std::string_view text, nlohmann::json* out, int max_dept
   return Status::OK();
 }
 
-}  // namespace datablox::samplestore
+}  // namespace datablox
