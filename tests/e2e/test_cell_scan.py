@@ -23,7 +23,7 @@ import pytest
 import test_cell_worker
 from cluster_runtime import cluster, hosts  # noqa: F401  (the fixtures)
 from conftest import REPO
-from test_query_local import NOW, same
+from eql_sqlite import NOW, same
 from test_samplestore import SCHEMA
 
 HERE = REPO / "tests" / "e2e"
