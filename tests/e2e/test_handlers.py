@@ -25,20 +25,25 @@ lines -> ask
 ask.ask => cnt.query
 """
 
-# The sample store's classes and the cell's catalog are services (the
-# supervisor rescans its views until stopped): run apart, stopped by --timeout.
+# The sample store's classes and the cell's (catalog, workers, supervisor)
+# are services (the sample-store supervisor rescans its views until
+# stopped): run apart, stopped by --timeout.
 SERVICES = """
 lines    :: JsonLinesSource(path: "in.jsonl")
 views    :: SampleStoreSupervisor(views_dir: "views")
 pressers :: shard SampleStoreWorker(views_dir: "views") { members: 1 }
 askv     :: Ask(request: "{\\"view\\": \\"items\\"}")
 catalog  :: Catalog(path: "catalog.db")
-cell     :: CellWorker(cache_dir: "cache")
+cell     :: shard CellWorker(cache_dir: "cache/{member}") { members: 1, merge: custom }
+sup      :: CellSupervisor()
 views.workers => pressers.loci
+sup.catalog => catalog.query
+sup.stores => views.view
+sup.workers => cell.scan
 lines -> askv
 askv.ask => views.view
 """
-SERVICE_CLASSES = {"SampleStoreSupervisor", "SampleStoreWorker", "Catalog", "CellWorker"}
+SERVICE_CLASSES = {"SampleStoreSupervisor", "SampleStoreWorker", "Catalog", "CellWorker", "CellSupervisor"}
 TINY_SCHEMA = """schema tiny {
   version: 1
   root) item : Item
