@@ -149,11 +149,10 @@ def compared(cell_side, clickhouse):
             "cell_ms": c["ms"], "clickhouse_ms": h["ms"], "ratio": figures.ratio(c["ms"], h["ms"]),
             "agree": why is None, "cell_supervisor_ms": c["supervisor_ms"], "cell_cli_ms": c["cli_ms"],
             "cli_ratio": figures.ratio(c["cli_ms"], h["ms"]), "cell_sources": c["sources"],
-            "cell_rows_scanned": c["rows_scanned"],
+            "cell_rows_scanned": c["rows_scanned"], "cell_rows": rows[:30],
         }
         if why:
             per_query[name]["difference"] = why
-            per_query[name]["cell_rows"] = rows[:30]
             per_query[name]["clickhouse_rows"] = h["rows"][:30]
     return per_query, figures.summary(per_query, cell_side["load_s"], clickhouse["load_s"])
 
