@@ -127,7 +127,8 @@ def run_cell(datablox, files, work):
         catalog(cluster, "add", "domain", "unity")
         with SupervisorClient(endpoint) as client:
             began = time.monotonic()
-            catalog(cluster, "add", "view", VIEW, "--domain", "unity", "--view-file", view_file, "--store", "cell/store")
+            catalog(cluster, "add", "view", VIEW, "--domain", "unity", "--view-file", view_file,
+                    "--store", "cell/store")
             first, _ = client.ask(QUERIES["count_events"], VIEW, LOAD_TIMEOUT_MS)
             load_s = time.monotonic() - began
             log(f"cell: JSON to a hot cell in {load_s:.1f} s ({first['stats']})")
