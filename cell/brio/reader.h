@@ -72,6 +72,10 @@ class StructView {
   // offset read, and keeps this one's layout when its version is the same.
   // The caller knows there is one.
   StructView NextFixed() const;
+  // Asks the CPU for the bytes `ahead` of this instance: a scan stepping
+  // through fixed-size items reads them soon, and the hardware's own
+  // prefetch starts over at every page.
+  void PrefetchAhead(size_t ahead) const { __builtin_prefetch(data_ + offset_ + ahead); }
 
  private:
   friend class BlobView;
@@ -163,7 +167,7 @@ class BlobView {
 // line in a large caller unless told).
 #define DATABLOX_BRIO_HOT inline __attribute__((always_inline))
 
-inline int64_t LoadScalarInt(const uint8_t* data, size_t at, ScalarType type) {
+DATABLOX_BRIO_HOT int64_t LoadScalarInt(const uint8_t* data, size_t at, ScalarType type) {
   switch (type) {
     case ScalarType::kByte: return LoadAt<int8_t>(data, at);
     case ScalarType::kShort: return LoadAt<int16_t>(data, at);
@@ -188,11 +192,11 @@ inline int64_t StructView::GetInt(int field) const {
       blob_->layout_->schema().structures[static_cast<size_t>(structure_)].fields[static_cast<size_t>(field)].scalar);
 }
 
-inline int64_t StructView::GetInt(int field, ScalarType type) const {
+DATABLOX_BRIO_HOT int64_t StructView::GetInt(int field, ScalarType type) const {
   return IsNull(field) ? 0 : LoadScalarInt(data_, Fixed(field), type);
 }
 
-inline uint32_t StructView::VectorSize(int field) const {
+DATABLOX_BRIO_HOT uint32_t StructView::VectorSize(int field) const {
   if (IsNull(field)) return 0;
   const uint32_t at = LoadAt<uint32_t>(
       data_, offset_ + static_cast<size_t>(layout_->fields[static_cast<size_t>(field)].relation_slot));
@@ -214,7 +218,9 @@ DATABLOX_BRIO_HOT StructView StructView::NextFixed() const {
 
 DATABLOX_BRIO_HOT void StructVector::Prefetch(uint32_t i) const {
   if (fixed_size_ || i >= count_) return;
-  __builtin_prefetch(blob_->data_ + LoadAt<uint32_t>(blob_->data_, offset_ + static_cast<size_t>(i) * kRelationOffsetSize));
+  const uint8_t* item = blob_->data_ + LoadAt<uint32_t>(blob_->data_, offset_ + static_cast<size_t>(i) * kRelationOffsetSize);
+  __builtin_prefetch(item);
+  __builtin_prefetch(item + 64);  // an instance may straddle two lines; its first relation often follows it
 }
 
 inline void BlobView::Prefetch() const {

@@ -8,6 +8,11 @@ namespace {
 
 using brio::ScalarType;
 
+// How far ahead a walk asks for memory: items of a vector with offsets
+// (sessions, each followed by its events) and bytes of fixed-size items.
+constexpr uint32_t kPrefetchItems = 4;
+constexpr size_t kPrefetchBytes = 512;
+
 bool IsIntegerType(ScalarType t) { return t != ScalarType::kDouble && t != ScalarType::kString; }
 
 }  // namespace
@@ -79,10 +84,18 @@ Scanner::Scanner(const Plan& plan) : plan_(plan) {
   // its key in every blob (FindLiterals).
   funnel_steps_.resize(plan.funnels.size());
   for (size_t f = 0; f < plan.funnels.size(); ++f) {
+    FunnelSteps& steps = funnel_steps_[f];
+    steps.keyed = true;
     for (const PlanCondition& step : plan.funnels[f].steps) {
       InPlaceCheck check;
       if (!InPlaceCompare::From(step, &check.compare)) check.general = &step;
-      funnel_steps_[f].push_back(check);
+      const InPlaceCompare& c = check.compare;
+      const bool keyed = check.general == nullptr && c.kind == InPlaceCompare::Kind::kStringKey &&
+                         c.op == CompareOp::kEq && (steps.checks.empty() || (c.node == steps.node && c.field == steps.field));
+      steps.keyed = steps.keyed && keyed;
+      steps.node = c.node;
+      steps.field = c.field;
+      steps.checks.push_back(check);
     }
   }
 }
@@ -325,15 +338,22 @@ inline void Scanner::Feed(int funnel) {
   FunnelState& s = funnels_[static_cast<size_t>(funnel)];
   if (s.matched) return;
   const PlanFunnel& f = plan_.funnels[static_cast<size_t>(funnel)];
-  const std::vector<InPlaceCheck>& steps = funnel_steps_[static_cast<size_t>(funnel)];
-  const size_t count = steps.size();
+  const FunnelSteps& steps = funnel_steps_[static_cast<size_t>(funnel)];
+  const size_t count = steps.checks.size();
+  uint32_t key = kNoKey;
+  if (steps.keyed) {
+    const brio::StructView& view = views_[steps.node];
+    if (view.IsNull(steps.field)) return;  // no step holds on a null
+    key = view.GetStringKey(steps.field);
+  }
   // The time is read only for an instance that takes a step (most take none).
   bool timed = false;
   int64_t t = 0;
   // Last step first, so that one instance never takes two steps at once.
   for (size_t i = count; i-- > 0;) {
     if (i > 0 && !s.reached[i - 1]) continue;
-    if (!Check(steps[i])) continue;
+    const InPlaceCheck& step = steps.checks[i];
+    if (steps.keyed ? key != literal_key_[static_cast<size_t>(step.compare.string_slot)] : !Check(step)) continue;
     if (!timed) {
       t = f.time_field >= 0 ? views_[f.event_node].GetInt(f.time_field, ScalarType::kLong) : 0;
       timed = true;
@@ -414,6 +434,7 @@ void Scanner::LeafLoop(int index, const Level& level, const brio::StructVector& 
   auto item = items.begin();
   at = *item;
   const bool fixed = items.fixed_size();
+  for (uint32_t ahead = 1; ahead < kPrefetchItems; ++ahead) items.Prefetch(ahead);
   int64_t run = 0;
   uint32_t run_group = group_;
   auto add_run = [&] {
@@ -436,9 +457,10 @@ void Scanner::LeafLoop(int index, const Level& level, const brio::StructVector& 
     }
     if (++i == count) break;
     if (fixed) {
+      at.PrefetchAhead(kPrefetchBytes);
       at = at.NextFixed();
     } else {
-      items.Prefetch(i + 1);
+      items.Prefetch(i + kPrefetchItems - 1);
       ++item;
       at = *item;
     }
@@ -464,8 +486,9 @@ void Scanner::Descend(int index, const brio::StructView& view) {
     const Level& below = levels_[static_cast<size_t>(child)];
     if (!below.leaf) {
       auto item = items.begin();
+      for (uint32_t ahead = 1; ahead < kPrefetchItems; ++ahead) items.Prefetch(ahead);
       for (uint32_t i = 0; i < count; ++i, ++item) {
-        items.Prefetch(i + 1);
+        items.Prefetch(i + kPrefetchItems);
         Visit(child, *item);
       }
       continue;

@@ -88,7 +88,16 @@ class Scanner {
   std::vector<Level> levels_;          // per plan node
   std::vector<int> funnel_aggregate_;  // per funnel: its aggregate
   std::vector<FunnelState> funnels_;
-  std::vector<std::vector<InPlaceCheck>> funnel_steps_;  // per funnel, per step: one check
+  // Per funnel: a check per step. When every step is `field = 'literal'`
+  // on one string field (event types, mostly), keyed: the field's key is
+  // read once per instance and compared with each step's literal's key.
+  struct FunnelSteps {
+    std::vector<InPlaceCheck> checks;
+    bool keyed = false;
+    int node = -1;
+    int field = -1;
+  };
+  std::vector<FunnelSteps> funnel_steps_;
   // Per string literal (PlanValue::string_slot): its text, and its key in
   // the blob being scanned (kNoKey: not in its dictionary). A dictionary
   // holds each distinct string once, so equal keys are equal strings.
