@@ -168,6 +168,8 @@ class BlobView {
 #define DATABLOX_BRIO_HOT inline __attribute__((always_inline))
 
 DATABLOX_BRIO_HOT int64_t LoadScalarInt(const uint8_t* data, size_t at, ScalarType type) {
+  // Times and ids are longs: a predicted branch before the switch's indirect jump.
+  if (type == ScalarType::kLong) return LoadAt<int64_t>(data, at);
   switch (type) {
     case ScalarType::kByte: return LoadAt<int8_t>(data, at);
     case ScalarType::kShort: return LoadAt<int16_t>(data, at);

@@ -73,6 +73,7 @@ Scanner::Scanner(const Plan& plan) : plan_(plan) {
                                                           : DimCode::kInt;
   }
   one_time_dimension_ = plan.dimensions.size() == 1 && dim_code_[0] == DimCode::kTimePart;
+  memo_per_blob_ = !plan.dimensions.empty() && dim_code_[0] == DimCode::kStringKey;
   literal_text_.assign(static_cast<size_t>(plan.string_literals), nullptr);
   literal_key_.assign(static_cast<size_t>(plan.string_literals), kNoKey);
   for (const PlanNode& node : plan.nodes)
@@ -121,7 +122,12 @@ void Scanner::FindLiterals(const brio::BlobView& blob) {
 }
 
 void Scanner::ScanBlob(const brio::BlobView& blob, PartialResult* out) {
-  if (out_ != out) group_valid_ = false;
+  if (out_ != out) {
+    group_valid_ = false;
+    ++memo_epoch_;
+  } else if (memo_per_blob_) {
+    ++memo_epoch_;
+  }
   out_ = out;
   if (!group_valid_) group_ = 0;
   codes_valid_ = false;  // string codes are keys of one blob's dictionary
@@ -261,6 +267,22 @@ void Scanner::FindGroupByKey() {
   }
   codes_valid_ = true;
   if (same && group_valid_ && group_ < out_->group_count()) return;
+  GroupMemo* memo = nullptr;
+  if (dims == 1) {
+    memo = &memo_[(last_code_[0] * 0x9E3779B97F4A7C15ull) >> (64 - kGroupMemoBits)];
+    if (memo->epoch == memo_epoch_ && memo->code == last_code_[0] && memo->null == last_null_[0]) {
+      group_ = memo->group;
+      group_valid_ = true;
+      return;
+    }
+  }
+  FindGroupOfKey();
+  if (memo != nullptr) *memo = GroupMemo{last_code_[0], memo_epoch_, group_, last_null_[0]};
+}
+
+// The key of last_code_, built, and its group: the last one's, or found (added) by hash.
+void Scanner::FindGroupOfKey() {
+  const size_t dims = plan_.dimensions.size();
   for (size_t i = 0; i < dims; ++i) {
     KeyPart& part = key_[i];
     part = KeyPart{};

@@ -80,6 +80,7 @@ class Scanner {
   void Update(const PlanAggregate& agg, AggState* state, DistinctSet* distinct) const;
   void FindGroup();
   void FindGroupByKey();
+  void FindGroupOfKey();
   void Feed(int funnel);
   bool Eval(const PlanCondition& c) const;
   bool Compare(const PlanCondition& c, const PlanValue& v) const;
@@ -115,6 +116,20 @@ class Scanner {
   // One dimension, a time part: an instance inside the interval of the
   // last one's part is in its group, found with two comparisons.
   bool one_time_dimension_ = false;
+  // One dimension: the groups of the codes seen last, direct-mapped, so
+  // that a code met before (one of 24 hours, a day of the range) finds its
+  // group with no key built and no hash. An entry holds while its epoch is
+  // memo_epoch_: a new partial, or a new blob when codes are string keys.
+  static constexpr int kGroupMemoBits = 6;
+  struct GroupMemo {
+    uint64_t code = 0;
+    uint64_t epoch = 0;
+    uint32_t group = 0;
+    bool null = false;
+  };
+  GroupMemo memo_[1 << kGroupMemoBits];
+  uint64_t memo_epoch_ = 1;
+  bool memo_per_blob_ = false;
   PartialResult* out_ = nullptr;
   uint32_t group_ = 0;
   bool group_valid_ = false;  // group_ is a group of out_ found by its key
