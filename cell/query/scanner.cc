@@ -8,20 +8,12 @@ namespace {
 
 using brio::ScalarType;
 
-bool IsIntegerType(ScalarType t) { return t != ScalarType::kDouble && t != ScalarType::kString; }
+// How far ahead a walk asks for memory: items of a vector with offsets
+// (sessions, each followed by its events) and bytes of fixed-size items.
+constexpr uint32_t kPrefetchItems = 4;
+constexpr size_t kPrefetchBytes = 512;
 
-template <typename T>
-bool Ordered(CompareOp op, const T& a, const T& b) {
-  switch (op) {
-    case CompareOp::kEq: return a == b;
-    case CompareOp::kNotEq: return a != b;
-    case CompareOp::kLess: return a < b;
-    case CompareOp::kLessEq: return a <= b;
-    case CompareOp::kGreater: return a > b;
-    case CompareOp::kGreaterEq: return a >= b;
-  }
-  return false;
-}
+bool IsIntegerType(ScalarType t) { return t != ScalarType::kDouble && t != ScalarType::kString; }
 
 }  // namespace
 
@@ -41,9 +33,14 @@ Scanner::Scanner(const Plan& plan) : plan_(plan) {
                 node.funnel_reset.empty() && !node.groups_here;
     for (int a : node.aggregates) {
       const PlanAggregate& agg = plan.aggregates[static_cast<size_t>(a)];
-      if (agg.function != AggFunction::kFunnel) level.aggregates.push_back(a);
-      only = only && agg.function == AggFunction::kCount && agg.field.field < 0;
+      const bool count_level = agg.function == AggFunction::kCount && agg.field.field < 0;
+      if (agg.function != AggFunction::kFunnel) {
+        level.aggregates.push_back(a);
+        (count_level ? level.run_counts : level.per_instance).push_back(a);
+      }
+      only = only && count_level;
     }
+    for (const PlanCondition& filter : node.filters) AppendChecks(filter, &level.checks);
     bool below = false;
     for (int child : node.children) {
       if (!needed[static_cast<size_t>(child)]) continue;
@@ -53,6 +50,8 @@ Scanner::Scanner(const Plan& plan) : plan_(plan) {
     level.works = !node.filters.empty() || node.groups_here || !node.funnel_subject.empty() ||
                   !node.funnel_reset.empty() || !node.funnel_events.empty() || !level.aggregates.empty();
     level.leaf = level.walked.empty();
+    level.leaf_other = !level.per_instance.empty() || !level.counted.empty() || !node.funnel_subject.empty() ||
+                       !node.funnel_reset.empty() || !node.funnel_events.empty();
     counted_only[i] = only && !below ? 1 : 0;
     needed[i] = below || !node.aggregates.empty() || !node.funnel_events.empty() || !node.funnel_subject.empty() ||
                         node.groups_here
@@ -73,12 +72,33 @@ Scanner::Scanner(const Plan& plan) : plan_(plan) {
                    : d.function != DimFunction::kValue    ? DimCode::kTimePart
                                                           : DimCode::kInt;
   }
+  one_time_dimension_ = plan.dimensions.size() == 1 && dim_code_[0] == DimCode::kTimePart;
+  memo_per_blob_ = !plan.dimensions.empty() && dim_code_[0] == DimCode::kStringKey;
   literal_text_.assign(static_cast<size_t>(plan.string_literals), nullptr);
   literal_key_.assign(static_cast<size_t>(plan.string_literals), kNoKey);
   for (const PlanNode& node : plan.nodes)
     for (const PlanCondition& c : node.filters) CollectLiterals(c);
   for (const PlanFunnel& f : plan.funnels)
     for (const PlanCondition& c : f.steps) CollectLiterals(c);
+  // A string literal's slot is below plan.string_literals, and every one
+  // of a filter or a step has its text above: each compared in place has
+  // its key in every blob (FindLiterals).
+  funnel_steps_.resize(plan.funnels.size());
+  for (size_t f = 0; f < plan.funnels.size(); ++f) {
+    FunnelSteps& steps = funnel_steps_[f];
+    steps.keyed = true;
+    for (const PlanCondition& step : plan.funnels[f].steps) {
+      InPlaceCheck check;
+      if (!InPlaceCompare::From(step, &check.compare)) check.general = &step;
+      const InPlaceCompare& c = check.compare;
+      const bool keyed = check.general == nullptr && c.kind == InPlaceCompare::Kind::kStringKey &&
+                         c.op == CompareOp::kEq && (steps.checks.empty() || (c.node == steps.node && c.field == steps.field));
+      steps.keyed = steps.keyed && keyed;
+      steps.node = c.node;
+      steps.field = c.field;
+      steps.checks.push_back(check);
+    }
+  }
 }
 
 void Scanner::CollectLiterals(const PlanCondition& c) {
@@ -102,7 +122,12 @@ void Scanner::FindLiterals(const brio::BlobView& blob) {
 }
 
 void Scanner::ScanBlob(const brio::BlobView& blob, PartialResult* out) {
-  if (out_ != out) group_valid_ = false;
+  if (out_ != out) {
+    group_valid_ = false;
+    ++memo_epoch_;
+  } else if (memo_per_blob_) {
+    ++memo_epoch_;
+  }
   out_ = out;
   if (!group_valid_) group_ = 0;
   codes_valid_ = false;  // string codes are keys of one blob's dictionary
@@ -123,7 +148,32 @@ Status Scanner::ScanRegion(const brio::RegionView& region, const brio::SchemaLay
 }
 
 void Scanner::ScanCheckedRegion(const brio::RegionView& region, const brio::SchemaLayout& layout, PartialResult* out) {
-  for (uint64_t i = 0; i < region.blob_count(); ++i) ScanBlob(region.TrustedBlob(i, layout), out);
+  // The next blob's header, dictionary and root are asked for while this
+  // one is scanned (the one after's header a blob earlier, so that opening
+  // the next one does not wait for memory either).
+  const uint64_t count = region.blob_count();
+  if (count == 0) return;
+  brio::BlobView next = region.TrustedBlob(0, layout);
+  for (uint64_t i = 0; i < count; ++i) {
+    const brio::BlobView blob = next;
+    if (i + 2 < count) __builtin_prefetch(region.BlobBytes(i + 2).data());
+    if (i + 1 < count) {
+      next = region.TrustedBlob(i + 1, layout);
+      next.Prefetch();
+    }
+    ScanBlob(blob, out);
+  }
+}
+
+DATABLOX_BRIO_HOT bool Scanner::Check(const InPlaceCheck& check) const {
+  if (check.general != nullptr) return Eval(*check.general);
+  return check.compare.Holds(views_[check.compare.node], literal_key_.data());
+}
+
+DATABLOX_BRIO_HOT bool Scanner::Passes(const Level& level) const {
+  for (const InPlaceCheck& check : level.checks)
+    if (!Check(check)) return false;
+  return true;
 }
 
 bool Scanner::Compare(const PlanCondition& c, const PlanValue& v) const {
@@ -178,7 +228,18 @@ bool Scanner::Eval(const PlanCondition& c) const {
   return false;
 }
 
-void Scanner::FindGroup() {
+// Called at every instance of the deepest dimension's level: the events
+// of one hour, one day, mostly follow each other.
+DATABLOX_BRIO_HOT void Scanner::FindGroup() {
+  if (one_time_dimension_ && codes_valid_ && group_valid_ && !last_null_[0]) {
+    const PlanDimension& d = plan_.dimensions[0];
+    const brio::StructView& view = views_[d.field.node];
+    if (!view.IsNull(d.field.field) && time_parts_[0].Holds(view.GetInt(d.field.field, d.field.type))) return;
+  }
+  FindGroupByKey();
+}
+
+void Scanner::FindGroupByKey() {
   // Neighbours mostly share a group (the events of one hour, one user's
   // country): their codes are compared with the last group's first, and
   // only a group that differs builds its key.
@@ -206,6 +267,22 @@ void Scanner::FindGroup() {
   }
   codes_valid_ = true;
   if (same && group_valid_ && group_ < out_->group_count()) return;
+  GroupMemo* memo = nullptr;
+  if (dims == 1) {
+    memo = &memo_[(last_code_[0] * 0x9E3779B97F4A7C15ull) >> (64 - kGroupMemoBits)];
+    if (memo->epoch == memo_epoch_ && memo->code == last_code_[0] && memo->null == last_null_[0]) {
+      group_ = memo->group;
+      group_valid_ = true;
+      return;
+    }
+  }
+  FindGroupOfKey();
+  if (memo != nullptr) *memo = GroupMemo{last_code_[0], memo_epoch_, group_, last_null_[0]};
+}
+
+// The key of last_code_, built, and its group: the last one's, or found (added) by hash.
+void Scanner::FindGroupOfKey() {
+  const size_t dims = plan_.dimensions.size();
   for (size_t i = 0; i < dims; ++i) {
     KeyPart& part = key_[i];
     part = KeyPart{};
@@ -279,22 +356,36 @@ void Scanner::Update(const PlanAggregate& agg, AggState* s, DistinctSet* distinc
   ++s->count;
 }
 
-void Scanner::Feed(int funnel) {
+inline void Scanner::Feed(int funnel) {
   FunnelState& s = funnels_[static_cast<size_t>(funnel)];
   if (s.matched) return;
   const PlanFunnel& f = plan_.funnels[static_cast<size_t>(funnel)];
-  const int64_t t = f.time_field >= 0 ? views_[f.event_node].GetInt(f.time_field, ScalarType::kLong) : 0;
-  const size_t steps = f.steps.size();
+  const FunnelSteps& steps = funnel_steps_[static_cast<size_t>(funnel)];
+  const size_t count = steps.checks.size();
+  uint32_t key = kNoKey;
+  if (steps.keyed) {
+    const brio::StructView& view = views_[steps.node];
+    if (view.IsNull(steps.field)) return;  // no step holds on a null
+    key = view.GetStringKey(steps.field);
+  }
+  // The time is read only for an instance that takes a step (most take none).
+  bool timed = false;
+  int64_t t = 0;
   // Last step first, so that one instance never takes two steps at once.
-  for (size_t i = steps; i-- > 0;) {
+  for (size_t i = count; i-- > 0;) {
     if (i > 0 && !s.reached[i - 1]) continue;
-    if (!Eval(f.steps[i])) continue;
+    const InPlaceCheck& step = steps.checks[i];
+    if (steps.keyed ? key != literal_key_[static_cast<size_t>(step.compare.string_slot)] : !Check(step)) continue;
+    if (!timed) {
+      t = f.time_field >= 0 ? views_[f.event_node].GetInt(f.time_field, ScalarType::kLong) : 0;
+      timed = true;
+    }
     const int64_t start = i == 0 ? t : s.start[i - 1];
     if (i > 0 && f.window_ms >= 0 && t - start > f.window_ms) continue;
     s.start[i] = s.reached[i] ? std::max(s.start[i], start) : start;
     s.reached[i] = true;
   }
-  if (s.reached[steps - 1]) s.matched = true;
+  if (s.reached[count - 1]) s.matched = true;
 }
 
 void Scanner::Visit(int index, const brio::StructView& view) {
@@ -306,8 +397,8 @@ void Scanner::Visit(int index, const brio::StructView& view) {
 // (with everything under it).
 inline bool Scanner::Enter(int index) {
   const PlanNode& node = plan_.nodes[static_cast<size_t>(index)];
-  for (const PlanCondition& filter : node.filters)
-    if (!Eval(filter)) return false;
+  const Level& level = levels_[static_cast<size_t>(index)];
+  if (!Passes(level)) return false;
   if (node.groups_here) FindGroup();
   for (int f : node.funnel_subject) {
     funnels_[static_cast<size_t>(f)].matched = false;
@@ -315,7 +406,6 @@ inline bool Scanner::Enter(int index) {
   }
   for (int f : node.funnel_reset)
     for (bool& r : funnels_[static_cast<size_t>(f)].reached) r = false;
-  const Level& level = levels_[static_cast<size_t>(index)];
   if (!level.aggregates.empty()) {
     AggState* states = out_->states(group_);
     for (int a : level.aggregates)
@@ -335,6 +425,71 @@ inline void Scanner::CountBelow(const Level& level, const brio::StructView& view
   }
 }
 
+// A leaf instance's work besides its filters, its group and count(level):
+// funnels, the other aggregates, the children it only counts.
+inline void Scanner::LeafWork(int index, const Level& level) {
+  const PlanNode& node = plan_.nodes[static_cast<size_t>(index)];
+  for (int f : node.funnel_subject) {
+    funnels_[static_cast<size_t>(f)].matched = false;
+    for (bool& r : funnels_[static_cast<size_t>(f)].reached) r = false;
+  }
+  for (int f : node.funnel_reset)
+    for (bool& r : funnels_[static_cast<size_t>(f)].reached) r = false;
+  if (!level.per_instance.empty()) {
+    AggState* states = out_->states(group_);
+    for (int a : level.per_instance)
+      Update(plan_.aggregates[static_cast<size_t>(a)], &states[a], out_->distinct(group_, static_cast<size_t>(a)));
+  }
+  for (int f : node.funnel_events) Feed(f);
+  if (!level.counted.empty()) CountBelow(level, views_[index]);
+}
+
+// The deepest level walked (events, mostly): one loop per vector, no call
+// per instance, its shape (filters? a group? other work?) a template
+// chosen once per vector rather than branches taken at each instance.
+// count(level) counts a run of instances in a register, added to their
+// group when the group changes and when the vector ends.
+template <bool kFilters, bool kGroups, bool kOther>
+void Scanner::LeafLoop(int index, const Level& level, const brio::StructVector& items) {
+  const uint32_t count = items.size();
+  brio::StructView& at = views_[index];
+  auto item = items.begin();
+  at = *item;
+  const bool fixed = items.fixed_size();
+  for (uint32_t ahead = 1; ahead < kPrefetchItems; ++ahead) items.Prefetch(ahead);
+  int64_t run = 0;
+  uint32_t run_group = group_;
+  auto add_run = [&] {
+    if (run == 0) return;
+    AggState* states = out_->states(run_group);
+    for (int a : level.run_counts) states[a].count += run;
+  };
+  for (uint32_t i = 0;;) {
+    if (!kFilters || Passes(level)) {
+      if constexpr (kGroups) {
+        FindGroup();
+        if (group_ != run_group) {
+          add_run();
+          run = 0;
+          run_group = group_;
+        }
+      }
+      ++run;
+      if constexpr (kOther) LeafWork(index, level);
+    }
+    if (++i == count) break;
+    if (fixed) {
+      at.PrefetchAhead(kPrefetchBytes);
+      at = at.NextFixed();
+    } else {
+      items.Prefetch(i + kPrefetchItems - 1);
+      ++item;
+      at = *item;
+    }
+  }
+  add_run();
+}
+
 void Scanner::Descend(int index, const brio::StructView& view) {
   const Level& level = levels_[static_cast<size_t>(index)];
   if (!level.counted.empty()) CountBelow(level, view);
@@ -347,27 +502,37 @@ void Scanner::Descend(int index, const brio::StructView& view) {
       continue;
     }
     const brio::StructVector items = view.GetStructs(c.relation_field);
-    out_->rows_scanned += items.size();
+    const uint32_t count = items.size();
+    out_->rows_scanned += count;
+    if (count == 0) continue;
     const Level& below = levels_[static_cast<size_t>(child)];
     if (!below.leaf) {
-      for (brio::StructView item : items) Visit(child, item);
+      auto item = items.begin();
+      for (uint32_t ahead = 1; ahead < kPrefetchItems; ++ahead) items.Prefetch(ahead);
+      for (uint32_t i = 0; i < count; ++i, ++item) {
+        items.Prefetch(i + kPrefetchItems);
+        Visit(child, *item);
+      }
       continue;
     }
-    // The deepest level walked (events, mostly): one loop, no call per instance.
-    const uint32_t count = items.size();
-    if (count == 0) continue;
-    brio::StructView& at = views_[child];
-    auto item = items.begin();
-    at = *item;
-    for (uint32_t i = 0;;) {
-      if ((!below.works || Enter(child)) && !below.counted.empty()) CountBelow(below, at);
-      if (++i == count) break;
-      if (items.fixed_size()) {
-        at = at.NextFixed();
-      } else {
-        ++item;
-        at = *item;
+    const bool filters = !below.checks.empty();
+    const bool groups = c.groups_here;
+    if (!filters && !groups && !below.leaf_other) {
+      // Nothing but count(level), if that: the vector's size.
+      if (!below.run_counts.empty()) {
+        AggState* states = out_->states(group_);
+        for (int a : below.run_counts) states[a].count += count;
       }
+      continue;
+    }
+    switch ((filters ? 4 : 0) | (groups ? 2 : 0) | (below.leaf_other ? 1 : 0)) {
+      case 1: LeafLoop<false, false, true>(child, below, items); break;
+      case 2: LeafLoop<false, true, false>(child, below, items); break;
+      case 3: LeafLoop<false, true, true>(child, below, items); break;
+      case 4: LeafLoop<true, false, false>(child, below, items); break;
+      case 5: LeafLoop<true, false, true>(child, below, items); break;
+      case 6: LeafLoop<true, true, false>(child, below, items); break;
+      default: LeafLoop<true, true, true>(child, below, items); break;
     }
   }
   const PlanNode& node = plan_.nodes[static_cast<size_t>(index)];

@@ -17,6 +17,7 @@
 
 #include "cell/brio/reader.h"
 #include "cell/brio/region.h"
+#include "cell/query/in_place_check.h"
 #include "cell/query/partial.h"
 #include "cell/query/plan.h"
 #include "cell/query/time_parts.h"
@@ -48,8 +49,17 @@ class Scanner {
     std::vector<int> walked;      // children visited instance by instance
     std::vector<int> counted;     // children only counted (count(level), nothing below): by their vectors' sizes
     std::vector<int> aggregates;  // updated at each instance; funnels are counted when their subject ends
-    bool works = false;           // filters, a group, aggregates or funnels: Enter has something to do
-    bool leaf = false;            // walks no child: a vector of it runs in one loop, with no call per instance
+    std::vector<InPlaceCheck> checks;  // the level's filters, each `and` split
+    // A leaf's loop splits aggregates: count(level) is counted in a run
+    // (added to the group once per vector, or when the group changes);
+    // the rest are updated at each instance.
+    std::vector<int> run_counts;
+    std::vector<int> per_instance;
+    bool works = false;  // filters, a group, aggregates or funnels: Enter has something to do
+    bool leaf = false;   // walks no child: a vector of it runs in one loop, with no call per instance
+    // The leaf loop's other work at each instance (funnels, per-instance
+    // aggregates, counted children): its shape is chosen once per query.
+    bool leaf_other = false;
   };
   // How a dimension's value is told from the last one without building its
   // key: a string by its dictionary key (so only within one blob), a time
@@ -60,10 +70,17 @@ class Scanner {
   void FindLiterals(const brio::BlobView& blob);
   void Visit(int node, const brio::StructView& view);
   bool Enter(int node);
+  bool Passes(const Level& level) const;
+  bool Check(const InPlaceCheck& check) const;
+  void LeafWork(int node, const Level& level);
+  template <bool kFilters, bool kGroups, bool kOther>
+  void LeafLoop(int node, const Level& level, const brio::StructVector& items);
   void Descend(int node, const brio::StructView& view);
   void CountBelow(const Level& level, const brio::StructView& view);
   void Update(const PlanAggregate& agg, AggState* state, DistinctSet* distinct) const;
   void FindGroup();
+  void FindGroupByKey();
+  void FindGroupOfKey();
   void Feed(int funnel);
   bool Eval(const PlanCondition& c) const;
   bool Compare(const PlanCondition& c, const PlanValue& v) const;
@@ -72,6 +89,16 @@ class Scanner {
   std::vector<Level> levels_;          // per plan node
   std::vector<int> funnel_aggregate_;  // per funnel: its aggregate
   std::vector<FunnelState> funnels_;
+  // Per funnel: a check per step. When every step is `field = 'literal'`
+  // on one string field (event types, mostly), keyed: the field's key is
+  // read once per instance and compared with each step's literal's key.
+  struct FunnelSteps {
+    std::vector<InPlaceCheck> checks;
+    bool keyed = false;
+    int node = -1;
+    int field = -1;
+  };
+  std::vector<FunnelSteps> funnel_steps_;
   // Per string literal (PlanValue::string_slot): its text, and its key in
   // the blob being scanned (kNoKey: not in its dictionary). A dictionary
   // holds each distinct string once, so equal keys are equal strings.
@@ -86,6 +113,23 @@ class Scanner {
   uint64_t last_code_[kMaxGroupKeyParts];
   bool last_null_[kMaxGroupKeyParts];
   bool codes_valid_ = false;  // last_code_ is group_'s, in the blob being scanned
+  // One dimension, a time part: an instance inside the interval of the
+  // last one's part is in its group, found with two comparisons.
+  bool one_time_dimension_ = false;
+  // One dimension: the groups of the codes seen last, direct-mapped, so
+  // that a code met before (one of 24 hours, a day of the range) finds its
+  // group with no key built and no hash. An entry holds while its epoch is
+  // memo_epoch_: a new partial, or a new blob when codes are string keys.
+  static constexpr int kGroupMemoBits = 6;
+  struct GroupMemo {
+    uint64_t code = 0;
+    uint64_t epoch = 0;
+    uint32_t group = 0;
+    bool null = false;
+  };
+  GroupMemo memo_[1 << kGroupMemoBits];
+  uint64_t memo_epoch_ = 1;
+  bool memo_per_blob_ = false;
   PartialResult* out_ = nullptr;
   uint32_t group_ = 0;
   bool group_valid_ = false;  // group_ is a group of out_ found by its key

@@ -54,19 +54,33 @@ int64_t TimePartSpanMs(DimFunction function) {
 }
 
 int64_t TimePartCache::Refill(DimFunction function, int64_t epoch_ms) {
+  // A miss at each new hour or day of a scan (most sessions start one):
+  // the interval and the part come from one floor division by a constant
+  // (a multiplication), not from TimePart's chain.
   const int64_t span = TimePartSpanMs(function);
-  part_ = TimePart(function, epoch_ms);
-  if (span == 0) {
+  if (span == 0 || epoch_ms <= INT64_MIN + span || epoch_ms >= INT64_MAX - span) {
+    // ms itself, or an hour or a day at the int64 limits: nothing is kept.
     Clear();
-    return part_;
+    return part_ = TimePart(function, epoch_ms);
   }
-  // An hour or a day far from the int64 limits: beyond them, nothing is kept.
-  if (epoch_ms > INT64_MIN + span && epoch_ms < INT64_MAX - span) {
-    low_ = FloorDiv(epoch_ms, span) * span;
-    high_ = low_ + span;
-  } else {
-    Clear();
+  switch (function) {
+    case DimFunction::kHour: {
+      const int64_t hours = FloorDiv(epoch_ms, kMsPerHour);
+      low_ = hours * kMsPerHour;
+      part_ = FloorMod(hours, 24);
+      break;
+    }
+    case DimFunction::kDay: {
+      const int64_t days = FloorDiv(epoch_ms, kMsPerDay);
+      low_ = days * kMsPerDay;
+      part_ = days;
+      break;
+    }
+    default:
+      low_ = FloorDiv(epoch_ms, kMsPerDay) * kMsPerDay;
+      part_ = TimePart(function, epoch_ms);
   }
+  high_ = low_ + span;
   return part_;
 }
 

@@ -26,6 +26,8 @@ class TimePartCache {
     if (epoch_ms >= low_ && epoch_ms < high_) return part_;
     return Refill(function, epoch_ms);
   }
+  // epoch_ms has the part the last Get returned.
+  bool Holds(int64_t epoch_ms) const { return epoch_ms >= low_ && epoch_ms < high_; }
   void Clear() { low_ = 1, high_ = 0; }
 
  private:
