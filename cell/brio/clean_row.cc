@@ -1,10 +1,18 @@
 // Built with -mavx2 -mbmi -mpclmul -mlzcnt (CMakeLists.txt): see clean_row.h.
 #include "cell/brio/clean_row.h"
 
+// Debian's simdjson target turns on its threads; here a document stream is
+// one window, one batch, so it never starts one, and with threads its
+// stream carries a worker whose std::unique_lock<std::mutex> members come
+// out of line: weak code that clean_row_symbols.cmake rightly refuses.
+// Only this file (and no type it shares with another) sees the change:
+// the stream and its parser live in this file's reader alone.
+#undef SIMDJSON_THREADS_ENABLED
 #include <simdjson.h>
 
 #include <bit>
 #include <cstring>
+#include <string_view>
 
 namespace datablox::brio {
 
@@ -21,12 +29,25 @@ bool IsIntegerLiteral(std::string_view token) {
 
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
+// Streams started in one window before the rest of it is read line by line:
+// each restart runs stage 1 again over the rest of the window.
+constexpr int kMaxStreamsPerWindow = 4;
+
 class OnDemandRowReader final : public CleanRowReader {
  public:
   bool Read(const char* line, size_t size, size_t capacity, const CleanRowSpec& spec, uint64_t* cells,
             uint8_t* states) override;
+  void ReadMany(const char* text, size_t size, size_t capacity, const CleanRowSpec& spec, uint64_t* cells,
+                uint8_t* states, const CleanRowSink& sink) override;
 
  private:
+  // The row of one document whose line ends at `end`: Read's and ReadMany's.
+  template <typename Document>
+  bool ReadRow(Document& doc, const char* end, const CleanRowSpec& spec, uint64_t* cells, uint8_t* states);
+
+  // Separate parsers: a stream's batch size is its parser's capacity (a
+  // parse of a longer line would make the stream reallocate it).
+  simdjson::ondemand::parser stream_parser_;
   simdjson::ondemand::parser parser_;
   // The key found at each position of the last row: rows of one log mostly list their keys in one order.
   static constexpr size_t kHints = 64;
@@ -36,10 +57,17 @@ class OnDemandRowReader final : public CleanRowReader {
 
 bool OnDemandRowReader::Read(const char* line, size_t size, size_t capacity, const CleanRowSpec& spec, uint64_t* cells,
                              uint8_t* states) {
-  using simdjson::ondemand::json_type;
   simdjson::ondemand::document doc;
+  if (parser_.iterate(line, size, capacity).get(doc)) return false;
+  return ReadRow(doc, line + size, spec, cells, states);
+}
+
+template <typename Document>
+bool OnDemandRowReader::ReadRow(Document& doc, const char* end, const CleanRowSpec& spec, uint64_t* cells,
+                                uint8_t* states) {
+  using simdjson::ondemand::json_type;
   simdjson::ondemand::object object;
-  if (parser_.iterate(line, size, capacity).get(doc) || doc.get_object().get(object)) return false;
+  if (doc.get_object().get(object)) return false;
   size_t position = 0;
   const char* after_last = nullptr;  // where the last value's token ends
   for (auto field_result : object) {
@@ -135,14 +163,80 @@ bool OnDemandRowReader::Read(const char* line, size_t size, size_t capacity, con
     states[column] = 1;
   }
   // On-Demand stops at the object's end: anything after it is the DOM path's to reject.
-  if (after_last == nullptr) return false;
-  const char* end = line + size;
+  // In a stream a document may run on past its line (a line without its
+  // closing brace, and the next line its rest): the row must end in its line.
+  if (after_last == nullptr || after_last > end) return false;
   const char* p = after_last;
   while (p < end && IsSpace(*p)) ++p;
   if (p == end || *p != '}') return false;
   for (++p; p < end; ++p)
     if (!IsSpace(*p)) return false;
   return true;
+}
+
+void OnDemandRowReader::ReadMany(const char* text, size_t size, size_t capacity, const CleanRowSpec& spec,
+                                 uint64_t* cells, uint8_t* states, const CleanRowSink& sink) {
+  const char* const end = text + size;
+  const char* p = text;  // the next line not yet handed to the sink
+  auto line_end = [&](const char* from) {
+    const void* newline = std::memchr(from, '\n', static_cast<size_t>(end - from));
+    return newline ? static_cast<const char*>(newline) : end;
+  };
+  auto hand = [&](const char* e, bool clean) {
+    sink.line(sink.context, p, static_cast<size_t>(e - p), clean);
+    p = e < end ? e + 1 : end;
+  };
+  for (int streams = 0; p < end; ++streams) {
+    const char* e = line_end(p);
+    const char* first = p;
+    while (first < e && IsSpace(*first)) ++first;
+    if (first == e) {  // blank: the caller counts it
+      hand(e, false);
+      --streams;
+      continue;
+    }
+    if (streams >= kMaxStreamsPerWindow) {
+      std::memset(states, 0, spec.ncolumns);
+      hand(e, Read(p, static_cast<size_t>(e - p), capacity - static_cast<size_t>(p - text), spec, cells, states));
+      continue;
+    }
+    // From the line's first byte that is not a space: the first document's
+    // index is its batch's start, not its first token's.
+    simdjson::ondemand::document_stream stream;
+    if (stream_parser_.iterate_many(first, static_cast<size_t>(end - first), kCleanWindowBytes).get(stream)) {
+      streams = kMaxStreamsPerWindow;
+      continue;
+    }
+    auto it = stream.begin();
+    bool first_document = true;
+    while (p < end && it != stream.end()) {
+      e = line_end(p);
+      const char* start = p;
+      while (start < e && IsSpace(*start)) ++start;
+      if (start == e) {
+        hand(e, false);
+        continue;
+      }
+      // A document that does not start where its line does: stage 1 or the
+      // stream lost the lines' bounds (a malformed line before): restart here.
+      if (first + it.current_index() != start) break;
+      auto document = *it;
+      if (document.error() && first_document) {
+        // Stage 1 failed over the window (invalid UTF-8, an unclosed string): line by line.
+        streams = kMaxStreamsPerWindow - 1;
+        break;
+      }
+      first_document = false;
+      std::memset(states, 0, spec.ncolumns);
+      bool clean = false;
+      if (!document.error()) {
+        simdjson::ondemand::document_reference doc = document.value_unsafe();
+        clean = ReadRow(doc, e, spec, cells, states);
+      }
+      hand(e, clean);
+      ++it;
+    }
+  }
 }
 
 }  // namespace

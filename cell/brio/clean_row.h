@@ -41,8 +41,22 @@ struct CleanRowSpec {
   const int* column_of_key;    // the one column key k feeds, or -1 (none or several: not clean)
   const uint8_t* column_type;  // each column's ScalarType
   size_t nkeys;
+  size_t ncolumns;
   // Interns a string cell: its key in the presser's strings.
   uint32_t (*intern)(void* context, const char* s, size_t n);
+  void* context;
+};
+
+// ReadMany's most bytes at once: small enough for simdjson's stage 1 to
+// stay in the cache, large enough to spread the cost of starting a stream
+// over hundreds of rows. A line longer than this goes to Read.
+inline constexpr size_t kCleanWindowBytes = 64 << 10;
+
+// What ReadMany says of each line of its window, in order, once each:
+// clean (cells and states hold the row, as Read writes them) or not (blank,
+// malformed, or not clean: for the caller's DOM path to judge, alone).
+struct CleanRowSink {
+  void (*line)(void* context, const char* line, size_t size, bool clean);
   void* context;
 };
 
@@ -53,6 +67,17 @@ class CleanRowReader {
   // states[c] (1 set, 0 null) of every column the row names are written.
   virtual bool Read(const char* line, size_t size, size_t capacity, const CleanRowSpec& spec, uint64_t* cells,
                     uint8_t* states) = 0;
+  // The lines of `text` (each '\n' ended but the last, at most
+  // kCleanWindowBytes in all, `capacity` readable bytes) read as one
+  // simdjson document stream rather than one parse a line. A stream is
+  // trusted only while each document starts where its line does: a
+  // malformed line (an unclosed string turns stage 1's view of every quote
+  // after it) is handed over as not clean and a new stream starts at the
+  // next line, so one bad row never takes its neighbours with it; past a
+  // few restarts the rest of the window is read line by line. states is
+  // cleared before each row.
+  virtual void ReadMany(const char* text, size_t size, size_t capacity, const CleanRowSpec& spec, uint64_t* cells,
+                        uint8_t* states, const CleanRowSink& sink) = 0;
 };
 
 // True where the CPU runs what clean_row.cc is built for (checked in a file built for any x86-64).

@@ -154,6 +154,7 @@ void FlatPresser::Impl::PrepareCleanRows() {
                 clean_column_of_key.data(),
                 clean_types.data(),
                 clean_keys.size(),
+                ncolumns,
                 &InternInto,
                 &strings};
 }
@@ -162,13 +163,8 @@ bool FlatPresser::Impl::ReadCleanRow(std::string_view text, std::string_view lin
   if (!clean_reader) return false;
   const std::string_view padded = parser.Padded(text, line);
   std::fill(row_states.begin(), row_states.end(), 0);
-  if (!clean_reader->Read(padded.data(), padded.size(), padded.size() + simdjson::SIMDJSON_PADDING, clean_spec,
-                          row_cells.data(), row_states.data()))
-    return false;
-  for (const flat_internal::Level& level : levels)
-    for (int column : level.keys)
-      if (!row_states[static_cast<size_t>(column)]) return false;
-  return true;
+  return clean_reader->Read(padded.data(), padded.size(), padded.size() + simdjson::SIMDJSON_PADDING, clean_spec,
+                            row_cells.data(), row_states.data());
 }
 
 void FlatPresser::Impl::ReadDomRow(simdjson::dom::object root, uint64_t* wrong) {
@@ -198,16 +194,17 @@ void FlatPresser::Impl::ReadDomRow(simdjson::dom::object root, uint64_t* wrong) 
   }
 }
 
+bool FlatPresser::Impl::KeysPresent() const {
+  for (const flat_internal::Level& level : levels)
+    for (int column : level.keys)
+      if (!row_states[static_cast<size_t>(column)]) return false;
+  return true;
+}
+
 void FlatPresser::AddLines(std::string_view text, std::string_view source) {
   using simdjson::dom::object;
   Impl& m = *impl_;
-  auto clean = [&](std::string_view line) {
-    if (!m.ReadCleanRow(text, line)) return false;
-    ++m.stats.rows;
-    m.KeepRow();
-    return true;
-  };
-  ForEachObjectLine(text, source, m.parser, m.stats, clean, [&](object root, auto& where) {
+  auto dom_row = [&](object root, auto& where) {
     // Wrong types are counted only once the row is kept: a rejected row counts once, as a reject.
     uint64_t wrong = 0;
     m.ReadDomRow(root, &wrong);
@@ -226,7 +223,65 @@ void FlatPresser::AddLines(std::string_view text, std::string_view source) {
     m.stats.wrong_type_fields += wrong;
     ++m.stats.rows;
     m.KeepRow();
-  });
+  };
+  if (!m.clean_reader) {
+    ForEachObjectLine(text, source, m.parser, m.stats, dom_row);
+    return;
+  }
+  // Windows of whole lines, each read by the clean reader as one document
+  // stream; a line it does not call clean goes to the DOM path, in order, so
+  // rows are kept (and strings interned) as a line-by-line read keeps them.
+  uint64_t number = 0;
+  std::string_view window;  // in `text`
+  const char* window_base = nullptr;  // where the reader sees the window: in `text`, or the padded copy of it
+  auto each_line = [&](const char* at, size_t size, bool clean) {
+    const std::string_view line(window.data() + (at - window_base), size);
+    ++number;
+    ++m.stats.lines;
+    m.stats.json_bytes += line.size() + 1;
+    if (clean && m.KeysPresent()) {
+      ++m.stats.rows;
+      m.KeepRow();
+      return;
+    }
+    ReadObjectLine(text, line, number, source, m.parser, m.stats, dom_row);
+  };
+  using EachLine = decltype(each_line);
+  const CleanRowSink sink{[](void* context, const char* at, size_t size, bool clean) {
+                            (*static_cast<EachLine*>(context))(at, size, clean);
+                          },
+                          &each_line};
+  const char* const end = text.data() + text.size();
+  const char* p = text.data();
+  while (p < end) {
+    const size_t rest = static_cast<size_t>(end - p);
+    size_t size = rest;
+    if (rest > kCleanWindowBytes) {
+      const void* newline = ::memrchr(p, '\n', kCleanWindowBytes);
+      if (newline == nullptr) {
+        // A line longer than a window: read alone.
+        const void* line_end = std::memchr(p + kCleanWindowBytes, '\n', rest - kCleanWindowBytes);
+        const size_t line_size = line_end ? static_cast<size_t>(static_cast<const char*>(line_end) - p) : rest;
+        window = std::string_view(p, line_size);
+        window_base = p;
+        each_line(p, line_size, m.ReadCleanRow(text, window));
+        p += line_end ? line_size + 1 : line_size;
+        continue;
+      }
+      size = static_cast<size_t>(static_cast<const char*>(newline) - p) + 1;
+    }
+    window = std::string_view(p, size);
+    if (p + size + simdjson::SIMDJSON_PADDING <= end) {
+      window_base = p;
+    } else {  // the text's end: simdjson reads up to SIMDJSON_PADDING bytes past a window
+      m.window_copy.assign(window);
+      m.window_copy.resize(size + simdjson::SIMDJSON_PADDING, ' ');
+      window_base = m.window_copy.data();
+    }
+    m.clean_reader->ReadMany(window_base, size, size + simdjson::SIMDJSON_PADDING, m.clean_spec, m.row_cells.data(),
+                             m.row_states.data(), sink);
+    p += size;
+  }
 }
 
 uint32_t FlatPresser::Impl::RootOf() {

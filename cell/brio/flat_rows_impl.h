@@ -66,6 +66,8 @@ struct FlatPresser::Impl {
   // counted) when the line is not a clean row of known scalar fields, for
   // the DOM path to read, reject or warn about exactly.
   bool ReadCleanRow(std::string_view text, std::string_view line);
+  // Every level's key columns set in row_states (a clean row may leave one null or absent).
+  bool KeysPresent() const;
   void PrepareCleanRows();
   void ReadDomRow(simdjson::dom::object root, uint64_t* wrong);
   // Keeps the row in row_cells/row_states (its keys present), finding its root.
@@ -150,6 +152,7 @@ struct FlatPresser::Impl {
   std::vector<uint64_t> clean_key_images;
   std::vector<int> clean_column_of_key;
   std::vector<uint8_t> clean_types;
+  std::string window_copy;  // AddLines: the text's last window, padded for simdjson
 
   // Past options.memory_budget_bytes the kept rows go to spill files, by a hash of their root's key.
   std::unique_ptr<RowSpill> spill;

@@ -46,13 +46,38 @@ void ForEachLine(std::string_view text, Fn&& fn) {
 // A line with nothing but whitespace in it.
 bool IsBlank(std::string_view line);
 
+// The validating DOM path of one line (number `number` of text, from
+// `source`): a blank line counted, the others parsed and rejected with the
+// reason when not JSON or not an object; fn(object, where) gets the others,
+// `where()` naming the line ("SOURCE:LINE") for a reject of its own. The
+// caller has counted the line and its bytes.
+template <typename Fn>
+void ReadObjectLine(std::string_view text, std::string_view line, uint64_t number, std::string_view source,
+                    JsonLineParser& parser, PressStats& stats, Fn&& fn) {
+  if (IsBlank(line)) {
+    ++stats.blank_lines;
+    return;
+  }
+  auto where = [&] { return std::string(source) + ":" + std::to_string(number); };
+  simdjson::dom::element root;
+  if (simdjson::error_code error = parser.Parse(text, line, &root)) {
+    ++stats.rejected_malformed;
+    stats.Sample(where(), std::string("malformed JSON: ") + simdjson::error_message(error));
+    return;
+  }
+  if (root.type() != simdjson::dom::element_type::OBJECT) {
+    ++stats.rejected_not_object;
+    stats.Sample(where(), "not a JSON object");
+    return;
+  }
+  fn(simdjson::dom::object(root), where);
+}
+
 // What both pressers do with each line of their input: counted in `stats`
-// (lines, bytes, blank lines), parsed, and rejected with the reason when it
-// is not JSON or not an object; fn(object, where) gets the others, `where()`
-// naming the line ("SOURCE:LINE") for a reject of its own. With a `fast`
-// path, fast(line) is tried first: it returns true when it took the line
-// whole (and only then may it have counted anything), false to leave the
-// line to the validating DOM path above.
+// (lines, bytes), then ReadObjectLine. With a `fast` path, fast(line) is
+// tried first: it returns true when it took the line whole (and only then
+// may it have counted anything), false to leave the line to the validating
+// DOM path.
 template <typename Fast, typename Fn>
 void ForEachObjectLine(std::string_view text, std::string_view source, JsonLineParser& parser, PressStats& stats,
                        Fast&& fast, Fn&& fn) {
@@ -60,23 +85,7 @@ void ForEachObjectLine(std::string_view text, std::string_view source, JsonLineP
     ++stats.lines;
     stats.json_bytes += line.size() + 1;
     if (fast(line)) return;
-    if (IsBlank(line)) {
-      ++stats.blank_lines;
-      return;
-    }
-    auto where = [&] { return std::string(source) + ":" + std::to_string(number); };
-    simdjson::dom::element root;
-    if (simdjson::error_code error = parser.Parse(text, line, &root)) {
-      ++stats.rejected_malformed;
-      stats.Sample(where(), std::string("malformed JSON: ") + simdjson::error_message(error));
-      return;
-    }
-    if (root.type() != simdjson::dom::element_type::OBJECT) {
-      ++stats.rejected_not_object;
-      stats.Sample(where(), "not a JSON object");
-      return;
-    }
-    fn(simdjson::dom::object(root), where);
+    ReadObjectLine(text, line, number, source, parser, stats, fn);
   });
 }
 

@@ -50,23 +50,37 @@ bool LineChunks::Fail(Status why) {
   return false;
 }
 
+void LineChunks::Consume(size_t n) {
+  if (n == 0) return;
+  std::memmove(buffer_.get(), buffer_.get() + n, size_ - n);
+  size_ -= n;
+  base_ += n;
+}
+
 void LineChunks::ReadMore() {
-  const size_t at = buffer_.size();
-  buffer_.resize(at + chunk_bytes_);
+  if (capacity_ - size_ < chunk_bytes_) {
+    // Grown by doubling at least: a line longer than a chunk is read in O(its length).
+    const size_t capacity = std::max(size_ + chunk_bytes_, capacity_ * 2);
+    std::unique_ptr<char[]> grown(new char[capacity]);  // not zeroed: read() fills what is used
+    if (size_ > 0) std::memcpy(grown.get(), buffer_.get(), size_);
+    buffer_ = std::move(grown);
+    capacity_ = capacity;
+  }
+  char* at = buffer_.get() + size_;
   for (;;) {
     int64_t n = 0;
     if (gz_) {
-      n = ::gzread(static_cast<gzFile>(gz_), buffer_.data() + at, static_cast<unsigned>(chunk_bytes_));
+      n = ::gzread(static_cast<gzFile>(gz_), at, static_cast<unsigned>(chunk_bytes_));
       if (n < 0) {
         int code = 0;
         status_ = Status::IOError(fmt::format("{}: gzip: {}", path_, ::gzerror(static_cast<gzFile>(gz_), &code)));
       }
     } else {
-      n = ::read(fd_, buffer_.data() + at, chunk_bytes_);
+      n = ::read(fd_, at, chunk_bytes_);
       if (n < 0 && errno == EINTR) continue;
       if (n < 0) status_ = Status::IOError(fmt::format("{}: {}", path_, std::strerror(errno)));
     }
-    buffer_.resize(at + static_cast<size_t>(std::max<int64_t>(n, 0)));
+    size_ += static_cast<size_t>(std::max<int64_t>(n, 0));
     bytes_read_ += static_cast<uint64_t>(std::max<int64_t>(n, 0));
     if (n <= 0) eof_ = true;
     break;
@@ -82,17 +96,15 @@ void LineChunks::ReadMore() {
 }
 
 bool LineChunks::Next(std::string_view* lines) {
-  buffer_.erase(0, handed_);
-  base_ += handed_;
+  Consume(handed_);
   handed_ = 0;
   lines_before_ = lines_out_;
   for (;;) {
     if (finished_ || !status_.ok()) return status_.ok() ? false : Fail(status_);
     if (skipping_) {
-      const size_t newline = buffer_.find('\n');
-      if (newline == std::string::npos) {
-        base_ += buffer_.size();
-        buffer_.clear();
+      const char* newline = static_cast<const char*>(size_ ? std::memchr(buffer_.get(), '\n', size_) : nullptr);
+      if (newline == nullptr) {
+        Consume(size_);
         if (eof_ || base_ >= end_) {  // no line starts in the range
           finished_ = true;
           continue;
@@ -100,8 +112,7 @@ bool LineChunks::Next(std::string_view* lines) {
         ReadMore();
         continue;
       }
-      buffer_.erase(0, newline + 1);
-      base_ += newline + 1;
+      Consume(static_cast<size_t>(newline - buffer_.get()) + 1);
       skipping_ = false;
       if (base_ >= end_) {
         finished_ = true;
@@ -109,28 +120,30 @@ bool LineChunks::Next(std::string_view* lines) {
       }
     }
     if (!skipping_ && lines_out_ == 0 && handed_ == 0) first_line_offset_ = base_;
-    if (buffer_.size() < chunk_bytes_ && !eof_) {
+    if (size_ < chunk_bytes_ && !eof_) {
       ReadMore();
       continue;
     }
-    size_t cut = std::string::npos;
+    const char* buffer = buffer_.get();
+    size_t cut = 0;
+    bool found = false;
     bool last = false;
-    if (end_ != kWholeFile && base_ + buffer_.size() >= end_) {
+    if (end_ != kWholeFile && base_ + size_ >= end_) {
       // The line holding byte end - 1 is the range's last.
-      const size_t newline = buffer_.find('\n', static_cast<size_t>(end_ - 1 - base_));
-      if (newline != std::string::npos) {
-        cut = newline + 1;
-        last = true;
+      const size_t from = static_cast<size_t>(end_ - 1 - base_);
+      if (const void* newline = std::memchr(buffer + from, '\n', size_ - from)) {
+        cut = static_cast<size_t>(static_cast<const char*>(newline) - buffer) + 1;
+        found = last = true;
       }
     }
-    if (cut == std::string::npos) {
-      const size_t newline = buffer_.rfind('\n');
+    if (!found) {
+      const void* newline = size_ ? ::memrchr(buffer, '\n', size_) : nullptr;
       if (eof_) {
-        cut = buffer_.size();
+        cut = size_;
         last = true;
-      } else if (newline != std::string::npos) {
-        cut = newline + 1;
-      } else if (buffer_.size() >= kMaxLineBytes) {
+      } else if (newline != nullptr) {
+        cut = static_cast<size_t>(static_cast<const char*>(newline) - buffer) + 1;
+      } else if (size_ >= kMaxLineBytes) {
         return Fail(
             Status::IOError(fmt::format("{}: a line longer than {} bytes at byte {}", path_, kMaxLineBytes, base_)));
       } else {
@@ -140,12 +153,24 @@ bool LineChunks::Next(std::string_view* lines) {
     }
     if (last) finished_ = true;
     if (cut == 0) continue;
-    *lines = std::string_view(buffer_.data(), cut);
+    *lines = std::string_view(buffer, cut);
     handed_ = cut;
-    lines_out_ += static_cast<uint64_t>(std::count(lines->begin(), lines->end(), '\n'));
+    lines_out_ += CountLineEnds(buffer, cut);
     if (lines->back() != '\n') ++lines_out_;
     return true;
   }
+}
+
+uint64_t CountLineEnds(const char* data, size_t size) {
+  uint64_t count = 0;
+  const char* end = data + size;
+  while (data < end) {
+    const void* newline = std::memchr(data, '\n', static_cast<size_t>(end - data));
+    if (newline == nullptr) break;
+    ++count;
+    data = static_cast<const char*>(newline) + 1;
+  }
+  return count;
 }
 
 }  // namespace datablox::samplestore

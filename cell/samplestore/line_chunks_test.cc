@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 
 #include "cell/samplestore/loci.h"
@@ -158,6 +159,40 @@ TEST(LineChunksTest, CountsTheLinesBeforeEachChunkAndTheBytesRead) {
   while (reader.Next(&lines)) got.emplace_back(reader.lines_before(), std::string(lines));
   EXPECT_EQ(got, (std::vector<std::pair<uint64_t, std::string>>{{0, "1\n2\n"}, {2, "3\n4\n"}, {4, "5\n6\n"}}));
   EXPECT_EQ(reader.bytes_read(), 12u);
+}
+
+TEST(LineChunksTest, CountLineEndsCountsEveryNewlineWhereverItLies) {
+  // Newlines at every offset and in runs, from every start: what a byte-by-byte count says.
+  std::string text;
+  for (int i = 0; i < 300; ++i) text += std::string(static_cast<size_t>(i % 13), 'x') + (i % 7 == 0 ? "\n\n" : "\n");
+  for (size_t from = 0; from < 20; ++from)
+    for (size_t size : {size_t{0}, size_t{1}, size_t{7}, size_t{8}, size_t{9}, size_t{63}, text.size() - from}) {
+      const std::string_view part(text.data() + from, size);
+      EXPECT_EQ(CountLineEnds(part.data(), part.size()), static_cast<uint64_t>(std::count(part.begin(), part.end(), '\n')))
+          << from << " " << size;
+    }
+  EXPECT_EQ(CountLineEnds("abc", 3), 0u);
+}
+
+TEST(LineChunksTest, ALineLongerThanManyChunksComesWholeAndTheNextChunksStillEndLines) {
+  TestDir dir;
+  const std::string text = "a\n" + std::string(100000, 'y') + "\nb\nc\n";
+  const std::string path = dir.Write("long.jsonl", text);
+  LineChunks reader;
+  ASSERT_TRUE(reader.Open(path, 0, kWholeFile, 16).ok());
+  std::vector<std::string> got;
+  std::vector<uint64_t> before;
+  std::string_view lines;
+  while (reader.Next(&lines)) got.emplace_back(lines), before.push_back(reader.lines_before());
+  ASSERT_TRUE(reader.status().ok()) << reader.status().ToString();
+  std::string all;
+  for (const std::string& g : got) all += g;
+  EXPECT_EQ(all, text);
+  ASSERT_GE(got.size(), 2u);
+  EXPECT_TRUE(std::any_of(got.begin(), got.end(), [](const std::string& g) {
+    return g.find(std::string(100000, 'y') + "\n") != std::string::npos;
+  }));  // the long line in one chunk
+  EXPECT_EQ(before.back() + static_cast<uint64_t>(std::count(got.back().begin(), got.back().end(), '\n')), 4u);
 }
 
 }  // namespace
