@@ -5,7 +5,6 @@
 #include <cstdio>
 
 #include "cell/samplestore/dataset.h"
-#include "cell/samplestore/loaded_view.h"
 #include "cell/samplestore/loci_answer.h"
 
 namespace datablox::samplestore {
@@ -29,7 +28,9 @@ ClassSpec SampleStoreSupervisor::spec() {
       .handler("requests", "view requests answered")
       .handler("refused", "view requests answered with an error")
       .handler("generations", "the generation of each view asked for, as last scanned: NAME=GEN ...")
-      .handler("changes", "new generations noticed (files added, changed or removed, or the view edited)");
+      .handler("changes", "new generations noticed (files added, changed or removed, or the view edited)")
+      .handler("view_loads", "times a view file was read and its schema checked (a view whose files are unchanged "
+                             "is kept loaded)");
 }
 
 Status SampleStoreSupervisor::configure(const Params& params) {
@@ -39,6 +40,7 @@ Status SampleStoreSupervisor::configure(const Params& params) {
   add_read_handler("requests", [this] { return std::to_string(requests_); });
   add_read_handler("refused", [this] { return std::to_string(refused_); });
   add_read_handler("changes", [this] { return std::to_string(changes_); });
+  add_read_handler("view_loads", [this] { return std::to_string(views_.loads()); });
   add_read_handler("generations", [this] {
     std::string text;
     for (const auto& [name, generation] : generations_) text += (text.empty() ? "" : " ") + name + "=" + generation;
@@ -68,8 +70,8 @@ Production SampleStoreSupervisor::produce() {
 Status SampleStoreSupervisor::Generation(const std::string& view_name, std::string* generation) {
   std::string path;
   Status st = ViewPath(views_dir_, view_name, &path);
-  std::unique_ptr<LoadedView> view;
-  if (st.ok()) st = LoadedView::Load(path, &view);
+  const LoadedView* view = nullptr;
+  if (st.ok()) st = views_.Get(path, &view);
   std::vector<DatasetFile> files;
   if (st.ok()) st = ScanDataset(view->definition().location, view->definition().files, &files);
   if (st.ok()) *generation = GenerationOf(files, view->definition().text);
@@ -86,8 +88,8 @@ void SampleStoreSupervisor::on_query(int, const Log& request, Responder responde
   const std::string view_name(name.as_string());
   std::string path;
   if (Status st = ViewPath(views_dir_, view_name, &path); !st.ok()) return refuse(st);
-  std::unique_ptr<LoadedView> view;
-  if (Status st = LoadedView::Load(path, &view); !st.ok()) return refuse(st);
+  const LoadedView* view = nullptr;
+  if (Status st = views_.Get(path, &view); !st.ok()) return refuse(st);
   std::vector<DatasetFile> files;
   const ViewDefinition& definition = view->definition();
   if (Status st = ScanDataset(definition.location, definition.files, &files); !st.ok())

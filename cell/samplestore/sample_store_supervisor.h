@@ -7,6 +7,7 @@
 #include <map>
 #include <string>
 
+#include "cell/samplestore/view_cache.h"
 #include "datablox/element.h"
 
 namespace datablox::samplestore {
@@ -30,6 +31,7 @@ class SampleStoreSupervisor : public Element {
   uint64_t refused_ = 0;
   uint64_t changes_ = 0;                            // new generations noticed, by a poll or a request
   std::map<std::string, std::string> generations_;  // of the views asked for, by name
+  ViewCache views_;                                 // read again only when their files change
 };
 
 }  // namespace datablox::samplestore
