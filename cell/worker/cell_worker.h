@@ -88,11 +88,16 @@ class CellWorker : public Element {
   std::list<WaitingScan> waiting_scans_;
   std::list<RunningScan> running_scans_;
   // Slices whose regions were checked since they were loaded or mapped,
-  // with the schema text they were checked for.
-  std::map<SliceKey, std::string> checked_;
+  // with the schema text they were checked for and their census then.
+  struct CheckedSlice {
+    std::string schema_text;
+    eql::Census census;
+  };
+  std::map<SliceKey, CheckedSlice> checked_;
   int poll_timer_ = -1;
   int scan_timer_ = -1;
   int evict_timer_ = -1;
+  uint64_t census_answers_ = 0;  // scans answered from a census, none of their blobs read
   uint64_t loads_ = 0;           // load requests
   uint64_t streams_opened_ = 0;  // locus streams opened, over all loads
   uint64_t loaded_items_ = 0;

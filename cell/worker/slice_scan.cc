@@ -39,6 +39,7 @@ SliceScan::SliceScan(std::shared_ptr<const CompiledScan> query, std::vector<std:
   for (size_t i = 0; i < std::max<size_t>(regions.size(), 1); ++i)
     partials_.push_back(std::make_unique<eql::PartialResult>(shape));
   region_status_.resize(regions.size());
+  censuses_.resize(std::max<size_t>(regions.size(), 1));
   if (regions.empty()) {
     Finish();
     return;
@@ -56,6 +57,7 @@ void SliceScan::ScanRegion(size_t region, std::string_view bytes, bool check) {
   brio::RegionView view;
   Status st = brio::RegionView::Open(bytes, &view);
   if (st.ok() && check) st = view.CheckBlobs(query_->layout);
+  if (st.ok() && check) censuses_[region] = eql::Census::Take(view, query_->layout);
   if (st.ok()) {
     eql::Scanner scanner(query_->plan);
     scanner.ScanCheckedRegion(view, query_->layout, partials_[region].get());
@@ -74,6 +76,7 @@ void SliceScan::Finish() {
     }
   }
   for (size_t i = 1; i < partials_.size() && status_.ok(); ++i) status_ = partials_[0]->Merge(*partials_[i]);
+  for (size_t i = 1; i < censuses_.size(); ++i) censuses_[0].Add(censuses_[i]);
   scan_ms_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start_).count();
   done_.store(true, std::memory_order_release);
 }

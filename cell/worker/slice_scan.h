@@ -8,7 +8,9 @@
 // A region is checked whole (RegionView::CheckBlobs) when `check` says so:
 // once after its slice was loaded or mapped, for the schema the scan
 // names; then scanned with ScanCheckedRegion, which checks no blob again
-// and allocates nothing per blob.
+// and allocates nothing per blob. A region checked is also counted whole
+// (eql::Census), so that later queries asking only counts of whole levels
+// are answered without a scan (cell_worker.cc keeps the census).
 #pragma once
 
 #include <atomic>
@@ -23,6 +25,7 @@
 
 #include "cell/brio/blob_layout.h"
 #include "cell/brio/schema.h"
+#include "cell/query/census.h"
 #include "cell/query/partial.h"
 #include "cell/query/plan.h"
 #include "datablox/status.h"
@@ -57,6 +60,8 @@ class SliceScan {
   // OK and the regions' partials merged.
   const Status& status() const { return status_; }
   eql::PartialResult& partial() { return *partials_.front(); }
+  // Once done() and OK, of a scan that checked its regions: every region's census, added.
+  const eql::Census& census() const { return censuses_.front(); }
   double scan_ms() const { return scan_ms_; }
 
  private:
@@ -66,6 +71,7 @@ class SliceScan {
   std::shared_ptr<const CompiledScan> query_;
   std::vector<std::unique_ptr<eql::PartialResult>> partials_;  // by region; [0] holds the merge
   std::vector<Status> region_status_;
+  std::vector<eql::Census> censuses_;  // by region, when checked; [0] holds the sum
   std::atomic<size_t> running_{0};
   std::atomic<bool> done_{false};
   Status status_;
