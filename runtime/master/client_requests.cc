@@ -11,6 +11,7 @@
 #include "dsl/path_params.h"
 #include "runtime/core/client_replies.h"
 #include "runtime/master/master_daemon.h"
+#include "runtime/master/metrics_text.h"
 #include "runtime/master/planner.h"
 
 namespace datablox::master {
@@ -91,7 +92,11 @@ Json Master::Submit(const control::Submit& request) {
 Json Master::StatusOf(const std::string& name) const {
   auto it = topologies_.find(name);
   if (it == topologies_.end()) return Refuse(fmt::format("no topology '{}'", name));
-  const TopologyRecord& t = it->second;
+  return control::ToJson(StatusReplyOf(it->second));
+}
+
+control::StatusReply Master::StatusReplyOf(const TopologyRecord& t) const {
+  const std::string& name = t.name;
   // An element's queue: what its upstreams have in flight towards it.
   std::map<std::string, uint64_t> queued;
   for (const auto& [element_name, e] : t.elements) {
@@ -129,7 +134,7 @@ Json Master::StatusOf(const std::string& name) const {
     if (e.plan.member) status.shard = e.plan.member->shard;
   }
   reply.shards = ShardsStatus(t);
-  return control::ToJson(reply);
+  return reply;
 }
 
 Json Master::List() const {
@@ -168,7 +173,9 @@ Json Master::Kill(const std::string& name, double wait_s) {
   return control::ToJson(control::KillReply{});
 }
 
-Json Master::Nodes() const {
+Json Master::Nodes() const { return control::ToJson(NodesReplyNow()); }
+
+control::NodesReply Master::NodesReplyNow() const {
   control::NodesReply reply;
   for (const auto& [name, node] : nodes_) {
     control::NodeStatus& status = reply.nodes.emplace_back();
@@ -185,7 +192,7 @@ Json Master::Nodes() const {
     status.to_node = {node.outbox.waiting(), node.outbox.deferred(), node.outbox.dropped()};
     status.to_master = node.to_master;
   }
-  return control::ToJson(reply);
+  return reply;
 }
 
 void Master::Relay(const std::string& client, const std::string& id, uint64_t request, const Json& forward) {
@@ -200,6 +207,15 @@ void Master::Relay(const std::string& client, const std::string& id, uint64_t re
     return;
   }
   waiters_[request] = client;
+}
+
+void Master::PublishMetrics() {
+  if (!metrics_ || Clock::now() < next_metrics_) return;
+  next_metrics_ = Clock::now() + kMetricsEvery;
+  std::vector<control::StatusReply> topologies;
+  for (const auto& [name, t] : topologies_) topologies.push_back(StatusReplyOf(t));
+  metrics_->Publish(RenderMetrics(topologies, NodesReplyNow(),
+                                  {std::chrono::duration<double>(Clock::now() - started_).count(), malformed_}));
 }
 
 }  // namespace datablox::master

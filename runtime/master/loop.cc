@@ -58,6 +58,13 @@ int Master::Run() {
     ::close(options_.ready_fd);
   }
   spdlog::debug("master listening on {}", endpoint);
+  if (!options_.metrics.empty()) {
+    if (Status ms = MetricsServer::Start(options_.metrics, &metrics_); !ms.ok()) {
+      spdlog::error("master: {}", ms.message());
+      return ms.code() == Status::Code::kInvalid ? exit_code::kUsage : exit_code::kUnavailable;
+    }
+    spdlog::info("master: metrics on http://{}:{}/metrics", metrics_->host(), metrics_->port());
+  }
   started_ = Clock::now();
 
   bool shutting_down = false;
@@ -103,6 +110,7 @@ int Master::Run() {
     }
     if (!shutting_down) CheckNodes();
     if (!shutting_down) TickShards();
+    PublishMetrics();
     for (auto& [name, node] : nodes_) {
       if (node.alive) node.outbox.Flush(SendToPeer(node.peer));
     }

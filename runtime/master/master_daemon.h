@@ -22,6 +22,7 @@
 #include "runtime/core/outbox.h"
 #include "runtime/core/warning_limiter.h"
 #include "runtime/master/master.h"
+#include "runtime/master/metrics_server.h"
 #include "runtime/master/placement.h"
 #include "runtime/master/registry_store.h"
 #include "runtime/master/state.h"
@@ -57,6 +58,10 @@ class Master {
   Json Events(const control::EventsRequest& request) const;
   Json Kill(const std::string& topology, double wait_s);
   Json Nodes() const;
+  control::StatusReply StatusReplyOf(const TopologyRecord& topology) const;
+  control::NodesReply NodesReplyNow() const;
+  // Renders /metrics for the metrics server, at most every kMetricsEvery.
+  void PublishMetrics();
   // `forward` (a handler or logs request with its request id) to the element's node.
   void Relay(const std::string& client, const std::string& id, uint64_t request, const Json& forward);
 
@@ -136,6 +141,11 @@ class Master {
   bool shutdown_requested_ = false;
   Clock::time_point next_autoscale_ = Clock::now();
   Clock::time_point started_ = Clock::now();
+  // /metrics, when options_.metrics names an address: the text is rendered
+  // here, on the loop, and scraped from the server's own threads.
+  static constexpr std::chrono::milliseconds kMetricsEvery{500};
+  std::unique_ptr<MetricsServer> metrics_;
+  Clock::time_point next_metrics_ = Clock::now();
 };
 
 template <class Message>
