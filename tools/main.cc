@@ -275,9 +275,9 @@ int main(int argc, char** argv) {
                    "seconds without a heartbeat after which a node is dead and its elements move")
       ->capture_default_str()
       ->check(CLI::Range(0.2, 3600.0));
-  master->add_option("--metrics", master_options.metrics,
-                     "serve Prometheus metrics over HTTP on HOST:PORT at /metrics (e.g. 127.0.0.1:9464; port 0: any "
-                     "free port, logged); none when not given");
+  master->add_option("--http", master_options.http,
+                     "serve HTTP on HOST:PORT (e.g. 127.0.0.1:9464; port 0: any free port, logged): the web view at "
+                     "/, Prometheus metrics at /metrics; none when not given");
   master->add_option("--ready-fd", master_options.ready_fd, "write the bound endpoint to this fd")->group("");
   add_plugin_path(master);
 

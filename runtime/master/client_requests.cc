@@ -12,6 +12,7 @@
 #include "runtime/core/client_replies.h"
 #include "runtime/master/master_daemon.h"
 #include "runtime/master/metrics_text.h"
+#include "runtime/master/web_state.h"
 #include "runtime/master/planner.h"
 
 namespace datablox::master {
@@ -210,12 +211,18 @@ void Master::Relay(const std::string& client, const std::string& id, uint64_t re
 }
 
 void Master::PublishMetrics() {
-  if (!metrics_ || Clock::now() < next_metrics_) return;
+  if (!http_ || Clock::now() < next_metrics_) return;
   next_metrics_ = Clock::now() + kMetricsEvery;
   std::vector<control::StatusReply> topologies;
-  for (const auto& [name, t] : topologies_) topologies.push_back(StatusReplyOf(t));
-  metrics_->Publish(RenderMetrics(topologies, NodesReplyNow(),
-                                  {std::chrono::duration<double>(Clock::now() - started_).count(), malformed_}));
+  std::vector<std::vector<WebLink>> links;
+  for (const auto& [name, t] : topologies_) {
+    topologies.push_back(StatusReplyOf(t));
+    links.push_back(LinksOf(t));
+  }
+  const control::NodesReply nodes = NodesReplyNow();
+  const double uptime_s = std::chrono::duration<double>(Clock::now() - started_).count();
+  http_->Publish(RenderMetrics(topologies, nodes, {uptime_s, malformed_}),
+                 WebStateJson(topologies, links, nodes, uptime_s));
 }
 
 }  // namespace datablox::master

@@ -58,12 +58,12 @@ int Master::Run() {
     ::close(options_.ready_fd);
   }
   spdlog::debug("master listening on {}", endpoint);
-  if (!options_.metrics.empty()) {
-    if (Status ms = MetricsServer::Start(options_.metrics, &metrics_); !ms.ok()) {
-      spdlog::error("master: {}", ms.message());
-      return ms.code() == Status::Code::kInvalid ? exit_code::kUsage : exit_code::kUnavailable;
+  if (!options_.http.empty()) {
+    if (Status hs = HttpServer::Start(options_.http, &http_); !hs.ok()) {
+      spdlog::error("master: {}", hs.message());
+      return hs.code() == Status::Code::kInvalid ? exit_code::kUsage : exit_code::kUnavailable;
     }
-    spdlog::info("master: metrics on http://{}:{}/metrics", metrics_->host(), metrics_->port());
+    spdlog::info("master: web view on http://{}:{}/, metrics at /metrics", http_->host(), http_->port());
   }
   started_ = Clock::now();
 

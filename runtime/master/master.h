@@ -22,8 +22,8 @@ struct MasterOptions {
   std::string registry = DefaultRegistryPath();
   // A node silent this long is dead: its elements are placed elsewhere.
   double node_timeout_s = 2.0;
-  // HOST:PORT to serve Prometheus's /metrics on over HTTP; "" serves none.
-  std::string metrics;
+  // HOST:PORT to serve HTTP on: Prometheus's /metrics and the web view at /; "" serves none.
+  std::string http;
 };
 
 int RunMaster(const MasterOptions& options);

@@ -22,7 +22,7 @@
 #include "runtime/core/outbox.h"
 #include "runtime/core/warning_limiter.h"
 #include "runtime/master/master.h"
-#include "runtime/master/metrics_server.h"
+#include "runtime/master/http_server.h"
 #include "runtime/master/placement.h"
 #include "runtime/master/registry_store.h"
 #include "runtime/master/state.h"
@@ -60,7 +60,7 @@ class Master {
   Json Nodes() const;
   control::StatusReply StatusReplyOf(const TopologyRecord& topology) const;
   control::NodesReply NodesReplyNow() const;
-  // Renders /metrics for the metrics server, at most every kMetricsEvery.
+  // Renders /metrics and /api/state for the HTTP server, at most every kMetricsEvery.
   void PublishMetrics();
   // `forward` (a handler or logs request with its request id) to the element's node.
   void Relay(const std::string& client, const std::string& id, uint64_t request, const Json& forward);
@@ -141,10 +141,10 @@ class Master {
   bool shutdown_requested_ = false;
   Clock::time_point next_autoscale_ = Clock::now();
   Clock::time_point started_ = Clock::now();
-  // /metrics, when options_.metrics names an address: the text is rendered
-  // here, on the loop, and scraped from the server's own threads.
+  // /metrics and the web view, when options_.http names an address: their
+  // texts are rendered here, on the loop, and served from the server's own threads.
   static constexpr std::chrono::milliseconds kMetricsEvery{500};
-  std::unique_ptr<MetricsServer> metrics_;
+  std::unique_ptr<HttpServer> http_;
   Clock::time_point next_metrics_ = Clock::now();
 };
 

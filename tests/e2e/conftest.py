@@ -302,7 +302,7 @@ def daemons(datablox, tmp_path):
     tmp_path too (cli.registry, cli.control), so that neither touches the
     user's ~/.local/state nor another caretaker "n1" of this machine."""
     endpoint = f"tcp://127.0.0.1:{free_port()}"
-    metrics = f"127.0.0.1:{free_port()}"  # /metrics over HTTP
+    http = f"127.0.0.1:{free_port()}"  # the web view and /metrics
     registry = tmp_path / "master.db"
     control = f"ipc://{tmp_path}/n1.ipc"
     if len(control) > 100:  # a Unix socket's path has a length limit
@@ -312,7 +312,7 @@ def daemons(datablox, tmp_path):
 
     def start_master():
         return subprocess.Popen([str(datablox), "master", "--listen", endpoint, "--registry", str(registry),
-                                 "--metrics", metrics],
+                                 "--http", http],
                                 cwd=tmp_path, stdout=log, stderr=log, stdin=subprocess.DEVNULL,
                                 start_new_session=True)
 
@@ -327,7 +327,7 @@ def daemons(datablox, tmp_path):
                               capture_output=True, text=True, timeout=30, stdin=subprocess.DEVNULL)
 
     cli.endpoint = endpoint
-    cli.metrics = metrics
+    cli.http = http
     cli.log = log_path
     cli.registry = registry
     cli.control = control

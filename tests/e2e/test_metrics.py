@@ -1,8 +1,8 @@
 """The master's /metrics (issue 17, item 1): Prometheus's text format over
-HTTP on the address `master --metrics` names, scraped while a topology runs
+HTTP on the address `master --http` names, scraped while a topology runs
 and after it ended, its figures checked against `status -o json` and
 `nodes -o json`; a bad address or one in use is a clear error and an exit.
-(fixtures: conftest.py's daemons start every master with --metrics)"""
+(fixtures: conftest.py's daemons start every master with --http)"""
 
 import re
 import socket
@@ -18,7 +18,7 @@ LABEL = re.compile(r'([a-z_]+)="((?:[^"\\]|\\.)*)"')
 
 
 def scrape(cluster):
-    with urllib.request.urlopen(f"http://{cluster.cli.metrics}/metrics", timeout=10) as response:
+    with urllib.request.urlopen(f"http://{cluster.cli.http}/metrics", timeout=10) as response:
         assert response.status == 200
         assert response.headers["Content-Type"].startswith("text/plain; version=0.0.4")
         return response.read().decode()
@@ -94,16 +94,16 @@ def test_metrics_agree_with_status_and_nodes(cluster):
 
 def test_other_paths_are_404_with_a_reason(cluster):
     try:
-        urllib.request.urlopen(f"http://{cluster.cli.metrics}/nothing", timeout=10)
+        urllib.request.urlopen(f"http://{cluster.cli.http}/nothing", timeout=10)
         raise AssertionError("expected 404")
     except urllib.error.HTTPError as e:
         assert e.code == 404
-        assert "only GET /metrics" in e.read().decode()
+        assert "served here are GET /, /app.js, /api/state and /metrics" in e.read().decode()
 
 
-def run_master(datablox, tmp_path, metrics):
+def run_master(datablox, tmp_path, address):
     return subprocess.run([str(datablox), "master", "--listen", f"tcp://127.0.0.1:{free_port()}", "--registry",
-                           ":memory:", "--metrics", metrics], cwd=tmp_path, capture_output=True, text=True,
+                           ":memory:", "--http", address], cwd=tmp_path, capture_output=True, text=True,
                           timeout=20, stdin=subprocess.DEVNULL)
 
 

@@ -1,0 +1,44 @@
+// The master's HTTP side (cpp-httplib, on threads of its own): Prometheus's
+// /metrics, the web view's page at / and the JSON it polls at /api/state.
+// The master's loop renders both texts (metrics_text.h, web_state.h) and
+// hands them over with Publish; a request reads the last ones published,
+// so the HTTP threads never touch the master's state.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "datablox/status.h"
+
+namespace httplib {
+class Server;
+}
+
+namespace datablox::master {
+
+class HttpServer {
+ public:
+  // Binds HOST:PORT (PORT 0: any free port) and starts serving; Invalid
+  // for an address that is not HOST:PORT, IOError when it cannot bind.
+  static Status Start(const std::string& address, std::unique_ptr<HttpServer>* out);
+  ~HttpServer();  // stops serving and joins its threads
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  void Publish(std::string metrics_text, std::string state_json);
+  int port() const { return port_; }
+  const std::string& host() const { return host_; }
+
+ private:
+  HttpServer();
+  std::unique_ptr<httplib::Server> server_;
+  std::thread thread_;
+  std::mutex mutex_;
+  std::string metrics_, state_;
+  std::string host_;
+  int port_ = 0;
+};
+
+}  // namespace datablox::master
