@@ -215,14 +215,19 @@ void Master::PublishMetrics() {
   next_metrics_ = Clock::now() + kMetricsEvery;
   std::vector<control::StatusReply> topologies;
   std::vector<std::vector<WebLink>> links;
+  std::vector<std::vector<control::EventItem>> events;
   for (const auto& [name, t] : topologies_) {
     topologies.push_back(StatusReplyOf(t));
     links.push_back(LinksOf(t));
+    std::vector<EventRow> rows;
+    (void)store_->Events(name, kWebEvents, &rows);  // a failed read shows none, and the next one tries again
+    auto& items = events.emplace_back();
+    for (const EventRow& e : rows) items.push_back({e.unix_ms, e.topology, e.element, e.what});
   }
   const control::NodesReply nodes = NodesReplyNow();
   const double uptime_s = std::chrono::duration<double>(Clock::now() - started_).count();
   http_->Publish(RenderMetrics(topologies, nodes, {uptime_s, malformed_}),
-                 WebStateJson(topologies, links, nodes, uptime_s));
+                 WebStateJson(topologies, links, events, nodes, uptime_s));
 }
 
 }  // namespace datablox::master

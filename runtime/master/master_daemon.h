@@ -144,6 +144,7 @@ class Master {
   // /metrics and the web view, when options_.http names an address: their
   // texts are rendered here, on the loop, and served from the server's own threads.
   static constexpr std::chrono::milliseconds kMetricsEvery{500};
+  static constexpr int kWebEvents = 30;  // a topology's latest events on its page
   std::unique_ptr<HttpServer> http_;
   Clock::time_point next_metrics_ = Clock::now();
 };

@@ -24,7 +24,8 @@ std::vector<WebLink> LinksOf(const TopologyRecord& topology) {
 }
 
 std::string WebStateJson(const std::vector<control::StatusReply>& topologies,
-                         const std::vector<std::vector<WebLink>>& links, const control::NodesReply& nodes,
+                         const std::vector<std::vector<WebLink>>& links,
+                         const std::vector<std::vector<control::EventItem>>& events, const control::NodesReply& nodes,
                          double uptime_s) {
   Json state = {{"uptime_s", uptime_s}, {"topologies", Json::array()}, {"nodes", control::ToJson(nodes)["nodes"]}};
   for (size_t t = 0; t < topologies.size(); ++t) {
@@ -49,6 +50,11 @@ std::string WebStateJson(const std::vector<control::StatusReply>& topologies,
       }
     }
     topology["links"] = std::move(list);
+    Json recent = Json::array();
+    if (t < events.size())
+      for (const control::EventItem& e : events[t])
+        recent.push_back({{"unix_ms", e.unix_ms}, {"element", e.element}, {"what", e.what}});
+    topology["events"] = std::move(recent);
     state["topologies"].push_back(std::move(topology));
   }
   return state.dump();

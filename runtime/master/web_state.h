@@ -21,9 +21,10 @@ struct WebLink {
 // Every link the topology's elements are planned with, once each (as its sender's output).
 std::vector<WebLink> LinksOf(const TopologyRecord& topology);
 
-// `links[i]` are `topologies[i]`'s.
+// `links[i]` and `events[i]` (newest first) are `topologies[i]`'s.
 std::string WebStateJson(const std::vector<control::StatusReply>& topologies,
-                         const std::vector<std::vector<WebLink>>& links, const control::NodesReply& nodes,
+                         const std::vector<std::vector<WebLink>>& links,
+                         const std::vector<std::vector<control::EventItem>>& events, const control::NodesReply& nodes,
                          double uptime_s);
 
 }  // namespace datablox::master

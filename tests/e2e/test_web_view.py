@@ -66,6 +66,7 @@ def test_the_page_its_script_and_the_state_it_polls(cluster):
                                        if l["from"] == "src" and l.get("sent", 0) > 0), None),
                          "src's link to show logs sent")
     assert flowing["window"] > 0
+    assert any(e["what"].startswith("submitted") for e in api_state(cluster)["topologies"][0]["events"])
     nodes = api_state(cluster)["nodes"]
     assert [n["name"] for n in nodes] == ["n1"] and nodes[0]["state"] == "alive"
 
@@ -109,6 +110,7 @@ def test_a_real_browser_draws_every_element_and_link(cluster, tmp_path):
     assert query == {l["id"].replace(">", "&gt;") for l in web["links"] if l["kind"] == "query"}
     assert 'data-group="count"' in dom  # the shard's members, grouped
     assert "master unreachable" not in dom
+    assert "<h3>Events</h3>" in dom and "submitted" in dom
 
     element = dump_dom(f"http://{cluster.cli.http}/#/t/web/e/parity", tmp_path)
     assert "<h3>Handlers</h3>" in element and ">Map<" in element, element[-3000:]

@@ -152,7 +152,13 @@ function topologyView(name) {
     t.failure ? el("p", { class: "error" }, t.failure) : "",
     graph(t),
     table(["element", "class", "node", "state", "restarts", "in/s", "out/s", "in", "out", "queue", "blocked", "cpu"], rows,
-      [false, false, false, false, true, true, true, true, true, true, true, true])];
+      [false, false, false, false, true, true, true, true, true, true, true, true]),
+    ...eventsView(t.events || [])];
+}
+
+function eventsView(events) {
+  const rows = events.map((e) => [new Date(e.unix_ms).toLocaleTimeString(), e.element, e.what]);
+  return [el("h3", {}, "Events"), rows.length ? table(["time", "element", "event"], rows) : el("p", {}, "none")];
 }
 
 function elementView(name, element) {
@@ -172,7 +178,8 @@ function elementView(name, element) {
     e.error ? el("p", { class: "error" }, e.error) : "",
     table(["figure", "value"], figures),
     el("h3", {}, "Handlers"), handlers.length ? table(["handler", "value"], handlers) : el("p", {}, "none"),
-    el("h3", {}, "Host figures"), table(["figure", "value"], counters, [false, true])];
+    el("h3", {}, "Host figures"), table(["figure", "value"], counters, [false, true]),
+    ...eventsView((t.events || []).filter((x) => x.element === element))];
 }
 
 function render() {
