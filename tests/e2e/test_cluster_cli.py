@@ -29,11 +29,14 @@ def test_submit_status_call_handler_and_drain(daemons, tmp_path):
     assert r.returncode == 0, r.stderr
     assert r.stdout.strip() == "submitted long"
 
-    # Running, with figures, once logs flow.
+    # Running, with figures, once logs flow. A rate is the difference of two
+    # reports: src's shows once two of its reports have reached the master,
+    # which may be after cnt has taken 200 logs.
     def flowing():
         s = status(daemons, "long")
-        cnt = {e["name"]: e for e in s["elements"]}["cnt"]
-        return s if s["state"] == "running" and cnt["stats"].get("logs_in", 0) > 200 else None
+        by_name = {e["name"]: e for e in s["elements"]}
+        return s if s["state"] == "running" and by_name["cnt"]["stats"].get("logs_in", 0) > 200 \
+            and by_name["src"]["out_rate"] > 0 else None
 
     s = wait_until(flowing, "logs to flow")
     elements = {e["name"]: e for e in s["elements"]}
