@@ -278,6 +278,8 @@ int main(int argc, char** argv) {
   master->add_option("--http", master_options.http,
                      "serve HTTP on HOST:PORT (e.g. 127.0.0.1:9464; port 0: any free port, logged): the web view at "
                      "/, Prometheus metrics at /metrics; none when not given");
+  master->add_flag("--http-writes", master_options.http_writes,
+                   "let the web view write handlers (POST /api/handler); off: it only reads");
   master->add_option("--ready-fd", master_options.ready_fd, "write the bound endpoint to this fd")->group("");
   add_plugin_path(master);
 

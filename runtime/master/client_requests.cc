@@ -227,7 +227,7 @@ void Master::PublishMetrics() {
   const control::NodesReply nodes = NodesReplyNow();
   const double uptime_s = std::chrono::duration<double>(Clock::now() - started_).count();
   http_->Publish(RenderMetrics(topologies, nodes, {uptime_s, malformed_}),
-                 WebStateJson(topologies, links, events, nodes, uptime_s));
+                 WebStateJson(topologies, links, events, nodes, uptime_s, options_.http_writes));
 }
 
 }  // namespace datablox::master

@@ -3,8 +3,14 @@
 #include <fmt/format.h>
 #include <httplib.h>
 
+#include <unistd.h>
+
 #include <charconv>
 
+#include <atomic>
+
+#include "runtime/core/control.h"
+#include "runtime/core/control_messages.h"
 #include "runtime/master/web_page.h"
 
 namespace datablox::master {
@@ -13,6 +19,31 @@ namespace {
 // Requests are rare and small: two threads, not httplib's default of eight.
 constexpr size_t kServerThreads = 2;
 constexpr const char* kMetricsType = "text/plain; version=0.0.4; charset=utf-8";
+constexpr auto kRelayTimeout = std::chrono::milliseconds(5000);
+std::atomic<uint64_t> g_relays{0};
+
+// One request to the master's control port, as a CLI client: the reply, or
+// {"error": WHY} when none came.
+control::Json AskMaster(zmq::context_t& zmq, const std::string& master, const control::Json& request) {
+  zmq::socket_t socket(zmq, zmq::socket_type::dealer);
+  socket.set(zmq::sockopt::routing_id, fmt::format("web:{}:{}", ::getpid(), ++g_relays));
+  socket.set(zmq::sockopt::linger, 0);
+  socket.connect(master);
+  control::Json reply;
+  control::Send(socket, request);
+  if (Status st = control::Receive(socket, kRelayTimeout, &reply); !st.ok())
+    return {{"error", "the master did not answer: " + st.message()}};
+  return reply;
+}
+
+// The reply as the response: 200, or 502 with the error when the master or
+// the element's caretaker said no.
+void Answer(const control::Json& reply, httplib::Response& response) {
+  const bool failed = reply.contains("error") && !reply["error"].is_null();
+  response.status = failed ? 502 : 200;
+  response.set_header("Cache-Control", "no-store");
+  response.set_content(reply.dump(), "application/json");
+}
 
 }  // namespace
 
@@ -23,7 +54,8 @@ HttpServer::~HttpServer() {
   if (thread_.joinable()) thread_.join();
 }
 
-Status HttpServer::Start(const std::string& address, std::unique_ptr<HttpServer>* out) {
+Status HttpServer::Start(const std::string& address, const std::string& master, bool writes,
+                         std::unique_ptr<HttpServer>* out) {
   const size_t colon = address.rfind(':');
   int port = -1;
   if (colon == std::string::npos || colon == 0 ||
@@ -33,6 +65,8 @@ Status HttpServer::Start(const std::string& address, std::unique_ptr<HttpServer>
     return Status::Invalid(fmt::format("HTTP address '{}' is not HOST:PORT (for example 127.0.0.1:9464)", address));
   std::unique_ptr<HttpServer> server(new HttpServer());
   server->host_ = address.substr(0, colon);
+  server->master_ = master;
+  server->writes_ = writes;
   server->server_->new_task_queue = [] { return new httplib::ThreadPool(kServerThreads); };
   HttpServer* self = server.get();
   server->server_->Get("/metrics", [self](const httplib::Request&, httplib::Response& response) {
@@ -50,9 +84,42 @@ Status HttpServer::Start(const std::string& address, std::unique_ptr<HttpServer>
   server->server_->Get("/app.js", [](const httplib::Request&, httplib::Response& response) {
     response.set_content(std::string(WebScript()), "text/javascript; charset=utf-8");
   });
+  server->server_->Get("/api/logs", [self](const httplib::Request& request, httplib::Response& response) {
+    control::LogsRequest logs{request.get_param_value("element"), {}, {}};
+    if (logs.element.empty()) return Answer({{"error", "ask /api/logs?element=TOPOLOGY/ELEMENT"}}, response);
+    int lines = control::kDefaultLogLines;
+    const std::string n = request.get_param_value("lines");
+    if (!n.empty() && (std::from_chars(n.data(), n.data() + n.size(), lines).ptr != n.data() + n.size() || lines < 1 ||
+                       lines > 1000))
+      return Answer({{"error", "lines must be 1..1000"}}, response);
+    logs.lines = lines;
+    Answer(AskMaster(self->zmq_, self->master_, control::ToJson(logs)), response);
+  });
+  server->server_->Get("/api/handler", [self](const httplib::Request& request, httplib::Response& response) {
+    control::HandlerRequest read{request.get_param_value("element"), request.get_param_value("name"), {}, {}};
+    if (read.element.empty() || read.name.empty())
+      return Answer({{"error", "ask /api/handler?element=TOPOLOGY/ELEMENT&name=HANDLER"}}, response);
+    Answer(AskMaster(self->zmq_, self->master_, control::ToJson(read)), response);
+  });
+  server->server_->Post("/api/handler", [self](const httplib::Request& request, httplib::Response& response) {
+    if (!self->writes_) {
+      response.status = 403;
+      response.set_content("{\"error\": \"handler writes are off (datablox master --http-writes allows them)\"}",
+                           "application/json");
+      return;
+    }
+    control::Json body = control::Json::parse(request.body, nullptr, /*allow_exceptions=*/false);
+    if (!body.is_object() || !body.contains("element") || !body["element"].is_string() || !body.contains("name") ||
+        !body["name"].is_string() || !body.contains("value") || !body["value"].is_string())
+      return Answer({{"error", "post {\"element\": \"TOPOLOGY/ELEMENT\", \"name\": H, \"value\": TEXT}"}}, response);
+    control::HandlerRequest write{body["element"].get<std::string>(), body["name"].get<std::string>(),
+                                  body["value"].get<std::string>(), {}};
+    Answer(AskMaster(self->zmq_, self->master_, control::ToJson(write)), response);
+  });
   server->server_->set_error_handler([](const httplib::Request& request, httplib::Response& response) {
+    if (!response.body.empty()) return;  // a route's own answer (403, 502): kept
     response.set_content(
-        fmt::format("{} {}: served here are GET /, /app.js, /api/state and /metrics\n", response.status, request.path),
+        fmt::format("{} {}: served here are GET /, /app.js, /api/state, /api/logs, /api/handler, /metrics and POST /api/handler\n", response.status, request.path),
         "text/plain; charset=utf-8");
   });
   if (port == 0) {

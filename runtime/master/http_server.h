@@ -2,13 +2,18 @@
 // /metrics, the web view's page at / and the JSON it polls at /api/state.
 // The master's loop renders both texts (metrics_text.h, web_state.h) and
 // hands them over with Publish; a request reads the last ones published,
-// so the HTTP threads never touch the master's state.
+// so the HTTP threads never touch the master's state. An element's stderr
+// (GET /api/logs) and its handlers (GET, and POST when writes are allowed:
+// /api/handler) are asked of the master over its own control port, as the
+// CLI asks them, so they take the same path to the element's caretaker.
 #pragma once
 
 #include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
+
+#include <zmq.hpp>
 
 #include "datablox/status.h"
 
@@ -22,7 +27,10 @@ class HttpServer {
  public:
   // Binds HOST:PORT (PORT 0: any free port) and starts serving; Invalid
   // for an address that is not HOST:PORT, IOError when it cannot bind.
-  static Status Start(const std::string& address, std::unique_ptr<HttpServer>* out);
+  // `master` is the master's control endpoint; `writes`: POST /api/handler
+  // may write a handler (otherwise it answers 403).
+  static Status Start(const std::string& address, const std::string& master, bool writes,
+                      std::unique_ptr<HttpServer>* out);
   ~HttpServer();  // stops serving and joins its threads
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
@@ -34,11 +42,14 @@ class HttpServer {
  private:
   HttpServer();
   std::unique_ptr<httplib::Server> server_;
+  zmq::context_t zmq_{1};  // a socket per relayed request: they are rare
   std::thread thread_;
   std::mutex mutex_;
   std::string metrics_, state_;
   std::string host_;
   int port_ = 0;
+  std::string master_;
+  bool writes_ = false;
 };
 
 }  // namespace datablox::master

@@ -59,7 +59,7 @@ int Master::Run() {
   }
   spdlog::debug("master listening on {}", endpoint);
   if (!options_.http.empty()) {
-    if (Status hs = HttpServer::Start(options_.http, &http_); !hs.ok()) {
+    if (Status hs = HttpServer::Start(options_.http, endpoint, options_.http_writes, &http_); !hs.ok()) {
       spdlog::error("master: {}", hs.message());
       return hs.code() == Status::Code::kInvalid ? exit_code::kUsage : exit_code::kUnavailable;
     }

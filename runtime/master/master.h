@@ -24,6 +24,7 @@ struct MasterOptions {
   double node_timeout_s = 2.0;
   // HOST:PORT to serve HTTP on: Prometheus's /metrics and the web view at /; "" serves none.
   std::string http;
+  bool http_writes = false;  // the web view may write handlers (POST /api/handler)
 };
 
 int RunMaster(const MasterOptions& options);

@@ -26,8 +26,11 @@ std::vector<WebLink> LinksOf(const TopologyRecord& topology) {
 std::string WebStateJson(const std::vector<control::StatusReply>& topologies,
                          const std::vector<std::vector<WebLink>>& links,
                          const std::vector<std::vector<control::EventItem>>& events, const control::NodesReply& nodes,
-                         double uptime_s) {
-  Json state = {{"uptime_s", uptime_s}, {"topologies", Json::array()}, {"nodes", control::ToJson(nodes)["nodes"]}};
+                         double uptime_s, bool writes) {
+  Json state = {{"uptime_s", uptime_s},
+                {"writes", writes},
+                {"topologies", Json::array()},
+                {"nodes", control::ToJson(nodes)["nodes"]}};
   for (size_t t = 0; t < topologies.size(); ++t) {
     Json topology = control::ToJson(topologies[t]);
     // A sender's figures for each of its links, by the link's id.

@@ -21,10 +21,11 @@ struct WebLink {
 // Every link the topology's elements are planned with, once each (as its sender's output).
 std::vector<WebLink> LinksOf(const TopologyRecord& topology);
 
-// `links[i]` and `events[i]` (newest first) are `topologies[i]`'s.
+// `links[i]` and `events[i]` (newest first) are `topologies[i]`'s; `writes`:
+// whether the page may write handlers.
 std::string WebStateJson(const std::vector<control::StatusReply>& topologies,
                          const std::vector<std::vector<WebLink>>& links,
                          const std::vector<std::vector<control::EventItem>>& events, const control::NodesReply& nodes,
-                         double uptime_s);
+                         double uptime_s, bool writes);
 
 }  // namespace datablox::master

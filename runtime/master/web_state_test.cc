@@ -46,10 +46,11 @@ TEST(WebStateTest, PushLinksCarryTheirSendersFigures) {
   control::NodesReply nodes;
   nodes.nodes.emplace_back().name = "n1";
   const std::vector<control::EventItem> events{{1700000000000, "chain", "src", "restarted (exit 9)"}};
-  const Json state = Json::parse(WebStateJson({status}, {LinksOf(Chain())}, {events}, nodes, 3.5));
+  const Json state = Json::parse(WebStateJson({status}, {LinksOf(Chain())}, {events}, nodes, 3.5, false));
   EXPECT_EQ(state["topologies"][0]["events"][0]["what"], "restarted (exit 9)");
   EXPECT_EQ(state["topologies"][0]["events"][0]["element"], "src");
   EXPECT_EQ(state["uptime_s"], 3.5);
+  EXPECT_EQ(state["writes"], false);
   EXPECT_EQ(state["nodes"][0]["name"], "n1");
   const Json& links = state["topologies"][0]["links"];
   ASSERT_EQ(links.size(), 2u);

@@ -312,7 +312,7 @@ def daemons(datablox, tmp_path):
 
     def start_master():
         return subprocess.Popen([str(datablox), "master", "--listen", endpoint, "--registry", str(registry),
-                                 "--http", http],
+                                 "--http", http, "--http-writes"],
                                 cwd=tmp_path, stdout=log, stderr=log, stdin=subprocess.DEVNULL,
                                 start_new_session=True)
 

@@ -98,7 +98,7 @@ def test_other_paths_are_404_with_a_reason(cluster):
         raise AssertionError("expected 404")
     except urllib.error.HTTPError as e:
         assert e.code == 404
-        assert "served here are GET /, /app.js, /api/state and /metrics" in e.read().decode()
+        assert "served here are GET /, /app.js, /api/state, /api/logs, /api/handler, /metrics and POST" in e.read().decode()
 
 
 def run_master(datablox, tmp_path, address):

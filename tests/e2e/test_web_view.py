@@ -116,3 +116,63 @@ def test_a_real_browser_draws_every_element_and_link(cluster, tmp_path):
     assert "<h3>Handlers</h3>" in element and ">Map<" in element, element[-3000:]
     overview = dump_dom(f"http://{cluster.cli.http}/#/", tmp_path)
     assert '<a href="#/t/web">web</a>' in overview and ">n1<" in overview, overview[-3000:]
+
+
+def post(cluster, path, body):
+    request = urllib.request.Request(f"http://{cluster.cli.http}{path}", data=json.dumps(body).encode(), method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read())
+
+
+def handler(cluster, element, name):
+    kind, body = get(cluster, f"/api/handler?element={element}&name={name}")
+    return json.loads(body)
+
+
+def test_stderr_and_handlers_through_the_master(cluster):
+    cluster.submit("slow", 'src :: Sequence(count: 1000000, rate: 10)\nc :: Counter()\nsrc -> c\n')
+    cluster.wait_flowing("slow", "c", 30)
+    before = int(handler(cluster, "slow/c", "count")["value"])
+    assert before >= 30
+    status, reply = post(cluster, "/api/handler", {"element": "slow/c", "name": "reset", "value": "1"})
+    assert status == 200 and not reply.get("error"), reply
+    after = int(handler(cluster, "slow/c", "count")["value"])
+    assert after < before / 2  # counting again from zero, at 10 logs/s
+    status, reply = post(cluster, "/api/handler", {"element": "slow/c", "name": "nothing", "value": "1"})
+    assert status == 502 and reply["error"], reply
+    status, reply = post(cluster, "/api/handler", {"element": "slow/c"})
+    assert status == 502 and "post {" in reply["error"]
+    kind, body = get(cluster, "/api/logs?element=slow/c&lines=5")
+    assert kind == "application/json" and isinstance(json.loads(body)["lines"], list)
+    try:
+        get(cluster, "/api/logs?element=slow/none")
+        raise AssertionError("expected 502")
+    except urllib.error.HTTPError as e:
+        assert e.code == 502 and "none" in json.loads(e.read())["error"]
+
+
+def test_handler_writes_are_refused_unless_the_master_allows_them(datablox, tmp_path):
+    from conftest import free_port
+    http = f"127.0.0.1:{free_port()}"
+    master = subprocess.Popen([str(datablox), "master", "--listen", f"tcp://127.0.0.1:{free_port()}", "--registry",
+                               ":memory:", "--http", http], cwd=tmp_path, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, start_new_session=True)
+    try:
+        class Fake:  # what post() needs of a cluster
+            class cli:
+                pass
+        Fake.cli.http = http
+
+        def refused():
+            try:
+                return post(Fake, "/api/handler", {"element": "t/e", "name": "h", "value": "1"})
+            except urllib.error.URLError:
+                return None  # not listening yet
+        status, reply = wait_until(refused, "the master's HTTP port")
+        assert status == 403 and "--http-writes" in reply["error"]
+    finally:
+        os.killpg(master.pid, signal.SIGTERM)
+        master.wait(timeout=10)

@@ -177,14 +177,50 @@ function elementView(name, element) {
   return [el("h2", {}, link("#/t/" + encodeURIComponent(name), name), " / ", element),
     e.error ? el("p", { class: "error" }, e.error) : "",
     table(["figure", "value"], figures),
-    el("h3", {}, "Handlers"), handlers.length ? table(["handler", "value"], handlers) : el("p", {}, "none"),
+    el("h3", {}, "Handlers"), handlers.length ? table(state.writes ? ["handler", "value", "write"] : ["handler", "value"],
+      handlers.map(([k, v]) => state.writes ? [k, v, handlerForm(name + "/" + element, k)] : [k, v])) : el("p", {}, "none"),
+    el("h3", {}, "Recent stderr"), logsView(name + "/" + element),
     el("h3", {}, "Host figures"), table(["figure", "value"], counters, [false, true]),
     ...eventsView((t.events || []).filter((x) => x.element === element))];
+}
+
+// An element's stderr tail, asked of its caretaker through the master at
+// most every 5 s while its page is shown; the last answer is drawn meanwhile.
+const logs = {};
+function logsView(id) {
+  const known = logs[id];
+  if (!known || (!known.pending && Date.now() - known.at > 5000)) {
+    logs[id] = { at: Date.now(), pending: true, text: known ? known.text : "asking its caretaker..." };
+    fetch("/api/logs?element=" + encodeURIComponent(id) + "&lines=30", { cache: "no-store" })
+      .then((r) => r.json())
+      .then((reply) => {
+        logs[id] = { at: Date.now(), pending: false,
+          text: reply.error ? "no stderr: " + reply.error : (reply.lines || []).join("\n") || "(empty)" };
+        render();
+      })
+      .catch((error) => { logs[id] = { at: Date.now(), pending: false, text: "no stderr: " + error.message }; });
+  }
+  return el("pre", { class: "stderr", "data-element": id }, logs[id].text);
+}
+
+function handlerForm(id, handler) {
+  const input = el("input", { type: "text", size: 12, "data-handler": handler });
+  const button = el("button", {}, "write");
+  const result = el("span", {});
+  button.addEventListener("click", async () => {
+    const response = await fetch("/api/handler", { method: "POST",
+      body: JSON.stringify({ element: id, name: handler, value: input.value }) });
+    const reply = await response.json();
+    result.textContent = reply.error ? " " + reply.error : " written";
+  });
+  return el("span", {}, input, button, result);
 }
 
 function render() {
   const main = document.getElementById("main");
   if (!state) return;
+  // Drawn anew, the page would lose what is being typed into a handler's field.
+  if (document.activeElement && document.activeElement.tagName === "INPUT" && main.contains(document.activeElement)) return;
   const parts = location.hash.replace(/^#\/?/, "").split("/").map(decodeURIComponent);
   let view;
   if (parts[0] === "t" && parts.length >= 4 && parts[2] === "e") view = elementView(parts[1], parts.slice(3).join("/"));
