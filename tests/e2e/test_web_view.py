@@ -114,6 +114,8 @@ def test_a_real_browser_draws_every_element_and_link(cluster, tmp_path):
 
     element = dump_dom(f"http://{cluster.cli.http}/#/t/web/e/parity", tmp_path)
     assert "<h3>Handlers</h3>" in element and ">Map<" in element, element[-3000:]
+    assert '<pre class="stderr" data-element="web/parity">' in element and "asking its caretaker" not in element
+    assert "<th>write</th>" in element  # the fixture's master allows handler writes
     overview = dump_dom(f"http://{cluster.cli.http}/#/", tmp_path)
     assert '<a href="#/t/web">web</a>' in overview and ">n1<" in overview, overview[-3000:]
 
