@@ -97,7 +97,8 @@ Status Aggregate::configure(const Params& params) {
   if (slide_ == 0) slide_ = size_;
   if (window_ != Window::kNone && !window.empty()) {
     if (size_ <= 0) errors.push_back("size: a window needs a size > 0");
-    if (slide_ < 0 || slide_ > size_) errors.push_back(fmt::format("slide: {} is not within 1..size ({})", slide_, size_));
+    if (slide_ < 0 || slide_ > size_)
+      errors.push_back(fmt::format("slide: {} is not within 1..size ({})", slide_, size_));
     if ((window_ == Window::kCount || window_ == Window::kProcessing) && size_ > 0 && slide_ > 0 &&
         size_ % slide_ != 0) {
       errors.push_back(fmt::format("slide: size ({}) must be a multiple of slide ({})", size_, slide_));

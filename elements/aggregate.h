@@ -60,11 +60,11 @@ class Aggregate : public Element {
   std::string time_field_;
   int late_port_ = -1;
 
-  Groups groups_;                                    // no window; the open pane of a processing window
+  Groups groups_;                                       // no window; the open pane of a processing window
   std::unordered_map<std::string, CountState> counts_;  // count windows, by group
-  std::deque<Groups> panes_;                         // processing windows: the closed panes kept
-  int64_t pane_end_ = 0;                             // processing windows: when the open pane closes (ms)
-  std::map<int64_t, EventWindow> event_windows_;     // event windows, by start
+  std::deque<Groups> panes_;                            // processing windows: the closed panes kept
+  int64_t pane_end_ = 0;                                // processing windows: when the open pane closes (ms)
+  std::map<int64_t, EventWindow> event_windows_;        // event windows, by start
   int64_t max_time_ = 0;
   bool seen_time_ = false;
   int64_t watermark_ = INT64_MIN;

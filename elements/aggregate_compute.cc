@@ -49,8 +49,8 @@ std::string ParseItem(std::string_view item, int column, Computation* out) {
   }
   if (!known) {
     i = function_at;
-    return at() + fmt::format("unknown function \"{}\" (count, sum, min, max, avg, first, last, count_distinct)",
-                              function);
+    return at() +
+           fmt::format("unknown function \"{}\" (count, sum, min, max, avg, first, last, count_distinct)", function);
   }
   skip();
   if (i >= item.size() || item[i] != '(') return at() + fmt::format("expected \"(\" after {}", function);
@@ -83,7 +83,8 @@ Status ParseComputations(std::string_view source, std::vector<Computation>* out)
   size_t start = 0;
   for (;;) {
     size_t comma = source.find(',', start);
-    std::string_view item = source.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
+    std::string_view item =
+        source.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
     Computation c;
     std::string error = ParseItem(item, static_cast<int>(start) + 1, &c);
     if (!error.empty()) {
@@ -112,8 +113,11 @@ bool Accumulator::Check(const Computation& c, const Log& log, std::string* error
     case AggregateFunction::kAvg: {
       Value v = log.get(c.field);
       if (!v.exists() || v.is_nil() || v.is_number()) return true;
-      *error = fmt::format("{}: {}({}) takes numbers, not {}", c.name, c.function == AggregateFunction::kSum ? "sum"
-                           : c.function == AggregateFunction::kAvg ? "avg" : c.function == AggregateFunction::kMin ? "min" : "max",
+      *error = fmt::format("{}: {}({}) takes numbers, not {}", c.name,
+                           c.function == AggregateFunction::kSum   ? "sum"
+                           : c.function == AggregateFunction::kAvg ? "avg"
+                           : c.function == AggregateFunction::kMin ? "min"
+                                                                   : "max",
                            c.field, ValueTypeName(v.type()));
       return false;
     }
@@ -174,7 +178,8 @@ void Accumulator::Merge(const Accumulator& later) {
   all_int_ = all_int_ && later.all_int_;
   int_sum_ += later.int_sum_;
   float_sum_ += later.float_sum_;
-  if (!later.low_bytes_.empty() && (low_bytes_.empty() || later.low_ < low_)) low_ = later.low_, low_bytes_ = later.low_bytes_;
+  if (!later.low_bytes_.empty() && (low_bytes_.empty() || later.low_ < low_))
+    low_ = later.low_, low_bytes_ = later.low_bytes_;
   if (!later.high_bytes_.empty() && (high_bytes_.empty() || later.high_ > high_)) {
     high_ = later.high_, high_bytes_ = later.high_bytes_;
   }

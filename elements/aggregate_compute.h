@@ -17,7 +17,7 @@ namespace datablox {
 enum class AggregateFunction : uint8_t { kCount, kSum, kMin, kMax, kAvg, kFirst, kLast, kCountDistinct };
 
 struct Computation {
-  std::string name;   // the output field
+  std::string name;  // the output field
   AggregateFunction function = AggregateFunction::kCount;
   std::string field;  // empty: count() of logs
 };
@@ -45,9 +45,9 @@ class Accumulator {
   bool all_int_ = true;
   int64_t int_sum_ = 0;
   double float_sum_ = 0;
-  double low_ = 0, high_ = 0;  // min, max as compared
+  double low_ = 0, high_ = 0;                          // min, max as compared
   std::string low_bytes_, high_bytes_, first_, last_;  // msgpack of one-field logs {"v": VALUE}
-  std::unordered_set<std::string> distinct_;  // KeyText of the values
+  std::unordered_set<std::string> distinct_;           // KeyText of the values
 };
 
 }  // namespace datablox

@@ -23,9 +23,10 @@ ParamValue S(const char* s) { return ParamValue::String(s); }
 ParamValue By(const char* field) { return ParamValue::List({ParamValue::String(field)}); }
 
 TEST(Aggregate, EveryFunctionAtTheEndOfInput) {
-  auto run = Started({{"by", By("user")},
-                  {"compute", S("n = count(), total = sum(size), lo = min(size), hi = max(size), mean = avg(size), "
-                                "a = first(page), z = last(page), pages = count_distinct(page), sized = count(size)")}});
+  auto run =
+      Started({{"by", By("user")},
+               {"compute", S("n = count(), total = sum(size), lo = min(size), hi = max(size), mean = avg(size), "
+                             "a = first(page), z = last(page), pages = count_distinct(page), sized = count(size)")}});
   ASSERT_TRUE(run->Push("in", {R"({"user":"b","size":4,"page":"x"})", R"({"user":"a","size":1,"page":"x"})",
                                R"({"user":"a","size":3,"page":"y"})", R"({"user":"a","page":"x"})"})
                   .ok());
@@ -39,7 +40,8 @@ TEST(Aggregate, EveryFunctionAtTheEndOfInput) {
 
 TEST(Aggregate, ByTwoFieldsAndFloatSums) {
   auto run = Started({{"by", ParamValue::List({S("k"), S("j")})}, {"compute", S("s = sum(v)")}});
-  ASSERT_TRUE(run->Push("in", {R"({"k":1,"j":"x","v":1})", R"({"k":1,"j":"y","v":2.5})", R"({"k":1,"j":"x","v":0.5})"}).ok());
+  ASSERT_TRUE(
+      run->Push("in", {R"({"k":1,"j":"x","v":1})", R"({"k":1,"j":"y","v":2.5})", R"({"k":1,"j":"x","v":0.5})"}).ok());
   run->End();
   EXPECT_EQ(run->Output("out"), (Logs{R"({"j":"x","k":1,"s":1.5})", R"({"j":"y","k":1,"s":2.5})"}));
 }
@@ -63,22 +65,28 @@ TEST(Aggregate, ReportsEveryComputeErrorAtItsColumn) {
 
 TEST(Aggregate, ReportsEveryWindowErrorAtOnce) {
   std::unique_ptr<ElementHarness> run;
-  Status st = ElementHarness::Make(
-      "Aggregate", {{"compute", S("n = count()")}, {"window", S("event")}, {"size", ParamValue::Int(10)},
-                    {"slide", ParamValue::Int(20)}, {"by", ParamValue::List({ParamValue::Int(3)})}},
-      &run);
+  Status st = ElementHarness::Make("Aggregate",
+                                   {{"compute", S("n = count()")},
+                                    {"window", S("event")},
+                                    {"size", ParamValue::Int(10)},
+                                    {"slide", ParamValue::Int(20)},
+                                    {"by", ParamValue::List({ParamValue::Int(3)})}},
+                                   &run);
   ASSERT_FALSE(st.ok());
   EXPECT_NE(st.message().find("by[0]"), std::string::npos) << st.message();
   EXPECT_NE(st.message().find("slide: 20 is not within"), std::string::npos) << st.message();
   EXPECT_NE(st.message().find("time: an event-time window needs TIME"), std::string::npos) << st.message();
-  EXPECT_FALSE(ElementHarness::Make("Aggregate", {{"compute", S("n = count()")}, {"window", S("hourly")},
-                                                  {"size", ParamValue::Int(1)}}, &run).ok());
+  EXPECT_FALSE(
+      ElementHarness::Make("Aggregate",
+                           {{"compute", S("n = count()")}, {"window", S("hourly")}, {"size", ParamValue::Int(1)}}, &run)
+          .ok());
 }
 
 TEST(Aggregate, TumblingCountWindowsPerGroupAndTheOpenOneAtTheEnd) {
-  auto run = Started({{"by", By("u")}, {"compute", S("s = sum(v)")}, {"window", S("count")}, {"size", ParamValue::Int(2)}});
-  ASSERT_TRUE(run->Push("in", {R"({"u":"a","v":1})", R"({"u":"b","v":10})", R"({"u":"a","v":2})",
-                               R"({"u":"a","v":3})"}).ok());
+  auto run =
+      Started({{"by", By("u")}, {"compute", S("s = sum(v)")}, {"window", S("count")}, {"size", ParamValue::Int(2)}});
+  ASSERT_TRUE(
+      run->Push("in", {R"({"u":"a","v":1})", R"({"u":"b","v":10})", R"({"u":"a","v":2})", R"({"u":"a","v":3})"}).ok());
   EXPECT_EQ(run->TakeOutput("out"), (Logs{R"({"s":3,"u":"a","window_end":2,"window_start":0})"}));
   run->End();
   EXPECT_EQ(run->Output("out"), (Logs{R"({"s":3,"u":"a","window_end":3,"window_start":2})",
@@ -86,17 +94,22 @@ TEST(Aggregate, TumblingCountWindowsPerGroupAndTheOpenOneAtTheEnd) {
 }
 
 TEST(Aggregate, SlidingCountWindows) {
-  auto run = Started({{"compute", S("s = sum(v)")}, {"window", S("count")}, {"size", ParamValue::Int(4)},
-                  {"slide", ParamValue::Int(2)}});
-  ASSERT_TRUE(run->Push("in", {R"({"v":1})", R"({"v":2})", R"({"v":3})", R"({"v":4})", R"({"v":5})", R"({"v":6})"}).ok());
-  EXPECT_EQ(run->Output("out"), (Logs{R"({"s":3,"window_end":2,"window_start":0})",
-                                      R"({"s":10,"window_end":4,"window_start":0})",
-                                      R"({"s":18,"window_end":6,"window_start":2})"}));
+  auto run = Started({{"compute", S("s = sum(v)")},
+                      {"window", S("count")},
+                      {"size", ParamValue::Int(4)},
+                      {"slide", ParamValue::Int(2)}});
+  ASSERT_TRUE(
+      run->Push("in", {R"({"v":1})", R"({"v":2})", R"({"v":3})", R"({"v":4})", R"({"v":5})", R"({"v":6})"}).ok());
+  EXPECT_EQ(run->Output("out"),
+            (Logs{R"({"s":3,"window_end":2,"window_start":0})", R"({"s":10,"window_end":4,"window_start":0})",
+                  R"({"s":18,"window_end":6,"window_start":2})"}));
 }
 
 TEST(Aggregate, ProcessingTimeWindowsCloseOnTheClock) {
-  auto run = Started({{"compute", S("n = count()")}, {"window", S("processing")}, {"size", ParamValue::Int(1000)},
-                  {"slide", ParamValue::Int(500)}});
+  auto run = Started({{"compute", S("n = count()")},
+                      {"window", S("processing")},
+                      {"size", ParamValue::Int(1000)},
+                      {"slide", ParamValue::Int(500)}});
   ASSERT_TRUE(run->Push("in", {"{}", "{}"}).ok());
   run->Advance(Milliseconds(499));
   EXPECT_TRUE(run->Output("out").empty());  // a millisecond before the pane closes
@@ -121,15 +134,20 @@ TEST(Aggregate, ProcessingTimeWindowsCloseOnTheClock) {
 }
 
 GivenParams EventParams(int64_t size, int64_t slide, int64_t delay, int64_t lateness) {
-  return {{"by", By("u")}, {"compute", S("n = count()")}, {"window", S("event")}, {"time", S("t")},
-          {"size", ParamValue::Int(size)}, {"slide", ParamValue::Int(slide)}, {"delay", ParamValue::Int(delay)},
+  return {{"by", By("u")},
+          {"compute", S("n = count()")},
+          {"window", S("event")},
+          {"time", S("t")},
+          {"size", ParamValue::Int(size)},
+          {"slide", ParamValue::Int(slide)},
+          {"delay", ParamValue::Int(delay)},
           {"lateness", ParamValue::Int(lateness)}};
 }
 
 TEST(Aggregate, EventTimeWindowFiresWhenTheWatermarkPassesItsLastMillisecond) {
   auto run = Started(EventParams(10, 0, 0, 0));
   ASSERT_TRUE(run->Push("in", {R"({"u":"a","t":0})", R"({"u":"a","t":9})", R"({"u":"b","t":5})"}).ok());
-  EXPECT_TRUE(run->Output("out").empty());  // watermark 8: [0, 10) not done
+  EXPECT_TRUE(run->Output("out").empty());                     // watermark 8: [0, 10) not done
   ASSERT_TRUE(run->Push("in", {R"({"u":"a","t":10})"}).ok());  // watermark 9
   EXPECT_EQ(run->TakeOutput("out"), (Logs{R"({"n":2,"u":"a","window_end":10,"window_start":0})",
                                           R"({"n":1,"u":"b","window_end":10,"window_start":0})"}));

@@ -57,5 +57,6 @@ def aggregate(args):
                       "aggregate_steady_logs_per_s": rate["aggregate"], "pass_steady_logs_per_s": rate["pass"],
                       "aggregate_work_ns_per_log": b["aggregate"]["work_ns_per_log"],
                       "pass_work_ns_per_log": b["pass"]["work_ns_per_log"], "logs": count, "pad": PAD,
-                      "rounds": args.rounds, "runs": {k: [r["steady_logs_per_s"] for r in rs] for k, rs in runs.items()},
+                      "rounds": args.rounds,
+                      "runs": {k: [r["steady_logs_per_s"] for r in rs] for k, rs in runs.items()},
                       "cpus": os.cpu_count(), "loadavg_1m": round(os.getloadavg()[0], 2)}))
