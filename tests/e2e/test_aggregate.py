@@ -9,7 +9,8 @@ def test_event_time_windows_by_key_exact_output(tmp_path, run_topology):
     text = """
 src  :: Sequence(count: 10000)
 keyed :: Map(expr: "k = seq % 3, t = seq * 2")
-agg  :: Aggregate(by: ["k"], compute: "n = count(), s = sum(seq), hi = max(seq)", window: "event", time: "t", size: 5000)
+agg  :: Aggregate(by: ["k"], compute: "n = count(), s = sum(seq), hi = max(seq)",
+                  window: "event", time: "t", size: 5000)
 out  :: JsonLinesSink(path: "windows.jsonl")
 src -> keyed -> agg -> out
 """
@@ -32,3 +33,26 @@ src -> keyed -> agg -> out
     assert handlers["logs"] == "10000"
     assert handlers["late"] == "0"
     assert handlers["emitted"] == str(len(want))
+
+
+def test_route_sample_and_dedup_exact_output(tmp_path, run_topology):
+    text = """
+src   :: Sequence(count: 1000)
+keyed :: Map(expr: "k = seq % 7")
+route :: Route(cases: ["seq % 2 == 0"])
+tenth :: Sample(every: 10)
+once  :: Dedup(key: ["k"], within: 100)
+evens :: JsonLinesSink(path: "evens.jsonl")
+keys  :: JsonLinesSink(path: "keys.jsonl")
+src -> keyed -> route
+route.case0 -> tenth -> evens
+route.default -> once -> keys
+"""
+    result = run_topology(tmp_path, text, "-q", "-o", "json", name="route.topo")
+    assert result.returncode == 0, result.stderr
+    assert [log["seq"] for log in jsonl(tmp_path / "evens.jsonl")] == list(range(0, 1000, 20))
+    # The odd numbers, the first of each k = seq % 7: 1, 3, 5, 7, 9, 11, 13.
+    assert [log["seq"] for log in jsonl(tmp_path / "keys.jsonl")] == [1, 3, 5, 7, 9, 11, 13]
+    elements = final_elements(json.loads(result.stdout))
+    assert elements["route"]["stats"]["handlers"]["defaulted"] == "500"
+    assert elements["once"]["stats"]["handlers"]["dropped"] == "493"
