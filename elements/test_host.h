@@ -42,15 +42,50 @@ class TestHost final : public detail::HostContext {
   const std::vector<Answered>& answers() const { return answers_; }
   // Asks `request` of the element's query port 0; the answer it gave now
   // (valid until the next query).
-  const Answered& Query(Element* element, LogBuilder& request) {
+  const Answered& Query(Element* element, LogBuilder& request, int port = 0) {
     OwnedLog owned{std::string(request.bytes())};
     size_t before = answers_.size();
-    element->on_query(0, owned.log(), responder());
+    element->on_query(port, owned.log(), MakeResponder(this, port, "requester", ++requests_));
     if (answers_.size() == before) answers_.push_back({false, "no answer", OwnedLog()});
     return answers_.back();
   }
 
-  const std::vector<std::string>& emitted() const { return emitted_; }  // msgpack, in order
+  const std::vector<std::string>& emitted() const { return emitted_; }  // msgpack, in order, every port
+  // What went to push output `port`, msgpack, in order.
+  const std::vector<std::string>& emitted_on(int port) const {
+    static const std::vector<std::string> kNone;
+    auto it = emitted_by_port_.find(port);
+    return it == emitted_by_port_.end() ? kNone : it->second;
+  }
+  void clear_emitted_on(int port) { emitted_by_port_.erase(port); }
+  // Outputs count as connected (the element emits on all of them).
+  void set_connected(bool connected) { connected_ = connected; }
+
+  // The test's clock: timers fire from Advance() alone, earliest first.
+  Milliseconds now() const { return now_; }
+  void Advance(Element* element, Milliseconds by) {
+    const Milliseconds until = now_ + by;
+    for (;;) {
+      auto next = timers_due_.end();
+      for (auto it = timers_due_.begin(); it != timers_due_.end(); ++it) {
+        if (it->second.due <= until && (next == timers_due_.end() || it->second.due < next->second.due)) next = it;
+      }
+      if (next == timers_due_.end()) break;
+      const int id = next->first;
+      now_ = next->second.due;
+      if (next->second.period.count() > 0) {
+        next->second.due += next->second.period;
+      } else {
+        timers_due_.erase(next);
+      }
+      element->on_timer(id);
+    }
+    now_ = until;
+  }
+  Status write_handler(const std::string& handler, std::string_view value) {
+    auto it = write_.find(handler);
+    return it == write_.end() ? Status::NotFound("no write handler " + handler) : it->second(value);
+  }
   const std::optional<Status>& failure() const { return failure_; }
   int rejected() const { return rejected_; }
   std::string read_handler(const std::string& handler) const {
@@ -59,20 +94,27 @@ class TestHost final : public detail::HostContext {
   }
 
   // --- HostContext ---------------------------------------------------------
-  void Emit(int, std::string_view log) override { emitted_.emplace_back(log); }
+  void Emit(int port, std::string_view log) override {
+    emitted_.emplace_back(log);
+    emitted_by_port_[port].emplace_back(log);
+  }
   void Ask(int, std::string_view, Milliseconds, ReplyCallback done) override {
     done({Status::Unavailable("no host in this test"), OwnedLog()});
   }
-  int SetTimer(Milliseconds, Milliseconds) override { return ++timers_; }
-  void CancelTimer(int) override {}
+  int SetTimer(Milliseconds delay, Milliseconds period) override {
+    timers_due_[++timers_] = {now_ + delay, period};
+    return timers_;
+  }
+  void CancelTimer(int id) override { timers_due_.erase(id); }
   void WaitUntil(std::chrono::steady_clock::time_point) override {}
   void AddHandler(std::string name, std::function<std::string()> read,
-                  std::function<Status(std::string_view)>) override {
+                  std::function<Status(std::string_view)> write) override {
     if (read) read_[name] = std::move(read);
+    if (write) write_[name] = std::move(write);
   }
   void Fail(const Status& why) override { failure_ = why; }
   void Reject(std::string_view) override { ++rejected_; }
-  bool Connected(int) const override { return false; }
+  bool Connected(int) const override { return connected_; }
   const ClassSpec* spec() const override { return &spec_; }
   InputPosition BatchPosition() const override { return position_; }
   bool restarted() const override { return false; }
@@ -98,7 +140,15 @@ class TestHost final : public detail::HostContext {
   InputPosition position_;
   std::vector<Answered> answers_;
   std::vector<std::string> emitted_;
+  std::map<int, std::vector<std::string>> emitted_by_port_;
   std::map<std::string, std::function<std::string()>> read_;
+  std::map<std::string, std::function<Status(std::string_view)>> write_;
+  struct Timer {
+    Milliseconds due{0}, period{0};
+  };
+  std::map<int, Timer> timers_due_;
+  Milliseconds now_{0};
+  bool connected_ = false;
   std::optional<Status> failure_;
   int rejected_ = 0, timers_ = 0;
   uint64_t requests_ = 0;

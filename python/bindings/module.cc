@@ -5,6 +5,7 @@
 #include "python/bindings/element_python.h"
 #include "python/bindings/shard_python.h"
 #include "python/bindings/stream_python.h"
+#include "python/bindings/testing_python.h"
 
 namespace datablox::python {
 
@@ -15,6 +16,7 @@ void DefineModule(pybind11::module_& m) {
   BindShard(m);
   BindStreams(m);
   BindBrio(m);
+  BindTesting(m);
 }
 
 }  // namespace datablox::python

@@ -8,8 +8,8 @@ import pytest
 from conftest import REPO, jsonl
 
 
-BUILT_INS = ["Ask", "Counter", "Filter", "JsonLinesSink", "JsonLinesSource", "Map", "Null", "Print",
-             "Sequence", "SqliteStore", "Throttle"]
+BUILT_INS = ["Aggregate", "Ask", "Counter", "Dedup", "Filter", "JsonLinesSink", "JsonLinesSource", "Map", "Null",
+             "Print", "Route", "Sample", "Sequence", "SqliteStore", "Throttle"]
 
 # One mistake per line, on lines 2, 3, 4, 6, 7 and 8.
 BAD = """\

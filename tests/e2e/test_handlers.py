@@ -19,8 +19,13 @@ store  :: SqliteStore(path: "store.db")
 sink   :: JsonLinesSink(path: "out.jsonl")
 odd    :: Null
 ask    :: Ask(request: "{}")
+agg    :: Aggregate(compute: "n = count()")
+dedup  :: Dedup(within: 4)
+route  :: Route(cases: ["seq > 5"])
+sample :: Sample(every: 2)
 src -> even -> sq -> cnt -> slow -> shown -> store -> sink
-even.rejected -> odd
+even.rejected -> dedup -> route
+route.case0 -> sample -> agg -> odd
 lines -> ask
 ask.ask => cnt.query
 """
