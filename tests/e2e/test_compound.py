@@ -2,7 +2,7 @@
 under use/inner names, and an error inside a compound's body reported at
 the body's line and at the use."""
 
-import json
+import shutil
 
 from conftest import REPO, jsonl
 
@@ -35,3 +35,35 @@ def test_error_inside_a_compound_names_the_body_line_and_the_use(tmp_path, cli):
     assert "bad.topo:2:31: error: " in result.stderr, result.stderr
     assert "unknown parameter 'colour'" in result.stderr, result.stderr
     assert "(in 'k', a use of compound Keep at bad.topo:6:1)" in result.stderr, result.stderr
+
+
+def test_graph_prints_dot_with_each_use_as_a_cluster(tmp_path, cli):
+    result = cli("graph", REPO / "topologies" / "compound.topo", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    dot = result.stdout
+    assert dot.startswith("digraph "), dot
+    assert dot.endswith("}\n"), dot
+    for use in ("small", "big"):
+        assert f'subgraph "cluster_{use}" {{' in dot, dot
+        assert f'"{use}/keep" [label="{use}/keep\\nFilter"];' in dot, dot
+        assert f'"{use}/out" [label="{use}/out\\nJsonLinesSink\\n@ local", style=filled, fillcolor="#cfe2f3"];' in dot
+        assert f'"src" -> "{use}/keep" [taillabel="out", headlabel="in"];' in dot, dot
+
+
+def test_graph_of_a_broken_topology_is_its_errors(tmp_path, cli):
+    (tmp_path / "bad.topo").write_text("src :: Sequense(count: 3)\n")
+    result = cli("graph", "bad.topo", cwd=tmp_path)
+    assert result.returncode == 65
+    assert result.stdout == ""
+    assert "bad.topo:1:8: error: unknown class 'Sequense'" in result.stderr, result.stderr
+
+
+def test_graph_svg_without_graphviz_names_the_package(tmp_path, cli):
+    if shutil.which("dot"):
+        result = cli("graph", "--svg", REPO / "topologies" / "compound.topo", cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+        assert "<svg" in result.stdout
+        return
+    result = cli("graph", "--svg", REPO / "topologies" / "compound.topo", cwd=tmp_path)
+    assert result.returncode == 69
+    assert "graphviz" in result.stderr, result.stderr
