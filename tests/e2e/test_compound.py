@@ -2,6 +2,7 @@
 under use/inner names, and an error inside a compound's body reported at
 the body's line and at the use."""
 
+import json
 import shutil
 
 from conftest import REPO, jsonl
@@ -67,3 +68,18 @@ def test_graph_svg_without_graphviz_names_the_package(tmp_path, cli):
     result = cli("graph", "--svg", REPO / "topologies" / "compound.topo", cwd=tmp_path)
     assert result.returncode == 69
     assert "graphviz" in result.stderr, result.stderr
+
+
+def test_check_json_gives_the_expanded_plan(tmp_path, cli):
+    result = cli("check", "-o", "json", REPO / "topologies" / "compound.topo", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    plan = json.loads(result.stdout)["plan"]
+    assert [(e["name"], e["class"], e["node"]) for e in plan["elements"]] == [
+        ("src", "Sequence", ""), ("small/keep", "Filter", ""), ("small/out", "JsonLinesSink", "local"),
+        ("big/keep", "Filter", ""), ("big/out", "JsonLinesSink", "local")]
+    assert plan["elements"][3]["params"] == {"expr": {"string": "seq >= 8"}}
+    assert plan["elements"][4]["params"] == {"path": {"string": "big.jsonl"}}
+    assert sorted((c["kind"], c["from"], c["to"]) for c in plan["connections"]) == [
+        ("push", "big/keep.out", "big/out.in"), ("push", "small/keep.out", "small/out.in"),
+        ("push", "src.out", "big/keep.in"), ("push", "src.out", "small/keep.in")]
+    assert plan["policies"] == []
