@@ -112,6 +112,14 @@ class Lexer {
     }
     if (IsDigit(c) || (c == '-' && IsDigit(Peek(1)))) return Number(start, line, column);
     if (c == '"' || c == '\'') return String(line, column);
+    if (c == '$' && IsIdentStart(Peek(1))) {
+      Advance();
+      const size_t name_start = pos_;
+      pos_ = literal::ScanIdentifier(text_, pos_);
+      Token token = Make(TokenKind::kParamRef, start, line, column);
+      token.text = std::string(text_.substr(name_start, pos_ - name_start));
+      return token;
+    }
 
     Advance();
     switch (c) {

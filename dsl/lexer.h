@@ -34,6 +34,7 @@ enum class TokenKind : uint8_t {
   kRBracket,
   kLBrace,
   kRBrace,
+  kParamRef,  // $name inside a compound's body; `text` is the name
   kError,  // `text` is the message; the position is where the problem starts
 };
 

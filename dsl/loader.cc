@@ -14,7 +14,13 @@
 namespace datablox::dsl {
 
 std::string Diagnostic::ToString() const {
-  return fmt::format("{}:{}:{}: error: {}", pos.file, pos.line, pos.column, message);
+  std::string text = fmt::format("{}:{}:{}: error: {}", pos.file, pos.line, pos.column, message);
+  // Inside a compound's body: each use it was expanded for, innermost first.
+  for (const Expansion* via = pos.via.get(); via != nullptr; via = via->pos.via.get()) {
+    text += fmt::format(" (in '{}', a use of compound {} at {}:{}:{})", via->use, via->compound, via->pos.file,
+                        via->pos.line, via->pos.column);
+  }
+  return text;
 }
 
 const ElementDecl* Topology::find(std::string_view element) const {

@@ -9,6 +9,7 @@
 
 #include <utility>
 
+#include "dsl/compound_expander.h"
 #include "dsl/lexer.h"
 #include "dsl/limits.h"
 #include "dsl/loader.h"
@@ -67,7 +68,7 @@ class Parser : private TokenCursor {
     }
     for (size_t i = statement_start; i < pos_; ++i) {
       if (tokens_[i].kind == TokenKind::kIdent) {
-        topology_.names_in_broken_statements.insert(tokens_[i].text);
+        into_->names_in_broken_statements.insert(tokens_[i].text);
       }
     }
   }
@@ -104,6 +105,7 @@ class Parser : private TokenCursor {
     if (first.text == "policy" && (next == TokenKind::kIdent || next == TokenKind::kLBrace)) {
       return ParsePolicy();
     }
+    if (first.text == "compound" && next == TokenKind::kIdent) return ParseCompound();
     if (next == TokenKind::kColonColon) return ParseDeclaration();
     if (next == TokenKind::kArrow || next == TokenKind::kDoubleArrow || next == TokenKind::kDot) {
       return ParseConnections();
@@ -165,7 +167,7 @@ class Parser : private TokenCursor {
       return Fail(Peek(), fmt::format("expected {} after {}, found '{{'{}", may_follow, after, hint));
     }
     if (!ExpectEndOfStatement(may_follow, after)) return false;
-    topology_.elements.push_back(std::move(decl));
+    into_->elements.push_back(std::move(decl));
     return true;
   }
 
@@ -188,7 +190,12 @@ class Parser : private TokenCursor {
       Take();
       const Token& value_token = Peek();
       ParamValue value;
-      if (!ParseValue(&value)) return false;
+      if (At(TokenKind::kParamRef)) {
+        if (into_ == &topology_) return Fail(value_token, fmt::format("'${}' outside a compound's body", value_token.text));
+        decl->param_refs[name.text] = Take().text;
+      } else if (!ParseValue(&value)) {
+        return false;
+      }
       if (auto first = decl->param_name_pos.find(name.text); first != decl->param_name_pos.end()) {
         // Not fatal: the statement is otherwise sound, the first value stands.
         Report(name, fmt::format("duplicate parameter '{}' (first given at line {}, column {})", name.text,
@@ -319,7 +326,7 @@ class Parser : private TokenCursor {
       if (!At(TokenKind::kIdent)) return Expected("an element name after ','", Peek());
     }
     for (Connection& connection : connections) {
-      topology_.connections.push_back(std::move(connection));
+      into_->connections.push_back(std::move(connection));
     }
     return true;
   }
@@ -398,12 +405,89 @@ class Parser : private TokenCursor {
     if (!ExpectEndOfStatement("';' or end of line", fmt::format("the policy of '{}'", policy.element))) {
       return false;
     }
-    topology_.policies.push_back(std::move(policy));
+    into_->policies.push_back(std::move(policy));
     return true;
+  }
+
+  // compound Name(p: type = default, ...) { statements }
+  bool ParseCompound() {
+    const Token& keyword = Take();  // compound
+    if (into_ != &topology_) return Fail(keyword, "a compound cannot be defined inside another compound");
+    CompoundDecl compound;
+    const Token& name = Take();
+    compound.name = name.text;
+    compound.pos = Pos(name);
+    if (At(TokenKind::kLParen)) {
+      Take();
+      SkipNewlines();
+      while (!At(TokenKind::kRParen)) {
+        if (!At(TokenKind::kIdent)) return Expected("a parameter name or ')'", Peek());
+        CompoundParam param;
+        const Token& param_name = Take();
+        param.name = param_name.text;
+        param.pos = Pos(param_name);
+        if (!At(TokenKind::kColon)) return Expected(fmt::format("':' and a type after '{}'", param.name), Peek());
+        Take();
+        if (!At(TokenKind::kIdent)) return Expected("a type (int, float, string, bool or list)", Peek());
+        const Token& type = Take();
+        if (!ParseKindName(type.text, &param.kind)) {
+          return Fail(type, fmt::format("unknown type '{}' (int, float, string, bool or list)", type.text));
+        }
+        if (At(TokenKind::kError) && Peek().text.find("'='") != std::string::npos) {
+          Take();  // `=` alone is no token of the language; here it introduces a default
+          ParamValue value;
+          if (!ParseValue(&value)) return false;
+          param.default_value = std::move(value);
+        }
+        compound.params.push_back(std::move(param));
+        SkipNewlines();
+        if (At(TokenKind::kComma)) {
+          Take();
+          SkipNewlines();
+          continue;
+        }
+        if (!At(TokenKind::kRParen)) return Expected("',' or ')' after a compound parameter", Peek());
+      }
+      Take();  // )
+    }
+    if (!At(TokenKind::kLBrace)) return Expected(fmt::format("'{{' to open the body of compound '{}'", compound.name), Peek());
+    Take();
+    compound.body = std::make_shared<Topology>();
+    compound.body->file = file_;
+    into_ = compound.body.get();
+    for (;;) {
+      while (At(TokenKind::kNewline) || At(TokenKind::kSemicolon)) Take();
+      if (At(TokenKind::kRBrace)) break;
+      if (At(TokenKind::kEnd)) {
+        into_ = &topology_;
+        return Expected(fmt::format("'}}' to close compound '{}'", compound.name), Peek());
+      }
+      const size_t statement_start = pos_;
+      if (!ParseStatement()) Recover(statement_start);
+    }
+    into_ = &topology_;
+    Take();  // }
+    if (!ExpectEndOfStatement("';' or end of line", fmt::format("compound '{}'", compound.name))) return false;
+    topology_.compounds.push_back(std::move(compound));
+    return true;
+  }
+
+  static bool ParseKindName(std::string_view name, ParamValue::Kind* kind) {
+    static const std::pair<const char*, ParamValue::Kind> kKinds[] = {
+        {"int", ParamValue::Kind::kInt},   {"float", ParamValue::Kind::kFloat}, {"string", ParamValue::Kind::kString},
+        {"bool", ParamValue::Kind::kBool}, {"list", ParamValue::Kind::kList}};
+    for (const auto& [spelling, each] : kKinds) {
+      if (name == spelling) {
+        *kind = each;
+        return true;
+      }
+    }
+    return false;
   }
 
   int list_nesting_ = 0;
   Topology topology_;
+  Topology* into_ = &topology_;  // a compound's body while one is parsed
 };
 
 }  // namespace
@@ -417,7 +501,9 @@ Topology Parse(std::string_view text, const std::string& file, std::vector<Diagn
     empty.file = file;
     return empty;
   }
-  return Parser(Tokenize(text), file, errors).Run();
+  Topology topology = Parser(Tokenize(text), file, errors).Run();
+  ExpandCompounds(&topology, errors);
+  return topology;
 }
 
 }  // namespace datablox::dsl

@@ -3,10 +3,12 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "datablox/shard.h"
@@ -15,10 +17,26 @@
 
 namespace datablox::dsl {
 
+struct Expansion;
+
 struct SourcePos {
+  SourcePos() = default;
+  SourcePos(std::string file_name, int line_number, int column_number)
+      : file(std::move(file_name)), line(line_number), column(column_number) {}
+
   std::string file;
   int line = 0;    // 1-based
   int column = 0;  // 1-based
+  // Set on what a compound's expansion copied out of its body: the use it
+  // was copied for, so an error inside the body names the use too.
+  std::shared_ptr<const Expansion> via;
+};
+
+// `ingest :: Ingest(...)` expanded: the use's name and where it was written.
+struct Expansion {
+  std::string use;       // the expanded name of the use (`ingest`, `outer/inner`)
+  std::string compound;  // its compound's name
+  SourcePos pos;         // of the use's name
 };
 
 // One checker or parser error: "FILE:LINE:COL: error: MESSAGE".
@@ -53,6 +71,9 @@ struct ElementDecl {
   SourcePos pos;                                                 // of the name
   SourcePos class_pos;                                           // of the class name
   SourcePos node_pos;
+  // In a compound's body, `name: $param`: the value is the compound's
+  // parameter, filled in by the expansion (position in param_pos).
+  std::map<std::string, std::string, std::less<>> param_refs;
 };
 
 // One side of a connection: `elem` or `elem.port`. The checker fills `port`
@@ -84,11 +105,32 @@ struct Policy {
   SourcePos pos;  // of the element name
 };
 
+struct CompoundParam {
+  std::string name;
+  ParamValue::Kind kind = ParamValue::Kind::kString;
+  std::optional<ParamValue> default_value;  // none: the use must give it
+  SourcePos pos;
+};
+
+struct Topology;
+
+// `compound Ingest(path: string, limit: int = 10) { ... }`: a sub-topology
+// used like a class. In its body, `input` and `output` (with a port,
+// `input.P`, or the default ports `in` and `out`) are its ports.
+struct CompoundDecl {
+  std::string name;
+  std::vector<CompoundParam> params;
+  std::shared_ptr<Topology> body;
+  SourcePos pos;  // of the name
+};
+
 struct Topology {
   std::string file;
   std::vector<ElementDecl> elements;
   std::vector<Connection> connections;
   std::vector<Policy> policies;
+  // Definitions; after Parse, every use of one has been expanded away.
+  std::vector<CompoundDecl> compounds;
   // Names met in statements that did not parse (and so are not above). The
   // checker keeps quiet about them: "undeclared element" or "port not
   // connected" there would only echo the syntax error already reported.

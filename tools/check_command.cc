@@ -11,6 +11,7 @@
 #include "dsl/loader.h"
 #include "dsl/shard_text.h"
 #include "dsl/suggest.h"
+#include "runtime/core/element_plan.h"
 #include "tools/commands.h"
 
 namespace datablox::cli {
@@ -27,6 +28,31 @@ std::string SchemaText(const PortSpec& port) {
 }
 
 const char* StateKindName(StateKind kind) { return kind == StateKind::kKeyed ? "keyed" : "stateless"; }
+
+// The topology as it will run, compounds expanded: what `check -o json`
+// shows under "plan", so a script sees every element, link and policy.
+nlohmann::json PlanJson(const dsl::Topology& topology) {
+  nlohmann::json elements = nlohmann::json::array();
+  for (const dsl::ElementDecl& decl : topology.elements) {
+    nlohmann::json params = nlohmann::json::object();
+    for (const auto& [name, value] : decl.params) params[name] = control::ParamToJson(value);
+    elements.push_back({{"name", decl.name}, {"class", decl.class_name}, {"node", decl.node}, {"params", params},
+                        {"shard", decl.shard.has_value()}});
+  }
+  nlohmann::json connections = nlohmann::json::array();
+  for (const dsl::Connection& c : topology.connections) {
+    connections.push_back({{"kind", c.kind == PortKind::kPush ? "push" : "query"},
+                           {"from", c.from.element + "." + c.from.port},
+                           {"to", c.to.element + "." + c.to.port}});
+  }
+  nlohmann::json policies = nlohmann::json::array();
+  for (const dsl::Policy& policy : topology.policies) {
+    nlohmann::json values = nlohmann::json::object();
+    for (const auto& [key, value] : policy.values) values[key] = control::ParamToJson(value);
+    policies.push_back({{"element", policy.element}, {"values", values}});
+  }
+  return {{"elements", elements}, {"connections", connections}, {"policies", policies}};
+}
 
 nlohmann::json ShardsJson(const dsl::Topology& topology) {
   nlohmann::json shards = nlohmann::json::array();
@@ -82,7 +108,8 @@ int Check(const std::string& file, const OutputFormat& format) {
                           {"ok", errors.empty()},
                           {"elements", topology.elements.size()},
                           {"connections", topology.connections.size()},
-                          {"shards", ShardsJson(topology)}};
+                          {"shards", ShardsJson(topology)},
+                          {"plan", PlanJson(topology)}};
     nlohmann::json list = nlohmann::json::array();
     for (const auto& e : errors) {
       list.push_back({{"line", e.pos.line}, {"column", e.pos.column}, {"message", e.message}});

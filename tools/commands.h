@@ -42,6 +42,8 @@ struct OutputFormat {
 };
 
 int Check(const std::string& file, const OutputFormat& format);
+// graph_command.cc: FILE as Graphviz DOT on stdout, or SVG through `dot`.
+int Graph(const std::string& file, bool svg);
 int Describe(const std::string& class_name, const OutputFormat& format);
 int ListClasses(const OutputFormat& format);
 

@@ -117,6 +117,12 @@ int main(int argc, char** argv) {
   add_plugin_path(check);
   add_output(check);
 
+  bool graph_svg = false;
+  auto* graph = app.add_subcommand("graph", "print a topology as Graphviz DOT (its compounds expanded)");
+  graph->add_option("FILE", file, "the .topo file")->required();
+  graph->add_flag("--svg", graph_svg, "render it to SVG with Graphviz's dot (Debian package graphviz)");
+  add_plugin_path(graph);
+
   cli::RunOptions run_options;
   auto* run = app.add_subcommand("run", "run a topology on a local master and caretaker until it ends");
   run->add_option("FILE", run_options.file, "the .topo file")->required();
@@ -325,6 +331,7 @@ int main(int argc, char** argv) {
   }
 
   try {
+    if (*graph) return cli::Graph(file, graph_svg);
     if (*check && cli::IsViewFile(file)) return cli::CheckViewFile(file, format);
     if (*check) return cli::IsSchemaFile(file) ? cli::CheckSchemaFile(file, format) : cli::Check(file, format);
     if (*describe_schema) return cli::DescribeSchema(file, format);
