@@ -3,7 +3,11 @@ under use/inner names, and an error inside a compound's body reported at
 the body's line and at the use."""
 
 import json
+import os
 import shutil
+import subprocess
+
+import pytest
 
 from conftest import REPO, jsonl
 
@@ -59,15 +63,24 @@ def test_graph_of_a_broken_topology_is_its_errors(tmp_path, cli):
     assert "bad.topo:1:8: error: unknown class 'Sequense'" in result.stderr, result.stderr
 
 
-def test_graph_svg_without_graphviz_names_the_package(tmp_path, cli):
-    if shutil.which("dot"):
-        result = cli("graph", "--svg", REPO / "topologies" / "compound.topo", cwd=tmp_path)
-        assert result.returncode == 0, result.stderr
-        assert "<svg" in result.stdout
-        return
-    result = cli("graph", "--svg", REPO / "topologies" / "compound.topo", cwd=tmp_path)
+def test_graph_svg_without_graphviz_names_the_package(tmp_path, datablox):
+    # A PATH with no `dot` on it, whether or not this machine has graphviz.
+    empty = tmp_path / "empty-path"
+    empty.mkdir()
+    result = subprocess.run([str(datablox), "graph", "--svg", str(REPO / "topologies" / "compound.topo")], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=30, stdin=subprocess.DEVNULL,
+                            env={**os.environ, "PATH": str(empty)})
     assert result.returncode == 69
+    assert result.stdout == ""
     assert "graphviz" in result.stderr, result.stderr
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="no graphviz (apt-get install graphviz; ./dev test installs it)")
+def test_graph_svg_renders_through_graphviz(tmp_path, cli):
+    result = cli("graph", "--svg", REPO / "topologies" / "compound.topo", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.lstrip().startswith("<?xml") and "<svg" in result.stdout and result.stdout.rstrip().endswith("</svg>")
+    assert "/keep" in result.stdout  # a compound's inner element, labelled
 
 
 def test_check_json_gives_the_expanded_plan(tmp_path, cli):
