@@ -41,20 +41,9 @@ const std::vector<PolicyKey>& PolicyKeys() {
 
 namespace {
 
-const char* KindName(ParamValue::Kind kind) {
-  switch (kind) {
-    case ParamValue::Kind::kInt: return "int";
-    case ParamValue::Kind::kFloat: return "float";
-    case ParamValue::Kind::kString: return "string";
-    case ParamValue::Kind::kBool: return "bool";
-    case ParamValue::Kind::kList: return "list";
-  }
-  return "?";
-}
-
 // "float 2.5", "string \"x\"": what was written, for "found ..." messages.
 std::string DescribeValue(const ParamValue& value) {
-  return fmt::format("{} {}", KindName(value.kind), value.ToString());
+  return fmt::format("{} {}", ParamValue::KindName(value.kind), value.ToString());
 }
 
 // "; did you mean 'Filter'?" for the closest name, else "".
@@ -424,7 +413,7 @@ class Checker {
                                        DescribeValue(value)));
         } else if (known->kind != ParamValue::Kind::kInt && value.kind != known->kind) {
           Error(value_pos, fmt::format("policy '{}' of '{}' must be a {}, found {}", key, policy.element,
-                                       KindName(known->kind), DescribeValue(value)));
+                                       ParamValue::KindName(known->kind), DescribeValue(value)));
         } else if (key == "restart") {
           const std::vector<std::string>& kRestarts = control::RestartPolicyNames();
           if (std::find(kRestarts.begin(), kRestarts.end(), value.s) == kRestarts.end()) {

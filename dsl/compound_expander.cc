@@ -18,17 +18,6 @@ constexpr const char* kOutput = "output";
 constexpr const char* kDefaultIn = "in";
 constexpr const char* kDefaultOut = "out";
 
-const char* KindName(ParamValue::Kind kind) {
-  switch (kind) {
-    case ParamValue::Kind::kInt: return "int";
-    case ParamValue::Kind::kFloat: return "float";
-    case ParamValue::Kind::kString: return "string";
-    case ParamValue::Kind::kBool: return "bool";
-    case ParamValue::Kind::kList: return "list";
-  }
-  return "?";
-}
-
 // What a use looks like from outside: for each of its ports, the inner
 // ports behind it.
 struct Boundary {
@@ -165,9 +154,9 @@ class Expander {
         given = ParamValue::Float(static_cast<double>(given.i));
       }
       if (given.kind != param->kind) {
-        Report(use.param_pos.at(name), fmt::format("parameter '{}' of compound '{}' is {}, found {} {}", name,
-                                                   compound.name, KindName(param->kind), KindName(value.kind),
-                                                   value.ToString()));
+        Report(use.param_pos.at(name),
+               fmt::format("parameter '{}' of compound '{}' is {}, found {} {}", name, compound.name,
+                           ParamValue::KindName(param->kind), ParamValue::KindName(value.kind), value.ToString()));
         ok = false;
         continue;
       }
@@ -178,8 +167,8 @@ class Expander {
       if (param.default_value) {
         (*values)[param.name] = *param.default_value;
       } else {
-        Report(use.pos, fmt::format("'{}' does not give parameter '{}' of compound '{}'", use.name, param.name,
-                                    compound.name));
+        Report(use.pos,
+               fmt::format("'{}' does not give parameter '{}' of compound '{}'", use.name, param.name, compound.name));
         ok = false;
       }
     }
@@ -238,8 +227,8 @@ class Expander {
     if (port == ports.end()) {
       std::vector<std::string> names;
       for (const auto& [name, unused] : ports) names.push_back(name);
-      Report(ref.port_pos,
-             fmt::format("compound '{}' has no {} '{}'{}", use->second.compound, side, ref.port, Suggestion(ref.port, names)));
+      Report(ref.port_pos, fmt::format("compound '{}' has no {} '{}'{}", use->second.compound, side, ref.port,
+                                       Suggestion(ref.port, names)));
       return {};
     }
     return port->second;

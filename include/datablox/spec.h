@@ -86,6 +86,8 @@ struct ParamValue {
 
   // As the topology language writes it: 12, 1.5, "text", true, [1, 2].
   std::string ToString() const;
+  // "int", "float", "string", "bool", "list": a kind as a parameter's type is written.
+  static const char* KindName(Kind kind);
 };
 
 // The type a parameter must have. kExpr is a string holding an expression of

@@ -4,6 +4,17 @@
 
 namespace datablox {
 
+const char* ParamValue::KindName(Kind kind) {
+  switch (kind) {
+    case Kind::kInt: return "int";
+    case Kind::kFloat: return "float";
+    case Kind::kString: return "string";
+    case Kind::kBool: return "bool";
+    case Kind::kList: return "list";
+  }
+  return "?";
+}
+
 std::string ParamValue::ToString() const {
   switch (kind) {
     case Kind::kInt: return std::to_string(i);
