@@ -214,20 +214,27 @@ void Master::PublishMetrics() {
   if (!http_ || Clock::now() < next_metrics_) return;
   next_metrics_ = Clock::now() + kMetricsEvery;
   std::vector<control::StatusReply> topologies;
-  std::vector<std::vector<WebLink>> links;
-  std::vector<std::vector<control::EventItem>> events;
-  for (const auto& [name, t] : topologies_) {
-    topologies.push_back(StatusReplyOf(t));
-    links.push_back(LinksOf(t));
-    std::vector<EventRow> rows;
-    (void)store_->Events(name, kWebEvents, &rows);  // a failed read shows none, and the next one tries again
-    auto& items = events.emplace_back();
-    for (const EventRow& e : rows) items.push_back({e.unix_ms, e.topology, e.element, e.what});
-  }
+  for (const auto& [name, t] : topologies_) topologies.push_back(StatusReplyOf(t));
   const control::NodesReply nodes = NodesReplyNow();
   const double uptime_s = std::chrono::duration<double>(Clock::now() - started_).count();
-  http_->Publish(RenderMetrics(topologies, nodes, {uptime_s, malformed_}),
-                 WebStateJson(topologies, links, events, nodes, uptime_s, options_.http_writes));
+  // The web view's state (every link, the events read from the registry)
+  // only while a page polls for it; until then its first poll gets what
+  // was rendered last, or nothing, and the next one a fresh state.
+  std::string state;
+  if (http_->StateWatched() || !state_published_) {
+    std::vector<std::vector<WebLink>> links;
+    std::vector<std::vector<control::EventItem>> events;
+    for (const auto& [name, t] : topologies_) {
+      links.push_back(LinksOf(t));
+      std::vector<EventRow> rows;
+      (void)store_->Events(name, kWebEvents, &rows);  // a failed read shows none, and the next one tries again
+      auto& items = events.emplace_back();
+      for (const EventRow& e : rows) items.push_back({e.unix_ms, e.topology, e.element, e.what});
+    }
+    state = WebStateJson(topologies, links, events, nodes, uptime_s, options_.http_writes);
+    state_published_ = true;
+  }
+  http_->Publish(RenderMetrics(topologies, nodes, {uptime_s, malformed_}), std::move(state));
 }
 
 }  // namespace datablox::master

@@ -20,6 +20,12 @@ namespace {
 constexpr size_t kServerThreads = 2;
 constexpr const char* kMetricsType = "text/plain; version=0.0.4; charset=utf-8";
 constexpr auto kRelayTimeout = std::chrono::milliseconds(5000);
+constexpr int64_t kWatchedForMs = 10000;  // a page polls every second: ten missed polls, and nobody watches
+
+int64_t SteadyMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
 std::atomic<uint64_t> g_relays{0};
 
 // One request to the master's control port, as a CLI client: the reply, or
@@ -74,6 +80,7 @@ Status HttpServer::Start(const std::string& address, const std::string& master, 
     response.set_content(self->metrics_, kMetricsType);
   });
   server->server_->Get("/api/state", [self](const httplib::Request&, httplib::Response& response) {
+    self->state_asked_ms_.store(SteadyMs(), std::memory_order_relaxed);
     std::lock_guard lock(self->mutex_);
     response.set_header("Cache-Control", "no-store");
     response.set_content(self->state_, "application/json");
@@ -137,7 +144,11 @@ Status HttpServer::Start(const std::string& address, const std::string& master, 
 void HttpServer::Publish(std::string metrics_text, std::string state_json) {
   std::lock_guard lock(mutex_);
   metrics_ = std::move(metrics_text);
-  state_ = std::move(state_json);
+  if (!state_json.empty()) state_ = std::move(state_json);
+}
+
+bool HttpServer::StateWatched() const {
+  return SteadyMs() - state_asked_ms_.load(std::memory_order_relaxed) < kWatchedForMs;
 }
 
 }  // namespace datablox::master

@@ -8,6 +8,8 @@
 // CLI asks them, so they take the same path to the element's caretaker.
 #pragma once
 
+#include <atomic>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -36,6 +38,9 @@ class HttpServer {
   HttpServer& operator=(const HttpServer&) = delete;
 
   void Publish(std::string metrics_text, std::string state_json);
+  // Whether a page asked for /api/state lately: the state (links, events
+  // read from the registry) is rendered only while someone watches.
+  bool StateWatched() const;
   int port() const { return port_; }
   const std::string& host() const { return host_; }
 
@@ -50,6 +55,7 @@ class HttpServer {
   int port_ = 0;
   std::string master_;
   bool writes_ = false;
+  std::atomic<int64_t> state_asked_ms_{INT64_MIN / 2};  // steady clock, when /api/state was last asked
 };
 
 }  // namespace datablox::master

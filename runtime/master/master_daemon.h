@@ -147,6 +147,7 @@ class Master {
   static constexpr int kWebEvents = 30;  // a topology's latest events on its page
   std::unique_ptr<HttpServer> http_;
   Clock::time_point next_metrics_ = Clock::now();
+  bool state_published_ = false;  // the web view's state was rendered once
 };
 
 template <class Message>
