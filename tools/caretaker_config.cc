@@ -15,29 +15,44 @@ int ReadCaretakerConfig(const std::string& path, const std::set<std::string>& fl
   struct Key {
     const char* name;
     std::string* field;
+    const char* flag;
   };
-  const Key keys[] = {{"master", &options->master_endpoint},
-                      {"node", &options->node},
-                      {"bind", &options->bind_host},
-                      {"control", &options->control_endpoint}};
+  const Key keys[] = {{"master", &options->master_endpoint, "--master"},
+                      {"node", &options->node, "--node"},
+                      {"bind", &options->bind_host, "--bind"},
+                      {"control", &options->control_endpoint, "--control"},
+                      {"run_as", &options->run_as, "--run-as"}};
+  // The folders element classes may come from: a list of its own.
+  const char* kClassPath = "class_path";
   try {
     const toml::value data = toml::parse(path);
     int errors = 0;
     for (const auto& [name, value] : data.as_table()) {
       bool known = false;
       for (const Key& key : keys) known = known || name == key.name;
-      if (!known) {
-        std::fprintf(stderr, "%s: error: unknown key '%s'; valid keys: master, node, bind, control\n", path.c_str(),
-                     name.c_str());
+      if (!known && name != kClassPath) {
+        std::fprintf(stderr,
+                     "%s: error: unknown key '%s'; valid keys: master, node, bind, control, run_as, class_path\n",
+                     path.c_str(), name.c_str());
         ++errors;
       }
     }
     for (const Key& key : keys) {
-      if (!data.contains(key.name) || flags_given.count(std::string("--") + key.name)) continue;
+      if (!data.contains(key.name) || flags_given.count(key.flag)) continue;
       try {
         *key.field = toml::find<std::string>(data, key.name);
       } catch (const toml::type_error& e) {
         std::fprintf(stderr, "%s: error: '%s' must be a string\n%s\n", path.c_str(), key.name, e.what());
+        ++errors;
+      }
+    }
+    // Flags add to the file's folders: both are the operator's.
+    if (data.contains(kClassPath)) {
+      try {
+        for (const std::string& folder : toml::find<std::vector<std::string>>(data, kClassPath))
+          options->class_path.push_back(folder);
+      } catch (const toml::type_error& e) {
+        std::fprintf(stderr, "%s: error: '%s' must be a list of folders\n%s\n", path.c_str(), kClassPath, e.what());
         ++errors;
       }
     }

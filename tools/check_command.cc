@@ -11,14 +11,12 @@
 #include "dsl/loader.h"
 #include "dsl/shard_text.h"
 #include "dsl/suggest.h"
+#include "runtime/core/class_spec_json.h"
 #include "runtime/core/element_plan.h"
 #include "tools/commands.h"
 
 namespace datablox::cli {
 namespace {
-
-const char* KindName(PortKind k) { return k == PortKind::kPush ? "push" : "query"; }
-const char* DirectionName(PortDirection d) { return d == PortDirection::kIn ? "in" : "out"; }
 
 std::string SchemaText(const PortSpec& port) {
   std::string out;
@@ -26,8 +24,6 @@ std::string SchemaText(const PortSpec& port) {
     out += fmt::format("{}{}: {}", out.empty() ? "" : ", ", f.name, ValueTypeName(f.type));
   return out.empty() ? "-" : "{" + out + "}";
 }
-
-const char* StateKindName(StateKind kind) { return kind == StateKind::kKeyed ? "keyed" : "stateless"; }
 
 // The topology as it will run, compounds expanded: what `check -o json`
 // shows under "plan", so a script sees every element, link and policy.
@@ -70,14 +66,6 @@ nlohmann::json ShardsJson(const dsl::Topology& topology) {
                       {"node", decl.node}});
   }
   return shards;
-}
-
-nlohmann::json ShardJson(const ClassSpec& spec) {
-  if (!spec.shard.shardable) return {{"shardable", false}};
-  return {{"shardable", true},
-          {"state", StateKindName(spec.shard.state)},
-          {"key_param", spec.shard.key_param},
-          {"custom_merge", static_cast<bool>(spec.shard.merge)}};
 }
 
 // "; did you mean 'Counter'?" for `describe counter`, else "".
@@ -144,29 +132,7 @@ int Describe(const std::string& class_name, const OutputFormat& format) {
     return kExitUsage;
   }
   if (format.json) {
-    nlohmann::json ports = nlohmann::json::array(), params = nlohmann::json::array(),
-                   handlers = nlohmann::json::array();
-    for (const PortSpec& p : spec->ports) {
-      nlohmann::json schema = nlohmann::json::object();
-      for (const FieldSpec& f : p.schema) schema[f.name] = ValueTypeName(f.type);
-      ports.push_back({{"name", p.name},
-                       {"kind", KindName(p.kind)},
-                       {"direction", DirectionName(p.direction)},
-                       {"required", p.required},
-                       {"schema", schema},
-                       {"doc", p.doc}});
-    }
-    for (const ParamSpec& p : spec->params) {
-      params.push_back({{"name", p.name},
-                        {"type", ParamTypeName(p.type)},
-                        {"required", p.required},
-                        {"default", p.required ? "" : p.default_value.ToString()},
-                        {"doc", p.doc}});
-    }
-    for (const auto& h : spec->handlers) handlers.push_back({{"name", h.name}, {"doc", h.doc}});
-    nlohmann::json out = {{"class", spec->name},      {"summary", spec->summary}, {"description", spec->description},
-                          {"ports", ports},           {"params", params},         {"handlers", handlers},
-                          {"shard", ShardJson(*spec)}};
+    nlohmann::json out = ClassSpecToJson(*spec);
     std::printf("%s\n", out.dump(2).c_str());
     return kExitOk;
   }
@@ -176,7 +142,7 @@ int Describe(const std::string& class_name, const OutputFormat& format) {
   if (!spec->description.empty()) std::printf("\n  %s\n", spec->description.c_str());
   std::printf("\nPORT          KIND   DIR  REQUIRED  SCHEMA\n");
   for (const PortSpec& p : spec->ports) {
-    std::printf("%-13s %-6s %-4s %-9s %s%s%s\n", p.name.c_str(), KindName(p.kind), DirectionName(p.direction),
+    std::printf("%-13s %-6s %-4s %-9s %s%s%s\n", p.name.c_str(), PortKindName(p.kind), PortDirectionName(p.direction),
                 p.required ? "yes" : "no", SchemaText(p).c_str(), p.doc.empty() ? "" : "  ", p.doc.c_str());
   }
   if (!spec->params.empty()) {

@@ -133,6 +133,7 @@ int Submit(const std::string& file, const std::string& name, const std::string& 
   if (refusal) {
     if (!refusal->errors.empty()) {
       for (const std::string& e : refusal->errors) std::fprintf(stderr, "%s\n", e.c_str());
+      if (!refusal->error.empty()) std::fprintf(stderr, "note: %s\n", refusal->error.c_str());
       return kExitDataErr;
     }
     std::fprintf(stderr, "error: %s\n", Why(*refusal, "submit refused"));

@@ -46,6 +46,9 @@ int Check(const std::string& file, const OutputFormat& format);
 int Graph(const std::string& file, bool svg);
 int Describe(const std::string& class_name, const OutputFormat& format);
 int ListClasses(const OutputFormat& format);
+// inspect_command.cc: the class inspector's child (internal): the classes'
+// declarations, loaded from `folders`, as JSON on stdout.
+int InspectClasses(const std::vector<std::string>& folders, const std::vector<std::string>& class_names);
 
 // schema_commands.cc: Brio schemas. `check` takes a FILE ending in .brio for one.
 bool IsSchemaFile(const std::string& file);

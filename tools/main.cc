@@ -288,6 +288,18 @@ int main(int argc, char** argv) {
                    "let the web view write handlers (POST /api/handler); off: it only reads");
   master->add_option("--ready-fd", master_options.ready_fd, "write the bound endpoint to this fd")->group("");
   add_plugin_path(master);
+  master
+      ->add_option("--class-path", master_options.class_path,
+                   "a folder topologies may load classes from (Python modules, plugins), and its subfolders; "
+                   "repeatable (also $DATABLOX_CLASS_PATH, ':'-separated); a topology's other folders are refused")
+      ->allow_extra_args(false);
+  master->add_option("--run-as", master_options.run_as,
+                     "the user the class inspector runs as (it imports topologies' Python modules for the check)");
+  master
+      ->add_option("--inspect-timeout", master_options.inspect_timeout_s,
+                   "seconds the class inspector may take for one topology's classes")
+      ->capture_default_str()
+      ->check(CLI::Range(0.1, 600.0));
 
   CaretakerOptions caretaker_options;
   std::string caretaker_config;
@@ -298,6 +310,13 @@ int main(int argc, char** argv) {
   caretaker->add_option("--bind", caretaker_options.bind_host, "address element inputs bind to")->capture_default_str();
   caretaker->add_option("--control", caretaker_options.control_endpoint,
                         "where `caretaker status` reaches it (default ipc:///tmp/datablox-UID/caretaker-NODE.ipc)");
+  caretaker
+      ->add_option("--class-path", caretaker_options.class_path,
+                   "a folder element classes may be loaded from, and its subfolders; repeatable (also "
+                   "$DATABLOX_CLASS_PATH and class_path in --config); a plan's other folders are dropped")
+      ->allow_extra_args(false);
+  caretaker->add_option("--run-as", caretaker_options.run_as,
+                        "run element hosts as this user (the caretaker must be root, or that user)");
   caretaker->require_subcommand(0, 1);
   std::string status_node, status_control;
   auto* caretaker_status =
@@ -313,6 +332,12 @@ int main(int argc, char** argv) {
   host->add_option("--element", host_options.element)->required();
   host->add_option("--bind", host_options.bind_host);
   host->add_option("--parent", host_options.parent);
+
+  std::vector<std::string> inspect_folders, inspect_classes;
+  auto* inspect = app.add_subcommand("inspect-classes", "print classes' declarations as JSON (the master's inspector)");
+  inspect->group("");  // internal: not in --help
+  inspect->add_option("--class-path", inspect_folders)->allow_extra_args(false);
+  inspect->add_option("CLASS", inspect_classes)->required();
 
   if (int code = AnswerUnknownVerb(app, argc, argv); code >= 0) return code;
   try {
@@ -394,7 +419,7 @@ int main(int argc, char** argv) {
     if (*caretaker) {
       if (!caretaker_config.empty()) {
         std::set<std::string> given;
-        for (const char* flag : {"--master", "--node", "--bind", "--control"}) {
+        for (const char* flag : {"--master", "--node", "--bind", "--control", "--run-as"}) {
           if (caretaker->count(flag)) given.insert(flag);
         }
         int code = cli::ReadCaretakerConfig(caretaker_config, given, &caretaker_options);
@@ -411,6 +436,7 @@ int main(int argc, char** argv) {
       return RunCaretaker(caretaker_options);
     }
     if (*host) return RunElementHost(host_options);
+    if (*inspect) return cli::InspectClasses(inspect_folders, inspect_classes);
   } catch (const std::exception& e) {
     spdlog::error("internal error: {}", e.what());
     return cli::kExitSoftware;

@@ -141,10 +141,16 @@ int Run(const RunOptions& options) {
   ::close(ready[1]);
   // The embedded master keeps no registry: a `run` owns its topology start
   // to end, and nothing of it should outlive it.
-  pid_t master = Start(
-      options.executable,
-      {"master", "--listen", "tcp://127.0.0.1:*", "--registry", ":memory:", "--ready-fd", std::to_string(ready_child)},
-      /*quiet_info=*/true);
+  // The user's own machine and topology: its folders are the ones allowed.
+  std::vector<std::string> class_path_flags;
+  for (const std::string& folder : submission.search_path) {
+    class_path_flags.push_back("--class-path");
+    class_path_flags.push_back(folder);
+  }
+  std::vector<std::string> master_args = {"master",     "--listen",   "tcp://127.0.0.1:*", "--registry",
+                                          ":memory:",   "--ready-fd", std::to_string(ready_child)};
+  master_args.insert(master_args.end(), class_path_flags.begin(), class_path_flags.end());
+  pid_t master = Start(options.executable, std::move(master_args), /*quiet_info=*/true);
   ::close(ready_child);
   std::string endpoint;
   {
@@ -169,8 +175,10 @@ int Run(const RunOptions& options) {
   // Its own status socket: a `run` must not take over the one of a
   // caretaker daemon named "local" on this machine, nor another run's.
   const std::string control_file = fmt::format("/tmp/datablox-{}/run-{}.ipc", ::getuid(), ::getpid());
-  pid_t caretaker = Start(options.executable,
-                          {"caretaker", "--master", endpoint, "--node", "local", "--control", "ipc://" + control_file});
+  std::vector<std::string> caretaker_args = {"caretaker", "--master",  endpoint, "--node",
+                                             "local",     "--control", "ipc://" + control_file};
+  caretaker_args.insert(caretaker_args.end(), class_path_flags.begin(), class_path_flags.end());
+  pid_t caretaker = Start(options.executable, std::move(caretaker_args));
 
   int exit_code = kExitOk;
   auto began = Clock::now();

@@ -81,6 +81,19 @@ int Caretaker::Run() {
   on_child.sa_flags = SA_RESTART | SA_NOCLDSTOP;
   ::sigaction(SIGCHLD, &on_child, nullptr);
 
+  class_folders_ = ClassFolders::FromFlagsAndEnvironment(options_.class_path);
+  if (!options_.run_as.empty()) {
+    UserIds ids;
+    Status st = LookUpUser(options_.run_as, &ids);
+    if (st.ok()) st = CanRunAs(ids);
+    if (!st.ok()) {
+      spdlog::error("caretaker '{}': --run-as: {}", options_.node, st.message());
+      return exit_code::kUsage;
+    }
+    run_as_ = ids;
+  }
+  spdlog::debug("caretaker '{}': class folders allowed: {}{}", options_.node, class_folders_.Describe(),
+               run_as_ ? fmt::format("; element hosts run as {} (uid {})", run_as_->name, run_as_->uid) : "");
   if (Status st = BindSockets(); !st.ok()) {
     spdlog::error("caretaker '{}': {}", options_.node, st.message());
     return exit_code::kUnavailable;

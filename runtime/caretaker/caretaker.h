@@ -8,6 +8,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace datablox {
 
@@ -17,6 +18,10 @@ struct CaretakerOptions {
   std::string bind_host = "127.0.0.1";  // where hosts and element inputs bind
   std::string executable;               // the datablox binary, to start hosts with
   std::string control_endpoint;         // the status service; "" : DefaultCaretakerControl(node)
+  // Folders element classes may be loaded from (with $DATABLOX_CLASS_PATH):
+  // a plan's other folders are dropped.
+  std::vector<std::string> class_path;
+  std::string run_as;  // the user element hosts run as; "" : the caretaker's own
 };
 
 // ipc:///tmp/datablox-UID/caretaker-NODE.ipc: where `datablox caretaker

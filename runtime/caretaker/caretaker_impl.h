@@ -21,6 +21,7 @@
 #include <chrono>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,8 +31,10 @@
 #include "runtime/caretaker/host_process.h"
 #include "runtime/caretaker/master_link.h"
 #include "runtime/caretaker/process_load.h"
+#include "runtime/core/class_folders.h"
 #include "runtime/core/control.h"
 #include "runtime/core/control_protocol.h"
+#include "runtime/core/privileges.h"
 #include "runtime/core/warning_limiter.h"
 
 namespace datablox {
@@ -117,6 +120,10 @@ class Caretaker {
   }
 
   CaretakerOptions options_;
+  // The folders plans may load classes from, and the user hosts run as
+  // (none: the caretaker's own): this node's operator's, never a plan's.
+  ClassFolders class_folders_;
+  std::optional<UserIds> run_as_;
   zmq::context_t zmq_{1};
   std::unique_ptr<MasterLink> master_;
   std::unique_ptr<zmq::socket_t> hosts_, clients_;

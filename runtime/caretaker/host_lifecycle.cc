@@ -21,7 +21,7 @@ constexpr auto kStopGrace = std::chrono::seconds(2);
 
 void Caretaker::Spawn(HostProcess& p) {
   SpawnedHost spawned;
-  Status st = SpawnHost({options_.executable, hosts_endpoint_, p.id, options_.bind_host}, &spawned);
+  Status st = SpawnHost({options_.executable, hosts_endpoint_, p.id, options_.bind_host, run_as_}, &spawned);
   if (!st.ok()) {
     p.last_exit = st.message();
     control::Failed failed;

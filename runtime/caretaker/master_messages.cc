@@ -97,6 +97,13 @@ void Caretaker::NewElement(control::Spawn& spawn) {
   p.id = id;
   p.topology = spawn.plan.topology;
   p.restart = RestartRulesOf(spawn.plan);
+  // Classes only from the folders this node allows, whatever the plan says.
+  std::vector<std::string> refused;
+  spawn.plan.search_path = class_folders_.SearchPath(spawn.plan.search_path, &refused);
+  for (const std::string& folder : refused) {
+    spdlog::warn("caretaker '{}': '{}': class folder {} is not allowed here (allowed: {}; --class-path)", options_.node,
+                 id, folder, class_folders_.Describe());
+  }
   p.plan = std::move(spawn.plan);
   if (spawn.ended_links) p.ended_links.insert(spawn.ended_links->begin(), spawn.ended_links->end());
   p.first_started = Clock::now();

@@ -35,11 +35,6 @@ Json Master::Submit(const control::Submit& request) {
     Status st = store_->RemoveTopology(name);
     if (!st.ok()) spdlog::warn("master: {}", st.message());
   }
-  std::vector<std::string> search_path = request.search_path.value_or(std::vector<std::string>{});
-  // This submit's folders only, and its classes read afresh: an edited
-  // Python class is seen without a restart of the master.
-  ClassTable::Global().set_search_path(search_path);
-  ClassTable::Global().forget_loaded();
   // Path parameters the CLI made absolute where the user is; the text keeps
   // what was written, so that every error's position holds.
   dsl::AbsolutePaths absolute_paths;
@@ -53,11 +48,20 @@ Json Master::Submit(const control::Submit& request) {
   dsl::ApplyAbsolutePaths(absolute_paths, &topology);
   std::vector<std::string> known_nodes;
   for (const auto& [node_name, node] : nodes_) known_nodes.push_back(node_name);
-  dsl::CheckOptions options = dsl::ClassTableCheckOptions(std::move(known_nodes));
-  if (errors.empty()) dsl::Check(topology, options, &errors);
+  // Its classes from the folders it names that the operator allowed,
+  // loaded by the inspector: an edited Python class is seen on the next submit.
+  InspectedClasses classes;
+  std::vector<std::string> refused, search_path;
+  if (errors.empty()) {
+    search_path = CheckClasses(topology, request.search_path.value_or(std::vector<std::string>{}),
+                               std::move(known_nodes), &classes, &errors, &refused);
+  }
   if (!errors.empty()) {
     control::Refusal refusal;
     for (const auto& e : errors) refusal.errors.push_back(e.ToString());
+    // A class not found where the topology said it is: which folders were
+    // not looked in, and how to allow them.
+    if (!refused.empty()) refusal.error = RefusedFoldersNote(refused, class_folders_);
     return control::ToJson(refusal);
   }
   // Capacity and current load: every live element counts on its node.
@@ -73,7 +77,7 @@ Json Master::Submit(const control::Submit& request) {
   record.search_path = search_path;
   record.absolute_paths = request.absolute_paths.value_or(Json::object());
   record.topology = std::make_shared<const dsl::Topology>(std::move(topology));
-  AdoptShards(record);
+  AdoptShards(record, classes);
   for (auto& plan : plans) {
     plan.search_path = search_path;
     ElementRecord& element = record.elements[plan.name];

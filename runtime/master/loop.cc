@@ -36,6 +36,7 @@ int Master::Run() {
     spdlog::error("master: {}", st.message());
     return exit_code::kNoInput;
   }
+  if (int code = StartInspector(); code != exit_code::kOk) return code;
   Load();
   socket_ = std::make_unique<zmq::socket_t>(zmq_, zmq::socket_type::router);
   socket_->set(zmq::sockopt::router_mandatory, 1);

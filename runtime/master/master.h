@@ -7,6 +7,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace datablox {
 
@@ -25,6 +26,14 @@ struct MasterOptions {
   // HOST:PORT to serve HTTP on: Prometheus's /metrics and the web view at /; "" serves none.
   std::string http;
   bool http_writes = false;  // the web view may write handlers (POST /api/handler)
+  // Folders classes may come from (with $DATABLOX_CLASS_PATH): a topology's
+  // other folders are refused at the check.
+  std::vector<std::string> class_path;
+  // The class inspector (the child process that imports user modules for
+  // the check, so that the master never does) runs as this user, for at
+  // most this long.
+  std::string run_as;
+  double inspect_timeout_s = 10;
 };
 
 int RunMaster(const MasterOptions& options);

@@ -8,6 +8,7 @@
 //   lifecycle.cc           a topology failing, stopping and settling
 //   registry_mapping.cc    the records to and from the registry's rows
 //   shard_scaling.cc       growing and shrinking shards (scale, autoscaler, migrations)
+//   class_access.cc        the allowed class folders and the class inspector
 #pragma once
 
 #include <zmq.hpp>
@@ -17,11 +18,13 @@
 #include <string>
 #include <string_view>
 
+#include "runtime/core/class_folders.h"
 #include "runtime/core/client_replies.h"
 #include "runtime/core/control.h"
 #include "runtime/core/outbox.h"
 #include "runtime/core/warning_limiter.h"
 #include "runtime/master/master.h"
+#include "runtime/master/class_inspector.h"
 #include "runtime/master/http_server.h"
 #include "runtime/master/placement.h"
 #include "runtime/master/registry_store.h"
@@ -92,7 +95,8 @@ class Master {
   void Settle(TopologyRecord& topology);
 
   // shard_scaling.cc
-  void AdoptShards(TopologyRecord& topology);  // at submit: each shard at its minimum
+  // At submit: each shard at its minimum (its state kind from `classes`).
+  void AdoptShards(TopologyRecord& topology, const InspectedClasses& classes);
   Json Scale(const control::Scale& request);
   void NextChange(TopologyRecord& topology, ShardRecord& shard, const std::string& why);
   void StartChange(TopologyRecord& topology, ShardRecord& shard, bool grow, const std::string& why);
@@ -117,6 +121,15 @@ class Master {
   // The shards' figures for status.
   std::vector<control::ShardStatus> ShardsStatus(const TopologyRecord& topology) const;
 
+  // class_access.cc: the folders classes may come from, and the inspector
+  // that loads them for the check (the master itself loads no user code).
+  int StartInspector();  // an exit status: kOk, or why the master cannot start
+  // Checks `topology`, its classes loaded from the requested folders that
+  // are allowed (returned; the others appended to *refused).
+  std::vector<std::string> CheckClasses(dsl::Topology& topology, const std::vector<std::string>& requested,
+                                        std::vector<std::string> known_nodes, InspectedClasses* classes,
+                                        std::vector<dsl::Diagnostic>* errors, std::vector<std::string>* refused) const;
+
   // registry_mapping.cc: written on every change of state, read back at start.
   void Load();
   // A running topology read back: its text checked again, its shards at the
@@ -128,6 +141,8 @@ class Master {
   void Event(const std::string& topology, const std::string& element, const std::string& what);
 
   MasterOptions options_;
+  ClassFolders class_folders_;
+  std::unique_ptr<ClassInspector> inspector_;
   Clock::duration node_timeout_;
   zmq::context_t zmq_{1};
   std::unique_ptr<zmq::socket_t> socket_;

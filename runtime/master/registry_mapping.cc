@@ -52,7 +52,6 @@ void Master::Load() {
     Json absolute_paths = Json::parse(row.absolute_paths_json, nullptr, false);
     if (absolute_paths.is_object()) t.absolute_paths = std::move(absolute_paths);
     if (t.state == TopologyState::kStopping) t.drain_deadline = Clock::now();  // the drain's time ran out meanwhile
-    for (const std::string& folder : t.search_path) ClassTable::Global().add_search_path(folder);
   }
   size_t adopted = 0;
   for (const ElementRow& row : elements) {
@@ -108,15 +107,19 @@ void Master::AdoptShardsAgain(TopologyRecord& t, const std::vector<ShardRow>& ro
     errors.push_back({{t.file, 0, 0}, "the registry's absolute paths are not {element: {parameter: path}}"});
   }
   dsl::ApplyAbsolutePaths(absolute_paths, &topology);
-  // No nodes known: they join after the master starts, and placement was checked at submit.
-  if (errors.empty()) dsl::Check(topology, dsl::ClassTableCheckOptions(), &errors);
+  // No nodes known: they join after the master starts, and placement was
+  // checked at submit. The folders allowed now: the operator may have
+  // changed them since.
+  InspectedClasses classes;
+  std::vector<std::string> refused;
+  if (errors.empty()) t.search_path = CheckClasses(topology, t.search_path, {}, &classes, &errors, &refused);
   if (!errors.empty()) {
     spdlog::warn("master: registry {}: topology {} no longer checks, its shards keep their size: {}", options_.registry,
                  t.name, errors.front().ToString());
     return;
   }
   t.topology = std::make_shared<const dsl::Topology>(std::move(topology));
-  AdoptShards(t);
+  AdoptShards(t, classes);
   for (const ShardRow& row : rows) {
     auto shard = t.shards.find(row.name);
     if (row.topology != t.name || shard == t.shards.end()) continue;

@@ -108,7 +108,7 @@ bool HasLink(const control::PortPlan& port, const std::string& id) {
 
 }  // namespace
 
-void Master::AdoptShards(TopologyRecord& t) {
+void Master::AdoptShards(TopologyRecord& t, const InspectedClasses& classes) {
   if (!t.topology) return;
   for (const dsl::ElementDecl& decl : t.topology->elements) {
     if (!decl.shard) continue;
@@ -117,7 +117,7 @@ void Master::AdoptShards(TopologyRecord& t) {
     shard.class_name = decl.class_name;
     shard.min_members = decl.shard->min_members;
     shard.max_members = decl.shard->max_members;
-    const ClassSpec* spec = ClassTable::Global().find(decl.class_name);
+    const ClassSpec* spec = classes.find(decl.class_name);
     shard.state = spec ? spec->shard.state : StateKind::kStateless;
     shard.layout = FirstLayouts(*t.topology).at(decl.name);
     shard.next_id = shard.layout.members.empty() ? 0 : shard.layout.members.back() + 1;
