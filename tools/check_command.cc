@@ -132,7 +132,12 @@ int Describe(const std::string& class_name, const OutputFormat& format) {
     return kExitUsage;
   }
   if (format.json) {
+    // The declaration as the inspector hands it over, less what only a
+    // decoder needs (the fields' order, typed defaults, streams).
     nlohmann::json out = ClassSpecToJson(*spec);
+    for (nlohmann::json& port : out["ports"]) port.erase("field_order");
+    for (nlohmann::json& param : out["params"]) param.erase("default_value");
+    out.erase("streams");
     std::printf("%s\n", out.dump(2).c_str());
     return kExitOk;
   }

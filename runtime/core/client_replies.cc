@@ -18,8 +18,9 @@ Json Answer() { return Json{{"ok", true}}; }
 
 Json ToJson(const Refusal& refusal) {
   Json json = {{"ok", false}};
-  if (refusal.errors.empty()) json["error"] = refusal.error;
-  else json["errors"] = refusal.errors;
+  // With errors, `error` is a note beside them (why classes were not found).
+  if (refusal.errors.empty() || !refusal.error.empty()) json["error"] = refusal.error;
+  if (!refusal.errors.empty()) json["errors"] = refusal.errors;
   return json;
 }
 

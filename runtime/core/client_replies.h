@@ -27,7 +27,7 @@ namespace datablox::control {
 // ------------------------------------------------------------ the envelope
 
 struct Refusal {
-  std::string error;
+  std::string error;                // with errors: a note that goes with them, or ""
   std::vector<std::string> errors;  // submit: "FILE:LINE:COL: error: ..." each, when the check failed
 };
 Json ToJson(const Refusal& refusal);

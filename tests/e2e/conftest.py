@@ -340,6 +340,7 @@ def daemons(datablox, tmp_path):
         started[0] = start_master()
 
     cli.restart_master = restart_master
+    cli.master_pid = lambda: started[0].pid
     try:
         wait_until(lambda: "n1" in cli("nodes").stdout, "the caretaker to join", log=log_path)
         yield cli
