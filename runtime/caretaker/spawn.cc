@@ -81,39 +81,12 @@ pid_t ForkAs(const UserIds& user, int stderr_fd, char* const* argv, char* const*
   _exit(exit_code::kExecFailed);
 }
 
-}  // namespace
-
-Status SpawnHost(const HostCommand& command, SpawnedHost* spawned) {
-  int err_pipe[2];
-  if (::pipe2(err_pipe, O_CLOEXEC) != 0) err_pipe[0] = err_pipe[1] = -1;
-  std::vector<std::string> args = HostArguments(command, ::getpid());
-  std::random_device entropy;
-  std::string token = fmt::format("{:08x}{:08x}", entropy(), entropy());
-  std::vector<std::string> env = HostEnvironment(environ, token, command.run_as);
-  std::vector<char*> argv = NullTerminated(args), envp = NullTerminated(env);
-  if (command.run_as) {
-    pid_t pid = ForkAs(*command.run_as, err_pipe[1], argv.data(), envp.data());
-    if (pid < 0) {
-      int err = errno;
-      if (err_pipe[0] >= 0) {
-        ::close(err_pipe[0]);
-        ::close(err_pipe[1]);
-      }
-      return Status::IOError(fmt::format("cannot start {}: {}", command.executable, std::strerror(err)));
-    }
-    ::setpgid(pid, pid);  // also here: a stop signal to the group cannot race the child's own setpgid
-    if (err_pipe[1] >= 0) ::close(err_pipe[1]);
-    if (err_pipe[0] >= 0) ::fcntl(err_pipe[0], F_SETFL, O_NONBLOCK);
-    spawned->pid = pid;
-    spawned->stderr_fd = err_pipe[0];
-    spawned->token = std::move(token);
-    return Status::OK();
-  }
-
+// posix_spawn (vfork semantics) with the attributes a host needs; 0 or the error.
+int PosixSpawn(const std::string& executable, int stderr_fd, char* const* argv, char* const* envp, pid_t* pid) {
   posix_spawn_file_actions_t files;
   posix_spawn_file_actions_init(&files);
   // Its stderr is kept for `datablox logs` and echoed by us.
-  if (err_pipe[1] >= 0) posix_spawn_file_actions_adddup2(&files, err_pipe[1], STDERR_FILENO);
+  if (stderr_fd >= 0) posix_spawn_file_actions_adddup2(&files, stderr_fd, STDERR_FILENO);
   posix_spawnattr_t attributes;
   posix_spawnattr_init(&attributes);
   // A process group of its own: a stop signal reaches the element and
@@ -126,10 +99,31 @@ Status SpawnHost(const HostCommand& command, SpawnedHost* spawned) {
   posix_spawnattr_setsigdefault(&attributes, &defaults);
   posix_spawnattr_setsigmask(&attributes, &none);
   posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
-  pid_t pid = -1;
-  int spawn_error = ::posix_spawn(&pid, command.executable.c_str(), &files, &attributes, argv.data(), envp.data());
+  int spawn_error = ::posix_spawn(pid, executable.c_str(), &files, &attributes, argv, envp);
   posix_spawn_file_actions_destroy(&files);
   posix_spawnattr_destroy(&attributes);
+  return spawn_error;
+}
+
+}  // namespace
+
+Status SpawnHost(const HostCommand& command, SpawnedHost* spawned) {
+  int err_pipe[2];
+  if (::pipe2(err_pipe, O_CLOEXEC) != 0) err_pipe[0] = err_pipe[1] = -1;
+  std::vector<std::string> args = HostArguments(command, ::getpid());
+  std::random_device entropy;
+  std::string token = fmt::format("{:08x}{:08x}", entropy(), entropy());
+  std::vector<std::string> env = HostEnvironment(environ, token, command.run_as);
+  std::vector<char*> argv = NullTerminated(args), envp = NullTerminated(env);
+  pid_t pid = -1;
+  int spawn_error = 0;
+  if (command.run_as) {
+    pid = ForkAs(*command.run_as, err_pipe[1], argv.data(), envp.data());
+    if (pid < 0) spawn_error = errno;
+    else ::setpgid(pid, pid);  // also here: a stop signal to the group cannot race the child's own setpgid
+  } else {
+    spawn_error = PosixSpawn(command.executable, err_pipe[1], argv.data(), envp.data(), &pid);
+  }
   if (spawn_error != 0) {
     if (err_pipe[0] >= 0) {
       ::close(err_pipe[0]);

@@ -53,5 +53,37 @@ TEST(SpawnTest, ASpawnedProcessGetsAFreshTokenAndItsStderrComesThroughThePipe) {
   EXPECT_NE(first.token, second.token);
 }
 
+TEST(SpawnTest, RunAsAnotherUserSetsThatUsersHomeAndNames) {
+  std::string home = "HOME=/root", user = "USER=root", path = "PATH=/bin";
+  char* environment[] = {home.data(), user.data(), path.data(), nullptr};
+  UserIds nobody{"nobody", 65534, 65534, "/nonexistent"};
+  EXPECT_EQ(HostEnvironment(environment, "00ff", nobody),
+            (Strings{"PATH=/bin", "HOME=/nonexistent", "USER=nobody", "LOGNAME=nobody", "DATABLOX_HOST_TOKEN=00ff"}));
+}
+
+TEST(SpawnTest, ARunAsSpawnIsForkedIntoAGroupOfItsOwnWithItsStderrPiped) {
+  // As this process's own user: the drop is a no-op, the fork path the same.
+  UserIds self;
+  ASSERT_TRUE(LookUpUser(std::to_string(::geteuid()), &self).ok());
+  HostCommand command{"/bin/sh", "tcp://127.0.0.1:1", "t/e", "127.0.0.1", self};
+  SpawnedHost spawned;
+  ASSERT_TRUE(SpawnHost(command, &spawned).ok());
+  EXPECT_EQ(::getpgid(spawned.pid), spawned.pid);
+  int status = 0;
+  ASSERT_EQ(::waitpid(spawned.pid, &status, 0), spawned.pid);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) != 0);
+  StderrTail tail;
+  ReadStderrPipe(&spawned.stderr_fd, /*until_eof=*/true, tail);
+  ASSERT_EQ(tail.size(), 1u);
+  EXPECT_NE(tail.Last(1)[0].find("host"), std::string::npos) << tail.Last(1)[0];
+}
+
+TEST(SpawnTest, AnUnknownUserIsNotFound) {
+  UserIds ids;
+  Status st = LookUpUser("no-such-user-datablox", &ids);
+  EXPECT_EQ(st.code(), Status::Code::kNotFound);
+  EXPECT_NE(st.message().find("no-such-user-datablox"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace datablox
