@@ -47,11 +47,12 @@ void PrintSecurity(const control::SecurityStatus& s) {
     std::printf("\nsecurity: open (no keys: anyone who reaches the master may do anything; see `datablox keygen`)\n");
     return;
   }
-  std::printf("\nsecurity: CURVE, allow-list %s (%d caretaker, %d operator keys); %llu let in; refused %llu: %llu unknown "
-              "keys, %llu failed handshakes, %llu requests beyond a key's role\n",
-              s.allow.c_str(), s.caretakers, s.operators, static_cast<unsigned long long>(s.accepted),
-              static_cast<unsigned long long>(refused), static_cast<unsigned long long>(s.refused_keys),
-              static_cast<unsigned long long>(s.refused_handshakes), static_cast<unsigned long long>(s.refused_requests));
+  std::printf(
+      "\nsecurity: CURVE, allow-list %s (%d caretaker, %d operator keys); %llu let in; refused %llu: %llu unknown "
+      "keys, %llu failed handshakes, %llu requests beyond a key's role\n",
+      s.allow.c_str(), s.caretakers, s.operators, static_cast<unsigned long long>(s.accepted),
+      static_cast<unsigned long long>(refused), static_cast<unsigned long long>(s.refused_keys),
+      static_cast<unsigned long long>(s.refused_handshakes), static_cast<unsigned long long>(s.refused_requests));
   for (const std::string& e : s.allow_errors) std::printf("  allow-list entry left out: %s\n", e.c_str());
   for (const std::string& r : s.recent_refusals) std::printf("  refused %s\n", r.c_str());
 }
@@ -74,8 +75,9 @@ const char* Why(const control::Refusal& refusal, const char* otherwise) {
 }
 
 // "topology/element" or "element" (when one topology has it) -> both parts.
+// *call_keys (when given): the key its topology's CURVE query ports take.
 Status ResolveElement(MasterClient& client, const std::string& name, std::string* topology, std::string* element,
-                      control::ElementStatus* record) {
+                      control::ElementStatus* record, std::optional<control::CallKeys>* call_keys = nullptr) {
   std::string wanted_topology, wanted = name;
   if (size_t slash = name.find('/'); slash != std::string::npos) {
     wanted_topology = name.substr(0, slash);
@@ -86,6 +88,7 @@ Status ResolveElement(MasterClient& client, const std::string& name, std::string
   Status st = client.Ask(control::ToJson(control::ListRequest{}), &list, &refusal);
   if (!st.ok()) return st;
   std::vector<std::pair<std::string, control::ElementStatus>> found;
+  std::map<std::string, std::optional<control::CallKeys>> keys_of;
   for (const control::TopologySummary& t : list.topologies) {
     if (!wanted_topology.empty() && t.name != wanted_topology) continue;
     control::StatusReply status;  // a refusal: the topology went meanwhile
@@ -94,6 +97,7 @@ Status ResolveElement(MasterClient& client, const std::string& name, std::string
     for (const control::ElementStatus& e : status.elements) {
       if (e.name == wanted) found.push_back({t.name, e});
     }
+    keys_of[t.name] = status.call_keys;
   }
   if (found.empty()) return Status::NotFound(fmt::format("no element '{}'", name));
   if (found.size() > 1)
@@ -101,6 +105,7 @@ Status ResolveElement(MasterClient& client, const std::string& name, std::string
   *topology = found[0].first;
   *element = wanted;
   *record = found[0].second;
+  if (call_keys) *call_keys = keys_of[found[0].first];
   return Status::OK();
 }
 
@@ -332,6 +337,7 @@ int StatusCommand(const std::string& topology, const std::string& master, const 
       std::fprintf(stderr, "error: %s\n", Why(*refusal, "no such topology"));
       return kExitUsage;
     }
+    reply.call_keys.reset();  // the master hands them for `call`, not to be shown
     all.push_back(std::move(reply));
   }
   if (format.json) {
@@ -447,7 +453,8 @@ int AskQuery(const std::string& target, const std::string& json, int timeout_ms,
   MasterClient client(zmq, endpoint);
   std::string topology, element;
   control::ElementStatus record;
-  st = ResolveElement(client, target.substr(0, dot), &topology, &element, &record);
+  std::optional<control::CallKeys> call_keys;
+  st = ResolveElement(client, target.substr(0, dot), &topology, &element, &record, &call_keys);
   if (Unanswered(st)) {
     if (!error) return Unreachable(endpoint, st);
     say(fmt::format("cannot reach the master at {}: {}", endpoint, st.message()));
@@ -467,6 +474,7 @@ int AskQuery(const std::string& target, const std::string& json, int timeout_ms,
   zmq::socket_t socket(zmq, zmq::socket_type::dealer);
   socket.set(zmq::sockopt::routing_id, fmt::format("cli:{}", ::getpid()));
   socket.set(zmq::sockopt::linger, 0);
+  if (call_keys) auth::MakeCurveClient(socket, {call_keys->public_key, call_keys->secret_key, call_keys->server_key});
   socket.connect(address);
   socket.send(zmq::buffer(wire::Request(1, request.bytes())), zmq::send_flags::none);
   zmq::pollitem_t item{socket.handle(), 0, ZMQ_POLLIN, 0};

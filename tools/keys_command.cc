@@ -144,6 +144,9 @@ void AddMasterKeyFlags(CLI::App* master, MasterOptions* options, DaemonKeyFlags*
                      "a folder made by `datablox keygen`: its master.key_secret and allow/ (CURVE on; without keys "
                      "anyone who reaches --listen may do anything)");
   master->add_option("--secret-key", options->secret_key, "the master's NAME.key_secret (instead of --keys)");
+  master->add_flag("--curve-links", options->curve_links,
+                   "topologies' data links use CURVE too: each topology gets a key, and an element's inputs hear "
+                   "only its own topology's elements (and `datablox call` on query ports)");
   master->add_option("--allow", options->allow,
                      "the public keys of caretakers and operators let in: a folder of NAME.key files, or one file "
                      "(instead of --keys; reloaded on change)");

@@ -131,6 +131,8 @@ int main(int argc, char** argv) {
   run->add_flag("--progress", run_options.progress, "print progress even when stderr is not a terminal");
   run->add_flag("-q,--quiet", run_options.quiet, "no progress line, no summary");
   run->add_option("--timeout", run_options.timeout_s, "stop and fail after this many seconds (0: never)");
+  run->add_flag("--curve-links", run_options.curve_links,
+                "encrypt the data links too (CURVE; see master --curve-links)");
   add_plugin_path(run);
   add_output(run);
 
@@ -238,8 +240,9 @@ int main(int argc, char** argv) {
   cli::QueryOptions query_options;
   cli::CellQueryOptions cell_query;
   auto* query = app.add_subcommand(
-      "query", "run an EQL query: asked of a running cell (--cell, --view or --saved), or over a Brio region file "
-               "(--region, --schema: what `fetch` writes)");
+      "query",
+      "run an EQL query: asked of a running cell (--cell, --view or --saved), or over a Brio region file "
+      "(--region, --schema: what `fetch` writes)");
   query->add_option("QUERY", query_options.query, "select ... from schema NAME [where ...] [group by ...] [limit N]");
   auto* cell_flag = query->add_option("--cell", cell_query.target,
                                       "[TOPOLOGY/]SUPERVISOR[.PORT] of the running CellSupervisor (port `query`)");
@@ -398,8 +401,9 @@ int main(int argc, char** argv) {
     }
     if (*query) {
       if (query_options.query.empty() || query_options.region_file.empty() || query_options.schema_file.empty()) {
-        std::fprintf(stderr, "error: query: say --cell SUPERVISOR --view VIEW QUERY (or --saved MONIKER), or "
-                             "--region FILE --schema FILE.brio QUERY\n");
+        std::fprintf(stderr,
+                     "error: query: say --cell SUPERVISOR --view VIEW QUERY (or --saved MONIKER), or "
+                     "--region FILE --schema FILE.brio QUERY\n");
         return cli::kExitUsage;
       }
       return cli::QueryRegion(query_options, format);

@@ -162,6 +162,7 @@ int Run(const RunOptions& options) {
   std::vector<std::string> master_args = {"master",   "--listen",   "tcp://127.0.0.1:*",         "--registry",
                                           ":memory:", "--ready-fd", std::to_string(ready_child), "--keys",
                                           keys_dir};
+  if (options.curve_links) master_args.push_back("--curve-links");
   master_args.insert(master_args.end(), class_path_flags.begin(), class_path_flags.end());
   pid_t master = Start(options.executable, std::move(master_args), /*quiet_info=*/true);
   ::close(ready_child);
@@ -241,6 +242,7 @@ int Run(const RunOptions& options) {
           control::StatusReply reply;
           std::optional<control::Refusal> no;
           Status asked = client.Ask(control::ToJson(control::StatusRequest{name}), &reply, &no);
+          reply.call_keys.reset();  // not for the stats file nor -o json
           if (asked.ok() && !no) status = std::move(reply);
           return asked.ok();
         };

@@ -14,6 +14,7 @@ namespace fs = std::filesystem;
 
 std::string UserId(const AllowedPeer& peer) {
   if (peer.kind == PeerKind::kCaretaker) return "caretaker:" + peer.name;
+  if (peer.kind == PeerKind::kElement) return "element:" + peer.name;
   return fmt::format("operator:{}:{}", peer.name, RoleName(peer.role));
 }
 
@@ -126,7 +127,10 @@ int AllowList::caretakers() const {
       std::count_if(peers_.begin(), peers_.end(), [](const auto& p) { return p.second.kind == PeerKind::kCaretaker; }));
 }
 
-int AllowList::operators() const { return static_cast<int>(peers_.size()) - caretakers(); }
+int AllowList::operators() const {
+  return static_cast<int>(
+      std::count_if(peers_.begin(), peers_.end(), [](const auto& p) { return p.second.kind == PeerKind::kOperator; }));
+}
 
 std::string AllowListFingerprint(const std::string& path) {
   std::error_code error;

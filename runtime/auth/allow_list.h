@@ -18,7 +18,9 @@
 
 namespace datablox::auth {
 
-enum class PeerKind { kCaretaker, kOperator };
+// kElement: an element host of a topology whose links use CURVE (the
+// host's own guard allows its topology's link key).
+enum class PeerKind { kCaretaker, kOperator, kElement };
 enum class Role { kRead, kFull };
 
 struct AllowedPeer {
@@ -27,11 +29,14 @@ struct AllowedPeer {
   std::string name;
   Role role = Role::kFull;  // operators only
   std::string file;         // where it was allowed, for messages
+  // When set, the key is let in only by sockets of this ZAP domain (an
+  // element's query ports, not its push inputs).
+  std::string only_domain;
 };
 
 // What a ZAP handler hands libzmq as the peer's User-Id, which every message
 // from that connection then carries: "caretaker:NODE", "operator:WHO:read",
-// "operator:WHO:full".
+// "operator:WHO:full", "element:TOPOLOGY".
 std::string UserId(const AllowedPeer& peer);
 
 // The identity a message's User-Id names; `open` when it has none (a

@@ -14,7 +14,6 @@ namespace datablox::auth {
 namespace {
 
 constexpr const char* kZapEndpoint = "inproc://zeromq.zap.01";
-constexpr const char* kZapDomain = "datablox";
 constexpr auto kReloadEvery = std::chrono::seconds(1);
 constexpr size_t kRecentRefusals = 8;
 // ZAP requests have 7 frames for CURVE; more is garbage, not read into memory.
@@ -34,7 +33,14 @@ std::string HandshakeFailure(uint16_t event, uint32_t value) {
       return "a CURVE handshake that does not decrypt (the peer holds the wrong server key)";
     return fmt::format("a broken handshake (ZMTP protocol error 0x{:x})", value);
   }
-  return "a handshake that failed";
+  return "a peer that hung up in the handshake (no keys, or not this server's key)";
+}
+
+// The daemon's own keys are not the operators its allow-list names.
+int OwnOperators(const std::vector<AllowedPeer>& own) {
+  int n = 0;
+  for (const AllowedPeer& peer : own) n += peer.kind == PeerKind::kOperator;
+  return n;
 }
 
 }  // namespace
@@ -46,13 +52,15 @@ Status ZapGuard::Start(zmq::context_t& zmq, const std::string& allow_path, std::
                        std::unique_ptr<ZapGuard>* guard) {
   std::unique_ptr<ZapGuard> g(new ZapGuard(zmq, allow_path, std::move(own)));
   AllowList list;
-  if (Status st = AllowList::Load(allow_path, &list); !st.ok()) return st;
+  if (!allow_path.empty()) {
+    if (Status st = AllowList::Load(allow_path, &list); !st.ok()) return st;
+  }
   for (const AllowedPeer& peer : g->own_) list.Add(peer);
   for (const std::string& e : list.errors()) spdlog::warn("allow-list: {} (left out)", e);
-  g->fingerprint_ = AllowListFingerprint(allow_path);
+  if (!allow_path.empty()) g->fingerprint_ = AllowListFingerprint(allow_path);
   g->figures_.allow_path = allow_path;
   g->figures_.caretakers = list.caretakers();
-  g->figures_.operators = list.operators() - static_cast<int>(g->own_.size());
+  g->figures_.operators = list.operators() - OwnOperators(g->own_);
   g->figures_.allow_errors = list.errors();
   g->list_ = std::move(list);
   g->handler_.set(zmq::sockopt::linger, 0);
@@ -71,11 +79,11 @@ ZapGuard::~ZapGuard() {
   if (thread_.joinable()) thread_.join();
 }
 
-Status ZapGuard::Protect(zmq::socket_t& server, const std::string& secret_key) {
+Status ZapGuard::Protect(zmq::socket_t& server, const std::string& secret_key, const std::string& domain) {
   try {
     server.set(zmq::sockopt::curve_server, 1);
     server.set(zmq::sockopt::curve_secretkey, secret_key);
-    server.set(zmq::sockopt::zap_domain, kZapDomain);
+    server.set(zmq::sockopt::zap_domain, domain);
   } catch (const zmq::error_t& e) {
     return Status::Unavailable(fmt::format("cannot make a CURVE server: {}", e.what()));
   }
@@ -86,9 +94,10 @@ Status ZapGuard::Protect(zmq::socket_t& server, const std::string& secret_key) {
   std::lock_guard<std::mutex> lock(mutex_);
   std::string endpoint =
       fmt::format("inproc://datablox-zap-monitor-{}-{}", static_cast<void*>(this), monitor_endpoints_.size());
-  // Not ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL: a peer that goes away in the
-  // middle of a handshake (a caretaker stopping) says that too.
-  if (zmq_socket_monitor(server.handle(), endpoint.c_str(), ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL) != 0)
+  // NO_DETAIL too: a peer without keys that sees the server's greeting first
+  // hangs up, and this side sees only that.
+  if (zmq_socket_monitor(server.handle(), endpoint.c_str(),
+                         ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL | ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL) != 0)
     return Status::Unavailable(fmt::format("cannot watch handshakes: {}", zmq_strerror(zmq_errno())));
   monitor_endpoints_.push_back(endpoint);
   return Status::OK();
@@ -159,13 +168,17 @@ void ZapGuard::Answer() {
   std::string user_id;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (const AllowedPeer* peer = list_.Find(key)) {
+    const AllowedPeer* peer = list_.Find(key);
+    if (peer && (peer->only_domain.empty() || peer->only_domain == frames[2].to_string_view())) {
       user_id = UserId(*peer);
       ++figures_.accepted;
     }
   }
   if (user_id.empty()) {
-    Refused(address, fmt::format("key {}... is not in the allow-list", key.substr(0, 8)), true);
+    Refused(address,
+            fmt::format("key {}... is not in the allow-list{}", key.substr(0, 8),
+                        frames[2].size() ? fmt::format(" (of {})", frames[2].to_string_view()) : ""),
+            true);
     return reply("400", "key not allowed", "");
   }
   reply("200", "OK", user_id);
@@ -180,10 +193,12 @@ void ZapGuard::CountFailedHandshake(zmq::socket_t& monitor) {
   uint32_t value;
   std::memcpy(&id, event.data(), 2);
   std::memcpy(&value, static_cast<const char*>(event.data()) + 2, 4);
-  Refused(address.to_string(), HandshakeFailure(id, value), false);
+  // A hang-up is also what a peer that merely stops in the middle of a
+  // handshake looks like (a caretaker shutting down): counted, said quietly.
+  Refused(address.to_string(), HandshakeFailure(id, value), false, id == ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL);
 }
 
-void ZapGuard::Refused(const std::string& address, const std::string& why, bool by_key) {
+void ZapGuard::Refused(const std::string& address, const std::string& why, bool by_key, bool quietly) {
   static WarningLimiter limiter(std::chrono::seconds(5));
   uint64_t suppressed = 0;
   uint64_t total;
@@ -195,12 +210,14 @@ void ZapGuard::Refused(const std::string& address, const std::string& why, bool 
     if (figures_.recent_refusals.size() > kRecentRefusals)
       figures_.recent_refusals.erase(figures_.recent_refusals.begin());
   }
-  if (limiter.Allow("refused", std::chrono::steady_clock::now(), &suppressed))
-    spdlog::warn("refused a peer at {}: {} ({} refused in all{})", control::PrintableId(address), why, total,
-                 suppressed ? fmt::format(", {} more not shown", suppressed) : "");
+  if (limiter.Allow(quietly ? "hung up" : "refused", std::chrono::steady_clock::now(), &suppressed))
+    spdlog::log(quietly ? spdlog::level::info : spdlog::level::warn, "refused a peer at {}: {} ({} refused in all{})",
+                control::PrintableId(address), why, total,
+                suppressed ? fmt::format(", {} more not shown", suppressed) : "");
 }
 
 void ZapGuard::ReloadIfChanged() {
+  if (allow_path_.empty()) return;
   std::string fingerprint = AllowListFingerprint(allow_path_);
   if (fingerprint == fingerprint_) return;
   fingerprint_ = fingerprint;
@@ -213,10 +230,10 @@ void ZapGuard::ReloadIfChanged() {
   for (const AllowedPeer& peer : own_) list.Add(peer);
   for (const std::string& e : list.errors()) spdlog::warn("allow-list: {} (left out)", e);
   spdlog::info("allow-list {} loaded again: {} caretaker and {} operator keys", allow_path_, list.caretakers(),
-               list.operators() - static_cast<int>(own_.size()));
+               list.operators() - OwnOperators(own_));
   std::lock_guard<std::mutex> lock(mutex_);
   figures_.caretakers = list.caretakers();
-  figures_.operators = list.operators() - static_cast<int>(own_.size());
+  figures_.operators = list.operators() - OwnOperators(own_);
   figures_.allow_errors = list.errors();
   ++figures_.reloads;
   list_ = std::move(list);

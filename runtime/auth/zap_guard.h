@@ -42,15 +42,16 @@ class ZapGuard {
  public:
   // Binds the ZAP endpoint of `zmq` (before any server socket binds: libzmq
   // lets every CURVE client in when no handler is there) and starts
-  // answering. `own` are keys the daemon allows besides the allow-list.
-  // Fails when the allow-list cannot be read at all.
+  // answering. `own` are keys the daemon allows besides the allow-list
+  // (`allow_path` "": those only, nothing to reload). Fails when the
+  // allow-list cannot be read at all.
   static Status Start(zmq::context_t& zmq, const std::string& allow_path, std::vector<AllowedPeer> own,
                       std::unique_ptr<ZapGuard>* guard);
   ~ZapGuard();
 
-  // Makes `server` a CURVE server with `secret_key` that asks this guard,
-  // and counts its failed handshakes. Call before server binds.
-  Status Protect(zmq::socket_t& server, const std::string& secret_key);
+  // Makes `server` a CURVE server with `secret_key` that asks this guard
+  // in ZAP domain `domain`, and counts its failed handshakes. Before it binds.
+  Status Protect(zmq::socket_t& server, const std::string& secret_key, const std::string& domain = "datablox");
 
   GuardFigures figures() const;
 
@@ -60,7 +61,7 @@ class ZapGuard {
   void Answer();
   void CountFailedHandshake(zmq::socket_t& monitor);
   void ReloadIfChanged();
-  void Refused(const std::string& address, const std::string& why, bool by_key);
+  void Refused(const std::string& address, const std::string& why, bool by_key, bool quietly = false);
 
   zmq::context_t& zmq_;
   const std::string allow_path_;

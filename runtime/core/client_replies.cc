@@ -152,6 +152,7 @@ Json ToJson(const StatusReply& m) {
     json["shards"] = Json::array();
     for (const ShardStatus& s : m.shards) json["shards"].push_back(ToJson(s));
   }
+  if (m.call_keys) json["call_keys"] = ToJson(*m.call_keys);
   return json;
 }
 Status FromJson(const Json& json, StatusReply* m) {
@@ -161,6 +162,18 @@ Status FromJson(const Json& json, StatusReply* m) {
       .Get("failure", &m->failure)
       .Get("elements", &m->elements)
       .Get("shards", &m->shards)
+      .Get("call_keys", &m->call_keys)
+      .status();
+}
+
+Json ToJson(const CallKeys& m) {
+  return {{"public_key", m.public_key}, {"secret_key", m.secret_key}, {"server_key", m.server_key}};
+}
+Status FromJson(const Json& json, CallKeys* m) {
+  return Fields(json, "call keys")
+      .Get("public_key", &m->public_key)
+      .Get("secret_key", &m->secret_key)
+      .Get("server_key", &m->server_key)
       .status();
 }
 

@@ -82,12 +82,18 @@ struct ShardStatus {
   bool last_change_failed = false;
 };
 
+// The key a client connects to a CURVE-linked topology's query ports with
+// (`datablox call`): given to `status` askers only, never shown.
+struct CallKeys {
+  std::string public_key, secret_key, server_key;
+};
 struct StatusReply {
   std::string name;
   std::string state;
   std::string failure;
   std::vector<ElementStatus> elements;
   std::vector<ShardStatus> shards;
+  std::optional<CallKeys> call_keys;
 };
 
 struct ScaleReply {  // the change is under way: follow it in status
@@ -183,6 +189,7 @@ struct CaretakerStatusReply {
 DATABLOX_CLIENT_REPLY(SubmitReply)
 DATABLOX_CLIENT_REPLY(ElementStatus)
 DATABLOX_CLIENT_REPLY(ShardStatus)
+DATABLOX_CLIENT_REPLY(CallKeys)
 DATABLOX_CLIENT_REPLY(StatusReply)
 DATABLOX_CLIENT_REPLY(ScaleReply)
 DATABLOX_CLIENT_REPLY(TopologySummary)

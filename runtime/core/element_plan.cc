@@ -194,6 +194,22 @@ Status ParamFromJsonAt(const Json& json, ParamValue* value, int depth) {
 
 Status ParamFromJson(const Json& json, ParamValue* value) { return ParamFromJsonAt(json, value, 0); }
 
+Json ToJson(const LinkCurve& curve) {
+  return {{"public_key", curve.public_key},
+          {"secret_key", curve.secret_key},
+          {"client_public_key", curve.client_public_key},
+          {"client_secret_key", curve.client_secret_key}};
+}
+
+Status FromJson(const Json& json, LinkCurve* curve) {
+  return Fields(json, "curve")
+      .Get("public_key", &curve->public_key)
+      .Get("secret_key", &curve->secret_key)
+      .Get("client_public_key", &curve->client_public_key)
+      .Get("client_secret_key", &curve->client_secret_key)
+      .status();
+}
+
 Json ToJson(const ElementPlan& plan) {
   Json params = Json::object();
   for (const auto& [name, value] : plan.params) params[name] = ParamToJson(value);
@@ -212,6 +228,7 @@ Json ToJson(const ElementPlan& plan) {
                {"restart_limit", plan.restart_limit},
                {"backoff_ms", plan.backoff_ms}};
   if (plan.member) json["member"] = ToJson(*plan.member);
+  if (plan.curve) json["curve"] = ToJson(*plan.curve);
   return json;
 }
 
@@ -233,7 +250,8 @@ Status FromJson(const Json& json, ElementPlan* plan) {
       .Get("restart_limit", &plan->restart_limit)
       .Get("backoff_ms", &plan->backoff_ms)
       .Get("search_path", &plan->search_path)
-      .Get("member", &plan->member);
+      .Get("member", &plan->member)
+      .Get("curve", &plan->curve);
   if (Status st = fields.status(); !st.ok()) return st;
   if (!params.is_object())
     return Status::Invalid(fmt::format("plan: 'params' must be an object, found {}", params.type_name()));

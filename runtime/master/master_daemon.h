@@ -140,6 +140,8 @@ class Master {
   // counted, logged and (to a client) answered.
   bool MaySend(const std::string& peer, const std::string& user_id, const Json& message);
   control::SecurityStatus SecurityNow() const;
+  // A fresh key pair for a topology's links, and its client key.
+  static Status MakeLinkCurve(std::optional<control::LinkCurve>* curve);
 
   // registry_mapping.cc: written on every change of state, read back at start.
   void Load();

@@ -92,6 +92,14 @@ bool Master::MaySend(const std::string& peer, const std::string& user_id, const 
   return false;
 }
 
+Status Master::MakeLinkCurve(std::optional<control::LinkCurve>* curve) {
+  auth::Certificate links, client;
+  if (Status st = auth::GenerateCertificate(&links); !st.ok()) return st;
+  if (Status st = auth::GenerateCertificate(&client); !st.ok()) return st;
+  *curve = control::LinkCurve{links.public_key, links.secret_key, client.public_key, client.secret_key};
+  return Status::OK();
+}
+
 control::SecurityStatus Master::SecurityNow() const {
   control::SecurityStatus status;
   status.refused_requests = refused_requests_;

@@ -275,3 +275,52 @@ def test_run_authenticates_its_own_master_and_leaves_no_keys(datablox, tmp_path)
     assert "refused" not in err, err
     assert seen, "the run made no keys"
     assert not os.path.exists(keys)
+
+
+def test_curve_links_carry_a_topology_and_hear_no_one_else(datablox, tmp_path, keys):
+    """Item 3: with --curve-links, every input and query port takes only its
+    topology's key: the data flows, `call` works, and a peer without the key
+    is refused (counted in the host's links_refused) and injects nothing."""
+    c = KeyedCluster(datablox, tmp_path, keys, caretaker_args=["--keys", keys])
+    c.processes[0].send_signal(signal.SIGTERM)  # restart the master with --curve-links
+    c.processes[0].wait(timeout=10)
+    c.master = c.start("master", "--listen", c.endpoint, "--registry", tmp_path / "master.db", "--keys", keys,
+                       "--curve-links")
+    try:
+        wait_until(lambda: "n1" in c.cli("nodes").stdout, "caretaker n1 to rejoin", log=c.log_path)
+        (tmp_path / "counted.topo").write_text(
+            'src :: Sequence(count: 300, rate: 100)\ncount :: Counter(key: "seq")\nsrc -> count\n')
+        assert c.cli("submit", "counted.topo").returncode == 0
+
+        def status():
+            r = c.cli("status", "counted", "-o", "json")
+            return json.loads(r.stdout) if r.returncode == 0 else None
+
+        running = wait_until(lambda: (s := status()) and all(e["state"] == "running" and e["endpoints"]
+                                                             for e in s["elements"] if e["name"] == "count") and s,
+                             "the counter running", log=c.log_path)
+        assert "call_keys" not in running  # handed to the CLI for call, never shown
+        counter = next(e for e in running["elements"] if e["name"] == "count")
+        context = zmq.Context()
+        try:
+            for port in ("in", "query"):
+                s = context.socket(zmq.DEALER)
+                s.setsockopt(zmq.LINGER, 0)
+                s.connect(counter["endpoints"][port])
+                s.send(b"\x00" * 64)
+                assert not s.poll(500), f"an unkeyed peer was answered on {port}"
+        finally:
+            context.destroy(linger=0)
+        refused = wait_until(lambda: int(c.cli("handler", "count.links_refused").stdout.strip() or 0) >= 2 and True,
+                             "the refusals counted", log=c.log_path)
+        assert refused
+        answer = c.cli("call", "count.query", "{}")
+        assert answer.returncode == 0, answer.stderr
+        assert "count" in answer.stdout, answer.stdout
+        wait_until(lambda: (s := status()) and s["state"] == "done", "the topology done", timeout=30,
+                   log=c.log_path)
+        final = {e["name"]: e for e in status()["elements"]}
+        assert final["count"]["logs_in"] == 300, final["count"]
+        assert final["count"]["stats"].get("malformed", 0) == 0, final["count"]
+    finally:
+        c.stop()
