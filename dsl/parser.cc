@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include <cctype>
 #include <utility>
 
 #include "dsl/compound_expander.h"
@@ -245,12 +246,28 @@ class Parser : private TokenCursor {
           Take();
           return true;
         }
+        if (token.text == "env" && At(TokenKind::kLParen, 1)) return ParseEnv(out);
         return Fail(token, fmt::format("expected {}, found {} (strings are written in double "
                                        "quotes)",
                                        kValueKinds, DescribeToken(token)));
       case TokenKind::kLBracket: return ParseList(out);
       default: return Expected(kValueKinds, token);
     }
+  }
+
+  // env("NAME"): a secret read where the element runs (ParamValue::kEnv).
+  bool ParseEnv(ParamValue* out) {
+    Take();  // env
+    Take();  // (
+    const Token& name = Peek();
+    if (!At(TokenKind::kString)) return Expected("an environment variable's name in double quotes", name);
+    if (name.text.empty() || name.text.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_") !=
+                                 std::string::npos || std::isdigit(static_cast<unsigned char>(name.text[0])))
+      return Fail(name, fmt::format("'{}' is no environment variable name (letters, digits and _)", name.text));
+    *out = ParamValue::Env(Take().text);
+    if (!At(TokenKind::kRParen)) return Expected("')' after env(\"NAME\"", Peek());
+    Take();
+    return true;
   }
 
   // A list nests one level of recursion deeper: past kMaxListNesting it is
