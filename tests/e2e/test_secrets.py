@@ -94,6 +94,10 @@ def test_a_secret_reaches_its_element_and_no_display(daemon_env, daemons, cli, t
     params = {p["name"]: p for p in json.loads(shown[-1][1])["params"]}
     assert params["token"]["type"] == "secret" and params["token"]["default"] == "***"
 
+    # The registry must keep the value (a restarted master respawns the element from it): its owner's alone.
+    for name in ("master.db", "master.db-wal"):
+        assert (tmp_path / name).stat().st_mode & 0o077 == 0, name
+
     shown.append(("the daemons' log", cli.log.read_text()))
     assert "debug" in shown[-1][1].lower()  # the daemons did log at debug level
     for where, text in shown:
