@@ -1,7 +1,7 @@
 """Issue 14 item 5: a secret parameter (a password for a store) reaches its
 element, and no display shows it: not `status` (text or json), `describe`,
-`events`, `logs`, check's plan, the web view's /api/state, nor the master's
-and caretaker's logs (run at debug level here). A secret may also be
+`events`, `logs`, `caretaker status`, check's plan, the web view's
+/api/state, nor the master's and caretaker's logs (run at debug level here). A secret may also be
 env("NAME"), read where the element runs: a missing variable fails the
 element at start, naming it. (fixtures: conftest.py's daemons)"""
 
@@ -74,6 +74,11 @@ def test_a_secret_reaches_its_element_and_no_display(daemon_env, daemons, cli, t
         assert result.returncode == 0, (args, result.stderr)
         shown.append((args, result.stdout + result.stderr))
     shown.append(("/api/state", api_state(cli)))
+    for args in (["caretaker", "status", "--control", cli.control], ["caretaker", "status", "--control", cli.control,
+                                                                       "-o", "json"]):
+        result = run(*args, cwd=tmp_path)
+        assert result.returncode == 0, (args, result.stderr)
+        shown.append((args, result.stdout + result.stderr))
 
     # check's plan shows the parameter, masked; env("NAME") names the variable only.
     check = run("check", topology, "-o", "json", cwd=tmp_path)
@@ -95,8 +100,11 @@ def test_a_secret_reaches_its_element_and_no_display(daemon_env, daemons, cli, t
     assert params["token"]["type"] == "secret" and params["token"]["default"] == "***"
 
     # The registry must keep the value (a restarted master respawns the element from it): its owner's alone.
+    stored = b""
     for name in ("master.db", "master.db-wal"):
         assert (tmp_path / name).stat().st_mode & 0o077 == 0, name
+        stored += (tmp_path / name).read_bytes()
+    assert PASSWORD.encode() in stored  # so the searches below would find a leak
 
     shown.append(("the daemons' log", cli.log.read_text()))
     assert "debug" in shown[-1][1].lower()  # the daemons did log at debug level
