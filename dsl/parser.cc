@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cctype>
 #include <utility>
 
@@ -261,8 +262,9 @@ class Parser : private TokenCursor {
     Take();  // (
     const Token& name = Peek();
     if (!At(TokenKind::kString)) return Expected("an environment variable's name in double quotes", name);
-    if (name.text.empty() || name.text.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_") !=
-                                 std::string::npos || std::isdigit(static_cast<unsigned char>(name.text[0])))
+    auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+    const std::string& text = name.text;
+    if (text.empty() || std::isdigit(static_cast<unsigned char>(text[0])) || !std::all_of(text.begin(), text.end(), word))
       return Fail(name, fmt::format("'{}' is no environment variable name (letters, digits and _)", name.text));
     *out = ParamValue::Env(Take().text);
     if (!At(TokenKind::kRParen)) return Expected("')' after env(\"NAME\"", Peek());

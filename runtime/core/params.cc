@@ -139,8 +139,8 @@ Params::Reader& Params::Reader::read(std::string_view name, double& out) {
 }
 
 Params::Reader& Params::Reader::read(std::string_view name, std::string& out) {
-  if (const ParamValue* v = Take(name, {ParamType::kString, ParamType::kExpr, ParamType::kAssignments, ParamType::kSecret},
-                                 "a string")) {
+  if (const ParamValue* v =
+          Take(name, {ParamType::kString, ParamType::kExpr, ParamType::kAssignments, ParamType::kSecret}, "a string")) {
     out = v->s;
   }
   return *this;

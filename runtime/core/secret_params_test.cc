@@ -102,8 +102,8 @@ TEST(SecretParamsTest, ResolveErrorsNeverQuoteASecret) {
 
 TEST(SecretParamsTest, EnvIsRefusedForAnOrdinaryParameter) {
   Params params;
-  Status st = Params::Resolve(Vault(), {{"password", ParamValue::String("x")}, {"user", ParamValue::Env("HOME")}},
-                              &params);
+  Status st =
+      Params::Resolve(Vault(), {{"password", ParamValue::String("x")}, {"user", ParamValue::Env("HOME")}}, &params);
   ASSERT_FALSE(st.ok());
   EXPECT_NE(st.message().find("parameter 'user' of Vault must be string"), std::string::npos) << st.message();
 }
