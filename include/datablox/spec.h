@@ -95,7 +95,7 @@ struct ParamValue {
   }
 
   // As the topology language writes it: 12, 1.5, "text", true, [1, 2],
-  // env("NAME"). Never for showing a value to people: DisplayValue is.
+  // env("NAME"). To show a parameter's value to people, DisplayValue masks secrets.
   std::string ToString() const;
   // "int", "float", "string", "bool", "list", "env": a kind as a parameter's type is written.
   static const char* KindName(Kind kind);
