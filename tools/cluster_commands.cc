@@ -24,16 +24,6 @@ namespace {
 
 using control::Json;
 
-// No answer (69), or an answer not of its reply's shape (70).
-int Unreachable(const std::string& endpoint, const Status& st) {
-  if (st.code() == Status::Code::kInternal) {
-    std::fprintf(stderr, "error: the master at %s: %s\n", endpoint.c_str(), st.message().c_str());
-    return kExitSoftware;
-  }
-  std::fprintf(stderr, "error: cannot reach the master at %s: %s\n", endpoint.c_str(), st.message().c_str());
-  return kExitUnavailable;
-}
-
 // After the elements: one line per shard, its members and table.
 //   SHARD users :: shard Counter  members 0,1,2 of 1..8  hash(user)  merge sum  v3
 void PrintShards(const std::vector<control::StatusReply>& topologies, bool qualified) {
@@ -49,6 +39,23 @@ void PrintShards(const std::vector<control::StatusReply>& topologies, bool quali
   }
 }
 
+// Under the nodes: who the master lets in, and whom it refused.
+//   security: CURVE, allow-list /keys/allow (2 caretaker, 1 operator keys); 41 let in; refused 3: 2 unknown keys, ...
+void PrintSecurity(const control::SecurityStatus& s) {
+  const uint64_t refused = s.refused_keys + s.refused_handshakes + s.refused_requests;
+  if (s.mode != "curve") {
+    std::printf("\nsecurity: open (no keys: anyone who reaches the master may do anything; see `datablox keygen`)\n");
+    return;
+  }
+  std::printf("\nsecurity: CURVE, allow-list %s (%d caretaker, %d operator keys); %llu let in; refused %llu: %llu unknown "
+              "keys, %llu failed handshakes, %llu requests beyond a key's role\n",
+              s.allow.c_str(), s.caretakers, s.operators, static_cast<unsigned long long>(s.accepted),
+              static_cast<unsigned long long>(refused), static_cast<unsigned long long>(s.refused_keys),
+              static_cast<unsigned long long>(s.refused_handshakes), static_cast<unsigned long long>(s.refused_requests));
+  for (const std::string& e : s.allow_errors) std::printf("  allow-list entry left out: %s\n", e.c_str());
+  for (const std::string& r : s.recent_refusals) std::printf("  refused %s\n", r.c_str());
+}
+
 std::string Age(double seconds) {
   if (seconds >= 3600) return fmt::format("{:.0f}h", seconds / 3600);
   if (seconds >= 60) return fmt::format("{:.0f}m", seconds / 60);
@@ -57,7 +64,8 @@ std::string Age(double seconds) {
 
 // The master did not answer, or not in the reply's shape (not: it said no).
 bool Unanswered(const Status& st) {
-  return st.code() == Status::Code::kUnavailable || st.IsTimeout() || st.code() == Status::Code::kInternal;
+  return st.code() == Status::Code::kUnavailable || st.IsTimeout() || st.code() == Status::Code::kInternal ||
+         st.code() == Status::Code::kPermissionDenied;
 }
 
 // What the master said no with, or `otherwise` when it did not say.
@@ -184,6 +192,7 @@ int Nodes(const std::string& master, const OutputFormat& format) {
                 fmt::format("{}/{}MB", n.memory_used_mb, n.memory_mb).c_str(), n.elements,
                 fmt::format("{:.1f}s ago", n.last_seen_s).c_str());
   }
+  PrintSecurity(reply.security);
   return kExitOk;
 }
 
@@ -284,7 +293,9 @@ int CaretakerStatus(const std::string& node, const std::string& control_endpoint
   const control::MasterLinkStatus& m = reply.master;
   std::printf("node %s (%s), pid %d; master %s: %s; cpu %.0f%%, memory %lu/%lu MB\n", reply.node.c_str(),
               reply.address.c_str(), reply.pid, m.endpoint.c_str(),
-              m.connected ? fmt::format("connected (heard {:.1f} s ago)", m.last_heard_s).c_str() : "NOT CONNECTED",
+              m.connected          ? fmt::format("connected (heard {:.1f} s ago)", m.last_heard_s).c_str()
+              : !m.refused.empty() ? ("REFUSED: " + m.refused).c_str()
+                                   : "NOT CONNECTED",
               reply.cpu_percent, static_cast<unsigned long>(reply.memory_used_mb),
               static_cast<unsigned long>(reply.memory_mb));
   std::printf("%-30s %-7s %-10s %-8s %-5s %-7s %-5s %s\n", "ELEMENT", "PID", "STATE", "RESTARTS", "CPU", "MEM", "AGE",

@@ -197,6 +197,7 @@ control::NodesReply Master::NodesReplyNow() const {
     status.to_node = {node.outbox.waiting(), node.outbox.deferred(), node.outbox.dropped()};
     status.to_master = node.to_master;
   }
+  reply.security = SecurityNow();
   return reply;
 }
 
