@@ -142,6 +142,7 @@ Json ParamToJson(const ParamValue& value) {
     case ParamValue::Kind::kFloat: return {{"float", value.f}};
     case ParamValue::Kind::kString: return {{"string", value.s}};
     case ParamValue::Kind::kBool: return {{"bool", value.b}};
+    case ParamValue::Kind::kEnv: return {{"env", value.s}};
     case ParamValue::Kind::kList: {
       Json items = Json::array();
       for (const ParamValue& item : value.list) items.push_back(ParamToJson(item));
@@ -149,6 +150,11 @@ Json ParamToJson(const ParamValue& value) {
     }
   }
   return nullptr;
+}
+
+Json DisplayParamJson(const ParamSpec* param, const ParamValue& value) {
+  if (DisplayValue(param, value) == kMaskedValue) return {{"secret", kMaskedValue}};
+  return ParamToJson(value);
 }
 
 namespace {
@@ -176,6 +182,9 @@ Status ParamFromJsonAt(const Json& json, ParamValue* value, int depth) {
   } else if (json.contains("bool")) {
     if (!json["bool"].is_boolean()) return wrong("bool", "a bool");
     *value = ParamValue::Bool(json["bool"].get<bool>());
+  } else if (json.contains("env")) {
+    if (!json["env"].is_string()) return wrong("env", "a string");
+    *value = ParamValue::Env(json["env"].get<std::string>());
   } else {
     std::vector<ParamValue> items;
     if (json.contains("list")) {

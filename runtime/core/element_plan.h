@@ -132,6 +132,9 @@ Status FromJson(const Json& json, MemberPlan* member);
 Json ToJson(const PortPlan& port);
 Status FromJson(const Json& json, PortPlan* port);
 Json ParamToJson(const ParamValue& value);
+// ParamToJson for people and scripts to read (check's plan): a secret's
+// value (DisplayValue in datablox/spec.h) is {"secret": "***"}.
+Json DisplayParamJson(const ParamSpec* param, const ParamValue& value);
 // Invalid for lists nested deeper than kMaxParamListNesting (datablox/spec.h).
 Status ParamFromJson(const Json& json, ParamValue* value);
 Json ToJson(const LinkCurve& curve);
