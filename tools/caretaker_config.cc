@@ -4,6 +4,7 @@
 #include <toml.hpp>
 
 #include <cstdio>
+#include <filesystem>
 
 #include "runtime/caretaker/caretaker.h"
 #include "tools/commands.h"
@@ -21,7 +22,9 @@ int ReadCaretakerConfig(const std::string& path, const std::set<std::string>& fl
                       {"node", &options->node, "--node"},
                       {"bind", &options->bind_host, "--bind"},
                       {"control", &options->control_endpoint, "--control"},
-                      {"run_as", &options->run_as, "--run-as"}};
+                      {"run_as", &options->run_as, "--run-as"},
+                      {"secret_key", &options->secret_key, "--secret-key"},
+                      {"master_key", &options->master_key, "--master-key"}};
   // The folders element classes may come from: a list of its own.
   const char* kClassPath = "class_path";
   try {
@@ -32,7 +35,8 @@ int ReadCaretakerConfig(const std::string& path, const std::set<std::string>& fl
       for (const Key& key : keys) known = known || name == key.name;
       if (!known && name != kClassPath) {
         std::fprintf(stderr,
-                     "%s: error: unknown key '%s'; valid keys: master, node, bind, control, run_as, class_path\n",
+                     "%s: error: unknown key '%s'; valid keys: master, node, bind, control, run_as, class_path, "
+                     "secret_key, master_key\n",
                      path.c_str(), name.c_str());
         ++errors;
       }
@@ -45,6 +49,12 @@ int ReadCaretakerConfig(const std::string& path, const std::set<std::string>& fl
         std::fprintf(stderr, "%s: error: '%s' must be a string\n%s\n", path.c_str(), key.name, e.what());
         ++errors;
       }
+    }
+    // Key files named relative to the file are where the file is.
+    for (std::string* file : {&options->secret_key, &options->master_key}) {
+      if (!file->empty() && (*file)[0] != '/' &&
+          !flags_given.count(file == &options->secret_key ? "--secret-key" : "--master-key"))
+        *file = (std::filesystem::path(path).parent_path() / *file).string();
     }
     // Flags add to the file's folders: both are the operator's.
     if (data.contains(kClassPath)) {

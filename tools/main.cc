@@ -441,7 +441,7 @@ int main(int argc, char** argv) {
     if (*caretaker) {
       if (!caretaker_config.empty()) {
         std::set<std::string> given;
-        for (const char* flag : {"--master", "--node", "--bind", "--control", "--run-as"}) {
+        for (const char* flag : {"--master", "--node", "--bind", "--control", "--run-as", "--secret-key", "--master-key"}) {
           if (caretaker->count(flag)) given.insert(flag);
         }
         int code = cli::ReadCaretakerConfig(caretaker_config, given, &caretaker_options);

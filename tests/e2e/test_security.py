@@ -324,3 +324,13 @@ def test_curve_links_carry_a_topology_and_hear_no_one_else(datablox, tmp_path, k
         assert final["count"]["stats"].get("malformed", 0) == 0, final["count"]
     finally:
         c.stop()
+
+
+def test_a_caretaker_config_file_names_its_keys(cluster):
+    """secret_key and master_key in --config, relative to the file."""
+    config = cluster.keys / "n2.toml"
+    config.write_text(f'master = "{cluster.endpoint}"\nnode = "n2"\ncontrol = "tcp://127.0.0.1:{free_port()}"\n'
+                      'secret_key = "caretaker-n2.key_secret"\nmaster_key = "master.key"\n')
+    cluster.start("caretaker", "--config", config)
+    wait_until(lambda: "n2" in cluster.nodes(), "caretaker n2 to join with the keys its config names",
+               log=cluster.log_path)
