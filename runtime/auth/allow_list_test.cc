@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "runtime/auth/keys.h"
+#include "runtime/auth/test_certificates.h"
 
 namespace datablox::auth {
 namespace {
@@ -20,11 +21,7 @@ class AllowListTest : public ::testing::Test {
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
   Certificate Allow(const std::string& file, std::map<std::string, std::string> metadata) {
-    Certificate c;
-    EXPECT_TRUE(GenerateCertificate(&c).ok());
-    c.metadata = std::move(metadata);
-    EXPECT_TRUE(WriteCertificate(c, (dir_ / file).string(), "").ok());
-    return c;
+    return AllowIn(dir_, file, std::move(metadata));
   }
   std::filesystem::path dir_;
 };

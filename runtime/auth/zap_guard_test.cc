@@ -10,6 +10,7 @@
 
 #include "runtime/auth/curve_client.h"
 #include "runtime/auth/keys.h"
+#include "runtime/auth/test_certificates.h"
 #include "runtime/core/control.h"
 
 namespace datablox::auth {
@@ -37,11 +38,7 @@ class ZapGuardTest : public ::testing::Test {
     std::filesystem::remove_all(dir_);
   }
   Certificate Allow(const std::string& file, std::map<std::string, std::string> metadata) {
-    Certificate c;
-    EXPECT_TRUE(GenerateCertificate(&c).ok());
-    c.metadata = std::move(metadata);
-    EXPECT_TRUE(WriteCertificate(c, (dir_ / file).string(), "").ok());
-    return c;
+    return AllowIn(dir_, file, std::move(metadata));
   }
   ClientKeys KeysOf(const Certificate& c) const { return {c.public_key, c.secret_key, server_.public_key}; }
 

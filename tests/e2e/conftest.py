@@ -276,6 +276,21 @@ def jsonl(path):
 # ---------------------------------------------------------------- daemons
 
 
+def stop_processes(processes, grace=10.0):
+    """Ends processes we started (each in a session of its own), by the pids
+    held: SIGTERM to all, then SIGKILL to the group of any still there after
+    `grace` seconds."""
+    for p in processes:
+        if p.poll() is None:
+            p.send_signal(signal.SIGTERM)
+    for p in processes:
+        try:
+            p.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            os.killpg(p.pid, signal.SIGKILL)
+            p.wait()
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -8,13 +8,12 @@ DATABLOX_CLASS_PATH), so that what is refused is known."""
 
 import os
 import pwd
-import signal
 import subprocess
 import time
 
 import pytest
 
-from conftest import free_port, wait_until
+from conftest import free_port, stop_processes, wait_until
 
 MARKED = '''
 import os
@@ -75,15 +74,7 @@ class Cluster:
                               timeout=timeout, stdin=subprocess.DEVNULL)
 
     def stop(self):
-        for p in (self.caretaker, self.master):
-            if p.poll() is None:
-                p.send_signal(signal.SIGTERM)
-        for p in (self.caretaker, self.master):
-            try:
-                p.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(p.pid, signal.SIGKILL)
-                p.wait()
+        stop_processes([self.caretaker, self.master])
         self.log.close()
 
 

@@ -16,7 +16,21 @@ import pytest
 import zmq
 import zmq.auth
 
-from conftest import free_port, wait_until
+from conftest import free_port, stop_processes, wait_until
+
+
+def curve_dealer(context, secret_file, server_file, endpoint, routing_id=None):
+    """A DEALER that speaks CURVE with the key pair of `secret_file` to the
+    server whose public key `server_file` holds."""
+    public, secret = zmq.auth.load_certificate(str(secret_file))
+    s = context.socket(zmq.DEALER)
+    s.setsockopt(zmq.LINGER, 0)
+    if routing_id:
+        s.setsockopt(zmq.ROUTING_ID, routing_id)
+    s.curve_publickey, s.curve_secretkey = public, secret
+    s.curve_serverkey = zmq.auth.load_certificate(str(server_file))[0]
+    s.connect(endpoint)
+    return s
 
 
 def keygen(datablox, folder, *args):
@@ -70,14 +84,9 @@ class KeyedCluster:
 
     def security(self):
         """The master's security figures, asked as operator alice over CURVE."""
-        public, secret = zmq.auth.load_certificate(str(self.keys / "operator-alice.key_secret"))
-        server, _ = zmq.auth.load_certificate(str(self.keys / "master.key"))
         context = zmq.Context()
         try:
-            s = context.socket(zmq.DEALER)
-            s.setsockopt(zmq.LINGER, 0)
-            s.curve_publickey, s.curve_secretkey, s.curve_serverkey = public, secret, server
-            s.connect(self.endpoint)
+            s = curve_dealer(context, self.keys / "operator-alice.key_secret", self.keys / "master.key", self.endpoint)
             s.send(json.dumps({"op": "nodes"}).encode())
             assert s.poll(5000), "the master did not answer alice"
             return json.loads(s.recv())["security"]
@@ -85,15 +94,7 @@ class KeyedCluster:
             context.destroy(linger=0)
 
     def stop(self):
-        for p in reversed(self.processes):
-            if p.poll() is None:
-                p.send_signal(signal.SIGTERM)
-        for p in reversed(self.processes):
-            try:
-                p.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(p.pid, signal.SIGKILL)
-                p.wait()
+        stop_processes(list(reversed(self.processes)))
         self.log.close()
 
 
@@ -209,15 +210,10 @@ def test_a_caretaker_holding_the_wrong_master_key_talks_to_no_one(datablox, clus
 
 
 def test_a_valid_caretaker_key_cannot_claim_another_nodes_name(cluster):
-    public, secret = zmq.auth.load_certificate(str(cluster.keys / "caretaker-n2.key_secret"))
-    server, _ = zmq.auth.load_certificate(str(cluster.keys / "master.key"))
     context = zmq.Context()
     try:
-        s = context.socket(zmq.DEALER)
-        s.setsockopt(zmq.LINGER, 0)
-        s.setsockopt(zmq.ROUTING_ID, b"node:n9#0123456789abcdef")
-        s.curve_publickey, s.curve_secretkey, s.curve_serverkey = public, secret, server
-        s.connect(cluster.endpoint)
+        s = curve_dealer(context, cluster.keys / "caretaker-n2.key_secret", cluster.keys / "master.key",
+                         cluster.endpoint, routing_id=b"node:n9#0123456789abcdef")
         figures = {"cores": 64, "memory_mb": 1 << 20, "address": "127.0.0.1"}
         for _ in range(3):
             s.send(json.dumps({"op": "join", "node": "n9", "pid": 1, "figures": figures}).encode())
