@@ -30,14 +30,16 @@ bool SendTo(zmq::socket_t& router, const std::string& peer, const Json& message)
   return SendFrameTo(router, peer, Serialize(message));
 }
 
-namespace {
-Status Parse(const zmq::message_t& frame, Json* message) {
-  *message = Json::parse(frame.to_string_view(), nullptr, /*allow_exceptions=*/false);
+Status ParseFrame(std::string_view frame, Json* message) {
+  *message = Json::parse(frame, nullptr, /*allow_exceptions=*/false);
   if (message->is_discarded() || !message->is_object()) {
     return Status::Invalid("control frame is not a JSON object");
   }
   return Status::OK();
 }
+
+namespace {
+Status Parse(const zmq::message_t& frame, Json* message) { return ParseFrame(frame.to_string_view(), message); }
 
 // Drops the rest of a multipart message so the next read starts clean.
 void DrainMore(zmq::socket_t& socket, const zmq::message_t& last) {

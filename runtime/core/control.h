@@ -7,6 +7,7 @@
 #include <chrono>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <zmq.hpp>
@@ -29,6 +30,10 @@ bool Send(zmq::socket_t& socket, const Json& message);
 bool SendFrameTo(zmq::socket_t& router, std::string_view peer, std::string_view frame);
 // [peer][JSON] on a ROUTER socket. False when the peer is gone.
 bool SendTo(zmq::socket_t& router, const std::string& peer, const Json& message);
+// Reads one received frame as a message: Invalid unless it is a JSON object.
+// (What TryReceive does with a frame; the fuzz target feeds it bytes.)
+Status ParseFrame(std::string_view frame, Json* message);
+
 // Receives one message without waiting. Returns NotFound when nothing is
 // there, Invalid for a frame that is not a JSON object (counted by callers).
 Status TryReceive(zmq::socket_t& socket, Json* message);
