@@ -1,7 +1,8 @@
 // Control messages as the master, a caretaker and a host receive them: one
 // frame of JSON (control::ParseFrame), its "op" (ReadOp), then the decoder
 // of every message and client reply (control_messages.h, host_messages.h,
-// shard_protocol.h, client_replies.h), and the Parse functions they use.
+// shard_protocol.h, client_replies.h), a class's declaration as the class
+// inspector prints it (class_spec_json.h), and the Parse functions they use.
 // Every decoder sees every frame, whatever its op: a peer may lie about it.
 //
 // Invariant: what a decoder accepts encodes to JSON that decodes again and
@@ -13,6 +14,7 @@
 #include <string_view>
 
 #include "runtime/core/bounded_json.h"
+#include "runtime/core/class_spec_json.h"
 #include "runtime/core/client_replies.h"
 #include "runtime/core/control.h"
 #include "runtime/core/control_protocol.h"
@@ -116,6 +118,15 @@ void AllDecoders(const Json& json) {
 #undef DATABLOX_DECODER
   Refusal refusal;
   (void)ReadRefusal(json, &refusal);
+  // A class's declaration as the class inspector's child prints it (the
+  // master reads it: ParseInspectorOutput), from code it does not trust.
+  ClassSpec spec;
+  if (ClassSpecFromJson(json, &spec).ok()) {
+    const nlohmann::json encoded = ClassSpecToJson(spec);
+    ClassSpec again;
+    Require(ClassSpecFromJson(encoded, &again).ok());
+    Require(ClassSpecToJson(again) == encoded);
+  }
 }
 
 // The names a message carries in strings, read by their own parsers.
