@@ -41,9 +41,10 @@ const std::vector<PolicyKey>& PolicyKeys() {
 
 namespace {
 
-// "float 2.5", "string \"x\"": what was written, for "found ..." messages.
-std::string DescribeValue(const ParamValue& value) {
-  return fmt::format("{} {}", ParamValue::KindName(value.kind), value.ToString());
+// "float 2.5", "string \"x\"": what was written, for "found ..." messages;
+// a secret's value masked ("string ***"). `param` null: not a parameter.
+std::string DescribeValue(const ParamValue& value, const ParamSpec* param = nullptr) {
+  return fmt::format("{} {}", ParamValue::KindName(value.kind), DisplayValue(param, value));
 }
 
 // "; did you mean 'Filter'?" for the closest name, else "".
@@ -177,14 +178,25 @@ class Checker {
       case ParamType::kAssignments: accepted = value.kind == Kind::kString; break;
       case ParamType::kBool: accepted = value.kind == Kind::kBool; break;
       case ParamType::kList: accepted = value.kind == Kind::kList; break;
+      case ParamType::kSecret: accepted = value.kind == Kind::kString || value.kind == Kind::kEnv; break;
+    }
+    if (!accepted && value.kind == Kind::kEnv) {
+      // Only a secret is worth keeping out of the file; anything else read
+      // from the environment would make a topology mean different things on
+      // different machines, unseen by the checker.
+      Error(pos, fmt::format("parameter '{}' of {} for '{}' is {}: env(...) is for secret parameters only", param.name,
+                             spec.name, decl.name, ParamTypeName(param.type)));
+      return;
     }
     if (!accepted) {
       const char* wanted = param.type == ParamType::kExpr          ? "an expression string"
                            : param.type == ParamType::kAssignments ? "a string of assignments"
                            : param.type == ParamType::kInt         ? "an int"
+                           : param.type == ParamType::kSecret      ? "a secret (a string or env(\"NAME\"))"
                                                                    : nullptr;
       Error(pos, fmt::format("parameter '{}' of {} for '{}' must be {}, found {}", param.name, spec.name, decl.name,
-                             wanted ? wanted : fmt::format("a {}", ParamTypeName(param.type)), DescribeValue(value)));
+                             wanted ? wanted : fmt::format("a {}", ParamTypeName(param.type)),
+                             DescribeValue(value, &param)));
       return;
     }
     if (param.type != ParamType::kExpr && param.type != ParamType::kAssignments) return;

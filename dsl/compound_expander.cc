@@ -153,7 +153,10 @@ class Expander {
       if (given.kind == ParamValue::Kind::kInt && param->kind == ParamValue::Kind::kFloat) {
         given = ParamValue::Float(static_cast<double>(given.i));
       }
-      if (given.kind != param->kind) {
+      // env("NAME") passes for a string: the inner element's checker
+      // accepts it where a secret is wanted, and only there.
+      const bool env_for_string = given.kind == ParamValue::Kind::kEnv && param->kind == ParamValue::Kind::kString;
+      if (given.kind != param->kind && !env_for_string) {
         Report(use.param_pos.at(name),
                fmt::format("parameter '{}' of compound '{}' is {}, found {} {}", name, compound.name,
                            ParamValue::KindName(param->kind), ParamValue::KindName(value.kind), value.ToString()));

@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
 #include <utility>
 
 #include "dsl/compound_expander.h"
@@ -245,12 +247,29 @@ class Parser : private TokenCursor {
           Take();
           return true;
         }
+        if (token.text == "env" && At(TokenKind::kLParen, 1)) return ParseEnv(out);
         return Fail(token, fmt::format("expected {}, found {} (strings are written in double "
                                        "quotes)",
                                        kValueKinds, DescribeToken(token)));
       case TokenKind::kLBracket: return ParseList(out);
       default: return Expected(kValueKinds, token);
     }
+  }
+
+  // env("NAME"): a secret read where the element runs (ParamValue::kEnv).
+  bool ParseEnv(ParamValue* out) {
+    Take();  // env
+    Take();  // (
+    const Token& name = Peek();
+    if (!At(TokenKind::kString)) return Expected("an environment variable's name in double quotes", name);
+    auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+    const std::string& text = name.text;
+    if (text.empty() || std::isdigit(static_cast<unsigned char>(text[0])) || !std::all_of(text.begin(), text.end(), word))
+      return Fail(name, fmt::format("'{}' is no environment variable name (letters, digits and _)", name.text));
+    *out = ParamValue::Env(Take().text);
+    if (!At(TokenKind::kRParen)) return Expected("')' after env(\"NAME\"", Peek());
+    Take();
+    return true;
   }
 
   // A list nests one level of recursion deeper: past kMaxListNesting it is

@@ -101,7 +101,8 @@ Status ReadParams(py::handle cls, ClassSpec* spec) {
                                                           {"bool", ParamType::kBool},
                                                           {"list", ParamType::kList},
                                                           {"expr", ParamType::kExpr},
-                                                          {"assignments", ParamType::kAssignments}};
+                                                          {"assignments", ParamType::kAssignments},
+                                                          {"secret", ParamType::kSecret}};
   for (py::handle param : cls.attr("params")) {
     if (!py::isinstance<py::dict>(param)) return Status::Invalid("params must be made with datablox.param");
     py::dict p = py::reinterpret_borrow<py::dict>(param);

@@ -31,7 +31,9 @@ nlohmann::json PlanJson(const dsl::Topology& topology) {
   nlohmann::json elements = nlohmann::json::array();
   for (const dsl::ElementDecl& decl : topology.elements) {
     nlohmann::json params = nlohmann::json::object();
-    for (const auto& [name, value] : decl.params) params[name] = control::ParamToJson(value);
+    const ClassSpec* spec = ClassTable::Global().find(decl.class_name);
+    for (const auto& [name, value] : decl.params)
+      params[name] = control::DisplayParamJson(spec ? spec->find_param(name) : nullptr, value);
     elements.push_back({{"name", decl.name}, {"class", decl.class_name}, {"node", decl.node}, {"params", params},
                         {"shard", decl.shard.has_value()}});
   }
@@ -154,7 +156,7 @@ int Describe(const std::string& class_name, const OutputFormat& format) {
     std::printf("\nPARAMETER     TYPE         DEFAULT     DESCRIPTION\n");
     for (const ParamSpec& p : spec->params) {
       std::printf("%-13s %-12s %-11s %s\n", p.name.c_str(), ParamTypeName(p.type),
-                  p.required ? "(required)" : p.default_value.ToString().c_str(), p.doc.c_str());
+                  p.required ? "(required)" : DisplayValue(&p, p.default_value).c_str(), p.doc.c_str());
     }
   }
   if (!spec->handlers.empty()) {

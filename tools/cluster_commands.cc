@@ -24,16 +24,6 @@ namespace {
 
 using control::Json;
 
-// No answer (69), or an answer not of its reply's shape (70).
-int Unreachable(const std::string& endpoint, const Status& st) {
-  if (st.code() == Status::Code::kInternal) {
-    std::fprintf(stderr, "error: the master at %s: %s\n", endpoint.c_str(), st.message().c_str());
-    return kExitSoftware;
-  }
-  std::fprintf(stderr, "error: cannot reach the master at %s: %s\n", endpoint.c_str(), st.message().c_str());
-  return kExitUnavailable;
-}
-
 // After the elements: one line per shard, its members and table.
 //   SHARD users :: shard Counter  members 0,1,2 of 1..8  hash(user)  merge sum  v3
 void PrintShards(const std::vector<control::StatusReply>& topologies, bool qualified) {
@@ -49,6 +39,24 @@ void PrintShards(const std::vector<control::StatusReply>& topologies, bool quali
   }
 }
 
+// Under the nodes: who the master lets in, and whom it refused.
+//   security: CURVE, allow-list /keys/allow (2 caretaker, 1 operator keys); 41 let in; refused 3: 2 unknown keys, ...
+void PrintSecurity(const control::SecurityStatus& s) {
+  const uint64_t refused = s.refused_keys + s.refused_handshakes + s.refused_requests;
+  if (s.mode != "curve") {
+    std::printf("\nsecurity: open (no keys: anyone who reaches the master may do anything; see `datablox keygen`)\n");
+    return;
+  }
+  std::printf(
+      "\nsecurity: CURVE, allow-list %s (%d caretaker, %d operator keys); %llu let in; refused %llu: %llu unknown "
+      "keys, %llu failed handshakes, %llu requests beyond a key's role\n",
+      s.allow.c_str(), s.caretakers, s.operators, static_cast<unsigned long long>(s.accepted),
+      static_cast<unsigned long long>(refused), static_cast<unsigned long long>(s.refused_keys),
+      static_cast<unsigned long long>(s.refused_handshakes), static_cast<unsigned long long>(s.refused_requests));
+  for (const std::string& e : s.allow_errors) std::printf("  allow-list entry left out: %s\n", e.c_str());
+  for (const std::string& r : s.recent_refusals) std::printf("  refused %s\n", r.c_str());
+}
+
 std::string Age(double seconds) {
   if (seconds >= 3600) return fmt::format("{:.0f}h", seconds / 3600);
   if (seconds >= 60) return fmt::format("{:.0f}m", seconds / 60);
@@ -57,7 +65,8 @@ std::string Age(double seconds) {
 
 // The master did not answer, or not in the reply's shape (not: it said no).
 bool Unanswered(const Status& st) {
-  return st.code() == Status::Code::kUnavailable || st.IsTimeout() || st.code() == Status::Code::kInternal;
+  return st.code() == Status::Code::kUnavailable || st.IsTimeout() || st.code() == Status::Code::kInternal ||
+         st.code() == Status::Code::kPermissionDenied;
 }
 
 // What the master said no with, or `otherwise` when it did not say.
@@ -66,8 +75,9 @@ const char* Why(const control::Refusal& refusal, const char* otherwise) {
 }
 
 // "topology/element" or "element" (when one topology has it) -> both parts.
+// *call_keys (when given): the key its topology's CURVE query ports take.
 Status ResolveElement(MasterClient& client, const std::string& name, std::string* topology, std::string* element,
-                      control::ElementStatus* record) {
+                      control::ElementStatus* record, std::optional<control::CallKeys>* call_keys = nullptr) {
   std::string wanted_topology, wanted = name;
   if (size_t slash = name.find('/'); slash != std::string::npos) {
     wanted_topology = name.substr(0, slash);
@@ -78,6 +88,7 @@ Status ResolveElement(MasterClient& client, const std::string& name, std::string
   Status st = client.Ask(control::ToJson(control::ListRequest{}), &list, &refusal);
   if (!st.ok()) return st;
   std::vector<std::pair<std::string, control::ElementStatus>> found;
+  std::map<std::string, std::optional<control::CallKeys>> keys_of;
   for (const control::TopologySummary& t : list.topologies) {
     if (!wanted_topology.empty() && t.name != wanted_topology) continue;
     control::StatusReply status;  // a refusal: the topology went meanwhile
@@ -86,6 +97,7 @@ Status ResolveElement(MasterClient& client, const std::string& name, std::string
     for (const control::ElementStatus& e : status.elements) {
       if (e.name == wanted) found.push_back({t.name, e});
     }
+    keys_of[t.name] = status.call_keys;
   }
   if (found.empty()) return Status::NotFound(fmt::format("no element '{}'", name));
   if (found.size() > 1)
@@ -93,6 +105,7 @@ Status ResolveElement(MasterClient& client, const std::string& name, std::string
   *topology = found[0].first;
   *element = wanted;
   *record = found[0].second;
+  if (call_keys) *call_keys = keys_of[found[0].first];
   return Status::OK();
 }
 
@@ -184,6 +197,7 @@ int Nodes(const std::string& master, const OutputFormat& format) {
                 fmt::format("{}/{}MB", n.memory_used_mb, n.memory_mb).c_str(), n.elements,
                 fmt::format("{:.1f}s ago", n.last_seen_s).c_str());
   }
+  PrintSecurity(reply.security);
   return kExitOk;
 }
 
@@ -284,7 +298,9 @@ int CaretakerStatus(const std::string& node, const std::string& control_endpoint
   const control::MasterLinkStatus& m = reply.master;
   std::printf("node %s (%s), pid %d; master %s: %s; cpu %.0f%%, memory %lu/%lu MB\n", reply.node.c_str(),
               reply.address.c_str(), reply.pid, m.endpoint.c_str(),
-              m.connected ? fmt::format("connected (heard {:.1f} s ago)", m.last_heard_s).c_str() : "NOT CONNECTED",
+              m.connected          ? fmt::format("connected (heard {:.1f} s ago)", m.last_heard_s).c_str()
+              : !m.refused.empty() ? ("REFUSED: " + m.refused).c_str()
+                                   : "NOT CONNECTED",
               reply.cpu_percent, static_cast<unsigned long>(reply.memory_used_mb),
               static_cast<unsigned long>(reply.memory_mb));
   std::printf("%-30s %-7s %-10s %-8s %-5s %-7s %-5s %s\n", "ELEMENT", "PID", "STATE", "RESTARTS", "CPU", "MEM", "AGE",
@@ -321,6 +337,7 @@ int StatusCommand(const std::string& topology, const std::string& master, const 
       std::fprintf(stderr, "error: %s\n", Why(*refusal, "no such topology"));
       return kExitUsage;
     }
+    reply.call_keys.reset();  // the master hands them for `call`, not to be shown
     all.push_back(std::move(reply));
   }
   if (format.json) {
@@ -436,7 +453,8 @@ int AskQuery(const std::string& target, const std::string& json, int timeout_ms,
   MasterClient client(zmq, endpoint);
   std::string topology, element;
   control::ElementStatus record;
-  st = ResolveElement(client, target.substr(0, dot), &topology, &element, &record);
+  std::optional<control::CallKeys> call_keys;
+  st = ResolveElement(client, target.substr(0, dot), &topology, &element, &record, &call_keys);
   if (Unanswered(st)) {
     if (!error) return Unreachable(endpoint, st);
     say(fmt::format("cannot reach the master at {}: {}", endpoint, st.message()));
@@ -456,6 +474,7 @@ int AskQuery(const std::string& target, const std::string& json, int timeout_ms,
   zmq::socket_t socket(zmq, zmq::socket_type::dealer);
   socket.set(zmq::sockopt::routing_id, fmt::format("cli:{}", ::getpid()));
   socket.set(zmq::sockopt::linger, 0);
+  if (call_keys) auth::MakeCurveClient(socket, {call_keys->public_key, call_keys->secret_key, call_keys->server_key});
   socket.connect(address);
   socket.send(zmq::buffer(wire::Request(1, request.bytes())), zmq::send_flags::none);
   zmq::pollitem_t item{socket.handle(), 0, ZMQ_POLLIN, 0};

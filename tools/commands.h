@@ -60,11 +60,12 @@ int CheckViewFile(const std::string& file, const OutputFormat& format);
 
 struct RunOptions {
   std::string file;
-  std::string executable;  // this binary, to start the master and the caretaker
-  std::string stats_file;  // append a JSON line per status poll (tests, scripts)
-  bool progress = false;   // live progress line even when stderr is not a terminal
-  bool quiet = false;      // no progress, no summary
-  int timeout_s = 0;       // stop and fail after this long; 0: no limit
+  std::string executable;    // this binary, to start the master and the caretaker
+  std::string stats_file;    // append a JSON line per status poll (tests, scripts)
+  bool progress = false;     // live progress line even when stderr is not a terminal
+  bool quiet = false;        // no progress, no summary
+  int timeout_s = 0;         // stop and fail after this long; 0: no limit
+  bool curve_links = false;  // the topology's data links use CURVE (master --curve-links)
   OutputFormat format;
 };
 int Run(const RunOptions& options);

@@ -20,6 +20,7 @@
 #include "runtime/host/host.h"
 #include "runtime/master/master.h"
 #include "tools/commands.h"
+#include "tools/keys_command.h"
 #include "tools/master_client.h"
 
 namespace {
@@ -130,6 +131,8 @@ int main(int argc, char** argv) {
   run->add_flag("--progress", run_options.progress, "print progress even when stderr is not a terminal");
   run->add_flag("-q,--quiet", run_options.quiet, "no progress line, no summary");
   run->add_option("--timeout", run_options.timeout_s, "stop and fail after this many seconds (0: never)");
+  run->add_flag("--curve-links", run_options.curve_links,
+                "encrypt the data links too (CURVE; see master --curve-links)");
   add_plugin_path(run);
   add_output(run);
 
@@ -150,9 +153,11 @@ int main(int argc, char** argv) {
   std::optional<std::string> handler_value;
   double wait_s = 0;
   int call_timeout_ms = 5000;
+  cli::ClientKeyFlags client_keys;
   auto add_master = [&](CLI::App* command) {
     command->add_option("--master", master_address,
                         "the master's endpoint (default: $DATABLOX_MASTER or tcp://127.0.0.1:7070)");
+    cli::AddClientKeyFlags(command, &client_keys);
   };
   auto* submit = app.add_subcommand("submit", "run a topology on the cluster and return");
   submit->add_option("FILE", file, "the .topo file")->required();
@@ -235,8 +240,9 @@ int main(int argc, char** argv) {
   cli::QueryOptions query_options;
   cli::CellQueryOptions cell_query;
   auto* query = app.add_subcommand(
-      "query", "run an EQL query: asked of a running cell (--cell, --view or --saved), or over a Brio region file "
-               "(--region, --schema: what `fetch` writes)");
+      "query",
+      "run an EQL query: asked of a running cell (--cell, --view or --saved), or over a Brio region file "
+      "(--region, --schema: what `fetch` writes)");
   query->add_option("QUERY", query_options.query, "select ... from schema NAME [where ...] [group by ...] [limit N]");
   auto* cell_flag = query->add_option("--cell", cell_query.target,
                                       "[TOPOLOGY/]SUPERVISOR[.PORT] of the running CellSupervisor (port `query`)");
@@ -300,6 +306,8 @@ int main(int argc, char** argv) {
                    "seconds the class inspector may take for one topology's classes")
       ->capture_default_str()
       ->check(CLI::Range(0.1, 600.0));
+  cli::DaemonKeyFlags master_keys;
+  cli::AddMasterKeyFlags(master, &master_options, &master_keys);
 
   CaretakerOptions caretaker_options;
   std::string caretaker_config;
@@ -317,6 +325,8 @@ int main(int argc, char** argv) {
       ->allow_extra_args(false);
   caretaker->add_option("--run-as", caretaker_options.run_as,
                         "run element hosts as this user (the caretaker must be root, or that user)");
+  cli::DaemonKeyFlags caretaker_keys;
+  cli::AddCaretakerKeyFlags(caretaker, &caretaker_options, &caretaker_keys);
   caretaker->require_subcommand(0, 1);
   std::string status_node, status_control;
   auto* caretaker_status =
@@ -332,6 +342,9 @@ int main(int argc, char** argv) {
   host->add_option("--element", host_options.element)->required();
   host->add_option("--bind", host_options.bind_host);
   host->add_option("--parent", host_options.parent);
+
+  cli::KeygenOptions keygen_options;
+  auto* keygen = cli::AddKeygen(&app, &keygen_options);
 
   std::vector<std::string> inspect_folders, inspect_classes;
   auto* inspect = app.add_subcommand("inspect-classes", "print classes' declarations as JSON (the master's inspector)");
@@ -353,6 +366,10 @@ int main(int argc, char** argv) {
     if (!*verb) continue;
     if (int code = CheckEndpointFlag("--master", cli::MasterEndpoint(master_address)); code != cli::kExitOk)
       return code;
+  }
+  // Every verb that asks a master (run makes keys of its own).
+  if (!*run) {
+    if (int code = cli::UseClientKeys(client_keys); code != cli::kExitOk) return code;
   }
 
   try {
@@ -384,8 +401,9 @@ int main(int argc, char** argv) {
     }
     if (*query) {
       if (query_options.query.empty() || query_options.region_file.empty() || query_options.schema_file.empty()) {
-        std::fprintf(stderr, "error: query: say --cell SUPERVISOR --view VIEW QUERY (or --saved MONIKER), or "
-                             "--region FILE --schema FILE.brio QUERY\n");
+        std::fprintf(stderr,
+                     "error: query: say --cell SUPERVISOR --view VIEW QUERY (or --saved MONIKER), or "
+                     "--region FILE --schema FILE.brio QUERY\n");
         return cli::kExitUsage;
       }
       return cli::QueryRegion(query_options, format);
@@ -393,7 +411,11 @@ int main(int argc, char** argv) {
     if (*logs) return cli::Logs(target, log_lines, master_address, format);
     if (*events) return cli::Events(topology_name, event_count, master_address, format);
     if (*shutdown) return cli::Shutdown(master_address);
-    if (*master) return RunMaster(master_options);
+    if (*keygen) return cli::Keygen(keygen_options);
+    if (*master) {
+      cli::ResolveMasterKeys(master_keys, &master_options);
+      return RunMaster(master_options);
+    }
     if (*caretaker_status) {
       // Which caretaker: the flags of `status`, else those of `caretaker`,
       // else its --config file, the one it was started with.
@@ -433,6 +455,7 @@ int main(int argc, char** argv) {
       if (int code = CheckEndpointFlag("--master", caretaker_options.master_endpoint); code != cli::kExitOk)
         return code;
       caretaker_options.executable = SelfExecutable(argv[0]);
+      cli::ResolveCaretakerKeys(caretaker_keys, &caretaker_options);
       return RunCaretaker(caretaker_options);
     }
     if (*host) return RunElementHost(host_options);

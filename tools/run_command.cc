@@ -19,6 +19,7 @@
 #include "dsl/loader.h"
 #include "runtime/core/control.h"
 #include "tools/commands.h"
+#include "tools/keys_command.h"
 #include "tools/master_client.h"
 #include "tools/submission.h"
 
@@ -147,8 +148,21 @@ int Run(const RunOptions& options) {
     class_path_flags.push_back("--class-path");
     class_path_flags.push_back(folder);
   }
-  std::vector<std::string> master_args = {"master",     "--listen",   "tcp://127.0.0.1:*", "--registry",
-                                          ":memory:",   "--ready-fd", std::to_string(ready_child)};
+  // Throwaway keys: other users of this machine can reach loopback too,
+  // and must not submit to, or join, this run's master.
+  const std::string keys_dir = fmt::format("/tmp/datablox-{}/run-{}-keys", ::getuid(), ::getpid());
+  auth::ClientKeys run_keys;
+  if (Status st = MakeRunKeys(keys_dir, &run_keys); !st.ok()) {
+    std::fprintf(stderr, "error: cannot make this run's keys: %s\n", st.message().c_str());
+    std::error_code ignored;
+    std::filesystem::remove_all(keys_dir, ignored);
+    return kExitSoftware;
+  }
+  SetClientKeys(run_keys);
+  std::vector<std::string> master_args = {"master",   "--listen",   "tcp://127.0.0.1:*",         "--registry",
+                                          ":memory:", "--ready-fd", std::to_string(ready_child), "--keys",
+                                          keys_dir};
+  if (options.curve_links) master_args.push_back("--curve-links");
   master_args.insert(master_args.end(), class_path_flags.begin(), class_path_flags.end());
   pid_t master = Start(options.executable, std::move(master_args), /*quiet_info=*/true);
   ::close(ready_child);
@@ -169,14 +183,16 @@ int Run(const RunOptions& options) {
   if (endpoint.find('\n') == std::string::npos) {
     std::fprintf(stderr, "error: the master did not start\n");
     Reap(master, std::chrono::milliseconds(0));
+    std::error_code ignored;
+    std::filesystem::remove_all(keys_dir, ignored);
     return kExitUnavailable;
   }
   endpoint.resize(endpoint.find('\n'));
   // Its own status socket: a `run` must not take over the one of a
   // caretaker daemon named "local" on this machine, nor another run's.
   const std::string control_file = fmt::format("/tmp/datablox-{}/run-{}.ipc", ::getuid(), ::getpid());
-  std::vector<std::string> caretaker_args = {"caretaker", "--master",  endpoint, "--node",
-                                             "local",     "--control", "ipc://" + control_file};
+  std::vector<std::string> caretaker_args = {
+      "caretaker", "--master", endpoint, "--node", "local", "--control", "ipc://" + control_file, "--keys", keys_dir};
   caretaker_args.insert(caretaker_args.end(), class_path_flags.begin(), class_path_flags.end());
   pid_t caretaker = Start(options.executable, std::move(caretaker_args));
 
@@ -226,6 +242,7 @@ int Run(const RunOptions& options) {
           control::StatusReply reply;
           std::optional<control::Refusal> no;
           Status asked = client.Ask(control::ToJson(control::StatusRequest{name}), &reply, &no);
+          reply.call_keys.reset();  // not for the stats file nor -o json
           if (asked.ok() && !no) status = std::move(reply);
           return asked.ok();
         };
@@ -328,6 +345,7 @@ int Run(const RunOptions& options) {
   // named it, removes it.
   std::error_code ignored;
   std::filesystem::remove(control_file, ignored);
+  std::filesystem::remove_all(keys_dir, ignored);
   return exit_code;
 }
 

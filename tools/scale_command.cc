@@ -48,10 +48,7 @@ int Scale(const std::string& target, int members, double timeout_s, bool wait, c
   control::ScaleReply reply;
   std::optional<control::Refusal> refusal;
   Status st = client.Ask(control::ToJson(request), &reply, &refusal);
-  if (!st.ok()) {
-    std::fprintf(stderr, "error: cannot reach the master at %s: %s\n", endpoint.c_str(), st.message().c_str());
-    return kExitUnavailable;
-  }
+  if (!st.ok()) return Unreachable(endpoint, st);
   if (refusal) {
     std::fprintf(stderr, "error: %s\n", Why(*refusal));
     return kExitUsage;

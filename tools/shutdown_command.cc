@@ -18,10 +18,7 @@ int Shutdown(const std::string& master) {
   control::ShutdownReply reply;
   std::optional<control::Refusal> refusal;  // a master never refuses it
   Status st = client.Ask(control::ToJson(control::Shutdown{}), &reply, &refusal);
-  if (!st.ok()) {
-    std::fprintf(stderr, "error: cannot reach the master at %s: %s\n", endpoint.c_str(), st.message().c_str());
-    return kExitUnavailable;
-  }
+  if (!st.ok()) return Unreachable(endpoint, st);
   std::printf("stopping the master at %s, its caretakers and every element they run\n", endpoint.c_str());
   // The master goes once its caretakers have stopped their elements and
   // left (it waits for them at most a few seconds): return when it is gone.

@@ -144,10 +144,10 @@ def steady_rate(stats_file, name, count):
     return None, None
 
 
-def datablox_run(datablox, topology, stats_file, env=None):
-    """`datablox run TOPOLOGY -q -o json` to its end; (final status, wall s)."""
+def datablox_run(datablox, topology, stats_file, env=None, flags=()):
+    """`datablox run TOPOLOGY -q -o json [FLAGS]` to its end; (final status, wall s)."""
     began = time.monotonic()
-    code, out, err = run(NICE + [datablox, "run", topology, "-q", "-o", "json", "--stats-file", stats_file],
+    code, out, err = run(NICE + [datablox, "run", topology, "-q", "-o", "json", "--stats-file", stats_file, *flags],
                          timeout=600, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     wall = time.monotonic() - began
     if code != 0:

@@ -12,9 +12,9 @@ from lib.common import (NICE, PAD, TOPOLOGIES, best, build, datablox_run, elemen
                         stats_of, steady_rate, stop, topology_with_count)
 
 
-def push_framework(datablox, topology, count, workdir, index):
-    stats_file = os.path.join(workdir, f"push-{index}.jsonl")
-    status, wall = datablox_run(datablox, topology, stats_file)
+def push_framework(datablox, topology, count, workdir, index, flags=()):
+    stats_file = os.path.join(workdir, f"push-{index}{''.join(flags)}.jsonl")
+    status, wall = datablox_run(datablox, topology, stats_file, flags=flags)
     sink, src = stats_of(status, "sink"), stats_of(status, "src")
     if sink.get("logs_in") != count:
         raise RuntimeError(f"the sink received {sink.get('logs_in')} logs, not {count}")
@@ -67,11 +67,15 @@ def push_raw(raw_push, count, decode=True):
 
 def bench_push(bin_dir, count, rounds, workdir):
     topology = topology_with_count("push.topo", None if count == 10_000_000 else count, workdir)
-    framework, raw, bare = [], [], []
+    framework, raw, bare, curve = [], [], [], []
     for i in range(rounds):  # alternate, so that drifting machine load hits both sides
         framework.append(push_framework(os.path.join(bin_dir, "datablox"), topology, count, workdir, i))
         log(f"  push framework #{i + 1}: steady {framework[-1]['steady_logs_per_s'] / 1e6:.2f} M logs/s, "
             f"e2e {framework[-1]['e2e_logs_per_s'] / 1e6:.2f} M logs/s")
+        # The same topology with its links encrypted (master --curve-links).
+        curve.append(push_framework(os.path.join(bin_dir, "datablox"), topology, count, workdir, i,
+                                    ("--curve-links",)))
+        log(f"  push framework, CURVE links #{i + 1}: steady {curve[-1]['steady_logs_per_s'] / 1e6:.2f} M logs/s")
         raw.append(push_raw(os.path.join(bin_dir, "bench_raw_push"), count))
         log(f"  push raw       #{i + 1}: steady {raw[-1]['steady_logs_per_s'] / 1e6:.2f} M logs/s, "
             f"e2e {raw[-1]['e2e_logs_per_s'] / 1e6:.2f} M logs/s (batch {raw[-1]['batch']}; "
@@ -79,6 +83,7 @@ def bench_push(bin_dir, count, rounds, workdir):
         bare.append(push_raw(os.path.join(bin_dir, "bench_raw_push"), count, decode=False))
         log(f"  push raw, consumer not decoding #{i + 1}: steady {bare[-1]['steady_logs_per_s'] / 1e6:.2f} M logs/s")
     f, r, b = best(framework, "steady_logs_per_s"), best(raw, "steady_logs_per_s"), best(bare, "steady_logs_per_s")
+    c = best(curve, "steady_logs_per_s")
     return {
         "logs": count, "pad": PAD, "rounds": rounds,
         "framework_steady_logs_per_s": f["steady_logs_per_s"],
@@ -94,6 +99,11 @@ def bench_push(bin_dir, count, rounds, workdir):
         # framework's Null does not parse logs either; the raw consumer does).
         "raw_nodecode_steady_logs_per_s": b["steady_logs_per_s"],
         "ratio_vs_raw_nodecode": round(f["steady_logs_per_s"] / b["steady_logs_per_s"], 3),
+        # CURVE on the links against plain links, same topology, same run
+        # (target: costs at most 20%, i.e. curve_push_ratio >= 0.8).
+        "curve_steady_logs_per_s": c["steady_logs_per_s"],
+        "curve_runs": [x["steady_logs_per_s"] for x in curve],
+        "curve_push_ratio": round(c["steady_logs_per_s"] / f["steady_logs_per_s"], 3),
     }, round(f["steady_logs_per_s"] / r["steady_logs_per_s"], 3)
 
 
@@ -268,6 +278,7 @@ def core(args):
     print(f"push   framework {push['framework_steady_logs_per_s'] / 1e6:.2f} M logs/s steady "
           f"({push['framework_e2e_logs_per_s'] / 1e6:.2f} M e2e)  raw {push['raw_steady_logs_per_s'] / 1e6:.2f} M logs/s"
           f" ({push['raw_e2e_logs_per_s'] / 1e6:.2f} M e2e)  push_ratio {push_ratio}"
+          f"  CURVE links {push['curve_steady_logs_per_s'] / 1e6:.2f} M logs/s (curve_push_ratio {push['curve_push_ratio']})"
           f"  (raw, consumer not decoding: {push['raw_nodecode_steady_logs_per_s'] / 1e6:.2f} M logs/s)")
     print(f"query  framework p50 {query['framework_p50_us']:.1f} us p99 {query['framework_p99_us']:.1f} us  "
           f"raw p50 {query['raw_p50_us']:.1f} us p99 {query['raw_p99_us']:.1f} us  query_ratio {query_ratio}  "
@@ -278,6 +289,7 @@ def core(args):
     result = {
         "bench": "core",
         "push_ratio": push_ratio,
+        "curve_push_ratio": push["curve_push_ratio"],
         "query_ratio": query_ratio,
         "producer_mem_growth_mb": growth,
         "framework_steady_logs_per_s": push["framework_steady_logs_per_s"],

@@ -45,7 +45,11 @@ inline constexpr int kMaxParamListNesting = 64;
 
 // A parameter value as written in a topology file.
 struct ParamValue {
-  enum class Kind : uint8_t { kInt, kFloat, kString, kBool, kList };
+  // kEnv is `env("NAME")`: a secret parameter's value read from the
+  // environment of the process the element runs in, so that it need not sit
+  // in the topology file; `s` holds NAME. Params::Resolve replaces it by the
+  // variable's value; the checker accepts it for secret parameters only.
+  enum class Kind : uint8_t { kInt, kFloat, kString, kBool, kList, kEnv };
   Kind kind = Kind::kInt;
   int64_t i = 0;
   double f = 0;
@@ -83,17 +87,27 @@ struct ParamValue {
     p.list = std::move(v);
     return p;
   }
+  static ParamValue Env(std::string variable) {
+    ParamValue p;
+    p.kind = Kind::kEnv;
+    p.s = std::move(variable);
+    return p;
+  }
 
-  // As the topology language writes it: 12, 1.5, "text", true, [1, 2].
+  // As the topology language writes it: 12, 1.5, "text", true, [1, 2],
+  // env("NAME"). To show a parameter's value to people, DisplayValue masks secrets.
   std::string ToString() const;
-  // "int", "float", "string", "bool", "list": a kind as a parameter's type is written.
+  // "int", "float", "string", "bool", "list", "env": a kind as a parameter's type is written.
   static const char* KindName(Kind kind);
 };
 
 // The type a parameter must have. kExpr is a string holding an expression of
 // the expression language, kAssignments a string of `field = expression`
 // pairs separated by commas; the checker compiles both before anything runs.
-enum class ParamType : uint8_t { kInt, kFloat, kString, kBool, kList, kExpr, kAssignments };
+// kSecret is a string (or env("NAME")) that an element reads like one but
+// that no display shows: status, describe, events, check's plan, the
+// checker's errors and the logs all say kMaskedValue instead.
+enum class ParamType : uint8_t { kInt, kFloat, kString, kBool, kList, kExpr, kAssignments, kSecret };
 const char* ParamTypeName(ParamType type);
 
 struct ParamSpec {
@@ -103,6 +117,17 @@ struct ParamSpec {
   ParamValue default_value;  // used when not required and not given
   std::string doc;
 };
+
+// What a secret parameter's value is shown as, wherever it is shown.
+inline constexpr const char* kMaskedValue = "***";
+
+// A parameter's value as people may see it: value.ToString(), except that a
+// secret parameter's (`param` declares it so) is kMaskedValue, unless it is
+// env("NAME"), which names the secret's place, not the secret. Every path
+// that shows a value (a table, an error, a log line) goes through this one
+// function, so that a secret cannot leak by a path that forgot an `if`.
+// `param` null (a name the class does not declare): shown as written.
+std::string DisplayValue(const ParamSpec* param, const ParamValue& value);
 
 // Shared ownership: a Python element's C++ object is owned by its Python
 // instance, which the deleter releases.
@@ -161,6 +186,7 @@ class ClassSpec {
   ClassSpec& param_string(std::string param, std::string doc);
   ClassSpec& param_expr(std::string param, std::string doc);
   ClassSpec& param_assignments(std::string param, std::string doc);
+  ClassSpec& param_secret(std::string param, std::string doc);
   // Optional parameters, with their default.
   ClassSpec& param_int(std::string param, int64_t default_value, std::string doc);
   ClassSpec& param_float(std::string param, double default_value, std::string doc);
@@ -168,6 +194,9 @@ class ClassSpec {
   ClassSpec& param_bool(std::string param, bool default_value, std::string doc);
   ClassSpec& param_expr(std::string param, std::string default_value, std::string doc);
   ClassSpec& param_list(std::string param, std::vector<ParamValue> default_value, std::string doc);
+  // A default may be env("NAME") (ParamValue::Env): the secret then comes
+  // from the element's environment unless the topology gives one.
+  ClassSpec& param_secret(std::string param, ParamValue default_value, std::string doc);
 
   const PortSpec* find_port(std::string_view port) const;
   const ParamSpec* find_param(std::string_view param) const;

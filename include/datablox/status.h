@@ -10,7 +10,7 @@ namespace datablox {
 
 class Status {
  public:
-  enum class Code { kOk, kInvalid, kNotFound, kIOError, kTimeout, kUnavailable, kInternal };
+  enum class Code { kOk, kInvalid, kNotFound, kIOError, kTimeout, kUnavailable, kInternal, kPermissionDenied };
 
   Status() = default;
   static Status OK() { return Status(); }
@@ -20,6 +20,8 @@ class Status {
   static Status Timeout(std::string_view msg) { return Status(Code::kTimeout, msg); }
   static Status Unavailable(std::string_view msg) { return Status(Code::kUnavailable, msg); }
   static Status Internal(std::string_view msg) { return Status(Code::kInternal, msg); }
+  // A peer said no to who we are (a key it does not allow, a role too small).
+  static Status PermissionDenied(std::string_view msg) { return Status(Code::kPermissionDenied, msg); }
 
   bool ok() const { return code_ == Code::kOk; }
   Code code() const { return code_; }

@@ -149,6 +149,7 @@ py::object ParamToPython(const ParamValue& value) {
       for (const ParamValue& item : value.list) list.append(ParamToPython(item));
       return list;
     }
+    case ParamValue::Kind::kEnv: break;  // Params::Resolve read it before an element sees its parameters
   }
   return py::none();
 }

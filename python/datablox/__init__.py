@@ -66,7 +66,7 @@ __all__ = ["Element", "Log", "Batch", "Responder", "Port", "push_in", "push_out"
            "REQUIRED", "KeyGroups", "ShardLoad", "key_text"]
 
 _FIELD_TYPES = {"nil", "bool", "int", "float", "string", "bytes", "array", "map"}
-_PARAM_TYPES = {"int", "float", "string", "bool", "list", "expr", "assignments"}
+_PARAM_TYPES = {"int", "float", "string", "bool", "list", "expr", "assignments", "secret"}
 
 
 class Port(str):
@@ -149,7 +149,10 @@ def query_out(name="ask", required=True, doc=""):
 
 def param(name, type="string", default=REQUIRED, doc=""):
     """A parameter: its type (int, float, string, bool, list, expr,
-    assignments), its default (REQUIRED when it must be given) and a line of doc."""
+    assignments, secret), its default (REQUIRED when it must be given) and a line of doc.
+    A secret is read as a string but shown as *** by status, describe, events
+    and the logs; its value may be env("NAME") in the topology, read from the
+    environment where the element runs."""
     if type not in _PARAM_TYPES:
         raise ValueError(f"param {name!r}: unknown type {type!r}; use one of {sorted(_PARAM_TYPES)}")
     required = default is REQUIRED

@@ -13,6 +13,8 @@
 #include <thread>
 
 #include "runtime/caretaker/caretaker_impl.h"
+
+#include "runtime/auth/keys.h"
 #include "runtime/core/exit_codes.h"
 
 namespace datablox {
@@ -68,6 +70,31 @@ Status Caretaker::BindSockets() {
   return Status::OK();
 }
 
+int Caretaker::LoadKeys(auth::ClientKeys* keys) const {
+  if (options_.secret_key.empty() && options_.master_key.empty()) return exit_code::kOk;
+  if (options_.secret_key.empty() || options_.master_key.empty()) {
+    spdlog::error("caretaker '{}': give both its own key (--secret-key) and the master's (--master-key), or --keys DIR",
+                  options_.node);
+    return exit_code::kUsage;
+  }
+  auth::Certificate own;
+  Status st = auth::ReadSecretCertificate(options_.secret_key, &own);
+  if (st.ok()) st = auth::LoadClientKeys(options_.secret_key, options_.master_key, keys);
+  if (!st.ok()) {
+    spdlog::error("caretaker '{}': {}", options_.node, st.message());
+    return st.code() == Status::Code::kPermissionDenied ? exit_code::kPrivileges : exit_code::kNoInput;
+  }
+  // The master binds the key to the node name its certificate gives: a
+  // different --node would be refused on every message.
+  auto name = own.metadata.find("name");
+  if (name != own.metadata.end() && name->second != options_.node) {
+    spdlog::error("caretaker '{}': {} is the key of node '{}': start this caretaker with --node {}", options_.node,
+                  options_.secret_key, name->second, name->second);
+    return exit_code::kUsage;
+  }
+  return exit_code::kOk;
+}
+
 int Caretaker::Run() {
   std::signal(SIGTERM, OnShutdownSignal);
   std::signal(SIGINT, OnShutdownSignal);
@@ -93,7 +120,7 @@ int Caretaker::Run() {
     run_as_ = ids;
   }
   spdlog::debug("caretaker '{}': class folders allowed: {}{}", options_.node, class_folders_.Describe(),
-               run_as_ ? fmt::format("; element hosts run as {} (uid {})", run_as_->name, run_as_->uid) : "");
+                run_as_ ? fmt::format("; element hosts run as {} (uid {})", run_as_->name, run_as_->uid) : "");
   if (Status st = BindSockets(); !st.ok()) {
     spdlog::error("caretaker '{}': {}", options_.node, st.message());
     return exit_code::kUnavailable;
@@ -101,8 +128,10 @@ int Caretaker::Run() {
   cores_ = std::max(1u, std::thread::hardware_concurrency());
   memory_mb_ =
       (static_cast<uint64_t>(::sysconf(_SC_PHYS_PAGES)) * static_cast<uint64_t>(::sysconf(_SC_PAGESIZE))) >> 20;
+  auth::ClientKeys keys;
+  if (int code = LoadKeys(&keys); code != exit_code::kOk) return code;
   master_ = std::make_unique<MasterLink>(zmq_, NodeFacts{options_.node, options_.bind_host, cores_, memory_mb_},
-                                         options_.master_endpoint);
+                                         options_.master_endpoint, keys);
   node_load_ = node_meter_.Sample();
   master_->Join(::getpid());
   spdlog::debug("caretaker '{}' joining {}", options_.node, options_.master_endpoint);

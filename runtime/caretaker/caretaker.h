@@ -22,6 +22,10 @@ struct CaretakerOptions {
   // a plan's other folders are dropped.
   std::vector<std::string> class_path;
   std::string run_as;  // the user element hosts run as; "" : the caretaker's own
+  // CURVE (runtime/auth): its own NAME.key_secret and the master's public
+  // key; with them it joins only that master, and proves it is this node.
+  std::string secret_key;
+  std::string master_key;
 };
 
 // ipc:///tmp/datablox-UID/caretaker-NODE.ipc: where `datablox caretaker

@@ -54,6 +54,8 @@ class Caretaker {
  private:
   // caretaker.cc
   Status BindSockets();
+  // Its CURVE keys, when configured (an exit status: kOk, or why not).
+  int LoadKeys(auth::ClientKeys* keys) const;
   void PollOnce();
   Clock::time_point NextWake() const;
 

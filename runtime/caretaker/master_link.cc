@@ -18,7 +18,7 @@ std::string OutboxKey(const Json& message) {
   return "";
 }
 
-MasterLink::MasterLink(zmq::context_t& zmq, NodeFacts facts, const std::string& endpoint)
+MasterLink::MasterLink(zmq::context_t& zmq, NodeFacts facts, const std::string& endpoint, const auth::ClientKeys& keys)
     : facts_(std::move(facts)), endpoint_(endpoint), socket_(zmq, zmq::socket_type::dealer) {
   // A token of this life in the routing id: the master's socket hands no id
   // over, so a peer claiming ours cannot cut us off, nor we a later life.
@@ -29,7 +29,20 @@ MasterLink::MasterLink(zmq::context_t& zmq, NodeFacts facts, const std::string& 
   if (const char* hwm = std::getenv("DATABLOX_TEST_CONTROL_SNDHWM")) {
     socket_.set(zmq::sockopt::sndhwm, std::atoi(hwm));  // tests: a queue to the master that is full at once
   }
+  auth::MakeCurveClient(socket_, keys);
+  handshakes_ = std::make_unique<auth::HandshakeWatch>(zmq, socket_, keys.enabled());
   socket_.connect(endpoint_);
+}
+
+const std::string& MasterLink::CheckHandshake() {
+  Status st = handshakes_->Check();
+  std::string now = st.ok() ? "" : st.message();
+  if (now != refused_) {
+    if (now.empty()) spdlog::info("caretaker '{}': the master at {} lets us in now", facts_.node, endpoint_);
+    else spdlog::error("caretaker '{}': the master at {} refuses us: {} (trying again)", facts_.node, endpoint_, now);
+    refused_ = now;
+  }
+  return refused_;
 }
 
 Outbox::TrySend MasterLink::SendNow() {
@@ -107,7 +120,8 @@ zmq::pollitem_t MasterLink::PollItem() {
 control::MasterLinkStatus MasterLink::LinkStatus(Clock::time_point now) const {
   double heard =
       last_heard_.time_since_epoch().count() == 0 ? -1.0 : std::chrono::duration<double>(now - last_heard_).count();
-  return {endpoint_, heard >= 0 && heard < 3 * std::chrono::duration<double>(kHeartbeatInterval).count(), heard};
+  return {endpoint_, heard >= 0 && heard < 3 * std::chrono::duration<double>(kHeartbeatInterval).count(), heard,
+          refused_};
 }
 
 control::OutboxFigures MasterLink::OutboxFigures() const {

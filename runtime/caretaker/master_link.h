@@ -13,6 +13,7 @@
 
 #include <zmq.hpp>
 
+#include "runtime/auth/curve_client.h"
 #include "runtime/caretaker/process_load.h"
 #include "runtime/core/client_replies.h"
 #include "runtime/core/control.h"
@@ -40,7 +41,9 @@ class MasterLink {
  public:
   using Clock = std::chrono::steady_clock;
 
-  MasterLink(zmq::context_t& zmq, NodeFacts facts, const std::string& endpoint);
+  // With `keys` enabled, a CURVE client that talks only to the master whose
+  // public key they hold.
+  MasterLink(zmq::context_t& zmq, NodeFacts facts, const std::string& endpoint, const auth::ClientKeys& keys = {});
 
   // Never waits, never drops: what the master's full queue refuses waits
   // in the outbox, in order (see OutboxKey). `message`: one of
@@ -73,6 +76,9 @@ class MasterLink {
   control::MasterLinkStatus LinkStatus(Clock::time_point now) const;
   // What the outbox holds back, or lost.
   control::OutboxFigures OutboxFigures() const;
+  // Reads the handshake events so far; logs a refusal (and its end) once
+  // per change. "" while the master lets us in, else why it does not.
+  const std::string& CheckHandshake();
 
  private:
   Outbox::TrySend SendNow();
@@ -80,6 +86,8 @@ class MasterLink {
   NodeFacts facts_;
   std::string endpoint_;
   zmq::socket_t socket_;
+  std::unique_ptr<auth::HandshakeWatch> handshakes_;
+  std::string refused_;
   Outbox outbox_;
   Clock::time_point last_heard_{};
 };

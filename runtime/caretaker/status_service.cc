@@ -41,6 +41,7 @@ void Caretaker::Heartbeat() {
   std::vector<control::Exited> finished;
   for (const auto& [id, done] : finished_) finished.push_back(done.exit);
   master_->Heartbeat(node_load_, std::move(elements), std::move(finished), malformed_);
+  (void)master_->CheckHandshake();
 }
 
 control::CaretakerStatusReply Caretaker::StatusReply() const {

@@ -11,7 +11,7 @@ using Json = nlohmann::json;
 
 bool ParseParamTypeName(std::string_view name, ParamType* type) {
   for (ParamType t : {ParamType::kInt, ParamType::kFloat, ParamType::kString, ParamType::kBool, ParamType::kList,
-                      ParamType::kExpr, ParamType::kAssignments}) {
+                      ParamType::kExpr, ParamType::kAssignments, ParamType::kSecret}) {
     if (name == ParamTypeName(t)) {
       *type = t;
       return true;
@@ -138,7 +138,7 @@ Json ClassSpecToJson(const ClassSpec& spec) {
     Json param = {{"name", p.name},
                   {"type", ParamTypeName(p.type)},
                   {"required", p.required},
-                  {"default", p.required ? "" : p.default_value.ToString()},
+                  {"default", p.required ? "" : DisplayValue(&p, p.default_value)},
                   {"doc", p.doc}};
     if (!p.required) param["default_value"] = control::ParamToJson(p.default_value);
     params.push_back(std::move(param));

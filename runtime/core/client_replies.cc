@@ -21,6 +21,7 @@ Json ToJson(const Refusal& refusal) {
   // With errors, `error` is a note beside them (why classes were not found).
   if (refusal.errors.empty() || !refusal.error.empty()) json["error"] = refusal.error;
   if (!refusal.errors.empty()) json["errors"] = refusal.errors;
+  if (refusal.denied) json["denied"] = true;
   return json;
 }
 
@@ -31,7 +32,11 @@ bool ReadRefusal(const Json& reply, Refusal* refusal) {
   }
   // What a refusal says is read leniently: a malformed one is a refusal all the same.
   *refusal = Refusal{};
-  (void)Fields(reply, "refusal").Get("error", &refusal->error).Get("errors", &refusal->errors).status();
+  (void)Fields(reply, "refusal")
+      .Get("error", &refusal->error)
+      .Get("errors", &refusal->errors)
+      .Get("denied", &refusal->denied)
+      .status();
   return true;
 }
 
@@ -147,6 +152,7 @@ Json ToJson(const StatusReply& m) {
     json["shards"] = Json::array();
     for (const ShardStatus& s : m.shards) json["shards"].push_back(ToJson(s));
   }
+  if (m.call_keys) json["call_keys"] = ToJson(*m.call_keys);
   return json;
 }
 Status FromJson(const Json& json, StatusReply* m) {
@@ -156,6 +162,18 @@ Status FromJson(const Json& json, StatusReply* m) {
       .Get("failure", &m->failure)
       .Get("elements", &m->elements)
       .Get("shards", &m->shards)
+      .Get("call_keys", &m->call_keys)
+      .status();
+}
+
+Json ToJson(const CallKeys& m) {
+  return {{"public_key", m.public_key}, {"secret_key", m.secret_key}, {"server_key", m.server_key}};
+}
+Status FromJson(const Json& json, CallKeys* m) {
+  return Fields(json, "call keys")
+      .Get("public_key", &m->public_key)
+      .Get("secret_key", &m->secret_key)
+      .Get("server_key", &m->server_key)
       .status();
 }
 
@@ -227,14 +245,42 @@ Status FromJson(const Json& json, NodeStatus* m) {
       .status();
 }
 
+Json ToJson(const SecurityStatus& m) {
+  return {{"mode", m.mode},
+          {"allow", m.allow},
+          {"caretakers", m.caretakers},
+          {"operators", m.operators},
+          {"accepted", m.accepted},
+          {"refused_keys", m.refused_keys},
+          {"refused_handshakes", m.refused_handshakes},
+          {"refused_requests", m.refused_requests},
+          {"allow_errors", m.allow_errors},
+          {"recent_refusals", m.recent_refusals}};
+}
+Status FromJson(const Json& json, SecurityStatus* m) {
+  return Fields(json, "security")
+      .Get("mode", &m->mode)
+      .Get("allow", &m->allow)
+      .Get("caretakers", &m->caretakers)
+      .Get("operators", &m->operators)
+      .Get("accepted", &m->accepted)
+      .Get("refused_keys", &m->refused_keys)
+      .Get("refused_handshakes", &m->refused_handshakes)
+      .Get("refused_requests", &m->refused_requests)
+      .Get("allow_errors", &m->allow_errors)
+      .Get("recent_refusals", &m->recent_refusals)
+      .status();
+}
+
 Json ToJson(const NodesReply& m) {
   Json json = Answer();
   json["nodes"] = Json::array();
   for (const NodeStatus& n : m.nodes) json["nodes"].push_back(ToJson(n));
+  json["security"] = ToJson(m.security);
   return json;
 }
 Status FromJson(const Json& json, NodesReply* m) {
-  return Fields(json, "nodes reply").Get("nodes", &m->nodes).status();
+  return Fields(json, "nodes reply").Get("nodes", &m->nodes).Get("security", &m->security).status();
 }
 
 Json ToJson(const EventItem& m) {
@@ -274,13 +320,15 @@ Status FromJson(const Json& json, ShutdownReply*) { return Fields(json, "shutdow
 // ------------------------------------------------------------ the caretaker's own
 
 Json ToJson(const MasterLinkStatus& m) {
-  return {{"endpoint", m.endpoint}, {"connected", m.connected}, {"last_heard_s", m.last_heard_s}};
+  return {
+      {"endpoint", m.endpoint}, {"connected", m.connected}, {"last_heard_s", m.last_heard_s}, {"refused", m.refused}};
 }
 Status FromJson(const Json& json, MasterLinkStatus* m) {
   return Fields(json, "master link")
       .Get("endpoint", &m->endpoint)
       .Get("connected", &m->connected)
       .Get("last_heard_s", &m->last_heard_s)
+      .Get("refused", &m->refused)
       .status();
 }
 

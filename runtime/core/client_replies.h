@@ -29,6 +29,7 @@ namespace datablox::control {
 struct Refusal {
   std::string error;                // with errors: a note that goes with them, or ""
   std::vector<std::string> errors;  // submit: "FILE:LINE:COL: error: ..." each, when the check failed
+  bool denied = false;              // not this peer: its key's role does not allow the request
 };
 Json ToJson(const Refusal& refusal);
 // True when `reply` is a refusal ("ok" is anything but true), with
@@ -81,12 +82,18 @@ struct ShardStatus {
   bool last_change_failed = false;
 };
 
+// The key a client connects to a CURVE-linked topology's query ports with
+// (`datablox call`): given to `status` askers only, never shown.
+struct CallKeys {
+  std::string public_key, secret_key, server_key;
+};
 struct StatusReply {
   std::string name;
   std::string state;
   std::string failure;
   std::vector<ElementStatus> elements;
   std::vector<ShardStatus> shards;
+  std::optional<CallKeys> call_keys;
 };
 
 struct ScaleReply {  // the change is under way: follow it in status
@@ -117,8 +124,22 @@ struct NodeStatus {
   OutboxFigures to_node;            // the master's control messages to it
   Json to_master = Json::object();  // its caretaker's, as the caretaker reports them
 };
+// Who the master lets in (runtime/auth), and whom it turned away.
+struct SecurityStatus {
+  std::string mode = "open";  // "curve": keys required; "open": anyone who reaches it
+  std::string allow;          // the allow-list's path
+  int caretakers = 0;         // keys allowed
+  int operators = 0;
+  uint64_t accepted = 0;                     // handshakes let in
+  uint64_t refused_keys = 0;                 // keys not in the allow-list
+  uint64_t refused_handshakes = 0;           // no keys, the wrong master key, garbage
+  uint64_t refused_requests = 0;             // a known key asking beyond its role, or as another node
+  std::vector<std::string> allow_errors;     // allow-list entries left out, and why
+  std::vector<std::string> recent_refusals;  // the last few, "WHO: WHY"
+};
 struct NodesReply {
   std::vector<NodeStatus> nodes;
+  SecurityStatus security;
 };
 
 struct EventItem {
@@ -146,6 +167,7 @@ struct MasterLinkStatus {  // the caretaker's link to its master
   std::string endpoint;
   bool connected = false;    // heard within three heartbeats
   double last_heard_s = -1;  // -1: never heard
+  std::string refused;       // why the master's handshake refuses us, "" when it does not
 };
 struct CaretakerStatusReply {
   std::string node;
@@ -167,11 +189,13 @@ struct CaretakerStatusReply {
 DATABLOX_CLIENT_REPLY(SubmitReply)
 DATABLOX_CLIENT_REPLY(ElementStatus)
 DATABLOX_CLIENT_REPLY(ShardStatus)
+DATABLOX_CLIENT_REPLY(CallKeys)
 DATABLOX_CLIENT_REPLY(StatusReply)
 DATABLOX_CLIENT_REPLY(ScaleReply)
 DATABLOX_CLIENT_REPLY(TopologySummary)
 DATABLOX_CLIENT_REPLY(ListReply)
 DATABLOX_CLIENT_REPLY(NodeStatus)
+DATABLOX_CLIENT_REPLY(SecurityStatus)
 DATABLOX_CLIENT_REPLY(NodesReply)
 DATABLOX_CLIENT_REPLY(EventItem)
 DATABLOX_CLIENT_REPLY(EventsReply)

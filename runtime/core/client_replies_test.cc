@@ -129,11 +129,27 @@ TEST(ClientRepliesTest, NodesReplyGivesEachNodeWithBothOutboxes) {
   node.last_seen_s = 0.5;
   node.to_node = {1, 2, 0};
   node.to_master = {{"waiting", 0}, {"deferred", 0}, {"dropped", 0}};
-  EXPECT_EQ(RoundTrip(NodesReply{{node}}).dump(),
+  EXPECT_EQ(RoundTrip(NodesReply{{node}, {}}).dump(),
             R"({"nodes":[{"address":"127.0.0.1","cores":2,"cpu_percent":25.5,"elements":3,"last_seen_s":0.5,)"
             R"("memory_mb":4096,"memory_used_mb":1024,"name":"local","state":"alive",)"
             R"("to_master":{"deferred":0,"dropped":0,"waiting":0},"to_node":{"deferred":2,"dropped":0,"waiting":1}}],)"
-            R"("ok":true})");
+            R"("ok":true,"security":{"accepted":0,"allow":"","allow_errors":[],"caretakers":0,"mode":"open",)"
+            R"("operators":0,"recent_refusals":[],"refused_handshakes":0,"refused_keys":0,"refused_requests":0}})");
+}
+
+TEST(ClientRepliesTest, NodesReplyCarriesWhoTheMasterLetsInAndRefused) {
+  NodesReply reply;
+  reply.security.mode = "curve";
+  reply.security.allow = "/keys/allow";
+  reply.security.caretakers = 2;
+  reply.security.refused_keys = 3;
+  reply.security.refused_requests = 1;
+  reply.security.recent_refusals = {"tcp://127.0.0.1:5: key abc... is not in the allow-list"};
+  Json json = RoundTrip(reply);
+  EXPECT_EQ(json["security"]["mode"], "curve");
+  EXPECT_EQ(json["security"]["refused_keys"], 3);
+  EXPECT_EQ(json["security"]["refused_requests"], 1);
+  EXPECT_EQ(json["security"]["recent_refusals"].size(), 1u);
 }
 
 TEST(ClientRepliesTest, EventsReplyGivesEachEvent) {
@@ -211,7 +227,7 @@ TEST(ClientRepliesTest, CaretakerStatusKeepsEveryFieldAndItsType) {
   reply.elements = {running, exited};
   Json wire = RoundTrip(reply);
   EXPECT_EQ(wire["ok"], true);
-  EXPECT_EQ(wire["master"].dump(), R"({"connected":true,"endpoint":"tcp://127.0.0.1:5000","last_heard_s":0.5})");
+  EXPECT_EQ(wire["master"].dump(), R"({"connected":true,"endpoint":"tcp://127.0.0.1:5000","last_heard_s":0.5,"refused":""})");
   EXPECT_TRUE(wire["memory_mb"].is_number_unsigned() && wire["cores"].is_number_integer());
   EXPECT_EQ(wire["to_master"].dump(), R"({"deferred":2,"dropped":0,"waiting":1})");
   ASSERT_EQ(wire["elements"].size(), 2u);

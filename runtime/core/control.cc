@@ -66,12 +66,20 @@ Status TryReceive(zmq::socket_t& socket, Json* message) {
 }
 
 Status TryReceiveFrom(zmq::socket_t& router, std::string* peer, Json* message) {
+  std::string ignored;
+  return TryReceiveFrom(router, peer, message, &ignored);
+}
+
+Status TryReceiveFrom(zmq::socket_t& router, std::string* peer, Json* message, std::string* user_id) {
   zmq::message_t id;
   if (!router.recv(id, zmq::recv_flags::dontwait)) return Status::NotFound("no message");
   *peer = id.to_string();
   if (!id.more()) return Status::Invalid("control message without a body");
   zmq::message_t frame;
   (void)router.recv(frame, zmq::recv_flags::none);
+  // Without a ZAP handler a message has no User-Id: zmq_msg_gets says EINVAL.
+  const char* user = zmq_msg_gets(frame.handle(), "User-Id");
+  *user_id = user ? user : "";
   DrainMore(router, frame);
   return Parse(frame, message);
 }

@@ -46,6 +46,8 @@ Status ParseFrame(std::string_view frame, Json* message);
 // there, Invalid for a frame that is not a JSON object (counted by callers).
 Status TryReceive(zmq::socket_t& socket, Json* message);
 Status TryReceiveFrom(zmq::socket_t& router, std::string* peer, Json* message);
+// And the sender's identity, as a ZAP handler named it ("" without one).
+Status TryReceiveFrom(zmq::socket_t& router, std::string* peer, Json* message, std::string* user_id);
 
 // Waits up to `timeout` for a message on a DEALER socket. A signal that
 // interrupts the wait ends it with Unavailable("interrupted"): the caller

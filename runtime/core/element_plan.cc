@@ -142,6 +142,7 @@ Json ParamToJson(const ParamValue& value) {
     case ParamValue::Kind::kFloat: return {{"float", value.f}};
     case ParamValue::Kind::kString: return {{"string", value.s}};
     case ParamValue::Kind::kBool: return {{"bool", value.b}};
+    case ParamValue::Kind::kEnv: return {{"env", value.s}};
     case ParamValue::Kind::kList: {
       Json items = Json::array();
       for (const ParamValue& item : value.list) items.push_back(ParamToJson(item));
@@ -149,6 +150,11 @@ Json ParamToJson(const ParamValue& value) {
     }
   }
   return nullptr;
+}
+
+Json DisplayParamJson(const ParamSpec* param, const ParamValue& value) {
+  if (DisplayValue(param, value) == kMaskedValue) return {{"secret", kMaskedValue}};
+  return ParamToJson(value);
 }
 
 namespace {
@@ -176,6 +182,9 @@ Status ParamFromJsonAt(const Json& json, ParamValue* value, int depth) {
   } else if (json.contains("bool")) {
     if (!json["bool"].is_boolean()) return wrong("bool", "a bool");
     *value = ParamValue::Bool(json["bool"].get<bool>());
+  } else if (json.contains("env")) {
+    if (!json["env"].is_string()) return wrong("env", "a string");
+    *value = ParamValue::Env(json["env"].get<std::string>());
   } else {
     std::vector<ParamValue> items;
     if (json.contains("list")) {
@@ -193,6 +202,22 @@ Status ParamFromJsonAt(const Json& json, ParamValue* value, int depth) {
 }  // namespace
 
 Status ParamFromJson(const Json& json, ParamValue* value) { return ParamFromJsonAt(json, value, 0); }
+
+Json ToJson(const LinkCurve& curve) {
+  return {{"public_key", curve.public_key},
+          {"secret_key", curve.secret_key},
+          {"client_public_key", curve.client_public_key},
+          {"client_secret_key", curve.client_secret_key}};
+}
+
+Status FromJson(const Json& json, LinkCurve* curve) {
+  return Fields(json, "curve")
+      .Get("public_key", &curve->public_key)
+      .Get("secret_key", &curve->secret_key)
+      .Get("client_public_key", &curve->client_public_key)
+      .Get("client_secret_key", &curve->client_secret_key)
+      .status();
+}
 
 Json ToJson(const ElementPlan& plan) {
   Json params = Json::object();
@@ -212,6 +237,7 @@ Json ToJson(const ElementPlan& plan) {
                {"restart_limit", plan.restart_limit},
                {"backoff_ms", plan.backoff_ms}};
   if (plan.member) json["member"] = ToJson(*plan.member);
+  if (plan.curve) json["curve"] = ToJson(*plan.curve);
   return json;
 }
 
@@ -233,7 +259,8 @@ Status FromJson(const Json& json, ElementPlan* plan) {
       .Get("restart_limit", &plan->restart_limit)
       .Get("backoff_ms", &plan->backoff_ms)
       .Get("search_path", &plan->search_path)
-      .Get("member", &plan->member);
+      .Get("member", &plan->member)
+      .Get("curve", &plan->curve);
   if (Status st = fields.status(); !st.ok()) return st;
   if (!params.is_object())
     return Status::Invalid(fmt::format("plan: 'params' must be an object, found {}", params.type_name()));

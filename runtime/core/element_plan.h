@@ -94,6 +94,19 @@ struct MemberPlan {
   int key_groups = 0;
 };
 
+// CURVE on a topology's data links (master --curve-links): one key pair
+// for all of the topology's elements. Each input and query port is a CURVE
+// server with it and lets in that key only (its query ports also the
+// topology's client key, which `datablox call` is handed by `status`);
+// each output connects as a CURVE client with it. So no peer that is not
+// one of the topology's elements can send into an input.
+struct LinkCurve {
+  std::string public_key;  // Z85
+  std::string secret_key;
+  std::string client_public_key;  // allowed on query ports only
+  std::string client_secret_key;  // handed to `status` askers, for `call`
+};
+
 struct ElementPlan {
   std::string topology;
   std::string name;
@@ -107,6 +120,7 @@ struct ElementPlan {
   int backoff_ms = kDefaultBackoffMs;
   std::vector<std::string> search_path;  // where class loaders look (Python modules)
   std::optional<MemberPlan> member;      // a shard's member
+  std::optional<LinkCurve> curve;        // the topology's links use CURVE
 };
 
 Json ToJson(const LinkPlan& link);
@@ -118,8 +132,13 @@ Status FromJson(const Json& json, MemberPlan* member);
 Json ToJson(const PortPlan& port);
 Status FromJson(const Json& json, PortPlan* port);
 Json ParamToJson(const ParamValue& value);
+// ParamToJson for people and scripts to read (check's plan): a secret's
+// value (DisplayValue in datablox/spec.h) is {"secret": "***"}.
+Json DisplayParamJson(const ParamSpec* param, const ParamValue& value);
 // Invalid for lists nested deeper than kMaxParamListNesting (datablox/spec.h).
 Status ParamFromJson(const Json& json, ParamValue* value);
+Json ToJson(const LinkCurve& curve);
+Status FromJson(const Json& json, LinkCurve* curve);
 Json ToJson(const ElementPlan& plan);
 Status FromJson(const Json& json, ElementPlan* plan);
 // For callers not converted to FromJson yet: a field of the wrong type

@@ -21,7 +21,8 @@ constexpr int kNoInput = 66;       // EX_NOINPUT: a file cannot be read
 constexpr int kUnavailable = 69;   // EX_UNAVAILABLE: a peer is unreachable, or an address is taken
 constexpr int kSoftware = 70;      // EX_SOFTWARE: internal error
 constexpr int kOsErr = 71;         // EX_OSERR: the system refused (fork, a socket)
-constexpr int kPrivileges = 77;    // EX_NOPERM: a child could not drop to its --run-as user
+constexpr int kCantCreate = 73;    // EX_CANTCREAT: an output file cannot be made (keygen never overwrites)
+constexpr int kPrivileges = 77;    // EX_NOPERM: a child could not drop to its --run-as user; a key refused
 constexpr int kExecFailed = 127;   // a forked child could not exec (the shell's habit)
 constexpr int kInterrupted = 130;  // 128 + SIGINT
 

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdlib>
 
 namespace datablox {
 namespace {
@@ -16,8 +17,23 @@ bool Fits(ParamType type, const ParamValue& value) {
     case ParamType::kAssignments: return value.kind == ParamValue::Kind::kString;
     case ParamType::kBool: return value.kind == ParamValue::Kind::kBool;
     case ParamType::kList: return value.kind == ParamValue::Kind::kList;
+    case ParamType::kSecret: return value.kind == ParamValue::Kind::kString || value.kind == ParamValue::Kind::kEnv;
   }
   return false;
+}
+
+// env("NAME") of a secret, read here: Resolve runs in the process the
+// element runs in, so the secret comes from that machine's environment
+// (never from the one that submitted the topology). "" when read, else why not.
+std::string ReadEnvironment(const ClassSpec& spec, const std::string& name, ParamValue* value) {
+  if (value->kind != ParamValue::Kind::kEnv) return "";
+  const char* found = std::getenv(value->s.c_str());
+  if (!found) {
+    return fmt::format("parameter '{}' of {}: environment variable {} is not set where the element runs", name,
+                       spec.name, value->s);
+  }
+  *value = ParamValue::String(found);
+  return "";
 }
 
 }  // namespace
@@ -30,7 +46,7 @@ Status Params::Resolve(const ClassSpec& spec, std::map<std::string, ParamValue, 
       errors.push_back(fmt::format("unknown parameter '{}' of {}", name, spec.name));
     } else if (!Fits(param->type, value)) {
       errors.push_back(fmt::format("parameter '{}' of {} must be {}, not {}", name, spec.name,
-                                   ParamTypeName(param->type), value.ToString()));
+                                   ParamTypeName(param->type), DisplayValue(param, value)));
     }
   }
   for (const ParamSpec& param : spec.params) {
@@ -40,6 +56,11 @@ Status Params::Resolve(const ClassSpec& spec, std::map<std::string, ParamValue, 
     } else {
       given[param.name] = param.default_value;
     }
+  }
+  for (const ParamSpec& param : spec.params) {
+    auto it = given.find(param.name);
+    if (param.type != ParamType::kSecret || it == given.end()) continue;
+    if (std::string why = ReadEnvironment(spec, param.name, &it->second); !why.empty()) errors.push_back(why);
   }
   if (!errors.empty()) return Status::Invalid(fmt::format("{}", fmt::join(errors, "; ")));
   out->class_name_ = spec.name;
@@ -92,8 +113,10 @@ const ParamValue* Params::Reader::Take(std::string_view name, std::initializer_l
                         ParamTypeName(declared->second));
   } else if (!value || !Fits(declared->second, *value)) {
     // Resolve rules this out; a reader must not trust it blindly.
+    ParamSpec declared_spec;
+    declared_spec.type = declared->second;
     error = value ? fmt::format("parameter '{}' must be {}, not {}", name, ParamTypeName(declared->second),
-                                value->ToString())
+                                DisplayValue(&declared_spec, *value))
                   : fmt::format("parameter '{}' is missing", name);
   } else {
     return value;
@@ -116,7 +139,8 @@ Params::Reader& Params::Reader::read(std::string_view name, double& out) {
 }
 
 Params::Reader& Params::Reader::read(std::string_view name, std::string& out) {
-  if (const ParamValue* v = Take(name, {ParamType::kString, ParamType::kExpr, ParamType::kAssignments}, "a string")) {
+  if (const ParamValue* v =
+          Take(name, {ParamType::kString, ParamType::kExpr, ParamType::kAssignments, ParamType::kSecret}, "a string")) {
     out = v->s;
   }
   return *this;

@@ -11,9 +11,27 @@ const char* ParamValue::KindName(Kind kind) {
     case Kind::kString: return "string";
     case Kind::kBool: return "bool";
     case Kind::kList: return "list";
+    case Kind::kEnv: return "env";
   }
   return "?";
 }
+
+namespace {
+
+std::string Quoted(const std::string& text) {
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\') out.push_back('\\');
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out.push_back(c);
+  }
+  return out + "\"";
+}
+
+}  // namespace
 
 std::string ParamValue::ToString() const {
   switch (kind) {
@@ -25,18 +43,8 @@ std::string ParamValue::ToString() const {
       return text;
     }
     case Kind::kBool: return b ? "true" : "false";
-    case Kind::kString: {
-      std::string out = "\"";
-      for (char c : s) {
-        if (c == '"' || c == '\\') out.push_back('\\');
-        if (c == '\n') {
-          out += "\\n";
-          continue;
-        }
-        out.push_back(c);
-      }
-      return out + "\"";
-    }
+    case Kind::kString: return Quoted(s);
+    case Kind::kEnv: return "env(" + Quoted(s) + ")";
     case Kind::kList: {
       std::string out = "[";
       for (size_t n = 0; n < list.size(); ++n) out += (n ? ", " : "") + list[n].ToString();
@@ -55,8 +63,16 @@ const char* ParamTypeName(ParamType type) {
     case ParamType::kList: return "list";
     case ParamType::kExpr: return "expression";
     case ParamType::kAssignments: return "assignments";
+    case ParamType::kSecret: return "secret";
   }
   return "?";
+}
+
+std::string DisplayValue(const ParamSpec* param, const ParamValue& value) {
+  // env("NAME") names where the secret is, not the secret: shown, it tells
+  // an operator which variable to set.
+  if (param && param->type == ParamType::kSecret && value.kind != ParamValue::Kind::kEnv) return kMaskedValue;
+  return value.ToString();
 }
 
 namespace {
@@ -124,6 +140,10 @@ ClassSpec& ClassSpec::param_assignments(std::string p, std::string doc) {
   params.push_back(MakeParam(std::move(p), ParamType::kAssignments, true, {}, std::move(doc)));
   return *this;
 }
+ClassSpec& ClassSpec::param_secret(std::string p, std::string doc) {
+  params.push_back(MakeParam(std::move(p), ParamType::kSecret, true, {}, std::move(doc)));
+  return *this;
+}
 ClassSpec& ClassSpec::param_int(std::string p, int64_t value, std::string doc) {
   params.push_back(MakeParam(std::move(p), ParamType::kInt, false, ParamValue::Int(value), std::move(doc)));
   return *this;
@@ -149,6 +169,11 @@ ClassSpec& ClassSpec::param_expr(std::string p, std::string value, std::string d
 ClassSpec& ClassSpec::param_list(std::string p, std::vector<ParamValue> value, std::string doc) {
   params.push_back(
       MakeParam(std::move(p), ParamType::kList, false, ParamValue::List(std::move(value)), std::move(doc)));
+  return *this;
+}
+
+ClassSpec& ClassSpec::param_secret(std::string p, ParamValue value, std::string doc) {
+  params.push_back(MakeParam(std::move(p), ParamType::kSecret, false, std::move(value), std::move(doc)));
   return *this;
 }
 

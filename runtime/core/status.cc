@@ -17,6 +17,7 @@ std::string Status::ToString() const {
     case Code::kTimeout: prefix = "Timeout"; break;
     case Code::kUnavailable: prefix = "Unavailable"; break;
     case Code::kInternal: prefix = "Internal"; break;
+    case Code::kPermissionDenied: prefix = "PermissionDenied"; break;
   }
   return std::string(prefix) + ": " + message();
 }

@@ -31,6 +31,7 @@
 #include <zmq.hpp>
 
 #include "datablox/element.h"
+#include "runtime/auth/zap_guard.h"
 #include "runtime/core/arena.h"
 #include "runtime/core/control.h"
 #include "runtime/core/control_protocol.h"
@@ -218,12 +219,20 @@ class ElementHost final : public detail::HostContext {
   void ServiceStreams();      // after each poll: frames, parcels, done callbacks
   Clock::time_point StreamWake(Clock::time_point wake) const;
   bool StreamsQuiet() const;  // no stream live, no done callback left to run
+  // curve_links.cc: CURVE on the data links when the plan carries a key.
+  Status GuardLinks();
+  Status ProtectInput(zmq::socket_t& socket, const char* domain);
+  void MakeLinkClient(zmq::socket_t& socket) const;
+
   // stats.cc
   Json Stats() const;
   void Malformed(std::string_view where, const Status& why);
 
   HostOptions options_;
   zmq::context_t zmq_{1};
+  // With plan_.curve (curve_links.cc): the ZAP handler its inputs ask, which
+  // lets in its topology's link key only (and the call key on query ports).
+  std::unique_ptr<auth::ZapGuard> link_guard_;
   std::unique_ptr<zmq::socket_t> control_;
   control::ElementPlan plan_;
   const ClassSpec* spec_ = nullptr;

@@ -58,6 +58,7 @@ Status ElementHost::SetUp(const Assignment& assignment, control::Endpoints* endp
   if (!st.ok()) return st;
 
   endpoints->clear();
+  if (Status guarded = GuardLinks(); !guarded.ok()) return guarded;
   for (const PortSpec* port : spec_->ports_of(PortKind::kPush, PortDirection::kIn)) {
     InPort in;
     in.name = port->name;
@@ -69,6 +70,7 @@ Status ElementHost::SetUp(const Assignment& assignment, control::Endpoints* endp
     // No handover: a sender's id carries a token of its life (LinkPeer), and
     // a peer merely claiming a link's id must not take the sender's pipe.
     in.socket->set(zmq::sockopt::router_handover, 0);
+    if (Status st = ProtectInput(*in.socket, "push"); !st.ok()) return st;
     if (const auto* p = FindPortPlan(plan_.push_in, port->name)) {
       for (const auto& link : p->links) {
         InLinkState& in_link = in.links[link.id];
@@ -91,6 +93,7 @@ Status ElementHost::SetUp(const Assignment& assignment, control::Endpoints* endp
     in.socket->set(zmq::sockopt::router_mandatory, 1);
     in.socket->set(zmq::sockopt::router_handover, 0);  // replies go to who asked, never to a later claimant
     in.socket->set(zmq::sockopt::linger, 0);
+    if (Status st = ProtectInput(*in.socket, "query"); !st.ok()) return st;
     if (const auto* p = FindPortPlan(plan_.query_in, port->name)) {
       for (const auto& link : p->links) in.expected.insert(link.id);
     }

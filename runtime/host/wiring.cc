@@ -32,6 +32,7 @@ std::unique_ptr<OutLink> ElementHost::OpenOutLink(const control::LinkPlan& link_
   link->socket->set(zmq::sockopt::sndhwm, 0);
   link->socket->set(zmq::sockopt::linger, 0);
   link->socket->set(zmq::sockopt::reconnect_ivl, 10);  // a restarted receiver is back within ms
+  MakeLinkClient(*link->socket);
   link->socket->connect(link_plan.endpoint);
   all_out_links_.push_back(link.get());
   out_states_.push_back(&link->state);
@@ -115,6 +116,7 @@ void ElementHost::ConnectQueryLink(QueryOut& out, const control::LinkPlan& plan,
   link->socket->set(zmq::sockopt::routing_id, LinkPeer::RoutingId(plan.id, life));
   link->socket->set(zmq::sockopt::linger, 0);
   link->socket->set(zmq::sockopt::reconnect_ivl, 10);
+  MakeLinkClient(*link->socket);
   link->socket->connect(plan.endpoint);
   out.links.push_back(std::move(link));
 }

@@ -12,8 +12,8 @@
 #include "runtime/core/client_replies.h"
 #include "runtime/master/master_daemon.h"
 #include "runtime/master/metrics_text.h"
-#include "runtime/master/web_state.h"
 #include "runtime/master/planner.h"
+#include "runtime/master/web_state.h"
 
 namespace datablox::master {
 namespace {
@@ -78,8 +78,16 @@ Json Master::Submit(const control::Submit& request) {
   record.absolute_paths = request.absolute_paths.value_or(Json::object());
   record.topology = std::make_shared<const dsl::Topology>(std::move(topology));
   AdoptShards(record, classes);
+  if (options_.curve_links) {
+    Status keyed = MakeLinkCurve(&record.curve);
+    if (!keyed.ok()) {
+      topologies_.erase(name);
+      return Refuse(keyed.message());
+    }
+  }
   for (auto& plan : plans) {
     plan.search_path = search_path;
+    plan.curve = record.curve;
     ElementRecord& element = record.elements[plan.name];
     element.plan = std::move(plan);
   }
@@ -97,7 +105,10 @@ Json Master::Submit(const control::Submit& request) {
 Json Master::StatusOf(const std::string& name) const {
   auto it = topologies_.find(name);
   if (it == topologies_.end()) return Refuse(fmt::format("no topology '{}'", name));
-  return control::ToJson(StatusReplyOf(it->second));
+  control::StatusReply reply = StatusReplyOf(it->second);
+  if (const auto& curve = it->second.curve)
+    reply.call_keys = control::CallKeys{curve->client_public_key, curve->client_secret_key, curve->public_key};
+  return control::ToJson(reply);
 }
 
 control::StatusReply Master::StatusReplyOf(const TopologyRecord& t) const {
@@ -197,6 +208,7 @@ control::NodesReply Master::NodesReplyNow() const {
     status.to_node = {node.outbox.waiting(), node.outbox.deferred(), node.outbox.dropped()};
     status.to_master = node.to_master;
   }
+  reply.security = SecurityNow();
   return reply;
 }
 

@@ -30,10 +30,12 @@ std::atomic<uint64_t> g_relays{0};
 
 // One request to the master's control port, as a CLI client: the reply, or
 // {"error": WHY} when none came.
-control::Json AskMaster(zmq::context_t& zmq, const std::string& master, const control::Json& request) {
+control::Json AskMaster(zmq::context_t& zmq, const std::string& master, const auth::ClientKeys& keys,
+                        const control::Json& request) {
   zmq::socket_t socket(zmq, zmq::socket_type::dealer);
   socket.set(zmq::sockopt::routing_id, fmt::format("web:{}:{}", ::getpid(), ++g_relays));
   socket.set(zmq::sockopt::linger, 0);
+  auth::MakeCurveClient(socket, keys);
   socket.connect(master);
   control::Json reply;
   control::Send(socket, request);
@@ -60,8 +62,8 @@ HttpServer::~HttpServer() {
   if (thread_.joinable()) thread_.join();
 }
 
-Status HttpServer::Start(const std::string& address, const std::string& master, bool writes,
-                         std::unique_ptr<HttpServer>* out) {
+Status HttpServer::Start(const std::string& address, const std::string& master, const auth::ClientKeys& keys,
+                         bool writes, std::unique_ptr<HttpServer>* out) {
   const size_t colon = address.rfind(':');
   int port = -1;
   if (colon == std::string::npos || colon == 0 ||
@@ -72,6 +74,7 @@ Status HttpServer::Start(const std::string& address, const std::string& master, 
   std::unique_ptr<HttpServer> server(new HttpServer());
   server->host_ = address.substr(0, colon);
   server->master_ = master;
+  server->keys_ = keys;
   server->writes_ = writes;
   server->server_->new_task_queue = [] { return new httplib::ThreadPool(kServerThreads); };
   HttpServer* self = server.get();
@@ -96,17 +99,17 @@ Status HttpServer::Start(const std::string& address, const std::string& master, 
     if (logs.element.empty()) return Answer({{"error", "ask /api/logs?element=TOPOLOGY/ELEMENT"}}, response);
     int lines = control::kDefaultLogLines;
     const std::string n = request.get_param_value("lines");
-    if (!n.empty() && (std::from_chars(n.data(), n.data() + n.size(), lines).ptr != n.data() + n.size() || lines < 1 ||
-                       lines > 1000))
+    if (!n.empty() &&
+        (std::from_chars(n.data(), n.data() + n.size(), lines).ptr != n.data() + n.size() || lines < 1 || lines > 1000))
       return Answer({{"error", "lines must be 1..1000"}}, response);
     logs.lines = lines;
-    Answer(AskMaster(self->zmq_, self->master_, control::ToJson(logs)), response);
+    Answer(AskMaster(self->zmq_, self->master_, self->keys_, control::ToJson(logs)), response);
   });
   server->server_->Get("/api/handler", [self](const httplib::Request& request, httplib::Response& response) {
     control::HandlerRequest read{request.get_param_value("element"), request.get_param_value("name"), {}, {}};
     if (read.element.empty() || read.name.empty())
       return Answer({{"error", "ask /api/handler?element=TOPOLOGY/ELEMENT&name=HANDLER"}}, response);
-    Answer(AskMaster(self->zmq_, self->master_, control::ToJson(read)), response);
+    Answer(AskMaster(self->zmq_, self->master_, self->keys_, control::ToJson(read)), response);
   });
   server->server_->Post("/api/handler", [self](const httplib::Request& request, httplib::Response& response) {
     if (!self->writes_) {
@@ -119,15 +122,16 @@ Status HttpServer::Start(const std::string& address, const std::string& master, 
     if (!body.is_object() || !body.contains("element") || !body["element"].is_string() || !body.contains("name") ||
         !body["name"].is_string() || !body.contains("value") || !body["value"].is_string())
       return Answer({{"error", "post {\"element\": \"TOPOLOGY/ELEMENT\", \"name\": H, \"value\": TEXT}"}}, response);
-    control::HandlerRequest write{body["element"].get<std::string>(), body["name"].get<std::string>(),
-                                  body["value"].get<std::string>(), {}};
-    Answer(AskMaster(self->zmq_, self->master_, control::ToJson(write)), response);
+    control::HandlerRequest write{
+        body["element"].get<std::string>(), body["name"].get<std::string>(), body["value"].get<std::string>(), {}};
+    Answer(AskMaster(self->zmq_, self->master_, self->keys_, control::ToJson(write)), response);
   });
   server->server_->set_error_handler([](const httplib::Request& request, httplib::Response& response) {
     if (!response.body.empty()) return;  // a route's own answer (403, 502): kept
-    response.set_content(
-        fmt::format("{} {}: served here are GET /, /app.js, /api/state, /api/logs, /api/handler, /metrics and POST /api/handler\n", response.status, request.path),
-        "text/plain; charset=utf-8");
+    response.set_content(fmt::format("{} {}: served here are GET /, /app.js, /api/state, /api/logs, /api/handler, "
+                                     "/metrics and POST /api/handler\n",
+                                     response.status, request.path),
+                         "text/plain; charset=utf-8");
   });
   if (port == 0) {
     port = server->server_->bind_to_any_port(server->host_);

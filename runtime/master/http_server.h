@@ -18,6 +18,7 @@
 #include <zmq.hpp>
 
 #include "datablox/status.h"
+#include "runtime/auth/curve_client.h"
 
 namespace httplib {
 class Server;
@@ -30,8 +31,9 @@ class HttpServer {
   // Binds HOST:PORT (PORT 0: any free port) and starts serving; Invalid
   // for an address that is not HOST:PORT, IOError when it cannot bind.
   // `master` is the master's control endpoint; `writes`: POST /api/handler
-  // may write a handler (otherwise it answers 403).
-  static Status Start(const std::string& address, const std::string& master, bool writes,
+  // may write a handler (otherwise it answers 403). `keys`: the relay's
+  // own, when the master has keys (its allow-list lets them in).
+  static Status Start(const std::string& address, const std::string& master, const auth::ClientKeys& keys, bool writes,
                       std::unique_ptr<HttpServer>* out);
   ~HttpServer();  // stops serving and joins its threads
   HttpServer(const HttpServer&) = delete;
@@ -54,6 +56,7 @@ class HttpServer {
   std::string host_;
   int port_ = 0;
   std::string master_;
+  auth::ClientKeys keys_;
   bool writes_ = false;
   std::atomic<int64_t> state_asked_ms_{INT64_MIN / 2};  // steady clock, when /api/state was last asked
 };

@@ -37,6 +37,7 @@ int Master::Run() {
     return exit_code::kNoInput;
   }
   if (int code = StartInspector(); code != exit_code::kOk) return code;
+  if (int code = StartSecurity(); code != exit_code::kOk) return code;
   Load();
   socket_ = std::make_unique<zmq::socket_t>(zmq_, zmq::socket_type::router);
   socket_->set(zmq::sockopt::router_mandatory, 1);
@@ -46,6 +47,10 @@ int Master::Run() {
   // heartbeat on, not on whatever connected last under its name.
   socket_->set(zmq::sockopt::router_handover, 0);
   socket_->set(zmq::sockopt::linger, 500);
+  if (Status st = ProtectSocket(); !st.ok()) {
+    spdlog::error("master: {}", st.message());
+    return exit_code::kUnavailable;
+  }
   try {
     socket_->bind(options_.listen);
   } catch (const zmq::error_t& e) {
@@ -60,7 +65,7 @@ int Master::Run() {
   }
   spdlog::debug("master listening on {}", endpoint);
   if (!options_.http.empty()) {
-    if (Status hs = HttpServer::Start(options_.http, endpoint, options_.http_writes, &http_); !hs.ok()) {
+    if (Status hs = HttpServer::Start(options_.http, endpoint, relay_keys_, options_.http_writes, &http_); !hs.ok()) {
       spdlog::error("master: {}", hs.message());
       return hs.code() == Status::Code::kInvalid ? exit_code::kUsage : exit_code::kUnavailable;
     }
@@ -116,13 +121,14 @@ int Master::Run() {
       if (node.alive) node.outbox.Flush(SendToPeer(node.peer));
     }
     control::Poll(&item, 1, std::chrono::milliseconds(50));
-    std::string peer;
+    std::string peer, user_id;
     Json message;
-    while (!(st = control::TryReceiveFrom(*socket_, &peer, &message)).IsNotFound()) {
+    while (!(st = control::TryReceiveFrom(*socket_, &peer, &message, &user_id)).IsNotFound()) {
       if (!st.ok()) {
         Malformed(peer, st.message());
         continue;
       }
+      if (!MaySend(peer, user_id, message)) continue;
       try {
         if (IsCaretaker(peer)) FromCaretaker(peer, message);
         else FromClient(peer, message);

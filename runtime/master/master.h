@@ -34,6 +34,13 @@ struct MasterOptions {
   // most this long.
   std::string run_as;
   double inspect_timeout_s = 10;
+  // CURVE (runtime/auth): with a secret key, the master talks only to the
+  // caretakers and operators whose public keys the allow-list holds.
+  std::string secret_key;  // its NAME.key_secret
+  std::string allow;       // a directory of NAME.key files (or one file), reloaded on change
+  // Every topology's data links use CURVE too (control::LinkCurve): an
+  // element's inputs hear only the topology's own elements.
+  bool curve_links = false;
 };
 
 int RunMaster(const MasterOptions& options);

@@ -25,6 +25,7 @@
 #include "runtime/core/warning_limiter.h"
 #include "runtime/master/master.h"
 #include "runtime/master/class_inspector.h"
+#include "runtime/auth/zap_guard.h"
 #include "runtime/master/http_server.h"
 #include "runtime/master/placement.h"
 #include "runtime/master/registry_store.h"
@@ -130,6 +131,18 @@ class Master {
                                         std::vector<std::string> known_nodes, InspectedClasses* classes,
                                         std::vector<dsl::Diagnostic>* errors, std::vector<std::string>* refused) const;
 
+  // security.cc: with --secret-key, the ZAP guard (before the socket
+  // binds: libzmq lets any CURVE client in while no handler is there) and
+  // the CURVE server socket; an exit status.
+  int StartSecurity();
+  Status ProtectSocket();
+  // Whether `message` may be acted on, given who sent it; a refused one is
+  // counted, logged and (to a client) answered.
+  bool MaySend(const std::string& peer, const std::string& user_id, const Json& message);
+  control::SecurityStatus SecurityNow() const;
+  // A fresh key pair for a topology's links, and its client key.
+  static Status MakeLinkCurve(std::optional<control::LinkCurve>* curve);
+
   // registry_mapping.cc: written on every change of state, read back at start.
   void Load();
   // A running topology read back: its text checked again, its shards at the
@@ -146,6 +159,11 @@ class Master {
   Clock::duration node_timeout_;
   zmq::context_t zmq_{1};
   std::unique_ptr<zmq::socket_t> socket_;
+  std::unique_ptr<auth::ZapGuard> guard_;  // with keys only; destroyed before the socket it watches
+  std::string secret_key_;
+  auth::ClientKeys relay_keys_;  // the web view's
+  uint64_t refused_requests_ = 0;
+  std::vector<std::string> recent_denials_;
   std::unique_ptr<RegistryStore> store_;
   std::map<std::string, NodeRecord> nodes_;
   std::map<std::string, TopologyRecord> topologies_;

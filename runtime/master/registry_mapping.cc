@@ -64,6 +64,9 @@ void Master::Load() {
                    plan_ok.message());
       continue;
     }
+    // The topology's link key lives in its plans: a member planned later
+    // gets the same one.
+    if (plan.curve && !t->second.curve) t->second.curve = plan.curve;
     ElementRecord& e = t->second.elements[row.name];
     e.plan = std::move(plan);
     e.plan.node = row.node;

@@ -1,8 +1,12 @@
 #include "runtime/master/registry_store.h"
 
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <system_error>
 
@@ -248,6 +252,14 @@ Status RegistryStore::Open(const std::string& path, std::unique_ptr<RegistryStor
     if (error) {
       return Status::IOError(fmt::format("registry {}: creating {}: {}", path, folder.string(), error.message()));
     }
+    // A new registry is its owner's alone: plans hold secret parameters'
+    // values (a restarted master respawns elements from them). SQLite makes
+    // its -wal and -shm files with the same mode. An existing file keeps
+    // the mode its operator gave it.
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd >= 0) ::close(fd);
+    else if (errno != EEXIST)
+      return Status::IOError(fmt::format("registry {}: creating: {}", path, std::strerror(errno)));
   }
   sqlite3* db = nullptr;
   int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);

@@ -345,6 +345,7 @@ void Master::SpawnMember(TopologyRecord& topology, ShardRecord& shard, int id) {
     return;
   }
   plan->search_path = topology.search_path;
+  plan->curve = topology.curve;
   ElementRecord& member = topology.elements[name];
   member = ElementRecord{};
   member.plan = std::move(*plan);

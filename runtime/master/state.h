@@ -99,6 +99,7 @@ struct TopologyRecord {
   // absolute paths); null when that fails, and then its shards keep their size.
   std::shared_ptr<const dsl::Topology> topology;
   std::map<std::string, ShardRecord> shards;  // by shard name; the registry keeps each one's layout
+  std::optional<control::LinkCurve> curve;    // its links' key (master --curve-links), in every plan
   Clock::time_point submitted = Clock::now();
   int64_t submitted_unix_ms = UnixMs();
 };

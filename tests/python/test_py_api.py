@@ -69,7 +69,7 @@ def test_param_declarations():
     assert datablox.param("path", default=datablox.REQUIRED)["required"] is True
     # A default of None is a default, not a requirement.
     assert datablox.param("maybe", "string", None)["required"] is False
-    for t in ("int", "float", "string", "bool", "list", "expr", "assignments"):
+    for t in ("int", "float", "string", "bool", "list", "expr", "assignments", "secret"):
         assert datablox.param("p", t, datablox.REQUIRED)["type"] == t
 
 
