@@ -100,6 +100,8 @@ void AllDecoders(const Json& json) {
   DATABLOX_DECODER(ImportState)
   DATABLOX_DECODER(StateImported)
   // client_replies.h
+  DATABLOX_DECODER(CallKeys)
+  DATABLOX_DECODER(SecurityStatus)
   DATABLOX_DECODER(SubmitReply)
   DATABLOX_DECODER(ElementStatus)
   DATABLOX_DECODER(ShardStatus)
