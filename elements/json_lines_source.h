@@ -12,6 +12,9 @@ namespace datablox {
 
 class JsonLinesSource : public Element {
  public:
+  // A source destroyed without stop() (a harness, a host that failed
+  // early) still closes its file and frees its line buffer.
+  ~JsonLinesSource() override { stop(); }
   static ClassSpec spec();
   Status configure(const Params& params) override;
   Production produce() override;

@@ -7,7 +7,7 @@ A source file may include, of this repository's headers:
   - a header of its own folder (the folder of the nearest CMakeLists.txt
     above it: runtime/host, shards, bench, ...);
   - a header of a folder whose CMake target its folder's targets name as
-    dependencies (DEPS of datablox_library / datablox_test, or
+    dependencies (DEPS of datablox_library / datablox_test / datablox_fuzzer, or
     target_link_libraries), directly: runtime/master may include
     runtime/core and dsl, not expr, which only dsl depends on.
 A public header (include/datablox/...) may include public headers only.
@@ -21,13 +21,13 @@ import sys
 from pathlib import Path
 
 SOURCE_SUFFIXES = {".h", ".hpp", ".cc", ".cpp"}
-SKIPPED_TOP = {"build", "build-asan", ".git"}
+SKIPPED_TOP = {"build", "build-asan", "build-fuzz", ".git"}
 INCLUDE = re.compile(r'^\s*#\s*include\s*[<"]([^>"]+)[>"]')
 # The call, its first word (the target) and the rest up to its closing
 # parenthesis (CMake calls here never nest parentheses except generator
 # expressions, which are dropped first).
 CALL = re.compile(r"\b(datablox_library|datablox_test|add_library|add_executable|target_link_libraries|"
-                  r"pybind11_add_module|datablox_add_element)\s*\(\s*([A-Za-z0-9_]+)([^)]*)\)", re.S)
+                  r"pybind11_add_module|datablox_add_element|datablox_fuzzer)\s*\(\s*([A-Za-z0-9_]+)([^)]*)\)", re.S)
 
 
 def owner(root, path):
@@ -55,7 +55,7 @@ def targets(root):
             words = rest.split()
             if kind != "target_link_libraries" and not name.startswith("${"):
                 folder_of.setdefault(name, folder)
-            if kind in ("datablox_library", "datablox_test"):
+            if kind in ("datablox_library", "datablox_test", "datablox_fuzzer"):
                 words = words[words.index("DEPS") + 1:] if "DEPS" in words else []
             deps.setdefault(folder, set()).update(w for w in words if w not in ("PUBLIC", "PRIVATE", "INTERFACE"))
     return folder_of, deps

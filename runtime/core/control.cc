@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "runtime/core/bounded_json.h"
+
 namespace datablox::control {
 
 std::string Serialize(const Json& message) { return message.dump(-1, ' ', false, Json::error_handler_t::replace); }
@@ -30,14 +32,20 @@ bool SendTo(zmq::socket_t& router, const std::string& peer, const Json& message)
   return SendFrameTo(router, peer, Serialize(message));
 }
 
-namespace {
-Status Parse(const zmq::message_t& frame, Json* message) {
-  *message = Json::parse(frame.to_string_view(), nullptr, /*allow_exceptions=*/false);
-  if (message->is_discarded() || !message->is_object()) {
-    return Status::Invalid("control frame is not a JSON object");
+Status ParseFrame(std::string_view frame, Json* message) {
+  // Bounded before it is built: nlohmann parses any depth, but copies and
+  // prints recursively, and a decoder copies a Json field (a submit's
+  // absolute_paths): 300,000 '[' overflowed the master's stack.
+  Status st = ParseBoundedJson(frame, message, kMaxControlMessageDepth);
+  if (!st.ok() && st.message().find("nested deeper") != std::string::npos) {
+    return Status::Invalid("control frame: " + st.message());
   }
+  if (!st.ok() || !message->is_object()) return Status::Invalid("control frame is not a JSON object");
   return Status::OK();
 }
+
+namespace {
+Status Parse(const zmq::message_t& frame, Json* message) { return ParseFrame(frame.to_string_view(), message); }
 
 // Drops the rest of a multipart message so the next read starts clean.
 void DrainMore(zmq::socket_t& socket, const zmq::message_t& last) {

@@ -7,10 +7,12 @@
 #include <chrono>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <zmq.hpp>
 
+#include "datablox/spec.h"
 #include "datablox/status.h"
 #include "runtime/core/control_protocol.h"
 
@@ -29,6 +31,17 @@ bool Send(zmq::socket_t& socket, const Json& message);
 bool SendFrameTo(zmq::socket_t& router, std::string_view peer, std::string_view frame);
 // [peer][JSON] on a ROUTER socket. False when the peer is gone.
 bool SendTo(zmq::socket_t& router, const std::string& peer, const Json& message);
+// The deepest control message read. A plan's parameter lists nest up to
+// kMaxParamListNesting, each two JSON levels ({"list": [...]}), a few
+// levels down a message: twice that fits any message sent, and keeps a
+// hostile one off the stack.
+inline constexpr int kMaxControlMessageDepth = 4 * kMaxParamListNesting;
+
+// Reads one received frame as a message: Invalid unless it is a JSON object
+// nested at most kMaxControlMessageDepth levels. (What TryReceive does with
+// a frame; fuzz/control_fuzz feeds it bytes.)
+Status ParseFrame(std::string_view frame, Json* message);
+
 // Receives one message without waiting. Returns NotFound when nothing is
 // there, Invalid for a frame that is not a JSON object (counted by callers).
 Status TryReceive(zmq::socket_t& socket, Json* message);

@@ -127,12 +127,18 @@ constexpr size_t kHeaderReserve = 5;  // room for a map32 header in front of the
 Value Log::root() const {
   if (!parsed_) {
     parsed_ = true;
+    // msgpack-c reserves a container's items as soon as it reads the count:
+    // a 6-byte log claiming 2^32 map entries asked for tens of GB. The walk
+    // of CheckLogShape bounds every count by the bytes left after it (each
+    // item takes a byte at least) before anything is reserved; it also
+    // holds the depth limit and says "one map, nothing after it".
+    if (!CheckLogShape(bytes()).ok()) return Value::FromRaw(nullptr);
     try {
       msgpack::zone& zone = arena_->zone();
       auto* object = static_cast<msgpack::object*>(zone.allocate_align(sizeof(msgpack::object)));
       size_t offset = 0;
-      // The depth limit makes a too-deep log throw here, read as invalid.
-      const msgpack::unpack_limit limit(0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff, kMaxLogDepth);
+      // Limits again, as a second line: no count or length beyond the log's size.
+      const msgpack::unpack_limit limit(size_, size_, size_, size_, size_, kMaxLogDepth);
       *object = msgpack::unpack(zone, data_, size_, offset, ReferenceEverything, nullptr, limit);
       if (offset == size_ && object->type == msgpack::type::MAP) root_ = object;
     } catch (const std::exception&) {

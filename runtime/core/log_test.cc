@@ -258,5 +258,39 @@ TEST(LogBuilderTest, JsonNestedBeyondTheLogDepthLimitIsRefusedWithTheLimit) {
           .ok());
 }
 
+// Found by fuzz/wire_fuzz (fuzz/corpus/wire/regression-map-count-oom): six
+// bytes claiming 2^32 - 1 entries asked msgpack-c for tens of GB.
+TEST(LogTest, ACountBeyondTheBytesLeftIsInvalidBeforeAnythingIsReserved) {
+  detail::Arena arena;
+  const std::string map_count("\xdf\x71\x00\x9d\x9d\x9d", 6);
+  EXPECT_FALSE(Log(map_count.data(), map_count.size(), &arena).valid());
+  const std::string array_count("\x81\xa1" "a" "\xdd\xff\xff\xff\xff\x01", 9);
+  EXPECT_FALSE(Log(array_count.data(), array_count.size(), &arena).valid());
+  const std::string honest("\x81\xa1" "a" "\xdd\x00\x00\x00\x01\x01", 9);
+  EXPECT_TRUE(Log(honest.data(), honest.size(), &arena).valid());
+}
+
+TEST(ValueTest, ToJsonReplacesBytesThatAreNotUtf8InKeysAndValues) {
+  // {bin "\xff": "\xfe"}: a key that is not a string, and not UTF-8.
+  OwnedLog log(std::string("\x81\xc4\x01\xff\xa1\xfe", 6));
+  ASSERT_TRUE(log.log().valid());
+  EXPECT_EQ(log.to_json(), "{\"\\\"\xef\xbf\xbd\\\"\":\"\xef\xbf\xbd\"}");
+}
+
+TEST(ValueTest, ToJsonOfKeysNestedInKeysGrowsLinearly) {
+  // {{{...{"a": 1}...: 1}: 1}: 1}, 60 maps deep: each key's JSON text was
+  // escaped again per level, doubling the output 60 times.
+  std::string bytes = "\x81\xa1" "a" "\x01";
+  for (int i = 0; i < 59; ++i) bytes = "\x81" + bytes + "\x01";
+  OwnedLog log(bytes);
+  ASSERT_TRUE(log.log().valid());
+  EXPECT_LT(log.to_json().size(), 64 * bytes.size());
+  EXPECT_EQ(OwnedLog(std::string("\x81\x81\x81\x01\x02\x03\x04", 7)).to_json(), "{\"{\\\"map\\\":3}\":4}");
+}
+
+TEST(ValueTest, ToJsonOfAnIntKeyIsItsText) {
+  EXPECT_EQ(OwnedLog(std::string("\x81\x07\xa1x", 4)).to_json(), "{\"7\":\"x\"}");
+}
+
 }  // namespace
 }  // namespace datablox

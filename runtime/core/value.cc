@@ -1,14 +1,44 @@
 #include "datablox/value.h"
 
+#include <string>
+
 #include <msgpack.hpp>
 #include <nlohmann/json.hpp>
+
+#include "datablox/log.h"
 
 namespace datablox {
 namespace {
 
 const msgpack::object* Obj(const void* raw) { return static_cast<const msgpack::object*>(raw); }
 
-nlohmann::json ToJson(const msgpack::object& o) {
+// Where ToJson is: how deep, and whether inside a key that is not a string.
+struct JsonContext {
+  int depth = 0;
+  bool in_key = false;
+};
+
+nlohmann::json ToJson(const msgpack::object& o, JsonContext at);
+
+// A map key that is not a string is written as its JSON text. Inside that
+// text, a key that is an array or a map is written as its type name: its
+// own text would be escaped once more per level of keys within keys, which
+// doubled the output per level (a 100-byte log made gigabytes).
+std::string KeyText(const msgpack::object& key, JsonContext at) {
+  if (key.type == msgpack::type::STR) return std::string(key.via.str.ptr, key.via.str.size);
+  if (at.in_key && (key.type == msgpack::type::ARRAY || key.type == msgpack::type::MAP)) {
+    return key.type == msgpack::type::ARRAY ? "array" : "map";
+  }
+  // Bytes in a key may be any bytes: replaced, as in any other string, never thrown.
+  return ToJson(key, {at.depth, true}).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+// Total over any msgpack object (ext and what nests deeper than a log may
+// are null): to_json prints logs from peers, files and Python.
+nlohmann::json ToJson(const msgpack::object& o, JsonContext at) {
+  const bool container = o.type == msgpack::type::ARRAY || o.type == msgpack::type::MAP;
+  if (container && at.depth >= kMaxLogDepth) return nullptr;  // bounds the recursion
+  const JsonContext inside{at.depth + 1, at.in_key};
   switch (o.type) {
     case msgpack::type::NIL: return nullptr;
     case msgpack::type::BOOLEAN: return o.via.boolean;
@@ -20,16 +50,14 @@ nlohmann::json ToJson(const msgpack::object& o) {
     case msgpack::type::BIN: return std::string(o.via.bin.ptr, o.via.bin.size);
     case msgpack::type::ARRAY: {
       nlohmann::json a = nlohmann::json::array();
-      for (uint32_t i = 0; i < o.via.array.size; ++i) a.push_back(ToJson(o.via.array.ptr[i]));
+      for (uint32_t i = 0; i < o.via.array.size; ++i) a.push_back(ToJson(o.via.array.ptr[i], inside));
       return a;
     }
     case msgpack::type::MAP: {
       nlohmann::json m = nlohmann::json::object();
       for (uint32_t i = 0; i < o.via.map.size; ++i) {
         const auto& kv = o.via.map.ptr[i];
-        std::string key = kv.key.type == msgpack::type::STR ? std::string(kv.key.via.str.ptr, kv.key.via.str.size)
-                                                            : ToJson(kv.key).dump();
-        m[key] = ToJson(kv.val);
+        m[KeyText(kv.key, inside)] = ToJson(kv.val, inside);
       }
       return m;
     }
@@ -163,7 +191,7 @@ Value Value::get(std::string_view key) const {
 
 std::string Value::to_json() const {
   if (!object_) return "null";
-  return ToJson(*Obj(object_)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return ToJson(*Obj(object_), {}).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace datablox
