@@ -268,7 +268,9 @@ def test_run_authenticates_its_own_master_and_leaves_no_keys(datablox, tmp_path)
         time.sleep(0.01)
     out, err = run.communicate(timeout=60)
     assert run.returncode == 0, err
-    assert "refused" not in err, err
+    # Neither run's own client nor its caretaker was refused (a stray peer of
+    # another test, reconnecting to a reused port, may be: that is logged).
+    assert "refused this client" not in err and "refuses us" not in err, err
     assert seen, "the run made no keys"
     assert not os.path.exists(keys)
 
