@@ -134,6 +134,12 @@ void ZapGuard::Run() {
     }
   }
   monitors.clear();
+  // Unbound at once (closing alone frees the ZAP endpoint later, on
+  // libzmq's reaper thread): a guard started next in this context binds it.
+  try {
+    handler_.unbind(kZapEndpoint);
+  } catch (const zmq::error_t&) {
+  }
   handler_.close();
 }
 

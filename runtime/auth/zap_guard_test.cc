@@ -137,7 +137,7 @@ TEST_F(ZapGuardTest, OwnKeysAreAllowedBesidesTheList) {
   guard_.reset();
   Certificate relay;
   ASSERT_TRUE(GenerateCertificate(&relay).ok());
-  AllowedPeer own{relay.public_key, PeerKind::kOperator, "web", Role::kRead, "(own)"};
+  AllowedPeer own{relay.public_key, PeerKind::kOperator, "web", Role::kRead, "(own)", ""};
   ASSERT_TRUE(ZapGuard::Start(zmq_, dir_.string(), {own}, &guard_).ok());
   router_ = std::make_unique<zmq::socket_t>(zmq_, zmq::socket_type::router);
   router_->set(zmq::sockopt::linger, 0);

@@ -13,11 +13,10 @@ Status ElementHost::GuardLinks() {
   if (!plan_.curve) return Status::OK();
   const control::LinkCurve& curve = *plan_.curve;
   auth::AllowedPeer elements{curve.public_key, auth::PeerKind::kElement, plan_.topology, auth::Role::kFull,
-                             "(the topology's link key)"};
+                             "(the topology's link key)", ""};
   // `datablox call` asks query ports, and may send nothing else.
   auth::AllowedPeer callers{curve.client_public_key, auth::PeerKind::kOperator, "call", auth::Role::kRead,
-                            "(the topology's call key)"};
-  callers.only_domain = "query";
+                            "(the topology's call key)", "query"};
   if (Status st = auth::ZapGuard::Start(zmq_, "", {elements, callers}, &link_guard_); !st.ok()) return st;
   // Peers its inputs turned away: a key not of its topology, or no keys.
   AddHostHandler("links_refused", [this] {

@@ -123,7 +123,7 @@ control::StatusReply Master::StatusReplyOf(const TopologyRecord& t) const {
       queued[id.to_element] += link.value("in_flight", uint64_t{0});
     }
   }
-  control::StatusReply reply{name, StateName(t.state), t.failure, {}, {}};
+  control::StatusReply reply{name, StateName(t.state), t.failure, {}, {}, std::nullopt};
   for (const auto& [element_name, e] : t.elements) {
     control::ElementStatus& status = reply.elements.emplace_back();
     status.name = element_name;

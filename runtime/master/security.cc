@@ -55,7 +55,7 @@ int Master::StartSecurity() {
   }
   relay_keys_ = {relay.public_key, relay.secret_key, own.public_key};
   auth::AllowedPeer relay_peer{relay.public_key, auth::PeerKind::kOperator, "web-view",
-                               options_.http_writes ? auth::Role::kFull : auth::Role::kRead, "(the web view)"};
+                               options_.http_writes ? auth::Role::kFull : auth::Role::kRead, "(the web view)", ""};
   if (Status st = auth::ZapGuard::Start(zmq_, options_.allow, {relay_peer}, &guard_); !st.ok()) {
     spdlog::error("master: {}", st.message());
     return st.IsNotFound() ? exit_code::kNoInput : exit_code::kUnavailable;
