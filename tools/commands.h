@@ -33,6 +33,8 @@ constexpr int kExitTimedOut = -1;  // internal to run: stopped by --timeout, exi
 
 // 1234 -> "1234", 56789 -> "56.8k", 1.2e6 -> "1.20M": counts and rates in tables.
 std::string Human(double n);
+// 42 -> "42s", 300 -> "5m", 7200 -> "2h": ages in tables.
+std::string Age(double seconds);
 
 // kExitOk when FILE can be read; otherwise says why on stderr and returns kExitNoInput.
 int CheckReadable(const std::string& file, const char* what = "topology file");
