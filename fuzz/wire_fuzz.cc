@@ -103,6 +103,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       CheckLog(Log(body.data(), body.size(), &arena));
       break;
     }
+    case wire::Kind::kBarrier: {
+      wire::Barrier barrier;
+      if (wire::ReadBarrier(frame, &barrier).ok()) Require(wire::BarrierFrame(barrier) == frame);
+      break;
+    }
     // Nothing to read past their header (a reader ignores what follows).
     case wire::Kind::kEndAck: Require(frame.starts_with(wire::EndAck())); break;
     case wire::Kind::kResync: Require(frame.starts_with(wire::Resync())); break;

@@ -162,6 +162,22 @@ class Element {
   // Keyed state: takes over what another member's export_state() wrote.
   virtual Status import_state(Batch state);
 
+  // --- Checkpoints (a topology with `policy * { checkpoint: MS }`). --------
+
+  // Writes this element's state into *state (bytes of its own format).
+  // Called between hooks, when the element has handled every log before the
+  // checkpoint's barrier on each input and none after it; a source, between
+  // two produce() calls, so its position belongs in it. An error fails that
+  // checkpoint (the element keeps running). The default keeps nothing.
+  virtual Status snapshot(std::string* state) {
+    state->clear();
+    return Status::OK();
+  }
+  // Every element of the topology took checkpoint `checkpoint` and the
+  // master stored their snapshots: what a sink prepared for it may be made
+  // visible now (the second phase of a two-phase commit).
+  virtual void on_checkpoint_complete(uint64_t checkpoint) { (void)checkpoint; }
+
   const std::string& name() const { return name_; }
   // True once a host runs this element: what it does from a hook works only then.
   bool attached() const { return context_ != nullptr; }

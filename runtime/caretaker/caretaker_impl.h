@@ -78,6 +78,9 @@ class Caretaker {
   // shard_relay.cc: the shard messages, down to a host and up to the master
   void ShardFromMaster(control::Op op, const Json& message);
   void ShardFromHost(HostProcess& p, const control::ForwardedBy& via, control::Op op, const Json& message);
+  // checkpoint_relay.cc
+  void CheckpointFromMaster(control::Op op, const Json& message);
+  void CheckpointFromHost(HostProcess& p, const control::ForwardedBy& via, const Json& message);
   HostProcess* RunningHost(const std::string& element, const char* op);  // null (warned) when unknown
 
   // host_lifecycle.cc

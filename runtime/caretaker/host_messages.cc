@@ -104,6 +104,7 @@ void Caretaker::FromHost(const std::string& peer, const Json& message) {
     case Op::kCanAddReply:
     case Op::kStateExported:
     case Op::kStateImported: return ShardFromHost(p, via, op, message);  // shard_relay.cc
+    case Op::kCheckpointTaken: return CheckpointFromHost(p, via, message);  // checkpoint_relay.cc
     default: return Malformed("a host", Status::Invalid(fmt::format("no host sends '{}'", name)));
   }
 }

@@ -295,6 +295,41 @@ Status FromJson(const Json& json, EventItem* m) {
       .status();
 }
 
+Json ToJson(const CheckpointItem& m) {
+  return Json{{"id", m.id},         {"state", m.state},   {"started_unix_ms", m.started_unix_ms},
+              {"duration_ms", m.duration_ms}, {"bytes", m.bytes}, {"taken", m.taken},
+              {"elements", m.elements},       {"why", m.why}};
+}
+Status FromJson(const Json& json, CheckpointItem* m) {
+  return Fields(json, "checkpoint")
+      .Get("id", &m->id)
+      .Get("state", &m->state)
+      .Get("started_unix_ms", &m->started_unix_ms)
+      .Get("duration_ms", &m->duration_ms)
+      .Get("bytes", &m->bytes)
+      .Get("taken", &m->taken)
+      .Get("elements", &m->elements)
+      .Get("why", &m->why)
+      .status();
+}
+
+Json ToJson(const CheckpointsReply& m) {
+  Json items = Json::array();
+  for (const CheckpointItem& item : m.checkpoints) items.push_back(ToJson(item));
+  Json json = Answer();
+  json["topology"] = m.topology;
+  json["every_ms"] = m.every_ms;
+  json["checkpoints"] = items;
+  return json;
+}
+Status FromJson(const Json& json, CheckpointsReply* m) {
+  return Fields(json, "checkpoints reply")
+      .Get("topology", &m->topology)
+      .Get("every_ms", &m->every_ms)
+      .Get("checkpoints", &m->checkpoints)
+      .status();
+}
+
 Json ToJson(const EventsReply& m) {
   Json json = Answer();
   json["events"] = Json::array();

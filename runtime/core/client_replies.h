@@ -152,6 +152,21 @@ struct EventsReply {
   std::vector<EventItem> events;
 };
 
+struct CheckpointItem {
+  uint64_t id = 0;
+  std::string state;  // "in progress", "complete", "abandoned"
+  int64_t started_unix_ms = 0;
+  int64_t duration_ms = 0;  // to completion or abandonment; so far while in progress
+  uint64_t bytes = 0;       // of every snapshot together
+  int taken = 0, elements = 0;
+  std::string why;  // why it was abandoned
+};
+struct CheckpointsReply {  // checkpoints
+  std::string topology;
+  int64_t every_ms = 0;  // 0: the topology takes no checkpoints
+  std::vector<CheckpointItem> checkpoints;  // oldest first
+};
+
 struct KillReply {                   // stop and kill
   std::optional<double> draining_s;  // kill -w: how long END may flow before the rest is stopped
 };
@@ -199,6 +214,8 @@ DATABLOX_CLIENT_REPLY(SecurityStatus)
 DATABLOX_CLIENT_REPLY(NodesReply)
 DATABLOX_CLIENT_REPLY(EventItem)
 DATABLOX_CLIENT_REPLY(EventsReply)
+DATABLOX_CLIENT_REPLY(CheckpointItem)
+DATABLOX_CLIENT_REPLY(CheckpointsReply)
 DATABLOX_CLIENT_REPLY(KillReply)
 DATABLOX_CLIENT_REPLY(ShutdownReply)
 DATABLOX_CLIENT_REPLY(MasterLinkStatus)

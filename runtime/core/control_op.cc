@@ -9,7 +9,7 @@
 namespace datablox::control {
 namespace {
 
-constexpr std::array<std::pair<Op, std::string_view>, 45> kOpNames = {{
+constexpr std::array<std::pair<Op, std::string_view>, 49> kOpNames = {{
     {Op::kSubmit, "submit"},
     {Op::kStatus, "status"},
     {Op::kList, "list"},
@@ -55,6 +55,10 @@ constexpr std::array<std::pair<Op, std::string_view>, 45> kOpNames = {{
     {Op::kStateExported, "state_exported"},
     {Op::kImportState, "import_state"},
     {Op::kStateImported, "state_imported"},
+    {Op::kCheckpoints, "checkpoints"},
+    {Op::kCheckpoint, "checkpoint"},
+    {Op::kCheckpointTaken, "checkpoint_taken"},
+    {Op::kCheckpointDone, "checkpoint_done"},
 }};
 
 }  // namespace

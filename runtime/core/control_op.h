@@ -67,6 +67,11 @@ enum class Op {
   kStateExported,
   kImportState,
   kStateImported,
+  // checkpoints (checkpoint_protocol.h): CLI -> master, master -> hosts and back
+  kCheckpoints,
+  kCheckpoint,
+  kCheckpointTaken,
+  kCheckpointDone,
 };
 
 // The wire name: "submit", "heartbeat_ack", "kill_element", ...

@@ -9,6 +9,7 @@
 //   control_messages.h  CLI <-> master <-> caretaker
 //   host_messages.h     host <-> caretaker (most passed on to the master)
 //   shard_protocol.h    growing and shrinking shards
+//   checkpoint_protocol.h  checkpoints: barriers started, snapshots taken, commits
 //
 // A message is one JSON object with an "op" string (the wire names below
 // are the wire format: never change one). A decode never throws: a message
@@ -47,6 +48,7 @@
 // No socket here: the socket helpers are in runtime/core/control.h.
 #pragma once
 
+#include "runtime/core/checkpoint_protocol.h"
 #include "runtime/core/control_messages.h"
 #include "runtime/core/control_op.h"
 #include "runtime/core/element_plan.h"

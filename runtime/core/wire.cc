@@ -36,7 +36,7 @@ Status ReadHeader(std::string_view frame, Kind* kind) {
         fmt::format("wire version {} (this build speaks {})", static_cast<uint8_t>(frame[0]), kVersion));
   }
   uint8_t k = static_cast<uint8_t>(frame[1]);
-  if (k < static_cast<uint8_t>(Kind::kBatch) || k > static_cast<uint8_t>(Kind::kResync)) {
+  if (k < static_cast<uint8_t>(Kind::kBatch) || k > static_cast<uint8_t>(Kind::kBarrier)) {
     return Status::Invalid(fmt::format("unknown frame kind {}", k));
   }
   *kind = static_cast<Kind>(k);
@@ -165,6 +165,23 @@ Status ReadEnd(std::string_view frame, uint64_t* stream, uint64_t* offset) {
   return Status::OK();
 }
 std::string EndAck() { return Header(Kind::kEndAck); }
+
+std::string BarrierFrame(const Barrier& barrier) {
+  std::string out = Header(Kind::kBarrier);
+  PutU64(out, barrier.stream);
+  PutU64(out, barrier.offset);
+  PutU64(out, barrier.checkpoint);
+  return out;
+}
+
+Status ReadBarrier(std::string_view frame, Barrier* barrier) {
+  if (frame.size() != kHeaderSize + 24) return Status::Invalid("barrier frame of the wrong size");
+  barrier->stream = GetU64(frame.data() + kHeaderSize);
+  barrier->offset = GetU64(frame.data() + kHeaderSize + 8);
+  barrier->checkpoint = GetU64(frame.data() + kHeaderSize + 16);
+  if (barrier->checkpoint == 0) return Status::Invalid("barrier of checkpoint 0 (ids start at 1)");
+  return Status::OK();
+}
 
 namespace {
 std::string Addressed(Kind kind, uint64_t id, std::string_view body) {

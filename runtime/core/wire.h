@@ -9,6 +9,7 @@
 //   end-ack  [2][kEndAck]                                 receiver -> sender
 //   resume   [2][kResume][u64 stream][u64 offset][marks]  sender -> receiver
 //   resync   [2][kResync]                                 receiver -> sender
+//   barrier  [2][kBarrier][u64 stream][u64 offset][u64 checkpoint]  sender -> receiver
 //   request  [2][kRequest][u64 id][log]                   query-out -> query-in
 //   reply    [2][kReply][u64 id][log]                     query-in -> query-out
 //   error    [2][kError][u64 id][utf-8 text]              query-in -> query-out
@@ -21,6 +22,11 @@
 // The sender keeps what is not acked yet and sends it again after a resume,
 // which is how a restarted receiver loses nothing; the receiver drops what
 // it has seen already by offset, which is how a replay duplicates nothing.
+// A barrier sits between two logs of a stream (at `offset`: after every
+// log before it): what a sender emitted before it belongs to checkpoint
+// `checkpoint`, what follows to the next one (runtime/host/barrier_aligner.h).
+// It is not kept for a replay: a checkpoint whose barrier a restart lost is
+// abandoned, and the next one is taken.
 // `marks` carry the receiver's own output positions at `acked` (see
 // runtime/host/push_input.cc: a restarted element continues its output
 // streams from there).
@@ -53,6 +59,7 @@ enum class Kind : uint8_t {
   kError = 7,
   kResume = 8,
   kResync = 9,
+  kBarrier = 10,
 };
 
 // Where one output stream of an element stood.
@@ -107,6 +114,15 @@ std::string Resync();
 std::string End(uint64_t stream, uint64_t offset);
 Status ReadEnd(std::string_view frame, uint64_t* stream, uint64_t* offset);
 std::string EndAck();
+// A checkpoint barrier at (stream, offset).
+struct Barrier {
+  uint64_t stream = 0;
+  uint64_t offset = 0;
+  uint64_t checkpoint = 0;
+  bool operator==(const Barrier&) const = default;
+};
+std::string BarrierFrame(const Barrier& barrier);
+Status ReadBarrier(std::string_view frame, Barrier* barrier);
 
 std::string Request(uint64_t id, std::string_view log);
 std::string Reply(uint64_t id, std::string_view log);

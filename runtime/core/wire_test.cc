@@ -102,7 +102,7 @@ TEST(WireTest, HeaderRejectsOtherVersionsUnknownKindsAndShortFrames) {
   Kind kind;
   EXPECT_FALSE(ReadHeader(std::string("\x01\x01", 2), &kind).ok());  // version 1: before offsets
   EXPECT_FALSE(ReadHeader(std::string("\x03\x01", 2), &kind).ok());
-  EXPECT_FALSE(ReadHeader(std::string("\x02\x0a", 2), &kind).ok());
+  EXPECT_FALSE(ReadHeader(std::string("\x02\x0b", 2), &kind).ok());
   EXPECT_FALSE(ReadHeader(std::string("\x02\x00", 2), &kind).ok());
   EXPECT_FALSE(ReadHeader(std::string("\x02", 1), &kind).ok());
   EXPECT_FALSE(ReadHeader("", &kind).ok());
@@ -152,6 +152,20 @@ TEST(WireTest, EndCarriesStreamAndOffset) {
   EXPECT_EQ(kind, Kind::kResync);
   ASSERT_TRUE(ReadHeader(EndAck(), &kind).ok());
   EXPECT_EQ(kind, Kind::kEndAck);
+}
+
+TEST(WireTest, BarrierRoundTripsAndRejectsBadSizesAndCheckpointZero) {
+  const Barrier barrier{0xfeedull, 4096, 17};
+  const std::string frame = BarrierFrame(barrier);
+  Kind kind;
+  ASSERT_TRUE(ReadHeader(frame, &kind).ok());
+  EXPECT_EQ(kind, Kind::kBarrier);
+  Barrier back;
+  ASSERT_TRUE(ReadBarrier(frame, &back).ok());
+  EXPECT_EQ(back, barrier);
+  EXPECT_FALSE(ReadBarrier(frame.substr(0, frame.size() - 1), &back).ok());
+  EXPECT_FALSE(ReadBarrier(frame + "x", &back).ok());
+  EXPECT_FALSE(ReadBarrier(BarrierFrame({1, 2, 0}), &back).ok());
 }
 
 TEST(WireTest, AddressedFramesRoundTrip) {

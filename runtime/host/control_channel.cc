@@ -180,6 +180,14 @@ void ElementHost::HandleControlMessage(const Json& message) {
   } else if (st.ok() &&
              (op == control::Op::kCanAdd || op == control::Op::kExportState || op == control::Op::kImportState)) {
     st = HandleShardMessage(op, message);  // shard_control.cc
+  } else if (st.ok() && op == control::Op::kCheckpoint) {
+    control::StartCheckpoint start;
+    st = control::FromJson(message, &start);
+    if (st.ok()) OnStartCheckpoint(start);  // checkpoints.cc
+  } else if (st.ok() && op == control::Op::kCheckpointDone) {
+    control::CheckpointDone done;
+    st = control::FromJson(message, &done);
+    if (st.ok()) OnCheckpointDone(done);  // checkpoints.cc
   } else if (st.ok() && op == control::Op::kHandler) {
     control::HandlerRequest request;
     st = control::FromJson(message, &request);

@@ -11,6 +11,7 @@
 //   queries.cc          query inputs and outputs (a shard's members asked, answers merged)
 //   shard_control.cc    shard messages: query reroute, can_add, export/import state
 //   end_of_stream.cc    the end phases: flush, END, wait for every ack
+//   checkpoints.cc      checkpoint barriers: aligning the inputs, snapshots, commits
 //   stats.cc            the load the caretaker reads; malformed and rejected input
 //   streams.cc          streamed replies (Nexus): the server, the client, their handlers
 //   element_host.cc     the rest of what an element calls (timers, handlers, ...)
@@ -37,6 +38,7 @@
 #include "runtime/core/control_protocol.h"
 #include "runtime/core/exit_codes.h"
 #include "runtime/core/host_context.h"
+#include "runtime/host/barrier_aligner.h"
 #include "runtime/host/host.h"
 #include "runtime/host/ports.h"
 #include "runtime/host/timer_queue.h"
@@ -150,6 +152,9 @@ class ElementHost final : public detail::HostContext {
   void FireTimers();
   // push_input.cc
   bool DrainInput(InPort& port, int index);
+  // One frame from `peer_id`; `released`: a held frame handled now, in its turn.
+  void HandleInputFrame(InPort& port, int index, std::string_view peer_id, zmq::message_t& frame,
+                        bool released = false);
   void ProcessBatch(InPort& port, int index, const std::string& link_id, InLinkState& in, std::string_view bytes);
   void Resume(InPort& port, InLinkState& in, const wire::Position& from);
   void EndOf(InPort& port, InLinkState& in, std::string_view bytes);
@@ -207,6 +212,17 @@ class ElementHost final : public detail::HostContext {
   Status AnswerCanAdd(const Json& message);
   Status AnswerExportState(const Json& message);
   Status AnswerImportState(const Json& message);
+  // checkpoints.cc
+  void HoldFrame(InPort& port, const std::string& link_id, std::string_view peer_id, zmq::message_t& frame);
+  void OnBarrier(const std::string& link_id, InLinkState& in, std::string_view bytes);
+  void OnStartCheckpoint(const control::StartCheckpoint& start);  // a source's: taken at the loop's next turn
+  void OnCheckpointDone(const control::CheckpointDone& done);
+  void ServiceCheckpoints();  // after each poll: due snapshots, held frames, completions
+  bool CheckpointWorkDue() const;
+  void TakeCheckpoint(uint64_t checkpoint);
+  void ReleaseHeldFrames();
+  std::vector<std::string> OpenInputLinks() const;
+  Json CheckpointStats() const;
   // end_of_stream.cc
   void AdvanceEnd();
   // streams.cc
@@ -269,6 +285,14 @@ class ElementHost final : public detail::HostContext {
   std::optional<ShardMembership> membership_;  // a shard's member (plan_.member)
   std::deque<Json> state_questions_;           // shard questions waiting for the loop
   shards::AnsweredRequests answered_states_;   // exports and imports, answered again the same
+
+  // Checkpoints (checkpoints.cc).
+  BarrierAligner checkpoints_;
+  uint64_t source_checkpoint_due_ = 0;       // a source's: the master asked for it
+  std::deque<uint64_t> completed_checkpoints_;  // on_checkpoint_complete still to call
+  size_t held_frames_ = 0;                      // in every InPort::held together
+  uint64_t checkpoints_taken_ = 0, checkpoints_failed_ = 0, barriers_stale_ = 0, peak_held_frames_ = 0;
+  uint64_t last_snapshot_bytes_ = 0;
 
   std::map<uint64_t, PendingRequest> pending_;
   uint64_t next_request_id_ = 1;

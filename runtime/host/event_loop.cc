@@ -98,6 +98,7 @@ void ElementHost::Loop() {
       if (poll_items_[at++].revents & ZMQ_POLLIN) DrainOutLink(*link);
     }
     if (streams_) ServiceStreams();  // its sockets are the poll set's last: read whether or not they woke it
+    ServiceCheckpoints();
     FireTimers();
     ExpireRequests();
     CheckQueryFences();  // a reply or an expiry may have been the last a fence waited for
@@ -128,6 +129,7 @@ void ElementHost::Loop() {
 }
 
 Clock::time_point ElementHost::NextWake() const {
+  if (CheckpointWorkDue()) return Clock::now();
   Clock::time_point wake = timers_.NextDue(next_stats_);
   if (streams_) wake = StreamWake(wake);
   for (const auto& [id, request] : pending_) wake = std::min(wake, request.deadline);

@@ -2,6 +2,7 @@
 // decides what goes over them (in_link.h, out_link.h).
 #pragma once
 
+#include <deque>
 #include <map>
 #include <memory>
 #include <optional>
@@ -24,6 +25,13 @@
 namespace datablox::host {
 
 // A push input: one ROUTER, and the upstream links the plan expects on it.
+// A frame that came after its link's checkpoint barrier, kept unread until
+// every input delivered that barrier (runtime/host/checkpoints.cc).
+struct HeldFrame {
+  std::string peer;
+  zmq::message_t frame;
+};
+
 struct InPort {
   std::string name;
   std::unique_ptr<zmq::socket_t> socket;
@@ -34,6 +42,8 @@ struct InPort {
   // member resuming before our expect_links came): asked to resume at once
   // when their link joins, so that what they sent is replayed, not lost.
   std::vector<std::string> early_peers;
+  // By link: what came after its barrier, in arrival order.
+  std::map<std::string, std::deque<HeldFrame>, std::less<>> held;
   size_t ended = 0;
   bool done() const { return ended >= links.size(); }
 };

@@ -27,53 +27,64 @@ bool ElementHost::DrainInput(InPort& port, int index) {
       frame.swap(extra);
       Malformed(port.name, Status::Invalid("message with extra parts"));
     }
-    std::string_view peer_id = peer.to_string_view();
-    auto link = port.links.find(LinkPeer::LinkOf(peer_id));
-    if (link == port.links.end()) {
-      // Maybe a link the master is about to announce (expect_links): the
-      // connection is asked to resume (and replays) once it is expected.
-      if (std::find(port.early_peers.begin(), port.early_peers.end(), peer_id) == port.early_peers.end()) {
-        if (port.early_peers.size() >= LinkPeer::kMaxUnproven) port.early_peers.erase(port.early_peers.begin());
-        port.early_peers.emplace_back(peer_id);
-      }
-      // Not malformed, and usual while a shard grows (the new member's first
-      // batch can beat expect_links here): counted in the stats, not warned.
-      ++unannounced_;
-      continue;
-    }
-    InLinkState& in = link->second;
-    if (frame.size() == 0) {  // a sender's connect probe (ZMQ_PROBE_ROUTER)
-      in.peer().Seen(peer_id);
-      continue;
-    }
-    wire::Kind kind;
-    std::string_view bytes = frame.to_string_view();
-    Status st = wire::ReadHeader(bytes, &kind);
-    if (st.ok() && kind != wire::Kind::kResume && !in.peer().IsPeer(peer_id)) {
-      // Not from the connection that resumed last: maybe a sender that does
-      // not know we restarted, maybe a stranger. Dropped; it is asked to
-      // resume, and becomes the link's peer if it does.
-      ++stale_;
-      in.peer().Seen(peer_id);
-      in.FromStranger();
-    } else if (st.ok() && kind == wire::Kind::kBatch) {
-      ProcessBatch(port, index, link->first, in, bytes);
-    } else if (st.ok() && kind == wire::Kind::kResume) {
-      wire::Position from;
-      st = wire::ReadPosition(bytes, &from);
-      if (st.ok()) {
-        in.peer().Proved(peer_id);
-        Resume(port, in, from);
-      }
-    } else if (st.ok() && kind == wire::Kind::kEnd) {
-      EndOf(port, in, bytes);
-    } else if (st.ok()) {
-      st = Status::Invalid("unexpected frame kind on a push input");
-    }
-    if (!st.ok()) Malformed(port.name, st);
+    HandleInputFrame(port, index, peer.to_string_view(), frame);
     if (!failure_.ok()) return false;
   }
   return true;
+}
+
+void ElementHost::HandleInputFrame(InPort& port, int index, std::string_view peer_id, zmq::message_t& frame,
+                                   bool released) {
+  auto link = port.links.find(LinkPeer::LinkOf(peer_id));
+  if (link == port.links.end()) {
+    // Maybe a link the master is about to announce (expect_links): the
+    // connection is asked to resume (and replays) once it is expected.
+    if (std::find(port.early_peers.begin(), port.early_peers.end(), peer_id) == port.early_peers.end()) {
+      if (port.early_peers.size() >= LinkPeer::kMaxUnproven) port.early_peers.erase(port.early_peers.begin());
+      port.early_peers.emplace_back(peer_id);
+    }
+    // Not malformed, and usual while a shard grows (the new member's first
+    // batch can beat expect_links here): counted in the stats, not warned.
+    ++unannounced_;
+    return;
+  }
+  InLinkState& in = link->second;
+  if (frame.size() == 0) {  // a sender's connect probe (ZMQ_PROBE_ROUTER)
+    in.peer().Seen(peer_id);
+    return;
+  }
+  // After this link's checkpoint barrier, until every input delivered it,
+  // and after what is held for it still: kept unread, in order (checkpoints.cc).
+  if (!released && (checkpoints_.Held(link->first) || port.held.count(link->first))) {
+    return HoldFrame(port, link->first, peer_id, frame);
+  }
+  wire::Kind kind;
+  std::string_view bytes = frame.to_string_view();
+  Status st = wire::ReadHeader(bytes, &kind);
+  if (st.ok() && kind != wire::Kind::kResume && !in.peer().IsPeer(peer_id)) {
+    // Not from the connection that resumed last: maybe a sender that does
+    // not know we restarted, maybe a stranger. Dropped; it is asked to
+    // resume, and becomes the link's peer if it does.
+    ++stale_;
+    in.peer().Seen(peer_id);
+    in.FromStranger();
+  } else if (st.ok() && kind == wire::Kind::kBatch) {
+    ProcessBatch(port, index, link->first, in, bytes);
+  } else if (st.ok() && kind == wire::Kind::kResume) {
+    wire::Position from;
+    st = wire::ReadPosition(bytes, &from);
+    if (st.ok()) {
+      in.peer().Proved(peer_id);
+      Resume(port, in, from);
+    }
+  } else if (st.ok() && kind == wire::Kind::kEnd) {
+    EndOf(port, in, bytes);
+  } else if (st.ok() && kind == wire::Kind::kBarrier) {
+    OnBarrier(link->first, in, bytes);  // checkpoints.cc
+  } else if (st.ok()) {
+    st = Status::Invalid("unexpected frame kind on a push input");
+  }
+  if (!st.ok()) Malformed(port.name, st);
 }
 
 void ElementHost::ProcessBatch(InPort& port, int index, const std::string& link_id, InLinkState& in,

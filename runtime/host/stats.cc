@@ -59,6 +59,7 @@ Json ElementHost::Stats() const {
           {"busy_ms", Ms(busy_)},
           {"uptime_ms", Ms(Clock::now() - started_)},
           {"out_links", links},
+          {"checkpoints", CheckpointStats()},
           {"handlers", handlers}};
 }
 
