@@ -231,6 +231,7 @@ void Master::FromElement(const std::string& node_name, control::Op op, const Jso
       element->life.Restarting();
       ShardLife(*topology, *element, shards::EventKind::kMemberCrashed, shards::EventKind::kSenderCrashed);
       element->last_exit = m.last_exit;
+      CheckpointLife(*topology, *element, "restarted: " + m.last_exit);
       Event(topology->name, element->plan.name,
             fmt::format("{}; restart {} on {}", element->last_exit, element->restarts, node_name));
       Save(*topology, *element);
@@ -245,6 +246,7 @@ void Master::FromElement(const std::string& node_name, control::Op op, const Jso
       element->state = ElementState::kEnded;
       Save(*topology, *element);
       if (first_word) SenderEnded(*topology, *element);
+      if (first_word) CheckpointLife(*topology, *element, "ended");
       break;
     }
     case Op::kStopped: {
@@ -254,6 +256,7 @@ void Master::FromElement(const std::string& node_name, control::Op op, const Jso
         return;
       element->state = ElementState::kStopped;
       Save(*topology, *element);
+      CheckpointLife(*topology, *element, "stopped");
       break;
     }
     case Op::kFailed: {
@@ -262,6 +265,7 @@ void Master::FromElement(const std::string& node_name, control::Op op, const Jso
       element = Heard(node_name, m.element, PidOf(m.via), m.stats ? &*m.stats : nullptr, false, &topology);
       if (!element) return;
       element->error = m.error;
+      CheckpointLife(*topology, *element, "failed: " + m.error);
       if (m.will_restart.value_or(false)) {
         element->state = ElementState::kRestarting;  // restart policy "always": its caretaker brings it back
       } else {
@@ -277,8 +281,17 @@ void Master::FromElement(const std::string& node_name, control::Op op, const Jso
       if (!Decode(peer, message, &m) || !(element = Heard(node_name, m.element, m.pid, nullptr, true, &topology)))
         return;
       Exited(*topology, *element, m);
+      if (element->state != ElementState::kEnded) CheckpointLife(*topology, *element, "exited");
       if (element->state == ElementState::kFailed)
         ShardLife(*topology, *element, shards::EventKind::kMemberCrashed, shards::EventKind::kSenderCrashed);
+      break;
+    }
+    case Op::kCheckpointTaken: {
+      control::CheckpointTaken m;
+      if (!Decode(peer, message, &m) ||
+          !(element = Heard(node_name, m.element, PidOf(m.via), nullptr, false, &topology)))
+        return;
+      CheckpointTaken(*topology, *element, m);  // checkpoints.cc
       break;
     }
     case Op::kFenced: {

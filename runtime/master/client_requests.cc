@@ -78,6 +78,7 @@ Json Master::Submit(const control::Submit& request) {
   record.absolute_paths = request.absolute_paths.value_or(Json::object());
   record.topology = std::make_shared<const dsl::Topology>(std::move(topology));
   AdoptShards(record, classes);
+  AdoptCheckpoints(record, *record.topology);
   if (options_.curve_links) {
     Status keyed = MakeLinkCurve(&record.curve);
     if (!keyed.ok()) {

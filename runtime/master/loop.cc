@@ -116,6 +116,7 @@ int Master::Run() {
     }
     if (!shutting_down) CheckNodes();
     if (!shutting_down) TickShards();
+    if (!shutting_down) TickCheckpoints();
     PublishMetrics();
     for (auto& [name, node] : nodes_) {
       if (node.alive) node.outbox.Flush(SendToPeer(node.peer));
@@ -195,6 +196,12 @@ void Master::FromClient(const std::string& peer, const Json& message) {
       control::Kill request;
       if (!Decode(peer, message, &request)) return;
       reply = Kill(request.topology, request.wait_s.value_or(0.0));
+      break;
+    }
+    case Op::kCheckpoints: {
+      control::CheckpointsRequest request;
+      if (!Decode(peer, message, &request)) return;
+      reply = Checkpoints(request);
       break;
     }
     case Op::kScale: {

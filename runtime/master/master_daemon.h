@@ -143,6 +143,17 @@ class Master {
   // A fresh key pair for a topology's links, and its client key.
   static Status MakeLinkCurve(std::optional<control::LinkCurve>* curve);
 
+  // checkpoints.cc: a topology's checkpoints, started, taken and ended.
+  // At submit, and when read back from the registry: `policy * { checkpoint: MS }` of `checked`.
+  void AdoptCheckpoints(TopologyRecord& topology, const dsl::Topology& checked);
+  void TickCheckpoints();
+  void CheckpointTaken(TopologyRecord& topology, const ElementRecord& element, control::CheckpointTaken& taken);
+  // An element's life: ended (nothing waits for it), or crashed, restarted,
+  // failed or moved (`what`): the checkpoint in progress is lost with its barrier.
+  void CheckpointLife(TopologyRecord& topology, const ElementRecord& element, const std::string& what);
+  void CheckpointEnded(TopologyRecord& topology);  // the one in progress completed or was abandoned
+  Json Checkpoints(const control::CheckpointsRequest& request) const;
+
   // registry_mapping.cc: written on every change of state, read back at start.
   void Load();
   // A running topology read back: its text checked again, its shards at the

@@ -54,6 +54,7 @@ void Master::NodeDied(const std::string& node_name, const std::string& why) {
 
 void Master::Move(TopologyRecord& topology, ElementRecord& element, Placement* placement) {
   std::string from = element.plan.node;
+  CheckpointLife(topology, element, fmt::format("lost with node {}", from));
   std::string to = placement->PlaceMoved(from);
   if (to.empty()) {
     element.state = ElementState::kFailed;

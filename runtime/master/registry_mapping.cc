@@ -99,6 +99,7 @@ void Master::Load() {
 void Master::AdoptShardsAgain(TopologyRecord& t, const std::vector<ShardRow>& rows) {
   std::vector<dsl::Diagnostic> errors;
   dsl::Topology topology = dsl::Parse(t.text, t.file, &errors);
+  if (errors.empty()) AdoptCheckpoints(t, topology);  // its policies, read as submitted
   // The checked topology serves shards only (a new member is planned from it).
   if (errors.empty() && std::none_of(topology.elements.begin(), topology.elements.end(),
                                      [](const dsl::ElementDecl& decl) { return decl.shard.has_value(); }))

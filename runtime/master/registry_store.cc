@@ -10,14 +10,19 @@
 #include <filesystem>
 #include <system_error>
 
+#include "runtime/master/registry_sql.h"
+
 namespace datablox {
 namespace {
 
+using namespace registry_sql;
+
 // Version 1 is the first schema; version 2 added the shards and the
 // topologies' absolute paths; version 3 a shard's change under way and the
-// first request id a later change may use. A master that changes it raises this and
+// first request id a later change may use; version 4 the checkpoints and
+// their snapshots. A master that changes it raises this and
 // migrates older files in CreateSchema; an older master refuses newer files.
-constexpr int kSchemaVersion = 3;
+constexpr int kSchemaVersion = 4;
 // Enough history for `datablox logs` and a post-mortem; a master that runs
 // for months must not grow its file without end. Events are dropped a
 // thousand at a time: deleting one row per insert dirtied two more pages
@@ -55,6 +60,7 @@ CREATE TABLE IF NOT EXISTS elements(
   error TEXT NOT NULL,
   PRIMARY KEY(topology, name));
 {shards}
+{checkpoints}
 CREATE TABLE IF NOT EXISTS events(
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   unix_ms INTEGER NOT NULL,
@@ -79,11 +85,33 @@ CREATE TABLE IF NOT EXISTS shards(
   requests_from INTEGER NOT NULL DEFAULT 1,
   PRIMARY KEY(topology, name));
 )sql";
+// A checkpoint's row stays (the history `datablox checkpoints` shows); its
+// snapshots only while it is one of the newest complete ones.
+constexpr const char* kCreateCheckpoints = R"sql(
+CREATE TABLE IF NOT EXISTS checkpoints(
+  topology TEXT NOT NULL,
+  id INTEGER NOT NULL,
+  state TEXT NOT NULL,
+  started_unix_ms INTEGER NOT NULL,
+  duration_ms INTEGER NOT NULL,
+  bytes INTEGER NOT NULL,
+  taken INTEGER NOT NULL,
+  elements INTEGER NOT NULL,
+  why TEXT NOT NULL,
+  PRIMARY KEY(topology, id));
+CREATE TABLE IF NOT EXISTS snapshots(
+  topology TEXT NOT NULL,
+  checkpoint INTEGER NOT NULL,
+  element TEXT NOT NULL,
+  state BLOB NOT NULL,
+  PRIMARY KEY(topology, checkpoint, element));
+)sql";
 // A version 1 file keeps its rows: its topologies get no absolute paths
 // (a master of version 1 re-planned no shard after a restart anyway).
 constexpr const char* kMigrateFromVersion1 = R"sql(
 ALTER TABLE topologies ADD COLUMN absolute_paths_json TEXT NOT NULL DEFAULT '{{}}';
 {shards}
+{checkpoints}
 PRAGMA user_version = {version};
 )sql";
 
@@ -91,6 +119,13 @@ PRAGMA user_version = {version};
 constexpr const char* kMigrateFromVersion2 = R"sql(
 ALTER TABLE shards ADD COLUMN change_json TEXT NOT NULL DEFAULT '';
 ALTER TABLE shards ADD COLUMN requests_from INTEGER NOT NULL DEFAULT 1;
+{checkpoints}
+PRAGMA user_version = {version};
+)sql";
+
+// A version 3 file had no checkpoints.
+constexpr const char* kMigrateFromVersion3 = R"sql(
+{checkpoints}
 PRAGMA user_version = {version};
 )sql";
 
@@ -133,74 +168,6 @@ constexpr const char* kEventsOfTopology =
     "SELECT unix_ms, topology, element, what FROM "
     "(SELECT * FROM events WHERE topology = ? ORDER BY id DESC LIMIT ?) ORDER BY id";
 
-// Names the file, so that a master with several registries (tests) or a
-// user reading a log knows which one; ":memory:" has no file name.
-Status Failure(sqlite3* db, std::string_view operation) {
-  const char* file = db ? sqlite3_db_filename(db, "main") : nullptr;
-  return Status::IOError(fmt::format("registry {}: {}: {}", file && *file ? file : ":memory:", operation,
-                                     db ? sqlite3_errmsg(db) : "out of memory"));
-}
-
-Status Exec(sqlite3* db, const char* sql, std::string_view operation) {
-  if (sqlite3_exec(db, sql, nullptr, nullptr, nullptr) != SQLITE_OK) return Failure(db, operation);
-  return Status::OK();
-}
-
-// Finalizes on every path out of a const method's one-off query.
-struct Statement {
-  sqlite3_stmt* stmt = nullptr;
-  ~Statement() { sqlite3_finalize(stmt); }
-};
-
-Status Prepare(sqlite3* db, const char* sql, sqlite3_stmt** stmt, std::string_view operation) {
-  if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, stmt, nullptr) != SQLITE_OK) {
-    return Failure(db, operation);
-  }
-  return Status::OK();
-}
-
-// SQLITE_STATIC: the row outlives the statement's one step (see Run).
-void BindText(sqlite3_stmt* stmt, int index, const std::string& text) {
-  sqlite3_bind_text(stmt, index, text.data(), static_cast<int>(text.size()), SQLITE_STATIC);
-}
-
-// Steps a statement that returns no rows, and leaves it ready (and holding
-// no pointer into the caller's strings) for the next call. `operation()`
-// names what failed; it is called only then, so success formats nothing.
-template <typename Operation>
-Status Run(sqlite3* db, sqlite3_stmt* stmt, Operation operation) {
-  Status status = sqlite3_step(stmt) == SQLITE_DONE ? Status::OK() : Failure(db, operation());
-  sqlite3_reset(stmt);
-  sqlite3_clear_bindings(stmt);
-  return status;
-}
-
-// Text of any length, embedded zero bytes included.
-std::string ColumnText(sqlite3_stmt* stmt, int index) {
-  const unsigned char* text = sqlite3_column_text(stmt, index);
-  if (!text) return {};
-  return std::string(reinterpret_cast<const char*>(text), sqlite3_column_bytes(stmt, index));
-}
-
-// Runs `read_row` on every row; stops at the first error.
-template <typename ReadRow>
-Status ForEachRow(sqlite3* db, sqlite3_stmt* stmt, std::string_view operation, ReadRow read_row) {
-  for (;;) {
-    int rc = sqlite3_step(stmt);
-    if (rc == SQLITE_DONE) return Status::OK();
-    if (rc != SQLITE_ROW) return Failure(db, operation);
-    read_row(stmt);
-  }
-}
-
-// A one-off query without parameters: `read_row` on each of its rows.
-template <typename ReadRow>
-Status ReadAll(sqlite3* db, const char* sql, std::string_view operation, ReadRow read_row) {
-  Statement query;
-  Status status = Prepare(db, sql, &query.stmt, operation);
-  return status.ok() ? ForEachRow(db, query.stmt, operation, read_row) : status;
-}
-
 Status ReadSchemaVersion(sqlite3* db, int* version) {
   return ReadAll(db, "PRAGMA user_version", "reading the schema version",
                  [&](sqlite3_stmt* row) { *version = sqlite3_column_int(row, 0); });
@@ -224,18 +191,29 @@ Status CreateSchema(sqlite3* db) {
   if (status.ok() && version == 0) {
     status = Exec(db,
                   fmt::format(kCreateSchema, fmt::arg("max", kMaxEvents), fmt::arg("dropped", kEventsDroppedAtOnce),
-                              fmt::arg("shards", kCreateShards), fmt::arg("version", kSchemaVersion))
+                              fmt::arg("shards", kCreateShards), fmt::arg("checkpoints", kCreateCheckpoints),
+                              fmt::arg("version", kSchemaVersion))
                       .c_str(),
                   "creating the schema");
   } else if (status.ok() && version == 1) {
     status =
         Exec(db,
-             fmt::format(kMigrateFromVersion1, fmt::arg("shards", kCreateShards), fmt::arg("version", kSchemaVersion))
+             fmt::format(kMigrateFromVersion1, fmt::arg("shards", kCreateShards),
+                         fmt::arg("checkpoints", kCreateCheckpoints), fmt::arg("version", kSchemaVersion))
                  .c_str(),
              "migrating the schema from version 1");
   } else if (status.ok() && version == 2) {
-    status = Exec(db, fmt::format(kMigrateFromVersion2, fmt::arg("version", kSchemaVersion)).c_str(),
+    status = Exec(db,
+                  fmt::format(kMigrateFromVersion2, fmt::arg("checkpoints", kCreateCheckpoints),
+                              fmt::arg("version", kSchemaVersion))
+                      .c_str(),
                   "migrating the schema from version 2");
+  } else if (status.ok() && version == 3) {
+    status = Exec(db,
+                  fmt::format(kMigrateFromVersion3, fmt::arg("checkpoints", kCreateCheckpoints),
+                              fmt::arg("version", kSchemaVersion))
+                      .c_str(),
+                  "migrating the schema from version 3");
   }
   if (status.ok()) status = Exec(db, "COMMIT", "committing the schema");
   if (!status.ok()) sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
@@ -352,6 +330,7 @@ Status RegistryStore::RemoveTopology(const std::string& name) {
   Status status = Exec(db_, "BEGIN IMMEDIATE", operation);
   if (!status.ok()) return status;
   for (const char* sql : {"DELETE FROM elements WHERE topology = ?", "DELETE FROM shards WHERE topology = ?",
+                          "DELETE FROM checkpoints WHERE topology = ?", "DELETE FROM snapshots WHERE topology = ?",
                           "DELETE FROM topologies WHERE name = ?"}) {
     Statement remove;
     if (status.ok()) status = Prepare(db_, sql, &remove.stmt, operation);

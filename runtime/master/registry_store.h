@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -61,6 +62,18 @@ struct ShardRow {
   uint64_t requests_from = 1;
 };
 
+// A checkpoint of a topology (runtime/master/checkpoint_coordinator.h).
+struct CheckpointRow {
+  std::string topology;
+  uint64_t id = 0;
+  std::string state;  // "complete", "abandoned"
+  int64_t started_unix_ms = 0;
+  int64_t duration_ms = 0;
+  uint64_t bytes = 0;
+  int taken = 0, elements = 0;
+  std::string why;
+};
+
 struct EventRow {
   int64_t unix_ms = 0;
   std::string topology;
@@ -87,6 +100,18 @@ class RegistryStore {
   // Removes a topology, its elements and its shards (a name submitted again).
   Status RemoveTopology(const std::string& name);
   Status AddEvent(const EventRow& row);
+  // registry_checkpoints.cc. Saves a checkpoint's row and (complete) its
+  // snapshots, by element, in one transaction; then only the newest
+  // `keep_complete` complete checkpoints keep their snapshots, and the
+  // newest kCheckpointHistory rows of the topology stay.
+  Status SaveCheckpoint(const CheckpointRow& row, const std::map<std::string, std::string>& snapshots,
+                        int keep_complete);
+  // A topology's checkpoints, oldest first.
+  Status LoadCheckpoints(const std::string& topology, std::vector<CheckpointRow>* rows) const;
+  // One element's snapshot of one checkpoint: NotFound when none is kept.
+  Status LoadSnapshot(const std::string& topology, uint64_t checkpoint, const std::string& element,
+                      std::string* state) const;
+  static constexpr int kCheckpointHistory = 100;
 
   // Everything, for a master starting up: topologies in name order, elements
   // in (topology, name) order.

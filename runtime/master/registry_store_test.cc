@@ -389,7 +389,7 @@ TEST_F(RegistryStoreTest, ReopenedFileLoadsWhatWasSaved) {
 }
 
 // What a reader of the file (`datablox status`, a human with sqlite3) sees.
-TEST_F(RegistryStoreTest, FileIsInWalModeWithSchemaVersionThree) {
+TEST_F(RegistryStoreTest, FileIsInWalModeWithSchemaVersionFour) {
   std::string path = Path("registry.db");
   auto store = OpenOrFail(path);
   ASSERT_TRUE(store);
@@ -398,7 +398,7 @@ TEST_F(RegistryStoreTest, FileIsInWalModeWithSchemaVersionThree) {
   sqlite3_stmt* stmt = nullptr;
   ASSERT_EQ(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &stmt, nullptr), SQLITE_OK);
   ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
-  EXPECT_EQ(sqlite3_column_int(stmt, 0), 3);
+  EXPECT_EQ(sqlite3_column_int(stmt, 0), 4);
   sqlite3_finalize(stmt);
   ASSERT_EQ(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &stmt, nullptr), SQLITE_OK);
   ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
@@ -436,7 +436,7 @@ TEST_F(RegistryStoreTest, NewerSchemaVersionIsRefusedNamingTheFile) {
   EXPECT_FALSE(store);
   EXPECT_NE(status.message().find(path), std::string::npos) << status.message();
   EXPECT_NE(status.message().find("99"), std::string::npos) << status.message();
-  EXPECT_NE(status.message().find("up to 3"), std::string::npos) << status.message();
+  EXPECT_NE(status.message().find("up to 4"), std::string::npos) << status.message();
   // Refused before anything was written: still in its rollback journal mode.
   EXPECT_FALSE(fs::exists(path + "-wal"));
 }
@@ -445,7 +445,7 @@ TEST_F(RegistryStoreTest, NewerSchemaVersionIsRefusedNamingTheFile) {
 // with no absolute paths (version 1), its shards with no change under way,
 // and shards can be saved in it.
 TEST_F(RegistryStoreTest, OlderFilesAreMigratedKeepingTheirRows) {
-  for (int version : {1, 2}) {
+  for (int version : {1, 2, 3}) {
     SCOPED_TRACE(version);
     std::string path = Path("v" + std::to_string(version) + ".db");
     TopologyRow topology = Topology("wordcount");
@@ -456,11 +456,14 @@ TEST_F(RegistryStoreTest, OlderFilesAreMigratedKeepingTheirRows) {
     }
     sqlite3* db = nullptr;
     ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-    const char* older = version == 1 ? "DROP TABLE shards; ALTER TABLE topologies DROP COLUMN absolute_paths_json; "
-                                       "PRAGMA user_version = 1"
-                                     : "ALTER TABLE shards DROP COLUMN change_json; "
-                                       "ALTER TABLE shards DROP COLUMN requests_from; PRAGMA user_version = 2";
-    ASSERT_EQ(sqlite3_exec(db, older, nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+    const std::string older =
+        std::string("DROP TABLE checkpoints; DROP TABLE snapshots; ") +
+        (version == 1   ? "DROP TABLE shards; ALTER TABLE topologies DROP COLUMN absolute_paths_json; "
+                          "PRAGMA user_version = 1"
+         : version == 2 ? "ALTER TABLE shards DROP COLUMN change_json; "
+                          "ALTER TABLE shards DROP COLUMN requests_from; PRAGMA user_version = 2"
+                        : "PRAGMA user_version = 3");
+    ASSERT_EQ(sqlite3_exec(db, older.c_str(), nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
     sqlite3_close(db);
 
     auto store = OpenOrFail(path);
@@ -475,6 +478,8 @@ TEST_F(RegistryStoreTest, OlderFilesAreMigratedKeepingTheirRows) {
     ASSERT_TRUE(store->SaveShard(Shard("wordcount", "users")).ok());
     ASSERT_EQ(Shards(*store).size(), 1u);
     ExpectSame(Shards(*store)[0], Shard("wordcount", "users"));
+    CheckpointRow checkpoint{"wordcount", 1, "complete", 5, 2, 3, 1, 1, ""};  // the new tables are there
+    ASSERT_TRUE(store->SaveCheckpoint(checkpoint, {{"a", "abc"}}, 3).ok());
   }
 }
 

@@ -14,6 +14,7 @@
 #include "dsl/topology.h"
 #include "runtime/core/control_protocol.h"
 #include "runtime/core/outbox.h"
+#include "runtime/master/checkpoint_coordinator.h"
 #include "runtime/master/planner.h"
 #include "runtime/master/shard_members.h"
 
@@ -100,6 +101,8 @@ struct TopologyRecord {
   std::shared_ptr<const dsl::Topology> topology;
   std::map<std::string, ShardRecord> shards;  // by shard name; the registry keeps each one's layout
   std::optional<control::LinkCurve> curve;    // its links' key (master --curve-links), in every plan
+  // With `policy * { checkpoint: MS }` (checkpoints.cc); null without.
+  std::shared_ptr<CheckpointCoordinator> checkpoints;
   Clock::time_point submitted = Clock::now();
   int64_t submitted_unix_ms = UnixMs();
 };
