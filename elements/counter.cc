@@ -67,13 +67,7 @@ void Counter::on_query(int, const Log& request, Responder responder) {
     responder.reply(reply);
     return;
   }
-  reply.add("count", count_);
-  if (!key_.empty()) {
-    std::map<std::string, uint64_t> sorted(groups_.begin(), groups_.end());  // stable output
-    LogBuilder groups;
-    for (const auto& [name, n] : sorted) groups.add(name, n);
-    reply.add_raw("groups", groups.bytes());
-  }
+  WriteCounts(reply);
   responder.reply(reply);
 }
 
@@ -94,6 +88,24 @@ void Counter::AnswerTop(const Value& limit, Responder& responder) {
 // One log per key: {"key": KEY_TEXT, "count": N}. A keyless counter's state
 // is its total alone, which no key group holds: it moves only with the whole
 // key space (a leaving member hands over all it has).
+void Counter::WriteCounts(LogBuilder& out) const {
+  out.add("count", count_);
+  if (!key_.empty()) {
+    std::map<std::string, uint64_t> sorted(groups_.begin(), groups_.end());  // stable output
+    LogBuilder groups;
+    for (const auto& [name, n] : sorted) groups.add(name, n);
+    out.add_raw("groups", groups.bytes());
+  }
+}
+
+// The counts as the query answers them: {"count": N, "groups": {VALUE: N}}.
+Status Counter::snapshot(std::string* state) {
+  LogBuilder counts;
+  WriteCounts(counts);
+  state->assign(counts.bytes());
+  return Status::OK();
+}
+
 Status Counter::export_state(const KeyGroupSet& moving, std::vector<OwnedLog>* out) {
   LogBuilder log;
   if (key_.empty()) {

@@ -21,9 +21,12 @@ class Counter : public Element {
   uint64_t state_size() const override { return groups_.size(); }
   Status export_state(const KeyGroupSet& moving, std::vector<OwnedLog>* out) override;
   Status import_state(Batch state) override;
+  // Checkpoints: the total and every group's count.
+  Status snapshot(std::string* state) override;
 
  private:
   void AnswerTop(const Value& limit, Responder& responder);
+  void WriteCounts(LogBuilder& out) const;  // {"count": N, "groups": {VALUE: N}}
 
   std::string key_;
   uint64_t count_ = 0;

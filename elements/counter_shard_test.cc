@@ -144,6 +144,16 @@ TEST_F(CounterShardTest, MalformedStateIsRefusedAndChangesNothing) {
   EXPECT_EQ(st.message(), "state log 0: \"key\" must be a group's name (a string)");
 }
 
+TEST_F(CounterShardTest, SnapshotHoldsTheTotalAndEveryGroupsCount) {
+  std::string state;
+  ASSERT_TRUE(old_owner_.counter.snapshot(&state).ok());
+  OwnedLog snapshot{state};
+  EXPECT_EQ(snapshot.log().get("count").as_int(), kLogs);
+  Value groups = snapshot.log().get("groups");
+  ASSERT_EQ(groups.type(), ValueType::kMap);
+  for (const auto& [group, count] : expected_) EXPECT_EQ(groups.get(group).as_int(), count) << group;
+}
+
 TEST(KeylessCounterShardTest, ItsTotalMovesOnlyWithTheWholeKeySpace) {
   Member from(""), to("");
   TestBatch input;

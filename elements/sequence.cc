@@ -56,6 +56,14 @@ Production Sequence::produce() {
   return emitted_ >= count_ ? Production::Done() : Production::More();
 }
 
+// Its position: how many it emitted, {"emitted": N} (the next seq is start + N).
+Status Sequence::snapshot(std::string* state) {
+  LogBuilder position;
+  position.add("emitted", emitted_);
+  state->assign(position.bytes());
+  return Status::OK();
+}
+
 }  // namespace datablox
 
 DATABLOX_ELEMENT(datablox::Sequence)

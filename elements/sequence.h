@@ -14,6 +14,7 @@ class Sequence : public Element {
   Status configure(const Params& params) override;
   Status start() override;
   Production produce() override;
+  Status snapshot(std::string* state) override;
 
  private:
   int64_t count_ = 0, start_ = 0, pad_ = 0;

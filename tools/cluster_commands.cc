@@ -64,11 +64,6 @@ bool Unanswered(const Status& st) {
          st.code() == Status::Code::kPermissionDenied;
 }
 
-// What the master said no with, or `otherwise` when it did not say.
-const char* Why(const control::Refusal& refusal, const char* otherwise) {
-  return refusal.error.empty() ? otherwise : refusal.error.c_str();
-}
-
 // "topology/element" or "element" (when one topology has it) -> both parts.
 // *call_keys (when given): the key its topology's CURVE query ports take.
 Status ResolveElement(MasterClient& client, const std::string& name, std::string* topology, std::string* element,

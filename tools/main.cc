@@ -273,6 +273,11 @@ int main(int argc, char** argv) {
   add_master(events);
   add_output(events);
 
+  auto* checkpoints = app.add_subcommand("checkpoints", "show a topology's checkpoints: state, time, size, duration");
+  checkpoints->add_option("TOPOLOGY", topology_name, "the topology")->required();
+  add_master(checkpoints);
+  add_output(checkpoints);
+
   MasterOptions master_options;
   auto* shutdown = app.add_subcommand("shutdown", "stop the master, every caretaker and every element they run");
   add_master(shutdown);
@@ -362,7 +367,7 @@ int main(int argc, char** argv) {
   format.json = output == "json";
   run_options.format = format;
   PutPluginPathInEnvironment(plugin_path);
-  for (const CLI::App* verb : {submit, list, nodes, status, kill, scale, handler, call, fetch, catalog, logs, events}) {
+  for (const CLI::App* verb : {submit, list, nodes, status, kill, scale, handler, call, fetch, catalog, logs, events, checkpoints}) {
     if (!*verb) continue;
     if (int code = CheckEndpointFlag("--master", cli::MasterEndpoint(master_address)); code != cli::kExitOk)
       return code;
@@ -410,6 +415,7 @@ int main(int argc, char** argv) {
     }
     if (*logs) return cli::Logs(target, log_lines, master_address, format);
     if (*events) return cli::Events(topology_name, event_count, master_address, format);
+    if (*checkpoints) return cli::Checkpoints(topology_name, master_address, format);
     if (*shutdown) return cli::Shutdown(master_address);
     if (*keygen) return cli::Keygen(keygen_options);
     if (*master) {

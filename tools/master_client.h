@@ -47,6 +47,10 @@ class MasterClient {
 // it did not answer, 77 when it refused our keys, 70 for an answer not of
 // its reply's shape.
 int Unreachable(const std::string& endpoint, const Status& st);
+// What the master said no with, or `otherwise` when it did not say.
+inline const char* Why(const control::Refusal& refusal, const char* otherwise) {
+  return refusal.error.empty() ? otherwise : refusal.error.c_str();
+}
 
 // What to tell the user when the master refused us: its reason and what
 // to do about it.

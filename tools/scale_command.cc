@@ -30,7 +30,6 @@ std::string Members(const std::string& shard, const std::vector<int>& ids) {
   return text;
 }
 
-const char* Why(const control::Refusal& refusal) { return refusal.error.empty() ? "refused" : refusal.error.c_str(); }
 
 }  // namespace
 
@@ -50,7 +49,7 @@ int Scale(const std::string& target, int members, double timeout_s, bool wait, c
   Status st = client.Ask(control::ToJson(request), &reply, &refusal);
   if (!st.ok()) return Unreachable(endpoint, st);
   if (refusal) {
-    std::fprintf(stderr, "error: %s\n", Why(*refusal));
+    std::fprintf(stderr, "error: %s\n", Why(*refusal, "refused"));
     return kExitUsage;
   }
   const int from = reply.from;
