@@ -101,7 +101,7 @@ class Parser : private TokenCursor {
       return Expected("a declaration (name :: Class), a connection (a -> b) or a policy", first);
     }
     const TokenKind next = Peek(1).kind;
-    if (first.text == "policy" && (next == TokenKind::kIdent || next == TokenKind::kLBrace)) {
+    if (first.text == "policy" && (next == TokenKind::kIdent || next == TokenKind::kStar || next == TokenKind::kLBrace)) {
       return ParsePolicy();
     }
     if (first.text == "compound" && next == TokenKind::kIdent) return ParseCompound();
@@ -285,11 +285,18 @@ class Parser : private TokenCursor {
 
   static std::string RefText(const PortRef& ref) { return ref.port_given ? ref.element + "." + ref.port : ref.element; }
 
-  // policy elem { key: value, key: value }; newlines separate keys as
-  // commas do.
+  // policy elem { key: value, key: value }, or policy * { ... } for every
+  // element; newlines separate keys as commas do.
   bool ParsePolicy() {
     Take();  // policy
-    if (!At(TokenKind::kIdent)) return Expected("an element name after 'policy'", Peek());
+    if (!At(TokenKind::kIdent) && !At(TokenKind::kStar)) {
+      return Expected("an element name or '*' after 'policy'", Peek());
+    }
+    // Inside a compound's body, `*` would have to mean the body's elements
+    // only, unlike everywhere else: the defaults are the whole topology's.
+    if (At(TokenKind::kStar) && into_ != &topology_) {
+      return Fail(Peek(), "'policy *' sets defaults for the whole topology: write it outside the compound");
+    }
     Policy policy;
     const Token& element = Take();
     policy.element = element.text;
