@@ -94,6 +94,9 @@ TEST(CheckerTest, ReportsCheckpointOfAnElementAtItsKey) {
   EXPECT_TRUE(HasOneError("store :: Store\npolicy store { checkpoint: 250 }\n", 2, 16,
                           "policy 'checkpoint' applies to the whole topology: write it as "
                           "'policy * { checkpoint: 250 }'"));
+  // A value that would not do under `*` either is not suggested.
+  EXPECT_TRUE(HasOneError("store :: Store\npolicy store { checkpoint: 10 }\n", 2, 16,
+                          "write it as 'policy * { checkpoint: 1000 }'"));
 }
 
 TEST(CheckerTest, ReportsCheckpointBelowFiftyMilliseconds) {

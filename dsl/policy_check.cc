@@ -108,7 +108,9 @@ void CheckPolicies(const Topology& topology, const std::function<bool(std::strin
         continue;
       }
       if (key->whole_topology && !every) {
-        const int64_t shown = value.kind == ParamValue::Kind::kInt ? value.i : 1000;
+        // The written value where it would do; a sound example elsewhere.
+        const bool usable = value.kind == ParamValue::Kind::kInt && value.i >= key->min;
+        const int64_t shown = usable ? value.i : 1000;
         error(key_pos, fmt::format("policy '{}' applies to the whole topology: write it as 'policy * {{ {}: {} }}'",
                                    name, name, shown));
         continue;
