@@ -17,27 +17,11 @@
 #include "datablox/expr.h"
 #include "dsl/graph_check.h"
 #include "dsl/loader.h"
+#include "dsl/policy_check.h"
 #include "dsl/shard_check.h"
 #include "dsl/suggest.h"
-#include "runtime/core/control_protocol.h"
 
 namespace datablox::dsl {
-
-const std::vector<PolicyKey>& PolicyKeys() {
-  static const std::vector<PolicyKey> kKeys = {
-      {"queue", ParamValue::Kind::kInt, "logs in flight per input link; a full queue blocks the sender (backpressure)"},
-      {"batch", ParamValue::Kind::kInt, "logs per message sent downstream"},
-      {"restart", ParamValue::Kind::kString,
-       "when its caretaker restarts the element: \"on-failure\" (default: when it crashes), "
-       "\"always\" (also when it fails on purpose), \"never\""},
-      {"restart_limit", ParamValue::Kind::kInt,
-       "crashes in a row (without 10 s of health between) before the element is failed; default 5"},
-      {"backoff_ms", ParamValue::Kind::kInt,
-       "delay before the second restart in a row, doubled for each one after (first is at once; "
-       "at most 10 s); default 100"},
-  };
-  return kKeys;
-}
 
 namespace {
 
@@ -90,7 +74,9 @@ class Checker {
     CheckShardRouteFields(
         topology_, [this](std::string_view element) { return ClassOf(element); }, errors_);
     CheckRequiredPorts();
-    CheckPolicies();
+    CheckPolicies(
+        topology_, [this](std::string_view element) { return elements_.count(element) || InBrokenStatement(element); },
+        errors_);
     CheckHasElements(topology_, errors_);
     CheckPushCycles(topology_, errors_);
     // Rules run one after the other; the reader wants the file's order.
@@ -386,53 +372,6 @@ class Checker {
         Error(info.decl->pos,
               fmt::format("required {} port '{}' of '{}' ({}) is not connected{}",
                           PortKindName(port.kind, port.direction), port.name, name, info.spec->name, hint));
-      }
-    }
-  }
-
-  // --- policies -------------------------------------------------------------
-
-  void CheckPolicies() {
-    std::vector<std::string> valid;
-    for (const PolicyKey& key : PolicyKeys()) valid.push_back(key.name);
-    std::map<std::pair<std::string, std::string>, int> first_set;  // (element, key) -> line
-
-    for (const Policy& policy : topology_.policies) {
-      if (!elements_.count(policy.element) && !InBrokenStatement(policy.element)) {
-        Error(policy.pos, fmt::format("policy for undeclared element '{}'", policy.element));
-      }
-      for (const auto& [key, value] : policy.values) {
-        const SourcePos& key_pos = PosOr(policy.key_pos, key, policy.pos);
-        const PolicyKey* known = nullptr;
-        for (const PolicyKey& candidate : PolicyKeys()) {
-          if (key == candidate.name) known = &candidate;
-        }
-        if (!known) {
-          Error(key_pos, fmt::format("unknown policy key '{}'; valid keys: {}{}", key, fmt::join(valid, ", "),
-                                     Suggestion(key, valid)));
-          continue;
-        }
-        auto [first, inserted] = first_set.emplace(std::make_pair(policy.element, key), key_pos.line);
-        if (!inserted) {
-          Error(key_pos,
-                fmt::format("policy '{}' of '{}' is already set at line {}", key, policy.element, first->second));
-          continue;
-        }
-        const SourcePos& value_pos = PosOr(policy.value_pos, key, policy.pos);
-        // Every policy key so far is a count of logs: an int, at least 1.
-        if (known->kind == ParamValue::Kind::kInt && (value.kind != ParamValue::Kind::kInt || value.i < 1)) {
-          Error(value_pos, fmt::format("policy '{}' of '{}' must be an int >= 1, found {}", key, policy.element,
-                                       DescribeValue(value)));
-        } else if (known->kind != ParamValue::Kind::kInt && value.kind != known->kind) {
-          Error(value_pos, fmt::format("policy '{}' of '{}' must be a {}, found {}", key, policy.element,
-                                       ParamValue::KindName(known->kind), DescribeValue(value)));
-        } else if (key == "restart") {
-          const std::vector<std::string>& kRestarts = control::RestartPolicyNames();
-          if (std::find(kRestarts.begin(), kRestarts.end(), value.s) == kRestarts.end()) {
-            Error(value_pos, fmt::format("policy 'restart' of '{}' must be one of {}, found \"{}\"{}", policy.element,
-                                         fmt::join(kRestarts, ", "), value.s, Suggestion(value.s, kRestarts)));
-          }
-        }
       }
     }
   }

@@ -21,7 +21,7 @@ TEST(CheckerTest, ReportsPolicyOnUndeclaredElement) {
 TEST(CheckerTest, ReportsUnknownPolicyKey) {
   EXPECT_TRUE(HasOneError("store :: Store\npolicy store { qeue: 4 }\n", 2, 16,
                           "unknown policy key 'qeue'; valid keys: queue, batch, restart, "
-                          "restart_limit, backoff_ms; did you mean 'queue'?"));
+                          "restart_limit, backoff_ms, checkpoint; did you mean 'queue'?"));
 }
 
 TEST(CheckerTest, AcceptsRestartPolicies) {
@@ -56,6 +56,66 @@ TEST(CheckerTest, ReportsPolicyValueOfWrongType) {
 TEST(CheckerTest, ReportsPolicyKeySetTwiceAcrossStatements) {
   EXPECT_TRUE(HasOneError("store :: Store\npolicy store { queue: 4 }\npolicy store { queue: 8 }\n", 3, 16,
                           "policy 'queue' of 'store' is already set at line 2"));
+}
+
+// --- policy * { ... } ----------------------------------------------------------
+
+TEST(CheckerTest, AcceptsPolicyOfEveryElementBesideAnElementsOwn) {
+  const std::vector<Diagnostic> errors = CheckText(
+      "store :: Store\n"
+      "policy * { queue: 4, batch: 2, restart: \"never\", restart_limit: 3, backoff_ms: 50, checkpoint: 1000 }\n"
+      "policy store { queue: 8 }\n");
+  EXPECT_EQ(AllText(errors), "");
+}
+
+TEST(CheckerTest, ReportsPolicyValueOfEveryElementBelowOne) {
+  EXPECT_TRUE(HasOneError("store :: Store\npolicy * { queue: 0 }\n", 2, 19,
+                          "policy 'queue' of every element must be an int >= 1, found int 0"));
+}
+
+TEST(CheckerTest, ReportsUnknownRestartPolicyOfEveryElement) {
+  EXPECT_TRUE(HasOneError("store :: Store\npolicy * { restart: \"nver\" }\n", 2, 21,
+                          "policy 'restart' of every element must be one of on-failure, always, never, found "
+                          "\"nver\"; did you mean 'never'?"));
+}
+
+TEST(CheckerTest, ReportsUnknownPolicyKeyOfEveryElement) {
+  EXPECT_TRUE(HasOneError("store :: Store\npolicy * { checkpont: 100 }\n", 2, 12,
+                          "unknown policy key 'checkpont'; valid keys: queue, batch, restart, restart_limit, "
+                          "backoff_ms, checkpoint; did you mean 'checkpoint'?"));
+}
+
+TEST(CheckerTest, ReportsPolicyOfEveryElementKeySetTwiceAcrossStatements) {
+  EXPECT_TRUE(HasOneError("store :: Store\npolicy * { queue: 4 }\npolicy * { queue: 8 }\n", 3, 12,
+                          "policy 'queue' of every element is already set at line 2"));
+}
+
+TEST(CheckerTest, ReportsCheckpointOfAnElementAtItsKey) {
+  EXPECT_TRUE(HasOneError("store :: Store\npolicy store { checkpoint: 250 }\n", 2, 16,
+                          "policy 'checkpoint' applies to the whole topology: write it as "
+                          "'policy * { checkpoint: 250 }'"));
+  // A value that would not do under `*` either is not suggested.
+  EXPECT_TRUE(HasOneError("store :: Store\npolicy store { checkpoint: 10 }\n", 2, 16,
+                          "write it as 'policy * { checkpoint: 1000 }'"));
+}
+
+TEST(CheckerTest, ReportsCheckpointBelowFiftyMilliseconds) {
+  EXPECT_TRUE(HasOneError("store :: Store\npolicy * { checkpoint: 10 }\n", 2, 24,
+                          "policy 'checkpoint' must be an int >= 50 (milliseconds), found int 10"));
+}
+
+TEST(CheckerTest, AcceptsCheckpointOfFiftyMilliseconds) {
+  EXPECT_EQ(AllText(CheckText("store :: Store\npolicy * { checkpoint: 50 }\n")), "");
+}
+
+TEST(CheckerTest, ReportsCheckpointOfWrongType) {
+  EXPECT_TRUE(HasOneError("store :: Store\npolicy * { checkpoint: \"1s\" }\n", 2, 24,
+                          "policy 'checkpoint' must be an int >= 50 (milliseconds), found string \"1s\""));
+}
+
+TEST(CheckerTest, ReportsCheckpointSetTwice) {
+  EXPECT_TRUE(HasOneError("store :: Store\npolicy * { checkpoint: 100 }\npolicy * { checkpoint: 200 }\n", 3, 12,
+                          "policy 'checkpoint' is already set at line 2"));
 }
 
 TEST(CheckerTest, ReportsDuplicateConnection) {

@@ -133,6 +133,7 @@ class Lexer {
         }
         return Make(TokenKind::kDot, start, line, column);
       case '@': return Make(TokenKind::kAt, start, line, column);
+      case '*': return Make(TokenKind::kStar, start, line, column);
       case '(': return Make(TokenKind::kLParen, start, line, column);
       case ')': return Make(TokenKind::kRParen, start, line, column);
       case '[': return Make(TokenKind::kLBracket, start, line, column);

@@ -28,6 +28,7 @@ enum class TokenKind : uint8_t {
   kArrow,        // ->
   kDoubleArrow,  // =>
   kAt,           // @
+  kStar,         // * (`policy * { ... }`: every element)
   kLParen,
   kRParen,
   kLBracket,

@@ -2,6 +2,7 @@
 // run reports them all), check against the element classes, or both at once.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -49,12 +50,17 @@ Topology LoadFile(const std::string& path, const CheckOptions& options, std::vec
 Topology LoadText(const std::string& text, const std::string& path, const CheckOptions& options,
                   std::vector<Diagnostic>* errors);
 
-// Policy keys every element accepts, with their meaning (for `describe` and
-// the checker): queue (logs in flight per input link), batch (logs per message).
+// Policy keys, with their meaning (for `describe` and the checker): those
+// every element accepts, queue (logs in flight per input link), batch (logs
+// per message)..., which `policy *` sets for every element at once, and
+// those of the whole topology (checkpoint), which only `policy *` sets.
 struct PolicyKey {
   const char* name;
   ParamValue::Kind kind;
   const char* doc;
+  int64_t min = 1;              // an int key's least value
+  const char* unit = nullptr;   // of an int key, named in its range error
+  bool whole_topology = false;  // no element's: only under `policy *`
 };
 const std::vector<PolicyKey>& PolicyKeys();
 

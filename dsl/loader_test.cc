@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <string_view>
 
 #include "dsl/checker_test_fixture.h"
 
@@ -71,12 +72,18 @@ TEST(LoaderTest, ReportsSyntaxAndCheckErrorsTogetherWithoutEchoes) {
   EXPECT_NE(errors[2].message.find("unknown class 'Snk'; did you mean 'Sink'?"), std::string::npos);
 }
 
-TEST(LoaderTest, PolicyKeysAreTransportAndRestartKeys) {
+TEST(LoaderTest, PolicyKeysAreTransportRestartAndCheckpointKeys) {
   std::vector<std::string> names;
   for (const PolicyKey& key : PolicyKeys()) names.push_back(key.name);
-  EXPECT_EQ(names, (std::vector<std::string>{"queue", "batch", "restart", "restart_limit", "backoff_ms"}));
+  EXPECT_EQ(names,
+            (std::vector<std::string>{"queue", "batch", "restart", "restart_limit", "backoff_ms", "checkpoint"}));
   EXPECT_EQ(PolicyKeys()[0].kind, ParamValue::Kind::kInt);
   EXPECT_EQ(PolicyKeys()[2].kind, ParamValue::Kind::kString);
+  // Only checkpoint belongs to the whole topology rather than to an element.
+  for (const PolicyKey& key : PolicyKeys()) {
+    EXPECT_EQ(key.whole_topology, std::string_view(key.name) == "checkpoint") << key.name;
+  }
+  EXPECT_EQ(PolicyKeys()[5].min, 50);
 }
 
 }  // namespace

@@ -7,8 +7,6 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
-#include <cctype>
 #include <utility>
 
 #include "dsl/compound_expander.h"
@@ -17,11 +15,10 @@
 #include "dsl/loader.h"
 #include "dsl/shard_parser.h"
 #include "dsl/token_cursor.h"
+#include "dsl/value_parser.h"
 
 namespace datablox::dsl {
 namespace {
-
-constexpr const char* kValueKinds = "a value (number, string, true, false or list)";
 
 class Parser : private TokenCursor {
  public:
@@ -104,7 +101,7 @@ class Parser : private TokenCursor {
       return Expected("a declaration (name :: Class), a connection (a -> b) or a policy", first);
     }
     const TokenKind next = Peek(1).kind;
-    if (first.text == "policy" && (next == TokenKind::kIdent || next == TokenKind::kLBrace)) {
+    if (first.text == "policy" && (next == TokenKind::kIdent || next == TokenKind::kStar || next == TokenKind::kLBrace)) {
       return ParsePolicy();
     }
     if (first.text == "compound" && next == TokenKind::kIdent) return ParseCompound();
@@ -195,7 +192,7 @@ class Parser : private TokenCursor {
       if (At(TokenKind::kParamRef)) {
         if (into_ == &topology_) return Fail(value_token, fmt::format("'${}' outside a compound's body", value_token.text));
         decl->param_refs[name.text] = Take().text;
-      } else if (!ParseValue(&value)) {
+      } else if (!ParseValue(this, &value)) {
         return false;
       }
       if (auto first = decl->param_name_pos.find(name.text); first != decl->param_name_pos.end()) {
@@ -222,89 +219,6 @@ class Parser : private TokenCursor {
                                       name.text, DescribeToken(Peek())));
     }
     Take();  // )
-    return true;
-  }
-
-  // 12, -1.5, "text", true, false, [value, ...]
-  bool ParseValue(ParamValue* out) {
-    const Token& token = Peek();
-    switch (token.kind) {
-      case TokenKind::kInt:
-        *out = ParamValue::Int(token.int_value);
-        Take();
-        return true;
-      case TokenKind::kFloat:
-        *out = ParamValue::Float(token.float_value);
-        Take();
-        return true;
-      case TokenKind::kString:
-        *out = ParamValue::String(token.text);
-        Take();
-        return true;
-      case TokenKind::kIdent:
-        if (token.text == "true" || token.text == "false") {
-          *out = ParamValue::Bool(token.text == "true");
-          Take();
-          return true;
-        }
-        if (token.text == "env" && At(TokenKind::kLParen, 1)) return ParseEnv(out);
-        return Fail(token, fmt::format("expected {}, found {} (strings are written in double "
-                                       "quotes)",
-                                       kValueKinds, DescribeToken(token)));
-      case TokenKind::kLBracket: return ParseList(out);
-      default: return Expected(kValueKinds, token);
-    }
-  }
-
-  // env("NAME"): a secret read where the element runs (ParamValue::kEnv).
-  bool ParseEnv(ParamValue* out) {
-    Take();  // env
-    Take();  // (
-    const Token& name = Peek();
-    if (!At(TokenKind::kString)) return Expected("an environment variable's name in double quotes", name);
-    auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
-    const std::string& text = name.text;
-    if (text.empty() || std::isdigit(static_cast<unsigned char>(text[0])) || !std::all_of(text.begin(), text.end(), word))
-      return Fail(name, fmt::format("'{}' is no environment variable name (letters, digits and _)", name.text));
-    *out = ParamValue::Env(Take().text);
-    if (!At(TokenKind::kRParen)) return Expected("')' after env(\"NAME\"", Peek());
-    Take();
-    return true;
-  }
-
-  // A list nests one level of recursion deeper: past kMaxListNesting it is
-  // an error at its '[', rather than a stack overflow.
-  bool ParseList(ParamValue* out) {
-    if (list_nesting_ == kMaxListNesting) {
-      return Fail(Peek(), fmt::format("list nested more than {} levels deep", kMaxListNesting));
-    }
-    ++list_nesting_;
-    const bool parsed = ParseListItems(out);
-    --list_nesting_;
-    return parsed;
-  }
-
-  bool ParseListItems(ParamValue* out) {
-    Take();  // [
-    std::vector<ParamValue> items;
-    SkipNewlines();
-    while (!At(TokenKind::kRBracket)) {
-      if (BracketLeftOpen()) return Expected("']' to close the list", Peek());
-      ParamValue item;
-      if (!ParseValue(&item)) return false;
-      items.push_back(std::move(item));
-      SkipNewlines();
-      if (At(TokenKind::kComma)) {
-        Take();
-        SkipNewlines();
-        continue;
-      }
-      if (At(TokenKind::kRBracket)) break;
-      if (BracketLeftOpen()) return Expected("']' to close the list", Peek());
-      return Expected("',' or ']' in list", Peek());
-    }
-    Take();  // ]
-    *out = ParamValue::List(std::move(items));
     return true;
   }
 
@@ -371,11 +285,18 @@ class Parser : private TokenCursor {
 
   static std::string RefText(const PortRef& ref) { return ref.port_given ? ref.element + "." + ref.port : ref.element; }
 
-  // policy elem { key: value, key: value }; newlines separate keys as
-  // commas do.
+  // policy elem { key: value, key: value }, or policy * { ... } for every
+  // element; newlines separate keys as commas do.
   bool ParsePolicy() {
     Take();  // policy
-    if (!At(TokenKind::kIdent)) return Expected("an element name after 'policy'", Peek());
+    if (!At(TokenKind::kIdent) && !At(TokenKind::kStar)) {
+      return Expected("an element name or '*' after 'policy'", Peek());
+    }
+    // Inside a compound's body, `*` would have to mean the body's elements
+    // only, unlike everywhere else: the defaults are the whole topology's.
+    if (At(TokenKind::kStar) && into_ != &topology_) {
+      return Fail(Peek(), "'policy *' sets defaults for the whole topology: write it outside the compound");
+    }
     Policy policy;
     const Token& element = Take();
     policy.element = element.text;
@@ -399,7 +320,7 @@ class Parser : private TokenCursor {
       Take();
       const Token& value_token = Peek();
       ParamValue value;
-      if (!ParseValue(&value)) return false;
+      if (!ParseValue(this, &value)) return false;
       if (auto first = policy.key_pos.find(key.text); first != policy.key_pos.end()) {
         Report(key, fmt::format("duplicate policy key '{}' (first given at line {}, column {})", key.text,
                                 first->second.line, first->second.column));
@@ -455,7 +376,7 @@ class Parser : private TokenCursor {
         if (At(TokenKind::kError) && Peek().text.find("'='") != std::string::npos) {
           Take();  // `=` alone is no token of the language; here it introduces a default
           ParamValue value;
-          if (!ParseValue(&value)) return false;
+          if (!ParseValue(this, &value)) return false;
           param.default_value = std::move(value);
         }
         compound.params.push_back(std::move(param));
@@ -504,7 +425,6 @@ class Parser : private TokenCursor {
     return false;
   }
 
-  int list_nesting_ = 0;
   Topology topology_;
   Topology* into_ = &topology_;  // a compound's body while one is parsed
 };

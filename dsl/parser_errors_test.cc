@@ -114,7 +114,21 @@ TEST(ParserTest, ReportsPolicyWithoutBrace) {
 }
 
 TEST(ParserTest, ReportsPolicyWithoutElementName) {
-  EXPECT_TRUE(HasOneError("policy { queue: 1 }", 1, 8, "expected an element name after 'policy', found '{'"));
+  EXPECT_TRUE(HasOneError("policy { queue: 1 }", 1, 8, "expected an element name or '*' after 'policy', found '{'"));
+}
+
+TEST(ParserTest, ReportsStarOutsideAPolicy) {
+  EXPECT_TRUE(HasOneError("a :: Tee\n* -> a\n", 2, 1,
+                          "expected a declaration (name :: Class), a connection (a -> b) or a policy, found '*'"));
+}
+
+TEST(ParserTest, ReportsPolicyOfEveryElementWithoutBrace) {
+  EXPECT_TRUE(HasOneError("policy * queue: 5", 1, 10, "expected '{' after 'policy *', found 'queue'"));
+}
+
+TEST(ParserTest, ReportsPolicyOfEveryElementInsideACompound) {
+  EXPECT_TRUE(HasOneError("compound C {\n  a :: Tee\n  policy * { queue: 1 }\n}\n", 3, 10,
+                          "'policy *' sets defaults for the whole topology: write it outside the compound"));
 }
 
 TEST(ParserTest, ReportsPolicyLeftOpenAtEndOfFile) {

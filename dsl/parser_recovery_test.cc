@@ -58,6 +58,16 @@ TEST(ParserTest, ErrorInsideMultiLineParametersSkipsToTheirEnd) {
   EXPECT_EQ(topology.elements[0].name, "b");
 }
 
+TEST(ParserTest, PolicyOfEveryElementEndsABracketLeftOpen) {
+  std::vector<Diagnostic> errors;
+  Topology topology = Parse("a :: Foo(x: 1,\npolicy * { queue: 3 }\n", kFile, &errors);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].pos.line, 2);
+  EXPECT_NE(errors[0].message.find("expected ')' after parameters"), std::string::npos);
+  ASSERT_EQ(topology.policies.size(), 1u);
+  EXPECT_EQ(topology.policies[0].element, "*");
+}
+
 TEST(ParserTest, UnterminatedStringDoesNotSwallowTheNextLine) {
   std::vector<Diagnostic> errors;
   Topology topology = Parse("a :: Seq(path: \"x)\nb :: Tee\n", kFile, &errors);

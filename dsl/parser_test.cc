@@ -188,6 +188,19 @@ TEST(ParserTest, PolicyKeysSeparatedByCommasOrNewlines) {
   EXPECT_EQ(second.value_pos.at("batch").line, 4);
 }
 
+TEST(ParserTest, PolicyOfEveryElementIsNamedStar) {
+  Topology topology = ParseOk("policy * { checkpoint: 500, queue: 8 }\npolicy src { queue: 2 }\n");
+  ASSERT_EQ(topology.policies.size(), 2u);
+  const Policy& every = topology.policies[0];
+  EXPECT_EQ(every.element, kEveryElement);
+  EXPECT_EQ(every.pos.line, 1);
+  EXPECT_EQ(every.pos.column, 8);
+  EXPECT_EQ(every.values.at("checkpoint").i, 500);
+  EXPECT_EQ(every.values.at("queue").i, 8);
+  EXPECT_EQ(every.value_pos.at("queue").column, 36);
+  EXPECT_EQ(topology.policies[1].element, "src");
+}
+
 TEST(ParserTest, ElementMayBeNamedPolicy) {
   Topology topology = ParseOk("policy :: Tee\npolicy -> x\n");
   ASSERT_EQ(topology.elements.size(), 1u);

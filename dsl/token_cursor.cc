@@ -24,7 +24,8 @@ bool TokenCursor::LooksLikeStatementStart(size_t index) const {
     return kind(index + 2) == TokenKind::kIdent &&
            (kind(index + 3) == TokenKind::kArrow || kind(index + 3) == TokenKind::kDoubleArrow);
   }
-  return tokens_[index].text == "policy" && next == TokenKind::kIdent && kind(index + 2) == TokenKind::kLBrace;
+  return tokens_[index].text == "policy" && (next == TokenKind::kIdent || next == TokenKind::kStar) &&
+         kind(index + 2) == TokenKind::kLBrace;
 }
 
 bool TokenCursor::Fail(const Token& at, std::string message) {

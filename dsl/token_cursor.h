@@ -36,7 +36,7 @@ class TokenCursor {
   SourcePos Pos(const Token& token) const { return SourcePos{file_, token.line, token.column}; }
 
   // Whether the tokens from `index` on begin a statement: `x ::`, `x ->`,
-  // `x =>`, `x.p ->`, `policy x {`. A `name: value` line inside brackets
+  // `x =>`, `x.p ->`, `policy x {`, `policy * {`. A `name: value` line inside brackets
   // never looks like that, so this tells a bracket left open (the next
   // statement follows) from one that goes on over several lines.
   bool LooksLikeStatementStart(size_t index) const;

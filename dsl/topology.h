@@ -96,9 +96,13 @@ struct Connection {
   bool check_schema = false;
 };
 
-// `policy elem { queue: 64, batch: 100 }`
+// `policy * { ... }`: the Policy::element of the defaults for every
+// element (and of the keys of the whole topology, such as `checkpoint`).
+inline constexpr std::string_view kEveryElement = "*";
+
+// `policy elem { queue: 64, batch: 100 }`, or `policy * { ... }`
 struct Policy {
-  std::string element;
+  std::string element;  // kEveryElement for `policy *`
   std::map<std::string, ParamValue, std::less<>> values;
   std::map<std::string, SourcePos, std::less<>> value_pos;
   std::map<std::string, SourcePos, std::less<>> key_pos;

@@ -48,6 +48,17 @@ def quoted(pattern, paths):
 def topology():
     for path in files("*.topo"):
         write("topology", path.read_bytes())
+    # Defaults for every element and the topology's checkpoint interval, beside an element's own policy.
+    write("topology", POLICY_STAR)
+
+
+POLICY_STAR = (
+    'src :: Sequence(count: 3)\n'
+    'out :: Sink(path: "out.jsonl")\n'
+    'src -> out\n'
+    'policy * { checkpoint: 500, queue: 8 }\n'
+    'policy out { queue: 2 }\n'
+)
 
 
 def expr():

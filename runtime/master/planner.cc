@@ -4,29 +4,21 @@
 
 #include <map>
 
+#include "dsl/policy_values.h"
 #include "runtime/master/shard_members.h"
 
 namespace datablox {
 namespace {
 
-const ParamValue* PolicyValue(const dsl::Topology& topology, const std::string& element, const char* key,
-                              ParamValue::Kind kind) {
-  for (const dsl::Policy& policy : topology.policies) {
-    if (policy.element != element) continue;
-    auto it = policy.values.find(key);
-    if (it != policy.values.end() && it->second.kind == kind) return &it->second;
-  }
-  return nullptr;
-}
-
+// The element's own policy, else the defaults of `policy * { ... }`.
 int PolicyInt(const dsl::Topology& topology, const std::string& element, const char* key, int fallback) {
-  const ParamValue* value = PolicyValue(topology, element, key, ParamValue::Kind::kInt);
+  const ParamValue* value = dsl::FindPolicyValue(topology, element, key, ParamValue::Kind::kInt);
   return value ? static_cast<int>(value->i) : fallback;
 }
 
 std::string PolicyString(const dsl::Topology& topology, const std::string& element, const char* key,
                          std::string fallback) {
-  const ParamValue* value = PolicyValue(topology, element, key, ParamValue::Kind::kString);
+  const ParamValue* value = dsl::FindPolicyValue(topology, element, key, ParamValue::Kind::kString);
   return value ? value->s : fallback;
 }
 
