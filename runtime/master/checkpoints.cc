@@ -12,6 +12,7 @@
 #include <spdlog/spdlog.h>
 
 #include "runtime/core/base64.h"
+#include "dsl/policy_values.h"
 #include "runtime/core/client_replies.h"
 #include "runtime/master/master_daemon.h"
 
@@ -22,16 +23,6 @@ namespace {
 // uses; two more in case it cannot be read.
 constexpr int kKeepComplete = 3;
 
-// `policy * { checkpoint: MS }`; 0 when the topology sets none.
-int64_t CheckpointEveryMs(const dsl::Topology& topology) {
-  for (const dsl::Policy& policy : topology.policies) {
-    if (policy.element != "*") continue;
-    auto it = policy.values.find("checkpoint");
-    if (it != policy.values.end() && it->second.kind == ParamValue::Kind::kInt) return it->second.i;
-  }
-  return 0;
-}
-
 std::string ElementId(const TopologyRecord& topology, const std::string& element) {
   return topology.name + "/" + element;
 }
@@ -40,8 +31,8 @@ std::string ElementId(const TopologyRecord& topology, const std::string& element
 
 void Master::AdoptCheckpoints(TopologyRecord& topology, const dsl::Topology& checked) {
   topology.checkpoints.reset();
-  const int64_t every = CheckpointEveryMs(checked);
-  if (every <= 0) return;
+  const std::optional<std::chrono::milliseconds> every = dsl::CheckpointEvery(checked);
+  if (!every) return;
   // Ids go on from the registry's: a checkpoint id never means two things.
   std::vector<CheckpointRow> rows;
   uint64_t next_id = 1, last_complete = 0;
@@ -53,7 +44,7 @@ void Master::AdoptCheckpoints(TopologyRecord& topology, const dsl::Topology& che
     if (row.state == "complete") last_complete = row.id;
   }
   topology.checkpoints =
-      std::make_shared<CheckpointCoordinator>(std::chrono::milliseconds(every), next_id, last_complete);
+      std::make_shared<CheckpointCoordinator>(*every, next_id, last_complete);
 }
 
 void Master::TickCheckpoints() {
