@@ -54,16 +54,18 @@ int Checkpoints(const std::string& topology, const std::string& master, const Ou
     complete += c.state == "complete";
     abandoned += c.state == "abandoned";
   }
-  std::printf("%s: a checkpoint every %lld ms; %d complete, %d abandoned of the %zu kept\n", topology.c_str(),
-              static_cast<long long>(reply.every_ms), complete, abandoned, reply.checkpoints.size());
-  if (reply.checkpoints.empty()) return kExitOk;
-  std::printf("%8s  %-11s  %-19s  %9s  %10s  %8s  %s\n", "ID", "STATE", "STARTED", "DURATION", "SIZE", "ELEMENTS",
-              "WHY");
+  if (!reply.checkpoints.empty()) {
+    std::printf("%8s  %-11s  %-19s  %9s  %10s  %8s  %s\n", "ID", "STATE", "STARTED", "DURATION", "SIZE",
+                "ELEMENTS", "WHY");
+  }
   for (const control::CheckpointItem& c : reply.checkpoints) {
     std::printf("%8llu  %-11s  %-19s  %9s  %10s  %8s  %s\n", static_cast<unsigned long long>(c.id), c.state.c_str(),
                 LocalTime(c.started_unix_ms).c_str(), fmt::format("{} ms", c.duration_ms).c_str(),
                 Bytes(c.bytes).c_str(), fmt::format("{}/{}", c.taken, c.elements).c_str(), c.why.c_str());
   }
+  // After the table, as `nodes` does: the table's header is its first line.
+  std::printf("%s: a checkpoint every %lld ms; %d complete, %d abandoned of the %zu kept\n", topology.c_str(),
+              static_cast<long long>(reply.every_ms), complete, abandoned, reply.checkpoints.size());
   return kExitOk;
 }
 

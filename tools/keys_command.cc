@@ -53,7 +53,7 @@ CLI::App* AddKeygen(CLI::App* app, KeygenOptions* options) {
       ->allow_extra_args(false);
   keygen
       ->add_option("--reader", options->readers,
-                   "a key for operator NAME, role read (list, status, nodes, events, logs, handler reads); "
+                   "a key for operator NAME, role read (list, status, nodes, events, checkpoints, logs, handler reads); "
                    "repeatable")
       ->allow_extra_args(false);
   return keygen;

@@ -5,7 +5,7 @@
 //     be "node:NAME#..." with NAME the name its key is bound to, so no peer
 //     can claim another node's name;
 //   - an operator's key never speaks as a node, and one with role read
-//     may only look: list, nodes, status, events, logs, handler reads.
+//     may only look: list, nodes, status, events, checkpoints, logs, handler reads.
 // Without keys (an open master) everything is allowed, as before.
 // Socket-free; the tests beside it cover every rule.
 #pragma once

@@ -29,7 +29,7 @@ TEST(ControlAccessTest, AnOperatorNeverSpeaksAsANode) {
 
 TEST(ControlAccessTest, AReaderMayLookButNotTouch) {
   auto reader = Who("operator:bob:read");
-  for (const char* op : {"list", "nodes", "status", "events", "logs"})
+  for (const char* op : {"list", "nodes", "status", "events", "checkpoints", "logs"})
     EXPECT_EQ(RefusalFor(reader, "client:1", {{"op", op}}), "") << op;
   EXPECT_EQ(RefusalFor(reader, "client:1", {{"op", "handler"}, {"element", "t/e"}, {"name", "count"}}), "");
   for (const char* op : {"submit", "kill", "stop", "scale", "shutdown", "bogus"}) {

@@ -1,0 +1,159 @@
+"""Checkpoints on a real master and caretaker: `policy * { checkpoint: MS }`
+makes the master cue the sources, barriers flow with the logs, an element
+with several inputs aligns them, every snapshot lands in the master's
+registry, and `datablox checkpoints` lists them. The snapshots of one
+checkpoint are a consistent cut: what the sources had emitted before their
+barrier is exactly what the counter had counted (fixtures: cluster_runtime.py)."""
+
+import os
+import signal
+import sqlite3
+
+import msgpack
+
+from cluster_runtime import cluster, hosts  # noqa: F401  (the fixtures)
+from cluster_runtime import brief, elements
+from conftest import wait_until
+
+JOIN = """
+a :: Sequence(count: {count}{rate_a})
+b :: Sequence(count: {count}, start: 1000000000{rate_b})
+m :: Map(expr: "k = seq % 7")
+count :: Counter(key: "k")
+out :: Null
+a -> m
+b -> m
+m -> count -> out
+policy * {{ checkpoint: {every} }}
+"""
+
+
+def snapshots(registry, topology):
+    """{checkpoint: {element: decoded snapshot or None}} of what the registry keeps."""
+    db = sqlite3.connect(f"file:{registry}?mode=ro", uri=True)
+    try:
+        rows = db.execute("SELECT checkpoint, element, state FROM snapshots WHERE topology = ? ORDER BY checkpoint",
+                          (topology,)).fetchall()
+    finally:
+        db.close()
+    kept = {}
+    for checkpoint, element, state in rows:
+        kept.setdefault(checkpoint, {})[element] = msgpack.unpackb(state, raw=False) if state else None
+    return kept
+
+
+def complete(cluster, topology):
+    return [c for c in cluster.json("checkpoints", topology)["checkpoints"] if c["state"] == "complete"]
+
+
+def assert_consistent_cut(cut):
+    """Every log a or b emitted before its barrier, and none after, was counted."""
+    counted = cut["count"]["count"]
+    assert cut["a"]["emitted"] + cut["b"]["emitted"] == counted, cut
+    assert sum(cut["count"]["groups"].values()) == counted, cut
+    assert cut["m"] is None and cut["out"] is None, cut  # stateless: an empty snapshot
+
+
+def test_checkpoints_of_a_join_are_consistent_cuts(cluster):
+    cluster.submit("join", JOIN.format(count=100000000, rate_a=", rate: 3000", rate_b=", rate: 2000", every=200))
+    done = wait_until(lambda: (lambda c: c if len(c) >= 4 else None)(complete(cluster, "join")),
+                      "four complete checkpoints", log=cluster.cli.log)
+    assert all(c["taken"] == c["elements"] == 5 for c in done), done
+    assert all(c["bytes"] > 0 and c["duration_ms"] >= 0 for c in done), done
+    ids = [c["id"] for c in done]
+    assert ids == sorted(ids) and len(set(ids)) == len(ids), ids
+
+    kept = snapshots(cluster.cli.registry, "join")
+    assert 1 <= len(kept) <= 3, sorted(kept)  # only the newest complete ones keep their snapshots
+    for checkpoint, cut in kept.items():
+        assert checkpoint in ids or checkpoint > ids[-1], (checkpoint, ids)
+        assert_consistent_cut(cut)
+    newest = kept[max(kept)]
+    assert newest["a"]["emitted"] > 0 and newest["b"]["emitted"] > 0, newest
+
+    text = cluster.cli("checkpoints", "join")
+    assert text.returncode == 0, text.stderr
+    assert "join: a checkpoint every 200 ms" in text.stdout, text.stdout
+    assert "complete" in text.stdout and "5/5" in text.stdout, text.stdout
+    assert cluster.cli("kill", "join").returncode == 0
+
+
+def test_a_join_at_full_speed_stays_consistent_under_backpressure(cluster):
+    cluster.submit("fast", JOIN.format(count=1000000, rate_a="", rate_b="", every=100))
+    final = cluster.wait_finished("fast", timeout=120)
+    assert final["state"] == "done", brief(final)
+    assert elements(final)["count"]["logs_in"] == 2000000, brief(final)
+    listed = cluster.json("checkpoints", "fast")
+    assert listed["every_ms"] == 100, listed
+    assert listed["checkpoints"] and all(c["state"] == "complete" for c in listed["checkpoints"]), listed
+    kept = snapshots(cluster.cli.registry, "fast")
+    assert kept, "no snapshot kept"
+    for cut in kept.values():
+        assert_consistent_cut(cut)
+
+
+def test_a_crash_abandons_the_checkpoint_in_progress_and_releases_held_inputs(cluster):
+    # b's barrier waits behind up to 1000 logs queued for a Throttle of 100/s,
+    # so m aligns for seconds, holding a's link: a checkpoint is in progress
+    # when `slow` is killed.
+    cluster.submit("crash", """
+a :: Sequence(count: 100000000, rate: 2000)
+b :: Sequence(count: 100000000, rate: 2000)
+slow :: Throttle(rate: 100)
+m :: Map(expr: "x = 1")
+out :: Null
+a -> m
+b -> slow -> m
+m -> out
+policy slow { queue: 1000 }
+policy * { checkpoint: 500 }
+""")
+    cluster.wait_flowing("crash", "out", 100)
+    wait_until(lambda: any(c["state"] == "in progress" for c in cluster.json("checkpoints", "crash")["checkpoints"]),
+               "a checkpoint in progress", log=cluster.cli.log)
+    before = elements(cluster.status("crash"))
+    os.kill(before["slow"]["pid"], signal.SIGKILL)
+
+    def abandoned():
+        gone = [c for c in cluster.json("checkpoints", "crash")["checkpoints"] if c["state"] == "abandoned"]
+        return gone or None
+
+    gone = wait_until(abandoned, "the checkpoint in progress to be abandoned", log=cluster.cli.log)
+    assert "slow" in gone[0]["why"] and "signal 9" in gone[0]["why"], gone
+    assert gone[0]["taken"] < gone[0]["elements"], gone
+    # m let a's held link go: out takes a's 2000 logs a second again.
+    at_abandon = elements(cluster.status("crash"))["out"]["logs_in"]
+    cluster.wait_status("crash", lambda s: elements(s)["out"]["logs_in"] >= at_abandon + 4000,
+                        "out to take 4000 more logs after the abandon", timeout=30)
+    assert any("checkpoint" in e and "abandoned" in e for e in cluster.events("crash")), cluster.events("crash")
+    assert cluster.cli("kill", "crash").returncode == 0
+
+
+def test_checkpoints_of_a_topology_without_the_policy_or_an_unknown_one(cluster):
+    cluster.submit("plain", "src :: Sequence(count: 100000000, rate: 100)\nout :: Null\nsrc -> out\n")
+    r = cluster.cli("checkpoints", "plain")
+    assert r.returncode == 0, r.stderr
+    assert "plain takes no checkpoints" in r.stderr and "policy * { checkpoint: MS }" in r.stderr, r.stderr
+    assert cluster.json("checkpoints", "plain") == {"topology": "plain", "every_ms": 0, "checkpoints": []}
+    r = cluster.cli("checkpoints", "ghost")
+    assert r.returncode != 0 and "no topology 'ghost'" in r.stderr, (r.returncode, r.stderr)
+    assert cluster.cli("kill", "plain").returncode == 0
+
+
+def test_a_restarted_master_keeps_the_history_and_goes_on_numbering(cluster):
+    cluster.submit("kept", "src :: Sequence(count: 100000000, rate: 500)\nout :: Null\nsrc -> out\n"
+                   "policy * { checkpoint: 100 }\n")
+    first = wait_until(lambda: (lambda c: c if len(c) >= 3 else None)(complete(cluster, "kept")),
+                       "three complete checkpoints", log=cluster.cli.log)
+    cluster.cli.restart_master()
+    newest_before = max(c["id"] for c in first)
+
+    def later():
+        now = complete(cluster, "kept")
+        return now if any(c["id"] > newest_before + 2 for c in now) else None
+
+    after = wait_until(later, "checkpoints after the restart", log=cluster.cli.log)
+    ids = [c["id"] for c in after]
+    assert set(c["id"] for c in first) <= set(ids), (first, ids)  # the history survived
+    assert len(set(ids)) == len(ids), ids  # no id reused
+    assert cluster.cli("kill", "kept").returncode == 0
