@@ -3,7 +3,8 @@ master's registry beside the built-in Sequence's, as one consistent cut
 (the tally counted exactly the logs the source had emitted), and
 on_checkpoint_complete(id) gets a complete checkpoint's id. A snapshot()
 that raises abandons the checkpoints, naming the class and the method,
-while the element keeps running. A real master and caretaker on loopback,
+while the element keeps running; an on_checkpoint_complete that raises
+fails the element, as any hook's exception does. A real master and caretaker on loopback,
 ended by the pids the fixture holds (conftest.py's daemons)."""
 
 import json
@@ -26,12 +27,13 @@ policy * {{ checkpoint: 200 }}
 """
 
 
-def submit(daemons, tmp_path, name, cls):
+def submit(daemons, tmp_path, name, cls, wait_running=True):
     shutil.copy(HERE / "checkpoint_classes" / "tally.py", tmp_path)
     (tmp_path / f"{name}.topo").write_text(TOPOLOGY.format(cls=cls))
     r = daemons("submit", f"{name}.topo")
     assert r.returncode == 0, r.stderr
-    wait_until(lambda: status(daemons, name)["state"] == "running", f"{name} to run", log=daemons.log)
+    if wait_running:
+        wait_until(lambda: status(daemons, name)["state"] == "running", f"{name} to run", log=daemons.log)
 
 
 def checkpoints(daemons, name):
@@ -98,3 +100,15 @@ def test_a_snapshot_that_raises_abandons_the_checkpoint_and_the_element_runs_on(
         assert int(tally["stats"]["handlers"]["count"]) > 0
     finally:
         daemons("kill", "broken")
+
+
+def test_an_on_checkpoint_complete_that_raises_fails_the_element_naming_it(daemons, tmp_path):
+    # Not waited for running: the first checkpoint may fail it before a poll sees it run.
+    submit(daemons, tmp_path, "untold", "UntoldTally", wait_running=False)
+    try:
+        failed = wait_until(lambda: (lambda s: s if s["state"] == "failed" else None)(status(daemons, "untold")),
+                            "untold to fail", log=daemons.log)
+        assert "UntoldTally.on_checkpoint_complete raised RuntimeError: cannot publish" in failed.get("failure", ""), \
+            failed
+    finally:
+        daemons("kill", "untold")

@@ -32,3 +32,10 @@ class BrokenTally(Tally):
 
     def snapshot(self):
         raise ValueError("no state today")
+
+
+class UntoldTally(Tally):
+    """a Tally whose on_checkpoint_complete always raises"""
+
+    def on_checkpoint_complete(self, checkpoint):
+        raise RuntimeError(f"cannot publish {checkpoint}")
