@@ -283,7 +283,8 @@ on_inputs_ended(), stop(). A hook's port is a datablox.Port: the input's
 name that also equals its index, as in C++ (port == 0 and port == "in").
 A shard's member (shardable = "stateless" | "keyed") may also define
 state_size(), export_state(moving), import_state(logs), can_add(load) and a
-@staticmethod merge(replies): see the datablox package's documentation.)doc")
+@staticmethod merge(replies). With checkpoints, snapshot() -> bytes and
+on_checkpoint_complete(checkpoint): see the datablox package's documentation.)doc")
       .def(py::init_alias<>())
       .def_property_readonly("name", [](const Element& self) { return self.name(); })
       .def("emit", &Emit, py::arg("log"), py::arg("port") = 0,

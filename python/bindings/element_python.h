@@ -32,6 +32,9 @@ class PyElement : public Element {
   Status import_state(Batch state) override;
   // The stream responder's hook (stream_python.cc).
   Status on_stream(int port, const StreamRequest& request, std::unique_ptr<StreamSource>* source) override;
+  // The checkpoint hooks (checkpoint_python.cc).
+  Status snapshot(std::string* state) override;
+  void on_checkpoint_complete(uint64_t checkpoint) override;
 
   // What the bindings call on behalf of Python (protected in Element).
   using Element::abort_stream;
@@ -75,6 +78,15 @@ class PyElement : public Element {
 };
 
 void BindElement(py::module_& m);
+// datablox._datablox.checkpoint_hooks: the checkpoint hooks as the host
+// calls them, for tests of a class without a host (checkpoint_python.cc).
+void BindCheckpoints(py::module_& m);
+
+// A Python exception in the hook `where` ("SumByKey.export_state"): its
+// traceback to stderr, its last line into the Status (shard_python.cc).
+Status Raised(py::error_already_set& error, const std::string& where);
+// "CLASS.METHOD" of a bound method: what errors of a hook are named by.
+std::string Where(const py::object& method, const char* hook);
 
 // The element a binding acts for: attached to a host, and called on the
 // host's thread (else a ValueError).

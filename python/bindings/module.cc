@@ -15,6 +15,7 @@ void DefineModule(pybind11::module_& m) {
   BindElement(m);
   BindShard(m);
   BindStreams(m);
+  BindCheckpoints(m);
   BindBrio(m);
   BindTesting(m);
 }

@@ -22,20 +22,6 @@ namespace {
 
 std::string TypeName(py::handle object) { return py::str(object.get_type().attr("__name__")); }
 
-// A Python exception in `where` ("SumByKey.export_state"): its traceback to
-// stderr, its last line into the Status.
-Status Raised(py::error_already_set& error, const std::string& where) {
-  std::string what = error.what();
-  error.restore();
-  PyErr_Print();
-  return Status::Invalid(fmt::format("{} raised {}", where, FirstLine(what)));
-}
-
-// "CLASS.METHOD" of a bound method.
-std::string Where(const py::object& method, const char* hook) {
-  return fmt::format("{}.{}", TypeName(method.attr("__self__")), hook);
-}
-
 // The KeyText of a Python value: that of the log value it is sent as.
 Status KeyTextOf(py::handle value, std::string* text) {
   if (PyUnicode_Check(value.ptr())) {
@@ -105,6 +91,17 @@ MergeFunction PythonMerge(py::handle cls) {
 }
 
 }  // namespace
+
+Status Raised(py::error_already_set& error, const std::string& where) {
+  std::string what = error.what();
+  error.restore();
+  PyErr_Print();
+  return Status::Invalid(fmt::format("{} raised {}", where, FirstLine(what)));
+}
+
+std::string Where(const py::object& method, const char* hook) {
+  return fmt::format("{}.{}", TypeName(method.attr("__self__")), hook);
+}
 
 Status ReadShardDeclaration(py::handle cls, ClassSpec* spec) {
   py::object merge = py::module_::import("inspect").attr("getattr_static")(cls, "merge", py::none());

@@ -47,6 +47,18 @@ can_add(self, load) -> None | float (load is a datablox.ShardLoad; None
 says no) and a @staticmethod merge(replies: list[dict]) -> dict for
 `merge: custom`. topologies/sum_by_key.py implements them all.
 
+In a topology with `policy * { checkpoint: MS }`, a class may define the
+checkpoint hooks: snapshot(self) -> bytes, its state (bytearray and
+memoryview do too; None keeps nothing; a str is an error: encode it),
+called between hooks when every log before the checkpoint's barrier was
+handled and none after it (a source: between produce() calls). A raise or
+a wrong type abandons that checkpoint, its `why` naming CLASS.snapshot,
+and the element keeps running. on_checkpoint_complete(self, checkpoint:
+int) runs once every element took the checkpoint and the master stored it
+(what a sink prepared may be made visible then); a raise there fails the
+element, as in any hook. datablox._datablox.checkpoint_hooks calls both as
+the host does, for tests without a host.
+
 A class that serves streamed replies (Nexus) says `serves_streams = True`
 and answers on_stream(self, port, paradata: bytes) with an iterable of
 (bytes, items) parcels (a generator; None while nothing is ready), or
