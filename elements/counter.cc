@@ -106,6 +106,30 @@ Status Counter::snapshot(std::string* state) {
   return Status::OK();
 }
 
+Status Counter::restore(std::string_view state) {
+  count_ = 0;
+  groups_.clear();
+  if (state.empty()) return Status::OK();  // back to its start
+  OwnedLog snapshot{std::string(state)};
+  Value count = snapshot.log().get("count"), groups = snapshot.log().get("groups");
+  if (!snapshot.log().valid() || count.type() != ValueType::kInt || count.as_int() < 0) {
+    return Status::Invalid("a Counter snapshot holds {\"count\": N >= 0}");
+  }
+  count_ = static_cast<uint64_t>(count.as_int());
+  if (!groups.exists()) return Status::OK();
+  if (groups.type() != ValueType::kMap) return Status::Invalid("a Counter snapshot's \"groups\" is a map");
+  for (size_t i = 0; i < groups.size(); ++i) {
+    const Value n = groups.at(i);
+    if (n.type() != ValueType::kInt || n.as_int() < 0) {
+      groups_.clear();
+      count_ = 0;
+      return Status::Invalid(fmt::format("a Counter snapshot's group '{}' has no count", groups.key_at(i)));
+    }
+    groups_[std::string(groups.key_at(i))] = static_cast<uint64_t>(n.as_int());
+  }
+  return Status::OK();
+}
+
 Status Counter::export_state(const KeyGroupSet& moving, std::vector<OwnedLog>* out) {
   LogBuilder log;
   if (key_.empty()) {

@@ -23,6 +23,7 @@ class Counter : public Element {
   Status import_state(Batch state) override;
   // Checkpoints: the total and every group's count.
   Status snapshot(std::string* state) override;
+  Status restore(std::string_view state) override;
 
  private:
   void AnswerTop(const Value& limit, Responder& responder);

@@ -154,6 +154,20 @@ TEST_F(CounterShardTest, SnapshotHoldsTheTotalAndEveryGroupsCount) {
   for (const auto& [group, count] : expected_) EXPECT_EQ(groups.get(group).as_int(), count) << group;
 }
 
+TEST_F(CounterShardTest, RestoreTakesBackWhatSnapshotWrote) {
+  std::string state;
+  ASSERT_TRUE(old_owner_.counter.snapshot(&state).ok());
+  ASSERT_TRUE(new_owner_.counter.restore(state).ok());
+  EXPECT_EQ(new_owner_.Total(), static_cast<uint64_t>(kLogs));
+  for (const auto& [group, count] : expected_) EXPECT_EQ(new_owner_.Count(group), count) << group;
+  ASSERT_TRUE(new_owner_.counter.restore("").ok());  // a rollback to its start
+  EXPECT_EQ(new_owner_.Total(), 0u);
+  LogBuilder bad;
+  bad.add("count", "many");
+  EXPECT_FALSE(new_owner_.counter.restore(bad.bytes()).ok());
+  EXPECT_FALSE(new_owner_.counter.restore("not msgpack").ok());
+}
+
 TEST(KeylessCounterShardTest, ItsTotalMovesOnlyWithTheWholeKeySpace) {
   Member from(""), to("");
   TestBatch input;

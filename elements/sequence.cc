@@ -1,5 +1,7 @@
 #include "sequence.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 namespace datablox {
@@ -31,6 +33,7 @@ Status Sequence::configure(const Params& params) {
 
 Status Sequence::start() {
   began_ = std::chrono::steady_clock::now();
+  paced_from_ = emitted_;  // restored: the rate counts from here
   return Status::OK();
 }
 
@@ -38,10 +41,10 @@ Production Sequence::produce() {
   int64_t allowed = count_ - emitted_;
   if (rate_ > 0) {
     double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - began_).count();
-    int64_t due = static_cast<int64_t>(elapsed * rate_) + 1;
+    int64_t due = paced_from_ + static_cast<int64_t>(elapsed * rate_) + 1;
     allowed = std::min(allowed, due - emitted_);
     if (allowed <= 0) {
-      double wait_s = static_cast<double>(emitted_ + 1) / rate_ - elapsed;
+      double wait_s = static_cast<double>(emitted_ - paced_from_ + 1) / rate_ - elapsed;
       return Production::Later(std::chrono::milliseconds(std::max<int64_t>(1, static_cast<int64_t>(wait_s * 1000))));
     }
   }
@@ -61,6 +64,19 @@ Status Sequence::snapshot(std::string* state) {
   LogBuilder position;
   position.add("emitted", emitted_);
   state->assign(position.bytes());
+  return Status::OK();
+}
+
+Status Sequence::restore(std::string_view state) {
+  emitted_ = 0;
+  if (state.empty()) return Status::OK();
+  OwnedLog position{std::string(state)};
+  const Value emitted = position.log().get("emitted");
+  if (!position.log().valid() || emitted.type() != ValueType::kInt || emitted.as_int() < 0 ||
+      emitted.as_int() > count_) {
+    return Status::Invalid(fmt::format("a Sequence snapshot holds {{\"emitted\": N}}, 0 <= N <= count ({})", count_));
+  }
+  emitted_ = emitted.as_int();
   return Status::OK();
 }
 

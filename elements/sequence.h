@@ -15,11 +15,13 @@ class Sequence : public Element {
   Status start() override;
   Production produce() override;
   Status snapshot(std::string* state) override;
+  Status restore(std::string_view state) override;
 
  private:
   int64_t count_ = 0, start_ = 0, pad_ = 0;
   double rate_ = 0;
   int64_t emitted_ = 0;
+  int64_t paced_from_ = 0;  // emitted_ at start(): what a restore brought
   std::string padding_;
   std::chrono::steady_clock::time_point began_;
   LogBuilder log_;

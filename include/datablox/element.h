@@ -173,6 +173,13 @@ class Element {
     state->clear();
     return Status::OK();
   }
+  // Takes back what snapshot() wrote, after configure() and before start(),
+  // when the master rolled the topology back to a checkpoint (an element
+  // crashed): a source continues from the position it held then, a sink
+  // drops what it wrote after it. `state` is empty when the element took
+  // no snapshot yet (the rollback is to its start). The default accepts an
+  // empty state only.
+  virtual Status restore(std::string_view state);
   // Every element of the topology took checkpoint `checkpoint` and the
   // master stored their snapshots: what a sink prepared for it may be made
   // visible now (the second phase of a two-phase commit).

@@ -1,5 +1,5 @@
-// The checkpoint hooks of Python elements: snapshot() -> bytes and
-// on_checkpoint_complete(checkpoint). Each calls the Python method when the
+// The checkpoint hooks of Python elements: snapshot() -> bytes,
+// restore(state: bytes) and on_checkpoint_complete(checkpoint). Each calls the Python method when the
 // class defines one, under the GIL. A snapshot's error abandons that
 // checkpoint only (the element keeps running), so it is a Status naming the
 // class and the method; on_checkpoint_complete has no answer to give, so an
@@ -40,6 +40,21 @@ Status PyElement::snapshot(std::string* state) {
   }
 }
 
+// A class without restore() keeps no state: an empty snapshot is all it
+// takes back (as in C++).
+Status PyElement::restore(std::string_view state) {
+  py::gil_scoped_acquire gil;
+  py::object f = Override("restore");
+  if (!f) return Element::restore(state);
+  const std::string where = Where(f, "restore");
+  try {
+    f(py::bytes(state.data(), state.size()));
+    return Status::OK();
+  } catch (py::error_already_set& e) {
+    return Raised(e, where);
+  }
+}
+
 void PyElement::on_checkpoint_complete(uint64_t checkpoint) {
   py::gil_scoped_acquire gil;
   py::object f = Override("on_checkpoint_complete");
@@ -67,6 +82,13 @@ void BindCheckpoints(py::module_& m) {
         return py::bytes(state);
       },
       py::arg("element"), "The state the host would store (bytes); an error raises RuntimeError.");
+  hooks.def(
+      "restore",
+      [](Element& element, py::bytes state) {
+        Status st = element.restore(std::string(state));
+        if (!st.ok()) throw std::runtime_error(st.message());
+      },
+      py::arg("element"), py::arg("state"), "Takes a snapshot back; an error raises RuntimeError.");
   hooks.def(
       "on_checkpoint_complete",
       [](Element& element, uint64_t checkpoint) { element.on_checkpoint_complete(checkpoint); },

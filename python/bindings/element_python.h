@@ -34,6 +34,7 @@ class PyElement : public Element {
   Status on_stream(int port, const StreamRequest& request, std::unique_ptr<StreamSource>* source) override;
   // The checkpoint hooks (checkpoint_python.cc).
   Status snapshot(std::string* state) override;
+  Status restore(std::string_view state) override;
   void on_checkpoint_complete(uint64_t checkpoint) override;
 
   // What the bindings call on behalf of Python (protected in Element).

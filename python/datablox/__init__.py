@@ -56,8 +56,12 @@ a wrong type abandons that checkpoint, its `why` naming CLASS.snapshot,
 and the element keeps running. on_checkpoint_complete(self, checkpoint:
 int) runs once every element took the checkpoint and the master stored it
 (what a sink prepared may be made visible then); a raise there fails the
-element, as in any hook. datablox._datablox.checkpoint_hooks calls both as
-the host does, for tests without a host.
+element, as in any hook. restore(self, state: bytes) takes a snapshot back
+when the master rolled the topology back to a checkpoint (an element
+crashed): after configure() and before start(), so keep state set up in
+configure() (b"" means back to its start; a class without restore() may
+only be given b""). datablox._datablox.checkpoint_hooks calls them as the
+host does, for tests without a host.
 
 A class that serves streamed replies (Nexus) says `serves_streams = True`
 and answers on_stream(self, port, paradata: bytes) with an iterable of

@@ -81,6 +81,8 @@ class Caretaker {
   // checkpoint_relay.cc
   void CheckpointFromMaster(control::Op op, const Json& message);
   void CheckpointFromHost(HostProcess& p, const control::ForwardedBy& via, const Json& message);
+  void AwaitRollback(HostProcess& p, const RestartDecision& decision);
+  void RollBack(const control::Rollback& rollback);
   HostProcess* RunningHost(const std::string& element, const char* op);  // null (warned) when unknown
 
   // host_lifecycle.cc

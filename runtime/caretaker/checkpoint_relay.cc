@@ -3,7 +3,16 @@
 // for the host, with an error, when it is not up to take it: the master
 // abandons that checkpoint at once instead of waiting it out) and
 // checkpoint_done. Up, stamped with who sent it: checkpoint_taken.
+//
+// And the caretaker's part in a rollback: a crashed element of a
+// checkpointed topology is not restarted alone (its state and its
+// neighbours' would disagree); the caretaker says `restarting` and waits
+// for the master's `rollback`, which kills and starts again every element
+// of the topology, each restoring its snapshot.
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
+
+#include <csignal>
 
 #include "runtime/caretaker/caretaker_impl.h"
 
@@ -27,6 +36,9 @@ void Caretaker::CheckpointFromMaster(Op op, const Json& message) {
       master_->Send(refused);
     });
   }
+  if (op == Op::kRollback) {
+    return Decoded<control::Rollback>(kFrom, message, [&](control::Rollback& rollback) { RollBack(rollback); });
+  }
   if (op == Op::kCheckpointDone) {
     return Decoded<control::CheckpointDone>(kFrom, message, [&](control::CheckpointDone& done) {
       auto process = processes_.find(done.element);
@@ -34,6 +46,48 @@ void Caretaker::CheckpointFromMaster(Op op, const Json& message) {
       if (process != processes_.end() && process->second.pid > 0) SendToHost(process->second, control::ToJson(done));
     });
   }
+}
+
+// The master rolls back within its round trip; if it does not within this
+// (it is away), the element restarts as any crash does.
+constexpr auto kRollbackWait = std::chrono::seconds(10);
+
+void Caretaker::AwaitRollback(HostProcess& p, const RestartDecision& decision) {
+  p.crashes_in_a_row = decision.crashes_in_a_row;
+  ++p.restarts;
+  p.state = HostState::kBackoff;
+  p.pid = -1;
+  p.awaiting_rollback = true;
+  p.restart_at = Clock::now() + kRollbackWait;
+  spdlog::warn("[{}] {}; the master rolls its topology back to its last checkpoint (restart {})", p.id, p.last_exit,
+               p.restarts);
+  p.stderr_tail.Note(fmt::format("--- datablox: {} {}; rollback awaited ---", p.id, p.last_exit));
+  master_->Send(control::Restarting{p.id, options_.node, p.restarts, p.last_exit, 0});
+}
+
+void Caretaker::RollBack(const control::Rollback& rollback) {
+  for (const control::RollbackElement& element : rollback.elements) {
+    auto process = processes_.find(element.element);
+    if (process == processes_.end() || process->second.stopping) {
+      spdlog::warn("caretaker '{}': rollback of '{}': not running here", options_.node, element.element);
+      continue;
+    }
+    HostProcess& p = process->second;
+    p.plan.epoch = rollback.epoch;
+    if (p.connect) p.connect->plan.epoch = rollback.epoch;
+    p.ended_links = std::set<std::string>(element.ended_links.begin(), element.ended_links.end());
+    p.restore = control::Restore{rollback.checkpoint, element.state};
+    p.awaiting_rollback = false;
+    if (p.pid > 0) {
+      p.rolling_back = true;  // started again once reaped (Reap)
+      ::kill(-p.pid, SIGKILL);
+    } else {
+      ++p.restarts;
+      Spawn(p);  // crashed, waiting for this
+    }
+  }
+  spdlog::info("caretaker '{}': {} rolled back to checkpoint {} (epoch {}), {} elements here", options_.node,
+               rollback.topology, rollback.checkpoint, rollback.epoch, rollback.elements.size());
 }
 
 void Caretaker::CheckpointFromHost(HostProcess& p, const control::ForwardedBy& via, const Json& message) {

@@ -72,8 +72,16 @@ void Caretaker::Reap() {
     // exit is reaped, and without this the element would be restarted as
     // if it had crashed.
     if (WIFEXITED(status) && WEXITSTATUS(status) == exit_code::kFailed) p.failed_on_purpose = true;
+    if (p.rolling_back) {  // killed for the master's rollback: back at once, restoring its snapshot
+      p.rolling_back = false;
+      ++p.restarts;
+      Spawn(p);
+      continue;
+    }
     RestartDecision decision = DecideRestart(p.restart, p.crashes_in_a_row, ExitFactsOf(p));
-    if (decision.restarts()) {
+    if (decision.restarts() && p.plan.checkpoints) {
+      AwaitRollback(p, decision);  // checkpoint_relay.cc
+    } else if (decision.restarts()) {
       ScheduleRestart(p, decision);
     } else {
       spdlog::debug("[{}] {}; not restarted: {}", p.id, p.last_exit, GiveUpReasonName(decision.reason));
@@ -97,6 +105,8 @@ void Caretaker::ScheduleRestart(HostProcess& p, const RestartDecision& decision)
 }
 
 void Caretaker::RestartDue() {
+  // A crash of a checkpointed element whose rollback never came (the master
+  // is away): restarted as any crash, from its last rollback's snapshot.
   Clock::time_point now = Clock::now();
   std::vector<HostProcess*> due;  // Spawn may Finish (and erase) one: not while iterating
   for (auto& [id, p] : processes_) {

@@ -42,6 +42,7 @@ void Caretaker::FromHost(const std::string& peer, const Json& message) {
         configure.plan = p.plan;
         configure.ended_links.assign(p.ended_links.begin(), p.ended_links.end());
         if (p.restarts > 0) configure.bind = p.endpoints;  // same addresses: nobody rewires
+        configure.restore = p.restore;
         SendToHost(p, control::ToJson(configure));
       });
     case Op::kBound:

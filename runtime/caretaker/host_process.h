@@ -64,6 +64,12 @@ struct HostProcess {
   std::optional<control::Connect> connect;  // the master's wiring (wiring.h), replayed to a restarted host
   control::Endpoints endpoints;             // what its inputs bound: a restart binds them again
   std::set<std::string> ended_links;
+  // Checkpoints (checkpoint_relay.cc): a crash waits for the master's
+  // rollback; a rollback kills the host and starts it again with this
+  // snapshot to restore.
+  bool awaiting_rollback = false;  // crashed: the master rolls the topology back (or, silent, the restart is ours)
+  bool rolling_back = false;       // killed for a rollback: started again once reaped
+  std::optional<control::Restore> restore;
 
   // It said it ended (or stopped), and not that it failed: done, whatever
   // its exit status.

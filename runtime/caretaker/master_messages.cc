@@ -83,7 +83,8 @@ void Caretaker::FromMaster(const Json& message) {
     case Op::kExportState:
     case Op::kImportState: return ShardFromMaster(op, message);  // shard_relay.cc
     case Op::kCheckpoint:
-    case Op::kCheckpointDone: return CheckpointFromMaster(op, message);  // checkpoint_relay.cc
+    case Op::kCheckpointDone:
+    case Op::kRollback: return CheckpointFromMaster(op, message);  // checkpoint_relay.cc
     default: return;  // heartbeat_ack: hearing from the master is all it says
   }
 }

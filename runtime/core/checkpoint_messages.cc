@@ -1,6 +1,8 @@
 // The codecs of the checkpoint messages declared in checkpoint_protocol.h.
 #include "runtime/core/checkpoint_protocol.h"
 
+#include <fmt/format.h>
+
 #include "runtime/core/control_fields.h"
 
 namespace datablox::control {
@@ -63,6 +65,45 @@ Json ToJson(const CheckpointsRequest& m) {
 }
 Status FromJson(const Json& json, CheckpointsRequest* m) {
   return Fields(json, "checkpoints").Get("topology", &m->topology).status();
+}
+
+Json ToJson(const RollbackElement& m) {
+  return Json{{"element", m.element}, {"state", m.state}, {"ended_links", m.ended_links}};
+}
+Status FromJson(const Json& json, RollbackElement* m) {
+  return Fields(json, "rollback element")
+      .Get("element", &m->element)
+      .Get("state", &m->state)
+      .Get("ended_links", &m->ended_links)
+      .status();
+}
+
+Json ToJson(const Rollback& m) {
+  Json json = Message(Rollback::kOp);
+  json["topology"] = m.topology;
+  json["epoch"] = m.epoch;
+  json["checkpoint"] = m.checkpoint;
+  Json elements = Json::array();
+  for (const RollbackElement& element : m.elements) elements.push_back(ToJson(element));
+  json["elements"] = elements;
+  return json;
+}
+Status FromJson(const Json& json, Rollback* m) {
+  uint64_t epoch = 0;
+  Status st = Fields(json, "rollback")
+                  .Get("topology", &m->topology)
+                  .Get("epoch", &epoch)
+                  .Get("checkpoint", &m->checkpoint)
+                  .Get("elements", &m->elements)
+                  .status();
+  if (st.ok() && epoch > kMaxEpoch) st = Status::Invalid(fmt::format("rollback: 'epoch' {} is over {}", epoch, kMaxEpoch));
+  m->epoch = static_cast<uint32_t>(epoch);
+  return st;
+}
+
+Json ToJson(const Restore& m) { return Json{{"checkpoint", m.checkpoint}, {"state", m.state}}; }
+Status FromJson(const Json& json, Restore* m) {
+  return Fields(json, "restore").Get("checkpoint", &m->checkpoint).Get("state", &m->state).status();
 }
 
 }  // namespace datablox::control

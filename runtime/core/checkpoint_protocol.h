@@ -50,6 +50,24 @@ struct CheckpointDone {
   bool complete = false;
 };
 
+// master -> caretaker: roll these elements of a topology back to checkpoint
+// `checkpoint` (0: to their start), in a new epoch. The caretaker kills
+// their hosts (whatever they are doing) and starts them again at the same
+// addresses, each restoring its snapshot before start() (Configure's
+// `restore`), its plan's epoch set, and with `ended_links` as the inputs
+// whose senders stay ended.
+struct RollbackElement {
+  std::string element;  // "TOPOLOGY/ELEMENT"
+  std::string state;    // base64 of its snapshot; "" for none
+  std::vector<std::string> ended_links;
+};
+struct Rollback {
+  static constexpr Op kOp = Op::kRollback;
+  std::string topology;
+  uint32_t epoch = 0;
+  uint64_t checkpoint = 0;
+  std::vector<RollbackElement> elements;
+};
 // CLI -> master (the reply, CheckpointsReply, is in client_replies.h).
 struct CheckpointsRequest {
   static constexpr Op kOp = Op::kCheckpoints;
@@ -62,6 +80,8 @@ DATABLOX_CONTROL_MESSAGE(StartCheckpoint)
 DATABLOX_CONTROL_MESSAGE(CheckpointTaken)
 DATABLOX_CONTROL_MESSAGE(CheckpointDone)
 DATABLOX_CONTROL_MESSAGE(CheckpointsRequest)
+DATABLOX_CONTROL_MESSAGE(RollbackElement)
+DATABLOX_CONTROL_MESSAGE(Rollback)
 #undef DATABLOX_CONTROL_MESSAGE
 
 }  // namespace datablox::control

@@ -281,10 +281,15 @@ Json ToJson(const Spawn& m) {
   Json json = Message(Spawn::kOp);
   json["plan"] = ToJson(m.plan);
   Put(json, "ended_links", m.ended_links);
+  if (m.restore) json["restore"] = ToJson(*m.restore);
   return json;
 }
 Status FromJson(const Json& json, Spawn* m) {
-  return Fields(json, "spawn").Get("plan", &m->plan).Get("ended_links", &m->ended_links).status();
+  return Fields(json, "spawn")
+      .Get("plan", &m->plan)
+      .Get("ended_links", &m->ended_links)
+      .Get("restore", &m->restore)
+      .status();
 }
 
 Json ToJson(const Connect& m) {

@@ -11,6 +11,7 @@
 
 #include "runtime/core/control_op.h"
 #include "runtime/core/element_plan.h"
+#include "runtime/core/host_messages.h"
 
 namespace datablox::control {
 
@@ -157,6 +158,7 @@ struct Spawn {
   static constexpr Op kOp = Op::kSpawn;
   ElementPlan plan;
   std::optional<std::vector<std::string>> ended_links;  // placed again: inputs ended for good
+  std::optional<Restore> restore;                       // a rollback: the snapshot to restore before start()
 };
 struct Connect {  // master -> caretaker -> host: where the element's outputs go
   static constexpr Op kOp = Op::kConnect;

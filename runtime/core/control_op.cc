@@ -9,7 +9,7 @@
 namespace datablox::control {
 namespace {
 
-constexpr std::array<std::pair<Op, std::string_view>, 49> kOpNames = {{
+constexpr std::array<std::pair<Op, std::string_view>, 50> kOpNames = {{
     {Op::kSubmit, "submit"},
     {Op::kStatus, "status"},
     {Op::kList, "list"},
@@ -59,6 +59,7 @@ constexpr std::array<std::pair<Op, std::string_view>, 49> kOpNames = {{
     {Op::kCheckpoint, "checkpoint"},
     {Op::kCheckpointTaken, "checkpoint_taken"},
     {Op::kCheckpointDone, "checkpoint_done"},
+    {Op::kRollback, "rollback"},
 }};
 
 }  // namespace

@@ -72,6 +72,7 @@ enum class Op {
   kCheckpoint,
   kCheckpointTaken,
   kCheckpointDone,
+  kRollback,
 };
 
 // The wire name: "submit", "heartbeat_ack", "kill_element", ...

@@ -340,11 +340,11 @@ TEST(ControlProtocolTest, CaretakerMessagesMalformedFieldsAreNamed) {
 
 TEST(ControlProtocolTest, MasterMessagesRoundTrip) {
   EXPECT_EQ(RoundTrip(HeartbeatAck{}), Json({{"op", "heartbeat_ack"}}));
-  Spawn first{SamplePlan(), std::nullopt};
+  Spawn first{SamplePlan(), std::nullopt, std::nullopt};
   Json spawn = RoundTrip(first);
   EXPECT_FALSE(spawn.contains("ended_links"));  // a first placement says nothing of them
   EXPECT_EQ(spawn["plan"], ToJson(SamplePlan()));
-  RoundTrip(Spawn{SamplePlan(), std::vector<std::string>{"src.out>keep.in"}});
+  RoundTrip(Spawn{SamplePlan(), std::vector<std::string>{"src.out>keep.in"}, Restore{7, "c3RhdGU="}});
   RoundTrip(Connect{"t/keep", SamplePlan()});
   EXPECT_EQ(RoundTrip(Rewire{"t/src", {{"src.out>keep.in", "tcp://127.0.0.1:6000"}}, {}}),
             Json({{"op", "rewire"}, {"element", "t/src"}, {"links", {{"src.out>keep.in", "tcp://127.0.0.1:6000"}}}}));
@@ -439,11 +439,11 @@ TEST(ControlProtocolTest, HostMessagesMalformedFieldsAreNamed) {
 }
 
 TEST(ControlProtocolTest, CaretakerToHostMessagesRoundTrip) {
-  Configure first{SamplePlan(), {}, std::nullopt};
+  Configure first{SamplePlan(), {}, std::nullopt, std::nullopt};
   Json configure = RoundTrip(first);
   EXPECT_EQ(configure["ended_links"], Json::array());
   EXPECT_FALSE(configure.contains("bind"));  // a first life binds anywhere
-  RoundTrip(Configure{SamplePlan(), {"src.out>keep.in"}, Endpoints{{"in", "tcp://127.0.0.1:5000"}}});
+  RoundTrip(Configure{SamplePlan(), {"src.out>keep.in"}, Endpoints{{"in", "tcp://127.0.0.1:5000"}}, Restore{3, "AAE="}});
   EXPECT_EQ(RoundTrip(Bye{}), Json({{"op", "bye"}}));
   ExpectBadField<Configure>(ToJson(first), "bind", "x", "configure");
   ExpectBadField<Configure>(ToJson(first), "ended_links", 1, "configure");
@@ -469,6 +469,37 @@ TEST(ControlProtocolTest, ShardRouteCarriesTheMemberClassForACustomMerge) {
   ShardRoute older;
   ASSERT_TRUE(FromJson(without, &older).ok());
   EXPECT_EQ(older.member_class, "");
+}
+
+}  // namespace
+}  // namespace datablox::control
+
+namespace datablox::control {
+namespace {
+
+TEST(ControlProtocolTest, CheckpointMessagesRoundTrip) {
+  RoundTrip(StartCheckpoint{"t/src", 9});
+  RoundTrip(CheckpointTaken{"t/count", 9, "AAE=", 2, std::nullopt, ForwardedBy{"n1", 42, 1}});
+  RoundTrip(CheckpointTaken{"t/count", 9, "", 0, std::string("disk full"), std::nullopt});
+  RoundTrip(CheckpointDone{"t/out", 9, true});
+  RoundTrip(CheckpointsRequest{"t"});
+  Json rollback = RoundTrip(Rollback{"t", 3, 9, {{"t/count", "AAE=", {"a.out>count.in"}}, {"t/src", "", {}}}});
+  EXPECT_EQ(rollback["elements"][0]["ended_links"], Json({"a.out>count.in"}));
+  Rollback back;
+  EXPECT_FALSE(FromJson(Json({{"op", "rollback"}, {"epoch", 70000}}), &back).ok());  // over 16 bits
+}
+
+TEST(ControlProtocolTest, APlanCarriesItsEpochWhenCheckpointed) {
+  ElementPlan plan = SamplePlan();
+  EXPECT_FALSE(ToJson(plan).contains("epoch"));  // what went out before checkpoints, unchanged
+  plan.checkpoints = true;
+  plan.epoch = 5;
+  ElementPlan back;
+  ASSERT_TRUE(FromJson(Json::parse(ToJson(plan).dump()), &back).ok());
+  EXPECT_TRUE(back.checkpoints);
+  EXPECT_EQ(back.epoch, 5u);
+  EXPECT_EQ(EpochOfStream(StreamOfEpoch(5, 0xffffffffffffffffull)), 5u);
+  EXPECT_EQ(EpochOfStream(StreamOfEpoch(0, 0xffffffffffffffffull)), 0u);
 }
 
 }  // namespace

@@ -51,6 +51,12 @@ Status Element::import_state(Batch state) {
   return Status::Invalid(fmt::format("{} cannot import state", name()));
 }
 
+Status Element::restore(std::string_view state) {
+  if (state.empty()) return Status::OK();
+  return Status::Invalid(fmt::format("{} keeps no state, and cannot restore a snapshot of {} bytes", name(),
+                                     state.size()));
+}
+
 void Element::emit(LogBuilder& log, int port) { context_->Emit(port, log.bytes()); }
 void Element::forward(const Log& log, int port) { context_->Emit(port, log.bytes()); }
 int Element::push_out_port(std::string_view n) const {

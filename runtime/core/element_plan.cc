@@ -238,12 +238,15 @@ Json ToJson(const ElementPlan& plan) {
                {"backoff_ms", plan.backoff_ms}};
   if (plan.member) json["member"] = ToJson(*plan.member);
   if (plan.curve) json["curve"] = ToJson(*plan.curve);
+  if (plan.checkpoints) json["checkpoints"] = true;
+  if (plan.epoch != 0) json["epoch"] = plan.epoch;
   return json;
 }
 
 Status FromJson(const Json& json, ElementPlan* plan) {
   std::string restart(RestartPolicyName(plan->restart));
   Json params = Json::object();
+  uint64_t epoch = plan->epoch;
   Fields fields(json, "plan");
   fields.Get("topology", &plan->topology)
       .Get("name", &plan->name)
@@ -258,10 +261,14 @@ Status FromJson(const Json& json, ElementPlan* plan) {
       .Get("restart", &restart)
       .Get("restart_limit", &plan->restart_limit)
       .Get("backoff_ms", &plan->backoff_ms)
+      .Get("checkpoints", &plan->checkpoints)
+      .Get("epoch", &epoch)
       .Get("search_path", &plan->search_path)
       .Get("member", &plan->member)
       .Get("curve", &plan->curve);
   if (Status st = fields.status(); !st.ok()) return st;
+  if (epoch > kMaxEpoch) return Status::Invalid(fmt::format("plan: 'epoch' {} is over {}", epoch, kMaxEpoch));
+  plan->epoch = static_cast<uint32_t>(epoch);
   if (!params.is_object())
     return Status::Invalid(fmt::format("plan: 'params' must be an object, found {}", params.type_name()));
   for (const auto& [name, value] : params.items()) {

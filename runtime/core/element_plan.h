@@ -107,6 +107,11 @@ struct LinkCurve {
   std::string client_secret_key;  // handed to `status` askers, for `call`
 };
 
+// Epochs live in a stream id's top 16 bits (ElementPlan::epoch).
+inline constexpr uint32_t kMaxEpoch = 0xffff;
+inline uint64_t StreamOfEpoch(uint32_t epoch, uint64_t random) { return (uint64_t{epoch} << 48) | (random >> 16); }
+inline uint32_t EpochOfStream(uint64_t stream) { return static_cast<uint32_t>(stream >> 48); }
+
 struct ElementPlan {
   std::string topology;
   std::string name;
@@ -121,6 +126,14 @@ struct ElementPlan {
   std::vector<std::string> search_path;  // where class loaders look (Python modules)
   std::optional<MemberPlan> member;      // a shard's member
   std::optional<LinkCurve> curve;        // the topology's links use CURVE
+  // Checkpointed (`policy * { checkpoint: MS }`): a crash is not restarted
+  // by its caretaker alone, the master rolls the whole topology back to its
+  // last complete checkpoint, each rollback a new `epoch`. The epoch is in
+  // every stream id the element sends (its top 16 bits), and its inputs
+  // follow only streams of their own epoch, so that no log of a life before
+  // the rollback reaches one after it.
+  bool checkpoints = false;
+  uint32_t epoch = 0;
 };
 
 Json ToJson(const LinkPlan& link);

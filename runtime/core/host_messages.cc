@@ -164,6 +164,7 @@ Json ToJson(const Configure& m) {
   json["plan"] = ToJson(m.plan);
   json["ended_links"] = m.ended_links;
   Put(json, "bind", m.bind);
+  if (m.restore) json["restore"] = ToJson(*m.restore);
   return json;
 }
 Status FromJson(const Json& json, Configure* m) {
@@ -171,6 +172,7 @@ Status FromJson(const Json& json, Configure* m) {
       .Get("plan", &m->plan)
       .Get("ended_links", &m->ended_links)
       .Get("bind", &m->bind)
+      .Get("restore", &m->restore)
       .status();
 }
 

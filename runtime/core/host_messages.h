@@ -89,11 +89,18 @@ struct LogsReply {  // caretaker -> master -> CLI
 
 // ------------------------------------------------------------ caretaker -> host
 
+// What a host restores before start() (Configure, Spawn).
+struct Restore {
+  uint64_t checkpoint = 0;
+  std::string state;  // base64
+};
+
 struct Configure {  // the answer to hello: what to bind
   static constexpr Op kOp = Op::kConfigure;
   ElementPlan plan;
   std::vector<std::string> ended_links;  // inputs that ended for good in an earlier life
   std::optional<Endpoints> bind;         // a restart binds the addresses its peers know
+  std::optional<Restore> restore;        // a rollback: the snapshot to restore before start()
 };
 struct Bye {
   static constexpr Op kOp = Op::kBye;
@@ -112,6 +119,7 @@ DATABLOX_CONTROL_MESSAGE(Stopped)
 DATABLOX_CONTROL_MESSAGE(Failed)
 DATABLOX_CONTROL_MESSAGE(HandlerReply)
 DATABLOX_CONTROL_MESSAGE(LogsReply)
+DATABLOX_CONTROL_MESSAGE(Restore)
 DATABLOX_CONTROL_MESSAGE(Configure)
 DATABLOX_CONTROL_MESSAGE(Bye)
 #undef DATABLOX_CONTROL_MESSAGE

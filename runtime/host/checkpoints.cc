@@ -165,6 +165,25 @@ void ElementHost::TakeCheckpoint(uint64_t checkpoint) {
   control::Send(*control_, control::ToJson(taken));
 }
 
+Status ElementHost::RestoreSnapshot() {
+  if (!restore_) return Status::OK();
+  std::string state;
+  Status st = Base64Decode(restore_->state, &state);
+  if (!st.ok()) return Status::Invalid(fmt::format("the snapshot of checkpoint {} is not base64: {}",
+                                                   restore_->checkpoint, st.message()));
+  spdlog::info("[{}] restoring checkpoint {} ({} bytes), epoch {}", plan_.name, restore_->checkpoint, state.size(),
+               plan_.epoch);
+  {
+    HookScope hook(in_hook_);
+    st = element_->restore(state);
+  }
+  if (!st.ok()) return Status::Invalid(fmt::format("restoring checkpoint {}: {}", restore_->checkpoint, st.message()));
+  restore_.reset();  // the base64 text: not kept for the element's life
+  return Status::OK();
+}
+
+uint64_t ElementHost::NewStreamId() { return control::StreamOfEpoch(plan_.epoch, stream_ids_()); }
+
 Json ElementHost::CheckpointStats() const {
   return {{"taken", checkpoints_taken_},     {"failed", checkpoints_failed_},
           {"last", checkpoints_.last_done()}, {"aligning", checkpoints_.aligning()},

@@ -79,6 +79,7 @@ Status ElementHost::AwaitPlan(Assignment* assignment) {
   assignment->restarted = configure.bind.has_value();
   if (configure.bind) assignment->bind = std::move(*configure.bind);
   assignment->ended_links.insert(configure.ended_links.begin(), configure.ended_links.end());
+  assignment->restore = std::move(configure.restore);
   return Status::OK();
 }
 

@@ -66,6 +66,7 @@ struct Assignment {
   control::Endpoints bind;            // a restart: port -> the address its peers already know
   bool restarted = false;             // the caretaker restarted this element
   std::set<std::string> ended_links;  // inputs that ended for good in an earlier life
+  std::optional<control::Restore> restore;  // a rollback: the snapshot to restore before start()
 };
 
 class ElementHost final : public detail::HostContext {
@@ -220,6 +221,8 @@ class ElementHost final : public detail::HostContext {
   void ServiceCheckpoints();  // after each poll: due snapshots, held frames, completions
   bool CheckpointWorkDue() const;
   void TakeCheckpoint(uint64_t checkpoint);
+  Status RestoreSnapshot();  // a rollback's, before start()
+  uint64_t NewStreamId();    // random, in this element's epoch
   void ReleaseHeldFrames();
   std::vector<std::string> OpenInputLinks() const;
   Json CheckpointStats() const;
@@ -283,6 +286,7 @@ class ElementHost final : public detail::HostContext {
   uint64_t batch_stream_ = 0, batch_first_ = 0, batch_end_ = 0;
   bool restarted_ = false;                     // the caretaker restarted us: durable sinks continue
   std::optional<ShardMembership> membership_;  // a shard's member (plan_.member)
+  std::optional<control::Restore> restore_;    // a rollback's snapshot, restored before start()
   std::deque<Json> state_questions_;           // shard questions waiting for the loop
   shards::AnsweredRequests answered_states_;   // exports and imports, answered again the same
 

@@ -39,6 +39,7 @@ int ElementHost::Run() {
   } catch (const zmq::error_t& e) {
     st = Status::IOError(fmt::format("connecting the outputs: {}", e.what()));
   }
+  if (st.ok()) st = RestoreSnapshot();  // checkpoints.cc
   if (st.ok()) {
     HookScope hook(in_hook_);
     st = element_->start();

@@ -73,7 +73,14 @@ void ElementHost::HandleInputFrame(InPort& port, int index, std::string_view pee
   } else if (st.ok() && kind == wire::Kind::kResume) {
     wire::Position from;
     st = wire::ReadPosition(bytes, &from);
-    if (st.ok()) {
+    if (st.ok() && plan_.checkpoints && control::EpochOfStream(from.stream) != plan_.epoch) {
+      // A sender of another epoch: one not rolled back yet (or one rolled
+      // back while we were not yet): followed by neither. It is not made the
+      // link's peer; its resume is asked again, and a sender of our epoch answers.
+      ++stale_;
+      in.peer().Seen(peer_id);
+      in.FromStranger();
+    } else if (st.ok()) {
       in.peer().Proved(peer_id);
       Resume(port, in, from);
     }

@@ -24,6 +24,7 @@ const control::PortPlan* FindPortPlan(const std::vector<control::PortPlan>& plan
 Status ElementHost::SetUp(const Assignment& assignment, control::Endpoints* endpoints) {
   plan_ = assignment.plan;
   restarted_ = assignment.restarted;
+  restore_ = assignment.restore;
   auto bind = [&](zmq::socket_t& socket, const std::string& port) {
     auto previous = assignment.bind.find(port);
     std::string want = previous == assignment.bind.end() ? "" : previous->second;

@@ -18,7 +18,7 @@ std::unique_ptr<OutLink> ElementHost::OpenOutLink(const control::LinkPlan& link_
   // At least two batches fit in a window, so the sender never idles
   // waiting for the credit of the one batch it just sent.
   const auto batch_max = static_cast<uint32_t>(std::clamp(link_plan.batch, 1, std::max(1, link_plan.window / 2)));
-  const uint64_t stream = stream_ids_();
+  const uint64_t stream = NewStreamId();
   auto link = std::make_unique<OutLink>(link_plan.id, link_plan.endpoint, window, batch_max, stream);
   link->shard = link_plan.shard.value_or("");
   link->member = link_plan.member;

@@ -179,7 +179,8 @@ void Master::FromElement(const std::string& node_name, control::Op op, const Jso
         // hear if an address changed (the old one was taken meanwhile).
         element->wired = true;
         RewireUpstreams(*topology, element->plan.name);
-      } else if (element->moves > 0) {
+      } else if (element->moves > 0 || element->new_address) {
+        element->new_address = false;
         RewireUpstreams(*topology, element->plan.name);
       }
       Wire(*topology);

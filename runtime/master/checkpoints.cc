@@ -109,7 +109,11 @@ void Master::CheckpointLife(TopologyRecord& topology, const ElementRecord& eleme
     }
     return;
   }
-  if (topology.checkpoints->Abandon(fmt::format("{} {}", element.plan.name, what), now)) CheckpointEnded(topology);
+  const std::string why = fmt::format("{} {}", element.plan.name, what);
+  if (topology.checkpoints->Abandon(why, now)) CheckpointEnded(topology);
+  // A crash: its state and what its neighbours saw of it no longer agree.
+  // Stopping, failing for good or moving with a lost node does not roll back.
+  if (element.state == ElementState::kRestarting && Active(topology.state)) RollBack(topology, why);
 }
 
 void Master::CheckpointEnded(TopologyRecord& topology) {

@@ -89,13 +89,14 @@ Json Master::Submit(const control::Submit& request) {
   for (auto& plan : plans) {
     plan.search_path = search_path;
     plan.curve = record.curve;
+    plan.checkpoints = record.checkpoints != nullptr;
     ElementRecord& element = record.elements[plan.name];
     element.plan = std::move(plan);
   }
   Save(record);
   for (const auto& [shard_name, shard] : record.shards) Save(record, shard);
   for (auto& [element_name, element] : record.elements) {
-    SendToNode(element.plan.node, control::ToJson(control::Spawn{element.plan, std::nullopt}));
+    SendToNode(element.plan.node, control::ToJson(control::Spawn{element.plan, std::nullopt, std::nullopt}));
     element.state = ElementState::kSpawned;
     Save(record, element);
   }

@@ -152,6 +152,9 @@ class Master {
   // failed or moved (`what`): the checkpoint in progress is lost with its barrier.
   void CheckpointLife(TopologyRecord& topology, const ElementRecord& element, const std::string& what);
   void CheckpointEnded(TopologyRecord& topology);  // the one in progress completed or was abandoned
+  // An element crashed: every element goes back to the last complete
+  // checkpoint (or to its start), in a new epoch (rollback.cc).
+  void RollBack(TopologyRecord& topology, const std::string& why);
   Json Checkpoints(const control::CheckpointsRequest& request) const;
 
   // registry_mapping.cc: written on every change of state, read back at start.

@@ -77,7 +77,7 @@ void Master::Move(TopologyRecord& topology, ElementRecord& element, Placement* p
   ++element.moves;
   element.last_exit = fmt::format("node {} died", from);
   std::vector<std::string> ended(element.ended_links.begin(), element.ended_links.end());
-  SendToNode(to, control::ToJson(control::Spawn{element.plan, std::move(ended)}));
+  SendToNode(to, control::ToJson(control::Spawn{element.plan, std::move(ended), std::nullopt}));
   Event(topology.name, element.plan.name, fmt::format("moved from {} (dead) to {}", from, to));
   Save(topology, element);
 }

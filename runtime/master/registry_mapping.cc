@@ -67,6 +67,7 @@ void Master::Load() {
     // The topology's link key lives in its plans: a member planned later
     // gets the same one.
     if (plan.curve && !t->second.curve) t->second.curve = plan.curve;
+    t->second.epoch = std::max(t->second.epoch, plan.epoch);
     ElementRecord& e = t->second.elements[row.name];
     e.plan = std::move(plan);
     e.plan.node = row.node;

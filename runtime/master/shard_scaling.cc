@@ -346,6 +346,8 @@ void Master::SpawnMember(TopologyRecord& topology, ShardRecord& shard, int id) {
   }
   plan->search_path = topology.search_path;
   plan->curve = topology.curve;
+  plan->checkpoints = topology.checkpoints != nullptr;
+  plan->epoch = topology.epoch;
   ElementRecord& member = topology.elements[name];
   member = ElementRecord{};
   member.plan = std::move(*plan);
@@ -355,7 +357,7 @@ void Master::SpawnMember(TopologyRecord& topology, ShardRecord& shard, int id) {
   member.state = ElementState::kSpawned;
   Save(topology, member);  // before it runs: a master started again knows it, to stop it or go on with it
   SendToNode(member.plan.node, control::ToJson(control::Spawn{
-                                   member.plan, ended.empty() ? std::nullopt : std::make_optional(std::move(ended))}));
+                                   member.plan, ended.empty() ? std::nullopt : std::make_optional(std::move(ended)), std::nullopt}));
 }
 
 void Master::Reroute(TopologyRecord& topology, ShardRecord& shard, const shards::Action& action) {

@@ -45,6 +45,7 @@ struct ElementRecord {
   int pid = 0;
   int restarts = 0;
   int moves = 0;    // placed again after its node died
+  bool new_address = false;  // started again elsewhere than its peers know (a rollback's respawn): they are rewired
   MemberLife life;  // whether its next start is a restart (what a migration must hear)
   std::string last_exit;
   std::set<std::string> ended_links;
@@ -103,6 +104,7 @@ struct TopologyRecord {
   std::optional<control::LinkCurve> curve;    // its links' key (master --curve-links), in every plan
   // With `policy * { checkpoint: MS }` (checkpoints.cc); null without.
   std::shared_ptr<CheckpointCoordinator> checkpoints;
+  uint32_t epoch = 0;  // rollbacks so far (in every element's plan; the newest read back at a restart)
   Clock::time_point submitted = Clock::now();
   int64_t submitted_unix_ms = UnixMs();
 };

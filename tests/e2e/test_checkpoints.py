@@ -157,3 +157,52 @@ def test_a_restarted_master_keeps_the_history_and_goes_on_numbering(cluster):
     assert set(c["id"] for c in first) <= set(ids), (first, ids)  # the history survived
     assert len(set(ids)) == len(ids), ids  # no id reused
     assert cluster.cli("kill", "kept").returncode == 0
+
+
+# ------------------------------------------------------------ rollback
+
+ROLLBACK = """
+src :: Sequence(count: 60000, rate: 15000)
+key :: Map(expr: "k = seq % 7")
+count :: Counter(key: "k")
+out :: Null
+src -> key -> count -> out
+policy * { checkpoint: 200 }
+"""
+
+
+def kill_when_counted(cluster, topology, victim, at_least):
+    """SIGKILL `victim` once count took `at_least` logs in its current life."""
+    now = cluster.wait_status(topology, lambda s: s["state"] == "running" and all(
+        e["state"] == "running" and e.get("pid") for e in s["elements"]) and elements(s)["count"]["logs_in"] >= at_least
+        and complete(cluster, topology), f"count to take {at_least} logs after a checkpoint")
+    os.kill(elements(now)[victim]["pid"], signal.SIGKILL)
+
+
+def final_count(final):
+    return int(elements(final)["count"]["stats"]["handlers"]["count"])
+
+
+def test_a_killed_counter_is_rolled_back_and_counts_every_log_once(cluster):
+    cluster.submit("rb", ROLLBACK)
+    kill_when_counted(cluster, "rb", "count", 15000)
+    kill_when_counted(cluster, "rb", "count", 40000)  # a second crash, in the second epoch
+    final = cluster.wait_finished("rb", timeout=60)
+    assert final["state"] == "done", brief(final)
+    # Without the rollback the counter would start again from 0 and miss
+    # what it had counted; with a plain restart, replays would count twice.
+    assert final_count(final) == 60000, brief(final)
+    rollbacks = [e for e in cluster.events("rb") if e.startswith("rolled back to")]
+    assert len(rollbacks) == 2, cluster.events("rb")
+    assert "(epoch 1): count restarted: killed by signal 9" in rollbacks[0], rollbacks
+    assert "(epoch 2)" in rollbacks[1], rollbacks
+
+
+def test_a_killed_source_rewinds_to_its_position_and_nothing_is_counted_twice(cluster):
+    cluster.submit("rewind", ROLLBACK)
+    kill_when_counted(cluster, "rewind", "src", 20000)
+    final = cluster.wait_finished("rewind", timeout=60)
+    assert final["state"] == "done", brief(final)
+    assert final_count(final) == 60000, brief(final)  # from its start again, it would count 60000 + 20000 and more
+    assert any(e.startswith("rolled back to checkpoint") and "src restarted" in e for e in cluster.events("rewind")), \
+        cluster.events("rewind")

@@ -8,7 +8,9 @@ fails the element, as any hook's exception does. A real master and caretaker on 
 ended by the pids the fixture holds (conftest.py's daemons)."""
 
 import json
+import os
 import shutil
+import signal
 import sqlite3
 from pathlib import Path
 
@@ -20,16 +22,16 @@ from shard_daemons import status
 HERE = Path(__file__).resolve().parent
 
 TOPOLOGY = """
-src   :: Sequence(count: 100000000, rate: 2000)
+src   :: Sequence(count: {count}, rate: {rate})
 tally :: py:tally.{cls}
 src -> tally
 policy * {{ checkpoint: 200 }}
 """
 
 
-def submit(daemons, tmp_path, name, cls, wait_running=True):
+def submit(daemons, tmp_path, name, cls, wait_running=True, count=100000000, rate=2000):
     shutil.copy(HERE / "checkpoint_classes" / "tally.py", tmp_path)
-    (tmp_path / f"{name}.topo").write_text(TOPOLOGY.format(cls=cls))
+    (tmp_path / f"{name}.topo").write_text(TOPOLOGY.format(cls=cls, count=count, rate=rate))
     r = daemons("submit", f"{name}.topo")
     assert r.returncode == 0, r.stderr
     if wait_running:
@@ -112,3 +114,15 @@ def test_an_on_checkpoint_complete_that_raises_fails_the_element_naming_it(daemo
             failed
     finally:
         daemons("kill", "untold")
+
+
+def test_a_killed_python_tally_restores_its_count_in_the_rollback(daemons, tmp_path):
+    submit(daemons, tmp_path, "pyrb", "Tally", count=40000, rate=10000)
+    wait_until(lambda: complete(daemons, "pyrb") and int(element(daemons, "pyrb", "tally")["logs_in"]) >= 10000,
+               "a complete checkpoint and 10000 logs tallied", log=daemons.log)
+    os.kill(element(daemons, "pyrb", "tally")["pid"], signal.SIGKILL)
+    final = wait_until(lambda: (lambda s: s if s["state"] in ("done", "failed") else None)(status(daemons, "pyrb")),
+                       "the topology to end", timeout=60, log=daemons.log)
+    assert final["state"] == "done", final
+    tally = next(e for e in final["elements"] if e["name"] == "tally")
+    assert tally["stats"]["handlers"]["count"] == "40000", tally["stats"]["handlers"]  # restored, then the rest

@@ -73,3 +73,30 @@ def test_an_exception_in_on_checkpoint_complete_outside_a_host_is_the_callers():
     # is no host to fail, so the exception reaches the caller unchanged.
     with pytest.raises(KeyError):
         hooks.on_checkpoint_complete(Raises(), 4)
+
+
+class Restores(datablox.Element):
+    def __init__(self):
+        super().__init__()
+        self.restored = []
+
+    def restore(self, state):
+        if state == b"bad":
+            raise ValueError("not mine")
+        self.restored.append(state)
+
+
+def test_restore_gets_the_snapshot_bytes_and_its_errors_name_the_class():
+    element = Restores()
+    hooks.restore(element, b"\x00\x01")
+    hooks.restore(element, b"")
+    assert element.restored == [b"\x00\x01", b""]
+    with pytest.raises(RuntimeError, match=r"Restores\.restore raised ValueError: not mine"):
+        hooks.restore(element, b"bad")
+
+
+def test_a_class_without_restore_takes_back_an_empty_snapshot_only():
+    element = Returns(b"")
+    hooks.restore(element, b"")
+    with pytest.raises(RuntimeError, match="keeps no state"):
+        hooks.restore(element, b"x")

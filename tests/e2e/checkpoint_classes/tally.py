@@ -11,7 +11,8 @@ class Tally(datablox.Element):
     ports = [datablox.push_in("in")]
     handlers = {"count": "logs counted", "completed": "the last checkpoint on_checkpoint_complete got (0: none)"}
 
-    def start(self):
+    def configure(self, params):
+        # Here, not in start(): a rollback's restore() comes between the two.
         self.count = 0
         self.completed = 0
         self.add_read_handler("count", lambda: self.count)
@@ -22,6 +23,9 @@ class Tally(datablox.Element):
 
     def snapshot(self):
         return str(self.count).encode()
+
+    def restore(self, state):
+        self.count = int(state or b"0")
 
     def on_checkpoint_complete(self, checkpoint):
         self.completed = checkpoint
