@@ -40,11 +40,15 @@ ClassSpec JsonLinesSink::spec() {
           "recorded positions, so every log is written once. fsync happens once, at the end, "
           "before the rename: a restart continues only on the same machine, whose page cache "
           "outlives the process (a first start or a move to another node starts the file "
-          "afresh). A write error fails the element.")
+          "afresh). A write error fails the element. In a checkpointed topology its snapshot is "
+          "the file's length at the barrier; a rollback cuts PATH.partial (or PATH, taken back) "
+          "to the length of the checkpoint restored, and what came since is written again as it "
+          "comes again: the file ends the same, line for line, as without the crash.")
       .push_in("in")
       .param_string("path", "the file to write (relative: to the working directory)")
       .handler("count", "logs written (by this process)")
-      .handler("replayed", "logs of a replay skipped: the file had them already");
+      .handler("replayed", "logs of a replay skipped: the file had them already")
+      .handler("committed", "bytes of the file the newest complete checkpoint holds");
 }
 
 JsonLinesSink::~JsonLinesSink() { stop(); }
@@ -52,6 +56,7 @@ JsonLinesSink::~JsonLinesSink() { stop(); }
 Status JsonLinesSink::configure(const Params& params) {
   add_read_handler("count", [this] { return std::to_string(count_); });
   add_read_handler("replayed", [this] { return std::to_string(replayed_); });
+  add_read_handler("committed", [this] { return std::to_string(committed_); });
   Status st = params.read("path", path_).status();
   partial_ = path_ + ".partial";
   position_ = partial_ + ".position";
@@ -59,6 +64,7 @@ Status JsonLinesSink::configure(const Params& params) {
 }
 
 Status JsonLinesSink::start() {
+  if (restored_length_) return Rewind(*restored_length_);
   if (restarted()) return Continue();
   // A first start: whatever an earlier run left is not ours to continue.
   fd_ = ::open(partial_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -94,6 +100,59 @@ Status JsonLinesSink::Continue() {
   if (::ftruncate(fd_, static_cast<off_t>(length_)) != 0) return Errno("cannot truncate", partial_);
   if (::lseek(fd_, 0, SEEK_END) < 0) return Errno("cannot seek", partial_);
   return Status::OK();
+}
+
+Status JsonLinesSink::snapshot(std::string* state) {
+  // What the file holds at the barrier is on its way to disk: the kernel's
+  // page cache has it, as a restart on this machine needs (see spec()).
+  LogBuilder at;
+  at.add("length", static_cast<int64_t>(length_));
+  state->assign(at.bytes());
+  prepared_[checkpoint()] = length_;
+  return Status::OK();
+}
+
+Status JsonLinesSink::restore(std::string_view state) {
+  if (state.empty()) {
+    restored_length_ = 0;  // back to the start: nothing of the file is kept
+    return Status::OK();
+  }
+  OwnedLog snapshot{std::string(state)};
+  const Value length = snapshot.log().get("length");
+  if (!snapshot.log().valid() || length.type() != ValueType::kInt || length.as_int() < 0) {
+    return Status::Invalid("a JsonLinesSink snapshot holds {\"length\": N >= 0}");
+  }
+  restored_length_ = static_cast<uint64_t>(length.as_int());
+  committed_ = *restored_length_;
+  return Status::OK();
+}
+
+void JsonLinesSink::on_checkpoint_complete(uint64_t checkpoint) {
+  auto it = prepared_.find(checkpoint);
+  if (it != prepared_.end()) committed_ = it->second;
+  prepared_.erase(prepared_.begin(), prepared_.upper_bound(checkpoint));  // older ones never complete now
+}
+
+// A rollback: the file as the checkpoint had it, whatever was written since
+// (and whether or not it had been renamed into place at an end since).
+Status JsonLinesSink::Rewind(uint64_t length) {
+  if (!Exists(partial_) && Exists(path_) && std::rename(path_.c_str(), partial_.c_str()) != 0) {
+    return Errno("cannot take back", path_);
+  }
+  fd_ = ::open(partial_.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+  if (fd_ < 0) return Errno("cannot write", partial_);
+  struct stat info;
+  if (::fstat(fd_, &info) != 0) return Errno("cannot stat", partial_);
+  if (static_cast<uint64_t>(info.st_size) < length) {
+    return Status::IOError(fmt::format("'{}' holds {} bytes, fewer than the {} of the checkpoint restored (a "
+                                       "rollback on another machine than the one that wrote it?)",
+                                       partial_, info.st_size, length));
+  }
+  if (::ftruncate(fd_, static_cast<off_t>(length)) != 0) return Errno("cannot truncate", partial_);
+  if (::lseek(fd_, 0, SEEK_END) < 0) return Errno("cannot seek", partial_);
+  length_ = length;
+  next_.clear();  // the streams of the new epoch are all new
+  return WritePosition();
 }
 
 Status JsonLinesSink::ReadPosition(bool* found) {

@@ -32,6 +32,10 @@ class SqliteStore : public Element {
   uint64_t state_size() const override;
   Status export_state(const KeyGroupSet& moving, std::vector<OwnedLog>* out) override;
   Status import_state(Batch state) override;
+  // Checkpoints: the table's newest rowid at the barrier; a rollback deletes
+  // the rows after it (rowids only grow), so what comes again is stored once.
+  Status snapshot(std::string* state) override;
+  Status restore(std::string_view state) override;
 
  private:
   // SQLite compares column names without regard to ASCII case.
@@ -45,6 +49,9 @@ class SqliteStore : public Element {
   };
   Status Exec(const std::string& sql);
   Status LoadPositions();
+  Status NewestRowid(int64_t* rowid);
+  Status LoadStartRowid();
+  Status DeleteRowsAfter(int64_t rowid);
   Status LoadColumns();
   Status SavePosition(const std::string& link, const Next& next);
   std::string Refusal(const Value& root);
@@ -54,6 +61,7 @@ class SqliteStore : public Element {
   sqlite3_stmt* InsertStatement(const Value& root, Status* status);
 
   std::string path_, table_;
+  int64_t start_rowid_ = 0;  // the table's newest rowid at the first start: a rollback to the start keeps those
   sqlite3* db_ = nullptr;
   sqlite3_stmt* save_position_ = nullptr;
   std::unique_ptr<SqliteQuery> query_;  // opened at the first request

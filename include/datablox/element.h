@@ -274,6 +274,10 @@ class Element {
   bool restarted() const;
   // This element's place in its shard; null when it is no shard's member.
   const ShardMembership* membership() const;
+  // Inside snapshot() and restore(): the id of that checkpoint (ids grow;
+  // 0 in a restore to the start, and outside those hooks). A sink keys what
+  // it prepares by it, and on_checkpoint_complete(id) names it again.
+  uint64_t checkpoint() const;
 
  private:
   friend class detail::HostContext;

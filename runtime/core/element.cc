@@ -106,6 +106,7 @@ void Element::reject(std::string_view why) { context_->Reject(why); }
 const ClassSpec* Element::class_spec() const { return context_ ? context_->spec() : nullptr; }
 InputPosition Element::batch_position() const { return context_ ? context_->BatchPosition() : InputPosition{}; }
 bool Element::restarted() const { return context_ && context_->restarted(); }
+uint64_t Element::checkpoint() const { return context_ ? context_->CheckpointId() : 0; }
 const ShardMembership* Element::membership() const { return context_ ? context_->membership() : nullptr; }
 
 void Responder::reply(LogBuilder& log) const {

@@ -39,6 +39,8 @@ class HostContext {
   virtual InputPosition BatchPosition() const = 0;
   virtual bool restarted() const = 0;
   virtual const ShardMembership* membership() const { return nullptr; }
+  // Inside snapshot() and restore(): that checkpoint's id (0 elsewhere).
+  virtual uint64_t CheckpointId() const { return 0; }
   // Streams (stream.h). A host without a stream client or server (a test
   // host) refuses; the element host implements them.
   virtual Status OpenStream(int port, const std::string* address, std::string paradata, StreamConsumer consume,

@@ -130,7 +130,9 @@ void ElementHost::TakeCheckpoint(uint64_t checkpoint) {
   Status st;
   {
     HookScope hook(in_hook_);
+    checkpoint_in_hook_ = checkpoint;
     st = element_->snapshot(&state);
+    checkpoint_in_hook_ = 0;
   }
   if (st.ok() && state.size() > control::kMaxSnapshotBytes) {
     st = Status::Invalid(fmt::format("a snapshot of {} bytes is over the {} allowed", state.size(),
@@ -175,7 +177,9 @@ Status ElementHost::RestoreSnapshot() {
                plan_.epoch);
   {
     HookScope hook(in_hook_);
+    checkpoint_in_hook_ = restore_->checkpoint;
     st = element_->restore(state);
+    checkpoint_in_hook_ = 0;
   }
   if (!st.ok()) return Status::Invalid(fmt::format("restoring checkpoint {}: {}", restore_->checkpoint, st.message()));
   restore_.reset();  // the base64 text: not kept for the element's life

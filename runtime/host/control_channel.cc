@@ -69,6 +69,13 @@ Status ElementHost::AwaitPlan(Assignment* assignment) {
       continue;
     }
     if (op == control::Op::kStop) ExitNow(exit_code::kOk);
+    // What the caretaker keeps in the plan and wiring it hands over anyway
+    // (a rewire, new or ended links), or a checkpoint's word for the life
+    // before this one (a rollback restarts every element at once): moot here.
+    if (op == control::Op::kRewire || op == control::Op::kExpectLinks || op == control::Op::kLinksEnded ||
+        op == control::Op::kCheckpoint || op == control::Op::kCheckpointDone) {
+      continue;
+    }
     return Status::Invalid("expected a plan, got " + message.dump());
   }
   control::Configure configure;

@@ -96,6 +96,7 @@ class ElementHost final : public detail::HostContext {
   InputPosition BatchPosition() const override;
   bool restarted() const override { return restarted_; }
   const ShardMembership* membership() const override;
+  uint64_t CheckpointId() const override { return checkpoint_in_hook_; }
   // streams.cc
   Status OpenStream(int port, const std::string* address, std::string paradata, StreamConsumer consume, StreamDone done,
                     const StreamOptions& options, uint64_t* stream_id) override;
@@ -297,6 +298,7 @@ class ElementHost final : public detail::HostContext {
   size_t held_frames_ = 0;                      // in every InPort::held together
   uint64_t checkpoints_taken_ = 0, checkpoints_failed_ = 0, barriers_stale_ = 0, peak_held_frames_ = 0;
   uint64_t last_snapshot_bytes_ = 0;
+  uint64_t checkpoint_in_hook_ = 0;  // while snapshot() or restore() runs: CheckpointId()
 
   std::map<uint64_t, PendingRequest> pending_;
   uint64_t next_request_id_ = 1;
