@@ -45,9 +45,17 @@ void Master::NodeDied(const std::string& node_name, const std::string& why) {
   Placement placement = LiveNodes();
   for (auto& [tname, t] : topologies_) {
     if (!Active(t.state)) continue;
+    bool moved = false;
     for (auto& [ename, e] : t.elements) {
-      if (e.plan.node == node_name && !e.exited) Move(t, e, &placement);
+      if (e.plan.node == node_name && !e.exited) {
+        Move(t, e, &placement);
+        moved = true;
+      }
     }
+    // Checkpointed: the moved elements lost their state with the node, the
+    // others hold what they got from them since the checkpoint: all go back
+    // to it (rollback.cc), the moved ones once spawned on their new nodes.
+    if (moved && t.checkpoints && Active(t.state)) RollBack(t, fmt::format("node {} lost", node_name));
     Settle(t);
   }
 }

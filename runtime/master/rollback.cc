@@ -14,8 +14,9 @@
 // the addresses their peers know (`rollback`). An element that had ended
 // after taking the checkpoint (a source that finished) is spawned again,
 // and its receivers rewired to it; one that ended before it stays ended,
-// and its links stay ended for the others. Node loss does not roll back
-// (yet): the moved element starts afresh there.
+// and its links stay ended for the others. After a node loss the elements
+// moved are rolled back on their new nodes once spawned there (the
+// caretaker takes the spawn, then the rollback, in that order).
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
