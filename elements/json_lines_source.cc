@@ -17,7 +17,9 @@ ClassSpec JsonLinesSource::spec() {
       .describe(
           "Files of a directory are read in name order; empty lines are skipped. A line that is "
           "not a JSON object is rejected: counted, reported with its file and line, and skipped; "
-          "it never stops the source.")
+          "it never stops the source. In a checkpointed topology each file is a stream whose "
+          "position is the byte offset read: a rollback reads every file on from its offset at "
+          "the checkpoint (a file new since from its start), so no line is emitted twice.")
       .push_out("out")
       .param_string("path", "a .jsonl file or a directory of them (relative: to the working directory)")
       .handler("lines", "lines read")
@@ -51,6 +53,12 @@ bool JsonLinesSource::OpenNext() {
     current_ = files_[next_file_++];
     file_ = std::fopen(current_.c_str(), "rb");
     line_in_file_ = 0;
+    auto restored = offsets_.find(current_);
+    if (file_ && restored != offsets_.end() && restored->second > 0 &&
+        std::fseek(file_, static_cast<long>(restored->second), SEEK_SET) != 0) {
+      fail(Status::IOError(fmt::format("cannot seek '{}' to {}: {}", current_, restored->second, std::strerror(errno))));
+      return false;
+    }
     if (file_) return true;
     fail(Status::IOError(fmt::format("cannot open '{}': {}", current_, std::strerror(errno))));
     return false;
@@ -64,6 +72,7 @@ Production JsonLinesSource::produce() {
     ssize_t length = ::getline(&line_buffer_, &line_capacity_, file_);
     if (length < 0) {
       bool failed = std::ferror(file_);
+      if (!failed) offsets_[current_] = static_cast<uint64_t>(std::ftell(file_));
       std::fclose(file_);
       file_ = nullptr;
       if (failed) {
@@ -86,6 +95,35 @@ Production JsonLinesSource::produce() {
     emit(log_);
   }
   return Production::More();
+}
+
+Status JsonLinesSource::snapshot(std::string* state) {
+  if (file_) offsets_[current_] = static_cast<uint64_t>(std::ftell(file_));
+  LogBuilder files;
+  for (const auto& [file, offset] : offsets_) files.add(file, static_cast<int64_t>(offset));
+  LogBuilder position;
+  position.add("lines", static_cast<int64_t>(lines_)).add_raw("files", files.bytes());
+  state->assign(position.bytes());
+  return Status::OK();
+}
+
+Status JsonLinesSource::restore(std::string_view state) {
+  offsets_.clear();
+  lines_ = 0;
+  if (state.empty()) return Status::OK();
+  OwnedLog position{std::string(state)};
+  const Value files = position.log().get("files"), lines = position.log().get("lines");
+  if (!position.log().valid() || files.type() != ValueType::kMap || lines.type() != ValueType::kInt) {
+    return Status::Invalid("a JsonLinesSource snapshot holds {\"lines\": N, \"files\": {FILE: OFFSET}}");
+  }
+  for (size_t i = 0; i < files.size(); ++i) {
+    if (files.at(i).type() != ValueType::kInt || files.at(i).as_int() < 0) {
+      return Status::Invalid(fmt::format("a JsonLinesSource snapshot's offset of '{}' is no offset", files.key_at(i)));
+    }
+    offsets_[std::string(files.key_at(i))] = static_cast<uint64_t>(files.at(i).as_int());
+  }
+  lines_ = static_cast<uint64_t>(lines.as_int());
+  return Status::OK();
 }
 
 void JsonLinesSource::stop() {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdio>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,10 @@ class JsonLinesSource : public Element {
   Status configure(const Params& params) override;
   Production produce() override;
   void stop() override;
+  // Checkpoints: a stream per file, its position the byte offset read so
+  // far; a rollback seeks each file back there (files new since: from 0).
+  Status snapshot(std::string* state) override;
+  Status restore(std::string_view state) override;
 
  private:
   bool OpenNext();
@@ -29,6 +34,7 @@ class JsonLinesSource : public Element {
   std::string current_;
   uint64_t line_in_file_ = 0;
   uint64_t lines_ = 0, rejected_ = 0;
+  std::map<std::string, uint64_t> offsets_;  // by file: bytes read, of each file opened so far
   char* line_buffer_ = nullptr;
   size_t line_capacity_ = 0;
   LogBuilder log_;

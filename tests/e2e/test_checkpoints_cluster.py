@@ -6,8 +6,18 @@ back to its last complete checkpoint, the moved counter restoring its
 counts on its new node. The sink's file ends row for row as a fault-free
 run writes it, and the counter counted each log once."""
 
+import json
+import os
+import random
+import signal
+import sqlite3
+import time
+
 from cluster_nodes import cluster  # noqa: F401  (the fixture)
 from conftest import jsonl
+
+
+FINISHED = ("done", "failed", "stopped")
 
 
 def elements(status):
@@ -51,3 +61,71 @@ policy * {{ checkpoint: 200 }}
     assert int(elements(final)["count"]["stats"]["handlers"]["count"]) == n, elements(final)["count"]
     events = [e["what"] for e in cluster.json("events", "rolled", "-n", "100")]
     assert any(e.startswith("rolled back to checkpoint") and "node n3 lost" in e for e in events), events
+
+
+def test_chaos_kills_of_elements_a_node_and_the_master_leave_sinks_as_without_faults(cluster):
+    """The issue's chaos test, bounded: a directory of JSON files -> Throttle
+    -> Map -> keyed Counter -> JsonLinesSink and SqliteStore on three nodes;
+    about every 2 s (once a checkpoint completed since the last fault)
+    SIGKILL of a random element's host, once of a whole node and once of
+    the master. The file, the table and the count end as a fault-free run
+    writes them (computed: the chain is deterministic)."""
+    files, per_file = 4, 5000  # 20 s at 1000/s
+    data = cluster.tmp_path / "events"
+    data.mkdir()
+    rows = []
+    for f in range(files):
+        with open(data / f"part-{f}.jsonl", "w") as out:
+            for i in range(per_file):
+                n = f * per_file + i
+                out.write(json.dumps({"user": f"u{n % 13}", "n": n}) + "\n")
+                rows.append({"user": f"u{n % 13}", "n": n, "k": n % 5})
+    out_path, db_path = cluster.tmp_path / "chaos.jsonl", cluster.tmp_path / "chaos.db"
+    cluster.submit(f"""
+src   :: JsonLinesSource(path: "{data}") @ n1
+slow  :: Throttle(rate: 1000) @ n1
+key   :: Map(expr: "k = n % 5") @ n2
+count :: Counter(key: "user") @ n3
+out   :: JsonLinesSink(path: "{out_path}") @ n2
+store :: SqliteStore(path: "{db_path}", table: "rows") @ n1
+src -> slow -> key -> count
+count -> out
+count -> store
+policy * {{ checkpoint: 250 }}
+policy slow {{ queue: 200 }}   # a barrier waits behind what is queued: at 1000/s, 0.2 s at most
+""", "chaos")
+    chance = random.Random(13)
+    faults = ["element", "node", "element", "master", "element", "element", "element"]
+    done = []
+    for fault in faults:
+        last = max(complete_ids(cluster, "chaos") or [0])
+        s = cluster.wait_status("chaos", lambda s: s["state"] in FINISHED or (
+            all_running(s) and max(complete_ids(cluster, "chaos") or [0]) > last), "a checkpoint since the last fault")
+        if s["state"] in FINISHED:
+            break
+        time.sleep(chance.uniform(0.5, 1.5))
+        if fault == "master":
+            cluster.kill_master()
+            cluster.start_master()
+        elif fault == "node":
+            cluster.kill_node("n3")
+        else:
+            victim = chance.choice(sorted(e for e in elements(s) if elements(s)[e]["node"] != "dead"))
+            try:
+                os.kill(elements(cluster.status("chaos"))[victim]["pid"], signal.SIGKILL)
+            except ProcessLookupError:
+                continue
+            fault = victim
+        done.append(fault)
+    final = cluster.wait_finished("chaos", timeout=120)
+    assert final["state"] == "done", cluster._brief(final)
+    assert "master" in done and "node" in done and len(done) >= 4, done
+    assert jsonl(out_path) == rows, f"faults {done}"
+    db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    try:
+        stored = db.execute("SELECT user, n, k FROM rows ORDER BY rowid").fetchall()
+    finally:
+        db.close()
+    assert stored == [(r["user"], r["n"], r["k"]) for r in rows], f"faults {done}"
+    assert int(elements(final)["count"]["stats"]["handlers"]["count"]) == files * per_file
+    assert int(elements(final)["count"]["stats"]["handlers"]["groups"]) == 13
