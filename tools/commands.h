@@ -146,6 +146,10 @@ int QueryCell(const CellQueryOptions& options, const std::string& master, const 
 int Logs(const std::string& target, int lines, const std::string& master, const OutputFormat& format);
 int Events(const std::string& topology, int limit, const std::string& master, const OutputFormat& format);
 int Checkpoints(const std::string& topology, const std::string& master, const OutputFormat& format);
+// A checkpoint now, then the topology stops; waits up to timeout_s for it.
+int StopDataflow(const std::string& topology, double timeout_s, const std::string& master, const OutputFormat& format);
+int ResumeDataflow(const std::string& topology, const std::string& master, const OutputFormat& format);
+int RegistryDump(const std::string& master, const OutputFormat& format);
 // Stops the master, its caretakers and their elements; returns once the master is gone.
 int Shutdown(const std::string& master);
 // Asks the caretaker of this machine directly (no master involved).

@@ -278,6 +278,24 @@ int main(int argc, char** argv) {
   add_master(checkpoints);
   add_output(checkpoints);
 
+  double stop_timeout_s = 60;
+  auto* stop = app.add_subcommand("stop", "a checkpoint now, then stop the topology (resume starts it from there)");
+  stop->add_option("TOPOLOGY", topology_name, "a checkpointed topology (policy * { checkpoint: MS })")->required();
+  stop->add_option("--timeout", stop_timeout_s, "seconds to wait for the checkpoint and the stop")
+      ->capture_default_str();
+  add_master(stop);
+  add_output(stop);
+  auto* resume = app.add_subcommand("resume", "start a stopped topology again from its last complete checkpoint");
+  resume->add_option("TOPOLOGY", topology_name, "the topology")->required();
+  add_master(resume);
+  add_output(resume);
+  auto* registry = app.add_subcommand("registry", "what the master's registry holds");
+  auto* registry_dump =
+      registry->add_subcommand("dump", "topologies, elements, checkpoints and the sources' committed positions");
+  registry->require_subcommand(1);
+  add_master(registry_dump);
+  add_output(registry_dump);
+
   MasterOptions master_options;
   auto* shutdown = app.add_subcommand("shutdown", "stop the master, every caretaker and every element they run");
   add_master(shutdown);
@@ -367,7 +385,7 @@ int main(int argc, char** argv) {
   format.json = output == "json";
   run_options.format = format;
   PutPluginPathInEnvironment(plugin_path);
-  for (const CLI::App* verb : {submit, list, nodes, status, kill, scale, handler, call, fetch, catalog, logs, events, checkpoints}) {
+  for (const CLI::App* verb : {submit, list, nodes, status, kill, scale, handler, call, fetch, catalog, logs, events, checkpoints, stop, resume, registry_dump}) {
     if (!*verb) continue;
     if (int code = CheckEndpointFlag("--master", cli::MasterEndpoint(master_address)); code != cli::kExitOk)
       return code;
@@ -416,6 +434,9 @@ int main(int argc, char** argv) {
     if (*logs) return cli::Logs(target, log_lines, master_address, format);
     if (*events) return cli::Events(topology_name, event_count, master_address, format);
     if (*checkpoints) return cli::Checkpoints(topology_name, master_address, format);
+    if (*stop) return cli::StopDataflow(topology_name, stop_timeout_s, master_address, format);
+    if (*resume) return cli::ResumeDataflow(topology_name, master_address, format);
+    if (*registry_dump) return cli::RegistryDump(master_address, format);
     if (*shutdown) return cli::Shutdown(master_address);
     if (*keygen) return cli::Keygen(keygen_options);
     if (*master) {

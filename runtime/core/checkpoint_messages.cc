@@ -67,6 +67,19 @@ Status FromJson(const Json& json, CheckpointsRequest* m) {
   return Fields(json, "checkpoints").Get("topology", &m->topology).status();
 }
 
+Json ToJson(const DataflowRequest& m) {
+  Json json = Message(DataflowRequest::kOp);
+  json["topology"] = m.topology;
+  json["action"] = m.action;
+  return json;
+}
+Status FromJson(const Json& json, DataflowRequest* m) {
+  return Fields(json, "dataflow").Get("topology", &m->topology).Get("action", &m->action).status();
+}
+
+Json ToJson(const RegistryRequest&) { return Message(RegistryRequest::kOp); }
+Status FromJson(const Json& json, RegistryRequest*) { return Fields(json, "registry").status(); }
+
 Json ToJson(const RollbackElement& m) {
   return Json{{"element", m.element}, {"state", m.state}, {"ended_links", m.ended_links}};
 }

@@ -73,6 +73,19 @@ struct CheckpointsRequest {
   static constexpr Op kOp = Op::kCheckpoints;
   std::string topology;
 };
+// CLI -> master: `datablox stop` (a checkpoint, then the topology stops)
+// and `datablox resume` (a stopped topology starts again from its last
+// complete checkpoint). Answered with a DataflowReply (client_replies.h).
+struct DataflowRequest {
+  static constexpr Op kOp = Op::kDataflow;
+  std::string topology;
+  std::string action;  // "stop" or "resume"
+};
+// CLI -> master: `datablox registry dump`, answered with a RegistryReply.
+struct RegistryRequest {
+  static constexpr Op kOp = Op::kRegistry;
+};
+
 #define DATABLOX_CONTROL_MESSAGE(Type) \
   Json ToJson(const Type& message);    \
   Status FromJson(const Json& json, Type* message);
@@ -80,6 +93,8 @@ DATABLOX_CONTROL_MESSAGE(StartCheckpoint)
 DATABLOX_CONTROL_MESSAGE(CheckpointTaken)
 DATABLOX_CONTROL_MESSAGE(CheckpointDone)
 DATABLOX_CONTROL_MESSAGE(CheckpointsRequest)
+DATABLOX_CONTROL_MESSAGE(DataflowRequest)
+DATABLOX_CONTROL_MESSAGE(RegistryRequest)
 DATABLOX_CONTROL_MESSAGE(RollbackElement)
 DATABLOX_CONTROL_MESSAGE(Rollback)
 #undef DATABLOX_CONTROL_MESSAGE

@@ -330,6 +330,32 @@ Status FromJson(const Json& json, CheckpointsReply* m) {
       .status();
 }
 
+Json ToJson(const DataflowReply& m) {
+  Json json = Answer();
+  json["topology"] = m.topology;
+  json["action"] = m.action;
+  json["checkpoint"] = m.checkpoint;
+  return json;
+}
+Status FromJson(const Json& json, DataflowReply* m) {
+  return Fields(json, "dataflow reply")
+      .Get("topology", &m->topology)
+      .Get("action", &m->action)
+      .Get("checkpoint", &m->checkpoint)
+      .status();
+}
+
+Json ToJson(const RegistryReply& m) {
+  Json json = Answer();
+  json["topologies"] = m.topologies;
+  return json;
+}
+Status FromJson(const Json& json, RegistryReply* m) {
+  Status st = Fields(json, "registry reply").Get("topologies", &m->topologies).status();
+  if (st.ok() && !m->topologies.is_array()) st = Status::Invalid("registry reply: 'topologies' must be a list");
+  return st;
+}
+
 Json ToJson(const EventsReply& m) {
   Json json = Answer();
   json["events"] = Json::array();

@@ -167,6 +167,18 @@ struct CheckpointsReply {  // checkpoints
   std::vector<CheckpointItem> checkpoints;  // oldest first
 };
 
+struct DataflowReply {  // stop, resume
+  std::string topology;
+  std::string action;
+  uint64_t checkpoint = 0;  // resume: the checkpoint it starts from
+};
+// registry dump: what the master's registry holds, as one JSON document
+// (topologies, their elements, checkpoints and the sources' committed
+// positions): kept as JSON, for scripts and for the CLI to print.
+struct RegistryReply {
+  Json topologies = Json::array();
+};
+
 struct KillReply {                   // stop and kill
   std::optional<double> draining_s;  // kill -w: how long END may flow before the rest is stopped
 };
@@ -216,6 +228,8 @@ DATABLOX_CLIENT_REPLY(EventItem)
 DATABLOX_CLIENT_REPLY(EventsReply)
 DATABLOX_CLIENT_REPLY(CheckpointItem)
 DATABLOX_CLIENT_REPLY(CheckpointsReply)
+DATABLOX_CLIENT_REPLY(DataflowReply)
+DATABLOX_CLIENT_REPLY(RegistryReply)
 DATABLOX_CLIENT_REPLY(KillReply)
 DATABLOX_CLIENT_REPLY(ShutdownReply)
 DATABLOX_CLIENT_REPLY(MasterLinkStatus)

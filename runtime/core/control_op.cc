@@ -9,7 +9,7 @@
 namespace datablox::control {
 namespace {
 
-constexpr std::array<std::pair<Op, std::string_view>, 50> kOpNames = {{
+constexpr std::array<std::pair<Op, std::string_view>, 52> kOpNames = {{
     {Op::kSubmit, "submit"},
     {Op::kStatus, "status"},
     {Op::kList, "list"},
@@ -60,6 +60,8 @@ constexpr std::array<std::pair<Op, std::string_view>, 50> kOpNames = {{
     {Op::kCheckpointTaken, "checkpoint_taken"},
     {Op::kCheckpointDone, "checkpoint_done"},
     {Op::kRollback, "rollback"},
+    {Op::kDataflow, "dataflow"},
+    {Op::kRegistry, "registry"},
 }};
 
 }  // namespace

@@ -73,6 +73,8 @@ enum class Op {
   kCheckpointTaken,
   kCheckpointDone,
   kRollback,
+  kDataflow,
+  kRegistry,
 };
 
 // The wire name: "submit", "heartbeat_ack", "kill_element", ...

@@ -53,7 +53,9 @@ void Master::TickCheckpoints() {
     if (!topology.checkpoints) continue;
     CheckpointCoordinator& coordinator = *topology.checkpoints;
     if (coordinator.TimedOut(now)) CheckpointEnded(topology);
-    if (topology.state != TopologyState::kRunning || !coordinator.Due(now)) continue;
+    // `datablox stop` asked for one now (after the one in progress, if any).
+    const bool due = topology.stop_after_checkpoint ? !coordinator.in_progress() : coordinator.Due(now);
+    if (topology.state != TopologyState::kRunning || !due) continue;
     // Every element up: one starting or restarting would miss its barrier.
     std::set<std::string> waiting;
     bool all_up = true;
@@ -143,6 +145,13 @@ void Master::CheckpointEnded(TopologyRecord& topology) {
     spdlog::info("master: {}: checkpoint {} abandoned: {}", topology.name, checkpoint->id, checkpoint->why);
     Event(topology.name, "", fmt::format("checkpoint {} abandoned: {}", checkpoint->id, checkpoint->why));
   }
+  if (complete && topology.stop_after_checkpoint) {
+    topology.stop_after_checkpoint = false;
+    Event(topology.name, "", fmt::format("stopped after checkpoint {} (`datablox resume` starts it from there)",
+                                         checkpoint->id));
+    StopTopology(topology, TopologyState::kStopped);
+    return;
+  }
   // Every element hears: a sink commits what it prepared for a complete
   // one; an element still aligning an abandoned one lets its inputs go.
   for (const auto& [element_name, element] : topology.elements) {
@@ -158,7 +167,7 @@ void Master::CheckpointEnded(TopologyRecord& topology) {
 Json Master::Checkpoints(const control::CheckpointsRequest& request) const {
   auto it = topologies_.find(request.topology);
   if (it == topologies_.end()) {
-    return control::ToJson(control::Refusal{fmt::format("no topology '{}'", request.topology), {}});
+    return Refuse(fmt::format("no topology '{}'", request.topology));
   }
   const TopologyRecord& topology = it->second;
   control::CheckpointsReply reply;
@@ -166,7 +175,7 @@ Json Master::Checkpoints(const control::CheckpointsRequest& request) const {
   if (topology.checkpoints) reply.every_ms = topology.checkpoints->every().count();
   std::vector<CheckpointRow> rows;
   if (Status st = store_->LoadCheckpoints(topology.name, &rows); !st.ok()) {
-    return control::ToJson(control::Refusal{st.message(), {}});
+    return Refuse(st.message());
   }
   for (const CheckpointRow& row : rows) {
     control::CheckpointItem& item = reply.checkpoints.emplace_back();

@@ -16,11 +16,8 @@
 #include "runtime/master/web_state.h"
 
 namespace datablox::master {
-namespace {
 
 Json Refuse(std::string why) { return control::ToJson(control::Refusal{std::move(why), {}}); }
-
-}  // namespace
 
 Json Master::Submit(const control::Submit& request) {
   const std::string& file = request.file;

@@ -12,6 +12,7 @@ bool ReadsOnly(control::Op op, bool handler_write) {
     case Op::kStatus:
     case Op::kEvents:
     case Op::kCheckpoints:
+    case Op::kRegistry:
     case Op::kLogs: return true;
     case Op::kHandler: return !handler_write;
     default: return false;

@@ -204,6 +204,13 @@ void Master::FromClient(const std::string& peer, const Json& message) {
       reply = Checkpoints(request);
       break;
     }
+    case Op::kDataflow: {
+      control::DataflowRequest request;
+      if (!Decode(peer, message, &request)) return;
+      reply = Dataflow(request);
+      break;
+    }
+    case Op::kRegistry: reply = RegistryDump(); break;
     case Op::kScale: {
       control::Scale request;
       if (!Decode(peer, message, &request)) return;

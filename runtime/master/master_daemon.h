@@ -34,6 +34,9 @@
 
 namespace datablox::master {
 
+// A refusal to a client: {"ok": false, "error": WHY} (client_requests.cc).
+Json Refuse(std::string why);
+
 class Master {
  public:
   explicit Master(const MasterOptions& options);
@@ -154,7 +157,12 @@ class Master {
   void CheckpointEnded(TopologyRecord& topology);  // the one in progress completed or was abandoned
   // An element crashed: every element goes back to the last complete
   // checkpoint (or to its start), in a new epoch (rollback.cc).
-  void RollBack(TopologyRecord& topology, const std::string& why);
+  // `resume`: a stopped topology starts again from it (its stopped
+  // elements spawned again, on live nodes).
+  void RollBack(TopologyRecord& topology, const std::string& why, bool resume = false);
+  // dataflow.cc: `datablox stop` / `resume`, and `registry dump`.
+  Json Dataflow(const control::DataflowRequest& request);
+  Json RegistryDump() const;
   Json Checkpoints(const control::CheckpointsRequest& request) const;
 
   // registry_mapping.cc: written on every change of state, read back at start.

@@ -25,7 +25,7 @@
 
 namespace datablox::master {
 
-void Master::RollBack(TopologyRecord& topology, const std::string& why) {
+void Master::RollBack(TopologyRecord& topology, const std::string& why, bool resume) {
   CheckpointCoordinator& coordinator = *topology.checkpoints;
   const uint64_t checkpoint = coordinator.last_complete();
   if (topology.epoch >= control::kMaxEpoch) {
@@ -41,7 +41,9 @@ void Master::RollBack(TopologyRecord& topology, const std::string& why) {
       return FailTopology(topology, fmt::format("{}; rolling back: {}", why, st.message()));
     }
     const bool in_checkpoint = st.ok();
-    if (Final(element.state) && !(element.state == ElementState::kEnded && (in_checkpoint || checkpoint == 0))) {
+    const bool ended_after = element.state == ElementState::kEnded && (in_checkpoint || checkpoint == 0);
+    const bool stopped = resume && (element.state == ElementState::kStopped || element.state == ElementState::kFailed);
+    if (Final(element.state) && !ended_after && !stopped) {
       continue;  // ended before the checkpoint: what it sent is in the cut
     }
     back[name] = Base64Encode(state);
@@ -51,7 +53,7 @@ void Master::RollBack(TopologyRecord& topology, const std::string& why) {
   for (const auto& [name, state] : back) {
     ElementRecord& element = topology.elements.at(name);
     element.plan.epoch = epoch;
-    if (element.state == ElementState::kEnded) {
+    if (Final(element.state)) {
       respawn.push_back(name);
       element.state = ElementState::kPlanned;  // not ended any more: its receivers' links from it are open
     } else {
@@ -65,6 +67,13 @@ void Master::RollBack(TopologyRecord& topology, const std::string& why) {
     element.ended_links = std::set<std::string>(ended.begin(), ended.end());
     const bool spawn_again = std::find(respawn.begin(), respawn.end(), name) != respawn.end();
     if (spawn_again) {
+      auto node = nodes_.find(element.plan.node);
+      if (node == nodes_.end() || !node->second.alive) {  // a resume after its node died: a live one
+        Placement placement = LiveNodes();
+        const std::string to = placement.PlaceMoved(element.plan.node);
+        if (to.empty()) return FailTopology(topology, fmt::format("{}: no live node to run '{}' on", why, name));
+        element.plan.node = to;
+      }
       element.state = ElementState::kSpawned;
       element.exited = false;
       element.confirmed = true;
@@ -85,8 +94,9 @@ void Master::RollBack(TopologyRecord& topology, const std::string& why) {
   }
   for (const auto& [node, rollback] : by_node) SendToNode(node, control::ToJson(rollback));
   const std::string to = checkpoint ? fmt::format("checkpoint {}", checkpoint) : "its start (no checkpoint yet)";
-  spdlog::warn("master: {}: {}; rolling {} elements back to {} (epoch {})", topology.name, why, back.size(), to, epoch);
-  Event(topology.name, "", fmt::format("rolled back to {} (epoch {}): {}", to, epoch, why));
+  spdlog::warn("master: {}: {}; {} {} elements {} {} (epoch {})", topology.name, why, resume ? "resuming" : "rolling",
+               back.size(), resume ? "from" : "back to", to, epoch);
+  Event(topology.name, "", fmt::format("{} {} (epoch {}): {}", resume ? "resumed from" : "rolled back to", to, epoch, why));
 }
 
 }  // namespace datablox::master

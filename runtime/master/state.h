@@ -104,6 +104,7 @@ struct TopologyRecord {
   std::optional<control::LinkCurve> curve;    // its links' key (master --curve-links), in every plan
   // With `policy * { checkpoint: MS }` (checkpoints.cc); null without.
   std::shared_ptr<CheckpointCoordinator> checkpoints;
+  bool stop_after_checkpoint = false;  // `datablox stop`: stopped once the next checkpoint completes
   uint32_t epoch = 0;  // rollbacks so far (in every element's plan; the newest read back at a restart)
   Clock::time_point submitted = Clock::now();
   int64_t submitted_unix_ms = UnixMs();

@@ -257,3 +257,47 @@ policy * {{ checkpoint: 200 }}
         db.close()
     assert rows == [(i, i % 7) for i in range(count)]
     assert final_count(final) == count, brief(final)
+
+
+def test_stop_takes_a_checkpoint_and_resume_goes_on_from_it(cluster):
+    cluster.submit("paused", ROLLBACK.replace("out :: Null", 'out :: JsonLinesSink(path: "paused.jsonl")'))
+    cluster.wait_status("paused", lambda s: s["state"] == "running" and elements(s)["count"]["logs_in"] >= 10000,
+                        "count to take 10000 logs")
+    r = cluster.cli("stop", "paused")
+    assert r.returncode == 0, r.stderr
+    assert "paused stopped after checkpoint" in r.stdout and "datablox resume paused" in r.stdout, r.stdout
+    stopped = cluster.status("paused")
+    assert stopped["state"] == "stopped", brief(stopped)
+    assert any(e.startswith("stopped after checkpoint") for e in cluster.events("paused")), cluster.events("paused")
+
+    dump = cluster.json("registry", "dump")
+    paused = next(t for t in dump["topologies"] if t["name"] == "paused")
+    assert paused["state"] == "stopped" and paused["every_ms"] == 200 and paused["last_complete"] > 0, paused
+    emitted = paused["positions"]["src"]["emitted"]
+    assert 10000 <= emitted < 60000, paused["positions"]  # where src resumes
+    assert {e["name"] for e in paused["elements"]} == {"src", "key", "count", "out"}, paused["elements"]
+    assert [c["id"] for c in paused["checkpoints"] if c["state"] == "complete"][-1] == paused["last_complete"]
+    text = cluster.cli("registry", "dump")
+    assert text.returncode == 0 and "position of src: {\"emitted\":" in text.stdout, text.stdout
+
+    r = cluster.cli("resume", "paused")
+    assert r.returncode == 0, r.stderr
+    assert f"paused resumes from checkpoint {paused['last_complete']}" in r.stdout, r.stdout
+    final = cluster.wait_finished("paused", timeout=60)
+    assert final["state"] == "done", brief(final)
+    assert final_count(final) == 60000, brief(final)
+    lines = (cluster.tmp_path / "paused.jsonl").read_text().splitlines()
+    assert [json.loads(line)["seq"] for line in lines] == list(range(60000))
+
+
+def test_stop_and_resume_refuse_what_they_cannot_do(cluster):
+    cluster.submit("plainer", "src :: Sequence(count: 100000000, rate: 100)\nout :: Null\nsrc -> out\n")
+    r = cluster.cli("stop", "plainer")
+    assert r.returncode != 0 and "plainer takes no checkpoints" in r.stderr, (r.returncode, r.stderr)
+    r = cluster.cli("resume", "ghost")
+    assert r.returncode != 0 and "no topology 'ghost'" in r.stderr, (r.returncode, r.stderr)
+    cluster.submit("live", ROLLBACK)
+    r = cluster.cli("resume", "live")
+    assert r.returncode != 0 and "only a stopped topology resumes" in r.stderr, (r.returncode, r.stderr)
+    for name in ("plainer", "live"):
+        assert cluster.cli("kill", name).returncode == 0
