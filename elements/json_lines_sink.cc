@@ -80,20 +80,16 @@ Status JsonLinesSink::Continue() {
   if (!st.ok()) return st;
   // Died after the final rename and before removing the position file: the
   // complete file is taken back, and the (ended) inputs end it again.
-  if (!Exists(partial_) && Exists(path_) && std::rename(path_.c_str(), partial_.c_str()) != 0) {
-    return Errno("cannot take back", path_);
-  }
-  fd_ = ::open(partial_.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-  if (fd_ < 0) return Errno("cannot write", partial_);
-  struct stat info;
-  if (::fstat(fd_, &info) != 0) return Errno("cannot stat", partial_);
+  uint64_t size = 0;
+  st = OpenAgain(&size);
+  if (!st.ok()) return st;
   if (!found) {
     // Nothing was recorded, so nothing was acknowledged: the upstream
     // replays all of it.
     length_ = 0;
-  } else if (static_cast<uint64_t>(info.st_size) < length_) {
+  } else if (size < length_) {
     return Status::IOError(fmt::format("'{}' holds {} bytes, fewer than the {} its position file records", partial_,
-                                       info.st_size, length_));
+                                       size, length_));
   }
   // Bytes past the recorded length were written by a batch that was never
   // recorded, hence never acknowledged: its replay writes them again.
@@ -133,9 +129,9 @@ void JsonLinesSink::on_checkpoint_complete(uint64_t checkpoint) {
   prepared_.erase(prepared_.begin(), prepared_.upper_bound(checkpoint));  // older ones never complete now
 }
 
-// A rollback: the file as the checkpoint had it, whatever was written since
-// (and whether or not it had been renamed into place at an end since).
-Status JsonLinesSink::Rewind(uint64_t length) {
+// The file of an earlier life, opened to go on writing it: PATH taken back
+// to PATH.partial if that life ended (renamed it) already; *size its length.
+Status JsonLinesSink::OpenAgain(uint64_t* size) {
   if (!Exists(partial_) && Exists(path_) && std::rename(path_.c_str(), partial_.c_str()) != 0) {
     return Errno("cannot take back", path_);
   }
@@ -143,10 +139,19 @@ Status JsonLinesSink::Rewind(uint64_t length) {
   if (fd_ < 0) return Errno("cannot write", partial_);
   struct stat info;
   if (::fstat(fd_, &info) != 0) return Errno("cannot stat", partial_);
-  if (static_cast<uint64_t>(info.st_size) < length) {
+  *size = static_cast<uint64_t>(info.st_size);
+  return Status::OK();
+}
+
+// A rollback: the file as the checkpoint had it, whatever was written since
+// (and whether or not it had been renamed into place at an end since).
+Status JsonLinesSink::Rewind(uint64_t length) {
+  uint64_t size = 0;
+  if (Status st = OpenAgain(&size); !st.ok()) return st;
+  if (size < length) {
     return Status::IOError(fmt::format("'{}' holds {} bytes, fewer than the {} of the checkpoint restored (a "
                                        "rollback on another machine than the one that wrote it?)",
-                                       partial_, info.st_size, length));
+                                       partial_, size, length));
   }
   if (::ftruncate(fd_, static_cast<off_t>(length)) != 0) return Errno("cannot truncate", partial_);
   if (::lseek(fd_, 0, SEEK_END) < 0) return Errno("cannot seek", partial_);

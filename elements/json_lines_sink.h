@@ -33,7 +33,8 @@ class JsonLinesSink : public Element {
     uint64_t offset = 0;
   };
   Status Continue();
-  Status Rewind(uint64_t length);  // a rollback's start: the file cut back to `length`
+  Status Rewind(uint64_t length);
+  Status OpenAgain(uint64_t* size);  // a rollback's start: the file cut back to `length`
   Status ReadPosition(bool* found);
   Status WritePosition();
   Status WriteAll(std::string_view bytes);
