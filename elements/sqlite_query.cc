@@ -10,6 +10,15 @@
 
 namespace datablox {
 
+std::string QuoteSqlName(std::string_view name) {
+  std::string out = "\"";
+  for (char c : name) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  return out + "\"";
+}
+
 void BindSqliteValue(sqlite3_stmt* stmt, int index, const Value& value) {
   switch (value.type()) {
     case ValueType::kMissing:

@@ -26,6 +26,8 @@ struct sqlite3_value;
 
 namespace datablox {
 
+// A table's or column's name as SQL quotes it: "name", with " doubled.
+std::string QuoteSqlName(std::string_view name);
 // Binds one log value to a statement parameter (nested values as JSON text).
 void BindSqliteValue(sqlite3_stmt* stmt, int index, const Value& value);
 // A column's value as a log field: integers, floats, text, blobs as bytes, NULL as nil.

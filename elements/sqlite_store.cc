@@ -12,15 +12,6 @@
 namespace datablox {
 namespace {
 
-std::string Quote(std::string_view name) {
-  std::string out = "\"";
-  for (char c : name) {
-    if (c == '"') out.push_back('"');
-    out.push_back(c);
-  }
-  return out + "\"";
-}
-
 const char* SqlType(ValueType type) {
   switch (type) {
     case ValueType::kBool:
@@ -139,7 +130,7 @@ Status SqliteStore::NewestRowid(int64_t* rowid) {
   *rowid = 0;
   if (!table_exists_) return Status::OK();
   sqlite3_stmt* stmt = nullptr;
-  const std::string sql = fmt::format("SELECT coalesce(max(rowid), 0) FROM {}", Quote(table_));
+  const std::string sql = fmt::format("SELECT coalesce(max(rowid), 0) FROM {}", QuoteSqlName(table_));
   if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK) {
     return Status::IOError(fmt::format("{}: {}", sql, sqlite3_errmsg(db_)));
   }
@@ -151,7 +142,7 @@ Status SqliteStore::NewestRowid(int64_t* rowid) {
 
 Status SqliteStore::DeleteRowsAfter(int64_t rowid) {
   if (!table_exists_) return Status::OK();
-  return Exec(fmt::format("DELETE FROM {} WHERE rowid > {}", Quote(table_), rowid));
+  return Exec(fmt::format("DELETE FROM {} WHERE rowid > {}", QuoteSqlName(table_), rowid));
 }
 
 Status SqliteStore::snapshot(std::string* state) {
@@ -182,7 +173,7 @@ Status SqliteStore::LoadColumns() {
   columns_.clear();
   table_exists_ = false;
   sqlite3_stmt* info = nullptr;
-  std::string sql = fmt::format("PRAGMA table_info({})", Quote(table_));
+  std::string sql = fmt::format("PRAGMA table_info({})", QuoteSqlName(table_));
   if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &info, nullptr) != SQLITE_OK) {
     return Status::IOError(fmt::format("{}: {}", sql, sqlite3_errmsg(db_)));
   }
@@ -263,9 +254,9 @@ Status SqliteStore::EnsureColumns(const Value& root) {
   for (size_t i = 0; i < root.size(); ++i) {
     std::string_view name = root.key_at(i);
     if (columns_.count(name)) continue;
-    std::string column = fmt::format("{} {}", Quote(name), SqlType(root.at(i).type()));
-    Status st = table_exists_ ? Exec(fmt::format("ALTER TABLE {} ADD COLUMN {}", Quote(table_), column))
-                              : Exec(fmt::format("CREATE TABLE {} ({})", Quote(table_), column));
+    std::string column = fmt::format("{} {}", QuoteSqlName(name), SqlType(root.at(i).type()));
+    Status st = table_exists_ ? Exec(fmt::format("ALTER TABLE {} ADD COLUMN {}", QuoteSqlName(table_), column))
+                              : Exec(fmt::format("CREATE TABLE {} ({})", QuoteSqlName(table_), column));
     if (!st.ok()) return st;
     table_exists_ = true;
     columns_.emplace(name);
@@ -292,11 +283,11 @@ sqlite3_stmt* SqliteStore::InsertStatement(const Value& root, Status* status) {
   if (!status->ok()) return nullptr;
   std::string names, marks;
   for (size_t i = 0; i < root.size(); ++i) {
-    names += (i ? ", " : "") + Quote(root.key_at(i));
+    names += (i ? ", " : "") + QuoteSqlName(root.key_at(i));
     marks += i ? ", ?" : "?";
   }
-  std::string sql = root.size() == 0 ? fmt::format("INSERT INTO {} DEFAULT VALUES", Quote(table_))
-                                     : fmt::format("INSERT INTO {} ({}) VALUES ({})", Quote(table_), names, marks);
+  std::string sql = root.size() == 0 ? fmt::format("INSERT INTO {} DEFAULT VALUES", QuoteSqlName(table_))
+                                     : fmt::format("INSERT INTO {} ({}) VALUES ({})", QuoteSqlName(table_), names, marks);
   sqlite3_stmt* stmt = nullptr;
   if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr) != SQLITE_OK) {
     *status = Status::IOError(fmt::format("{}: {}", sql, sqlite3_errmsg(db_)));
@@ -413,7 +404,7 @@ AddAnswer SqliteStore::can_add(const ShardLoad& load) {
 uint64_t SqliteStore::state_size() const {
   if (!db_ || !table_exists_) return 0;
   sqlite3_stmt* stmt = nullptr;
-  std::string sql = fmt::format("SELECT count(*) FROM {}", Quote(table_));
+  std::string sql = fmt::format("SELECT count(*) FROM {}", QuoteSqlName(table_));
   uint64_t rows = 0;
   if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK && sqlite3_step(stmt) == SQLITE_ROW) {
     rows = static_cast<uint64_t>(sqlite3_column_int64(stmt, 0));
@@ -450,7 +441,7 @@ Status SqliteStore::export_state(const KeyGroupSet& moving, std::vector<OwnedLog
   if (shard_key_.empty() || moving.empty() || !table_exists_) return Status::OK();
   // Rows stored before the key field ever came have no such column: their
   // key is missing, which the senders hash as null.
-  const std::string key = columns_.count(shard_key_) ? Quote(shard_key_) : "NULL";
+  const std::string key = columns_.count(shard_key_) ? QuoteSqlName(shard_key_) : "NULL";
   if (sqlite3_create_function_v2(db_, "datablox_moving", 1, SQLITE_UTF8 | SQLITE_DIRECTONLY,
                                  const_cast<KeyGroupSet*>(&moving), MovingFunction, nullptr, nullptr,
                                  nullptr) != SQLITE_OK) {
@@ -459,7 +450,7 @@ Status SqliteStore::export_state(const KeyGroupSet& moving, std::vector<OwnedLog
   std::vector<OwnedLog> rows;
   Status st = Exec("BEGIN IMMEDIATE");
   if (st.ok()) {
-    std::string sql = fmt::format("SELECT * FROM {} WHERE datablox_moving({})", Quote(table_), key);
+    std::string sql = fmt::format("SELECT * FROM {} WHERE datablox_moving({})", QuoteSqlName(table_), key);
     sqlite3_stmt* select = nullptr;
     if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &select, nullptr) != SQLITE_OK) {
       st = Status::IOError(fmt::format("{}: {}", sql, sqlite3_errmsg(db_)));
@@ -474,7 +465,7 @@ Status SqliteStore::export_state(const KeyGroupSet& moving, std::vector<OwnedLog
     }
     sqlite3_finalize(select);
   }
-  if (st.ok()) st = Exec(fmt::format("DELETE FROM {} WHERE datablox_moving({})", Quote(table_), key));
+  if (st.ok()) st = Exec(fmt::format("DELETE FROM {} WHERE datablox_moving({})", QuoteSqlName(table_), key));
   if (st.ok()) st = Exec("COMMIT");
   if (!st.ok()) st = Rollback(st);
   // The function points at `moving`: gone with this call.

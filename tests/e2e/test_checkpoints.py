@@ -301,3 +301,43 @@ def test_stop_and_resume_refuse_what_they_cannot_do(cluster):
     assert r.returncode != 0 and "only a stopped topology resumes" in r.stderr, (r.returncode, r.stderr)
     for name in ("plainer", "live"):
         assert cluster.cli("kill", name).returncode == 0
+
+
+def test_a_sqlite_source_resumes_after_its_last_row_across_kills(cluster):
+    rows = 20000
+    db = sqlite3.connect(cluster.tmp_path / "input.db")
+    db.execute("CREATE TABLE events (user TEXT, n INTEGER, weight REAL, note BLOB)")
+    db.executemany("INSERT INTO events VALUES (?, ?, ?, ?)",
+                   [(f"u{i % 11}", i, i / 2, None if i % 3 else b"\x00\x01") for i in range(rows)])
+    db.commit()
+    db.close()
+    cluster.submit("table", f"""
+src   :: SqliteSource(path: "input.db", table: "events", batch: 500)
+slow  :: Throttle(rate: 5000)
+count :: Counter(key: "user")
+out   :: JsonLinesSink(path: "table.jsonl")
+src -> slow -> count -> out
+policy slow {{ queue: 200 }}
+policy * {{ checkpoint: 200 }}
+""")
+    for victim in ("src", "count"):
+        last = max([c["id"] for c in complete(cluster, "table")] or [0])
+        now = cluster.wait_status("table", lambda s: s["state"] == "running" and all(
+            e["state"] == "running" and e.get("pid") for e in s["elements"])
+            and max([c["id"] for c in complete(cluster, "table")] or [0]) > last, f"a checkpoint before killing {victim}")
+        os.kill(elements(now)[victim]["pid"], signal.SIGKILL)
+    final = cluster.wait_finished("table", timeout=60)
+    assert final["state"] == "done", brief(final)
+    logs = [json.loads(line) for line in (cluster.tmp_path / "table.jsonl").read_text().splitlines()]
+    assert [log["n"] for log in logs] == list(range(rows))  # every row once, in key order
+    assert logs[3] == {"user": "u3", "n": 3, "weight": 1.5, "note": "\x00\x01"}, logs[3]
+    assert logs[1]["note"] is None, logs[1]
+    assert final_count(final) == rows, brief(final)
+    assert len([e for e in cluster.events("table") if e.startswith("rolled back to checkpoint")]) == 2
+
+
+def test_a_sqlite_source_refuses_a_missing_table_or_key(cluster, tmp_path):
+    sqlite3.connect(tmp_path / "empty.db").close()
+    cluster.submit("notable", 'src :: SqliteSource(path: "empty.db", table: "nothing")\nout :: Null\nsrc -> out\n')
+    final = cluster.wait_finished("notable", timeout=30)
+    assert final["state"] == "failed" and "no such table: nothing" in final["failure"], brief(final)
