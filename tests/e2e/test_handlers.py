@@ -3,6 +3,7 @@ exactly the handlers its spec() declares (the host fails an element whose
 registrations and declaration differ), and `describe` shows each with its doc."""
 
 import json
+import sqlite3
 
 from conftest import final_elements
 
@@ -10,6 +11,7 @@ from conftest import final_elements
 EVERY_BUILT_IN = """
 src    :: Sequence(count: 20)
 lines  :: JsonLinesSource(path: "in.jsonl")
+rows   :: SqliteSource(path: "rows.db", table: "t")
 even   :: Filter(expr: "seq % 2 == 0")
 sq     :: Map(expr: "sq = seq * seq")
 cnt    :: Counter(key: "seq")
@@ -26,6 +28,7 @@ sample :: Sample(every: 2)
 src -> even -> sq -> cnt -> slow -> shown -> store -> sink
 even.rejected -> dedup -> route
 route.case0 -> sample -> agg -> odd
+rows -> odd
 lines -> ask
 ask.ask => cnt.query
 """
@@ -80,6 +83,9 @@ def declared_handlers(cli, class_name):
 
 def test_every_built_in_registers_exactly_what_it_declares(tmp_path, cli, run_topology):
     (tmp_path / "in.jsonl").write_text('{"a": 1}\n')
+    with sqlite3.connect(tmp_path / "rows.db") as db:
+        db.execute("CREATE TABLE t (a INTEGER)")
+        db.execute("INSERT INTO t VALUES (1)")
     result = run_topology(tmp_path, EVERY_BUILT_IN, "-o", "json")
     assert result.returncode == 0, result.stderr
     assert "handler" not in result.stderr, result.stderr
