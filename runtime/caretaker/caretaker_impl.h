@@ -90,6 +90,7 @@ class Caretaker {
   void Reap();
   // The facts of an exit of `p` now (or of the failure it just reported).
   ExitFacts ExitFactsOf(const HostProcess& p) const;
+  void BackOff(HostProcess& p, const RestartDecision& decision, Clock::time_point at);
   void ScheduleRestart(HostProcess& p, const RestartDecision& decision);
   void Finish(HostProcess& p, int wait_status);
   void RestartDue();

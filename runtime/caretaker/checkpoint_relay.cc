@@ -53,12 +53,8 @@ void Caretaker::CheckpointFromMaster(Op op, const Json& message) {
 constexpr auto kRollbackWait = std::chrono::seconds(10);
 
 void Caretaker::AwaitRollback(HostProcess& p, const RestartDecision& decision) {
-  p.crashes_in_a_row = decision.crashes_in_a_row;
-  ++p.restarts;
-  p.state = HostState::kBackoff;
-  p.pid = -1;
+  BackOff(p, decision, Clock::now() + kRollbackWait);
   p.awaiting_rollback = true;
-  p.restart_at = Clock::now() + kRollbackWait;
   spdlog::warn("[{}] {}; the master rolls its topology back to its last checkpoint (restart {})", p.id, p.last_exit,
                p.restarts);
   p.stderr_tail.Note(fmt::format("--- datablox: {} {}; rollback awaited ---", p.id, p.last_exit));

@@ -90,12 +90,17 @@ void Caretaker::Reap() {
   }
 }
 
-void Caretaker::ScheduleRestart(HostProcess& p, const RestartDecision& decision) {
+// A crash counted, and the host waits in backoff to be spawned at `at`.
+void Caretaker::BackOff(HostProcess& p, const RestartDecision& decision, Clock::time_point at) {
   p.crashes_in_a_row = decision.crashes_in_a_row;
   ++p.restarts;
-  p.restart_at = Clock::now() + decision.delay;
+  p.restart_at = at;
   p.state = HostState::kBackoff;
   p.pid = -1;
+}
+
+void Caretaker::ScheduleRestart(HostProcess& p, const RestartDecision& decision) {
+  BackOff(p, decision, Clock::now() + decision.delay);
   std::chrono::milliseconds delay = decision.delay;
   spdlog::warn("[{}] {}; restarting it{} (restart {}, {} in a row of at most {})", p.id, p.last_exit,
                delay.count() ? fmt::format(" in {} ms", delay.count()) : "", p.restarts, p.crashes_in_a_row,

@@ -55,7 +55,7 @@ void ElementHost::HandleInputFrame(InPort& port, int index, std::string_view pee
   }
   // After this link's checkpoint barrier, until every input delivered it,
   // and after what is held for it still: kept unread, in order (checkpoints.cc).
-  if (!released && (checkpoints_.Held(link->first) || port.held.count(link->first))) {
+  if (!released && (checkpoints_.Held(link->first) || (held_frames_ > 0 && port.held.count(link->first)))) {
     return HoldFrame(port, link->first, peer_id, frame);
   }
   wire::Kind kind;

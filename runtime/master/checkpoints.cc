@@ -23,6 +23,23 @@ namespace {
 // uses; two more in case it cannot be read.
 constexpr int kKeepComplete = 3;
 
+// A checkpoint as the registry keeps it, `duration_ms` long (so far, while in progress).
+CheckpointRow RowOf(const std::string& topology, const CheckpointProgress& checkpoint, int64_t duration_ms) {
+  return {topology,
+          checkpoint.id,
+          StateName(checkpoint.state),
+          checkpoint.started_unix_ms,
+          duration_ms,
+          checkpoint.bytes,
+          checkpoint.elements - static_cast<int>(checkpoint.waiting.size()),
+          checkpoint.elements,
+          checkpoint.why};
+}
+
+control::CheckpointItem ItemOf(const CheckpointRow& row) {
+  return {row.id, row.state, row.started_unix_ms, row.duration_ms, row.bytes, row.taken, row.elements, row.why};
+}
+
 std::string ElementId(const TopologyRecord& topology, const std::string& element) {
   return topology.name + "/" + element;
 }
@@ -122,16 +139,7 @@ void Master::CheckpointEnded(TopologyRecord& topology) {
   CheckpointCoordinator& coordinator = *topology.checkpoints;
   CheckpointProgress* checkpoint = coordinator.current();
   if (!checkpoint || checkpoint->state == CheckpointProgress::State::kInProgress) return;
-  CheckpointRow row;
-  row.topology = topology.name;
-  row.id = checkpoint->id;
-  row.state = StateName(checkpoint->state);
-  row.started_unix_ms = checkpoint->started_unix_ms;
-  row.duration_ms = checkpoint->duration_ms;
-  row.bytes = checkpoint->bytes;
-  row.elements = checkpoint->elements;
-  row.taken = checkpoint->elements - static_cast<int>(checkpoint->waiting.size());
-  row.why = checkpoint->why;
+  CheckpointRow row = RowOf(topology.name, *checkpoint, checkpoint->duration_ms);
   Status st = store_->SaveCheckpoint(row, checkpoint->snapshots, kKeepComplete);
   if (!st.ok() && checkpoint->state == CheckpointProgress::State::kComplete) {
     coordinator.StoreFailed("the registry could not store it: " + st.message());
@@ -177,28 +185,11 @@ Json Master::Checkpoints(const control::CheckpointsRequest& request) const {
   if (Status st = store_->LoadCheckpoints(topology.name, &rows); !st.ok()) {
     return Refuse(st.message());
   }
-  for (const CheckpointRow& row : rows) {
-    control::CheckpointItem& item = reply.checkpoints.emplace_back();
-    item.id = row.id;
-    item.state = row.state;
-    item.started_unix_ms = row.started_unix_ms;
-    item.duration_ms = row.duration_ms;
-    item.bytes = row.bytes;
-    item.taken = row.taken;
-    item.elements = row.elements;
-    item.why = row.why;
-  }
+  for (const CheckpointRow& row : rows) reply.checkpoints.push_back(ItemOf(row));
   if (topology.checkpoints && topology.checkpoints->in_progress()) {
     const CheckpointProgress& now = topology.checkpoints->history().back();
-    control::CheckpointItem& item = reply.checkpoints.emplace_back();
-    item.id = now.id;
-    item.state = StateName(now.state);
-    item.started_unix_ms = now.started_unix_ms;
-    item.duration_ms =
-        std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - now.started).count();
-    item.bytes = now.bytes;
-    item.elements = now.elements;
-    item.taken = now.elements - static_cast<int>(now.waiting.size());
+    const auto so_far = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - now.started).count();
+    reply.checkpoints.push_back(ItemOf(RowOf(topology.name, now, so_far)));
   }
   return control::ToJson(reply);
 }
