@@ -14,6 +14,7 @@ import pytest
 from conftest import wait_hosts_gone, wait_until
 
 FINISHED = ("done", "failed", "stopped")
+ELEMENT_FINAL = ("ended", "failed", "stopped")
 
 # Python elements of these tests, written next to each test's .topo file
 # (`py:rt_elements.Class` is looked up in the topology file's folder).
@@ -113,7 +114,12 @@ class Daemons:
             raise AssertionError(f"{e}; last status {brief(last.get('s'))}\n{self.log()}") from None
 
     def wait_finished(self, topology, timeout=60.0):
-        return self.wait_status(topology, lambda s: s["state"] in FINISHED, f"'{topology}' to finish", timeout)
+        """The topology ended and so did every element of it. (A topology is
+        "stopped" or "failed" as soon as the master decides it; its elements
+        say so only when their caretaker has ended them, a moment later.)"""
+        return self.wait_status(
+            topology, lambda s: s["state"] in FINISHED
+            and all(e["state"] in ELEMENT_FINAL for e in s["elements"]), f"'{topology}' to finish", timeout)
 
     def wait_flowing(self, topology, element, at_least):
         """Every element running with a pid, and `element` took `at_least` logs."""
