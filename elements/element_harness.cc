@@ -25,10 +25,25 @@ class ElementHarnessImpl final : public ElementHarness {
       : element_(std::move(element)), spec_(spec), host_(element_.get(), spec, "harness") {
     host_.set_connected(true);
   }
-  Status Configure(GivenParams params) {
+  Status Configure(GivenParams params, const HarnessCheckpoints* checkpoints) {
     Status st = host_.Configure(element_.get(), std::move(params));
+    if (st.ok() && checkpoints) {
+      host_.set_checkpointed(true);
+      if (checkpoints->restore) {
+        host_.set_checkpoint_id(checkpoints->checkpoint);
+        st = element_->restore(*checkpoints->restore);
+        host_.set_checkpoint_id(0);
+      }
+    }
     return st.ok() ? element_->start() : st;
   }
+  Status Snapshot(uint64_t checkpoint, std::string* state) override {
+    host_.set_checkpoint_id(checkpoint);
+    Status st = element_->snapshot(state);
+    host_.set_checkpoint_id(0);
+    return st;
+  }
+  void CompleteCheckpoint(uint64_t checkpoint) override { element_->on_checkpoint_complete(checkpoint); }
 
   Status Push(std::string_view port, const std::vector<std::string>& json_logs) override {
     std::vector<OwnedLog> logs(json_logs.size());
@@ -100,23 +115,39 @@ class ElementHarnessImpl final : public ElementHarness {
   uint64_t offset_ = 0;
 };
 
+Status MakeHarness(const ClassSpec& spec, GivenParams params, const HarnessCheckpoints* checkpoints,
+                   std::unique_ptr<ElementHarness>* out) {
+  if (!spec.factory) return Status::Invalid(fmt::format("class {} has no factory", spec.name));
+  auto harness = std::make_unique<ElementHarnessImpl>(spec.factory(), spec);
+  if (Status st = harness->Configure(std::move(params), checkpoints); !st.ok()) return st;
+  *out = std::move(harness);
+  return Status::OK();
+}
+
+Status FindClass(std::string_view class_name, const ClassSpec** spec) {
+  *spec = ClassTable::Global().find(class_name);
+  if (*spec != nullptr) return Status::OK();
+  std::string why = ClassTable::Global().load_error(class_name);
+  return Status::NotFound(fmt::format("no element class \"{}\"{}{}", class_name, why.empty() ? "" : ": ", why));
+}
+
 }  // namespace
 
 Status ElementHarness::Make(std::string_view class_name, GivenParams params, std::unique_ptr<ElementHarness>* out) {
-  const ClassSpec* spec = ClassTable::Global().find(class_name);
-  if (spec == nullptr) {
-    std::string why = ClassTable::Global().load_error(class_name);
-    return Status::NotFound(fmt::format("no element class \"{}\"{}{}", class_name, why.empty() ? "" : ": ", why));
-  }
-  return Make(*spec, std::move(params), out);
+  const ClassSpec* spec = nullptr;
+  Status st = FindClass(class_name, &spec);
+  return st.ok() ? MakeHarness(*spec, std::move(params), nullptr, out) : st;
+}
+
+Status ElementHarness::Make(std::string_view class_name, GivenParams params, const HarnessCheckpoints& checkpoints,
+                            std::unique_ptr<ElementHarness>* out) {
+  const ClassSpec* spec = nullptr;
+  Status st = FindClass(class_name, &spec);
+  return st.ok() ? MakeHarness(*spec, std::move(params), &checkpoints, out) : st;
 }
 
 Status ElementHarness::Make(ClassSpec spec, GivenParams params, std::unique_ptr<ElementHarness>* out) {
-  if (!spec.factory) return Status::Invalid(fmt::format("class {} has no factory", spec.name));
-  auto harness = std::make_unique<ElementHarnessImpl>(spec.factory(), spec);
-  if (Status st = harness->Configure(std::move(params)); !st.ok()) return st;
-  *out = std::move(harness);
-  return Status::OK();
+  return MakeHarness(spec, std::move(params), nullptr, out);
 }
 
 }  // namespace datablox::testing

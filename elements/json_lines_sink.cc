@@ -14,19 +14,24 @@
 #include <sstream>
 
 namespace datablox {
-namespace {
+namespace json_lines_sink_files {
 
 Status Errno(std::string_view what, const std::string& path) {
   return Status::IOError(fmt::format("{} '{}': {}", what, path, std::strerror(errno)));
 }
-
-constexpr size_t kPositionPage = 4096;  // one page: see WritePosition
 
 bool Exists(const std::string& path) {
   struct stat st;
   return ::stat(path.c_str(), &st) == 0;
 }
 
+}  // namespace json_lines_sink_files
+
+using json_lines_sink_files::Errno;
+using json_lines_sink_files::Exists;
+
+namespace {
+constexpr size_t kPositionPage = 4096;  // one page: see WritePosition
 }  // namespace
 
 ClassSpec JsonLinesSink::spec() {
@@ -40,15 +45,27 @@ ClassSpec JsonLinesSink::spec() {
           "recorded positions, so every log is written once. fsync happens once, at the end, "
           "before the rename: a restart continues only on the same machine, whose page cache "
           "outlives the process (a first start or a move to another node starts the file "
-          "afresh). A write error fails the element. In a checkpointed topology its snapshot is "
-          "the file's length at the barrier; a rollback cuts PATH.partial (or PATH, taken back) "
-          "to the length of the checkpoint restored, and what came since is written again as it "
-          "comes again: the file ends the same, line for line, as without the crash.")
+          "afresh). A write error fails the element.\n\n"
+          "In a checkpointed topology it commits in two phases instead, and PATH.partial holds "
+          "only what complete checkpoints committed: logs are written to a tmp segment, "
+          "PATH.open; at a checkpoint's barrier the segment is synced to disk and renamed "
+          "PATH.NNNNNN.prepared-C (prepared), and when the master declares checkpoint C complete "
+          "it is appended to PATH.partial (committed). A rollback to checkpoint C commits what C "
+          "and the checkpoints before it prepared, drops every later segment and PATH.open, and "
+          "cuts PATH.partial (or PATH, taken back) to what C held: what came since is written "
+          "again as it comes again, and the file ends the same, line for line, as without the "
+          "crash. At the end the last segments are committed and PATH.partial renamed to PATH. "
+          "With segments: true the committed segments are kept as numbered files PATH.000001, "
+          "PATH.000002, ... (in order; no PATH) instead of being appended.")
       .push_in("in")
       .param_string("path", "the file to write (relative: to the working directory)")
+      .param_bool("segments", false,
+                  "in a checkpointed topology: keep each checkpoint's committed logs as a numbered "
+                  "file PATH.NNNNNN instead of appending them to PATH")
       .handler("count", "logs written (by this process)")
       .handler("replayed", "logs of a replay skipped: the file had them already")
-      .handler("committed", "bytes of the file the newest complete checkpoint holds");
+      .handler("committed", "bytes of the output the newest complete checkpoint holds")
+      .handler("prepared", "segments prepared for checkpoints not complete yet");
 }
 
 JsonLinesSink::~JsonLinesSink() { stop(); }
@@ -57,14 +74,23 @@ Status JsonLinesSink::configure(const Params& params) {
   add_read_handler("count", [this] { return std::to_string(count_); });
   add_read_handler("replayed", [this] { return std::to_string(replayed_); });
   add_read_handler("committed", [this] { return std::to_string(committed_); });
-  Status st = params.read("path", path_).status();
+  add_read_handler("prepared", [this] { return std::to_string(prepared_.size()); });
+  Status st = params.read("path", path_).read("segments", segments_).status();
+  if (st.ok() && path_.empty()) st = Status::Invalid("path must not be empty");
   partial_ = path_ + ".partial";
   position_ = partial_ + ".position";
+  open_ = path_ + ".open";
   return st;
 }
 
 Status JsonLinesSink::start() {
-  if (restored_length_) return Rewind(*restored_length_);
+  two_phase_ = checkpointed();
+  if (two_phase_) return StartCommits();
+  if (segments_) {
+    return Status::Invalid(
+        "segments: true needs a checkpointed topology (policy * { checkpoint: MS }): segments are what "
+        "checkpoints commit");
+  }
   if (restarted()) return Continue();
   // A first start: whatever an earlier run left is not ours to continue.
   fd_ = ::open(partial_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -98,37 +124,6 @@ Status JsonLinesSink::Continue() {
   return Status::OK();
 }
 
-Status JsonLinesSink::snapshot(std::string* state) {
-  // What the file holds at the barrier is on its way to disk: the kernel's
-  // page cache has it, as a restart on this machine needs (see spec()).
-  LogBuilder at;
-  at.add("length", static_cast<int64_t>(length_));
-  state->assign(at.bytes());
-  prepared_[checkpoint()] = length_;
-  return Status::OK();
-}
-
-Status JsonLinesSink::restore(std::string_view state) {
-  if (state.empty()) {
-    restored_length_ = 0;  // back to the start: nothing of the file is kept
-    return Status::OK();
-  }
-  OwnedLog snapshot{std::string(state)};
-  const Value length = snapshot.log().get("length");
-  if (!snapshot.log().valid() || length.type() != ValueType::kInt || length.as_int() < 0) {
-    return Status::Invalid("a JsonLinesSink snapshot holds {\"length\": N >= 0}");
-  }
-  restored_length_ = static_cast<uint64_t>(length.as_int());
-  committed_ = *restored_length_;
-  return Status::OK();
-}
-
-void JsonLinesSink::on_checkpoint_complete(uint64_t checkpoint) {
-  auto it = prepared_.find(checkpoint);
-  if (it != prepared_.end()) committed_ = it->second;
-  prepared_.erase(prepared_.begin(), prepared_.upper_bound(checkpoint));  // older ones never complete now
-}
-
 // The file of an earlier life, opened to go on writing it: PATH taken back
 // to PATH.partial if that life ended (renamed it) already; *size its length.
 Status JsonLinesSink::OpenAgain(uint64_t* size) {
@@ -141,23 +136,6 @@ Status JsonLinesSink::OpenAgain(uint64_t* size) {
   if (::fstat(fd_, &info) != 0) return Errno("cannot stat", partial_);
   *size = static_cast<uint64_t>(info.st_size);
   return Status::OK();
-}
-
-// A rollback: the file as the checkpoint had it, whatever was written since
-// (and whether or not it had been renamed into place at an end since).
-Status JsonLinesSink::Rewind(uint64_t length) {
-  uint64_t size = 0;
-  if (Status st = OpenAgain(&size); !st.ok()) return st;
-  if (size < length) {
-    return Status::IOError(fmt::format("'{}' holds {} bytes, fewer than the {} of the checkpoint restored (a "
-                                       "rollback on another machine than the one that wrote it?)",
-                                       partial_, size, length));
-  }
-  if (::ftruncate(fd_, static_cast<off_t>(length)) != 0) return Errno("cannot truncate", partial_);
-  if (::lseek(fd_, 0, SEEK_END) < 0) return Errno("cannot seek", partial_);
-  length_ = length;
-  next_.clear();  // the streams of the new epoch are all new
-  return WritePosition();
 }
 
 Status JsonLinesSink::ReadPosition(bool* found) {
@@ -214,11 +192,11 @@ Status JsonLinesSink::WritePosition() {
   return Status::OK();
 }
 
-Status JsonLinesSink::WriteAll(std::string_view bytes) {
+Status JsonLinesSink::WriteAll(int fd, std::string_view bytes, const std::string& path) {
   while (!bytes.empty()) {
-    ssize_t n = ::write(fd_, bytes.data(), bytes.size());
+    ssize_t n = ::write(fd, bytes.data(), bytes.size());
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return Errno("writing", partial_);
+    if (n <= 0) return Errno("writing", path);
     bytes.remove_prefix(static_cast<size_t>(n));
   }
   return Status::OK();
@@ -247,7 +225,15 @@ void JsonLinesSink::on_batch(int, Batch logs) {
   }
   const uint64_t end = at.end;
   if (skip == logs.size() && next.stream == at.stream) return;  // nothing new to record
-  Status st = WriteAll(text_);
+  if (two_phase_) {
+    // No position file: a crash rolls the topology back, and the rollback
+    // says what the output keeps.
+    Status st = WriteSegment(text_);
+    if (st.ok()) next = {at.stream, end};
+    if (!st.ok()) fail(st);
+    return;
+  }
+  Status st = WriteAll(fd_, text_, partial_);
   if (st.ok()) {
     length_ += text_.size();
     next = {at.stream, end};
@@ -257,23 +243,25 @@ void JsonLinesSink::on_batch(int, Batch logs) {
 }
 
 void JsonLinesSink::on_inputs_ended() {
-  if (::fsync(fd_) != 0) {
-    fail(Errno("flushing", partial_));
-    return;
-  }
+  Status st = two_phase_ ? FinishCommits() : Finish();
+  if (!st.ok()) fail(st);
+}
+
+Status JsonLinesSink::Finish() {
+  if (::fsync(fd_) != 0) return Errno("flushing", partial_);
   ::close(fd_);
   fd_ = -1;
   if (std::rename(partial_.c_str(), path_.c_str()) != 0) {
-    fail(Status::IOError(fmt::format("renaming '{}' to '{}': {}", partial_, path_, std::strerror(errno))));
-    return;
+    return Status::IOError(fmt::format("renaming '{}' to '{}': {}", partial_, path_, std::strerror(errno)));
   }
   if (position_fd_ >= 0) ::close(position_fd_);
   position_fd_ = -1;
   (void)::unlink(position_.c_str());  // complete: nothing left to continue
+  return Status::OK();
 }
 
 void JsonLinesSink::stop() {
-  if (fd_ >= 0) ::close(fd_);  // stopped early: the .partial file stays, PATH is not written
+  if (fd_ >= 0) ::close(fd_);  // stopped early: the .partial file (and segments) stay, PATH is not written
   fd_ = -1;
   if (position_fd_ >= 0) ::close(position_fd_);
   position_fd_ = -1;

@@ -30,6 +30,9 @@ class TestHost final : public detail::HostContext {
   // Makes the element a member of a shard (membership() answers it).
   void set_membership(ShardMembership member) { membership_ = std::move(member); }
   void set_position(InputPosition at) { position_ = std::move(at); }
+  // A checkpointed topology's element; the id checkpoint() gives in a hook.
+  void set_checkpointed(bool checkpointed) { checkpointed_ = checkpointed; }
+  void set_checkpoint_id(uint64_t id) { checkpoint_id_ = id; }
 
   // A responder for one request; its answer lands in answers().
   Responder responder() { return MakeResponder(this, 0, "requester", ++requests_); }
@@ -118,6 +121,8 @@ class TestHost final : public detail::HostContext {
   const ClassSpec* spec() const override { return &spec_; }
   InputPosition BatchPosition() const override { return position_; }
   bool restarted() const override { return false; }
+  bool Checkpointed() const override { return checkpointed_; }
+  uint64_t CheckpointId() const override { return checkpoint_id_; }
   const ShardMembership* membership() const override { return membership_ ? &*membership_ : nullptr; }
   void Answer(int, const std::string&, std::string_view frame) override {
     wire::Kind kind;
@@ -135,6 +140,8 @@ class TestHost final : public detail::HostContext {
   }
 
  private:
+  bool checkpointed_ = false;
+  uint64_t checkpoint_id_ = 0;
   ClassSpec spec_;
   std::optional<ShardMembership> membership_;
   InputPosition position_;

@@ -278,6 +278,10 @@ class Element {
   // 0 in a restore to the start, and outside those hooks). A sink keys what
   // it prepares by it, and on_checkpoint_complete(id) names it again.
   uint64_t checkpoint() const;
+  // True in a topology that takes checkpoints: snapshot() and the rest will
+  // be called, and a crash rolls the whole topology back (a sink may then
+  // prepare and commit per checkpoint instead of recording every batch).
+  bool checkpointed() const;
 
  private:
   friend class detail::HostContext;

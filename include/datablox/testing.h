@@ -41,6 +41,14 @@ struct Answer {
   OwnedLog log;
 };
 
+// An element of a checkpointed topology (checkpointed() is true), and
+// whether a rollback restores it: restore(*state) runs, as checkpoint
+// `checkpoint`, after configure() and before start().
+struct HarnessCheckpoints {
+  std::optional<std::string> restore;
+  uint64_t checkpoint = 0;
+};
+
 class ElementHarness {
  public:
   // The class by name from the class table (built-ins, plugins, Python
@@ -49,6 +57,9 @@ class ElementHarness {
   static Status Make(std::string_view class_name, GivenParams params, std::unique_ptr<ElementHarness>* out);
   // The same with a class's spec at hand (an element not in the class table).
   static Status Make(ClassSpec spec, GivenParams params, std::unique_ptr<ElementHarness>* out);
+  // The class as an element of a checkpointed topology.
+  static Status Make(std::string_view class_name, GivenParams params, const HarnessCheckpoints& checkpoints,
+                     std::unique_ptr<ElementHarness>* out);
   virtual ~ElementHarness() = default;
 
   // One batch on push input `port` (by name), its logs as JSON objects. A
@@ -78,6 +89,10 @@ class ElementHarness {
   virtual int rejected() const = 0;
   virtual std::optional<Status> failure() const = 0;
   virtual Element& element() = 0;
+  // The element's snapshot() as checkpoint `checkpoint` (its barrier came
+  // on every input), and the master's word that the checkpoint completed.
+  virtual Status Snapshot(uint64_t checkpoint, std::string* state) = 0;
+  virtual void CompleteCheckpoint(uint64_t checkpoint) = 0;
 };
 
 }  // namespace datablox::testing
