@@ -9,6 +9,12 @@ topology without them in the same run.
               checkpoints (the sink's stats.checkpoints.taken), or the
               bench fails.
 
+  sink_checkpoint_overhead  the same with a JsonLinesSink for the Null (a
+              third of the logs): its two-phase commits per checkpoint (a
+              tmp segment synced, renamed and appended) against, without
+              checkpoints, a position recorded per batch. Each file must
+              hold every line, or the bench fails.
+
   recovery_s  a master and one caretaker on loopback: Sequence(count: 400000,
               rate: 50000) -> Map -> keyed Counter -> Null checkpointed every
               second; SIGKILL of the Counter after a complete checkpoint, until
@@ -41,7 +47,7 @@ a     :: Sequence(count: {count}, pad: 80)
 b     :: Sequence(count: {count}, start: 1000000000, pad: 80)
 key   :: Map(expr: "k = seq % 64")
 count :: Counter(key: "k")
-sink  :: Null
+sink  :: {sink}
 a -> key
 b -> key
 key -> count -> sink
@@ -151,13 +157,22 @@ def recovery(datablox, workdir, rounds):
     return runs
 
 
-def one_run(datablox, workdir, count, checkpointed, index):
+def one_run(datablox, workdir, count, checkpointed, index, file_sink=False):
     policy = f"policy * {{ checkpoint: {EVERY_MS} }}" if checkpointed else ""
-    path = os.path.join(workdir, f"join-{index}-{'on' if checkpointed else 'off'}.topo")
+    kind = "file" if file_sink else "join"
+    path = os.path.join(workdir, f"{kind}-{index}-{'on' if checkpointed else 'off'}.topo")
+    out = path + ".jsonl"
+    sink = f'JsonLinesSink(path: "{out}")' if file_sink else "Null"
     with open(path, "w") as f:
-        f.write(TOPOLOGY.format(count=count, policy=policy))
+        f.write(TOPOLOGY.format(count=count, policy=policy, sink=sink))
     stats_file = path + ".stats.jsonl"
     status, wall = datablox_run(datablox, path, stats_file)
+    if file_sink:
+        with open(out, "rb") as f:
+            lines = sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b""))
+        os.remove(out)
+        if lines != 2 * count:
+            raise RuntimeError(f"the file holds {lines} lines, not {2 * count}")
     sink = stats_of(status, "sink")
     if sink.get("logs_in") != 2 * count:
         raise RuntimeError(f"the sink received {sink.get('logs_in')} logs, not {2 * count}")
@@ -178,12 +193,19 @@ def exactly_once(args):
     count = args.count or 3_000_000
     workdir = tempfile.mkdtemp(prefix="datablox-bench-")
     runs = {True: [], False: []}
+    file_runs = {True: [], False: []}
+    file_count = max(count // 3, 1000)
     try:
         log(f"checkpoint_overhead: 2 x {count} logs through a join, a checkpoint every {EVERY_MS} ms or none, "
             f"{args.rounds} rounds")
         for index in range(args.rounds):
             for checkpointed in (False, True):
                 runs[checkpointed].append(one_run(datablox, workdir, count, checkpointed, index))
+        log(f"sink_checkpoint_overhead: the same into a JsonLinesSink, 2 x {file_count} logs: two-phase commits "
+            f"per checkpoint against a position recorded per batch, {args.rounds} rounds")
+        for index in range(args.rounds):
+            for checkpointed in (False, True):
+                file_runs[checkpointed].append(one_run(datablox, workdir, file_count, checkpointed, index, True))
     finally:
         if args.keep:
             log(f"raw files kept in {workdir}")
@@ -205,8 +227,13 @@ def exactly_once(args):
     with_rate = median([r["steady_logs_per_s"] for r in runs[True]])
     without_rate = median([r["steady_logs_per_s"] for r in runs[False]])
     overhead = round(1 - with_rate / without_rate, 3)
+    file_with = median([r["steady_logs_per_s"] for r in file_runs[True]])
+    file_without = median([r["steady_logs_per_s"] for r in file_runs[False]])
+    file_overhead = round(1 - file_with / file_without, 3)
     print(f"checkpoints every {EVERY_MS} ms: {with_rate / 1e6:.2f} M logs/s, none: {without_rate / 1e6:.2f} M logs/s"
           f"  checkpoint_overhead {overhead} (target <= 0.1)")
+    print(f"into a JsonLinesSink: {file_with / 1e6:.2f} M logs/s with two-phase commits, {file_without / 1e6:.2f} "
+          f"M logs/s without checkpoints  sink_checkpoint_overhead {file_overhead}")
     print(f"recovery {recovery_s} s median from SIGKILL of a stateful element to its first log after the restore "
           f"(target <= 1 s); every round exact: {all(r['exact'] for r in recovered)}")
     print(f"chaos {kills} kills: output {'identical to' if identical else 'DIFFERENT from'} a fault-free run")
@@ -216,6 +243,9 @@ def exactly_once(args):
         "with_checkpoints_logs_per_s": with_rate,
         "without_checkpoints_logs_per_s": without_rate,
         "checkpoint_every_ms": EVERY_MS,
+        "sink_checkpoint_overhead": file_overhead,
+        "sink_with_checkpoints_logs_per_s": file_with,
+        "sink_without_checkpoints_logs_per_s": file_without,
         "checkpoints_per_run": [r["checkpoints"] for r in runs[True]],
         "recovery_s": recovery_s,
         "recovery_runs": recovered,

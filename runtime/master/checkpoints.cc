@@ -68,6 +68,9 @@ void Master::TickCheckpoints() {
   const Clock::time_point now = Clock::now();
   for (auto& [name, topology] : topologies_) {
     if (!topology.checkpoints) continue;
+    if (!topology.rollback_waiting.empty() && Active(topology.state) && Readopted(topology)) {
+      RollBack(topology, topology.rollback_waiting);
+    }
     CheckpointCoordinator& coordinator = *topology.checkpoints;
     if (coordinator.TimedOut(now)) CheckpointEnded(topology);
     // `datablox stop` asked for one now (after the one in progress, if any).
@@ -132,7 +135,16 @@ void Master::CheckpointLife(TopologyRecord& topology, const ElementRecord& eleme
   if (topology.checkpoints->Abandon(why, now)) CheckpointEnded(topology);
   // A crash: its state and what its neighbours saw of it no longer agree.
   // Stopping, failing for good or moving with a lost node does not roll back.
-  if (element.state == ElementState::kRestarting && Active(topology.state)) RollBack(topology, why);
+  if (element.state != ElementState::kRestarting || !Active(topology.state)) return;
+  if (!Readopted(topology)) {
+    // Just started again, and some caretaker has not spoken up yet: a
+    // rollback now would not reach its elements (found by killing the
+    // master right after an element). TickCheckpoints rolls back once
+    // they are all heard from, or their nodes declared lost.
+    if (topology.rollback_waiting.empty()) topology.rollback_waiting = why;
+    return;
+  }
+  RollBack(topology, why);
 }
 
 void Master::CheckpointEnded(TopologyRecord& topology) {

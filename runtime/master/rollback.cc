@@ -32,6 +32,7 @@ void Master::RollBack(TopologyRecord& topology, const std::string& why, bool res
     return FailTopology(topology, fmt::format("{}; no rollback left (epoch {})", why, topology.epoch));
   }
   const uint32_t epoch = ++topology.epoch;
+  topology.rollback_waiting.clear();  // this one serves every crash before it
   // Who goes back, with the snapshot each restores ("" for none: its start).
   std::map<std::string, std::string> back;
   for (auto& [name, element] : topology.elements) {

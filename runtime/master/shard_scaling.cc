@@ -55,17 +55,6 @@ void Neighbours(const TopologyRecord& t, const ShardRecord& shard, shards::Shard
   for (const auto& [element, port] : receivers) state->receivers.push_back({element, port});
 }
 
-// A master started again knows its elements from the registry until their
-// caretakers' heartbeats confirm them; a change must not start before (its
-// messages would go to nodes not heard from yet): it waits for them.
-// `except`: a change's new member, which a master killed while it spawned
-// it may never have started (the resumed change stops it).
-bool Readopted(const TopologyRecord& t, const std::string& except = "") {
-  for (const auto& [name, e] : t.elements) {
-    if (!e.confirmed && !e.exited && name != except) return false;
-  }
-  return true;
-}
 
 // The step of a change an action belongs to, for the test hook below.
 std::string_view StepOf(const shards::Action& action) {

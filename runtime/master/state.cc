@@ -54,6 +54,13 @@ TopologyState TopologyStateFrom(const std::string& name) {
   return TopologyState::kFailed;
 }
 
+bool Readopted(const TopologyRecord& t, const std::string& except) {
+  for (const auto& [name, e] : t.elements) {
+    if (!e.confirmed && !e.exited && name != except) return false;
+  }
+  return true;
+}
+
 bool Active(TopologyState s) {
   return s == TopologyState::kStarting || s == TopologyState::kRunning || s == TopologyState::kStopping;
 }

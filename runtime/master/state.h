@@ -85,6 +85,12 @@ enum class TopologyState { kStarting, kRunning, kDone, kFailed, kStopping, kStop
 const char* StateName(TopologyState s);
 TopologyState TopologyStateFrom(const std::string& name);  // kFailed for an unknown name
 bool Active(TopologyState s);                              // starting, running or stopping
+// A master started again knows its elements from the registry until their
+// caretakers' heartbeats confirm them; a change (a shard's, a rollback)
+// must not start before, or its messages would go to nodes not heard from
+// yet, and be lost. `except`: an element not to wait for.
+struct TopologyRecord;
+bool Readopted(const TopologyRecord& t, const std::string& except = "");
 
 struct TopologyRecord {
   std::string name;
@@ -106,6 +112,9 @@ struct TopologyRecord {
   std::shared_ptr<CheckpointCoordinator> checkpoints;
   bool stop_after_checkpoint = false;  // `datablox stop`: stopped once the next checkpoint completes
   uint32_t epoch = 0;  // rollbacks so far (in every element's plan; the newest read back at a restart)
+  // A crash to roll back from once every element is re-adopted (see
+  // Readopted): the reason, empty when none waits.
+  std::string rollback_waiting;
   Clock::time_point submitted = Clock::now();
   int64_t submitted_unix_ms = UnixMs();
 };

@@ -129,3 +129,38 @@ policy slow {{ queue: 200 }}   # a barrier waits behind what is queued: at 1000/
     assert stored == [(r["user"], r["n"], r["k"]) for r in rows], f"faults {done}"
     assert int(elements(final)["count"]["stats"]["handlers"]["count"]) == files * per_file
     assert int(elements(final)["count"]["stats"]["handlers"]["groups"]) == 13
+
+
+def test_a_master_killed_during_a_rollback_rolls_back_from_its_registry(cluster):
+    """SIGKILL of the counter, then at once of the master, before or while
+    it rolls the topology back: the master started again on its registry
+    finishes the rollback (the counter's caretaker is still waiting for
+    it), and the output is as without faults."""
+    n = 6000
+    out_path = cluster.tmp_path / "midway.jsonl"
+    cluster.submit(f"""
+src   :: Sequence(count: {n}, rate: 1000) @ n1
+key   :: Map(expr: "k = seq % 5") @ n2
+count :: Counter(key: "k") @ n3
+out   :: JsonLinesSink(path: "{out_path}") @ n2
+src -> key -> count -> out
+policy * {{ checkpoint: 200 }}
+""", "midway")
+    s = cluster.wait_status("midway", lambda s: all_running(s) and complete_ids(cluster, "midway"),
+                            "a complete checkpoint")
+    for delay in (0.0, 0.05):  # before the master heard of the crash, and about when it rolls back
+        killed = elements(s)["count"]["pid"]
+        os.kill(killed, signal.SIGKILL)
+        time.sleep(delay)
+        cluster.kill_master()
+        cluster.start_master()
+        s = cluster.wait_status("midway", lambda s: s["state"] in FINISHED or (
+            all_running(s) and elements(s)["count"]["pid"] != killed), "the counter running again", timeout=60)
+        if s["state"] in FINISHED:
+            break
+    final = cluster.wait_finished("midway", timeout=90)
+    assert final["state"] == "done", cluster._brief(final)
+    events = [e["what"] for e in cluster.json("events", "midway", "-n", "100")]
+    assert jsonl(out_path) == [{"seq": i, "k": i % 5} for i in range(n)], events
+    assert int(elements(final)["count"]["stats"]["handlers"]["count"]) == n, (events, cluster.logs())
+    assert any(e.startswith("rolled back to checkpoint") for e in events), events
