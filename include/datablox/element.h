@@ -278,6 +278,11 @@ class Element {
   // 0 in a restore to the start, and outside those hooks). A sink keys what
   // it prepares by it, and on_checkpoint_complete(id) names it again.
   uint64_t checkpoint() const;
+  // True when the topology takes checkpoints (`policy * { checkpoint: MS }`),
+  // from configure() on: a sink that keeps bookkeeping only checkpoints
+  // need (a table of them, a view of what they committed) creates it then,
+  // and leaves a topology without them as it was.
+  bool checkpointed() const;
 
  private:
   friend class detail::HostContext;

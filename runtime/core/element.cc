@@ -107,6 +107,7 @@ const ClassSpec* Element::class_spec() const { return context_ ? context_->spec(
 InputPosition Element::batch_position() const { return context_ ? context_->BatchPosition() : InputPosition{}; }
 bool Element::restarted() const { return context_ && context_->restarted(); }
 uint64_t Element::checkpoint() const { return context_ ? context_->CheckpointId() : 0; }
+bool Element::checkpointed() const { return context_ && context_->Checkpointed(); }
 const ShardMembership* Element::membership() const { return context_ ? context_->membership() : nullptr; }
 
 void Responder::reply(LogBuilder& log) const {

@@ -41,6 +41,8 @@ class HostContext {
   virtual const ShardMembership* membership() const { return nullptr; }
   // Inside snapshot() and restore(): that checkpoint's id (0 elsewhere).
   virtual uint64_t CheckpointId() const { return 0; }
+  // The topology takes checkpoints (a test host's do not).
+  virtual bool Checkpointed() const { return false; }
   // Streams (stream.h). A host without a stream client or server (a test
   // host) refuses; the element host implements them.
   virtual Status OpenStream(int port, const std::string* address, std::string paradata, StreamConsumer consume,

@@ -97,6 +97,7 @@ class ElementHost final : public detail::HostContext {
   bool restarted() const override { return restarted_; }
   const ShardMembership* membership() const override;
   uint64_t CheckpointId() const override { return checkpoint_in_hook_; }
+  bool Checkpointed() const override { return plan_.checkpoints; }
   // streams.cc
   Status OpenStream(int port, const std::string* address, std::string paradata, StreamConsumer consume, StreamDone done,
                     const StreamOptions& options, uint64_t* stream_id) override;
