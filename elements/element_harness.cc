@@ -26,9 +26,9 @@ class ElementHarnessImpl final : public ElementHarness {
     host_.set_connected(true);
   }
   Status Configure(GivenParams params, const HarnessCheckpoints* checkpoints) {
+    if (checkpoints) host_.set_checkpointed(true);  // from configure() on, as in a host
     Status st = host_.Configure(element_.get(), std::move(params));
     if (st.ok() && checkpoints) {
-      host_.set_checkpointed(true);
       if (checkpoints->restore) {
         host_.set_checkpoint_id(checkpoints->checkpoint);
         st = element_->restore(*checkpoints->restore);

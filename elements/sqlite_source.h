@@ -25,7 +25,11 @@ class SqliteSource : public Element {
   Status restore(std::string_view state) override;
 
  private:
-  std::string path_, table_, key_;
+  Status Prepare();
+  // What the rows come from, for messages: "table 'events'" or "query".
+  std::string Origin() const;
+
+  std::string path_, table_, query_, key_;
   int64_t batch_ = 1000;
   sqlite3* db_ = nullptr;
   sqlite3_stmt* next_rows_ = nullptr;

@@ -22,9 +22,6 @@ const char* SqlType(ValueType type) {
   }
 }
 
-// Where each store of a database file stands in its upstreams' streams,
-// written in the transaction of the rows it accounts for.
-constexpr const char* kPositionsTable = "datablox_positions";
 
 // Statements prepared per distinct field list, at most: logs whose fields
 // vary without end must not grow the cache without end.
@@ -48,7 +45,14 @@ ClassSpec SqliteStore::spec() {
           "interrupted after query_limit_ms; in a checkpointed topology its snapshot is the "
           "table's newest rowid at the barrier, and a rollback deletes the rows after it (to "
           "the start: after the newest rowid at its first start, kept in datablox_positions "
-          "under the link \"\"), so every log is stored once across a crash; writing statements, BEGIN and ATTACH are refused. "
+          "under the link \"\"), so every log is stored once across a crash. Checkpointed, it "
+          "also keeps a two-phase commit: each snapshot commits a row (tbl, checkpoint, rowid, "
+          "complete, unix_ms) of table datablox_checkpoints, marked complete once every element "
+          "took that checkpoint (the newest few complete ones are kept), and view TABLE_committed "
+          "shows the rows up to the rowid of the newest complete one (handler `committed`): rows "
+          "no rollback deletes. Once its input ended, the view shows every row: an ended store's "
+          "rows are final. Without checkpoints there is neither table nor view. Writing "
+          "statements, BEGIN and ATTACH are refused in queries. "
           "As a member of a hash-routed shard (give each member a file of its own: "
           "path: \"users-{member}.db\"), its rows are its state: the rows of the key groups "
           "that move leave in the transaction that reads them and arrive in one transaction. "
@@ -64,7 +68,8 @@ ClassSpec SqliteStore::spec() {
       .param_string("table", "logs", "the table")
       .param_int("query_limit_ms", 2000, "a query running longer is interrupted and answered with an error")
       .handler("count", "rows inserted")
-      .handler("replayed", "logs of a replay skipped: their rows were committed already");
+      .handler("replayed", "logs of a replay skipped: their rows were committed already")
+      .handler("committed", "checkpointed: the rowid up to which view TABLE_committed shows the rows");
 }
 
 bool SqliteStore::Caseless::operator()(std::string_view a, std::string_view b) const {
@@ -90,8 +95,8 @@ Status SqliteStore::configure(const Params& params) {
   Status st = params.read("path", path_).read("table", table_).read("query_limit_ms", limit_ms).status();
   if (!st.ok()) return st;
   if (table_.empty()) return Status::Invalid("table must not be empty");
-  if (sqlite3_stricmp(table_.c_str(), kPositionsTable) == 0) {
-    return Status::Invalid(fmt::format("table '{}' is where the store keeps its positions", kPositionsTable));
+  if (sqlite3_stricmp(table_.c_str(), kPositionsTable) == 0 || sqlite3_stricmp(table_.c_str(), kCheckpointsTable) == 0) {
+    return Status::Invalid(fmt::format("table '{}' is where the store keeps its bookkeeping", table_));
   }
   if (limit_ms <= 0) return Status::Invalid("query_limit_ms must be positive");
   query_limits_.time = Milliseconds(limit_ms);
@@ -106,6 +111,7 @@ Status SqliteStore::configure(const Params& params) {
   st = LoadColumns();  // of a table left by an earlier run
   if (!st.ok()) return st;
   st = LoadStartRowid();  // what a rollback to the start keeps
+  if (st.ok()) st = SetUpCheckpoints();
   if (!st.ok()) return st;
   add_read_handler("count", [this] { return std::to_string(count_); });
   add_read_handler("replayed", [this] { return std::to_string(replayed_); });
@@ -198,10 +204,12 @@ Status SqliteStore::EnsureColumns(const Value& root) {
     std::string_view name = root.key_at(i);
     if (columns_.count(name)) continue;
     std::string column = fmt::format("{} {}", QuoteSqlName(name), SqlType(root.at(i).type()));
+    const bool created = !table_exists_;
     Status st = table_exists_ ? Exec(fmt::format("ALTER TABLE {} ADD COLUMN {}", QuoteSqlName(table_), column))
                               : Exec(fmt::format("CREATE TABLE {} ({})", QuoteSqlName(table_), column));
+    table_exists_ = table_exists_ || st.ok();
+    if (st.ok() && created) st = EnsureCommittedView();  // in the transaction that creates the table
     if (!st.ok()) return st;
-    table_exists_ = true;
     columns_.emplace(name);
   }
   return Status::OK();

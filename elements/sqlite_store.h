@@ -34,10 +34,23 @@ class SqliteStore : public Element {
   Status import_state(Batch state) override;
   // Checkpoints: the table's newest rowid at the barrier; a rollback deletes
   // the rows after it (rowids only grow), so what comes again is stored once.
+  //
+  // Checkpointed, it also keeps a two-phase commit a reader can follow
+  // (sqlite_store_checkpoints.cc): each snapshot commits a row of table
+  // datablox_checkpoints, marked complete when the checkpoint is; view
+  // TABLE_committed shows the rows up to the newest complete one, which no
+  // rollback deletes; once the input ended, every row (the output is final).
   Status snapshot(std::string* state) override;
   Status restore(std::string_view state) override;
+  void on_checkpoint_complete(uint64_t checkpoint) override;
+  void on_inputs_ended() override;
 
  private:
+  // Where each store of a database file stands in its upstreams' streams,
+  // written in the transaction of the rows it accounts for.
+  static constexpr const char* kPositionsTable = "datablox_positions";
+  // Checkpointed: the checkpoints each store of the file took, and which completed.
+  static constexpr const char* kCheckpointsTable = "datablox_checkpoints";
   // SQLite compares column names without regard to ASCII case.
   struct Caseless {
     using is_transparent = void;
@@ -51,6 +64,10 @@ class SqliteStore : public Element {
   Status LoadPositions();
   Status NewestRowid(int64_t* rowid);
   Status LoadStartRowid();
+  Status SetUpCheckpoints();
+  Status EnsureCommittedView();
+  Status RecordCheckpoint(uint64_t checkpoint, int64_t rowid, bool complete);
+  Status LoadCommitted();
   Status DeleteRowsAfter(int64_t rowid);
   Status LoadColumns();
   Status SavePosition(const std::string& link, const Next& next);
@@ -61,7 +78,9 @@ class SqliteStore : public Element {
   sqlite3_stmt* InsertStatement(const Value& root, Status* status);
 
   std::string path_, table_;
-  int64_t start_rowid_ = 0;  // the table's newest rowid at the first start: a rollback to the start keeps those
+  int64_t start_rowid_ = 0;
+  bool checkpointed_ = false;   // checkpoint bookkeeping is kept (the topology takes checkpoints)
+  int64_t committed_rowid_ = 0;  // the rowid of the newest complete checkpoint: what the view shows  // the table's newest rowid at the first start: a rollback to the start keeps those
   sqlite3* db_ = nullptr;
   sqlite3_stmt* save_position_ = nullptr;
   std::unique_ptr<SqliteQuery> query_;  // opened at the first request

@@ -278,9 +278,11 @@ class Element {
   // 0 in a restore to the start, and outside those hooks). A sink keys what
   // it prepares by it, and on_checkpoint_complete(id) names it again.
   uint64_t checkpoint() const;
-  // True in a topology that takes checkpoints: snapshot() and the rest will
-  // be called, and a crash rolls the whole topology back (a sink may then
-  // prepare and commit per checkpoint instead of recording every batch).
+  // True when the topology takes checkpoints (`policy * { checkpoint: MS }`),
+  // from configure() on: snapshot() and the rest will be called, and a crash
+  // rolls the whole topology back. A sink may then prepare and commit per
+  // checkpoint instead of recording every batch, and create the bookkeeping
+  // only checkpoints need (leaving a topology without them as it was).
   bool checkpointed() const;
 
  private:

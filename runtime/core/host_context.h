@@ -41,7 +41,7 @@ class HostContext {
   virtual const ShardMembership* membership() const { return nullptr; }
   // Inside snapshot() and restore(): that checkpoint's id (0 elsewhere).
   virtual uint64_t CheckpointId() const { return 0; }
-  // The topology takes checkpoints (its plan says so).
+  // The topology takes checkpoints (its plan says so; a test host's do not).
   virtual bool Checkpointed() const { return false; }
   // Streams (stream.h). A host without a stream client or server (a test
   // host) refuses; the element host implements them.
