@@ -40,6 +40,7 @@ Json Master::Dataflow(const control::DataflowRequest& request) {
       return Refuse(fmt::format("{} is {}, not running", t.name, StateName(t.state)));
     }
     t.stop_after_checkpoint = true;  // TickCheckpoints starts one at once, CheckpointEnded stops it
+    Save(t);                          // a master killed meanwhile stops it once started again
     Event(t.name, "", "stopping after the next checkpoint");
     return control::ToJson(reply);
   }

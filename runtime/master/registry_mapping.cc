@@ -51,6 +51,7 @@ void Master::Load() {
     t.submitted_unix_ms = row.submitted_unix_ms;
     Json absolute_paths = Json::parse(row.absolute_paths_json, nullptr, false);
     if (absolute_paths.is_object()) t.absolute_paths = std::move(absolute_paths);
+    t.stop_after_checkpoint = row.stop_after_checkpoint && Active(t.state);
     if (t.state == TopologyState::kStopping) t.drain_deadline = Clock::now();  // the drain's time ran out meanwhile
   }
   size_t adopted = 0;
@@ -175,6 +176,7 @@ void Master::Save(const TopologyRecord& t) {
   row.failure = t.failure;
   row.submitted_unix_ms = t.submitted_unix_ms;
   row.absolute_paths_json = t.absolute_paths.dump();
+  row.stop_after_checkpoint = t.stop_after_checkpoint;
   Status st = store_->SaveTopology(row);
   if (!st.ok()) spdlog::warn("master: {}", st.message());
 }

@@ -22,7 +22,7 @@ using namespace registry_sql;
 // first request id a later change may use; version 4 the checkpoints and
 // their snapshots. A master that changes it raises this and
 // migrates older files in CreateSchema; an older master refuses newer files.
-constexpr int kSchemaVersion = 4;
+constexpr int kSchemaVersion = 5;
 // Enough history for `datablox logs` and a post-mortem; a master that runs
 // for months must not grow its file without end. Events are dropped a
 // thousand at a time: deleting one row per insert dirtied two more pages
@@ -45,7 +45,8 @@ CREATE TABLE IF NOT EXISTS topologies(
   state TEXT NOT NULL,
   failure TEXT NOT NULL,
   submitted_unix_ms INTEGER NOT NULL,
-  absolute_paths_json TEXT NOT NULL DEFAULT '{{}}');
+  absolute_paths_json TEXT NOT NULL DEFAULT '{{}}',
+  stop_after_checkpoint INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS elements(
   topology TEXT NOT NULL,
   name TEXT NOT NULL,
@@ -112,6 +113,7 @@ constexpr const char* kMigrateFromVersion1 = R"sql(
 ALTER TABLE topologies ADD COLUMN absolute_paths_json TEXT NOT NULL DEFAULT '{{}}';
 {shards}
 {checkpoints}
+{stop}
 PRAGMA user_version = {version};
 )sql";
 
@@ -120,24 +122,35 @@ constexpr const char* kMigrateFromVersion2 = R"sql(
 ALTER TABLE shards ADD COLUMN change_json TEXT NOT NULL DEFAULT '';
 ALTER TABLE shards ADD COLUMN requests_from INTEGER NOT NULL DEFAULT 1;
 {checkpoints}
+{stop}
 PRAGMA user_version = {version};
 )sql";
 
 // A version 3 file had no checkpoints.
 constexpr const char* kMigrateFromVersion3 = R"sql(
 {checkpoints}
+{stop}
 PRAGMA user_version = {version};
 )sql";
+
+// A version 4 file's topologies had no `datablox stop` waiting: it was
+// forgotten when the master restarted.
+constexpr const char* kMigrateFromVersion4 = R"sql(
+{stop}
+PRAGMA user_version = {version};
+)sql";
+constexpr const char* kAddStopAfterCheckpoint =
+    "ALTER TABLE topologies ADD COLUMN stop_after_checkpoint INTEGER NOT NULL DEFAULT 0;";
 
 // Upserts rather than INSERT OR REPLACE: an update in place writes one page
 // of the table, where a replace deletes, inserts at a new rowid and rewrites
 // the primary key's index too, which made SaveElement four times slower.
 constexpr const char* kSaveTopology =
     "INSERT INTO topologies(name, file, text, search_path_json, state, failure, submitted_unix_ms, "
-    "absolute_paths_json) VALUES(?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(name) DO UPDATE SET file = excluded.file, "
-    "text = excluded.text, search_path_json = excluded.search_path_json, state = excluded.state, "
-    "failure = excluded.failure, submitted_unix_ms = excluded.submitted_unix_ms, "
-    "absolute_paths_json = excluded.absolute_paths_json";
+    "absolute_paths_json, stop_after_checkpoint) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(name) DO UPDATE "
+    "SET file = excluded.file, text = excluded.text, search_path_json = excluded.search_path_json, "
+    "state = excluded.state, failure = excluded.failure, submitted_unix_ms = excluded.submitted_unix_ms, "
+    "absolute_paths_json = excluded.absolute_paths_json, stop_after_checkpoint = excluded.stop_after_checkpoint";
 constexpr const char* kSaveElement =
     "INSERT INTO elements(topology, name, plan_json, node, state, pid, restarts, last_exit, "
     "endpoints_json, ended_links_json, error) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
@@ -152,8 +165,8 @@ constexpr const char* kSaveShard =
     "requests_from = excluded.requests_from";
 constexpr const char* kAddEvent = "INSERT INTO events(unix_ms, topology, element, what) VALUES(?, ?, ?, ?)";
 constexpr const char* kLoadTopologies =
-    "SELECT name, file, text, search_path_json, state, failure, submitted_unix_ms, absolute_paths_json "
-    "FROM topologies ORDER BY name";
+    "SELECT name, file, text, search_path_json, state, failure, submitted_unix_ms, absolute_paths_json, "
+    "stop_after_checkpoint FROM topologies ORDER BY name";
 constexpr const char* kLoadElements =
     "SELECT topology, name, plan_json, node, state, pid, restarts, last_exit, endpoints_json, "
     "ended_links_json, error FROM elements ORDER BY topology, name";
@@ -199,21 +212,28 @@ Status CreateSchema(sqlite3* db) {
     status =
         Exec(db,
              fmt::format(kMigrateFromVersion1, fmt::arg("shards", kCreateShards),
-                         fmt::arg("checkpoints", kCreateCheckpoints), fmt::arg("version", kSchemaVersion))
+                         fmt::arg("checkpoints", kCreateCheckpoints), fmt::arg("stop", kAddStopAfterCheckpoint),
+                         fmt::arg("version", kSchemaVersion))
                  .c_str(),
              "migrating the schema from version 1");
   } else if (status.ok() && version == 2) {
     status = Exec(db,
                   fmt::format(kMigrateFromVersion2, fmt::arg("checkpoints", kCreateCheckpoints),
-                              fmt::arg("version", kSchemaVersion))
+                              fmt::arg("stop", kAddStopAfterCheckpoint), fmt::arg("version", kSchemaVersion))
                       .c_str(),
                   "migrating the schema from version 2");
   } else if (status.ok() && version == 3) {
     status = Exec(db,
                   fmt::format(kMigrateFromVersion3, fmt::arg("checkpoints", kCreateCheckpoints),
-                              fmt::arg("version", kSchemaVersion))
+                              fmt::arg("stop", kAddStopAfterCheckpoint), fmt::arg("version", kSchemaVersion))
                       .c_str(),
                   "migrating the schema from version 3");
+  } else if (status.ok() && version == 4) {
+    status = Exec(db,
+                  fmt::format(kMigrateFromVersion4, fmt::arg("stop", kAddStopAfterCheckpoint),
+                              fmt::arg("version", kSchemaVersion))
+                      .c_str(),
+                  "migrating the schema from version 4");
   }
   if (status.ok()) status = Exec(db, "COMMIT", "committing the schema");
   if (!status.ok()) sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
@@ -286,6 +306,7 @@ Status RegistryStore::SaveTopology(const TopologyRow& row) {
   BindText(save_topology_, 6, row.failure);
   sqlite3_bind_int64(save_topology_, 7, row.submitted_unix_ms);
   BindText(save_topology_, 8, row.absolute_paths_json);
+  sqlite3_bind_int(save_topology_, 9, row.stop_after_checkpoint ? 1 : 0);
   return Run(db_, save_topology_, [&] { return fmt::format("saving topology {}", row.name); });
 }
 
@@ -364,6 +385,7 @@ Status RegistryStore::Load(std::vector<TopologyRow>* topologies, std::vector<Ele
     row.failure = ColumnText(stmt, 5);
     row.submitted_unix_ms = sqlite3_column_int64(stmt, 6);
     row.absolute_paths_json = ColumnText(stmt, 7);
+    row.stop_after_checkpoint = sqlite3_column_int(stmt, 8) != 0;
   });
   if (!status.ok()) return status;
   return ReadAll(db_, kLoadElements, "loading elements", [&](sqlite3_stmt* stmt) {

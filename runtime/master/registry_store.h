@@ -30,6 +30,7 @@ struct TopologyRow {
   // {element: {parameter: absolute path}}, as submitted: the text keeps the
   // relative paths, so a master started again applies these to re-plan.
   std::string absolute_paths_json = "{}";
+  bool stop_after_checkpoint = false;  // `datablox stop` asked, its checkpoint not complete yet
 };
 
 struct ElementRow {

@@ -55,6 +55,7 @@ void ExpectSame(const TopologyRow& a, const TopologyRow& b) {
   EXPECT_EQ(a.failure, b.failure);
   EXPECT_EQ(a.submitted_unix_ms, b.submitted_unix_ms);
   EXPECT_EQ(a.absolute_paths_json, b.absolute_paths_json);
+  EXPECT_EQ(a.stop_after_checkpoint, b.stop_after_checkpoint);
 }
 
 ShardRow Shard(const std::string& topology, const std::string& name) {
@@ -389,7 +390,7 @@ TEST_F(RegistryStoreTest, ReopenedFileLoadsWhatWasSaved) {
 }
 
 // What a reader of the file (`datablox status`, a human with sqlite3) sees.
-TEST_F(RegistryStoreTest, FileIsInWalModeWithSchemaVersionFour) {
+TEST_F(RegistryStoreTest, FileIsInWalModeWithTheCurrentSchemaVersion) {
   std::string path = Path("registry.db");
   auto store = OpenOrFail(path);
   ASSERT_TRUE(store);
@@ -398,7 +399,7 @@ TEST_F(RegistryStoreTest, FileIsInWalModeWithSchemaVersionFour) {
   sqlite3_stmt* stmt = nullptr;
   ASSERT_EQ(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &stmt, nullptr), SQLITE_OK);
   ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
-  EXPECT_EQ(sqlite3_column_int(stmt, 0), 4);
+  EXPECT_EQ(sqlite3_column_int(stmt, 0), 5);
   sqlite3_finalize(stmt);
   ASSERT_EQ(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &stmt, nullptr), SQLITE_OK);
   ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
@@ -436,19 +437,20 @@ TEST_F(RegistryStoreTest, NewerSchemaVersionIsRefusedNamingTheFile) {
   EXPECT_FALSE(store);
   EXPECT_NE(status.message().find(path), std::string::npos) << status.message();
   EXPECT_NE(status.message().find("99"), std::string::npos) << status.message();
-  EXPECT_NE(status.message().find("up to 4"), std::string::npos) << status.message();
+  EXPECT_NE(status.message().find("up to 5"), std::string::npos) << status.message();
   // Refused before anything was written: still in its rollback journal mode.
   EXPECT_FALSE(fs::exists(path + "-wal"));
 }
 
-// A file a version 1 or 2 master wrote: its rows stay, its topologies read
-// with no absolute paths (version 1), its shards with no change under way,
-// and shards can be saved in it.
+// A file an older master wrote: its rows stay, its topologies read with no
+// absolute paths (version 1) and no stop waiting (up to 4), its shards with
+// no change under way, and shards and checkpoints can be saved in it.
 TEST_F(RegistryStoreTest, OlderFilesAreMigratedKeepingTheirRows) {
-  for (int version : {1, 2, 3}) {
+  for (int version : {1, 2, 3, 4}) {
     SCOPED_TRACE(version);
     std::string path = Path("v" + std::to_string(version) + ".db");
     TopologyRow topology = Topology("wordcount");
+    topology.stop_after_checkpoint = true;  // a version 5 master's word, dropped with its column below
     {
       auto store = OpenOrFail(path);
       ASSERT_TRUE(store && store->SaveTopology(topology).ok() &&
@@ -457,12 +459,14 @@ TEST_F(RegistryStoreTest, OlderFilesAreMigratedKeepingTheirRows) {
     sqlite3* db = nullptr;
     ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
     const std::string older =
-        std::string("DROP TABLE checkpoints; DROP TABLE snapshots; ") +
+        std::string("ALTER TABLE topologies DROP COLUMN stop_after_checkpoint; ") +
+        (version == 4 ? "" : "DROP TABLE checkpoints; DROP TABLE snapshots; ") +
         (version == 1   ? "DROP TABLE shards; ALTER TABLE topologies DROP COLUMN absolute_paths_json; "
                           "PRAGMA user_version = 1"
          : version == 2 ? "ALTER TABLE shards DROP COLUMN change_json; "
                           "ALTER TABLE shards DROP COLUMN requests_from; PRAGMA user_version = 2"
-                        : "PRAGMA user_version = 3");
+         : version == 3 ? "PRAGMA user_version = 3"
+                        : "PRAGMA user_version = 4");
     ASSERT_EQ(sqlite3_exec(db, older.c_str(), nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
     sqlite3_close(db);
 
@@ -473,6 +477,7 @@ TEST_F(RegistryStoreTest, OlderFilesAreMigratedKeepingTheirRows) {
     ASSERT_TRUE(store->Load(&topologies, &elements).ok());
     ASSERT_EQ(topologies.size(), 1u);
     if (version == 1) topology.absolute_paths_json = "{}";
+    topology.stop_after_checkpoint = false;
     ExpectSame(topologies[0], topology);
     EXPECT_EQ(elements.size(), 1u);
     ASSERT_TRUE(store->SaveShard(Shard("wordcount", "users")).ok());

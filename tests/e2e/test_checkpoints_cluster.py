@@ -11,10 +11,11 @@ import os
 import random
 import signal
 import sqlite3
+import threading
 import time
 
 from cluster_nodes import cluster  # noqa: F401  (the fixture)
-from conftest import jsonl
+from conftest import jsonl, wait_until
 
 
 FINISHED = ("done", "failed", "stopped")
@@ -164,3 +165,41 @@ policy * {{ checkpoint: 200 }}
     assert jsonl(out_path) == [{"seq": i, "k": i % 5} for i in range(n)], events
     assert int(elements(final)["count"]["stats"]["handlers"]["count"]) == n, (events, cluster.logs())
     assert any(e.startswith("rolled back to checkpoint") for e in events), events
+
+
+def test_a_stop_asked_before_a_master_restart_is_carried_out_after_it(cluster):
+    """`datablox stop` waits for a checkpoint; a slow element makes that
+    take seconds, and the master is killed meanwhile. The stop is in its
+    registry: started again, it takes the checkpoint and stops the
+    topology, and the waiting `stop` says so and exits 0."""
+    cluster.submit("""
+src  :: Sequence(count: 100000000, rate: 5000) @ n1
+slow :: Throttle(rate: 500) @ n2
+count :: Counter() @ n3
+src -> slow -> count
+policy * { checkpoint: 200 }
+policy slow { queue: 1500 }   # a barrier waits behind what is queued: about 3 s
+""", "halting")
+    # Once the throttle's queue is full, a checkpoint takes seconds.
+    wait_until(lambda: any(c["state"] == "complete" and c["duration_ms"] >= 1000
+                           for c in cluster.json("checkpoints", "halting")["checkpoints"]),
+               "a checkpoint that took a second", timeout=60)
+    result = {}
+    asker = threading.Thread(target=lambda: result.setdefault(
+        "stop", cluster.cli("stop", "halting", "--timeout", "60", timeout=90)))
+    asker.start()
+    wait_until(lambda: any("stopping after the next checkpoint" in e["what"]
+                           for e in cluster.json("events", "halting", "-n", "100")), "the stop to be asked")
+    before = max(complete_ids(cluster, "halting"))
+    assert cluster.status("halting")["state"] == "running", "stopped before the master was killed: nothing tested"
+    cluster.kill_master()
+    cluster.start_master()
+    asker.join(timeout=100)
+    r = result.get("stop")
+    assert r is not None and r.returncode == 0, (r and r.stderr, cluster.logs())
+    assert "stopped after checkpoint" in r.stdout, r.stdout
+    final = cluster.wait_finished("halting", timeout=30)
+    assert final["state"] == "stopped", cluster._brief(final)
+    assert max(complete_ids(cluster, "halting")) > before
+    r = cluster.cli("kill", "halting")  # nothing left to stop: ended already
+    assert r.returncode == 0, r.stderr
