@@ -31,6 +31,17 @@ def complete_ids(cluster, topology):
     return [c["id"] for c in cluster.json("checkpoints", topology)["checkpoints"] if c["state"] == "complete"]
 
 
+# A source, a map and a counter on three nodes, the sink beside the map.
+CHAIN = """
+src   :: Sequence(count: {n}, rate: 1000) @ n1
+key   :: Map(expr: "k = seq % 5") @ n2
+count :: Counter(key: "k") @ n3
+out   :: JsonLinesSink(path: "{out_path}") @ n2
+src -> key -> count -> out
+policy * {{ checkpoint: 200 }}
+"""
+
+
 def all_running(s):
     return s["state"] == "running" and all(e["state"] == "running" and e.get("pid") for e in s["elements"])
 
@@ -38,14 +49,7 @@ def all_running(s):
 def test_a_master_restart_and_a_node_loss_leave_the_output_as_without_faults(cluster):
     n = 8000  # ~8 s at 1000/s
     out_path = cluster.tmp_path / "rolled.jsonl"
-    cluster.submit(f"""
-src   :: Sequence(count: {n}, rate: 1000) @ n1
-key   :: Map(expr: "k = seq % 5") @ n2
-count :: Counter(key: "k") @ n3
-out   :: JsonLinesSink(path: "{out_path}") @ n2
-src -> key -> count -> out
-policy * {{ checkpoint: 200 }}
-""", "rolled")
+    cluster.submit(CHAIN.format(n=n, out_path=out_path), "rolled")
     cluster.wait_status("rolled", lambda s: all_running(s) and complete_ids(cluster, "rolled"),
                         "a complete checkpoint")
     before_restart = max(complete_ids(cluster, "rolled"))
@@ -144,14 +148,7 @@ def test_a_master_killed_during_a_rollback_rolls_back_from_its_registry(cluster)
     it), and the output is as without faults."""
     n = 6000
     out_path = cluster.tmp_path / "midway.jsonl"
-    cluster.submit(f"""
-src   :: Sequence(count: {n}, rate: 1000) @ n1
-key   :: Map(expr: "k = seq % 5") @ n2
-count :: Counter(key: "k") @ n3
-out   :: JsonLinesSink(path: "{out_path}") @ n2
-src -> key -> count -> out
-policy * {{ checkpoint: 200 }}
-""", "midway")
+    cluster.submit(CHAIN.format(n=n, out_path=out_path), "midway")
     s = cluster.wait_status("midway", lambda s: all_running(s) and complete_ids(cluster, "midway"),
                             "a complete checkpoint")
     for delay in (0.0, 0.05):  # before the master heard of the crash, and about when it rolls back
