@@ -48,12 +48,13 @@ void Caretaker::CheckpointFromMaster(Op op, const Json& message) {
   }
 }
 
-// The master rolls back within its round trip; if it does not within this
-// (it is away), the element restarts as any crash does.
-constexpr auto kRollbackWait = std::chrono::seconds(10);
-
+// The master rolls back within its round trip. It is waited for however
+// long it is away: started alone from an older snapshot, the element would
+// count again what its upstreams had acked since and drop the rest. A
+// master that missed our `restarting` (killed before it read it) sees it in
+// our heartbeats and rolls back once it is up again.
 void Caretaker::AwaitRollback(HostProcess& p, const RestartDecision& decision) {
-  BackOff(p, decision, Clock::now() + kRollbackWait);
+  BackOff(p, decision, Clock::time_point::max());
   p.awaiting_rollback = true;
   spdlog::warn("[{}] {}; the master rolls its topology back to its last checkpoint (restart {})", p.id, p.last_exit,
                p.restarts);

@@ -110,8 +110,8 @@ void Caretaker::ScheduleRestart(HostProcess& p, const RestartDecision& decision)
 }
 
 void Caretaker::RestartDue() {
-  // A crash of a checkpointed element whose rollback never came (the master
-  // is away): restarted as any crash, from its last rollback's snapshot.
+  // A checkpointed element's crash waits for the master's rollback instead
+  // (AwaitRollback): its restart_at is never due.
   Clock::time_point now = Clock::now();
   std::vector<HostProcess*> due;  // Spawn may Finish (and erase) one: not while iterating
   for (auto& [id, p] : processes_) {

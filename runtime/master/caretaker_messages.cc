@@ -90,6 +90,11 @@ void Master::Heartbeat(NodeRecord& node, const control::Heartbeat& message) {
       }
       continue;
     }
+    // A checkpointed element that crashed and waits for its rollback, the
+    // crash unheard (its `restarting` died with an earlier life of ours):
+    // heard now, or the wait would never end.
+    const bool crash_unheard = topology->checkpoints && running.state == "restarting" &&
+                               (!element->confirmed || element->state == ElementState::kRunning);
     if (!element->confirmed) {
       // Re-adopted after our own restart: the element never stopped.
       element->confirmed = true;
@@ -104,6 +109,10 @@ void Master::Heartbeat(NodeRecord& node, const control::Heartbeat& message) {
     element->restarts = std::max(element->restarts, running.restarts);
     if (!running.last_exit.empty()) element->last_exit = running.last_exit;
     element->ended_links.insert(running.ended_links.begin(), running.ended_links.end());
+    if (crash_unheard) {
+      element->state = ElementState::kRestarting;
+      CheckpointLife(*topology, *element, "found waiting for a rollback");  // rolls back, now or once all are heard
+    }
     Save(*topology, *element);
   }
   // Exits the caretaker tells again: one we missed while down counts now.

@@ -91,6 +91,16 @@ void Master::Load() {
   for (const ShardRow& row : shards) next_request_ = std::max(next_request_, row.requests_from);
   for (auto& [name, t] : topologies_) {
     if (Active(t.state)) AdoptShardsAgain(t, shards);
+    // An element restarting in a checkpointed topology: a crash waiting for
+    // its rollback, or a rollback whose messages may not all have gone out
+    // before we stopped. Rolled back (again) once all are re-adopted: a
+    // rollback more costs a moment, one too few leaves two cuts mixed.
+    const bool restarting = std::any_of(t.elements.begin(), t.elements.end(), [](const auto& entry) {
+      return entry.second.state == ElementState::kRestarting;
+    });
+    if (t.checkpoints && Active(t.state) && restarting && t.rollback_waiting.empty()) {
+      t.rollback_waiting = "restarting when the master stopped";
+    }
   }
   if (!topologies.empty()) {
     spdlog::info("master: registry {}: {} topologies, {} elements to re-adopt from their caretakers", options_.registry,
