@@ -78,6 +78,13 @@ class Cluster:
         self.master_flags = sorted({w.split("=")[0] for w in r.stdout.split() if w.startswith("--")})
 
     def start(self):
+        self.start_master()
+        for name in self.nodes:
+            self.start_caretaker(name)
+        self.wait_nodes(self.nodes)
+
+    def start_master(self):
+        """The master (again, after kill_master: same --listen, same --registry)."""
         argv = [self.datablox, "master", "--listen", self.endpoint]
         if "--registry" in self.master_flags:
             argv += ["--registry", os.path.join(self.workdir, "master.db")]
@@ -86,9 +93,11 @@ class Cluster:
         with open(os.path.join(self.workdir, "master.log"), "a") as out:
             self.master = subprocess.Popen(NICE + argv, cwd=self.workdir, stdout=out, stderr=out,
                                            stdin=subprocess.DEVNULL, start_new_session=True, env=self.env)
-        for name in self.nodes:
-            self.start_caretaker(name)
-        self.wait_nodes(self.nodes)
+
+    def kill_master(self):
+        """SIGKILL to the master, by the pid held; reaped."""
+        self.master.kill()
+        self.master.wait(timeout=30)
 
     def start_caretaker(self, name):
         address = f"127.0.0.{10 + int(name[1:])}"

@@ -23,23 +23,19 @@ topology without them in the same run.
               Each round also checks the Counter's final count is 400000
               (`exact`: every log counted once across the rollback).
 
-  chaos_identical, chaos_kills  a master and one caretaker: Sequence(count:
-              60000, rate: 1000) -> Map -> keyed Counter -> JsonLinesSink and
-              SqliteStore, checkpointed every 250 ms, for about 60 s a random
-              element's host SIGKILLed every second; identical when the file
-              and the table equal, row for row, what a fault-free run writes
-              (computed: the chain is deterministic) and the count is 60000."""
+  chaos_identical, chaos_kills  bench/lib/chaos.py: about 60 s on three
+              nodes, a kill a second (elements, once a node, once the master);
+              identical when the outputs equal a fault-free run's."""
 import json
 import os
 import shutil
-import tempfile
-
-import os
 import signal
+import tempfile
 import time
 
 from lib.cluster import RECOVERY_TIMEOUT_S, recovery_figures, wait_recovered
 from lib.common import build, datablox_run, log, median, stats_of, steady_rate
+from lib.chaos import chaos
 from lib.daemons import Cluster, ClusterError, element, host_alive
 
 TOPOLOGY = """
@@ -67,60 +63,6 @@ policy * { checkpoint: 1000 }
 def checkpoints_complete(cluster, topology):
     r = cluster.cli("checkpoints", topology, "-o", "json")
     return r.returncode == 0 and any(c["state"] == "complete" for c in json.loads(r.stdout)["checkpoints"])
-
-
-CHAOS_LOGS = 60000
-CHAOS = """
-src   :: Sequence(count: {count}, rate: 1000)
-key   :: Map(expr: "k = seq % 7")
-count :: Counter(key: "k")
-out   :: JsonLinesSink(path: "{out}")
-store :: SqliteStore(path: "{db}", table: "rows")
-src -> key -> count
-count -> out
-count -> store
-policy * {{ checkpoint: 250, restart_limit: 1000 }}  # a kill a second is no crash loop to stop
-"""
-
-
-def chaos(datablox, workdir):
-    """About 60 s, a random element killed every second; (identical, kills)."""
-    import random
-    import sqlite3
-    cluster = Cluster(datablox, workdir, nodes=("n1",))
-    out, db = os.path.join(workdir, "chaos.jsonl"), os.path.join(workdir, "chaos.db")
-    kills, chance = 0, random.Random(2026)
-    try:
-        cluster.start()
-        cluster.submit("chaos", CHAOS.format(count=CHAOS_LOGS, out=out, db=db))
-        began = time.monotonic()
-        while time.monotonic() - began < 120:
-            s = cluster.try_status("chaos")
-            if s and s.get("state") in ("done", "failed", "stopped"):
-                break
-            time.sleep(1.0)
-            s = cluster.try_status("chaos")
-            live = [e for e in (s or {}).get("elements", []) if e.get("state") == "running" and e.get("pid")]
-            if not live:
-                continue
-            victim = chance.choice(live)
-            if host_alive(victim["pid"], f"chaos/{victim['name']}"):
-                os.kill(victim["pid"], signal.SIGKILL)
-                kills += 1
-        final, _ = cluster.wait_status("chaos", lambda s: s.get("state") == "done", "the chaos run to end", 120)
-        with open(out) as f:
-            lines = [json.loads(line) for line in f]
-        connection = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-        rows = connection.execute("SELECT seq, k FROM rows ORDER BY rowid").fetchall()
-        connection.close()
-        counted = int(element(final, "count")["stats"]["handlers"]["count"])
-        identical = (lines == [{"seq": i, "k": i % 7} for i in range(CHAOS_LOGS)]
-                     and rows == [(i, i % 7) for i in range(CHAOS_LOGS)] and counted == CHAOS_LOGS)
-        log(f"  chaos: {kills} kills in {time.monotonic() - began:.0f} s; {len(lines)} lines, {len(rows)} rows, "
-            f"count {counted}: {'identical' if identical else 'DIFFERENT'} to a fault-free run")
-        return identical, kills
-    finally:
-        cluster.close()
 
 
 def recovery(datablox, workdir, rounds):
@@ -218,7 +160,7 @@ def exactly_once(args):
     finally:
         shutil.rmtree(recovery_workdir, ignore_errors=True)
     recovery_s = median([r["recovery_s"] for r in recovered])
-    log("chaos: ~60 s, a random element SIGKILLed every second")
+    log("chaos: ~60 s on three nodes, a SIGKILL every second: elements, once a whole node, once the master")
     chaos_workdir = tempfile.mkdtemp(prefix="datablox-bench-chaos-")
     try:
         identical, kills = chaos(datablox, chaos_workdir)
